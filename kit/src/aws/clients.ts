@@ -1,0 +1,55 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { SQSClient } from "@aws-sdk/client-sqs";
+
+/** Where an AWS client talks to: the region, and an emulator endpoint when running locally. */
+export interface AwsClientConfig {
+  region: string;
+  /** Emulator URL (DynamoDB Local, fauxqs); unset in AWS so the SDK picks the real endpoint. */
+  endpoint?: string | undefined;
+  /** Per-attempt HTTP deadline in milliseconds (default 2000). */
+  requestTimeoutMs?: number;
+  /** Total attempts including the first (default 3). */
+  maxAttempts?: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 2_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
+const DEFAULT_MAX_ATTEMPTS = 3;
+
+/**
+ * Emulators accept any credentials. Falling back to dummy ones when an endpoint is set and the
+ * environment has none keeps the SDK from probing IMDS (a multi-second stall) on a laptop.
+ */
+function localCredentials(cfg: AwsClientConfig) {
+  if (!cfg.endpoint || process.env.AWS_ACCESS_KEY_ID) return undefined;
+  return { accessKeyId: "local", secretAccessKey: "local" };
+}
+
+/** Options shared by every client: deadlines so a dead dependency fails fast instead of hanging. */
+function baseOptions(cfg: AwsClientConfig) {
+  const credentials = localCredentials(cfg);
+  return {
+    region: cfg.region,
+    ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    // A plain object is turned into the default (Node) HTTP handler with these limits, which
+    // avoids a direct dependency on @smithy/node-http-handler.
+    requestHandler: {
+      requestTimeout: cfg.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      connectionTimeout: DEFAULT_CONNECT_TIMEOUT_MS,
+    },
+  };
+}
+
+/** Builds a DynamoDB client with request deadlines and bounded retries. */
+export function createDynamoClient(cfg: AwsClientConfig): DynamoDBClient {
+  return new DynamoDBClient(baseOptions(cfg));
+}
+
+/** Builds an SQS client with request deadlines and bounded retries. */
+export function createSqsClient(cfg: AwsClientConfig): SQSClient {
+  // A long poll (WaitTimeSeconds 20) outlives the 2 s default deadline: a consumer builds its
+  // own client with requestTimeoutMs above the wait time; senders keep the short deadline.
+  return new SQSClient(baseOptions(cfg));
+}

@@ -1,0 +1,170 @@
+/** Raw environment, usually `process.env`. */
+export type Env = Record<string, string | undefined>;
+
+/** One environment variable: its name and how to turn its text into a value. */
+export interface Field<T> {
+  readonly name: string;
+  parse(raw: string | undefined): T;
+}
+
+/** Thrown at start when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+}
+
+class FieldProblem extends Error {}
+
+const field = <T>(name: string, parse: (raw: string | undefined) => T): Field<T> => ({ name, parse });
+
+function present(raw: string | undefined): raw is string {
+  return raw !== undefined && raw.trim() !== "";
+}
+
+/** Typed getters for environment variables; each fails with a message naming the variable. */
+export const env = {
+  string(name: string, fallback?: string): Field<string> {
+    return field(name, (raw) => {
+      if (present(raw)) return raw.trim();
+      if (fallback !== undefined) return fallback;
+      throw new FieldProblem(`${name} is required`);
+    });
+  },
+  optional(name: string): Field<string | undefined> {
+    return field(name, (raw) => (present(raw) ? raw.trim() : undefined));
+  },
+  int(name: string, fallback: number, range: { min?: number; max?: number } = {}): Field<number> {
+    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
+    return field(name, (raw) => {
+      if (!present(raw)) return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        throw new FieldProblem(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      }
+      return value;
+    });
+  },
+  port(name: string, fallback: number): Field<number> {
+    return env.int(name, fallback, { min: 1, max: 65535 });
+  },
+  url(name: string, fallback?: string): Field<string> {
+    return field(name, (raw) => {
+      const value = present(raw) ? raw.trim() : fallback;
+      if (value === undefined) throw new FieldProblem(`${name} is required`);
+      if (!URL.canParse(value)) throw new FieldProblem(`${name} must be a URL (got "${value}")`);
+      return value.replace(/\/+$/, "");
+    });
+  },
+  optionalUrl(name: string): Field<string | undefined> {
+    return field(name, (raw) => {
+      if (!present(raw)) return undefined;
+      if (!URL.canParse(raw.trim())) throw new FieldProblem(`${name} must be a URL (got "${raw}")`);
+      return raw.trim().replace(/\/+$/, "");
+    });
+  },
+  oneOf<const T extends string>(name: string, values: readonly T[], fallback: T): Field<T> {
+    return field(name, (raw) => {
+      if (!present(raw)) return fallback;
+      const value = raw.trim() as T;
+      if (!values.includes(value)) {
+        throw new FieldProblem(`${name} must be one of ${values.join(", ")} (got "${raw}")`);
+      }
+      return value;
+    });
+  },
+  bool(name: string, fallback: boolean): Field<boolean> {
+    return field(name, (raw) => {
+      if (!present(raw)) return fallback;
+      const value = raw.trim().toLowerCase();
+      if (["1", "true", "yes", "on"].includes(value)) return true;
+      if (["0", "false", "no", "off"].includes(value)) return false;
+      throw new FieldProblem(`${name} must be true or false (got "${raw}")`);
+    });
+  },
+};
+
+/** The value type a set of fields produces. */
+export type ConfigOf<S extends Record<string, Field<unknown>>> = {
+  readonly [K in keyof S]: S[K] extends Field<infer T> ? T : never;
+};
+
+/**
+ * Reads every field once at start. All problems are gathered before throwing so an operator
+ * fixes the environment in one go rather than one variable per restart.
+ */
+export function loadConfig<S extends Record<string, Field<unknown>>>(
+  fields: S,
+  source: Env = process.env,
+): ConfigOf<S> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, f] of Object.entries(fields)) {
+    try {
+      out[key] = f.parse(source[f.name]);
+    } catch (error) {
+      if (!(error instanceof FieldProblem)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(out) as ConfigOf<S>;
+}
+
+/** Deployment modes; `production` turns off dev login and bypass tokens. */
+export const APP_ENVS = ["development", "test", "production"] as const;
+
+/** Fields every service reads; a service spreads these into its own field set. */
+export function baseFields(defaultPort: number) {
+  return {
+    appEnv: env.oneOf("APP_ENV", APP_ENVS, "development"),
+    logLevel: env.oneOf("LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
+    host: env.string("HOST", "0.0.0.0"),
+    port: env.port("PORT", defaultPort),
+    stage: env.string("STAGE", "local"),
+    bodyLimitBytes: env.int("BODY_LIMIT_BYTES", 16 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
+    shutdownGraceMs: env.int("SHUTDOWN_GRACE_MS", 10_000, { min: 0, max: 120_000 }),
+    otlpEndpoint: env.optionalUrl("OTEL_EXPORTER_OTLP_ENDPOINT"),
+  };
+}
+
+/** Where the AWS services live; endpoints are set only for the local emulators. */
+export function awsFields() {
+  return {
+    awsRegion: env.string("AWS_REGION", "us-east-1"),
+    dynamodbEndpoint: env.optionalUrl("DYNAMODB_ENDPOINT"),
+    sqsEndpoint: env.optionalUrl("SQS_ENDPOINT"),
+  };
+}
+
+/** The Redis the service talks to. */
+export function redisFields() {
+  return { redisUrl: env.url("REDIS_URL", "redis://127.0.0.1:6390") };
+}
+
+/** Connect base URLs of the other services. */
+export function upstreamFields() {
+  return {
+    inventoryUrl: env.url("INVENTORY_URL", "http://127.0.0.1:8020"),
+    reservationUrl: env.url("RESERVATION_URL", "http://127.0.0.1:8010"),
+    paymentUrl: env.url("PAYMENT_URL", "http://127.0.0.1:8030"),
+  };
+}
+
+/**
+ * `loadConfig` for a service's entry point: on a bad environment it prints which variables are
+ * wrong and exits 1, instead of a stack trace.
+ */
+export function readConfig<S extends Record<string, Field<unknown>>>(
+  service: string,
+  fields: S,
+): ConfigOf<S> {
+  try {
+    return loadConfig(fields);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${service}: ${error.message}\n`);
+    process.exit(1);
+  }
+}

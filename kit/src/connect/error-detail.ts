@@ -1,0 +1,34 @@
+import { create } from "@bufbuild/protobuf";
+import { ConnectError } from "@connectrpc/connect";
+import { common } from "@tt/contracts";
+import { AppError, codeForConnectCode, ERROR_CATALOGUE, isErrorCode } from "../errors.ts";
+
+/** A domain error as a ConnectError with the catalogue code attached as an ErrorDetail. */
+export function toConnectError(error: AppError): ConnectError {
+  const detail = create(common.ErrorDetailSchema, {
+    code: error.code,
+    message: error.message,
+    metadata: error.metadata,
+  });
+  return new ConnectError(error.message, ERROR_CATALOGUE[error.code].connect, undefined, [
+    { desc: common.ErrorDetailSchema, value: detail },
+  ]);
+}
+
+/**
+ * Reads the domain code a peer attached to a Connect error, so callers map errors without
+ * parsing message text; errors without a detail (transport failures) map by Connect code.
+ */
+export function fromConnectError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const ce = ConnectError.from(error);
+  const [detail] = ce.findDetails(common.ErrorDetailSchema);
+  if (detail && isErrorCode(detail.code)) {
+    return new AppError(detail.code, detail.message || ce.rawMessage, {
+      cause: ce,
+      metadata: detail.metadata,
+    });
+  }
+  const code = codeForConnectCode(ce.code);
+  return new AppError(code, ce.rawMessage, { cause: ce });
+}

@@ -1,0 +1,42 @@
+import { dirname, join } from "node:path";
+import { openapi } from "@elysiajs/openapi";
+import { Elysia } from "elysia";
+
+// Swagger UI's assets ship inside the swagger-ui-dist package; serving them ourselves keeps
+// /swagger working on machines without internet access (the plugin's default is a CDN).
+const assetDir = dirname(Bun.resolveSync("swagger-ui-dist/package.json", import.meta.dir));
+const ASSETS = new Set(["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png"]);
+
+/** What the OpenAPI document says about the service. */
+export interface DocsInfo {
+  title: string;
+  version: string;
+  description: string;
+}
+
+/** OpenAPI document at `/swagger/json` and an offline Swagger UI at `/swagger`. */
+export function docs(info: DocsInfo) {
+  return new Elysia({ name: "kit.docs" })
+    .get(
+      "/swagger/assets/:file",
+      ({ params, status }) => {
+        if (!ASSETS.has(params.file)) return status(404, "Not found");
+        return new Response(Bun.file(join(assetDir, params.file)), {
+          headers: { "cache-control": "public, max-age=86400" },
+        });
+      },
+      { detail: { hide: true } },
+    )
+    .use(
+      openapi({
+        path: "/swagger",
+        provider: "swagger-ui",
+        documentation: { info },
+        swagger: {
+          cdn: "/swagger/assets/swagger-ui-bundle.js",
+          theme: "/swagger/assets/swagger-ui.css",
+          autoDarkMode: false,
+        },
+      }),
+    );
+}

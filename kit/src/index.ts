@@ -1,0 +1,38 @@
+// The shared runtime kit: every service builds on these so that none re-writes plumbing.
+export { dynamoCheck, sqsCheck } from "./aws/checks.ts";
+export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./aws/clients.ts";
+export {
+  APP_ENVS,
+  awsFields,
+  baseFields,
+  ConfigError,
+  type ConfigOf,
+  type Env,
+  env,
+  type Field,
+  loadConfig,
+  readConfig,
+  redisFields,
+  upstreamFields,
+} from "./config.ts";
+export { type BreakerOptions, type BreakerState, CircuitBreaker } from "./connect/breaker.ts";
+export { createServiceClient, type ServiceClientOptions } from "./connect/client.ts";
+export { fromConnectError, toConnectError } from "./connect/error-detail.ts";
+export { type ConnectRoutes, connectRoutes } from "./connect/server.ts";
+export { AppError, type AppErrorOptions, ERROR_CATALOGUE, type ErrorCode, isErrorCode } from "./errors.ts";
+export { type ErrorBody, errorResponse } from "./http/errors.ts";
+export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.ts";
+export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
+export { Metrics } from "./metrics.ts";
+export { createRedis, redisCheck } from "./redis.ts";
+export { type BaseConfig, createService, type ServiceOptions } from "./service.ts";
+export {
+  contextFromHeaders,
+  contextFromTraceparent,
+  currentTraceId,
+  currentTraceparent,
+  initTelemetry,
+  injectHeaders,
+  inSpan,
+  SpanKind,
+} from "./telemetry.ts";

@@ -1,0 +1,121 @@
+import { Elysia } from "elysia";
+import type { baseFields, ConfigOf } from "./config.ts";
+import { healthService } from "./connect/health.ts";
+import { type ConnectRoutes, connectRoutes } from "./connect/server.ts";
+import { docs } from "./http/docs.ts";
+import { errorResponder } from "./http/errors.ts";
+import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./http/health.ts";
+import { observe } from "./http/observe.ts";
+import { createLogger } from "./log.ts";
+import { Metrics } from "./metrics.ts";
+import { initTelemetry } from "./telemetry.ts";
+
+/** The config every service has (see `baseFields`). */
+export type BaseConfig = ConfigOf<ReturnType<typeof baseFields>>;
+
+/** What a service tells the kit about itself. */
+export interface ServiceOptions {
+  name: string;
+  description: string;
+  version?: string;
+  config: BaseConfig;
+  readiness?: ReadinessCheck[];
+  /** The service's Connect handlers, mounted on the same listener as REST. */
+  rpc?: ConnectRoutes;
+  /** Closed after the listener has drained (Redis, AWS clients, consumers …), in order. */
+  onShutdown?: Array<() => unknown>;
+}
+
+/**
+ * The common skeleton of a service: an Elysia app with tracing, HTTP metrics, the standard
+ * error responder, body limit, /healthz, /readyz, /metrics, OpenAPI docs at /swagger and the
+ * Connect mount; plus `start()` that listens and drains gracefully on SIGTERM/SIGINT.
+ */
+export function createService(options: ServiceOptions) {
+  const { name, config } = options;
+  const telemetry = initTelemetry(name, config.otlpEndpoint);
+  const log = createLogger(name, config.logLevel);
+  const metrics = new Metrics(name);
+  const lifecycle: Lifecycle = { draining: false };
+  const shutdownHooks = [...(options.onShutdown ?? [])];
+
+  // Bun's own cap is a backstop above the limit: under it, the error responder answers with
+  // the standard 413 body; Bun's answer past it is a bare 413.
+  const app = new Elysia({ name, serve: { maxRequestBodySize: config.bodyLimitBytes * 4 } })
+    .use(observe(metrics))
+    .use(errorResponder(log, config.bodyLimitBytes))
+    .use(healthRoutes(options.readiness ?? [], lifecycle, metrics))
+    .use(
+      docs({
+        title: `Traffic Tacos ${name}`,
+        version: options.version ?? "0.1.0",
+        description: options.description,
+      }),
+    );
+  const health = healthService(options.readiness ?? [], () => lifecycle.draining);
+  app.use(
+    connectRoutes((router) => {
+      health(router);
+      options.rpc?.(router);
+    }, log),
+  );
+
+  let stopping: Promise<void> | undefined;
+
+  /** Stops accepting, lets in-flight requests finish (bounded by the grace period), then closes clients. */
+  async function stop(reason = "stop"): Promise<void> {
+    stopping ??= (async () => {
+      lifecycle.draining = true;
+      log.info("shutting down", { reason });
+      const server = app.server;
+      if (server) {
+        const drained = server.stop(false);
+        const timedOut = Bun.sleep(config.shutdownGraceMs).then(() => "timeout" as const);
+        if ((await Promise.race([drained, timedOut])) === "timeout") {
+          log.warn("grace period over; closing open connections", { grace_ms: config.shutdownGraceMs });
+          await server.stop(true);
+        }
+      }
+      for (const hook of shutdownHooks) {
+        try {
+          await hook();
+        } catch (error) {
+          log.warn("shutdown hook failed", { err: error });
+        }
+      }
+      await telemetry.shutdown();
+      log.info("stopped");
+    })();
+    return stopping;
+  }
+
+  /** Listens on the configured host/port; exits the process with a clear message if the port is taken. */
+  function start(opts: { handleSignals?: boolean } = {}) {
+    try {
+      app.listen({ hostname: config.host, port: config.port });
+    } catch (error) {
+      const busy = (error as { code?: string }).code === "EADDRINUSE";
+      log.error(busy ? `port ${config.port} is already in use; set PORT to another port` : "cannot listen", {
+        err: error,
+      });
+      process.exit(1);
+    }
+    log.info("listening", { url: `http://${config.host}:${app.server?.port}` });
+    if (opts.handleSignals ?? true) {
+      for (const signal of ["SIGTERM", "SIGINT"] as const) {
+        process.once(signal, () => void stop(signal).then(() => process.exit(0)));
+      }
+    }
+    return app.server;
+  }
+
+  return {
+    app,
+    log,
+    metrics,
+    lifecycle,
+    start,
+    stop,
+    onShutdown: (hook: () => unknown) => shutdownHooks.push(hook),
+  };
+}

@@ -1,0 +1,111 @@
+import {
+  type Context,
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  trace,
+} from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+
+/** Handle to the process-wide tracing set-up; `shutdown` flushes pending spans. */
+export interface Telemetry {
+  shutdown(): Promise<void>;
+}
+
+let installed: { provider: BasicTracerProvider; service: string } | undefined;
+
+/**
+ * Wires the OpenTelemetry SDK once per process. Spans are always created (so every log line
+ * and queue message has a trace id); they are exported only when an OTLP endpoint is set.
+ */
+export function initTelemetry(service: string, otlpEndpoint?: string): Telemetry {
+  if (installed) return { shutdown: () => installed?.provider.shutdown() ?? Promise.resolve() };
+  const spanProcessors: SpanProcessor[] = [];
+  if (otlpEndpoint) {
+    spanProcessors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint}/v1/traces` })));
+  }
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ "service.name": service }),
+    spanProcessors,
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(provider);
+  installed = { provider, service };
+  return { shutdown: () => provider.shutdown() };
+}
+
+/** The tracer all kit code uses. */
+export function tracer() {
+  return trace.getTracer(installed?.service ?? "traffic-tacos");
+}
+
+/** Trace id of the active span, or "" outside any span. */
+export function currentTraceId(): string {
+  const ctx = trace.getActiveSpan()?.spanContext();
+  return ctx && trace.isSpanContextValid(ctx) ? ctx.traceId : "";
+}
+
+const headersGetter: TextMapGetter<Headers> = {
+  keys: (carrier) => [...carrier.keys()],
+  get: (carrier, key) => carrier.get(key) ?? undefined,
+};
+
+/** The remote parent carried by W3C `traceparent`/`tracestate` headers, if any. */
+export function contextFromHeaders(headers: Headers): Context {
+  return propagation.extract(ROOT_CONTEXT, headers, headersGetter);
+}
+
+/** Writes the active context's `traceparent` (and `tracestate`) into outgoing headers. */
+export function injectHeaders(headers: Headers, ctx: Context = context.active()): void {
+  propagation.inject(ctx, headers, { set: (carrier, key, value) => carrier.set(key, value) });
+}
+
+/** The active context as a `traceparent` string for a queue message ("" when none). */
+export function currentTraceparent(): string {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ?? "";
+}
+
+/** The context a consumer should continue from a queue message's `traceparent`. */
+export function contextFromTraceparent(traceparent: string | undefined): Context {
+  if (!traceparent) return ROOT_CONTEXT;
+  return propagation.extract(ROOT_CONTEXT, { traceparent });
+}
+
+/**
+ * Runs `fn` inside a new span (child of `parent`), ending it when `fn` settles and recording a
+ * thrown error. Used by transports: REST requests, Connect handlers, queue consumers.
+ */
+export async function inSpan<T>(
+  name: string,
+  options: { kind?: SpanKind; parent?: Context; attributes?: Record<string, string | number> },
+  fn: (span: Span) => Promise<T> | T,
+): Promise<T> {
+  const parent = options.parent ?? context.active();
+  const span = tracer().startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), () => fn(span));
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+export { SpanKind };

@@ -1,0 +1,34 @@
+// Helpers for tests of services built on the kit: real listeners on free ports, quiet config.
+
+import { baseFields, type Env } from "./config.ts";
+import { type BaseConfig, loadConfig } from "./index.ts";
+
+/** A free TCP port on 127.0.0.1 (bound and released at once). */
+export function freePort(): number {
+  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const { port } = probe;
+  probe.stop(true);
+  return port;
+}
+
+/** Base config for a service under test: loopback, a free port, quiet logs. */
+export function testConfig(overrides: Env = {}): BaseConfig {
+  return loadConfig(baseFields(freePort()), {
+    HOST: "127.0.0.1",
+    PORT: String(freePort()),
+    LOG_LEVEL: "error",
+    APP_ENV: "test",
+    SHUTDOWN_GRACE_MS: "2000",
+    ...overrides,
+  });
+}
+
+/** Polls `fn` until it returns true or `timeoutMs` passes. */
+export async function eventually(fn: () => Promise<boolean> | boolean, timeoutMs = 5000, everyMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fn()) return;
+    await Bun.sleep(everyMs);
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
