@@ -68,6 +68,21 @@ function retryInterceptor(retries: number): Interceptor {
   };
 }
 
+// A request that never reached the upstream (connection refused or reset, DNS failure) means
+// the upstream is unavailable. Left alone, fetch's TypeError surfaces as Code.Unknown: callers
+// would answer INTERNAL instead of UPSTREAM_UNAVAILABLE, and safe procedures would not be retried.
+function unreachableAsUnavailable(name: string): typeof fetch {
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    try {
+      return await globalThis.fetch(input, init);
+    } catch (error) {
+      // Deadline and cancellation: Connect maps these from the aborted signal itself.
+      if (init?.signal?.aborted) throw error;
+      throw new ConnectError(`${name} is unreachable`, Code.Unavailable, undefined, undefined, error);
+    }
+  }) as typeof fetch;
+}
+
 function observeInterceptor(name: string, metrics?: Metrics): Interceptor {
   return (next) => async (req) => {
     injectHeaders(req.header);
@@ -102,7 +117,7 @@ export function createServiceClient<S extends DescService>(
     baseUrl: options.baseUrl,
     useBinaryFormat: true,
     defaultTimeoutMs: options.timeoutMs ?? 1000,
-    fetch: globalThis.fetch,
+    fetch: unreachableAsUnavailable(options.name),
     interceptors: [
       retryInterceptor(options.retries ?? 2),
       breakerInterceptor(options.name, breaker),

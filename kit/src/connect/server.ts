@@ -9,6 +9,7 @@ import {
 import { createFetchHandler } from "@connectrpc/connect/protocol";
 import { Elysia } from "elysia";
 import { AppError } from "../errors.ts";
+import { recordRoute } from "../http/observe.ts";
 import type { Logger } from "../log.ts";
 import { toConnectError } from "./error-detail.ts";
 
@@ -34,21 +35,30 @@ function errorInterceptor(log: Logger): Interceptor {
  * Mounts Connect handlers into an Elysia app on their procedure paths (`/pkg.v1.Service/Method`).
  * Connect (JSON and binary) and gRPC-Web work over Bun.serve; native gRPC is switched off
  * because Bun.serve cannot send HTTP trailers (ARCHITECTURE.md), so gRPC clients get a clean 415.
+ *
+ * Procedures are answered from `onRequest`, before Elysia's body parsing: a global `onParse`
+ * (the error responder's JSON reader) would otherwise consume the body stream that the Connect
+ * handler must read itself, and `parse: "none"` on a route does not switch global parsers off.
  */
 export function connectRoutes(routes: ConnectRoutes, log: Logger) {
   const router = createConnectRouter({ grpc: false, interceptors: [errorInterceptor(log)] });
   routes(router);
-  const app = new Elysia({ name: "kit.connect" });
+  const procedures = new Map<string, { handle: (req: Request) => Promise<Response>; allowGet: boolean }>();
   for (const handler of router.handlers) {
-    const fetchHandler = createFetchHandler(handler);
-    const hook = { parse: "none" as const, detail: { hide: true } };
-    app.post(handler.requestPath, ({ request }) => fetchHandler(request), hook);
-    // Side-effect-free procedures may be called with Connect GET (cacheable).
-    if (handler.method.idempotency === Idempotency.NO_SIDE_EFFECTS) {
-      app.get(handler.requestPath, ({ request }) => fetchHandler(request), hook);
-    }
+    procedures.set(handler.requestPath, {
+      handle: createFetchHandler(handler),
+      // Side-effect-free procedures may be called with Connect GET (cacheable).
+      allowGet: handler.method.idempotency === Idempotency.NO_SIDE_EFFECTS,
+    });
   }
-  return app;
+  return new Elysia({ name: "kit.connect" }).onRequest(({ request }) => {
+    const path = new URL(request.url).pathname;
+    const procedure = procedures.get(path);
+    if (!procedure) return;
+    if (request.method !== "POST" && !(request.method === "GET" && procedure.allowGet)) return;
+    recordRoute(request, path);
+    return procedure.handle(request);
+  });
 }
 
 export { Code };

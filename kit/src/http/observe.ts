@@ -7,6 +7,11 @@ import { contextFromHeaders, inSpan } from "../telemetry.ts";
 // are labelled UNMATCHED so that scanners cannot blow up the metric cardinality.
 const routes = new WeakMap<Request, string>();
 
+/** Labels a request answered outside Elysia's router (the Connect mount) with its route. */
+export function recordRoute(request: Request, route: string): void {
+  routes.set(request, route);
+}
+
 /**
  * Wraps every request in a server span continuing the caller's W3C trace context, and records
  * the HTTP metrics. Lives in the fetch wrapper (not in hooks) so the span is the active context

@@ -1,0 +1,256 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { inventory, reservation } from "@tt/contracts";
+import { CircuitBreaker } from "../../src/connect/breaker.ts";
+import { createServiceClient } from "../../src/connect/client.ts";
+import { fromConnectError } from "../../src/connect/error-detail.ts";
+import { AppError } from "../../src/errors.ts";
+import { freePort, type RunningService, startService } from "./support.ts";
+
+// Calls seen by the upstream, by event id, so each test scripts its own failures.
+const calls = new Map<string, number>();
+const seen = (key: string) => {
+  const n = (calls.get(key) ?? 0) + 1;
+  calls.set(key, n);
+  return n;
+};
+
+let upstream: RunningService;
+
+beforeAll(async () => {
+  upstream = await startService("client-test", (router) => {
+    router.service(inventory.InventoryService, {
+      async getInventoryStatus(req) {
+        seen(req.eventId);
+        if (req.eventId.startsWith("slow")) await Bun.sleep(500);
+        return { eventId: req.eventId };
+      },
+      reserveSeats(req) {
+        const n = seen(req.eventId);
+        if (req.eventId === "flaky" && n <= 2) throw new ConnectError("down", Code.Unavailable);
+        if (req.eventId === "down") throw new ConnectError("down", Code.Unavailable);
+        if (req.eventId === "sold-out") throw new AppError("SEAT_UNAVAILABLE", "Seat A-1 is taken");
+        return { seatIds: req.seatIds };
+      },
+    });
+    router.service(reservation.ReservationService, {
+      createReservation(req) {
+        seen(req.eventId);
+        throw new ConnectError("down", Code.Unavailable);
+      },
+    });
+  });
+});
+
+afterAll(async () => {
+  await upstream.service.stop();
+});
+
+describe("service client deadline", () => {
+  test("a call past its deadline fails with UPSTREAM_TIMEOUT soon after the deadline", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: upstream.url,
+      timeoutMs: 100,
+    });
+    const started = performance.now();
+    const error = await client.getInventoryStatus({ eventId: "slow-deadline" }).catch((e) => e);
+    const elapsed = performance.now() - started;
+    expect(fromConnectError(error).code).toBe("UPSTREAM_TIMEOUT");
+    expect(elapsed).toBeGreaterThanOrEqual(95);
+    expect(elapsed).toBeLessThan(300);
+    // A timeout is not "unavailable", so it is not retried either.
+    expect(calls.get("slow-deadline")).toBe(1);
+  });
+
+  test("a timed-out call counts as an unhealthy upstream for the breaker", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: upstream.url,
+      timeoutMs: 50,
+      breaker: { failureThreshold: 1, openMs: 10_000 },
+    });
+    await client.getInventoryStatus({ eventId: "slow-breaker" }).catch(() => undefined);
+    expect(client.breaker.state).toBe("open");
+  });
+});
+
+describe("service client retries", () => {
+  test("an idempotent procedure is retried while the upstream answers Unavailable", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: upstream.url,
+    });
+    const res = await client.reserveSeats({ eventId: "flaky", seatIds: ["A-1"] });
+    expect(res.seatIds).toEqual(["A-1"]);
+    expect(calls.get("flaky")).toBe(3);
+  });
+
+  test("retries stop after the configured number and the caller sees UPSTREAM_UNAVAILABLE", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: upstream.url,
+      retries: 1,
+    });
+    const error = await client.reserveSeats({ eventId: "down", seatIds: ["A-1"] }).catch((e) => e);
+    expect(fromConnectError(error).code).toBe("UPSTREAM_UNAVAILABLE");
+    expect(calls.get("down")).toBe(2);
+  });
+
+  test("a procedure without an idempotency level is attempted exactly once", async () => {
+    const client = createServiceClient(reservation.ReservationService, {
+      name: "reservation",
+      baseUrl: upstream.url,
+      retries: 3,
+    });
+    const error = await client.createReservation({ eventId: "create-once" }).catch((e) => e);
+    expect(ConnectError.from(error).code).toBe(Code.Unavailable);
+    expect(calls.get("create-once")).toBe(1);
+  });
+
+  test("a domain error is neither retried nor counted against the upstream's health", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: upstream.url,
+      breaker: { failureThreshold: 1, openMs: 10_000 },
+    });
+    const error = await client.reserveSeats({ eventId: "sold-out", seatIds: ["A-1"] }).catch((e) => e);
+    expect(fromConnectError(error).code).toBe("SEAT_UNAVAILABLE");
+    expect(calls.get("sold-out")).toBe(1);
+    expect(client.breaker.state).toBe("closed");
+  });
+});
+
+describe("service client circuit breaker", () => {
+  test("a refused connection is reported as UPSTREAM_UNAVAILABLE", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+      retries: 0,
+    });
+    const error = await client.getInventoryStatus({ eventId: "e1" }).catch((e) => e);
+    expect(ConnectError.from(error).code).toBe(Code.Unavailable);
+    expect(fromConnectError(error).code).toBe("UPSTREAM_UNAVAILABLE");
+  });
+
+  test("a refused connection on a safe procedure is retried (each attempt counts for the breaker)", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+      retries: 2,
+      breaker: { failureThreshold: 3, openMs: 10_000 },
+    });
+    await client.getInventoryStatus({ eventId: "e1" }).catch(() => undefined);
+    expect(client.breaker.state).toBe("open");
+  });
+
+  test("opens after consecutive failures, fails fast without the network, and closes after a good probe", async () => {
+    const port = await freePort();
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: `http://127.0.0.1:${port}`,
+      retries: 0,
+      breaker: { failureThreshold: 3, openMs: 300 },
+    });
+    for (let i = 0; i < 3; i++) {
+      await client.getInventoryStatus({ eventId: "probe" }).catch(() => undefined);
+    }
+    expect(client.breaker.state).toBe("open");
+
+    // The upstream comes back on that very port; while open, the client must not reach it.
+    const revived = await startService(
+      "client-test-revived",
+      (router) =>
+        router.service(inventory.InventoryService, {
+          getInventoryStatus(req) {
+            seen(`revived:${req.eventId}`);
+            return { eventId: req.eventId };
+          },
+        }),
+      { port },
+    );
+    try {
+      const started = performance.now();
+      const error = await client.getInventoryStatus({ eventId: "probe" }).catch((e) => e);
+      expect(performance.now() - started).toBeLessThan(20);
+      const app = fromConnectError(error);
+      expect(app.code).toBe("UPSTREAM_UNAVAILABLE");
+      expect(app.message).toContain("circuit open");
+      expect(calls.get("revived:probe")).toBeUndefined();
+
+      await Bun.sleep(320);
+      const res = await client.getInventoryStatus({ eventId: "probe" });
+      expect(res.eventId).toBe("probe");
+      expect(calls.get("revived:probe")).toBe(1);
+      expect(client.breaker.state).toBe("closed");
+    } finally {
+      await revived.service.stop();
+    }
+  });
+});
+
+describe("CircuitBreaker", () => {
+  function breakerAt(start = 1_000) {
+    const clock = { now: start };
+    const breaker = new CircuitBreaker({ failureThreshold: 2, openMs: 100 }, () => clock.now);
+    return { breaker, clock };
+  }
+
+  test("stays closed until the failures are consecutive and reach the threshold", () => {
+    const { breaker } = breakerAt();
+    breaker.failure();
+    breaker.success();
+    breaker.failure();
+    expect(breaker.state).toBe("closed");
+    expect(breaker.tryPass()).toBe(true);
+    breaker.failure();
+    expect(breaker.state).toBe("open");
+    expect(breaker.tryPass()).toBe(false);
+  });
+
+  test("reports how long until a probe is allowed while open", () => {
+    const { breaker, clock } = breakerAt();
+    breaker.failure();
+    breaker.failure();
+    clock.now += 30;
+    expect(breaker.retryAfterMs()).toBe(70);
+  });
+
+  test("after the open period lets exactly one probe through", () => {
+    const { breaker, clock } = breakerAt();
+    breaker.failure();
+    breaker.failure();
+    clock.now += 100;
+    expect(breaker.state).toBe("half-open");
+    expect(breaker.retryAfterMs()).toBe(0);
+    expect(breaker.tryPass()).toBe(true);
+    expect(breaker.tryPass()).toBe(false);
+  });
+
+  test("closes when the probe succeeds", () => {
+    const { breaker, clock } = breakerAt();
+    breaker.failure();
+    breaker.failure();
+    clock.now += 100;
+    breaker.tryPass();
+    breaker.success();
+    expect(breaker.state).toBe("closed");
+    expect(breaker.tryPass()).toBe(true);
+    expect(breaker.tryPass()).toBe(true);
+  });
+
+  test("reopens for a full period when the probe fails", () => {
+    const { breaker, clock } = breakerAt();
+    breaker.failure();
+    breaker.failure();
+    clock.now += 100;
+    breaker.tryPass();
+    breaker.failure();
+    expect(breaker.state).toBe("open");
+    expect(breaker.tryPass()).toBe(false);
+    clock.now += 99;
+    expect(breaker.tryPass()).toBe(false);
+    clock.now += 1;
+    expect(breaker.tryPass()).toBe(true);
+  });
+});
