@@ -1,0 +1,48 @@
+import { ApiError, BAD_RESPONSE, NETWORK_UNREACHABLE } from "./api.ts";
+
+/** Shown whenever the platform cannot be reached or is down; also the fallback for unknown codes. */
+export const SERVICE_UNAVAILABLE_MESSAGE =
+  "The ticketing service is not available right now. Please try again in a moment.";
+
+// Sentences a buyer can act on. The gateway's own `message` is written for developers, so it
+// is never shown directly; unknown codes fall back to a generic sentence instead.
+const MESSAGES: Record<string, string> = {
+  VALIDATION_FAILED: "Something in your request doesn't look right. Please check it and try again.",
+  IDEMPOTENCY_REQUIRED: "Something went wrong sending your request. Please try again.",
+  INVALID_IDEMPOTENCY_KEY: "Something went wrong sending your request. Please try again.",
+  UNAUTHENTICATED: "Please sign in to continue.",
+  FORBIDDEN: "You don't have access to this yet.",
+  NOT_READY: "It's not your turn yet. Please stay in the queue; we'll let you in shortly.",
+  RESERVATION_TOKEN_INVALID: "Your entry pass has expired. Please rejoin the queue.",
+  NOT_FOUND: "We couldn't find what you were looking for.",
+  EVENT_NOT_FOUND: "We couldn't find that event. It may have been removed.",
+  RESERVATION_NOT_FOUND: "We couldn't find that reservation.",
+  IDEMPOTENCY_CONFLICT: "This request clashes with one you already sent. Please refresh and try again.",
+  IDEMPOTENCY_IN_PROGRESS: "We're still working on your previous request. Please wait a moment.",
+  SEAT_UNAVAILABLE: "Sorry, one of those seats was just taken. Please pick different seats.",
+  INVENTORY_CONFLICT: "Sorry, one of those seats was just taken. Please pick different seats.",
+  RESERVATION_EXPIRED: "Your seat hold has expired and the seats were released. Please choose seats again.",
+  RESERVATION_ALREADY_CONFIRMED: "This reservation is already confirmed. Check your order for details.",
+  INVALID_STATE: "This reservation can't be changed any more. Please refresh to see its current status.",
+  PAYMENT_NOT_APPROVED: "Your payment hasn't been approved yet. Please wait a moment or try another payment.",
+  PAYLOAD_TOO_LARGE: "That request was too large to send. Please try again with less.",
+  RATE_LIMITED: "Lots of people are trying at once. Please wait a few seconds and try again.",
+  INTERNAL: "Something went wrong on our side. Please try again in a moment.",
+  UPSTREAM_UNAVAILABLE: SERVICE_UNAVAILABLE_MESSAGE,
+  UPSTREAM_TIMEOUT: "The ticketing service is taking too long to answer. Please try again in a moment.",
+  [NETWORK_UNREACHABLE]: SERVICE_UNAVAILABLE_MESSAGE,
+  [BAD_RESPONSE]: "We got an unexpected answer from the ticketing service. Please try again in a moment.",
+};
+
+/** Fallback for codes this app does not know yet; honest without guessing at a cause. */
+export const GENERIC_MESSAGE = "Something went wrong. Please try again in a moment.";
+
+/** Maps an error catalogue code to a sentence a buyer can understand and act on. */
+export function friendlyMessage(code: string): string {
+  return MESSAGES[code] ?? GENERIC_MESSAGE;
+}
+
+/** Turns anything thrown by an API call into a buyer-facing sentence. */
+export function describeError(error: unknown): string {
+  return error instanceof ApiError ? friendlyMessage(error.code) : GENERIC_MESSAGE;
+}
