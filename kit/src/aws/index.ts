@@ -1,0 +1,15 @@
+/** AWS client factories, table and queue definitions, and idempotent provisioning. */
+export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./clients.ts";
+export { ensureQueues, ensureTable, ensureTables, type QueueRefs } from "./provision.ts";
+export { dlqAttributes, EVENTS_QUEUE, eventsQueueAttributes, queueNames } from "./queues.ts";
+export {
+  INDEXES,
+  type IndexDef,
+  TABLE_NAMES,
+  TABLES,
+  type TableDef,
+  type TableName,
+  TTL_ATTRIBUTE,
+  tableName,
+  tableNames,
+} from "./tables.ts";

@@ -1,0 +1,71 @@
+/**
+ * The one place DynamoDB tables are defined. Plain data, so the provisioner, tests and the
+ * Terraform module can all mirror it. Every table uses generic string keys `pk`/`sk`; what goes
+ * in them is up to the owning service's adapter.
+ */
+
+/** Logical table names; the physical name is `${stage}-${name}`. */
+export const TABLE_NAMES = ["reservations", "orders", "idempotency", "outbox", "events", "seats"] as const;
+
+/** One of the logical table names. */
+export type TableName = (typeof TABLE_NAMES)[number];
+
+/** A global secondary index over generic string keys, projecting all attributes. */
+export interface IndexDef {
+  name: string;
+  hashKey: string;
+  rangeKey: string;
+}
+
+/** A table: keys, indexes and the TTL attribute if items expire. Billing is always on demand. */
+export interface TableDef {
+  name: TableName;
+  hashKey: "pk";
+  rangeKey: "sk";
+  indexes: readonly IndexDef[];
+  /** Epoch-seconds attribute DynamoDB uses to delete expired items. */
+  ttlAttribute?: string;
+}
+
+/** The TTL attribute name shared by every table that expires items. */
+export const TTL_ATTRIBUTE = "expires_at_ttl";
+
+/** Index names, so adapters never spell them by hand. */
+export const INDEXES = {
+  /** reservations by user: gsi1pk = user, gsi1sk = created time. */
+  reservationsByUser: "gsi1",
+  /** orders by user: gsi1pk = user, gsi1sk = created time. */
+  ordersByUser: "gsi1",
+  /** outbox by status: gsi1pk = status (e.g. PENDING), gsi1sk = created time. */
+  outboxByStatus: "gsi1",
+  /** events listing: gsi1pk = a listing partition, gsi1sk = start time. */
+  eventsByStart: "gsi1",
+} as const;
+
+const gsi1: IndexDef = { name: "gsi1", hashKey: "gsi1pk", rangeKey: "gsi1sk" };
+
+/** Every table the platform uses, keyed by logical name. */
+export const TABLES: Readonly<Record<TableName, TableDef>> = {
+  reservations: { name: "reservations", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
+  orders: { name: "orders", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
+  idempotency: {
+    name: "idempotency",
+    hashKey: "pk",
+    rangeKey: "sk",
+    indexes: [],
+    ttlAttribute: TTL_ATTRIBUTE,
+  },
+  outbox: { name: "outbox", hashKey: "pk", rangeKey: "sk", indexes: [gsi1], ttlAttribute: TTL_ATTRIBUTE },
+  events: { name: "events", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
+  seats: { name: "seats", hashKey: "pk", rangeKey: "sk", indexes: [] },
+};
+
+/** The physical table name for a stage, e.g. `local-reservations`. */
+export function tableName(stage: string, name: TableName): string {
+  return `${stage}-${name}`;
+}
+
+/** Physical names of all tables for a stage, keyed by logical name. */
+export function tableNames(stage: string): Record<TableName, string> {
+  return Object.fromEntries(TABLE_NAMES.map((n) => [n, tableName(stage, n)])) as Record<TableName, string>;
+}

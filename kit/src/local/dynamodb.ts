@@ -1,0 +1,48 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Supervisor } from "./processes.ts";
+import { httpAnswers, waitUntil } from "./wait.ts";
+
+/**
+ * The `emulator/` folder of the `amplify-dynamodb-simulator` dev dependency, which ships the
+ * official DynamoDB Local jar and its native libraries.
+ */
+export function dynamoEmulatorDir(): string {
+  const pkg = fileURLToPath(import.meta.resolve("amplify-dynamodb-simulator/package.json"));
+  return join(dirname(pkg), "emulator");
+}
+
+/** The java command line for DynamoDB Local on `port`, in memory or under `dataDir`. */
+export function dynamoCommand(port: number, dataDir?: string): string[] {
+  const dir = dynamoEmulatorDir();
+  return [
+    "java",
+    `-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`,
+    "-jar",
+    join(dir, "DynamoDBLocal.jar"),
+    // One database for every client, whatever region or access key it uses; without this each
+    // credential/region pair sees its own empty tables.
+    "-sharedDb",
+    ...(dataDir ? ["-dbPath", dataDir] : ["-inMemory"]),
+    "-port",
+    String(port),
+  ];
+}
+
+/** Starts DynamoDB Local on `port` and waits until it answers HTTP. Returns its endpoint URL. */
+export async function startDynamo(
+  sup: Supervisor,
+  opts: { port: number; dataDir?: string | undefined; timeoutMs?: number; abort?: () => Error | undefined },
+): Promise<string> {
+  const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // The jar resolves DynamoDBLocal_lib relative to its own folder, so run it from there.
+  sup.spawn({ name: "dynamodb", cmd: dynamoCommand(opts.port, dataDir), cwd: dynamoEmulatorDir() });
+  const endpoint = `http://127.0.0.1:${opts.port}`;
+  await waitUntil("DynamoDB Local", () => httpAnswers(endpoint), {
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    ...(opts.abort ? { abort: opts.abort } : {}),
+  });
+  return endpoint;
+}

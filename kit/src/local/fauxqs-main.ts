@@ -1,0 +1,24 @@
+/**
+ * Child-process entry for the SQS emulator: `bun kit/src/local/fauxqs-main.ts` with FAUXQS_PORT.
+ * fauxqs's own CLI forces request logging on (a line per poll); this entry turns it off and
+ * closes the server cleanly on SIGTERM.
+ */
+import { startFauxqs } from "fauxqs";
+
+const port = Number(process.env.FAUXQS_PORT ?? "4566");
+const server = await startFauxqs({ port, logger: process.env.FAUXQS_LOGGER === "true" });
+console.log(
+  JSON.stringify({
+    ts: new Date().toISOString(),
+    level: "info",
+    service: "sqs",
+    msg: "fauxqs listening",
+    port,
+  }),
+);
+
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    void server.stop().finally(() => process.exit(0));
+  });
+}

@@ -1,0 +1,234 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createDynamoClient, createSqsClient } from "../aws/clients.ts";
+import { ensureQueues, ensureTables, type QueueRefs } from "../aws/provision.ts";
+import {
+  type LocalPorts,
+  PORTS,
+  type PortName,
+  resolvePorts,
+  SERVICE_NAMES,
+  type ServiceName,
+} from "./config.ts";
+import { startDynamo } from "./dynamodb.ts";
+import { createLauncherLog, type LineSink, stdoutSink } from "./log.ts";
+import { assertPortsFree, type PortClaim } from "./ports.ts";
+import { assertPrerequisites, JAVA, type Prerequisite, REDIS_SERVER } from "./prereqs.ts";
+import { type Child, Supervisor } from "./processes.ts";
+import { waitForReady } from "./readiness.ts";
+import { startRedis, waitForRedis } from "./redis.ts";
+import { startSqs } from "./sqs.ts";
+import { startWeb, webHasDevScript } from "./web.ts";
+
+/** Options of startLocalStack; everything defaults to the dev setup of the README. */
+export interface LocalStackOptions {
+  /** Start the web app's dev server too (default true; skipped with a warning if web has no dev script). */
+  web?: boolean;
+  /** Keep DynamoDB Local's data on disk here instead of in memory (default env LOCAL_DATA_DIR). */
+  dataDir?: string | undefined;
+  /** The environment to read settings from and pass on to children (default process.env). */
+  env?: Record<string, string | undefined>;
+  /** Port overrides that win over the *_PORT env vars. */
+  ports?: Partial<LocalPorts>;
+  /** Resource name prefix (default env STAGE, else "local"). */
+  stage?: string;
+  /** How long every service gets to report ready (default 60 s). */
+  readyTimeoutMs?: number;
+  /** Repository root (default: the one this kit lives in). */
+  repoRoot?: string;
+  /** Fills the stack with demo data once every service is ready. */
+  seed?: (env: Readonly<Record<string, string>>) => Promise<void>;
+  /** Where log and child output lines go (default stdout). */
+  sink?: LineSink;
+  /** Colour child prefixes (default: when stdout is a TTY). */
+  color?: boolean;
+  /** Aborting it during start stops what was started and rejects (Ctrl-C while booting). */
+  signal?: AbortSignal;
+}
+
+/** Where everything listens once the stack is up. */
+export interface LocalUrls {
+  web?: string;
+  gateway: string;
+  services: Record<ServiceName, string>;
+  swagger: Record<ServiceName, string>;
+  metrics: Record<ServiceName, string>;
+  redis: string;
+  dynamodb: string;
+  sqs: string;
+}
+
+/** A running local platform. */
+export interface LocalStack {
+  urls: LocalUrls;
+  /** The environment every service got (besides its own PORT). */
+  env: Readonly<Record<string, string>>;
+  queues: QueueRefs;
+  /** Pids of every child the stack started. */
+  pids(): number[];
+  /** Resolves with a message if a child dies on its own after start. */
+  crashed: Promise<string>;
+  /** Stops every child the stack started, and nothing else. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A child died while nobody asked it to; the message carries its last output lines. */
+export class ChildExitedError extends Error {
+  override name = "ChildExitedError";
+  constructor(child: Child, code: number) {
+    const tail = child.tail().slice(-12);
+    super(
+      `${child.name} (pid ${child.pid}) exited unexpectedly with code ${code}` +
+        (tail.length > 0 ? `; last output:\n  ${tail.join("\n  ")}` : ""),
+    );
+  }
+}
+
+const DEFAULT_REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Starts Redis, DynamoDB Local, fauxqs, provisions tables and queues, then the services and web app. */
+export async function startLocalStack(opts: LocalStackOptions = {}): Promise<LocalStack> {
+  const src = opts.env ?? process.env;
+  const sink = opts.sink ?? stdoutSink;
+  const log = createLauncherLog(sink);
+  const repoRoot = opts.repoRoot ?? DEFAULT_REPO_ROOT;
+  const ports = resolvePorts(src, opts.ports);
+  const stage = opts.stage ?? src.STAGE ?? "local";
+  const dataDir = opts.dataDir ?? (src.LOCAL_DATA_DIR || undefined);
+  const externalRedis = src.REDIS_URL || undefined;
+  const wantWeb = (opts.web ?? true) && webHasDevScript(repoRoot);
+  if ((opts.web ?? true) && !wantWeb)
+    log.warn("web/package.json has no dev script; not starting the web app");
+
+  const needed: Prerequisite[] = externalRedis ? [JAVA] : [JAVA, REDIS_SERVER];
+  assertPrerequisites(needed, src.PATH);
+  const entries = SERVICE_NAMES.map((name) => join(repoRoot, name, "src", "main.ts"));
+  const missing = entries.find((e) => !existsSync(e));
+  if (missing) throw new Error(`service entry ${missing} does not exist`);
+  const listeners: PortName[] = [...SERVICE_NAMES, "dynamodb", "sqs"];
+  if (!externalRedis) listeners.push("redis");
+  if (wantWeb) listeners.push("web");
+  const claims: PortClaim[] = listeners.map((n) => ({ ...PORTS[n], port: ports[n] }));
+  await assertPortsFree(claims);
+
+  let failure: Error | undefined;
+  let reportCrash: (message: string) => void = () => undefined;
+  const crashed = new Promise<string>((resolve) => {
+    reportCrash = resolve;
+  });
+  const sup = new Supervisor({
+    sink,
+    ...(opts.color !== undefined ? { color: opts.color } : {}),
+    onSpawn: (child) => log.info("started", { child: child.name, pid: child.pid }),
+    onUnexpectedExit: (child, code) => {
+      failure ??= new ChildExitedError(child, code);
+      reportCrash(failure.message);
+    },
+  });
+  const abort = () => failure ?? (opts.signal?.aborted ? new Error("start interrupted") : undefined);
+
+  try {
+    const started = Date.now();
+    log.info("starting infrastructure", {
+      redis: externalRedis ?? ports.redis,
+      dynamodb: ports.dynamodb,
+      sqs: ports.sqs,
+    });
+    const [redisUrl, dynamoEndpoint, sqsEndpoint] = await Promise.all([
+      externalRedis
+        ? waitForRedis(externalRedis, 10_000, abort).then(() => externalRedis)
+        : startRedis(sup, { port: ports.redis, abort }),
+      startDynamo(sup, { port: ports.dynamodb, dataDir, abort }),
+      startSqs(sup, { port: ports.sqs, abort }),
+    ]);
+
+    const interrupted = abort();
+    if (interrupted) throw interrupted;
+    const region = src.AWS_REGION || "us-east-1";
+    const queues = await provision(region, dynamoEndpoint, sqsEndpoint, stage);
+    log.info("tables and queues ready", { stage, events_queue: queues.eventsUrl });
+
+    const services = Object.fromEntries(
+      SERVICE_NAMES.map((n) => [n, `http://127.0.0.1:${ports[n]}`]),
+    ) as Record<ServiceName, string>;
+    const env: Record<string, string> = {
+      APP_ENV: src.APP_ENV || "development",
+      LOG_LEVEL: src.LOG_LEVEL || "info",
+      STAGE: stage,
+      REDIS_URL: redisUrl,
+      AWS_REGION: region,
+      DYNAMODB_ENDPOINT: dynamoEndpoint,
+      SQS_ENDPOINT: sqsEndpoint,
+      AWS_ACCESS_KEY_ID: "local",
+      AWS_SECRET_ACCESS_KEY: "local",
+      INVENTORY_URL: services.inventory,
+      RESERVATION_URL: services.reservation,
+      PAYMENT_URL: services.payment,
+      GATEWAY_URL: services.gateway,
+    };
+    SERVICE_NAMES.forEach((name, i) => {
+      sup.spawn({
+        name,
+        cmd: [process.execPath, entries[i] ?? ""],
+        cwd: repoRoot,
+        env: { ...src, ...env, PORT: String(ports[name]) },
+        tier: 1,
+      });
+    });
+    const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
+    const webUrl = wantWeb
+      ? startWeb(sup, {
+          repoRoot,
+          port: ports.web,
+          env: { ...src, ...env },
+          timeoutMs: readyTimeoutMs,
+          abort,
+        })
+      : undefined;
+    await waitForReady(services, { timeoutMs: readyTimeoutMs, abort });
+    log.info("all services ready", { ms: Date.now() - started });
+    if (opts.seed) {
+      await opts.seed(env);
+      log.info("demo data seeded");
+    }
+
+    const urls: LocalUrls = {
+      ...(webUrl ? { web: await webUrl } : {}),
+      gateway: services.gateway,
+      services,
+      swagger: mapServices(services, (u) => `${u}/swagger`),
+      metrics: mapServices(services, (u) => `${u}/metrics`),
+      redis: redisUrl,
+      dynamodb: dynamoEndpoint,
+      sqs: sqsEndpoint,
+    };
+    return { urls, env, queues, crashed, pids: () => sup.pids(), stop: () => sup.stop() };
+  } catch (err) {
+    await sup.stop();
+    // A child's death explains a failed wait better than the wait's own error.
+    throw failure ?? err;
+  }
+}
+
+async function provision(region: string, dynamoEndpoint: string, sqsEndpoint: string, stage: string) {
+  const ddb = createDynamoClient({ region, endpoint: dynamoEndpoint });
+  const sqs = createSqsClient({ region, endpoint: sqsEndpoint });
+  try {
+    await ensureTables(ddb, stage);
+    return await ensureQueues(sqs, stage);
+  } finally {
+    ddb.destroy();
+    sqs.destroy();
+  }
+}
+
+function mapServices(
+  services: Record<ServiceName, string>,
+  f: (url: string) => string,
+): Record<ServiceName, string> {
+  return Object.fromEntries(Object.entries(services).map(([k, v]) => [k, f(v)])) as Record<
+    ServiceName,
+    string
+  >;
+}

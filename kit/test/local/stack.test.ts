@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SERVICE_NAMES } from "../../src/local/config.ts";
+import { freePort } from "../../src/local/ports.ts";
+import { ChildExitedError, startLocalStack } from "../../src/local/stack.ts";
+
+// A throwaway repo whose services are tiny stand-ins: these tests are about the launcher's
+// failure handling, which needs a service that misbehaves on purpose.
+const repo = mkdtempSync(join(tmpdir(), "tt-stack-"));
+const healthy = `Bun.serve({ port: Number(process.env.PORT), fetch: () => Response.json({ status: "ready" }) });`;
+for (const name of SERVICE_NAMES) {
+  mkdirSync(join(repo, name, "src"), { recursive: true });
+  const body =
+    name === "payment"
+      ? `console.error("config error: PAYMENT_PROVIDER is not set"); process.exit(2);`
+      : `await Bun.sleep(1500); ${healthy}`;
+  writeFileSync(join(repo, name, "src", "main.ts"), body);
+}
+
+afterAll(() => rmSync(repo, { recursive: true, force: true }));
+
+async function ports() {
+  const [gateway, reservation, inventory, payment, worker, redis, dynamodb, sqs] = await Promise.all(
+    Array.from({ length: 8 }, () => freePort()),
+  );
+  return { gateway, reservation, inventory, payment, worker, redis, dynamodb, sqs } as Record<string, number>;
+}
+
+describe("startLocalStack failures", () => {
+  test("a service that dies during start fails the start with its output, and nothing is left running", async () => {
+    const lines: string[] = [];
+    const error = await startLocalStack({
+      repoRoot: repo,
+      web: false,
+      env: { ...process.env, REDIS_URL: undefined, STAGE: "crash" },
+      ports: await ports(),
+      sink: (l) => lines.push(l),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChildExitedError);
+    expect((error as Error).message).toContain("payment");
+    expect((error as Error).message).toContain("PAYMENT_PROVIDER is not set");
+    const pids = lines.flatMap((l) =>
+      [...l.matchAll(/"msg":"started".*"pid":(\d+)/g)].map((m) => Number(m[1])),
+    );
+    expect(pids.length).toBeGreaterThanOrEqual(8);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  }, 60_000);
+
+  test("a missing service entry is a clear error before anything starts", async () => {
+    const error = await startLocalStack({ repoRoot: tmpdir(), web: false, ports: await ports() }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toMatch(/gateway[/\\]src[/\\]main\.ts does not exist/);
+  });
+});
