@@ -15,7 +15,6 @@ export function freePort(): number {
 export function testConfig(overrides: Env = {}): BaseConfig {
   return loadConfig(baseFields(freePort()), {
     HOST: "127.0.0.1",
-    PORT: String(freePort()),
     LOG_LEVEL: "error",
     APP_ENV: "test",
     SHUTDOWN_GRACE_MS: "2000",

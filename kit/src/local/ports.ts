@@ -66,16 +66,3 @@ export async function assertPortsFree(claims: readonly PortClaim[]): Promise<voi
   const busy = claims.find((_, i) => !free[i]);
   if (busy) throw new PortBusyError(busy);
 }
-
-/** Asks the OS for a currently free port (tests use it to stay clear of a running dev stack). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen({ port: 0, host: "127.0.0.1" }, () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -11,9 +11,9 @@ import { createDynamoClient, createSqsClient } from "../../src/aws/clients.ts";
 import { ensureQueues, ensureTables } from "../../src/aws/provision.ts";
 import { TABLE_NAMES, TABLES, tableName } from "../../src/aws/tables.ts";
 import { startDynamo } from "../../src/local/dynamodb.ts";
-import { freePort } from "../../src/local/ports.ts";
 import { Supervisor } from "../../src/local/processes.ts";
 import { startSqs } from "../../src/local/sqs.ts";
+import { freePort } from "../../src/testing.ts";
 
 const stage = `t${Date.now().toString(36)}`;
 const sup = new Supervisor({ sink: () => undefined });

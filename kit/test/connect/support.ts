@@ -1,8 +1,8 @@
 // Starts real kit services on 127.0.0.1 for the Connect tests; not a test file itself.
 import { baseFields, loadConfig } from "../../src/config.ts";
 import type { ConnectRoutes } from "../../src/connect/server.ts";
-import { freePort } from "../../src/local/ports.ts";
 import { createService } from "../../src/service.ts";
+import { freePort } from "../../src/testing.ts";
 
 export { freePort };
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createServer, type Server } from "node:net";
-import { assertPortsFree, freePort, isPortFree, PortBusyError } from "../../src/local/ports.ts";
+import { assertPortsFree, isPortFree, PortBusyError } from "../../src/local/ports.ts";
+import { freePort } from "../../src/testing.ts";
 
 let holder: Server | undefined;
 

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_NAMES } from "../../src/local/config.ts";
-import { freePort } from "../../src/local/ports.ts";
 import { ChildExitedError, startLocalStack } from "../../src/local/stack.ts";
+import { freePort } from "../../src/testing.ts";
 
 // A throwaway repo whose services are tiny stand-ins: these tests are about the launcher's
 // failure handling, which needs a service that misbehaves on purpose.
