@@ -11,4 +11,4 @@ const service = createService({
   readiness: [redisCheck(redis)],
   onShutdown: [() => redis.quit()],
 });
-service.start();
+await service.start();

@@ -46,6 +46,9 @@ export const env = {
       return value;
     });
   },
+  optionalInt(name: string, range: { min: number; max: number }): Field<number | undefined> {
+    return field(name, (raw) => (present(raw) ? env.int(name, 0, range).parse(raw) : undefined));
+  },
   port(name: string, fallback: number): Field<number> {
     return env.int(name, fallback, { min: 1, max: 65535 });
   },
@@ -122,6 +125,8 @@ export function baseFields(defaultPort: number) {
     logLevel: env.oneOf("LOG_LEVEL", ["debug", "info", "warn", "error"] as const, "info"),
     host: env.string("HOST", "0.0.0.0"),
     port: env.port("PORT", defaultPort),
+    /** Native gRPC (HTTP/2) listener; unset means PORT + 1, 0 turns it off. */
+    rpcPort: env.optionalInt("RPC_PORT", { min: 0, max: 65535 }),
     stage: env.string("STAGE", "local"),
     bodyLimitBytes: env.int("BODY_LIMIT_BYTES", 16 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
     shutdownGraceMs: env.int("SHUTDOWN_GRACE_MS", 10_000, { min: 0, max: 120_000 }),

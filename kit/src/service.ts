@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import type { baseFields, ConfigOf } from "./config.ts";
+import { type GrpcListener, listenGrpc } from "./connect/grpc.ts";
 import { healthService } from "./connect/health.ts";
 import { type ConnectRoutes, connectRoutes } from "./connect/server.ts";
 import { docs } from "./http/docs.ts";
@@ -53,12 +54,12 @@ export function createService(options: ServiceOptions) {
       }),
     );
   const health = healthService(options.readiness ?? [], () => lifecycle.draining);
-  app.use(
-    connectRoutes((router) => {
-      health(router);
-      options.rpc?.(router);
-    }, log),
-  );
+  const rpcRoutes: ConnectRoutes = (router) => {
+    health(router);
+    options.rpc?.(router);
+  };
+  app.use(connectRoutes(rpcRoutes, log));
+  let grpc: GrpcListener | undefined;
 
   let stopping: Promise<void> | undefined;
 
@@ -76,6 +77,7 @@ export function createService(options: ServiceOptions) {
           await server.stop(true);
         }
       }
+      await grpc?.close();
       for (const hook of shutdownHooks) {
         try {
           await hook();
@@ -89,18 +91,34 @@ export function createService(options: ServiceOptions) {
     return stopping;
   }
 
-  /** Listens on the configured host/port; exits the process with a clear message if the port is taken. */
-  function start(opts: { handleSignals?: boolean } = {}) {
+  function exitOnListenError(error: unknown, port: number, variable: string): never {
+    const busy = (error as { code?: string }).code === "EADDRINUSE";
+    log.error(busy ? `port ${port} is already in use; set ${variable} to another port` : "cannot listen", {
+      err: error,
+    });
+    process.exit(1);
+  }
+
+  /**
+   * Listens on the configured host/port (REST, Connect, gRPC-Web) and on the gRPC port; exits the
+   * process with a clear message if a port is taken.
+   */
+  async function start(opts: { handleSignals?: boolean } = {}) {
     try {
       app.listen({ hostname: config.host, port: config.port });
     } catch (error) {
-      const busy = (error as { code?: string }).code === "EADDRINUSE";
-      log.error(busy ? `port ${config.port} is already in use; set PORT to another port` : "cannot listen", {
-        err: error,
-      });
-      process.exit(1);
+      exitOnListenError(error, config.port, "PORT");
     }
-    log.info("listening", { url: `http://${config.host}:${app.server?.port}` });
+    const rpcPort = config.rpcPort ?? config.port + 1;
+    if (rpcPort > 0) {
+      grpc = await listenGrpc(rpcRoutes, log, config.host, rpcPort).catch((error: unknown) =>
+        exitOnListenError(error as unknown, rpcPort, "RPC_PORT"),
+      );
+    }
+    log.info("listening", {
+      url: `http://${config.host}:${app.server?.port}`,
+      grpc_port: grpc?.port ?? null,
+    });
     if (opts.handleSignals ?? true) {
       for (const signal of ["SIGTERM", "SIGINT"] as const) {
         process.once(signal, () => void stop(signal).then(() => process.exit(0)));

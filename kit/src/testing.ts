@@ -15,6 +15,7 @@ export function freePort(): number {
 export function testConfig(overrides: Env = {}): BaseConfig {
   return loadConfig(baseFields(freePort()), {
     HOST: "127.0.0.1",
+    RPC_PORT: "0",
     LOG_LEVEL: "error",
     APP_ENV: "test",
     SHUTDOWN_GRACE_MS: "2000",

@@ -25,7 +25,7 @@ const base = `http://127.0.0.1:${config.port}`;
 
 beforeAll(async () => {
   startRedis();
-  service.start({ handleSignals: false });
+  await service.start({ handleSignals: false });
   await eventually(async () => (await fetch(`${base}/readyz`)).status === 200);
 });
 

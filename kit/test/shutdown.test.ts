@@ -4,7 +4,7 @@ import { eventually, freePort } from "../src/testing.ts";
 test("SIGTERM lets in-flight requests finish, refuses new ones, runs shutdown hooks and exits 0", async () => {
   const port = freePort();
   const child = Bun.spawn(["bun", `${import.meta.dir}/fixtures/slow-service.ts`], {
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info" },
+    env: { ...process.env, PORT: String(port), RPC_PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" },
     stdout: "pipe",
     stderr: "inherit",
   });
@@ -35,7 +35,7 @@ test("a busy port is a clear one-line error and exit code 1", async () => {
   const holder = Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response("taken") });
   try {
     const child = Bun.spawn(["bun", `${import.meta.dir}/fixtures/slow-service.ts`], {
-      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1" },
+      env: { ...process.env, PORT: String(port), RPC_PORT: "0", HOST: "127.0.0.1" },
       stdout: "pipe",
       stderr: "pipe",
     });

@@ -22,4 +22,4 @@ const service = createService({
   readiness: [dynamoCheck(dynamo), sqsCheck(sqs)],
   onShutdown: [() => dynamo.destroy(), () => sqs.destroy()],
 });
-service.start();
+await service.start();

@@ -12,4 +12,4 @@ const service = createService({
   readiness: [sqsCheck(sqs)],
   onShutdown: [() => sqs.destroy()],
 });
-service.start();
+await service.start();

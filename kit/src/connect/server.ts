@@ -16,9 +16,11 @@ import { toConnectError } from "./error-detail.ts";
 /** Registers a service's Connect handlers, e.g. `(router) => router.service(Desc, impl)`. */
 export type ConnectRoutes = (router: ConnectRouter) => void;
 
-// Handlers throw AppError like every other transport's domain; here it becomes a Connect code
-// plus ErrorDetail. Anything else is a bug: logged, and answered as INTERNAL without details.
-function errorInterceptor(log: Logger): Interceptor {
+/**
+ * Handlers throw AppError like every other transport's domain; here it becomes a Connect code
+ * plus ErrorDetail. Anything else is a bug: logged, and answered as INTERNAL without details.
+ */
+export function errorInterceptor(log: Logger): Interceptor {
   return (next) => async (req) => {
     try {
       return await next(req);

@@ -110,6 +110,10 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   if (!externalRedis) listeners.push("redis");
   if (wantWeb) listeners.push("web");
   const claims: PortClaim[] = listeners.map((n) => ({ ...PORTS[n], port: ports[n] }));
+  // Each service also serves native gRPC on its port + 1 (the kit's default RPC_PORT).
+  for (const n of SERVICE_NAMES) {
+    claims.push({ owner: `${n} gRPC`, port: ports[n] + 1, envVar: PORTS[n].envVar });
+  }
   await assertPortsFree(claims);
 
   let failure: Error | undefined;

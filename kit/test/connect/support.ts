@@ -28,13 +28,14 @@ export async function startService(
   // PORT=0 is rejected by env.port (min 1), so a free port is picked up front.
   const config = loadConfig(baseFields(port), {
     PORT: String(port),
+    RPC_PORT: "0",
     HOST: "127.0.0.1",
     LOG_LEVEL: opts.logLevel ?? "error",
     SHUTDOWN_GRACE_MS: "1000",
   });
   const service = createService({ name, description: `${name} under test`, config, rpc });
   opts.http?.(service);
-  service.start({ handleSignals: false });
+  await service.start({ handleSignals: false });
   return { service, url: `http://127.0.0.1:${port}`, port };
 }
 

@@ -1,0 +1,43 @@
+import http2 from "node:http2";
+import type { Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "../log.ts";
+import { contextFromHeaders, inSpan, SpanKind } from "../telemetry.ts";
+import { type ConnectRoutes, errorInterceptor } from "./server.ts";
+
+/** A running native gRPC listener. */
+export interface GrpcListener {
+  port: number;
+  /** Stops accepting and waits for open streams to finish. */
+  close(): Promise<void>;
+}
+
+// This listener bypasses Elysia, so it opens its own server span from the caller's traceparent.
+const traceInterceptor: Interceptor = (next) => (req) =>
+  inSpan(req.url, { kind: SpanKind.SERVER, parent: contextFromHeaders(req.header) }, () => next(req));
+
+/**
+ * Serves the same Connect handlers over native gRPC (plus Connect and gRPC-Web) on an HTTP/2
+ * cleartext port. Bun.serve cannot send the HTTP trailers gRPC needs, but `node:http2` under Bun
+ * can (ARCHITECTURE.md), so gRPC clients and `buf curl --protocol grpc` get a real endpoint.
+ */
+export function listenGrpc(
+  routes: ConnectRoutes,
+  log: Logger,
+  host: string,
+  port: number,
+): Promise<GrpcListener> {
+  const handler = connectNodeAdapter({ routes, interceptors: [traceInterceptor, errorInterceptor(log)] });
+  const server = http2.createServer(handler);
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve({
+        port: typeof address === "object" && address ? address.port : port,
+        close: () => new Promise((done) => server.close(() => done())),
+      });
+    });
+  });
+}
