@@ -2,6 +2,7 @@
 
 import { baseFields, type Env } from "./config.ts";
 import { type BaseConfig, loadConfig } from "./index.ts";
+import { redisAnswers } from "./local/redis.ts";
 
 /** A free TCP port on 127.0.0.1 (bound and released at once). */
 export function freePort(): number {
@@ -31,4 +32,30 @@ export async function eventually(fn: () => Promise<boolean> | boolean, timeoutMs
     await Bun.sleep(everyMs);
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/** A private redis-server for one test file; `stop` kills it. */
+export interface TestRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a throwaway redis-server on a free port and waits until it answers. */
+export async function startTestRedis(): Promise<TestRedis> {
+  const port = freePort();
+  const proc = Bun.spawn(["redis-server", "--port", String(port), "--save", "", "--appendonly", "no"], {
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  await eventually(() => redisAnswers(url, 200), 10_000);
+  return {
+    url,
+    port,
+    stop: async () => {
+      proc.kill();
+      await proc.exited;
+    },
+  };
 }

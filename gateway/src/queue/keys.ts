@@ -1,0 +1,39 @@
+/**
+ * The one key builder of the waiting room. Every key of an event shares the hash tag `{<event>}`
+ * so that each multi-key script runs on one ElastiCache cluster shard (ARCHITECTURE.md #9).
+ */
+export function queueKeys(eventId: string) {
+  const p = `tt:q:{${eventId}}`;
+  return {
+    /** Arrival counter: INCR gives each new waiter its place in line. */
+    seq: `${p}:seq`,
+    /** Waiting line: token → arrival number. */
+    wait: `${p}:wait`,
+    /** Last sign of life of each waiter: token → epoch ms. */
+    heartbeat: `${p}:hb`,
+    /** Token records: token → "seq|user|status|joined_ms|admitted_ms". */
+    tokens: `${p}:tok`,
+    /** Join dedupe per Idempotency-Key: key → token. */
+    byIdemKey: `${p}:ik`,
+    /** Join dedupe per signed-in user: user → token. */
+    byUser: `${p}:usr`,
+    /** Admitted and not yet finished: token → admitted at (ms); bounded by the cap. */
+    admitted: `${p}:adm`,
+    /** Recent admissions for the observed rate: "<ms>:<n>" scored by ms. */
+    window: `${p}:win`,
+    /** Settings and ticker state: rate, cap, paused, credit, last, obs_rate, served. */
+    config: `${p}:cfg`,
+    /** Queue moves for the live WebSocket fan-out. */
+    moves: `${p}:moves`,
+    /** Lease naming the one gateway process that runs this event's admission ticker. */
+    lease: `${p}:lease`,
+    /** A reservation token's single-use marker. */
+    reservationToken: (jti: string) => `${p}:rt:${jti}`,
+  };
+}
+
+/** The set of events with a live waiting room; read by every gateway's ticker loop. */
+export const ACTIVE_EVENTS_KEY = "tt:q:active";
+
+/** Keys of one event's waiting room. */
+export type QueueKeys = ReturnType<typeof queueKeys>;

@@ -1,0 +1,56 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type Redis from "ioredis";
+
+// Bump when a script's KEYS/ARGV contract changes, so old and new gateways never share a name
+// during a rolling deploy.
+const VERSION = "v1";
+
+const SCRIPTS = {
+  join: "join-6.lua",
+  status: "status-5.lua",
+  enter: "enter-3.lua",
+  leave: "leave-5.lua",
+  admit: "admit-7.lua",
+  lease: "lease-1.lua",
+} as const;
+
+type Reply = Promise<unknown>;
+
+/** The waiting room's Lua commands on an ioredis client (EVALSHA, falling back to EVAL after SCRIPT FLUSH). */
+export interface QueueCommands {
+  ttqJoin(...args: (string | number)[]): Reply;
+  ttqStatus(...args: (string | number)[]): Reply;
+  ttqEnter(...args: (string | number)[]): Reply;
+  ttqLeave(...args: (string | number)[]): Reply;
+  ttqAdmit(...args: (string | number)[]): Reply;
+  ttqLease(...args: (string | number)[]): Reply;
+}
+
+/** Negative results of the enter script. */
+export enum EnterResult {
+  Ok = 1,
+  UnknownToken = -1,
+  StillWaiting = -2,
+  NotAdmitted = -3,
+  OtherUser = -4,
+}
+
+const capitalized = (name: string) => name[0]?.toUpperCase() + name.slice(1);
+
+/** Registers every waiting-room script on `redis` (idempotent) and returns it typed. */
+export function withQueueScripts(redis: Redis): Redis & QueueCommands {
+  const typed = redis as Redis & QueueCommands;
+  for (const [name, file] of Object.entries(SCRIPTS)) {
+    const command = `ttq${capitalized(name)}`;
+    if (command in typed) continue;
+    const numberOfKeys = Number(file.match(/-(\d+)\.lua$/)?.[1]);
+    const lua = readFileSync(join(import.meta.dir, "scripts", file), "utf8");
+    // The versioned name is what Redis sees in SLOWLOG/MONITOR; the alias is what code calls.
+    redis.defineCommand(`${command}${VERSION}`, { numberOfKeys, lua });
+    (typed as unknown as Record<string, unknown>)[command] = (
+      redis as unknown as Record<string, (...a: unknown[]) => Reply>
+    )[`${command}${VERSION}`];
+  }
+  return typed;
+}

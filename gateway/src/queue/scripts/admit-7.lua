@@ -1,0 +1,95 @@
+--[[
+  One tick of an event's admission control: drops abandoned waiters, then admits from the head
+  of the line at the configured rate (with fractional credit carried between ticks) and never
+  beyond the cap on admitted-but-unfinished buyers. Run only by the lease holder.
+
+  KEYS[1] config      hash: rate, cap, paused, credit, last, obs_rate, served
+  KEYS[2] wait        zset token -> seq
+  KEYS[3] heartbeat   zset token -> last seen ms
+  KEYS[4] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[5] admitted    zset token -> admitted ms
+  KEYS[6] window      zset "<ms>:<n>" -> ms (admissions in the rate window)
+  KEYS[7] moves       stream of queue moves
+  ARGV[1] now_ms
+  ARGV[2] heartbeat_timeout_ms   a waiter silent this long is dropped
+  ARGV[3] admitted_ttl_ms        an admission counts against the cap this long at most
+  ARGV[4] window_ms              sliding window of the observed rate
+  ARGV[5] max_per_tick           bound on the work of one tick
+  ARGV[6] default_rate           used until an operator sets one
+  ARGV[7] default_cap
+
+  Returns {admitted, dropped, waiting, obs_rate}
+]]
+local now = tonumber(ARGV[1])
+local maxPerTick = tonumber(ARGV[5])
+local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served")
+local rate = tonumber(cfg[1] or ARGV[6])
+local cap = tonumber(cfg[2] or ARGV[7])
+local credit = tonumber(cfg[4] or "0")
+-- A first tick gets one second of credit, as if the ticker had always been running.
+local last = tonumber(cfg[5] or (now - 1000))
+local served = tonumber(cfg[6] or "0")
+
+local function setStatus(token, status, admittedMs)
+  local rec = redis.call("HGET", KEYS[4], token)
+  if rec then
+    local seq, owner, joined = string.match(rec, "^(%d+)|([^|]*)|%a|(%d+)|")
+    redis.call("HSET", KEYS[4], token, seq .. "|" .. owner .. "|" .. status .. "|" .. joined .. "|" .. admittedMs)
+  end
+end
+
+-- Abandoned places anywhere in the line go first, so they never stall the head.
+local dropped = {}
+local silent = redis.call("ZRANGEBYSCORE", KEYS[3], "-inf", now - tonumber(ARGV[2]), "LIMIT", 0, maxPerTick)
+for _, token in ipairs(silent) do
+  local seq = redis.call("ZSCORE", KEYS[2], token)
+  redis.call("ZREM", KEYS[2], token)
+  redis.call("ZREM", KEYS[3], token)
+  setStatus(token, "X", 0)
+  if seq then dropped[#dropped + 1] = seq end
+end
+
+-- Admissions whose buyers had their time free their slot under the cap.
+redis.call("ZREMRANGEBYSCORE", KEYS[5], "-inf", now - tonumber(ARGV[3]))
+
+local admitted = {}
+if cfg[3] ~= "1" then
+  -- Credit accrues at `rate` per second, at most one second's worth, so a stalled ticker
+  -- cannot release a burst when it resumes.
+  credit = math.min(credit + rate * math.min(now - last, 1000) / 1000, math.max(rate, 1))
+  local room = cap - redis.call("ZCARD", KEYS[5])
+  local budget = math.min(math.floor(credit), room, maxPerTick)
+  if budget > 0 then
+    local head = redis.call("ZRANGE", KEYS[2], 0, budget - 1, "WITHSCORES")
+    for i = 1, #head, 2 do
+      local token, seq = head[i], head[i + 1]
+      redis.call("ZREM", KEYS[2], token)
+      redis.call("ZREM", KEYS[3], token)
+      redis.call("ZADD", KEYS[5], now, token)
+      setStatus(token, "R", now)
+      admitted[#admitted + 1] = seq
+      served = math.max(served, tonumber(seq))
+    end
+    credit = credit - #admitted
+  end
+end
+
+-- Observed admission rate over the sliding window, for ETAs.
+if #admitted > 0 then redis.call("ZADD", KEYS[6], now, now .. ":" .. #admitted) end
+redis.call("ZREMRANGEBYSCORE", KEYS[6], "-inf", now - tonumber(ARGV[4]))
+local total, first = 0, now
+local recent = redis.call("ZRANGE", KEYS[6], 0, -1, "WITHSCORES")
+for i = 1, #recent, 2 do
+  total = total + tonumber(string.match(recent[i], ":(%d+)$"))
+  first = math.min(first, tonumber(recent[i + 1]))
+end
+-- Divide by the span actually observed (at least a second), so a young queue's rate is not
+-- diluted by the empty part of the window.
+local obsRate = total * 1000 / math.max(now - first, 1000)
+
+redis.call("HSET", KEYS[1], "credit", credit, "last", now, "obs_rate", obsRate, "served", served)
+if #admitted > 0 or #dropped > 0 then
+  redis.call("XADD", KEYS[7], "MAXLEN", "~", 1000, "*",
+    "a", table.concat(admitted, ","), "r", table.concat(dropped, ","), "rate", obsRate, "served", served)
+end
+return {#admitted, #dropped, redis.call("ZCARD", KEYS[2]), tostring(obsRate)}

@@ -1,0 +1,45 @@
+--[[
+  Joins an event's waiting room, or returns the place this key or user already holds.
+  Arrival order is a Redis counter, so places are strict and never tied.
+
+  KEYS[1] seq          arrival counter
+  KEYS[2] wait         zset token -> seq
+  KEYS[3] heartbeat    zset token -> last seen ms
+  KEYS[4] tokens       hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[5] byIdemKey    hash idempotency key -> token
+  KEYS[6] byUser       hash user -> token
+  ARGV[1] token        the new token, used only when this is a new join
+  ARGV[2] user         "" when anonymous
+  ARGV[3] idemKey      "" when none
+  ARGV[4] now_ms
+  ARGV[5] ttl_sec      lifetime of the waiting room's keys, refreshed on each join
+
+  Returns {token, status, position, is_new}
+    status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting.
+]]
+local token, user, idem, now, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+
+local function existing(hash, field)
+  if field == "" then return nil end
+  local t = redis.call("HGET", hash, field)
+  if t and redis.call("HEXISTS", KEYS[4], t) == 1 then return t end
+  return nil
+end
+
+local found = existing(KEYS[5], idem) or existing(KEYS[6], user)
+if found then
+  local rec = redis.call("HGET", KEYS[4], found)
+  local status = string.match(rec, "^[^|]*|[^|]*|(%a)")
+  local position = 0
+  if status == "W" then position = redis.call("ZRANK", KEYS[2], found) + 1 end
+  return {found, status, position, 0}
+end
+
+local seq = redis.call("INCR", KEYS[1])
+redis.call("ZADD", KEYS[2], seq, token)
+redis.call("ZADD", KEYS[3], now, token)
+redis.call("HSET", KEYS[4], token, seq .. "|" .. user .. "|W|" .. now .. "|0")
+if idem ~= "" then redis.call("HSET", KEYS[5], idem, token) end
+if user ~= "" then redis.call("HSET", KEYS[6], user, token) end
+for i = 1, 6 do redis.call("EXPIRE", KEYS[i], ttl) end
+return {token, "W", redis.call("ZRANK", KEYS[2], token) + 1, 1}

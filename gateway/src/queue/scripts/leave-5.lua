@@ -1,0 +1,25 @@
+--[[
+  A waiter gives up their place (or an admitted buyer their admission). Idempotent.
+
+  KEYS[1] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[2] wait        zset token -> seq
+  KEYS[3] heartbeat   zset token -> last seen ms
+  KEYS[4] admitted    zset token -> admitted ms
+  KEYS[5] moves       stream of queue moves
+  ARGV[1] token
+
+  Returns 1 when the token was known (now left), 0 when unknown.
+]]
+local rec = redis.call("HGET", KEYS[1], ARGV[1])
+if not rec then return 0 end
+local seq, owner, status, rest = string.match(rec, "^(%d+)|([^|]*)|(%a)|(.*)$")
+if status == "W" then
+  redis.call("ZREM", KEYS[2], ARGV[1])
+  redis.call("ZREM", KEYS[3], ARGV[1])
+  -- Everyone behind moves up one: tell the live sockets.
+  redis.call("XADD", KEYS[5], "MAXLEN", "~", 1000, "*", "a", "", "r", seq)
+elseif status == "R" then
+  redis.call("ZREM", KEYS[4], ARGV[1])
+end
+redis.call("HSET", KEYS[1], ARGV[1], seq .. "|" .. owner .. "|L|" .. rest)
+return 1

@@ -1,0 +1,36 @@
+--[[
+  A waiter's status; also their heartbeat (a status call proves they are still there).
+
+  KEYS[1] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[2] wait        zset token -> seq
+  KEYS[3] heartbeat   zset token -> last seen ms
+  KEYS[4] config      hash: rate, obs_rate, served, paused
+  KEYS[5] moves       stream of queue moves
+  ARGV[1] token
+  ARGV[2] now_ms
+
+  Returns {status, position, seq, joined_ms, rate, served, last_move_id}
+    status "" when the token is unknown; rate is the observed admission rate per second (or the
+    configured one before any admission), as a string; last_move_id lets a WebSocket resume
+    from exactly this point of the move stream.
+]]
+local rec = redis.call("HGET", KEYS[1], ARGV[1])
+if not rec then return {"", 0, 0, 0, "0", 0, "0-0"} end
+local seq, status, joined = string.match(rec, "^(%d+)|[^|]*|(%a)|(%d+)|")
+
+local position = 0
+if status == "W" then
+  local rank = redis.call("ZRANK", KEYS[2], ARGV[1])
+  if rank then
+    position = rank + 1
+    redis.call("ZADD", KEYS[3], "XX", ARGV[2], ARGV[1])
+  end
+end
+
+local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served")
+local rate = cfg[1]
+if not rate or tonumber(rate) == 0 then rate = cfg[2] or "0" end
+local last = redis.call("XREVRANGE", KEYS[5], "+", "-", "COUNT", 1)
+local lastId = "0-0"
+if last[1] then lastId = last[1][1] end
+return {status, position, tonumber(seq), tonumber(joined), rate, tonumber(cfg[3] or "0"), lastId}

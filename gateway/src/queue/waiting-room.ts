@@ -1,0 +1,256 @@
+import { AppError } from "@tt/kit";
+import type Redis from "ioredis";
+import { etaSeconds } from "./eta.ts";
+import { ACTIVE_EVENTS_KEY, queueKeys } from "./keys.ts";
+import { EnterResult, type QueueCommands, withQueueScripts } from "./scripts.ts";
+import {
+  eventOfWaitingToken,
+  newJti,
+  newWaitingToken,
+  type ReservationGrant,
+  signReservationToken,
+  verifyReservationToken,
+} from "./tokens.ts";
+
+/** Tuning of the waiting room (see gateway config). */
+export interface WaitingRoomOptions {
+  heartbeatTimeoutMs: number;
+  /** How long an admission counts against the cap unless the buyer leaves first. */
+  admittedTtlMs: number;
+  reservationTokenTtlSec: number;
+  reservationTokenSecret: string;
+  defaultRate: number;
+  defaultCap: number;
+  /** Lifetime of an event's queue keys after the last join. */
+  keysTtlSec?: number;
+  now?: () => number;
+}
+
+/** Where a waiter stands, as the status route and the WebSocket report it. */
+export interface QueueStatus {
+  eventId: string;
+  status: "waiting" | "ready" | "expired" | "left";
+  position: number;
+  etaSec: number | null;
+  waitingTimeSec: number;
+  seq: number;
+  served: number;
+  ratePerSec: number;
+  /** Stream id of the last queue move this answer includes. */
+  lastMoveId: string;
+}
+
+/** Live-changeable admission settings of one event. */
+export interface QueueSettings {
+  rate: number;
+  cap: number;
+  paused: boolean;
+}
+
+const STATUS = { W: "waiting", R: "ready", X: "expired", L: "left" } as const;
+
+function tokenEvent(token: string): string {
+  const eventId = eventOfWaitingToken(token);
+  if (!eventId)
+    throw new AppError("VALIDATION_FAILED", "token: is not a waiting token", {
+      metadata: { field: "token" },
+    });
+  return eventId;
+}
+
+/** The waiting room over Redis: every operation is one script call (one round trip). */
+export class WaitingRoom {
+  private readonly redis: Redis & QueueCommands;
+  private readonly now: () => number;
+  private readonly known = new Set<string>();
+
+  constructor(
+    redis: Redis,
+    private readonly opts: WaitingRoomOptions,
+  ) {
+    this.redis = withQueueScripts(redis);
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Takes a place in line, or returns the place this idempotency key or user already has. */
+  async join(eventId: string, who: { userId?: string; idempotencyKey?: string } = {}) {
+    const k = queueKeys(eventId);
+    const [token, status, position, isNew] = (await this.redis.ttqJoin(
+      k.seq,
+      k.wait,
+      k.heartbeat,
+      k.tokens,
+      k.byIdemKey,
+      k.byUser,
+      newWaitingToken(eventId),
+      who.userId ?? "",
+      who.idempotencyKey ?? "",
+      this.now(),
+      this.opts.keysTtlSec ?? 86_400,
+    )) as [string, keyof typeof STATUS, number, number];
+    if (!this.known.has(eventId)) {
+      // Rare: once per event per process, so tickers everywhere learn the event is live.
+      this.known.add(eventId);
+      await this.redis.sadd(ACTIVE_EVENTS_KEY, eventId);
+    }
+    return { token, status: STATUS[status], position, isNew: isNew === 1 };
+  }
+
+  /** The waiter's status; counts as their heartbeat. */
+  async status(token: string): Promise<QueueStatus> {
+    const eventId = tokenEvent(token);
+    const k = queueKeys(eventId);
+    const now = this.now();
+    const [code, position, seq, joined, rate, served, lastMoveId] = (await this.redis.ttqStatus(
+      k.tokens,
+      k.wait,
+      k.heartbeat,
+      k.config,
+      k.moves,
+      token,
+      now,
+    )) as [string, number, number, number, string, number, string];
+    const ratePerSec = Number(rate);
+    const status = code === "" ? "expired" : STATUS[code as keyof typeof STATUS];
+    return {
+      eventId,
+      status,
+      position,
+      etaSec: status === "waiting" ? etaSeconds(position, ratePerSec) : 0,
+      waitingTimeSec: joined ? Math.max(0, Math.round((now - joined) / 1000)) : 0,
+      seq,
+      served,
+      ratePerSec,
+      lastMoveId,
+    };
+  }
+
+  /** Issues a single-use reservation token to an admitted waiter, bound to `userId` and the event. */
+  async enter(token: string, userId: string): Promise<{ reservationToken: string; ttlSec: number }> {
+    const eventId = tokenEvent(token);
+    const k = queueKeys(eventId);
+    const ttlSec = this.opts.reservationTokenTtlSec;
+    const jti = newJti();
+    const result = (await this.redis.ttqEnter(
+      k.tokens,
+      k.admitted,
+      k.reservationToken(jti),
+      token,
+      userId,
+      ttlSec,
+    )) as number;
+    switch (result) {
+      case EnterResult.Ok:
+        break;
+      case EnterResult.StillWaiting:
+        throw new AppError("NOT_READY", "You are still waiting in line");
+      case EnterResult.OtherUser:
+        throw new AppError("FORBIDDEN", "This place in line belongs to another user");
+      case EnterResult.UnknownToken:
+      case EnterResult.NotAdmitted:
+        throw new AppError("NOT_READY", "This place in line has expired or was given up; join again");
+      default:
+        throw new Error(`unexpected enter result ${result}`);
+    }
+    const grant: ReservationGrant = { eventId, userId, jti, exp: Math.floor(this.now() / 1000) + ttlSec };
+    return { reservationToken: signReservationToken(grant, this.opts.reservationTokenSecret), ttlSec };
+  }
+
+  /**
+   * Checks a reservation token for this user and event and uses it up (GETDEL on its marker),
+   * so the same token can never create a second reservation.
+   */
+  async consumeReservationToken(token: string, userId: string, eventId: string): Promise<ReservationGrant> {
+    const grant = verifyReservationToken(
+      token,
+      this.opts.reservationTokenSecret,
+      Math.floor(this.now() / 1000),
+    );
+    const invalid = () =>
+      new AppError(
+        "RESERVATION_TOKEN_INVALID",
+        "The reservation token is missing, expired, used, or not yours",
+      );
+    if (!grant || grant.userId !== userId || grant.eventId !== eventId) throw invalid();
+    const owner = await this.redis.getdel(queueKeys(eventId).reservationToken(grant.jti));
+    if (owner !== userId) throw invalid();
+    return grant;
+  }
+
+  /** Gives up a place (idempotent). */
+  async leave(token: string): Promise<void> {
+    const k = queueKeys(tokenEvent(token));
+    await this.redis.ttqLeave(k.tokens, k.wait, k.heartbeat, k.admitted, k.moves, token);
+  }
+
+  /** Refreshes the heartbeat of waiters with a live WebSocket, in one call per event. */
+  async heartbeat(eventId: string, tokens: string[]): Promise<void> {
+    if (tokens.length === 0) return;
+    const now = this.now();
+    const args = tokens.flatMap((t) => [now, t]);
+    await this.redis.zadd(queueKeys(eventId).heartbeat, "XX", ...args);
+  }
+
+  /** Runs one admission tick for an event (the caller must hold its lease). */
+  async admitTick(eventId: string, windowMs = 30_000, maxPerTick = 5000) {
+    const k = queueKeys(eventId);
+    const [admitted, dropped, waiting, obsRate] = (await this.redis.ttqAdmit(
+      k.config,
+      k.wait,
+      k.heartbeat,
+      k.tokens,
+      k.admitted,
+      k.window,
+      k.moves,
+      this.now(),
+      this.opts.heartbeatTimeoutMs,
+      this.opts.admittedTtlMs,
+      windowMs,
+      maxPerTick,
+      this.opts.defaultRate,
+      this.opts.defaultCap,
+    )) as [number, number, number, string];
+    return { admitted, dropped, waiting, ratePerSec: Number(obsRate) };
+  }
+
+  /** Takes or renews the ticker lease of an event; true when `owner` holds it. */
+  async tryLease(eventId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return (await this.redis.ttqLease(queueKeys(eventId).lease, owner, ttlMs)) === 1;
+  }
+
+  /** Events with a live waiting room. */
+  activeEvents(): Promise<string[]> {
+    return this.redis.smembers(ACTIVE_EVENTS_KEY);
+  }
+
+  /** Current admission settings of an event. */
+  async settings(eventId: string): Promise<QueueSettings> {
+    const [rate, cap, paused] = await this.redis.hmget(queueKeys(eventId).config, "rate", "cap", "paused");
+    return {
+      rate: rate === null ? this.opts.defaultRate : Number(rate),
+      cap: cap === null ? this.opts.defaultCap : Number(cap),
+      paused: paused === "1",
+    };
+  }
+
+  /** Changes admission settings live; the next tick uses them. */
+  async updateSettings(eventId: string, change: Partial<QueueSettings>): Promise<QueueSettings> {
+    const fields: Record<string, string> = {};
+    if (change.rate !== undefined) fields.rate = String(change.rate);
+    if (change.cap !== undefined) fields.cap = String(change.cap);
+    if (change.paused !== undefined) fields.paused = change.paused ? "1" : "0";
+    if (Object.keys(fields).length > 0) await this.redis.hset(queueKeys(eventId).config, fields);
+    return this.settings(eventId);
+  }
+
+  /** Counts for operators: waiting, admitted-and-unfinished, observed rate. */
+  async stats(eventId: string) {
+    const k = queueKeys(eventId);
+    const [waiting, admitted, cfg] = await Promise.all([
+      this.redis.zcard(k.wait),
+      this.redis.zcard(k.admitted),
+      this.redis.hmget(k.config, "obs_rate", "served"),
+    ]);
+    return { waiting, admitted, ratePerSec: Number(cfg[0] ?? 0), served: Number(cfg[1] ?? 0) };
+  }
+}

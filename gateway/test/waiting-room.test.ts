@@ -1,0 +1,221 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { AppError, createRedis } from "@tt/kit";
+import { startTestRedis, type TestRedis } from "@tt/kit/testing";
+import type Redis from "ioredis";
+import { WaitingRoom, type WaitingRoomOptions } from "../src/queue/waiting-room.ts";
+
+let server: TestRedis;
+let redis: Redis;
+let clock = 1_700_000_000_000;
+let eventCounter = 0;
+
+const options: WaitingRoomOptions = {
+  heartbeatTimeoutMs: 300_000,
+  admittedTtlMs: 600_000,
+  reservationTokenTtlSec: 30,
+  reservationTokenSecret: "test-secret",
+  defaultRate: 10,
+  defaultCap: 1000,
+  now: () => clock,
+};
+
+// Each test gets its own event, so tests never see each other's lines.
+const freshEvent = () => `evt_test_${++eventCounter}_${Math.random().toString(36).slice(2, 8)}`;
+const room = () => new WaitingRoom(redis, options);
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return error instanceof AppError ? error.code : `no AppError (${String(error)})`;
+}
+
+beforeAll(async () => {
+  server = await startTestRedis();
+  redis = createRedis(server.url);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+
+describe("joining the waiting room", () => {
+  test("1,000 concurrent joins get 1,000 distinct, consecutive places", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const joins = await Promise.all(Array.from({ length: 1000 }, () => wr.join(eventId)));
+    expect(new Set(joins.map((j) => j.token)).size).toBe(1000);
+    const positions = joins.map((j) => j.position).sort((a, b) => a - b);
+    expect(positions).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect(joins.every((j) => j.status === "waiting" && j.isNew)).toBe(true);
+  });
+
+  test("joining again with the same idempotency key returns the same token, not a second place", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const key = crypto.randomUUID();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => wr.join(eventId, { idempotencyKey: key })),
+    );
+    expect(new Set(results.map((r) => r.token)).size).toBe(1);
+    expect(results.filter((r) => r.isNew)).toHaveLength(1);
+    expect((await wr.stats(eventId)).waiting).toBe(1);
+  });
+
+  test("a signed-in user holds one place per event however they join", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const first = await wr.join(eventId, { userId: "alice" });
+    const again = await wr.join(eventId, { userId: "alice", idempotencyKey: crypto.randomUUID() });
+    const other = await wr.join(eventId, { userId: "bob" });
+    expect(again.token).toBe(first.token);
+    expect(other.token).not.toBe(first.token);
+    expect(other.position).toBe(2);
+  });
+});
+
+describe("position and admission", () => {
+  test("positions strictly decrease as admissions happen, and the ETA follows the rate", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const tokens = [];
+    for (let i = 0; i < 30; i++) tokens.push((await wr.join(eventId)).token);
+    const last = tokens[29] ?? "";
+    let previous = (await wr.status(last)).position;
+    expect(previous).toBe(30);
+    for (let tick = 0; tick < 3; tick++) {
+      clock += 1000;
+      const result = await wr.admitTick(eventId);
+      expect(result.admitted).toBe(10);
+      const now = await wr.status(last);
+      if (now.status === "waiting") {
+        expect(now.position).toBeLessThan(previous);
+        expect(now.etaSec).toBe(Math.ceil(now.position / now.ratePerSec));
+        previous = now.position;
+      }
+    }
+    expect((await wr.status(last)).status).toBe("ready");
+    expect((await wr.status(tokens[0] ?? "")).status).toBe("ready");
+  });
+
+  test("admission never exceeds the cap on admitted-but-unfinished buyers, and pausing stops it", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    await wr.updateSettings(eventId, { rate: 100, cap: 5 });
+    for (let i = 0; i < 20; i++) await wr.join(eventId);
+    clock += 1000;
+    expect((await wr.admitTick(eventId)).admitted).toBe(5);
+    clock += 1000;
+    expect((await wr.admitTick(eventId)).admitted).toBe(0);
+
+    await wr.updateSettings(eventId, { cap: 50, paused: true });
+    clock += 1000;
+    expect((await wr.admitTick(eventId)).admitted).toBe(0);
+    await wr.updateSettings(eventId, { paused: false });
+    clock += 1000;
+    expect((await wr.admitTick(eventId)).admitted).toBe(15);
+  });
+
+  test("abandoned places are dropped and skipped, so they never stall admission", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    await wr.updateSettings(eventId, { rate: 1 });
+    const quiet = await wr.join(eventId);
+    clock += 200_000;
+    const alive = await wr.join(eventId);
+    clock += 150_000; // quiet: 350 s without a heartbeat; alive: 150 s
+    const tick = await wr.admitTick(eventId);
+    expect(tick.dropped).toBe(1);
+    expect(tick.admitted).toBe(1);
+    expect((await wr.status(quiet.token)).status).toBe("expired");
+    expect((await wr.status(alive.token)).status).toBe("ready");
+  });
+
+  test("a status call is a heartbeat that keeps a waiter in line", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    await wr.updateSettings(eventId, { rate: 0 });
+    const waiter = await wr.join(eventId);
+    for (let i = 0; i < 3; i++) {
+      clock += 200_000;
+      await wr.status(waiter.token);
+      await wr.admitTick(eventId);
+    }
+    expect((await wr.status(waiter.token)).status).toBe("waiting");
+  });
+
+  test("leaving frees the place and everyone behind moves up", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const a = await wr.join(eventId);
+    const b = await wr.join(eventId);
+    await wr.leave(a.token);
+    await wr.leave(a.token);
+    expect((await wr.status(a.token)).status).toBe("left");
+    expect((await wr.status(b.token)).position).toBe(1);
+  });
+});
+
+describe("entering and reservation tokens", () => {
+  async function admittedToken(wr: WaitingRoom, eventId: string, userId?: string) {
+    const joined = await wr.join(eventId, userId ? { userId } : {});
+    clock += 1000;
+    await wr.admitTick(eventId);
+    return joined.token;
+  }
+
+  test("enter before admission is NOT_READY", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    await wr.updateSettings(eventId, { rate: 0 });
+    const { token } = await wr.join(eventId);
+    expect(await codeOf(wr.enter(token, "alice"))).toBe("NOT_READY");
+  });
+
+  test("a reservation token works once, for its user and event only", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const token = await admittedToken(wr, eventId);
+    const { reservationToken, ttlSec } = await wr.enter(token, "alice");
+    expect(ttlSec).toBe(30);
+
+    expect(await codeOf(wr.consumeReservationToken(reservationToken, "mallory", eventId))).toBe(
+      "RESERVATION_TOKEN_INVALID",
+    );
+    expect(await codeOf(wr.consumeReservationToken(reservationToken, "alice", "evt_other"))).toBe(
+      "RESERVATION_TOKEN_INVALID",
+    );
+    const grant = await wr.consumeReservationToken(reservationToken, "alice", eventId);
+    expect(grant).toMatchObject({ userId: "alice", eventId });
+    expect(await codeOf(wr.consumeReservationToken(reservationToken, "alice", eventId))).toBe(
+      "RESERVATION_TOKEN_INVALID",
+    );
+  });
+
+  test("a reservation token is refused once expired, and a forged one always", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const token = await admittedToken(wr, eventId);
+    const { reservationToken } = await wr.enter(token, "alice");
+    const [v, payload] = reservationToken.split(".");
+    expect(await codeOf(wr.consumeReservationToken(`${v}.${payload}.AAAA`, "alice", eventId))).toBe(
+      "RESERVATION_TOKEN_INVALID",
+    );
+    clock += 31_000;
+    expect(await codeOf(wr.consumeReservationToken(reservationToken, "alice", eventId))).toBe(
+      "RESERVATION_TOKEN_INVALID",
+    );
+  });
+
+  test("a place joined by one user cannot be entered by another", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const token = await admittedToken(wr, eventId, "alice");
+    expect(await codeOf(wr.enter(token, "bob"))).toBe("FORBIDDEN");
+  });
+
+  test("a malformed waiting token is a validation error", async () => {
+    expect(await codeOf(room().status("not-a-token"))).toBe("VALIDATION_FAILED");
+  });
+});
