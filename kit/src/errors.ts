@@ -55,7 +55,7 @@ export interface AppErrorOptions {
 
 /** The error every service throws for an expected failure; transports translate it. */
 export class AppError extends Error {
-  override readonly name = "AppError";
+  override readonly name: string = "AppError";
   readonly code: ErrorCode;
   readonly metadata: Record<string, string>;
   readonly retryAfterSec: number | undefined;
