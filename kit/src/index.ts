@@ -1,6 +1,9 @@
 // The shared runtime kit: every service builds on these so that none re-writes plumbing.
 export { dynamoCheck, sqsCheck } from "./aws/checks.ts";
 export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./aws/clients.ts";
+export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
+export { queueNames } from "./aws/queues.ts";
+export { type TableName, TTL_ATTRIBUTE, tableName, tableNames } from "./aws/tables.ts";
 export {
   APP_ENVS,
   awsFields,
@@ -20,11 +23,20 @@ export { createServiceClient, type ServiceClientOptions } from "./connect/client
 export { fromConnectError, toConnectError } from "./connect/error-detail.ts";
 export { type ConnectRoutes, connectRoutes } from "./connect/server.ts";
 export { AppError, type AppErrorOptions, ERROR_CATALOGUE, type ErrorCode, isErrorCode } from "./errors.ts";
+export {
+  decodeEvent,
+  EVENT_TYPES,
+  EventCodecError,
+  type EventDetail,
+  encodeEvent,
+  eventType,
+  newEvent,
+} from "./events.ts";
 export { type ErrorBody, errorResponse } from "./http/errors.ts";
 export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
-export { createRedis, redisCheck } from "./redis.ts";
+export { createRedis, redisCheck, redisError } from "./redis.ts";
 export { type BaseConfig, createService, type ServiceOptions } from "./service.ts";
 export {
   contextFromHeaders,
@@ -36,3 +48,14 @@ export {
   inSpan,
   SpanKind,
 } from "./telemetry.ts";
+export {
+  signWebhook,
+  type VerifyWebhookInput,
+  verifyWebhook,
+  WEBHOOK_SIGNATURE_HEADER,
+  WEBHOOK_TIMESTAMP_HEADER,
+  WEBHOOK_TOLERANCE_SEC,
+  type WebhookRejection,
+  type WebhookVerdict,
+  webhookSignature,
+} from "./webhook.ts";

@@ -1,4 +1,5 @@
 import Redis from "ioredis";
+import { AppError } from "./errors.ts";
 import type { ReadinessCheck } from "./http/health.ts";
 import type { Logger } from "./log.ts";
 
@@ -30,4 +31,17 @@ export function createRedis(url: string, log?: Logger): Redis {
 /** Readiness: Redis answers PING. */
 export function redisCheck(redis: Redis): ReadinessCheck {
   return { name: "redis", check: () => redis.ping() };
+}
+
+/**
+ * Translates an ioredis failure into the catalogue: a timed-out command is UPSTREAM_TIMEOUT, any
+ * other failure to reach Redis UPSTREAM_UNAVAILABLE (503 with Retry-After), never a 500.
+ * Domain errors pass through unchanged.
+ */
+export function redisError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/timed out/i.test(message))
+    return new AppError("UPSTREAM_TIMEOUT", "Redis did not answer in time", { cause: error });
+  return new AppError("UPSTREAM_UNAVAILABLE", "Redis is unavailable", { cause: error, retryAfterSec: 1 });
 }

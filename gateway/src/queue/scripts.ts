@@ -7,7 +7,7 @@ import type Redis from "ioredis";
 const VERSION = "v1";
 
 const SCRIPTS = {
-  join: "join-6.lua",
+  join: "join-7.lua",
   status: "status-5.lua",
   enter: "enter-3.lua",
   leave: "leave-5.lua",

@@ -1,4 +1,4 @@
-import { AppError } from "@tt/kit";
+import { AppError, redisError } from "@tt/kit";
 import type Redis from "ioredis";
 import { etaSeconds } from "./eta.ts";
 import { ACTIVE_EVENTS_KEY, queueKeys } from "./keys.ts";
@@ -47,6 +47,25 @@ export interface QueueSettings {
   paused: boolean;
 }
 
+/**
+ * The client seen through a proxy that turns every Redis failure into a catalogue error
+ * (503/504), so callers never see a storage exception (STYLE.md habit 4).
+ */
+function translated<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(target, args);
+        return result instanceof Promise
+          ? result.catch((error: unknown) => Promise.reject(redisError(error)))
+          : result;
+      };
+    },
+  });
+}
+
 const STATUS = { W: "waiting", R: "ready", X: "expired", L: "left" } as const;
 
 function tokenEvent(token: string): string {
@@ -68,32 +87,40 @@ export class WaitingRoom {
     redis: Redis,
     private readonly opts: WaitingRoomOptions,
   ) {
-    this.redis = withQueueScripts(redis);
+    this.redis = translated(withQueueScripts(redis));
     this.now = opts.now ?? Date.now;
   }
 
   /** Takes a place in line, or returns the place this idempotency key or user already has. */
   async join(eventId: string, who: { userId?: string; idempotencyKey?: string } = {}) {
     const k = queueKeys(eventId);
-    const [token, status, position, isNew] = (await this.redis.ttqJoin(
+    const [token, status, position, isNew, rate] = (await this.redis.ttqJoin(
       k.seq,
       k.wait,
       k.heartbeat,
       k.tokens,
       k.byIdemKey,
       k.byUser,
+      k.config,
       newWaitingToken(eventId),
       who.userId ?? "",
       who.idempotencyKey ?? "",
       this.now(),
       this.opts.keysTtlSec ?? 86_400,
-    )) as [string, keyof typeof STATUS, number, number];
+    )) as [string, keyof typeof STATUS, number, number, string];
     if (!this.known.has(eventId)) {
       // Rare: once per event per process, so tickers everywhere learn the event is live.
       this.known.add(eventId);
       await this.redis.sadd(ACTIVE_EVENTS_KEY, eventId);
     }
-    return { token, status: STATUS[status], position, isNew: isNew === 1 };
+    const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
+    return {
+      token,
+      status: STATUS[status],
+      position,
+      isNew: isNew === 1,
+      etaSec: etaSeconds(position, ratePerSec),
+    };
   }
 
   /** The waiter's status; counts as their heartbeat. */
@@ -110,7 +137,7 @@ export class WaitingRoom {
       token,
       now,
     )) as [string, number, number, number, string, number, string];
-    const ratePerSec = Number(rate);
+    const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const status = code === "" ? "expired" : STATUS[code as keyof typeof STATUS];
     return {
       eventId,

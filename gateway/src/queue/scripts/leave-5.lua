@@ -17,7 +17,7 @@ if status == "W" then
   redis.call("ZREM", KEYS[2], ARGV[1])
   redis.call("ZREM", KEYS[3], ARGV[1])
   -- Everyone behind moves up one: tell the live sockets.
-  redis.call("XADD", KEYS[5], "MAXLEN", "~", 1000, "*", "a", "", "r", seq)
+  redis.call("XADD", KEYS[5], "MAXLEN", "~", 1000, "*", "l", seq)
 elseif status == "R" then
   redis.call("ZREM", KEYS[4], ARGV[1])
 end

@@ -11,7 +11,7 @@
 
   Returns {status, position, seq, joined_ms, rate, served, last_move_id}
     status "" when the token is unknown; rate is the observed admission rate per second (or the
-    configured one before any admission), as a string; last_move_id lets a WebSocket resume
+    configured one before any admission, or "" when none is configured), as a string; last_move_id lets a WebSocket resume
     from exactly this point of the move stream.
 ]]
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
@@ -29,7 +29,7 @@ end
 
 local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served")
 local rate = cfg[1]
-if not rate or tonumber(rate) == 0 then rate = cfg[2] or "0" end
+if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
 local last = redis.call("XREVRANGE", KEYS[5], "+", "-", "COUNT", 1)
 local lastId = "0-0"
 if last[1] then lastId = last[1][1] end

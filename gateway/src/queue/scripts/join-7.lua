@@ -8,14 +8,16 @@
   KEYS[4] tokens       hash token -> "seq|user|status|joined_ms|admitted_ms"
   KEYS[5] byIdemKey    hash idempotency key -> token
   KEYS[6] byUser       hash user -> token
+  KEYS[7] config       hash: rate, obs_rate (read only, for the ETA)
   ARGV[1] token        the new token, used only when this is a new join
   ARGV[2] user         "" when anonymous
   ARGV[3] idemKey      "" when none
   ARGV[4] now_ms
   ARGV[5] ttl_sec      lifetime of the waiting room's keys, refreshed on each join
 
-  Returns {token, status, position, is_new}
-    status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting.
+  Returns {token, status, position, is_new, rate}
+    status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting;
+    rate: observed admissions per second (or the configured rate, or "" before any), a string.
 ]]
 local token, user, idem, now, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
 
@@ -26,13 +28,17 @@ local function existing(hash, field)
   return nil
 end
 
+local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate")
+local rate = cfg[1]
+if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
+
 local found = existing(KEYS[5], idem) or existing(KEYS[6], user)
 if found then
   local rec = redis.call("HGET", KEYS[4], found)
   local status = string.match(rec, "^[^|]*|[^|]*|(%a)")
   local position = 0
   if status == "W" then position = redis.call("ZRANK", KEYS[2], found) + 1 end
-  return {found, status, position, 0}
+  return {found, status, position, 0, rate}
 end
 
 local seq = redis.call("INCR", KEYS[1])
@@ -42,4 +48,4 @@ redis.call("HSET", KEYS[4], token, seq .. "|" .. user .. "|W|" .. now .. "|0")
 if idem ~= "" then redis.call("HSET", KEYS[5], idem, token) end
 if user ~= "" then redis.call("HSET", KEYS[6], user, token) end
 for i = 1, 6 do redis.call("EXPIRE", KEYS[i], ttl) end
-return {token, "W", redis.call("ZRANK", KEYS[2], token) + 1, 1}
+return {token, "W", redis.call("ZRANK", KEYS[2], token) + 1, 1, rate}

@@ -1,0 +1,280 @@
+import type { Logger, Metrics } from "@tt/kit";
+import type Redis from "ioredis";
+import { countBelow, etaSeconds, parseSeqs } from "./eta.ts";
+import { queueKeys } from "./keys.ts";
+import type { WaitingRoom } from "./waiting-room.ts";
+
+/** A frame pushed to a waiter's WebSocket (SPEC.md section 4). */
+export type QueueFrame =
+  | { type: "position"; position: number; eta_sec: number | null; serving: number; rate_per_sec: number }
+  | { type: "ready"; ready_for_entry: true }
+  | { type: "expired" }
+  | { type: "left" }
+  | { type: "error"; code: string; message: string };
+
+/** Where frames for one socket go; `send` returns false when the socket cannot keep up. */
+export interface FrameSink {
+  send(frame: QueueFrame): boolean;
+  close(code: number, reason: string): void;
+}
+
+/** One connected waiter. */
+export interface Watcher {
+  readonly token: string;
+  readonly eventId: string;
+  readonly seq: number;
+  position: number;
+  /** Moves up to this stream id are already in `position`. */
+  asOf: string;
+  readonly sink: FrameSink;
+}
+
+interface Move {
+  id: string;
+  admitted: number[];
+  /** Dropped for silence. */
+  removed: number[];
+  /** Gave up their place. */
+  left: number[];
+  rate: number;
+  served: number;
+}
+
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split("-").map(Number);
+  const [bm = 0, bs = 0] = b.split("-").map(Number);
+  return am - bm || as - bs;
+}
+
+/** Options of the fan-out. */
+export interface LiveQueueOptions {
+  /** How often live sockets refresh their waiters' heartbeat. */
+  heartbeatEveryMs?: number;
+  /** Moves kept per event to bring late-registering sockets up to date. */
+  recentMoves?: number;
+}
+
+/**
+ * Pushes queue moves to this process's WebSockets. Per live event, one reader tails the event's
+ * move stream (XREAD BLOCK on its own connection) and updates every local socket's position
+ * from the arrival numbers each move removed — no Redis call per socket, so the cost per move
+ * is O(events) in Redis and O(local sockets) in memory.
+ */
+export class LiveQueue {
+  private readonly readers = new Map<string, EventReader>();
+  private readonly active = new Set<Watcher>();
+  private readonly connections;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly room: WaitingRoom,
+    private readonly log: Logger,
+    metrics: Metrics,
+    private readonly opts: LiveQueueOptions = {},
+  ) {
+    this.connections = metrics.gauge("websocket_connections", "Live queue WebSockets");
+  }
+
+  /** Registers a socket for a waiting token and sends its first frame; undefined when it is not waiting. */
+  async watch(token: string, sink: FrameSink): Promise<Watcher | undefined> {
+    const status = await this.room.status(token);
+    if (status.status === "ready") sink.send({ type: "ready", ready_for_entry: true });
+    if (status.status === "expired" || status.status === "left") sink.send({ type: status.status });
+    if (status.status !== "waiting") return undefined;
+
+    const watcher: Watcher = {
+      token,
+      eventId: status.eventId,
+      seq: status.seq,
+      position: status.position,
+      asOf: status.lastMoveId,
+      sink,
+    };
+    this.active.add(watcher);
+    this.connections.inc();
+    let reader = this.readers.get(status.eventId);
+    if (!reader) {
+      reader = new EventReader(
+        status.eventId,
+        this.redis.duplicate(),
+        this.room,
+        this.log,
+        status.lastMoveId,
+        {
+          heartbeatEveryMs: this.opts.heartbeatEveryMs ?? 60_000,
+          recentMoves: this.opts.recentMoves ?? 200,
+        },
+      );
+      this.readers.set(status.eventId, reader);
+      reader.start();
+    }
+    const ratePerSec = status.ratePerSec;
+    reader.add(watcher, { served: status.served, rate: ratePerSec });
+    return watcher;
+  }
+
+  /** Forgets a socket (closed by either side). */
+  unwatch(watcher: Watcher): void {
+    if (!this.active.delete(watcher)) return;
+    this.connections.dec();
+    const reader = this.readers.get(watcher.eventId);
+    if (!reader) return;
+    reader.remove(watcher);
+    if (reader.size === 0) {
+      this.readers.delete(watcher.eventId);
+      void reader.stop();
+    }
+  }
+
+  /** Stops every reader (shutdown). */
+  async close(): Promise<void> {
+    await Promise.all([...this.readers.values()].map((r) => r.stop()));
+    this.readers.clear();
+  }
+}
+
+/** Tails one event's move stream and keeps this process's sockets for that event current. */
+class EventReader {
+  private readonly watchers = new Set<Watcher>();
+  private readonly recent: Move[] = [];
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private last: { served: number; rate: number } = { served: 0, rate: 0 };
+
+  constructor(
+    private readonly eventId: string,
+    private readonly conn: Redis,
+    private readonly room: WaitingRoom,
+    private readonly log: Logger,
+    private lastId: string,
+    private readonly opts: { heartbeatEveryMs: number; recentMoves: number },
+  ) {}
+
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  start(): void {
+    this.loop = this.run();
+    // A live socket is the waiter's heartbeat (SPEC.md section 3).
+    this.heartbeat = setInterval(() => {
+      const tokens = [...this.watchers].map((w) => w.token);
+      this.room.heartbeat(this.eventId, tokens).catch((error: unknown) => {
+        this.log.warn("live-queue heartbeat failed", { event_id: this.eventId, err: error });
+      });
+    }, this.opts.heartbeatEveryMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    this.conn.disconnect();
+    await this.loop?.catch(() => undefined);
+  }
+
+  add(watcher: Watcher, state: { served: number; rate: number }): void {
+    if (state.served > this.last.served) this.last = state;
+    this.watchers.add(watcher);
+    // Moves this reader handled after the socket's status was read but before it registered.
+    for (const move of this.recent) this.apply(watcher, move);
+    this.send(watcher, this.positionFrame(watcher));
+  }
+
+  remove(watcher: Watcher): boolean {
+    return this.watchers.delete(watcher);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const reply = (await this.conn.xread(
+          "COUNT",
+          100,
+          "BLOCK",
+          5000,
+          "STREAMS",
+          queueKeys(this.eventId).moves,
+          this.lastId,
+        )) as [string, [string, string[]][]][] | null;
+        for (const [, entries] of reply ?? []) {
+          for (const [id, fields] of entries) this.handle(this.parse(id, fields));
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        this.log.warn("live-queue reader error; retrying", { event_id: this.eventId, err: error });
+        await Bun.sleep(500);
+      }
+    }
+  }
+
+  private parse(id: string, fields: string[]): Move {
+    const f: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] ?? ""] = fields[i + 1] ?? "";
+    return {
+      id,
+      admitted: parseSeqs(f.a),
+      removed: parseSeqs(f.r),
+      left: parseSeqs(f.l),
+      rate: Number(f.rate ?? this.last.rate),
+      served: Number(f.served ?? this.last.served),
+    };
+  }
+
+  private handle(move: Move): void {
+    this.lastId = move.id;
+    this.recent.push(move);
+    if (this.recent.length > this.opts.recentMoves) this.recent.shift();
+    if (move.served > 0) this.last = { served: move.served, rate: move.rate };
+    for (const watcher of this.watchers) {
+      if (this.apply(watcher, move) && this.watchers.has(watcher))
+        this.send(watcher, this.positionFrame(watcher));
+    }
+  }
+
+  /** Applies one move to one socket; true when its position changed and it is still waiting. */
+  private apply(watcher: Watcher, move: Move): boolean {
+    if (compareIds(move.id, watcher.asOf) <= 0) return false;
+    watcher.asOf = move.id;
+    if (move.admitted.includes(watcher.seq)) {
+      this.send(watcher, { type: "ready", ready_for_entry: true });
+      this.watchers.delete(watcher);
+      return false;
+    }
+    const gone = move.removed.includes(watcher.seq)
+      ? "expired"
+      : move.left.includes(watcher.seq)
+        ? "left"
+        : undefined;
+    if (gone) {
+      this.send(watcher, { type: gone });
+      this.watchers.delete(watcher);
+      return false;
+    }
+    const ahead =
+      countBelow(move.admitted, watcher.seq) +
+      countBelow(move.removed, watcher.seq) +
+      countBelow(move.left, watcher.seq);
+    watcher.position = Math.max(1, watcher.position - ahead);
+    return ahead > 0;
+  }
+
+  private positionFrame(watcher: Watcher): QueueFrame {
+    return {
+      type: "position",
+      position: watcher.position,
+      eta_sec: etaSeconds(watcher.position, this.last.rate),
+      serving: this.last.served,
+      rate_per_sec: this.last.rate,
+    };
+  }
+
+  private send(watcher: Watcher, frame: QueueFrame): void {
+    if (!watcher.sink.send(frame)) {
+      // A socket that cannot keep up is dropped rather than buffered without bound; the
+      // client reconnects with its token and resumes its place.
+      this.watchers.delete(watcher);
+      watcher.sink.close(1013, "too slow; reconnect to resume");
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { startQueueGateway, type TestGateway } from "./support.ts";
+
+let redisServer: TestRedis;
+let gw: TestGateway;
+
+beforeAll(async () => {
+  redisServer = await startTestRedis();
+  gw = await startQueueGateway(redisServer.url);
+});
+afterAll(async () => {
+  await gw.stop();
+  await redisServer.stop();
+});
+
+function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${gw.url}/api/v1/queue${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+const uniqueEvent = () => `evt_routes_${Math.random().toString(36).slice(2, 10)}`;
+
+describe("queue REST routes", () => {
+  test("join answers 202 with a waiting token, a position hint and an ETA", async () => {
+    const res = await call("POST", "/join", { event_id: uniqueEvent() });
+    expect(res.status).toBe(202);
+    const body = await res.json();
+    expect(body).toMatchObject({ position_hint: 1, eta_sec: 1, status: "waiting" });
+    expect(body.waiting_token).toMatch(/^evt_routes_\w+\.[\w-]{22}$/);
+  });
+
+  test("join with the same Idempotency-Key returns the same token", async () => {
+    const eventId = uniqueEvent();
+    const key = crypto.randomUUID();
+    const first = await (
+      await call("POST", "/join", { event_id: eventId }, { "idempotency-key": key })
+    ).json();
+    const again = await (
+      await call("POST", "/join", { event_id: eventId }, { "idempotency-key": key })
+    ).json();
+    expect(again.waiting_token).toBe(first.waiting_token);
+  });
+
+  test("bad joins get the catalogue's 4xx codes", async () => {
+    expect(await errorCode(await call("POST", "/join", { event_id: "evt_missing" }))).toBe("EVENT_NOT_FOUND");
+    expect(await errorCode(await call("POST", "/join", { event_id: "bad id!" }))).toBe("VALIDATION_FAILED");
+    expect(await errorCode(await call("POST", "/join", {}))).toBe("VALIDATION_FAILED");
+    const badKey = await call("POST", "/join", { event_id: uniqueEvent() }, { "idempotency-key": "nope" });
+    expect(badKey.status).toBe(400);
+    expect(await errorCode(badKey)).toBe("INVALID_IDEMPOTENCY_KEY");
+  });
+
+  test("status reports position, ETA, waiting time and readiness", async () => {
+    const eventId = uniqueEvent();
+    await call("POST", "/join", { event_id: eventId });
+    const { waiting_token } = await (await call("POST", "/join", { event_id: eventId })).json();
+    const res = await call("GET", `/status?token=${encodeURIComponent(waiting_token)}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      status: "waiting",
+      position: 2,
+      eta_sec: 1,
+      waiting_time: 0,
+      ready_for_entry: false,
+    });
+    expect(await errorCode(await call("GET", "/status?token=garbage"))).toBe("VALIDATION_FAILED");
+    expect(await errorCode(await call("GET", "/status"))).toBe("VALIDATION_FAILED");
+  });
+
+  test("enter needs a signed-in user and an admitted place", async () => {
+    const eventId = uniqueEvent();
+    await gw.room.updateSettings(eventId, { rate: 0 });
+    const { waiting_token } = await (await call("POST", "/join", { event_id: eventId })).json();
+    const anonymous = await call("POST", "/enter", { waiting_token });
+    expect(anonymous.status).toBe(401);
+    expect(await errorCode(anonymous)).toBe("UNAUTHENTICATED");
+    const early = await call("POST", "/enter", { waiting_token }, { authorization: "Bearer alice" });
+    expect(early.status).toBe(403);
+    expect(await errorCode(early)).toBe("NOT_READY");
+
+    await gw.room.updateSettings(eventId, { rate: 100 });
+    await gw.room.admitTick(eventId);
+    const status = await (await call("GET", `/status?token=${encodeURIComponent(waiting_token)}`)).json();
+    expect(status).toMatchObject({ status: "ready", ready_for_entry: true, position: 0 });
+    const res = await call("POST", "/enter", { waiting_token }, { authorization: "Bearer alice" });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ admission: "granted", ttl_sec: 30 });
+    expect(typeof body.reservation_token).toBe("string");
+  });
+
+  test("leave answers left and the place is gone", async () => {
+    const { waiting_token } = await (await call("POST", "/join", { event_id: uniqueEvent() })).json();
+    const res = await call("DELETE", `/leave?token=${encodeURIComponent(waiting_token)}`);
+    expect(await res.json()).toEqual({ status: "left" });
+    const status = await (await call("GET", `/status?token=${encodeURIComponent(waiting_token)}`)).json();
+    expect(status.status).toBe("left");
+  });
+});
+
+describe("when Redis is down", () => {
+  test("queue routes answer 503 UPSTREAM_UNAVAILABLE with Retry-After, never 500", async () => {
+    const eventId = uniqueEvent();
+    await call("POST", "/join", { event_id: eventId });
+    await redisServer.stop();
+    const res = await call("POST", "/join", { event_id: eventId });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("1");
+    expect(await errorCode(res)).toBe("UPSTREAM_UNAVAILABLE");
+  });
+});
