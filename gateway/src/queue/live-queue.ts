@@ -6,7 +6,13 @@ import type { WaitingRoom } from "./waiting-room.ts";
 
 /** A frame pushed to a waiter's WebSocket (SPEC.md section 4). */
 export type QueueFrame =
-  | { type: "position"; position: number; eta_sec: number | null; serving: number; rate_per_sec: number }
+  | {
+      type: "position";
+      position: number | null;
+      eta_sec: number | null;
+      serving: number;
+      rate_per_sec: number;
+    }
   | { type: "ready"; ready_for_entry: true }
   | { type: "expired" }
   | { type: "left" }
@@ -23,7 +29,9 @@ export interface Watcher {
   readonly token: string;
   readonly eventId: string;
   readonly seq: number;
-  position: number;
+  /** null while the event's pre-queue is closed: the place is drawn when it opens. */
+  position: number | null;
+  opensAt: number | null;
   /** Moves up to this stream id are already in `position`. */
   asOf: string;
   readonly sink: FrameSink;
@@ -38,6 +46,8 @@ interface Move {
   left: number[];
   rate: number;
   served: number;
+  /** The pre-queue opened with this move: places were drawn. */
+  opened: boolean;
 }
 
 function compareIds(a: string, b: string): number {
@@ -87,6 +97,7 @@ export class LiveQueue {
       eventId: status.eventId,
       seq: status.seq,
       position: status.position,
+      opensAt: status.opensAt,
       asOf: status.lastMoveId,
       sink,
     };
@@ -218,6 +229,7 @@ class EventReader {
       left: parseSeqs(f.l),
       rate: Number(f.rate ?? this.last.rate),
       served: Number(f.served ?? this.last.served),
+      opened: f.opened === "1",
     };
   }
 
@@ -230,6 +242,28 @@ class EventReader {
       if (this.apply(watcher, move) && this.watchers.has(watcher))
         this.send(watcher, this.positionFrame(watcher));
     }
+    if (move.opened) void this.drawn();
+  }
+
+  /**
+   * The pre-queue just opened: each waiter's drawn place is read once (auto-pipelined), after
+   * which moves keep it current like everyone else's.
+   */
+  private async drawn(): Promise<void> {
+    const pending = [...this.watchers].filter((w) => w.position === null);
+    await Promise.all(
+      pending.map(async (watcher) => {
+        try {
+          const status = await this.room.status(watcher.token);
+          watcher.position = status.position;
+          watcher.opensAt = null;
+          watcher.asOf = status.lastMoveId;
+          if (status.status === "waiting") this.send(watcher, this.positionFrame(watcher));
+        } catch (error) {
+          this.log.warn("could not read a drawn place", { event_id: this.eventId, err: error });
+        }
+      }),
+    );
   }
 
   /** Applies one move to one socket; true when its position changed and it is still waiting. */
@@ -251,6 +285,7 @@ class EventReader {
       this.watchers.delete(watcher);
       return false;
     }
+    if (watcher.position === null) return false;
     const ahead =
       countBelow(move.admitted, watcher.seq) +
       countBelow(move.removed, watcher.seq) +
@@ -260,10 +295,14 @@ class EventReader {
   }
 
   private positionFrame(watcher: Watcher): QueueFrame {
+    const eta =
+      watcher.position === null
+        ? Math.max(0, Math.ceil(((watcher.opensAt ?? Date.now()) - Date.now()) / 1000))
+        : etaSeconds(watcher.position, this.last.rate);
     return {
       type: "position",
       position: watcher.position,
-      eta_sec: etaSeconds(watcher.position, this.last.rate),
+      eta_sec: eta,
       serving: this.last.served,
       rate_per_sec: this.last.rate,
     };

@@ -30,9 +30,13 @@ export interface WaitingRoomOptions {
 export interface QueueStatus {
   eventId: string;
   status: "waiting" | "ready" | "expired" | "left";
-  position: number;
+  /** Live waiters ahead + 1; null while the pre-queue is closed (places are drawn at opening). */
+  position: number | null;
+  /** Seconds until admission (or, in a closed pre-queue, until it opens); null when unknown. */
   etaSec: number | null;
   waitingTimeSec: number;
+  /** When the pre-queue opens (epoch ms), if the event has one that has not opened yet. */
+  opensAt: number | null;
   seq: number;
   served: number;
   ratePerSec: number;
@@ -45,7 +49,13 @@ export interface QueueSettings {
   rate: number;
   cap: number;
   paused: boolean;
+  /** Sale start (epoch ms) for a pre-queue: earlier joiners are shuffled at this time; null for none. */
+  opensAt: number | null;
 }
+
+// A random place ahead of every counter-numbered arrival, for pre-queue joins: the 2^50 range
+// makes ties (broken by token order, itself random) vanishingly rare.
+const prePlace = () => String(-1 - Math.floor(Math.random() * 2 ** 50));
 
 /**
  * The client seen through a proxy that turns every Redis failure into a catalogue error
@@ -77,6 +87,19 @@ function tokenEvent(token: string): string {
   return eventId;
 }
 
+/** Position and ETA as buyers see them; in a closed pre-queue the place is not drawn yet. */
+function placeOf(
+  status: QueueStatus["status"],
+  position: number,
+  opensAt: number,
+  ratePerSec: number,
+  now: number,
+) {
+  if (status !== "waiting") return { position: 0, etaSec: 0, opensAt: null };
+  if (opensAt > now) return { position: null, etaSec: Math.ceil((opensAt - now) / 1000), opensAt };
+  return { position, etaSec: etaSeconds(position, ratePerSec), opensAt: null };
+}
+
 /** The waiting room over Redis: every operation is one script call (one round trip). */
 export class WaitingRoom {
   private readonly redis: Redis & QueueCommands;
@@ -94,7 +117,7 @@ export class WaitingRoom {
   /** Takes a place in line, or returns the place this idempotency key or user already has. */
   async join(eventId: string, who: { userId?: string; idempotencyKey?: string } = {}) {
     const k = queueKeys(eventId);
-    const [token, status, position, isNew, rate] = (await this.redis.ttqJoin(
+    const [token, status, position, isNew, rate, opensAt] = (await this.redis.ttqJoin(
       k.seq,
       k.wait,
       k.heartbeat,
@@ -107,20 +130,16 @@ export class WaitingRoom {
       who.idempotencyKey ?? "",
       this.now(),
       this.opts.keysTtlSec ?? 86_400,
-    )) as [string, keyof typeof STATUS, number, number, string];
+      prePlace(),
+    )) as [string, keyof typeof STATUS, number, number, string, number];
     if (!this.known.has(eventId)) {
       // Rare: once per event per process, so tickers everywhere learn the event is live.
       this.known.add(eventId);
       await this.redis.sadd(ACTIVE_EVENTS_KEY, eventId);
     }
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
-    return {
-      token,
-      status: STATUS[status],
-      position,
-      isNew: isNew === 1,
-      etaSec: etaSeconds(position, ratePerSec),
-    };
+    const place = placeOf(STATUS[status], position, opensAt, ratePerSec, this.now());
+    return { token, status: STATUS[status], isNew: isNew === 1, ...place };
   }
 
   /** The waiter's status; counts as their heartbeat. */
@@ -128,7 +147,7 @@ export class WaitingRoom {
     const eventId = tokenEvent(token);
     const k = queueKeys(eventId);
     const now = this.now();
-    const [code, position, seq, joined, rate, served, lastMoveId] = (await this.redis.ttqStatus(
+    const [code, position, seq, joined, rate, served, lastMoveId, opensAt] = (await this.redis.ttqStatus(
       k.tokens,
       k.wait,
       k.heartbeat,
@@ -136,14 +155,13 @@ export class WaitingRoom {
       k.moves,
       token,
       now,
-    )) as [string, number, number, number, string, number, string];
+    )) as [string, number, number, number, string, number, string, number];
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const status = code === "" ? "expired" : STATUS[code as keyof typeof STATUS];
     return {
       eventId,
       status,
-      position,
-      etaSec: status === "waiting" ? etaSeconds(position, ratePerSec) : 0,
+      ...placeOf(status, position, opensAt, ratePerSec, now),
       waitingTimeSec: joined ? Math.max(0, Math.round((now - joined) / 1000)) : 0,
       seq,
       served,
@@ -252,11 +270,18 @@ export class WaitingRoom {
 
   /** Current admission settings of an event. */
   async settings(eventId: string): Promise<QueueSettings> {
-    const [rate, cap, paused] = await this.redis.hmget(queueKeys(eventId).config, "rate", "cap", "paused");
+    const [rate, cap, paused, opensAt] = await this.redis.hmget(
+      queueKeys(eventId).config,
+      "rate",
+      "cap",
+      "paused",
+      "opens_at",
+    );
     return {
       rate: rate === null ? this.opts.defaultRate : Number(rate),
       cap: cap === null ? this.opts.defaultCap : Number(cap),
       paused: paused === "1",
+      opensAt: opensAt === null || opensAt === "0" ? null : Number(opensAt),
     };
   }
 
@@ -266,6 +291,7 @@ export class WaitingRoom {
     if (change.rate !== undefined) fields.rate = String(change.rate);
     if (change.cap !== undefined) fields.cap = String(change.cap);
     if (change.paused !== undefined) fields.paused = change.paused ? "1" : "0";
+    if (change.opensAt !== undefined) fields.opens_at = String(change.opensAt ?? 0);
     if (Object.keys(fields).length > 0) await this.redis.hset(queueKeys(eventId).config, fields);
     return this.settings(eventId);
   }

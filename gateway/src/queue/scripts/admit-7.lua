@@ -3,7 +3,7 @@
   of the line at the configured rate (with fractional credit carried between ticks) and never
   beyond the cap on admitted-but-unfinished buyers. Run only by the lease holder.
 
-  KEYS[1] config      hash: rate, cap, paused, credit, last, obs_rate, served
+  KEYS[1] config      hash: rate, cap, paused, opens_at, credit, last, obs_rate, served (count)
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
   KEYS[4] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
@@ -22,7 +22,7 @@
 ]]
 local now = tonumber(ARGV[1])
 local maxPerTick = tonumber(ARGV[5])
-local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served")
+local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at")
 local rate = tonumber(cfg[1] or ARGV[6])
 local cap = tonumber(cfg[2] or ARGV[7])
 local credit = tonumber(cfg[4] or "0")
@@ -33,7 +33,7 @@ local served = tonumber(cfg[6] or "0")
 local function setStatus(token, status, admittedMs)
   local rec = redis.call("HGET", KEYS[4], token)
   if rec then
-    local seq, owner, joined = string.match(rec, "^(%d+)|([^|]*)|%a|(%d+)|")
+    local seq, owner, joined = string.match(rec, "^(-?%d+)|([^|]*)|%a|(%d+)|")
     redis.call("HSET", KEYS[4], token, seq .. "|" .. owner .. "|" .. status .. "|" .. joined .. "|" .. admittedMs)
   end
 end
@@ -53,7 +53,14 @@ end
 redis.call("ZREMRANGEBYSCORE", KEYS[5], "-inf", now - tonumber(ARGV[3]))
 
 local admitted = {}
-if cfg[3] ~= "1" then
+local opensAt = tonumber(cfg[7] or "0")
+local opened = false
+if opensAt > 0 and opensAt <= now and redis.call("HGET", KEYS[1], "opened") ~= "1" then
+  -- First tick after the pre-queue opens: live sockets learn their drawn places.
+  redis.call("HSET", KEYS[1], "opened", "1")
+  opened = true
+end
+if cfg[3] ~= "1" and opensAt <= now then
   -- Credit accrues at `rate` per second, at most one second's worth, so a stalled ticker
   -- cannot release a burst when it resumes.
   credit = math.min(credit + rate * math.min(now - last, 1000) / 1000, math.max(rate, 1))
@@ -68,7 +75,7 @@ if cfg[3] ~= "1" then
       redis.call("ZADD", KEYS[5], now, token)
       setStatus(token, "R", now)
       admitted[#admitted + 1] = seq
-      served = math.max(served, tonumber(seq))
+      served = served + 1
     end
     credit = credit - #admitted
   end
@@ -88,8 +95,9 @@ end
 local obsRate = total * 1000 / math.max(now - first, 1000)
 
 redis.call("HSET", KEYS[1], "credit", credit, "last", now, "obs_rate", obsRate, "served", served)
-if #admitted > 0 or #dropped > 0 then
+if #admitted > 0 or #dropped > 0 or opened then
   redis.call("XADD", KEYS[7], "MAXLEN", "~", 1000, "*",
-    "a", table.concat(admitted, ","), "r", table.concat(dropped, ","), "rate", obsRate, "served", served)
+    "a", table.concat(admitted, ","), "r", table.concat(dropped, ","), "rate", obsRate, "served", served,
+    "opened", opened and "1" or "0")
 end
 return {#admitted, #dropped, redis.call("ZCARD", KEYS[2]), tostring(obsRate)}

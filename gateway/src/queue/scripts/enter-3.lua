@@ -15,7 +15,7 @@
 ]]
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
 if not rec then return -1 end
-local seq, owner, status, rest = string.match(rec, "^(%d+)|([^|]*)|(%a)|(.*)$")
+local seq, owner, status, rest = string.match(rec, "^(-?%d+)|([^|]*)|(%a)|(.*)$")
 if status == "W" then return -2 end
 if status ~= "R" or not redis.call("ZSCORE", KEYS[2], ARGV[1]) then return -3 end
 if owner ~= "" and owner ~= ARGV[2] then return -4 end

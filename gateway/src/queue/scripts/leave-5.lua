@@ -12,7 +12,7 @@
 ]]
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
 if not rec then return 0 end
-local seq, owner, status, rest = string.match(rec, "^(%d+)|([^|]*)|(%a)|(.*)$")
+local seq, owner, status, rest = string.match(rec, "^(-?%d+)|([^|]*)|(%a)|(.*)$")
 if status == "W" then
   redis.call("ZREM", KEYS[2], ARGV[1])
   redis.call("ZREM", KEYS[3], ARGV[1])

@@ -4,33 +4,35 @@
   KEYS[1] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
-  KEYS[4] config      hash: rate, obs_rate, served, paused
+  KEYS[4] config      hash: rate, obs_rate, served, opens_at
   KEYS[5] moves       stream of queue moves
   ARGV[1] token
   ARGV[2] now_ms
 
-  Returns {status, position, seq, joined_ms, rate, served, last_move_id}
+  Returns {status, position, seq, joined_ms, rate, served, last_move_id, opens_at}
     status "" when the token is unknown; rate is the observed admission rate per second (or the
     configured one before any admission, or "" when none is configured), as a string; last_move_id lets a WebSocket resume
-    from exactly this point of the move stream.
+    from exactly this point of the move stream; position is 0 while the pre-queue is closed
+    (places are drawn when it opens at opens_at, ms, 0 when there is no pre-queue).
 ]]
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
-if not rec then return {"", 0, 0, 0, "0", 0, "0-0"} end
-local seq, status, joined = string.match(rec, "^(%d+)|[^|]*|(%a)|(%d+)|")
+if not rec then return {"", 0, 0, 0, "0", 0, "0-0", 0} end
+local seq, status, joined = string.match(rec, "^(-?%d+)|[^|]*|(%a)|(%d+)|")
 
+local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served", "opens_at")
+local opensAt = tonumber(cfg[4] or "0")
 local position = 0
 if status == "W" then
   local rank = redis.call("ZRANK", KEYS[2], ARGV[1])
   if rank then
-    position = rank + 1
+    if opensAt <= tonumber(ARGV[2]) then position = rank + 1 end
     redis.call("ZADD", KEYS[3], "XX", ARGV[2], ARGV[1])
   end
 end
 
-local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served")
 local rate = cfg[1]
 if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
 local last = redis.call("XREVRANGE", KEYS[5], "+", "-", "COUNT", 1)
 local lastId = "0-0"
 if last[1] then lastId = last[1][1] end
-return {status, position, tonumber(seq), tonumber(joined), rate, tonumber(cfg[3] or "0"), lastId}
+return {status, position, tonumber(seq), tonumber(joined), rate, tonumber(cfg[3] or "0"), lastId, opensAt}
