@@ -1,4 +1,4 @@
-// Wiring only: reads config, builds clients, starts the service on the shared kit.
+// Wiring only: reads config, builds clients and the inventory core, starts the service on the kit.
 import {
   awsFields,
   baseFields,
@@ -10,17 +10,29 @@ import {
   redisCheck,
   redisFields,
 } from "@tt/kit";
+import { buildInventory, inventoryFields } from "./app.ts";
+import { type InventoryCore, inventoryRoutes } from "./transport/inventory-routes.ts";
 
-const config = readConfig("inventory", { ...baseFields(8020), ...awsFields(), ...redisFields() });
+const config = readConfig("inventory", {
+  ...baseFields(8020),
+  ...awsFields(),
+  ...redisFields(),
+  ...inventoryFields(),
+});
 const aws = { region: config.awsRegion };
 const dynamo = createDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
 const redis = createRedis(config.redisUrl);
 
+// The core reports into the service's metrics registry, which exists only once the service
+// does; the handlers read it per call (see inventoryRoutes).
+let core: InventoryCore | undefined;
 const service = createService({
   name: "inventory",
   description: "Events, seat maps and zero-oversell seat holds",
   config,
   readiness: [dynamoCheck(dynamo), redisCheck(redis)],
+  rpc: inventoryRoutes(() => core as InventoryCore),
   onShutdown: [() => dynamo.destroy(), () => redis.quit()],
 });
-service.start();
+core = buildInventory({ dynamo, redis, metrics: service.metrics, settings: config });
+await service.start();

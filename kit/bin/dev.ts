@@ -3,6 +3,8 @@
  * `bun run dev`: the whole platform on this machine, in the foreground. Ctrl-C stops every child
  * it started and nothing else. Flags: --no-web, --data-dir <dir> (DynamoDB on disk).
  */
+// The seed data belongs to the inventory; the launcher only decides when it runs.
+import { seedDemoEvent } from "../../inventory/src/demo-event.ts";
 import { SERVICE_NAMES, startLocalStack } from "../src/local/index.ts";
 import type { LocalStack } from "../src/local/stack.ts";
 
@@ -72,6 +74,10 @@ try {
     web: flags.web,
     dataDir: flags.dataDir,
     signal: interrupt.signal,
+    // The demo event (evt_2025_1001); CreateEvent is idempotent, so a restart on --data-dir is a no-op.
+    seed: async (env) => {
+      await seedDemoEvent(env.INVENTORY_URL ?? "http://127.0.0.1:8020");
+    },
   });
 } catch (err) {
   if (interrupt.signal.aborted) process.exit(130);

@@ -5,7 +5,15 @@
  */
 
 /** Logical table names; the physical name is `${stage}-${name}`. */
-export const TABLE_NAMES = ["reservations", "orders", "idempotency", "outbox", "events", "seats"] as const;
+export const TABLE_NAMES = [
+  "reservations",
+  "orders",
+  "idempotency",
+  "outbox",
+  "events",
+  "seats",
+  "payments",
+] as const;
 
 /** One of the logical table names. */
 export type TableName = (typeof TABLE_NAMES)[number];
@@ -34,19 +42,28 @@ export const TTL_ATTRIBUTE = "expires_at_ttl";
 export const INDEXES = {
   /** reservations by user: gsi1pk = user, gsi1sk = created time. */
   reservationsByUser: "gsi1",
+  /** live holds by expiry (sparse, HOLD only): gsi2pk = one of N hold shards, gsi2sk = hold_expires_at. */
+  reservationHoldsByExpiry: "gsi2",
   /** orders by user: gsi1pk = user, gsi1sk = created time. */
   ordersByUser: "gsi1",
-  /** outbox by status: gsi1pk = status (e.g. PENDING), gsi1sk = created time. */
+  /** unpublished outbox records (sparse): gsi1pk = one of N pending shards, gsi1sk = created time. */
   outboxByStatus: "gsi1",
   /** events listing: gsi1pk = a listing partition, gsi1sk = start time. */
   eventsByStart: "gsi1",
+  /** payment jobs due (sparse; decide, publish, webhook): gsi1pk = one of N job shards, gsi1sk = due time. */
+  paymentJobsDue: "gsi1",
 } as const;
 
 const gsi1: IndexDef = { name: "gsi1", hashKey: "gsi1pk", rangeKey: "gsi1sk" };
 
 /** Every table the platform uses, keyed by logical name. */
 export const TABLES: Readonly<Record<TableName, TableDef>> = {
-  reservations: { name: "reservations", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
+  reservations: {
+    name: "reservations",
+    hashKey: "pk",
+    rangeKey: "sk",
+    indexes: [gsi1, { name: "gsi2", hashKey: "gsi2pk", rangeKey: "gsi2sk" }],
+  },
   orders: { name: "orders", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
   idempotency: {
     name: "idempotency",
@@ -56,8 +73,15 @@ export const TABLES: Readonly<Record<TableName, TableDef>> = {
     ttlAttribute: TTL_ATTRIBUTE,
   },
   outbox: { name: "outbox", hashKey: "pk", rangeKey: "sk", indexes: [gsi1], ttlAttribute: TTL_ATTRIBUTE },
+  /** Inventory: pk `EVENT#{event_id}`, sk `META`; active events listed on gsi1 (`EVENTS`, start time). */
   events: { name: "events", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
+  /**
+   * Inventory: seats sharded so one hot event spreads over many partitions — pk
+   * `{event_id}#{shard}` (shard = hash(seat id) mod the event's seat_shards), sk = seat id; and
+   * each reservation's hold record, pk `HOLD#{reservation_id}`, sk = event id. No counter items.
+   */
   seats: { name: "seats", hashKey: "pk", rangeKey: "sk", indexes: [] },
+  payments: { name: "payments", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
 };
 
 /** The physical table name for a stage, e.g. `local-reservations`. */

@@ -1,0 +1,48 @@
+/**
+ * Item keys of the inventory tables. One hot event must not sit on one DynamoDB partition
+ * (≈1,000 writes/s each), so its seats are spread over `seatShards` partitions:
+ *   seats table  pk = `{event_id}#{shard}` (shard = hash(seat id) mod seatShards, two digits),
+ *                sk = seat id;
+ *   seats table  pk = `HOLD#{reservation_id}`, sk = event id — a reservation's hold record,
+ *                written in the same transaction as its seats (partitioned by reservation);
+ *   events table pk = `EVENT#{event_id}`, sk = `META`; gsi1pk = `EVENTS`, gsi1sk = start time.
+ * There is no per-event counter item: counts come from the seat map.
+ */
+
+/** FNV-1a over the seat id: stable across processes and languages, cheap, well spread. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** The partition key of a seat's item. */
+export function seatPk(eventId: string, seatId: string, shards: number): string {
+  return shardPk(eventId, fnv1a(seatId) % shards);
+}
+
+/** The partition key of one shard of an event's seats. */
+export function shardPk(eventId: string, shard: number): string {
+  return `${eventId}#${String(shard).padStart(2, "0")}`;
+}
+
+/** The key of a seat item. */
+export function seatKey(eventId: string, seatId: string, shards: number) {
+  return { pk: { S: seatPk(eventId, seatId, shards) }, sk: { S: seatId } };
+}
+
+/** The key of a reservation's hold record. */
+export function holdKey(reservationId: string, eventId: string) {
+  return { pk: { S: `HOLD#${reservationId}` }, sk: { S: eventId } };
+}
+
+/** The key of an event's record. */
+export function eventKey(eventId: string) {
+  return { pk: { S: `EVENT#${eventId}` }, sk: { S: "META" } };
+}
+
+/** The listing partition of active events (listing is rare and cached by callers). */
+export const EVENTS_LISTING = "EVENTS";

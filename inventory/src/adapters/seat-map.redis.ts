@@ -1,0 +1,84 @@
+/**
+ * SeatMapCache on Redis. Keys carry the event as a hash tag (`inv:{evt_…}:…`) so the script's
+ * two keys live on one slot of a Redis Cluster (ARCHITECTURE.md decision 9).
+ */
+import { readFileSync } from "node:fs";
+import type Redis from "ioredis";
+import type { SeatStatus } from "../domain/model.ts";
+import type { CachedSeat, SeatMapCache } from "../domain/ports.ts";
+
+const APPLY_SCRIPT = readFileSync(new URL("./seat-map-apply-2.lua", import.meta.url), "utf8");
+// Versioned so that a changed script never runs under an old cached SHA.
+const COMMAND = "inventorySeatMapApplyV1";
+
+const CODE: Record<SeatStatus, string> = { AVAILABLE: "A", HELD: "H", SOLD: "S" };
+const STATUS: Record<string, SeatStatus> = { A: "AVAILABLE", H: "HELD", S: "SOLD" };
+
+/** Every Redis key of the inventory, built in one place. */
+export function seatMapKeys(prefix: string, eventId: string) {
+  const tag = `${prefix}inv:{${eventId}}`;
+  return { seats: `${tag}:seats`, meta: `${tag}:meta`, lease: `${tag}:lease` };
+}
+
+function encode(seat: CachedSeat): string {
+  return `${CODE[seat.status]}|${seat.holdExpiresAt ?? 0}|${seat.updatedAt}`;
+}
+
+function decode(value: string): CachedSeat | undefined {
+  const [code, expires, updated] = value.split("|");
+  const status = STATUS[code ?? ""];
+  if (!status) return undefined;
+  return { status, holdExpiresAt: Number(expires) || undefined, updatedAt: Number(updated) || 0 };
+}
+
+type ApplyCommand = (seatsKey: string, metaKey: string, ...args: string[]) => Promise<number>;
+
+/** The shared seat-map cache; `prefix` namespaces keys (tests use a random one). */
+export class RedisSeatMapCache implements SeatMapCache {
+  private readonly apply_: ApplyCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = "",
+  ) {
+    if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: APPLY_SCRIPT });
+    this.apply_ = (redis as unknown as Record<string, ApplyCommand>)[COMMAND]?.bind(redis) as ApplyCommand;
+  }
+
+  async read(eventId: string) {
+    const keys = seatMapKeys(this.prefix, eventId);
+    const [builtAt, raw] = await Promise.all([
+      this.redis.hget(keys.meta, "built_at"),
+      this.redis.hgetall(keys.seats),
+    ]);
+    if (!builtAt) return undefined;
+    const seats = new Map<string, CachedSeat>();
+    for (const [id, value] of Object.entries(raw)) {
+      const seat = decode(value);
+      if (seat) seats.set(id, seat);
+    }
+    return { seats, builtAt: Number(builtAt) };
+  }
+
+  async apply(eventId: string, seats: CachedSeatWithId[]): Promise<void> {
+    await this.write(eventId, "apply", "0", seats);
+  }
+
+  async rebuild(eventId: string, seats: CachedSeatWithId[], builtAt: number): Promise<void> {
+    await this.write(eventId, "rebuild", String(builtAt), seats);
+  }
+
+  async tryLease(eventId: string, ttlMs: number): Promise<boolean> {
+    const ok = await this.redis.set(seatMapKeys(this.prefix, eventId).lease, "1", "PX", ttlMs, "NX");
+    return ok === "OK";
+  }
+
+  private async write(eventId: string, mode: string, builtAt: string, seats: CachedSeatWithId[]) {
+    if (seats.length === 0 && mode === "apply") return;
+    const keys = seatMapKeys(this.prefix, eventId);
+    const args = seats.flatMap((s) => [s.seatId, encode(s), String(s.updatedAt)]);
+    await this.apply_(keys.seats, keys.meta, mode, builtAt, ...args);
+  }
+}
+
+type CachedSeatWithId = CachedSeat & { seatId: string };

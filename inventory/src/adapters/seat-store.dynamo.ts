@@ -1,0 +1,279 @@
+/**
+ * SeatStore on DynamoDB. Correctness lives here (ARCHITECTURE.md decision 3): every seat change
+ * is a conditional write, a hold is one TransactWriteItems with one condition per seat plus the
+ * reservation's hold record, and a hold's expiry is part of the condition — a seat is free when
+ * AVAILABLE, or HELD with hold_expires_at < now — so a late expiry timer never blocks a buyer.
+ */
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  QueryCommand,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
+import { HoldExpiredError, InvalidHoldStateError, SeatsUnavailableError } from "../domain/errors.ts";
+import type { EventInfo, Hold, Seat } from "../domain/model.ts";
+import type { HoldWrite, Operation, SeatStore, WriteResult } from "../domain/ports.ts";
+import { storageError, transact } from "./dynamo-errors.ts";
+import { holdKey, seatKey, shardPk } from "./dynamo-keys.ts";
+import type { DynamoSend } from "./dynamo-limit.ts";
+import { decodeHold, decodeSeat, encodeHold, seatSetKey } from "./seat-codec.ts";
+
+const NAMES = { "#s": "status" };
+// A seat may be taken when nobody holds it, when its hold has passed, or when this very
+// reservation already holds it (a re-sent hold).
+const SEAT_FREE_FOR_ME =
+  "attribute_exists(pk) AND (#s = :available OR (#s = :held AND (hold_expires_at < :now OR holder = :rid)))";
+// The hold record may be (re)written when new, or when it is this same live-or-lapsed hold.
+const HOLD_NEW_OR_SAME = "attribute_not_exists(pk) OR (#s = :held AND seat_key = :key)";
+const SEAT_HELD_BY_ME_LIVE = "holder = :rid AND #s = :held AND hold_expires_at >= :now";
+const HOLD_LIVE = "#s = :held AND hold_expires_at >= :now";
+
+/** SeatStore over the `seats` table (seat items sharded per event, hold records per reservation). */
+export class DynamoSeatStore implements SeatStore {
+  constructor(
+    private readonly ddb: DynamoSend,
+    private readonly table: string,
+    private readonly onConflict: (op: Operation) => void = () => undefined,
+  ) {}
+
+  async hold(w: HoldWrite): Promise<WriteResult> {
+    const { event, reservationId: rid, seatIds, now } = w;
+    const userSet = w.userId ? ", user_id = :uid" : " REMOVE user_id";
+    const seatValues = {
+      ":available": { S: "AVAILABLE" },
+      ":held": { S: "HELD" },
+      ":rid": { S: rid },
+      ":exp": { N: String(w.holdExpiresAt) },
+      ":now": { N: String(now) },
+      ...(w.userId ? { ":uid": { S: w.userId } } : {}),
+    };
+    const hold: Hold = {
+      reservationId: rid,
+      eventId: event.eventId,
+      seatIds,
+      status: "HELD",
+      holdExpiresAt: w.holdExpiresAt,
+      userId: w.userId,
+      totalAmount: w.totalAmount,
+      currency: event.currency,
+    };
+    const items: TransactWriteItem[] = seatIds.map((id) => ({
+      Update: {
+        TableName: this.table,
+        Key: seatKey(event.eventId, id, event.seatShards),
+        UpdateExpression: `SET #s = :held, holder = :rid, hold_expires_at = :exp, updated_at = :now${userSet}`,
+        ConditionExpression: SEAT_FREE_FOR_ME,
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: seatValues,
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      },
+    }));
+    items.push({
+      Put: {
+        TableName: this.table,
+        Item: { ...holdKey(rid, event.eventId), ...encodeHold(hold, now) },
+        ConditionExpression: HOLD_NEW_OR_SAME,
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: { ":held": { S: "HELD" }, ":key": { S: seatSetKey(seatIds) } },
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+      },
+    });
+    const changed: Seat[] = seatIds.map((seatId) => ({
+      seatId,
+      status: "HELD",
+      holder: rid,
+      holdExpiresAt: w.holdExpiresAt,
+      updatedAt: now,
+    }));
+    return transact(
+      async () => {
+        await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return { hold, changed };
+      },
+      (reasons) => {
+        const record = reasons[seatIds.length];
+        if (record?.code === "ConditionalCheckFailed" && record.old) {
+          const existing = decodeHold(record.old);
+          // Already committed with exactly these seats: the re-sent hold has nothing left to do.
+          if (existing.status === "SOLD" && seatSetKey(existing.seatIds) === seatSetKey(seatIds)) {
+            return { hold: existing, changed: [] };
+          }
+          throw new InvalidHoldStateError(
+            existing.status === "HELD"
+              ? `Reservation ${rid} already holds other seats (${existing.seatIds.join(", ")})`
+              : `The hold of reservation ${rid} is ${existing.status.toLowerCase()}`,
+          );
+        }
+        const lost = seatIds.flatMap((id, i) => (reasons[i]?.code === "ConditionalCheckFailed" ? [id] : []));
+        const states = seatIds.flatMap((_, i) => {
+          const old = reasons[i]?.old;
+          return reasons[i]?.code === "ConditionalCheckFailed" && old ? [decodeSeat(old)] : [];
+        });
+        throw new SeatsUnavailableError(lost, states);
+      },
+      () => this.onConflict("hold"),
+    );
+  }
+
+  async getHold(reservationId: string, eventId: string): Promise<Hold | undefined> {
+    try {
+      const { Item } = await this.ddb.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: holdKey(reservationId, eventId),
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? decodeHold(Item) : undefined;
+    } catch (error) {
+      throw storageError(error);
+    }
+  }
+
+  async commit(event: EventInfo, hold: Hold, orderId: string, now: number): Promise<WriteResult> {
+    const rid = hold.reservationId;
+    const order = orderId ? ", order_id = :oid" : "";
+    const values = {
+      ":held": { S: "HELD" },
+      ":sold": { S: "SOLD" },
+      ":rid": { S: rid },
+      ":now": { N: String(now) },
+      ...(orderId ? { ":oid": { S: orderId } } : {}),
+    };
+    const items: TransactWriteItem[] = hold.seatIds.map((id) => ({
+      Update: {
+        TableName: this.table,
+        Key: seatKey(event.eventId, id, event.seatShards),
+        UpdateExpression: `SET #s = :sold, updated_at = :now${order} REMOVE hold_expires_at`,
+        ConditionExpression: SEAT_HELD_BY_ME_LIVE,
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: values,
+      },
+    }));
+    const { ":rid": _rid, ...recordValues } = values;
+    items.push({
+      Update: {
+        TableName: this.table,
+        Key: holdKey(rid, event.eventId),
+        UpdateExpression: `SET #s = :sold, committed_at = :now, updated_at = :now${order}`,
+        ConditionExpression: HOLD_LIVE,
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: recordValues,
+      },
+    });
+    const sold: Hold = { ...hold, status: "SOLD", orderId: orderId || undefined, committedAt: now };
+    const changed: Seat[] = hold.seatIds.map((seatId) => ({
+      seatId,
+      status: "SOLD",
+      holder: rid,
+      updatedAt: now,
+    }));
+    return transact(
+      async () => {
+        await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        return { hold: sold, changed };
+      },
+      async (reasons) => {
+        // Something changed since the caller read the hold: a concurrent commit, or the hold lapsed.
+        const current = await this.getHold(rid, event.eventId);
+        if (current?.status === "SOLD") return { hold: current, changed: [] };
+        if (!current || current.holdExpiresAt < now || current.releaseReason === "EXPIRED") {
+          throw new HoldExpiredError(rid);
+        }
+        if (current.status === "RELEASED")
+          throw new InvalidHoldStateError(`The seats of ${rid} were released`);
+        throw new SeatsUnavailableError(
+          hold.seatIds.filter((_, i) => reasons[i]?.code === "ConditionalCheckFailed"),
+        );
+      },
+      () => this.onConflict("commit"),
+    );
+  }
+
+  async release(event: EventInfo, rid: string, seatIds: string[], reason: string, now: number) {
+    // Seats are freed one by one, each only where this reservation still holds it: a seat that
+    // was sold, or re-held by someone else after the hold lapsed, is never touched.
+    const freed = await Promise.all(
+      seatIds.map((id) =>
+        this.conditional(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: seatKey(event.eventId, id, event.seatShards),
+            UpdateExpression:
+              "SET #s = :available, updated_at = :now REMOVE holder, hold_expires_at, user_id",
+            ConditionExpression: "holder = :rid AND #s = :held",
+            ExpressionAttributeNames: NAMES,
+            ExpressionAttributeValues: {
+              ":available": { S: "AVAILABLE" },
+              ":held": { S: "HELD" },
+              ":rid": { S: rid },
+              ":now": { N: String(now) },
+            },
+          }),
+        ),
+      ),
+    );
+    await this.conditional(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: holdKey(rid, event.eventId),
+        UpdateExpression: "SET #s = :released, release_reason = :reason, updated_at = :now",
+        ConditionExpression: "#s = :held",
+        ExpressionAttributeNames: NAMES,
+        ExpressionAttributeValues: {
+          ":held": { S: "HELD" },
+          ":released": { S: "RELEASED" },
+          ":reason": { S: reason || "UNSPECIFIED" },
+          ":now": { N: String(now) },
+        },
+      }),
+    );
+    const released = seatIds.filter((_, i) => freed[i]);
+    const changed: Seat[] = released.map((seatId) => ({ seatId, status: "AVAILABLE", updatedAt: now }));
+    return { released, changed };
+  }
+
+  async loadSeats(event: EventInfo): Promise<Seat[]> {
+    const shards = Array.from({ length: event.seatShards }, (_, shard) =>
+      this.queryShard(event.eventId, shard),
+    );
+    return (await Promise.all(shards)).flat();
+  }
+
+  private async queryShard(eventId: string, shard: number): Promise<Seat[]> {
+    const seats: Seat[] = [];
+    let start: QueryCommand["input"]["ExclusiveStartKey"];
+    try {
+      do {
+        const page = await this.ddb.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: "pk = :pk",
+            ExpressionAttributeValues: { ":pk": { S: shardPk(eventId, shard) } },
+            ProjectionExpression: "sk, #s, holder, hold_expires_at, updated_at",
+            ExpressionAttributeNames: NAMES,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) seats.push(decodeSeat(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      throw storageError(error);
+    }
+    return seats;
+  }
+
+  /** Sends a conditional update; false when its condition did not hold. */
+  private async conditional(command: UpdateItemCommand): Promise<boolean> {
+    try {
+      await this.ddb.send(command);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw storageError(error);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+/** Events: creation from a compact seat-map description, and a lookup cache for the hot path. */
+import { AppError } from "@tt/kit";
+import { EventNotFoundError, InvalidInputError } from "./errors.ts";
+import { totalSeats } from "./layout.ts";
+import type { EventInfo, Section } from "./model.ts";
+import type { Clock, EventStore } from "./ports.ts";
+import { checkEventId } from "./validate.ts";
+
+/** An event as an organiser describes it; the storage layout (shards) is chosen here. */
+export type NewEvent = Omit<EventInfo, "seatShards">;
+
+const SECTION_ID = /^[A-Za-z0-9]{1,16}$/;
+const CURRENCY = /^[A-Z]{3}$/;
+const MAX_SEATS_PER_EVENT = 200_000;
+const MAX_DIMENSION = 999;
+// Events never change once created, so a found event may be cached for long; a miss is cached
+// briefly so that a storm of requests for an unknown id costs one store read per second.
+const FOUND_TTL_MS = 60_000;
+const MISSING_TTL_MS = 1_000;
+
+function checkSection(s: Section, seen: Set<string>): void {
+  const field = `sections[${s.sectionId || "?"}]`;
+  if (!SECTION_ID.test(s.sectionId))
+    throw new InvalidInputError(field, "section_id must be 1-16 letters or digits");
+  if (seen.has(s.sectionId)) throw new InvalidInputError(field, "section_id is listed twice");
+  seen.add(s.sectionId);
+  for (const [name, v] of [
+    ["rows", s.rows],
+    ["seats_per_row", s.seatsPerRow],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > MAX_DIMENSION) {
+      throw new InvalidInputError(field, `${name} must be 1-${MAX_DIMENSION}`);
+    }
+  }
+  if (s.price < 0n) throw new InvalidInputError(field, "price must not be negative");
+}
+
+/** Checks a new event's description; every problem names its field. */
+export function checkNewEvent(e: NewEvent): void {
+  checkEventId(e.eventId);
+  if (!e.name.trim()) throw new InvalidInputError("name", "is required");
+  if (!CURRENCY.test(e.currency))
+    throw new InvalidInputError("currency", "must be an ISO 4217 code like KRW");
+  if (Number.isNaN(e.saleOpensAt.getTime()) || Number.isNaN(e.saleClosesAt.getTime())) {
+    throw new InvalidInputError("sale_opens_at", "sale window is required");
+  }
+  if (e.saleClosesAt <= e.saleOpensAt)
+    throw new InvalidInputError("sale_closes_at", "must be after sale_opens_at");
+  if (e.sections.length === 0) throw new InvalidInputError("sections", "must list at least one section");
+  const seen = new Set<string>();
+  for (const s of e.sections) checkSection(s, seen);
+  if (totalSeats({ ...e, seatShards: 1 }) > MAX_SEATS_PER_EVENT) {
+    throw new InvalidInputError("sections", `at most ${MAX_SEATS_PER_EVENT} seats per event`);
+  }
+}
+
+/** The organiser-visible definition, for comparing a repeated create with the stored event. */
+function definition(e: NewEvent): string {
+  return JSON.stringify([
+    e.eventId,
+    e.name,
+    e.venue,
+    e.startsAt.getTime(),
+    e.saleOpensAt.getTime(),
+    e.saleClosesAt.getTime(),
+    e.currency,
+    e.sections.map((s) => [s.sectionId, s.name, String(s.price), s.rows, s.seatsPerRow]),
+  ]);
+}
+
+/** Creates, finds and lists events; lookups on the hot path are served from memory. */
+export class EventCatalog {
+  private readonly cache = new Map<string, { event: EventInfo | undefined; until: number }>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+    private readonly seatShards: number,
+  ) {}
+
+  /** The event, or EventNotFoundError. */
+  async require(eventId: string): Promise<EventInfo> {
+    checkEventId(eventId);
+    const now = this.clock();
+    const hit = this.cache.get(eventId);
+    let event = hit && hit.until > now ? hit.event : undefined;
+    if (!hit || hit.until <= now) {
+      event = await this.store.get(eventId);
+      this.cache.set(eventId, { event, until: now + (event ? FOUND_TTL_MS : MISSING_TTL_MS) });
+    }
+    if (!event) throw new EventNotFoundError(eventId);
+    return event;
+  }
+
+  /** Creates the event with every seat AVAILABLE; repeating the same create returns the same event. */
+  async create(input: NewEvent): Promise<{ event: EventInfo; created: boolean }> {
+    checkNewEvent(input);
+    const result = await this.store.create({ ...input, seatShards: this.seatShards });
+    if (!result.created && definition(result.event) !== definition(input)) {
+      throw new AppError("IDEMPOTENCY_CONFLICT", `Event ${input.eventId} exists with a different definition`);
+    }
+    this.cache.set(input.eventId, { event: result.event, until: this.clock() + FOUND_TTL_MS });
+    return result;
+  }
+
+  /** Events by start time, a page at a time. */
+  list(pageSize: number, pageToken?: string) {
+    if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > 100) {
+      throw new InvalidInputError("page_size", "must be 0-100 (0 means 20)");
+    }
+    return this.store.list(pageSize || 20, pageToken || undefined);
+  }
+}

@@ -1,0 +1,262 @@
+/** The inventory core: holds, commits, releases and availability over the narrow ports. */
+import { AppError } from "@tt/kit";
+import { pickBestSeats } from "./best-seats.ts";
+import {
+  HoldExpiredError,
+  HoldNotFoundError,
+  InvalidHoldStateError,
+  InvalidInputError,
+  SeatsUnavailableError,
+} from "./errors.ts";
+import type { EventCatalog } from "./events.ts";
+import { priceOf } from "./layout.ts";
+import type { EventInfo, Hold, SeatStatus, SectionCount } from "./model.ts";
+import type { Clock, InventoryMetrics, Operation, SeatStore } from "./ports.ts";
+import { countSections, type SeatMaps, statusIn } from "./seat-map.ts";
+import { checkOpaqueId, checkQuantity, checkSeatIds } from "./validate.ts";
+
+/** Limits of the inventory (from configuration). */
+export interface InventoryOptions {
+  /** Most seats one reservation may hold (SPEC.md: 10 by default). */
+  maxSeatsPerReservation: number;
+  /** Hold length when the caller gives no expiry. */
+  defaultHoldMs: number;
+  /** Longest hold a caller may ask for. */
+  maxHoldMs: number;
+}
+
+/** A hold request: explicit seats, or a quantity (optionally within one section). */
+export interface ReserveInput {
+  reservationId: string;
+  eventId: string;
+  seatIds: string[];
+  quantity: number;
+  sectionId: string;
+  userId: string;
+  /** Epoch ms; undefined means now + the default hold length. */
+  holdExpiresAt?: number | undefined;
+}
+
+/** Identifies a reservation's seats for commit and release; seat ids are optional. */
+export interface ReservationSeats {
+  reservationId: string;
+  eventId: string;
+  seatIds: string[];
+}
+
+/** One entry of the public seat map. */
+export interface SeatView {
+  seatId: string;
+  sectionId: string;
+  status: SeatStatus;
+}
+
+// Quantity picks race other buyers for the same "best" seats; after a collision the next try
+// skips the seats that were taken and chooses among several good blocks.
+const PICK_ATTEMPTS = 3;
+const PICK_SPREAD = 4;
+
+/** Holds, commits and releases seats with zero oversell, and answers availability from the cache. */
+export class Inventory {
+  constructor(
+    private readonly deps: {
+      events: EventCatalog;
+      seats: SeatStore;
+      maps: SeatMaps;
+      metrics: InventoryMetrics;
+      clock: Clock;
+    },
+    private readonly options: InventoryOptions,
+  ) {}
+
+  /** Holds every requested seat for the reservation, or none. Idempotent per reservation. */
+  reserve(input: ReserveInput): Promise<Hold> {
+    return this.timed("hold", async () => {
+      const { events, seats, maps, clock } = this.deps;
+      checkOpaqueId("reservation_id", input.reservationId);
+      checkOpaqueId("user_id", input.userId, false);
+      const event = await events.require(input.eventId);
+      const now = clock();
+      if (now < event.saleOpensAt.getTime() || now > event.saleClosesAt.getTime()) {
+        throw new InvalidHoldStateError(`The sale of ${event.eventId} is not open`);
+      }
+      const holdExpiresAt = this.expiry(input.holdExpiresAt, now);
+      const write = { event, reservationId: input.reservationId, userId: input.userId, holdExpiresAt, now };
+      const limit = this.options.maxSeatsPerReservation;
+      if (input.seatIds.length > 0) {
+        if (input.quantity && input.quantity !== input.seatIds.length) {
+          throw new InvalidInputError("quantity", "must be 0 or the number of seat_ids");
+        }
+        const seatIds = checkSeatIds(event, input.seatIds, limit);
+        const result = await seats.hold({ ...write, seatIds, totalAmount: priceOf(event, seatIds) });
+        await maps.written(event.eventId, result.changed);
+        return result.hold;
+      }
+      checkQuantity(event, input.quantity, input.sectionId, limit);
+      // A re-sent quantity request must get the seats it got the first time, not more seats.
+      const existing = await seats.getHold(input.reservationId, event.eventId);
+      if (existing) {
+        if (existing.seatIds.length !== input.quantity) {
+          throw new InvalidHoldStateError("This reservation already holds a different number of seats");
+        }
+        const result = await seats.hold({
+          ...write,
+          seatIds: existing.seatIds,
+          totalAmount: existing.totalAmount,
+        });
+        await maps.written(event.eventId, result.changed);
+        return result.hold;
+      }
+      return this.pickAndHold(event, input, write);
+    });
+  }
+
+  private async pickAndHold(
+    event: EventInfo,
+    input: ReserveInput,
+    write: Omit<Parameters<SeatStore["hold"]>[0], "seatIds" | "totalAmount">,
+  ): Promise<Hold> {
+    const { seats, maps } = this.deps;
+    const taken = new Set<string>();
+    let lastError: unknown;
+    for (let attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
+      const snapshot = await maps.snapshot(event);
+      const picked = pickBestSeats({
+        event,
+        quantity: input.quantity,
+        sectionId: input.sectionId || undefined,
+        isFree: (id) => !taken.has(id) && statusIn(snapshot, id, write.now) === "AVAILABLE",
+        spread: attempt === 0 ? 1 : PICK_SPREAD,
+      });
+      if (!picked) throw new SeatsUnavailableError([]);
+      try {
+        const result = await seats.hold({ ...write, seatIds: picked, totalAmount: priceOf(event, picked) });
+        await maps.written(event.eventId, result.changed);
+        return result.hold;
+      } catch (error) {
+        if (!(error instanceof SeatsUnavailableError)) throw error;
+        lastError = error;
+        for (const id of error.seatIds) taken.add(id);
+        await maps.written(event.eventId, error.seats);
+      }
+    }
+    throw lastError;
+  }
+
+  /** Turns the reservation's live hold into sold seats, all or none. Idempotent. */
+  commit(input: ReservationSeats & { orderId: string }): Promise<Hold> {
+    return this.timed("commit", async () => {
+      const { events, seats, maps, clock } = this.deps;
+      checkOpaqueId("reservation_id", input.reservationId);
+      checkOpaqueId("order_id", input.orderId, false);
+      const event = await events.require(input.eventId);
+      const hold = await seats.getHold(input.reservationId, event.eventId);
+      if (!hold) throw new HoldNotFoundError(input.reservationId);
+      if (input.seatIds.length > 0) {
+        const asked = checkSeatIds(event, input.seatIds, Number.MAX_SAFE_INTEGER).sort();
+        if (asked.join(",") !== [...hold.seatIds].sort().join(",")) {
+          throw new InvalidInputError("seat_ids", "differ from the seats this reservation holds");
+        }
+      }
+      const now = clock();
+      if (hold.status === "SOLD") return hold;
+      if (hold.status === "RELEASED") {
+        if (hold.releaseReason === "EXPIRED" || hold.holdExpiresAt < now)
+          throw new HoldExpiredError(hold.reservationId);
+        throw new InvalidHoldStateError(`The seats of ${hold.reservationId} were released`);
+      }
+      if (hold.holdExpiresAt < now) throw new HoldExpiredError(hold.reservationId);
+      const result = await seats.commit(event, hold, input.orderId, now);
+      await maps.written(event.eventId, result.changed);
+      return result.hold;
+    });
+  }
+
+  /** Frees the seats this reservation still holds; returns those it freed. Idempotent. */
+  release(input: ReservationSeats & { reason: string }): Promise<string[]> {
+    return this.timed("release", async () => {
+      const { events, seats, maps, clock } = this.deps;
+      checkOpaqueId("reservation_id", input.reservationId);
+      const event = await events.require(input.eventId);
+      if (input.seatIds.length > 0) checkSeatIds(event, input.seatIds, Number.MAX_SAFE_INTEGER);
+      const hold = await seats.getHold(input.reservationId, event.eventId);
+      if (hold?.status === "SOLD") return [];
+      const seatIds = [...new Set([...(hold?.seatIds ?? []), ...input.seatIds])];
+      if (seatIds.length === 0) return [];
+      const result = await seats.release(event, input.reservationId, seatIds, input.reason, clock());
+      await maps.written(event.eventId, result.changed);
+      return result.released;
+    });
+  }
+
+  /** Per-section counts and, if asked, the seat map, from the bounded-stale cache. */
+  status(eventId: string, includeSeats: boolean) {
+    return this.timed("status", async () => {
+      const event = await this.deps.events.require(eventId);
+      const snapshot = await this.deps.maps.snapshot(event);
+      const now = this.deps.clock();
+      const sections = countSections(event, snapshot, now);
+      const seats: SeatView[] = [];
+      if (includeSeats) {
+        for (const section of event.sections) {
+          for (let row = 1; row <= section.rows; row++) {
+            for (let n = 1; n <= section.seatsPerRow; n++) {
+              const seatId = `${section.sectionId}-${row}-${n}`;
+              seats.push({ seatId, sectionId: section.sectionId, status: statusIn(snapshot, seatId, now) });
+            }
+          }
+        }
+      }
+      return { event, sections, seats, asOf: snapshot.readAt };
+    });
+  }
+
+  /** Whether the seats (or a quantity) could be held now, as far as the cache knows. */
+  async check(input: { eventId: string; seatIds: string[]; quantity: number; sectionId: string }): Promise<{
+    available: boolean;
+    unavailableSeatIds: string[];
+    sections: SectionCount[];
+  }> {
+    const event = await this.deps.events.require(input.eventId);
+    const snapshot = await this.deps.maps.snapshot(event);
+    const now = this.deps.clock();
+    const sections = countSections(event, snapshot, now);
+    const limit = this.options.maxSeatsPerReservation;
+    const isFree = (id: string) => statusIn(snapshot, id, now) === "AVAILABLE";
+    if (input.seatIds.length > 0) {
+      const unavailableSeatIds = checkSeatIds(event, input.seatIds, limit).filter((id) => !isFree(id));
+      return { available: unavailableSeatIds.length === 0, unavailableSeatIds, sections };
+    }
+    if (input.quantity > 0) {
+      checkQuantity(event, input.quantity, input.sectionId, limit);
+      const picked = pickBestSeats({ event, quantity: input.quantity, sectionId: input.sectionId, isFree });
+      return { available: picked !== undefined, unavailableSeatIds: [], sections };
+    }
+    const inSection = sections.filter((s) => !input.sectionId || s.sectionId === input.sectionId);
+    return { available: inSection.some((s) => s.available > 0), unavailableSeatIds: [], sections };
+  }
+
+  private expiry(requested: number | undefined, now: number): number {
+    if (requested === undefined) return now + this.options.defaultHoldMs;
+    if (!Number.isFinite(requested) || requested <= now) {
+      throw new InvalidInputError("hold_expires_at", "must be in the future");
+    }
+    if (requested > now + this.options.maxHoldMs) {
+      throw new InvalidInputError("hold_expires_at", `must be within ${this.options.maxHoldMs / 1000} s`);
+    }
+    return requested;
+  }
+
+  private async timed<T>(op: Operation, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    let outcome = "ok";
+    try {
+      return await run();
+    } catch (error) {
+      outcome = error instanceof AppError ? error.code : "error";
+      throw error;
+    } finally {
+      this.deps.metrics.observe(op, outcome, (performance.now() - started) / 1000);
+    }
+  }
+}

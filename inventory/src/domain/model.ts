@@ -1,0 +1,78 @@
+/** The inventory's vocabulary: events, sections, seats and holds, free of any storage or RPC type. */
+
+/** A seat's stored state. A HELD seat whose hold has passed counts as free (lazy expiry). */
+export type SeatStatus = "AVAILABLE" | "HELD" | "SOLD";
+
+/** A priced block of `rows × seatsPerRow` seats; seat ids are `{sectionId}-{row}-{number}`. */
+export interface Section {
+  sectionId: string;
+  name: string;
+  /** Price of one seat in the currency's minor unit. */
+  price: bigint;
+  rows: number;
+  seatsPerRow: number;
+}
+
+/** An event with a sale window and a seat map. Immutable once created. */
+export interface EventInfo {
+  eventId: string;
+  name: string;
+  venue: string;
+  startsAt: Date;
+  saleOpensAt: Date;
+  saleClosesAt: Date;
+  /** ISO 4217 code of every price. */
+  currency: string;
+  /** In the order the organiser listed them, which is also the "best first" order. */
+  sections: Section[];
+  /** How many storage partitions the seats are spread over; fixed when the event is created. */
+  seatShards: number;
+}
+
+/** One seat as the store knows it. */
+export interface Seat {
+  seatId: string;
+  status: SeatStatus;
+  /** Reservation holding (or having bought) the seat. */
+  holder?: string | undefined;
+  /** Epoch ms; meaningful while HELD. */
+  holdExpiresAt?: number | undefined;
+  /** Epoch ms of the last write, used to order cache updates. */
+  updatedAt: number;
+}
+
+/** A reservation's claim on seats of one event; the store keeps it next to the seats. */
+export interface Hold {
+  reservationId: string;
+  eventId: string;
+  seatIds: string[];
+  status: "HELD" | "SOLD" | "RELEASED";
+  holdExpiresAt: number;
+  userId: string;
+  totalAmount: bigint;
+  currency: string;
+  orderId?: string | undefined;
+  committedAt?: number | undefined;
+  /** Why a RELEASED hold was released (the ReleaseReason name, e.g. "EXPIRED"). */
+  releaseReason?: string | undefined;
+}
+
+/** Seats per state in one section. */
+export interface SectionCount {
+  sectionId: string;
+  total: number;
+  available: number;
+  held: number;
+  sold: number;
+}
+
+/** A seat's status as a buyer sees it at `now`: expired holds read as AVAILABLE. */
+export function effectiveStatus(seat: Pick<Seat, "status" | "holdExpiresAt">, now: number): SeatStatus {
+  if (seat.status === "HELD" && (seat.holdExpiresAt ?? 0) < now) return "AVAILABLE";
+  return seat.status;
+}
+
+/** True when a seat may be taken by a new hold at `now` (AVAILABLE, or HELD with the hold passed). */
+export function isFree(seat: Pick<Seat, "status" | "holdExpiresAt">, now: number): boolean {
+  return effectiveStatus(seat, now) === "AVAILABLE";
+}

@@ -1,0 +1,74 @@
+/** Protobuf messages ↔ domain values; no logic beyond translation. */
+import { create } from "@bufbuild/protobuf";
+import { type Timestamp, timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import { inventory } from "@tt/contracts";
+import { InvalidInputError } from "../domain/errors.ts";
+import type { NewEvent } from "../domain/events.ts";
+import { totalSeats } from "../domain/layout.ts";
+import type { EventInfo, SeatStatus, SectionCount } from "../domain/model.ts";
+
+const STATUS: Record<SeatStatus, inventory.SeatStatus> = {
+  AVAILABLE: inventory.SeatStatus.AVAILABLE,
+  HELD: inventory.SeatStatus.HELD,
+  SOLD: inventory.SeatStatus.SOLD,
+};
+
+/** A seat status as the proto enum. */
+export function seatStatus(status: SeatStatus): inventory.SeatStatus {
+  return STATUS[status];
+}
+
+/** A domain event as the proto Event. */
+export function eventMessage(e: EventInfo): inventory.Event {
+  return create(inventory.EventSchema, {
+    eventId: e.eventId,
+    name: e.name,
+    venue: e.venue,
+    startsAt: timestampFromMs(e.startsAt.getTime()),
+    saleOpensAt: timestampFromMs(e.saleOpensAt.getTime()),
+    saleClosesAt: timestampFromMs(e.saleClosesAt.getTime()),
+    currency: e.currency,
+    sections: e.sections.map((s) => ({ ...s })),
+    totalSeats: totalSeats(e),
+  });
+}
+
+/** Section counts as proto messages. */
+export function sectionCounts(counts: SectionCount[]) {
+  return counts.map((c) => create(inventory.SectionCountSchema, c));
+}
+
+function requiredTime(field: string, ts: Timestamp | undefined): Date {
+  if (!ts) throw new InvalidInputError(field, "is required");
+  return new Date(timestampMs(ts));
+}
+
+/** A CreateEvent request as the domain's new event. */
+export function newEvent(req: inventory.CreateEventRequest): NewEvent {
+  return {
+    eventId: req.eventId,
+    name: req.name,
+    venue: req.venue,
+    startsAt: requiredTime("starts_at", req.startsAt),
+    saleOpensAt: requiredTime("sale_opens_at", req.saleOpensAt),
+    saleClosesAt: requiredTime("sale_closes_at", req.saleClosesAt),
+    currency: req.currency,
+    sections: req.sections.map((s) => ({
+      sectionId: s.sectionId,
+      name: s.name,
+      price: s.price,
+      rows: s.rows,
+      seatsPerRow: s.seatsPerRow,
+    })),
+  };
+}
+
+/** The release reason's name ("CANCELLED", "EXPIRED", …) as stored with a released hold. */
+export function releaseReason(reason: inventory.ReleaseReason): string {
+  return inventory.ReleaseReason[reason] ?? "UNSPECIFIED";
+}
+
+/** An optional proto timestamp as epoch ms. */
+export function optionalMs(ts: Timestamp | undefined): number | undefined {
+  return ts ? timestampMs(ts) : undefined;
+}

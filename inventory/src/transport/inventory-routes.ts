@@ -1,0 +1,77 @@
+/** The InventoryService Connect handlers: translate messages, call the core, translate back. */
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { ConnectRouter } from "@connectrpc/connect";
+import { inventory } from "@tt/contracts";
+import type { EventCatalog } from "../domain/events.ts";
+import type { Inventory } from "../domain/inventory.ts";
+import { eventMessage, newEvent, optionalMs, releaseReason, seatStatus, sectionCounts } from "./convert.ts";
+
+/** What the handlers call. */
+export interface InventoryCore {
+  inventory: Inventory;
+  events: EventCatalog;
+}
+
+/**
+ * Registers InventoryService. `core` is read per call, not at registration: the kit registers
+ * handlers while it builds the service, before the service's metrics registry (which the core
+ * reports into) can be handed out.
+ */
+export function inventoryRoutes(core: () => InventoryCore) {
+  return (router: ConnectRouter) =>
+    router.service(inventory.InventoryService, {
+      async checkAvailability(req) {
+        const out = await core().inventory.check(req);
+        return create(inventory.CheckAvailabilityResponseSchema, {
+          available: out.available,
+          unavailableSeatIds: out.unavailableSeatIds,
+          sections: sectionCounts(out.sections),
+        });
+      },
+      async reserveSeats(req) {
+        const hold = await core().inventory.reserve({ ...req, holdExpiresAt: optionalMs(req.holdExpiresAt) });
+        return create(inventory.ReserveSeatsResponseSchema, {
+          seatIds: hold.seatIds,
+          totalAmount: hold.totalAmount,
+          currency: hold.currency,
+          holdExpiresAt: timestampFromMs(hold.holdExpiresAt),
+        });
+      },
+      async commitSeats(req) {
+        const hold = await core().inventory.commit(req);
+        return create(inventory.CommitSeatsResponseSchema, {
+          seatIds: hold.seatIds,
+          ...(hold.committedAt ? { committedAt: timestampFromMs(hold.committedAt) } : {}),
+        });
+      },
+      async releaseSeats(req) {
+        const released = await core().inventory.release({ ...req, reason: releaseReason(req.reason) });
+        return create(inventory.ReleaseSeatsResponseSchema, { releasedSeatIds: released });
+      },
+      async getInventoryStatus(req) {
+        const out = await core().inventory.status(req.eventId, req.includeSeats);
+        return create(inventory.GetInventoryStatusResponseSchema, {
+          eventId: out.event.eventId,
+          sections: sectionCounts(out.sections),
+          seats: out.seats.map((s) => ({ ...s, status: seatStatus(s.status) })),
+          asOf: timestampFromMs(out.asOf),
+        });
+      },
+      async createEvent(req) {
+        const { event } = await core().events.create(newEvent(req));
+        return create(inventory.CreateEventResponseSchema, { event: eventMessage(event) });
+      },
+      async getEvent(req) {
+        const event = await core().events.require(req.eventId);
+        return create(inventory.GetEventResponseSchema, { event: eventMessage(event) });
+      },
+      async listEvents(req) {
+        const page = await core().events.list(req.pageSize, req.pageToken);
+        return create(inventory.ListEventsResponseSchema, {
+          events: page.events.map(eventMessage),
+          nextPageToken: page.nextPageToken ?? "",
+        });
+      },
+    });
+}

@@ -1,0 +1,181 @@
+// In-memory fakes of the inventory's narrow ports, with the same rules as the real adapters.
+import { HoldExpiredError, InvalidHoldStateError, SeatsUnavailableError } from "../../src/domain/errors.ts";
+import { EventCatalog, type NewEvent } from "../../src/domain/events.ts";
+import { Inventory } from "../../src/domain/inventory.ts";
+import { allSeatIds } from "../../src/domain/layout.ts";
+import { type EventInfo, type Hold, isFree, type Seat } from "../../src/domain/model.ts";
+import type {
+  CachedSeat,
+  EventStore,
+  HoldWrite,
+  InventoryMetrics,
+  SeatMapCache,
+  SeatStore,
+} from "../../src/domain/ports.ts";
+import { SeatMaps } from "../../src/domain/seat-map.ts";
+
+/** Seats and holds in maps; every change checks the same conditions as the DynamoDB adapter. */
+export class MemorySeatStore implements SeatStore {
+  readonly seats = new Map<string, Seat>();
+  readonly holds = new Map<string, Hold>();
+  loads = 0;
+
+  add(event: EventInfo): void {
+    for (const seatId of allSeatIds(event))
+      this.seats.set(`${event.eventId}/${seatId}`, { seatId, status: "AVAILABLE", updatedAt: 0 });
+  }
+
+  async hold(w: HoldWrite) {
+    const key = `${w.reservationId}/${w.event.eventId}`;
+    const existing = this.holds.get(key);
+    const same = existing && [...existing.seatIds].sort().join() === [...w.seatIds].sort().join();
+    if (existing && !(existing.status === "HELD" && same)) {
+      if (existing.status === "SOLD" && same) return { hold: existing, changed: [] };
+      throw new InvalidHoldStateError("holds other seats");
+    }
+    const lost = w.seatIds.filter((id) => {
+      const s = this.seats.get(`${w.event.eventId}/${id}`);
+      return !s || !(isFree(s, w.now) || (s.status === "HELD" && s.holder === w.reservationId));
+    });
+    if (lost.length > 0) throw new SeatsUnavailableError(lost);
+    const changed = w.seatIds.map((seatId) => {
+      const seat: Seat = {
+        seatId,
+        status: "HELD",
+        holder: w.reservationId,
+        holdExpiresAt: w.holdExpiresAt,
+        updatedAt: w.now,
+      };
+      this.seats.set(`${w.event.eventId}/${seatId}`, seat);
+      return seat;
+    });
+    const hold: Hold = { ...w, eventId: w.event.eventId, status: "HELD", currency: w.event.currency };
+    this.holds.set(key, hold);
+    return { hold, changed };
+  }
+
+  async getHold(reservationId: string, eventId: string) {
+    return this.holds.get(`${reservationId}/${eventId}`);
+  }
+
+  async commit(event: EventInfo, hold: Hold, orderId: string, now: number) {
+    if (hold.holdExpiresAt < now) throw new HoldExpiredError(hold.reservationId);
+    const sold: Hold = { ...hold, status: "SOLD", orderId, committedAt: now };
+    const changed = hold.seatIds.map((seatId) => {
+      const seat: Seat = { seatId, status: "SOLD", holder: hold.reservationId, updatedAt: now };
+      this.seats.set(`${event.eventId}/${seatId}`, seat);
+      return seat;
+    });
+    this.holds.set(`${hold.reservationId}/${event.eventId}`, sold);
+    return { hold: sold, changed };
+  }
+
+  async release(event: EventInfo, rid: string, seatIds: string[], reason: string, now: number) {
+    const released = seatIds.filter((id) => {
+      const s = this.seats.get(`${event.eventId}/${id}`);
+      return s?.status === "HELD" && s.holder === rid;
+    });
+    const changed = released.map((seatId) => {
+      const seat: Seat = { seatId, status: "AVAILABLE", updatedAt: now };
+      this.seats.set(`${event.eventId}/${seatId}`, seat);
+      return seat;
+    });
+    const hold = this.holds.get(`${rid}/${event.eventId}`);
+    if (hold?.status === "HELD")
+      this.holds.set(`${rid}/${event.eventId}`, { ...hold, status: "RELEASED", releaseReason: reason });
+    return { released, changed };
+  }
+
+  async loadSeats(event: EventInfo) {
+    this.loads += 1;
+    return [...this.seats.entries()]
+      .filter(([k]) => k.startsWith(`${event.eventId}/`))
+      .map(([, s]) => ({ ...s }));
+  }
+}
+
+/** Events in a map. */
+export class MemoryEventStore implements EventStore {
+  readonly events = new Map<string, EventInfo>();
+  constructor(private readonly seats: MemorySeatStore) {}
+  async create(event: EventInfo) {
+    const existing = this.events.get(event.eventId);
+    if (existing) return { event: existing, created: false };
+    this.events.set(event.eventId, event);
+    this.seats.add(event);
+    return { event, created: true };
+  }
+  async get(eventId: string) {
+    return this.events.get(eventId);
+  }
+  async list() {
+    return { events: [...this.events.values()] };
+  }
+}
+
+/** The shared seat-map cache as a map of maps. */
+export class MemorySeatMapCache implements SeatMapCache {
+  readonly maps = new Map<string, { seats: Map<string, CachedSeat>; builtAt: number }>();
+  async read(eventId: string) {
+    const m = this.maps.get(eventId);
+    return m ? { seats: new Map(m.seats), builtAt: m.builtAt } : undefined;
+  }
+  async apply(eventId: string, seats: Seat[]) {
+    const m = this.maps.get(eventId);
+    if (m) for (const s of seats) m.seats.set(s.seatId, s);
+  }
+  async rebuild(eventId: string, seats: Seat[], builtAt: number) {
+    this.maps.set(eventId, { seats: new Map(seats.map((s) => [s.seatId, s])), builtAt });
+  }
+  async tryLease() {
+    return true;
+  }
+}
+
+/** Metrics that only remember what was observed. */
+export function memoryMetrics() {
+  const observed: string[] = [];
+  const metrics: InventoryMetrics = {
+    observe: (op, outcome) => observed.push(`${op}:${outcome}`),
+    transactionConflict: () => undefined,
+    cacheRebuilt: () => undefined,
+    cacheError: () => undefined,
+  };
+  return { metrics, observed };
+}
+
+/** An inventory core over the fakes, with a settable clock. */
+export function fakeInventory(opts: { localTtlMs?: number } = {}) {
+  const time = { now: Date.parse("2025-06-01T12:00:00Z") };
+  const clock = () => time.now;
+  const seats = new MemorySeatStore();
+  const cache = new MemorySeatMapCache();
+  const { metrics, observed } = memoryMetrics();
+  const events = new EventCatalog(new MemoryEventStore(seats), clock, 4);
+  const maps = new SeatMaps(cache, seats, metrics, clock, {
+    localTtlMs: opts.localTtlMs ?? 0,
+    rebuildEveryMs: 30_000,
+  });
+  const inventory = new Inventory(
+    { events, seats, maps, metrics, clock },
+    { maxSeatsPerReservation: 4, defaultHoldMs: 60_000, maxHoldMs: 900_000 },
+  );
+  return { inventory, events, seats, cache, maps, time, observed };
+}
+
+/** A small event on sale at the fake clock's time: A = 3 rows × 8, B = 1 row × 4. */
+export function smallEvent(eventId = "evt_small"): NewEvent {
+  return {
+    eventId,
+    name: "Small show",
+    venue: "Club",
+    startsAt: new Date("2025-07-01T19:00:00Z"),
+    saleOpensAt: new Date("2025-06-01T00:00:00Z"),
+    saleClosesAt: new Date("2025-06-30T00:00:00Z"),
+    currency: "KRW",
+    sections: [
+      { sectionId: "A", name: "Front", price: 100n, rows: 3, seatsPerRow: 8 },
+      { sectionId: "B", name: "Back", price: 50n, rows: 1, seatsPerRow: 4 },
+    ],
+  };
+}

@@ -1,0 +1,193 @@
+// Holds, commits and releases against DynamoDB Local and Redis, through the inventory core.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { AppError } from "@tt/kit";
+import { seatKey } from "../src/adapters/dynamo-keys.ts";
+import type { EventInfo } from "../src/domain/model.ts";
+import { type Backends, buildOn, eventId, saleNow, startBackends } from "./support.ts";
+
+let b: Backends;
+let core: ReturnType<typeof buildOn>;
+
+beforeAll(async () => {
+  b = await startBackends();
+  core = buildOn(b);
+}, 60_000);
+
+afterAll(() => b?.stop());
+
+async function newEvent(): Promise<EventInfo> {
+  return (await core.events.create(saleNow(eventId()))).event;
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (error) {
+    if (error instanceof AppError) return error.code;
+    throw error;
+  }
+}
+
+async function storedSeat(e: EventInfo, seatId: string) {
+  const { Item } = await b.dynamo.send(
+    new GetItemCommand({
+      TableName: `${b.stage}-seats`,
+      Key: seatKey(e.eventId, seatId, e.seatShards),
+      ConsistentRead: true,
+    }),
+  );
+  return { status: Item?.status?.S, holder: Item?.holder?.S };
+}
+
+const hold = (e: EventInfo, reservationId: string, seatIds: string[], holdExpiresAt?: number) =>
+  core.inventory.reserve({
+    reservationId,
+    eventId: e.eventId,
+    seatIds,
+    quantity: 0,
+    sectionId: "",
+    userId: "u1",
+    holdExpiresAt,
+  });
+
+describe("holding seats", () => {
+  test("holds every requested seat and prices them by section", async () => {
+    const e = await newEvent();
+    const h = await hold(e, "rsv_1", ["A-1-1", "B-1-1"]);
+    expect(h.seatIds).toEqual(["A-1-1", "B-1-1"]);
+    expect(h.totalAmount).toBe(80_000n);
+    expect(await storedSeat(e, "A-1-1")).toEqual({ status: "HELD", holder: "rsv_1" });
+  });
+
+  test("re-sending the same hold succeeds with the same seats", async () => {
+    const e = await newEvent();
+    const first = await hold(e, "rsv_2", ["A-1-2", "A-1-3"]);
+    const again = await hold(e, "rsv_2", ["A-1-3", "A-1-2"]);
+    expect(again.seatIds.sort()).toEqual(first.seatIds.sort());
+  });
+
+  test("re-sending a quantity hold returns the seats picked the first time", async () => {
+    const e = await newEvent();
+    const ask = {
+      reservationId: "rsv_q",
+      eventId: e.eventId,
+      seatIds: [],
+      quantity: 3,
+      sectionId: "A",
+      userId: "u",
+    };
+    const first = await core.inventory.reserve(ask);
+    const again = await core.inventory.reserve(ask);
+    expect(again.seatIds).toEqual(first.seatIds);
+    expect(first.seatIds).toEqual(["A-1-4", "A-1-5", "A-1-6"]);
+  });
+
+  test("is all or none: one taken seat fails the whole hold and names that seat", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_a", ["A-2-1"]);
+    const err = await hold(e, "rsv_b", ["A-2-2", "A-2-1"]).catch((x) => x);
+    expect(err.code).toBe("SEAT_UNAVAILABLE");
+    expect(err.metadata.seat_ids).toBe("A-2-1");
+    expect(await storedSeat(e, "A-2-2")).toEqual({ status: "AVAILABLE", holder: undefined });
+  });
+
+  test("a seat whose hold has passed can be held by the next buyer without any release", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_old", ["A-3-1"], Date.now() + 150);
+    await Bun.sleep(200);
+    await hold(e, "rsv_new", ["A-3-1"]);
+    expect(await storedSeat(e, "A-3-1")).toEqual({ status: "HELD", holder: "rsv_new" });
+  });
+
+  test("a reservation cannot hold a second, different set of seats", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_two", ["A-4-1"]);
+    expect(await codeOf(hold(e, "rsv_two", ["A-4-2"]))).toBe("INVALID_STATE");
+  });
+});
+
+describe("committing", () => {
+  test("turns held seats into sold seats, and repeating the commit changes nothing", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_c", ["A-1-1", "A-1-2"]);
+    const c = { reservationId: "rsv_c", eventId: e.eventId, seatIds: [], orderId: "ord_1" };
+    const first = await core.inventory.commit(c);
+    const again = await core.inventory.commit(c);
+    expect(first.seatIds).toEqual(["A-1-1", "A-1-2"]);
+    expect(again.committedAt).toBe(first.committedAt);
+    expect(await storedSeat(e, "A-1-2")).toEqual({ status: "SOLD", holder: "rsv_c" });
+    expect(await hold(e, "rsv_c", ["A-1-1", "A-1-2"]).then((h) => h.status)).toBe("SOLD");
+  });
+
+  test("refuses a commit after the hold has passed with RESERVATION_EXPIRED", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_late", ["A-2-1"], Date.now() + 100);
+    await Bun.sleep(150);
+    const c = { reservationId: "rsv_late", eventId: e.eventId, seatIds: [], orderId: "ord_2" };
+    expect(await codeOf(core.inventory.commit(c))).toBe("RESERVATION_EXPIRED");
+    expect((await storedSeat(e, "A-2-1")).status).toBe("HELD");
+  });
+
+  test("refuses a commit when the lapsed seats were taken by another reservation", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_slow", ["A-2-2"], Date.now() + 100);
+    await Bun.sleep(150);
+    await hold(e, "rsv_fast", ["A-2-2"]);
+    const c = { reservationId: "rsv_slow", eventId: e.eventId, seatIds: [], orderId: "ord_3" };
+    expect(await codeOf(core.inventory.commit(c))).toBe("RESERVATION_EXPIRED");
+    expect(await storedSeat(e, "A-2-2")).toEqual({ status: "HELD", holder: "rsv_fast" });
+  });
+
+  test("refuses to commit seats for a reservation that never held any", async () => {
+    const e = await newEvent();
+    const c = { reservationId: "rsv_none", eventId: e.eventId, seatIds: [], orderId: "" };
+    expect(await codeOf(core.inventory.commit(c))).toBe("RESERVATION_NOT_FOUND");
+  });
+});
+
+describe("releasing", () => {
+  const release = (e: EventInfo, reservationId: string) =>
+    core.inventory.release({ reservationId, eventId: e.eventId, seatIds: [], reason: "CANCELLED" });
+
+  test("frees the reservation's seats once; a second release frees nothing", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_r", ["A-1-1", "A-1-2"]);
+    expect(await release(e, "rsv_r")).toEqual(["A-1-1", "A-1-2"]);
+    expect(await release(e, "rsv_r")).toEqual([]);
+    expect(await storedSeat(e, "A-1-1")).toEqual({ status: "AVAILABLE", holder: undefined });
+  });
+
+  test("never frees a sold seat", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_sold", ["A-2-1"]);
+    await core.inventory.commit({ reservationId: "rsv_sold", eventId: e.eventId, seatIds: [], orderId: "o" });
+    expect(await release(e, "rsv_sold")).toEqual([]);
+    const explicit = await core.inventory.release({
+      reservationId: "rsv_sold",
+      eventId: e.eventId,
+      seatIds: ["A-2-1"],
+      reason: "EXPIRED",
+    });
+    expect(explicit).toEqual([]);
+    expect((await storedSeat(e, "A-2-1")).status).toBe("SOLD");
+  });
+
+  test("never frees a seat re-held by another reservation after the hold lapsed", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_gone", ["A-3-1", "A-3-2"], Date.now() + 100);
+    await Bun.sleep(150);
+    await hold(e, "rsv_next", ["A-3-2"]);
+    expect(await release(e, "rsv_gone")).toEqual(["A-3-1"]);
+    expect(await storedSeat(e, "A-3-2")).toEqual({ status: "HELD", holder: "rsv_next" });
+  });
+
+  test("a released reservation cannot commit", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_rc", ["A-4-1"]);
+    await release(e, "rsv_rc");
+    const c = { reservationId: "rsv_rc", eventId: e.eventId, seatIds: [], orderId: "o" };
+    expect(await codeOf(core.inventory.commit(c))).toBe("INVALID_STATE");
+  });
+});

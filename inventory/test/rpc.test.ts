@@ -1,0 +1,194 @@
+// The InventoryService over a real listener (Connect, binary and JSON) on DynamoDB Local + Redis.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { inventory } from "@tt/contracts";
+import { createService, createServiceClient, fromConnectError } from "@tt/kit";
+import { testConfig } from "@tt/kit/testing";
+import { buildInventory } from "../src/app.ts";
+import { DEMO_EVENT_ID, seedDemoEvent } from "../src/demo-event.ts";
+import { type InventoryCore, inventoryRoutes } from "../src/transport/inventory-routes.ts";
+import {
+  type Backends,
+  buildOn,
+  createEventRequest,
+  eventId,
+  saleNow,
+  startBackends,
+  testSettings,
+} from "./support.ts";
+
+let b: Backends;
+let service: ReturnType<typeof createService>;
+let url: string;
+let client: ReturnType<typeof createServiceClient<typeof inventory.InventoryService>>;
+
+beforeAll(async () => {
+  b = await startBackends();
+  const config = testConfig();
+  let core: InventoryCore | undefined;
+  service = createService({
+    name: "inventory",
+    description: "under test",
+    config,
+    rpc: inventoryRoutes(() => core as InventoryCore),
+  });
+  core = buildInventory({
+    dynamo: b.dynamo,
+    redis: b.redis,
+    metrics: service.metrics,
+    settings: testSettings(b.stage),
+    redisPrefix: `${b.stage}:`,
+  });
+  service.start({ handleSignals: false });
+  url = `http://127.0.0.1:${config.port}`;
+  client = createServiceClient(inventory.InventoryService, {
+    name: "inventory",
+    baseUrl: url,
+    timeoutMs: 20_000,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await b?.stop();
+});
+
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "ok";
+  } catch (error) {
+    return fromConnectError(error).code;
+  }
+}
+
+async function newEvent() {
+  const e = saleNow(eventId());
+  await client.createEvent(createEventRequest(e));
+  return e.eventId;
+}
+
+describe("bad input over Connect", () => {
+  let evt: string;
+  beforeAll(async () => {
+    evt = await newEvent();
+  });
+  const hold = (over: Omit<MessageInitShape<typeof inventory.ReserveSeatsRequestSchema>, "$typeName">) =>
+    client.reserveSeats({ reservationId: "rsv_bad", eventId: evt, userId: "u", ...over });
+
+  test.each([
+    ["unknown event", { eventId: "evt_missing", seatIds: ["A-1-1"] }, "EVENT_NOT_FOUND"],
+    ["empty seat ids and no quantity", {}, "VALIDATION_FAILED"],
+    ["duplicate seat ids", { seatIds: ["A-1-1", "A-1-1"] }, "VALIDATION_FAILED"],
+    ["over the per-reservation limit", { quantity: 11 }, "VALIDATION_FAILED"],
+    ["malformed seat id", { seatIds: ["../etc"] }, "VALIDATION_FAILED"],
+    ["malformed reservation id", { reservationId: "rsv bad", seatIds: ["A-1-1"] }, "VALIDATION_FAILED"],
+    [
+      "hold expiry in the past",
+      { seatIds: ["A-1-1"], holdExpiresAt: timestampFromMs(1_000) },
+      "VALIDATION_FAILED",
+    ],
+  ])("%s → %s", async (_name, over, code) => {
+    expect(await codeOf(hold(over))).toBe(code);
+  });
+
+  test("an unknown event answers 404 with the catalogue body over Connect JSON, never a 5xx", async () => {
+    const res = await fetch(`${url}/inventory.v1.InventoryService/GetInventoryStatus`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ eventId: "evt_nothing_here" }),
+    });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { code: string }).code).toBe("not_found");
+  });
+
+  test("a bad page token is a 400, not a 500", async () => {
+    const error = await client.listEvents({ pageToken: "garbage" }).catch((e) => e);
+    expect(ConnectError.from(error).code).toBe(Code.InvalidArgument);
+  });
+});
+
+describe("the seat map follows every write", () => {
+  test("a second instance sharing the cache sees holds, sales and releases without a store read", async () => {
+    const evt = await newEvent();
+    const other = buildOn(b);
+    const section = async () =>
+      (await other.inventory.status(evt, true)).sections.find((s) => s.sectionId === "A");
+    expect((await section())?.available).toBe(50);
+
+    await client.reserveSeats({
+      reservationId: "rsv_m1",
+      eventId: evt,
+      seatIds: ["A-1-1", "A-1-2"],
+      userId: "u",
+    });
+    await client.reserveSeats({
+      reservationId: "rsv_m2",
+      eventId: evt,
+      quantity: 3,
+      sectionId: "A",
+      userId: "u",
+    });
+    expect(await section()).toMatchObject({ available: 45, held: 5, sold: 0 });
+
+    await client.commitSeats({ reservationId: "rsv_m1", eventId: evt, orderId: "ord_m1" });
+    await client.releaseSeats({
+      reservationId: "rsv_m2",
+      eventId: evt,
+      reason: inventory.ReleaseReason.CANCELLED,
+    });
+    expect(await section()).toMatchObject({ available: 48, held: 0, sold: 2 });
+
+    const status = await client.getInventoryStatus({ eventId: evt, includeSeats: true });
+    expect(status.seats.find((s) => s.seatId === "A-1-1")?.status).toBe(inventory.SeatStatus.SOLD);
+    expect(status.seats).toHaveLength(60);
+  });
+
+  test("CheckAvailability names the seats that are taken", async () => {
+    const evt = await newEvent();
+    await client.reserveSeats({ reservationId: "rsv_ca", eventId: evt, seatIds: ["B-1-1"], userId: "u" });
+    const res = await client.checkAvailability({ eventId: evt, seatIds: ["B-1-1", "B-1-2"] });
+    expect(res.available).toBe(false);
+    expect(res.unavailableSeatIds).toEqual(["B-1-1"]);
+  });
+});
+
+describe("events", () => {
+  test("creating the same event twice returns it; a different definition under the same id is refused", async () => {
+    const e = saleNow(eventId());
+    const first = await client.createEvent(createEventRequest(e));
+    const again = await client.createEvent(createEventRequest(e));
+    expect(again.event?.totalSeats).toBe(60);
+    expect(again.event).toEqual(first.event);
+    const changed = createEventRequest({ ...e, name: "Another show" });
+    expect(await codeOf(client.createEvent(changed))).toBe("IDEMPOTENCY_CONFLICT");
+    const got = await client.getEvent({ eventId: e.eventId });
+    expect(got.event?.sections.map((s) => s.sectionId)).toEqual(["A", "B"]);
+    const listed = await client.listEvents({ pageSize: 100 });
+    expect(listed.events.map((x) => x.eventId)).toContain(e.eventId);
+  });
+
+  test("seeding the demo event twice neither duplicates it nor resets its seats", async () => {
+    const first = await seedDemoEvent(url);
+    expect(first?.totalSeats).toBeGreaterThanOrEqual(2000);
+    expect(first?.sections.length).toBeGreaterThan(2);
+    await client.reserveSeats({
+      reservationId: "rsv_demo",
+      eventId: DEMO_EVENT_ID,
+      seatIds: ["VIP-1-1"],
+      userId: "u",
+    });
+    const again = await seedDemoEvent(url);
+    expect(again).toEqual(first);
+    const check = await client.checkAvailability({ eventId: DEMO_EVENT_ID, seatIds: ["VIP-1-1"] });
+    expect(check.available).toBe(false);
+  });
+
+  test("inventory metrics are exported", async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toContain('inventory_operations_total{operation="hold",outcome="ok"');
+    expect(text).toContain("inventory_operation_duration_seconds_bucket");
+  });
+});
