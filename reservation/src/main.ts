@@ -1,25 +1,14 @@
-// Wiring only: reads config, builds clients, starts the service on the shared kit.
-import {
-  awsFields,
-  baseFields,
-  createDynamoClient,
-  createService,
-  createSqsClient,
-  dynamoCheck,
-  readConfig,
-  sqsCheck,
-} from "@tt/kit";
+// Wiring only: reads config, builds the service, starts it.
+import { ConfigError } from "@tt/kit";
+import { composeReservation } from "./compose.ts";
+import { loadReservationConfig } from "./config.ts";
 
-const config = readConfig("reservation", { ...baseFields(8010), ...awsFields() });
-const aws = { region: config.awsRegion };
-const dynamo = createDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
-const sqs = createSqsClient({ ...aws, endpoint: config.sqsEndpoint });
-
-const service = createService({
-  name: "reservation",
-  description: "Reservation lifecycle",
-  config,
-  readiness: [dynamoCheck(dynamo), sqsCheck(sqs)],
-  onShutdown: [() => dynamo.destroy(), () => sqs.destroy()],
-});
-service.start();
+let config: ReturnType<typeof loadReservationConfig>;
+try {
+  config = loadReservationConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`reservation: ${error.message}\n`);
+  process.exit(1);
+}
+await composeReservation(config).start();

@@ -1,0 +1,29 @@
+import type { Metrics } from "@tt/kit";
+import type { ReservationStatus } from "../domain/model.ts";
+import type { ReservationMetrics } from "../domain/ports.ts";
+import type { RelayMetrics } from "./outbox-relay.ts";
+
+/** The reservation service's Prometheus metrics (SPEC.md section 8) on the kit's registry. */
+export function reservationMetrics(metrics: Metrics): ReservationMetrics & RelayMetrics {
+  const status = metrics.counter("reservation_status_total", "Reservations entering each status", ["status"]);
+  const idempotency = metrics.counter(
+    "idempotency_hits_total",
+    "Requests that met an existing idempotency record, by outcome",
+    ["outcome"],
+  );
+  const published = metrics.counter(
+    "outbox_events_published_total",
+    "Outbox records published to the event queue",
+    ["type"],
+  );
+  const lag = metrics.gauge(
+    "outbox_lag_seconds",
+    "Age of the oldest unpublished outbox record at the last relay pass",
+  );
+  return {
+    transitioned: (s: ReservationStatus) => status.inc({ status: s }),
+    idempotencyHit: (outcome) => idempotency.inc({ outcome }),
+    published: (type) => published.inc({ type }),
+    lag: (seconds) => lag.set(seconds),
+  };
+}

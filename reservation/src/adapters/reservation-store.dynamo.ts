@@ -1,0 +1,217 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+} from "@aws-sdk/client-dynamodb";
+import { AppError } from "@tt/kit";
+import type { Order, OutboxEvent, Reservation, ReservationPage } from "../domain/model.ts";
+import { type ReservationStore, type Transition, TransitionRejected } from "../domain/ports.ts";
+import { allOf, type Item, N, S } from "./dynamo-items.ts";
+import { keys, SHARDS } from "./keys.ts";
+import { outboxPut } from "./outbox-items.ts";
+import { mapS, orderFrom, orderItem, reservationFrom, reservationItem } from "./reservation-items.ts";
+
+/** Physical names of the tables the store writes. */
+export interface ReservationTables {
+  reservations: string;
+  orders: string;
+  outbox: string;
+}
+
+// Named condition parts (Powertools style): each write states exactly what it expects.
+const IS_NEW = "attribute_not_exists(pk)";
+const SAME_VERSION = "#version = :fromVersion";
+const SAME_STATUS = "#status = :fromStatus";
+const HOLD_LIVE = "hold_expires_at > :holdLiveAt";
+const HOLD_PASSED = "hold_expires_at <= :holdPassedAt";
+
+const unavailable = (cause: unknown) =>
+  new AppError("UPSTREAM_UNAVAILABLE", "The reservation store is unavailable", { cause });
+
+/** ReservationStore on DynamoDB: every state change and its outbox record in one transaction. */
+export class DynamoReservationStore implements ReservationStore {
+  constructor(
+    private readonly ddb: DynamoDBClient,
+    private readonly tables: ReservationTables,
+    /** Told after each committed outbox write, so a relay in this process publishes at once. */
+    private readonly onOutboxWrite: () => void = () => undefined,
+  ) {}
+
+  async create(r: Reservation, event: OutboxEvent): Promise<void> {
+    const put = {
+      TableName: this.tables.reservations,
+      Item: reservationItem(r),
+      ConditionExpression: IS_NEW,
+    };
+    try {
+      await this.ddb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [{ Put: put }, outboxPut(this.tables.outbox, event, r.createdAt)],
+        }),
+      );
+    } catch (error) {
+      throw unavailable(error);
+    }
+    this.onOutboxWrite();
+  }
+
+  async transition(t: Transition): Promise<void> {
+    const parts = [SAME_VERSION, SAME_STATUS];
+    const values: Item = { ":fromVersion": N(t.from.version), ":fromStatus": S(t.from.status) };
+    if (t.holdLiveAt !== undefined) {
+      parts.push(HOLD_LIVE);
+      values[":holdLiveAt"] = N(t.holdLiveAt);
+    }
+    if (t.holdPassedAt !== undefined) {
+      parts.push(HOLD_PASSED);
+      values[":holdPassedAt"] = N(t.holdPassedAt);
+    }
+    const put = {
+      TableName: this.tables.reservations,
+      Item: reservationItem(t.to),
+      ConditionExpression: allOf(...parts),
+      ExpressionAttributeNames: { "#version": "version", "#status": "status" },
+      ExpressionAttributeValues: values,
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+    };
+    const extra: TransactWriteItem[] = [];
+    if (t.order) {
+      extra.push({
+        Put: { TableName: this.tables.orders, Item: orderItem(t.order), ConditionExpression: IS_NEW },
+      });
+    }
+    if (t.event) extra.push(outboxPut(this.tables.outbox, t.event, t.to.updatedAt));
+    try {
+      if (extra.length === 0) await this.ddb.send(new PutItemCommand(put));
+      else await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: put }, ...extra] }));
+    } catch (error) {
+      throw await this.rejection(error, t.from.id);
+    }
+    if (t.event) this.onOutboxWrite();
+  }
+
+  // A failed condition (or a concurrent transaction on the item) means the reservation moved
+  // on: hand the domain the current state so it can decide again. Anything else is an outage.
+  private async rejection(error: unknown, id: string): Promise<Error> {
+    if (error instanceof ConditionalCheckFailedException) {
+      return new TransitionRejected(error.Item ? reservationFrom(error.Item) : await this.get(id), {
+        cause: error,
+      });
+    }
+    if (error instanceof TransactionCanceledException) {
+      const reasons = error.CancellationReasons ?? [];
+      const raced = reasons.some(
+        (r) => r.Code === "ConditionalCheckFailed" || r.Code === "TransactionConflict",
+      );
+      if (raced) {
+        const old = reasons[0]?.Item;
+        return new TransitionRejected(old ? reservationFrom(old) : await this.get(id), { cause: error });
+      }
+    }
+    return unavailable(error);
+  }
+
+  async get(id: string): Promise<Reservation | undefined> {
+    try {
+      const { Item } = await this.ddb.send(
+        new GetItemCommand({
+          TableName: this.tables.reservations,
+          Key: mapS(keys.reservation(id)),
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? reservationFrom(Item) : undefined;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  async listByUser(userId: string, limit: number, cursor?: string): Promise<ReservationPage> {
+    const start = cursor ? decodeCursor(cursor, keys.userPartition(userId)) : undefined;
+    try {
+      const page = await this.ddb.send(
+        new QueryCommand({
+          TableName: this.tables.reservations,
+          IndexName: "gsi1",
+          KeyConditionExpression: "gsi1pk = :user",
+          ExpressionAttributeValues: { ":user": S(keys.userPartition(userId)) },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      return {
+        items: (page.Items ?? []).map(reservationFrom),
+        next: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
+      };
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  async getOrder(id: string): Promise<Order | undefined> {
+    try {
+      const { Item } = await this.ddb.send(
+        new GetItemCommand({
+          TableName: this.tables.orders,
+          Key: mapS(keys.order(id)),
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? orderFrom(Item) : undefined;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  async findOverdueHolds(before: number, limit: number): Promise<string[]> {
+    try {
+      const pages = await Promise.all(
+        Array.from({ length: SHARDS }, (_, shard) =>
+          this.ddb.send(
+            new QueryCommand({
+              TableName: this.tables.reservations,
+              IndexName: "gsi2",
+              KeyConditionExpression: "gsi2pk = :shard AND gsi2sk < :before",
+              ExpressionAttributeValues: {
+                ":shard": S(keys.holdShard(shard)),
+                ":before": S(keys.holdSortBefore(before)),
+              },
+              ProjectionExpression: "reservation_id, gsi2sk",
+              Limit: limit,
+            }),
+          ),
+        ),
+      );
+      return pages
+        .flatMap((p) => p.Items ?? [])
+        .sort((a, b) => ((a.gsi2sk?.S ?? "") < (b.gsi2sk?.S ?? "") ? -1 : 1))
+        .slice(0, limit)
+        .map((i) => i.reservation_id?.S ?? "");
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+}
+
+function encodeCursor(key: Item): string {
+  return Buffer.from(JSON.stringify(key)).toString("base64url");
+}
+
+// A cursor is only good for the user it was issued to; anything else is bad input, not a 5xx.
+function decodeCursor(cursor: string, partition: string): Item {
+  try {
+    const key = JSON.parse(Buffer.from(cursor, "base64url").toString()) as Item;
+    if (typeof key !== "object" || key === null || key.gsi1pk?.S !== partition) throw new Error("not a key");
+    return key;
+  } catch {
+    throw new AppError("VALIDATION_FAILED", "page_token: is not a token from this service", {
+      metadata: { field: "page_token" },
+    });
+  }
+}

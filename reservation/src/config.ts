@@ -1,0 +1,48 @@
+import {
+  awsFields,
+  baseFields,
+  ConfigError,
+  type ConfigOf,
+  type Env,
+  env,
+  loadConfig,
+  upstreamFields,
+} from "@tt/kit";
+
+/** Every environment variable the reservation service reads. */
+export function reservationFields() {
+  return {
+    ...baseFields(8010),
+    ...awsFields(),
+    ...upstreamFields(),
+    // Inventory refuses holds longer than 15 minutes, and the SQS timer delays at most that long.
+    holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
+    maxSeats: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 100 }),
+    inventoryTimeoutMs: env.int("INVENTORY_TIMEOUT_MS", 250, { min: 10, max: 30_000 }),
+    paymentTimeoutMs: env.int("PAYMENT_TIMEOUT_MS", 1000, { min: 10, max: 30_000 }),
+    expiryTimer: env.oneOf("EXPIRY_TIMER", ["sqs", "scheduler"] as const, "sqs"),
+    eventsQueueUrl: env.optionalUrl("EVENTS_QUEUE_URL"),
+    eventsQueueArn: env.optional("EVENTS_QUEUE_ARN"),
+    schedulerRoleArn: env.optional("SCHEDULER_ROLE_ARN"),
+    schedulerGroup: env.string("SCHEDULER_GROUP", "default"),
+    outboxPollMs: env.int("OUTBOX_POLL_MS", 1000, { min: 10, max: 60_000 }),
+    sweepIntervalMs: env.int("SWEEP_INTERVAL_MS", 10_000, { min: 100, max: 600_000 }),
+    sweepGraceMs: env.int("SWEEP_GRACE_MS", 5_000, { min: 0, max: 600_000 }),
+  };
+}
+
+/** The reservation service's typed configuration. */
+export type ReservationConfig = ConfigOf<ReturnType<typeof reservationFields>>;
+
+/** Loads and cross-checks the configuration (the Scheduler timer needs its ARNs). */
+export function loadReservationConfig(source: Env = process.env): ReservationConfig {
+  const config = loadConfig(reservationFields(), source);
+  if (config.expiryTimer === "scheduler") {
+    const missing = [
+      config.eventsQueueArn ? undefined : "EVENTS_QUEUE_ARN is required when EXPIRY_TIMER=scheduler",
+      config.schedulerRoleArn ? undefined : "SCHEDULER_ROLE_ARN is required when EXPIRY_TIMER=scheduler",
+    ].filter((p): p is string => p !== undefined);
+    if (missing.length > 0) throw new ConfigError(missing);
+  }
+  return config;
+}

@@ -1,0 +1,241 @@
+import { AppError } from "@tt/kit";
+import { ConfirmFlow, type ConfirmResult } from "./confirm.ts";
+import type { ReservationDeps, ReservationSettings } from "./deps.ts";
+import { type Outcome, requestHash, runOnce } from "./idempotency.ts";
+import { claimIsLive, type Order, type Reservation, type ReservationPage } from "./model.ts";
+import { TransitionRejected } from "./ports.ts";
+import { endHold } from "./transitions.ts";
+import {
+  type CreateInput,
+  checkIdempotencyKey,
+  requireId,
+  requireOrderId,
+  requireReservationId,
+  validateCreate,
+} from "./validation.ts";
+
+/** Inputs of a confirm. */
+export interface ConfirmInput {
+  reservationId: string;
+  userId: string;
+  paymentIntentId: string;
+  idempotencyKey: string;
+}
+
+/** Answer of an expire call: the reservation and whether this call changed it. */
+export interface ExpireResult {
+  reservation: Reservation;
+  changed: boolean;
+}
+
+const MAX_RACE_RETRIES = 3;
+const notFound = () => new AppError("RESERVATION_NOT_FOUND", "No such reservation");
+
+/** The reservation lifecycle: HOLD → CONFIRMED | CANCELLED | EXPIRED, orders and idempotency. */
+export class Reservations {
+  private readonly confirmFlow: ConfirmFlow;
+
+  constructor(
+    private readonly deps: ReservationDeps,
+    readonly settings: ReservationSettings,
+  ) {
+    this.confirmFlow = new ConfirmFlow(deps, settings);
+  }
+
+  /** Holds seats and stores a HOLD; once per idempotency key. */
+  async create(input: CreateInput): Promise<Outcome<Reservation>> {
+    const req = validateCreate(input, this.settings.maxSeats);
+    const { idempotencyKey, ...body } = req;
+    return runOnce(
+      this.idempotencyDeps(),
+      { userId: req.userId, key: idempotencyKey },
+      requestHash("create", body),
+      () => this.hold(req),
+    );
+  }
+
+  private async hold(req: CreateInput): Promise<Reservation> {
+    const { deps } = this;
+    const now = deps.now();
+    const id = deps.newReservationId();
+    const holdExpiresAt = now + this.settings.holdMs;
+    const release = (seatIds: string[]) =>
+      deps.inventory
+        .release({ reservationId: id, eventId: req.eventId, seatIds, reason: "COMPENSATION" })
+        .catch((err) =>
+          deps.log.warn("compensating release failed; inventory frees the seats at the hold time", {
+            reservation_id: id,
+            err,
+          }),
+        );
+    let held: Awaited<ReturnType<typeof deps.inventory.hold>>;
+    try {
+      held = await deps.inventory.hold({ ...req, reservationId: id, holdExpiresAt });
+    } catch (error) {
+      // A timeout or an outage may hide a hold that did happen: undo it rather than wait it out.
+      const code = error instanceof AppError ? error.code : "INTERNAL";
+      if (code === "UPSTREAM_TIMEOUT" || code === "UPSTREAM_UNAVAILABLE" || code === "INTERNAL") {
+        await release(req.seatIds);
+      }
+      throw error;
+    }
+    const reservation: Reservation = {
+      id,
+      eventId: req.eventId,
+      userId: req.userId,
+      seatIds: held.seatIds,
+      status: "HOLD",
+      holdExpiresAt,
+      totalAmount: held.totalAmount,
+      currency: held.currency,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    try {
+      await deps.store.create(reservation, { type: "reservation.created", reservation });
+    } catch (error) {
+      await release(held.seatIds);
+      throw error;
+    }
+    deps.metrics.transitioned("HOLD");
+    await deps.timer
+      .schedule({ reservationId: id, eventId: req.eventId, holdExpiresAt })
+      .catch((err) =>
+        deps.log.warn("expiry timer not armed; the sweeper covers it", { reservation_id: id, err }),
+      );
+    return reservation;
+  }
+
+  /** One reservation of its owner; anyone else is told it does not exist. */
+  async get(reservationId: string, userId: string): Promise<Reservation> {
+    requireReservationId(reservationId);
+    requireId("user_id", userId);
+    const r = await this.deps.store.get(reservationId);
+    if (!r || r.userId !== userId) throw notFound();
+    return r;
+  }
+
+  /** A user's reservations, newest first. */
+  async listByUser(userId: string, pageSize: number, cursor?: string): Promise<ReservationPage> {
+    requireId("user_id", userId);
+    if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > 100) {
+      throw new AppError("VALIDATION_FAILED", "page_size: must be from 1 to 100", {
+        metadata: { field: "page_size" },
+      });
+    }
+    return this.deps.store.listByUser(userId, pageSize || 20, cursor || undefined);
+  }
+
+  /** One order of its owner. */
+  async getOrder(orderId: string, userId: string): Promise<Order> {
+    requireOrderId(orderId);
+    requireId("user_id", userId);
+    const order = await this.deps.store.getOrder(orderId);
+    if (!order || order.userId !== userId) throw new AppError("NOT_FOUND", "No such order");
+    return order;
+  }
+
+  /** Turns a paid HOLD into an order; the same payment again returns the same order. */
+  async confirm(input: ConfirmInput): Promise<Outcome<ConfirmResult>> {
+    requireReservationId(input.reservationId);
+    requireId("user_id", input.userId);
+    requireId("payment_intent_id", input.paymentIntentId);
+    const key = checkIdempotencyKey(input.idempotencyKey, false);
+    const run = () =>
+      this.retryRaces(async () => {
+        const r = await this.get(input.reservationId, input.userId);
+        return this.confirmFlow.confirm(r, input.paymentIntentId);
+      });
+    if (!key) return { value: await run(), replayed: false };
+    const { idempotencyKey: _, ...body } = input;
+    return runOnce(this.idempotencyDeps(), { userId: input.userId, key }, requestHash("confirm", body), run);
+  }
+
+  /** The owner gives a HOLD back; cancelling twice is harmless. */
+  async cancel(reservationId: string, userId: string): Promise<Reservation> {
+    return this.retryRaces(async () => {
+      const r = await this.get(reservationId, userId);
+      const now = this.deps.now();
+      if (r.status === "CANCELLED") return r;
+      if (r.status === "CONFIRMED") {
+        throw new AppError("RESERVATION_ALREADY_CONFIRMED", "A confirmed reservation cannot be cancelled");
+      }
+      if (r.status === "EXPIRED") throw new AppError("RESERVATION_EXPIRED", "The hold has already run out");
+      if (r.confirming) throw new AppError("INVALID_STATE", "The payment for this hold is being confirmed");
+      if (now >= r.holdExpiresAt) {
+        await this.expire(r.id);
+        throw new AppError("RESERVATION_EXPIRED", "The hold has already run out");
+      }
+      return endHold(this.deps, r, "CANCELLED");
+    });
+  }
+
+  /** Expires a HOLD whose time has passed (timer, worker, sweeper); no effect on any other state. */
+  async expire(reservationId: string): Promise<ExpireResult> {
+    requireReservationId(reservationId);
+    return this.retryRaces(async () => {
+      const r = await this.deps.store.get(reservationId);
+      if (!r) throw notFound();
+      const now = this.deps.now();
+      if (r.status !== "HOLD") return { reservation: r, changed: false };
+      if (now < r.holdExpiresAt) {
+        // Early (an SQS timer caps its delay at 15 minutes): arm again for the rest.
+        await this.deps.timer.schedule({
+          reservationId: r.id,
+          eventId: r.eventId,
+          holdExpiresAt: r.holdExpiresAt,
+        });
+        return { reservation: r, changed: false };
+      }
+      if (r.confirming) {
+        if (claimIsLive(r, now)) return { reservation: r, changed: false };
+        // Its confirmer died after the payment was verified: finish the sale instead of losing it.
+        const done = await this.confirmFlow.finish(r).catch(async (error) => {
+          if (error instanceof AppError && error.code === "RESERVATION_EXPIRED") return undefined;
+          throw error;
+        });
+        return { reservation: done?.reservation ?? (await this.deps.store.get(r.id)) ?? r, changed: true };
+      }
+      return { reservation: await endHold(this.deps, r, "EXPIRED", { holdPassedAt: now }), changed: true };
+    });
+  }
+
+  /** Expires HOLDs overdue by more than the grace period (covers lost timers); returns how many changed. */
+  async sweep(limit = 100): Promise<number> {
+    const overdue = await this.deps.store.findOverdueHolds(
+      this.deps.now() - this.settings.sweepGraceMs,
+      limit,
+    );
+    let changed = 0;
+    for (const id of overdue) {
+      try {
+        if ((await this.expire(id)).changed) changed += 1;
+      } catch (err) {
+        this.deps.log.warn("sweeper could not expire a hold", { reservation_id: id, err });
+      }
+    }
+    return changed;
+  }
+
+  // A write refused because someone else changed the reservation first is retried on a fresh
+  // read; the state machine then decides what the new state allows.
+  private async retryRaces<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        if (!(error instanceof TransitionRejected) || attempt >= MAX_RACE_RETRIES) {
+          if (error instanceof TransitionRejected) {
+            throw new AppError("INVALID_STATE", "The reservation is changing; try again", { cause: error });
+          }
+          throw error;
+        }
+      }
+    }
+  }
+
+  private idempotencyDeps() {
+    return { store: this.deps.idempotency, metrics: this.deps.metrics, now: this.deps.now };
+  }
+}

@@ -1,0 +1,38 @@
+import type { ReservationDeps } from "./deps.ts";
+import type { Reservation } from "./model.ts";
+
+/** The reservation after a change: patched, version bumped, stamped. */
+export function advance(r: Reservation, patch: Partial<Reservation>, now: number): Reservation {
+  return { ...r, ...patch, version: r.version + 1, updatedAt: now };
+}
+
+/**
+ * Ends a HOLD as CANCELLED or EXPIRED together with its outbox event, then frees the seats and
+ * disarms the timer. The state change comes first: once it is stored no confirm can win the
+ * seats back, so releasing afterwards is safe; if the release fails, inventory's lazy expiry
+ * frees the seats at the hold time anyway.
+ */
+export async function endHold(
+  deps: ReservationDeps,
+  r: Reservation,
+  status: "CANCELLED" | "EXPIRED",
+  guard: { holdPassedAt?: number } = {},
+): Promise<Reservation> {
+  const now = deps.now();
+  const to = advance(r, { status, confirming: undefined }, now);
+  const type = status === "CANCELLED" ? "reservation.cancelled" : "reservation.expired";
+  await deps.store.transition({ from: r, to, event: { type, reservation: to }, ...guard });
+  deps.metrics.transitioned(status);
+  await deps.inventory
+    .release({ reservationId: r.id, eventId: r.eventId, seatIds: r.seatIds, reason: status })
+    .catch((err) => deps.log.warn("seat release failed; inventory frees them at the hold time", { err }));
+  if (status === "CANCELLED") await disarm(deps, r.id);
+  return to;
+}
+
+/** Cancels the hold's timer; a failure only costs a wasted (idempotent) expiry call later. */
+export async function disarm(deps: ReservationDeps, reservationId: string): Promise<void> {
+  await deps.timer
+    .cancel(reservationId)
+    .catch((err) => deps.log.warn("expiry timer not cancelled", { reservation_id: reservationId, err }));
+}

@@ -1,0 +1,71 @@
+import type { Logger } from "@tt/kit";
+
+/** Pacing of a poller: fast while there is work, backing off to `idleMs` when there is none. */
+export interface PollerOptions {
+  /** Pause after a pass that did work. */
+  busyMs: number;
+  /** Longest pause when idle or failing. */
+  idleMs: number;
+}
+
+/**
+ * Runs a background pass (outbox relay, hold sweeper) over and over: again soon after a pass
+ * that found work, backing off exponentially while idle or failing, and at once when woken.
+ * A self-scheduling loop rather than setInterval, so passes never overlap.
+ */
+export class Poller {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wakeUp: (() => void) | undefined;
+  private woken = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly pass: () => Promise<number>,
+    private readonly options: PollerOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts the loop (idempotent). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Runs the next pass now instead of after the current pause. */
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  /** Stops after the pass in flight (if any) has finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let pause = this.options.busyMs;
+    while (this.running) {
+      this.woken = false;
+      try {
+        const done = await this.pass();
+        pause = done > 0 ? this.options.busyMs : Math.min(pause * 2, this.options.idleMs);
+      } catch (err) {
+        this.log.warn(`${this.name} pass failed`, { err });
+        pause = this.options.idleMs;
+      }
+      if (!this.running || this.woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+}

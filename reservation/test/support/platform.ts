@@ -1,0 +1,176 @@
+// Starts what the reservation service talks to, on free ports with a random stage: DynamoDB
+// Local, fauxqs, a private redis-server, the real inventory service (as a child process), the
+// payment double, and the reservation service itself in-process.
+import { fileURLToPath } from "node:url";
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { type events, inventory, reservation } from "@tt/contracts";
+import {
+  createDynamoClient,
+  createServiceClient,
+  createSqsClient,
+  decodeEvent,
+  ensureQueues,
+  ensureTables,
+} from "@tt/kit";
+import { Supervisor, startDynamo, startRedis, startSqs, waitForReady } from "@tt/kit/local";
+import { freePort } from "@tt/kit/testing";
+import { type ComposeOverrides, composeReservation } from "../../src/compose.ts";
+import { loadReservationConfig } from "../../src/config.ts";
+import { startPaymentDouble } from "./payment-double.ts";
+
+const REPO = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** Options of a platform under test. */
+export interface PlatformOptions extends ComposeOverrides {
+  holdSeconds: number;
+  /** Extra reservation env (e.g. SWEEP_GRACE_MS). */
+  env?: Record<string, string>;
+}
+
+/** Starts the platform; call `stop()` in afterAll. */
+export async function startPlatform(opts: PlatformOptions) {
+  const sup = new Supervisor({ sink: () => undefined, stopGraceMs: 3000 });
+  const stage = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const [dynamoEndpoint, sqsEndpoint, redisUrl] = await Promise.all([
+    startDynamo(sup, { port: freePort() }),
+    startSqs(sup, { port: freePort() }),
+    startRedis(sup, { port: freePort() }),
+  ]);
+  const aws = { region: "us-east-1" };
+  const ddb = createDynamoClient({ ...aws, endpoint: dynamoEndpoint });
+  const sqs = createSqsClient({ ...aws, endpoint: sqsEndpoint });
+  await ensureTables(ddb, stage);
+  const queues = await ensureQueues(sqs, stage);
+  const shared = {
+    STAGE: stage,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "local",
+    AWS_SECRET_ACCESS_KEY: "local",
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    SQS_ENDPOINT: sqsEndpoint,
+    HOST: "127.0.0.1",
+    RPC_PORT: "0",
+    LOG_LEVEL: "error",
+    APP_ENV: "test",
+  };
+
+  const inventoryUrl = `http://127.0.0.1:${freePort()}`;
+  sup.spawn({
+    name: "inventory",
+    cmd: [process.execPath, "inventory/src/main.ts"],
+    cwd: REPO,
+    env: {
+      ...process.env,
+      ...shared,
+      PORT: new URL(inventoryUrl).port,
+      REDIS_URL: redisUrl,
+      SEAT_MAP_CACHE_MS: "0",
+    },
+  });
+  const payments = await startPaymentDouble();
+  await waitForReady({ inventory: inventoryUrl }, { timeoutMs: 30_000 });
+
+  const port = freePort();
+  const config = loadReservationConfig({
+    ...shared,
+    PORT: String(port),
+    INVENTORY_URL: inventoryUrl,
+    PAYMENT_URL: payments.url,
+    HOLD_SECONDS: String(opts.holdSeconds),
+    OUTBOX_POLL_MS: "100",
+    // DynamoDB Local on a 2-core machine, under the concurrent tests, can exceed the 250 ms
+    // production deadline; these tests are about behaviour, not latency.
+    INVENTORY_TIMEOUT_MS: "1000",
+    SWEEP_INTERVAL_MS: "600000",
+    SHUTDOWN_GRACE_MS: "1000",
+    ...opts.env,
+  });
+  const app = composeReservation(config, opts);
+  await app.start({ handleSignals: false });
+  const url = `http://127.0.0.1:${port}`;
+  const client = (name: string, baseUrl: string) => ({ name, baseUrl, timeoutMs: 10_000, retries: 0 });
+  const rsv = createServiceClient(reservation.ReservationService, {
+    ...client("reservation", url),
+    breaker: { failureThreshold: 1_000_000, openMs: 1 },
+  });
+  const inv = createServiceClient(inventory.InventoryService, client("inventory", inventoryUrl));
+  const queue = collectQueue(sqs, queues.eventsUrl);
+
+  return {
+    stage,
+    sqsEndpoint,
+    url,
+    app,
+    ddb,
+    rsv,
+    inv,
+    payments,
+    queue,
+    /** Creates an on-sale event with section A (10 rows × 20 seats at ₩50,000). */
+    async createEvent(eventId: string) {
+      const now = Date.now();
+      await inv.createEvent({
+        eventId,
+        name: "Test drop",
+        venue: "Test hall",
+        startsAt: timestampFromMs(now + 7 * 86_400_000),
+        saleOpensAt: timestampFromMs(now - 3_600_000),
+        saleClosesAt: timestampFromMs(now + 86_400_000),
+        currency: "KRW",
+        sections: [{ sectionId: "A", name: "Floor", price: 50_000n, rows: 10, seatsPerRow: 20 }],
+      });
+    },
+    /** Whether inventory would let another buyer hold these seats now. */
+    async available(eventId: string, seatIds: string[]) {
+      return (await inv.checkAvailability({ eventId, seatIds })).available;
+    },
+    async stop() {
+      await queue.stop();
+      await app.stop();
+      await payments.stop();
+      ddb.destroy();
+      sqs.destroy();
+      await sup.stop();
+    },
+  };
+}
+
+/** Drains the event queue in the background and keeps every decoded message. */
+function collectQueue(sqs: ReturnType<typeof createSqsClient>, queueUrl: string) {
+  const seen: events.EventEnvelope[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const { Messages = [] } = await sqs
+        .send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }))
+        .catch(() => ({ Messages: [] }));
+      for (const m of Messages) seen.push(decodeEvent(m.Body ?? ""));
+      if (Messages.length > 0) {
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? "" })),
+          }),
+        );
+      }
+    }
+  })();
+  const about = (reservationId: string) =>
+    seen.filter(
+      (e) => (e.detail.value as { reservationId?: string } | undefined)?.reservationId === reservationId,
+    );
+  return {
+    /** Every message about a reservation, in arrival order. */
+    about,
+    /** `type` of the reservation service's own events (not the timer's) about a reservation. */
+    types: (reservationId: string) =>
+      about(reservationId)
+        .filter((e) => e.source === "reservation")
+        .map((e) => e.type),
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+  };
+}
