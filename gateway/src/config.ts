@@ -6,6 +6,7 @@ export function gatewayFields() {
     ...baseFields(8000),
     ...redisFields(),
     ...upstreamFields(),
+    ...edgeFields(),
     // --- waiting room -------------------------------------------------------------------
     /** Default admissions per second per event (live-changeable through the admin API). */
     queueAdmitRate: env.int("QUEUE_ADMIT_RATE", 50, { min: 0, max: 100_000 }),
@@ -15,7 +16,59 @@ export function gatewayFields() {
     queueHeartbeatTimeoutSec: env.int("QUEUE_HEARTBEAT_TIMEOUT_SEC", 300, { min: 5, max: 3600 }),
     /** How often the admission ticker runs. */
     queueTickMs: env.int("QUEUE_TICK_MS", 250, { min: 20, max: 10_000 }),
+    /** Whether this replica competes for admission-ticker leases (off: serve requests only). */
+    queueTickerEnabled: env.bool("QUEUE_TICKER_ENABLED", true),
     /** Lifetime of a reservation token handed out by enter. */
     reservationTokenTtlSec: env.int("RESERVATION_TOKEN_TTL_SEC", 30, { min: 1, max: 600 }),
+    /** Signs reservation tokens; every gateway replica needs the same one (required in production). */
+    reservationTokenSecret: env.optional("RESERVATION_TOKEN_SECRET"),
+    /** How long an admitted buyer counts against the cap unless they leave first. */
+    queueAdmittedTtlSec: env.int("QUEUE_ADMITTED_TTL_SEC", 600, { min: 10, max: 86_400 }),
+  };
+}
+
+/**
+ * Auth, rate-limit and idempotency settings: the guards in front of every route. Production
+ * needs JWKS_URL or JWKS_FILE (checked when the gateway is built, see auth/auth-setup.ts).
+ */
+export function edgeFields() {
+  return {
+    // --- authentication -------------------------------------------------------------------
+    /** Remote JWKS of the identity provider; fetched lazily, cached and refreshed by jose. */
+    jwksUrl: env.optionalUrl("JWKS_URL"),
+    /** A local JWK Set file (e.g. a mounted secret), used instead of a remote URL. */
+    jwksFile: env.optional("JWKS_FILE"),
+    /** A fetched JWKS is re-read after this long even when every `kid` is known. */
+    jwksCacheMaxAgeSec: env.int("JWKS_CACHE_MAX_AGE_SEC", 600, { min: 10, max: 86_400 }),
+    /** Minimum gap between refetches triggered by an unknown `kid` (a flood of forged kids cannot hammer the IdP). */
+    jwksCooldownSec: env.int("JWKS_COOLDOWN_SEC", 30, { min: 1, max: 3600 }),
+    /** Deadline of one JWKS fetch. */
+    jwksTimeoutMs: env.int("JWKS_TIMEOUT_MS", 2000, { min: 100, max: 30_000 }),
+    /** Required `iss`; the dev issuer signs with it too. */
+    jwtIssuer: env.string("JWT_ISSUER", "traffic-tacos-local"),
+    /** Required `aud`; the dev issuer signs with it too. */
+    jwtAudience: env.string("JWT_AUDIENCE", "traffic-tacos-gateway"),
+    /** Slack for `exp`/`nbf` between our clock and the issuer's. */
+    jwtClockToleranceSec: env.int("JWT_CLOCK_TOLERANCE_SEC", 5, { min: 0, max: 300 }),
+    /** Verified tokens kept in memory (least recently used dropped first). */
+    authCacheMaxEntries: env.int("AUTH_CACHE_MAX_ENTRIES", 50_000, { min: 0, max: 10_000_000 }),
+    /** Lifetime of tokens from the dev login (outside production only). */
+    devTokenTtlSec: env.int("DEV_TOKEN_TTL_SEC", 3600, { min: 10, max: 7 * 86_400 }),
+    // --- rate limits ----------------------------------------------------------------------
+    /** Off only for benchmarks that must measure the routes without the limiter. */
+    rateLimitEnabled: env.bool("RATE_LIMIT_ENABLED", true),
+    /** Default sustained rate per client IP and per user. */
+    rateLimitPerSec: env.int("RATE_LIMIT_PER_SEC", 50, { min: 1, max: 1_000_000 }),
+    /** Default bucket size: requests allowed at once after a quiet spell. */
+    rateLimitBurst: env.int("RATE_LIMIT_BURST", 100, { min: 1, max: 1_000_000 }),
+    /** Take the client IP from X-Forwarded-For (only behind a proxy that appends to it, e.g. the ALB). */
+    trustProxy: env.bool("TRUST_PROXY", false),
+    /** How many proxies in front append to X-Forwarded-For; the client is that many hops from the right. */
+    trustProxyHops: env.int("TRUST_PROXY_HOPS", 1, { min: 1, max: 10 }),
+    // --- idempotency ----------------------------------------------------------------------
+    /** How long a finished request's response is replayed for its Idempotency-Key. */
+    idempotencyTtlSec: env.int("IDEMPOTENCY_TTL_SEC", 300, { min: 10, max: 86_400 }),
+    /** A running request's claim expires after this (a crashed attempt must not block its key forever). */
+    idempotencyLockTtlSec: env.int("IDEMPOTENCY_LOCK_TTL_SEC", 30, { min: 1, max: 600 }),
   };
 }

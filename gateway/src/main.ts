@@ -1,14 +1,10 @@
-// Wiring only: reads config, builds clients, starts the service on the shared kit.
-import { baseFields, createRedis, createService, readConfig, redisCheck, redisFields } from "@tt/kit";
+// Wiring only: reads config, builds clients, starts the gateway.
+import { createRedis, readConfig } from "@tt/kit";
+import { createGateway } from "./app.ts";
+import { gatewayFields } from "./config.ts";
 
-const config = readConfig("gateway", { ...baseFields(8000), ...redisFields() });
+const config = readConfig("gateway", gatewayFields());
 const redis = createRedis(config.redisUrl);
-
-const service = createService({
-  name: "gateway",
-  description: "The BFF",
-  config,
-  readiness: [redisCheck(redis)],
-  onShutdown: [() => redis.quit()],
-});
-await service.start();
+const gateway = await createGateway({ config, redis });
+gateway.onShutdown(() => redis.quit());
+await gateway.start();

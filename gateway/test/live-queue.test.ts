@@ -48,7 +48,9 @@ describe("the live queue over WebSocket", () => {
   test("clients on two gateway processes all receive every queue move", async () => {
     const eventId = `evt_ws_${Date.now()}`;
     const [a, b] = gateways as [TestGateway, TestGateway];
-    const clients = [];
+    const clients: ({ joined: { waiting_token: string; position_hint: number } } & Awaited<
+      ReturnType<typeof follow>
+    >)[] = [];
     for (let i = 0; i < 40; i++) {
       const gateway = i % 2 === 0 ? a : b;
       const joined = await join(gateway, eventId);

@@ -53,13 +53,13 @@ describe("the pre-queue", () => {
     try {
       const eventId = `evt_pre_ws_${Date.now()}`;
       await gw.room.updateSettings(eventId, { opensAt: Date.now() + 400, rate: 0 });
-      const joined = await (
+      const joined = (await (
         await fetch(`${gw.url}/api/v1/queue/join`, {
           method: "POST",
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ event_id: eventId }),
         })
-      ).json();
+      ).json()) as { waiting_token: string; position_hint: number | null };
       expect(joined.position_hint).toBeNull();
       const frames: { type: string; position?: number | null }[] = [];
       const ws = new WebSocket(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
-import { startQueueGateway, type TestGateway } from "./support.ts";
+import { as, startQueueGateway, type TestGateway } from "./support.ts";
 
 let redisServer: TestRedis;
 let gw: TestGateway;
@@ -21,6 +21,9 @@ function call(method: string, path: string, body?: unknown, headers: Record<stri
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are asserted field by field
+type Json = any;
+const json = async (res: Response): Promise<Json> => res.json();
 const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
 const uniqueEvent = () => `evt_routes_${Math.random().toString(36).slice(2, 10)}`;
 
@@ -28,7 +31,7 @@ describe("queue REST routes", () => {
   test("join answers 202 with a waiting token, a position hint and an ETA", async () => {
     const res = await call("POST", "/join", { event_id: uniqueEvent() });
     expect(res.status).toBe(202);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({ position_hint: 1, eta_sec: 1, status: "waiting" });
     expect(body.waiting_token).toMatch(/^evt_routes_\w+\.[\w-]{22}$/);
   });
@@ -36,12 +39,8 @@ describe("queue REST routes", () => {
   test("join with the same Idempotency-Key returns the same token", async () => {
     const eventId = uniqueEvent();
     const key = crypto.randomUUID();
-    const first = await (
-      await call("POST", "/join", { event_id: eventId }, { "idempotency-key": key })
-    ).json();
-    const again = await (
-      await call("POST", "/join", { event_id: eventId }, { "idempotency-key": key })
-    ).json();
+    const first = await json(await call("POST", "/join", { event_id: eventId }, { "idempotency-key": key }));
+    const again = await json(await call("POST", "/join", { event_id: eventId }, { "idempotency-key": key }));
     expect(again.waiting_token).toBe(first.waiting_token);
   });
 
@@ -57,10 +56,10 @@ describe("queue REST routes", () => {
   test("status reports position, ETA, waiting time and readiness", async () => {
     const eventId = uniqueEvent();
     await call("POST", "/join", { event_id: eventId });
-    const { waiting_token } = await (await call("POST", "/join", { event_id: eventId })).json();
+    const { waiting_token } = await json(await call("POST", "/join", { event_id: eventId }));
     const res = await call("GET", `/status?token=${encodeURIComponent(waiting_token)}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    expect(await json(res)).toEqual({
       status: "waiting",
       position: 2,
       eta_sec: 1,
@@ -74,30 +73,30 @@ describe("queue REST routes", () => {
   test("enter needs a signed-in user and an admitted place", async () => {
     const eventId = uniqueEvent();
     await gw.room.updateSettings(eventId, { rate: 0 });
-    const { waiting_token } = await (await call("POST", "/join", { event_id: eventId })).json();
+    const { waiting_token } = await json(await call("POST", "/join", { event_id: eventId }));
     const anonymous = await call("POST", "/enter", { waiting_token });
     expect(anonymous.status).toBe(401);
     expect(await errorCode(anonymous)).toBe("UNAUTHENTICATED");
-    const early = await call("POST", "/enter", { waiting_token }, { authorization: "Bearer alice" });
+    const early = await call("POST", "/enter", { waiting_token }, as("alice"));
     expect(early.status).toBe(403);
     expect(await errorCode(early)).toBe("NOT_READY");
 
     await gw.room.updateSettings(eventId, { rate: 100 });
     await gw.room.admitTick(eventId);
-    const status = await (await call("GET", `/status?token=${encodeURIComponent(waiting_token)}`)).json();
+    const status = await json(await call("GET", `/status?token=${encodeURIComponent(waiting_token)}`));
     expect(status).toMatchObject({ status: "ready", ready_for_entry: true, position: 0 });
-    const res = await call("POST", "/enter", { waiting_token }, { authorization: "Bearer alice" });
+    const res = await call("POST", "/enter", { waiting_token }, as("alice"));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({ admission: "granted", ttl_sec: 30 });
     expect(typeof body.reservation_token).toBe("string");
   });
 
   test("leave answers left and the place is gone", async () => {
-    const { waiting_token } = await (await call("POST", "/join", { event_id: uniqueEvent() })).json();
+    const { waiting_token } = await json(await call("POST", "/join", { event_id: uniqueEvent() }));
     const res = await call("DELETE", `/leave?token=${encodeURIComponent(waiting_token)}`);
-    expect(await res.json()).toEqual({ status: "left" });
-    const status = await (await call("GET", `/status?token=${encodeURIComponent(waiting_token)}`)).json();
+    expect(await json(res)).toEqual({ status: "left" });
+    const status = await json(await call("GET", `/status?token=${encodeURIComponent(waiting_token)}`));
     expect(status.status).toBe("left");
   });
 });

@@ -1,12 +1,11 @@
-// Starts gateway instances for tests: the kit service with the queue routes, on a free port.
-import { createRedis, createService, type Metrics } from "@tt/kit";
-import { testConfig } from "@tt/kit/testing";
+// Starts gateway instances for the queue tests: the real gateway (createGateway) on a free port.
+import type { Metrics } from "@tt/kit";
 import type Redis from "ioredis";
-import { LiveQueue } from "../src/queue/live-queue.ts";
-import { WaitingRoom, type WaitingRoomOptions } from "../src/queue/waiting-room.ts";
-import { queueRoutes } from "../src/transport/queue-routes.ts";
+import type { LiveQueue } from "../src/queue/live-queue.ts";
+import type { WaitingRoom, WaitingRoomOptions } from "../src/queue/waiting-room.ts";
+import { startEdgeGateway } from "./edge-support.ts";
 
-/** Waiting-room options for tests: default rate 10/s, generous timeouts. */
+/** Waiting-room options for tests that build a room directly: default rate 10/s, generous timeouts. */
 export const testRoomOptions: WaitingRoomOptions = {
   heartbeatTimeoutMs: 300_000,
   admittedTtlMs: 600_000,
@@ -15,6 +14,12 @@ export const testRoomOptions: WaitingRoomOptions = {
   defaultRate: 10,
   defaultCap: 1000,
 };
+
+/** Signs a request in as `userId` with the dev bypass token (the auth tests cover real JWTs). */
+export const as = (userId: string) => ({
+  authorization: "Bearer dev-super-key-local-testing",
+  "x-user-id": userId,
+});
 
 /** A running gateway instance (its own Redis connections, fan-out and HTTP listener). */
 export interface TestGateway {
@@ -28,38 +33,30 @@ export interface TestGateway {
 }
 
 /**
- * A gateway with the queue routes. Identity is a stand-in for the JWT plugin: the bearer value
- * is the user id — the auth tests cover real JWTs; these tests are about the queue.
+ * The real gateway with its admission ticker off, so tests drive admission tick by tick, and
+ * the rate limiter off (it has its own tests). Inventory is replaced by a directory in which
+ * every event exists except `evt_missing`.
  */
 export async function startQueueGateway(redisUrl: string): Promise<TestGateway> {
-  const redis = createRedis(redisUrl);
-  const service = createService({ name: "gateway", description: "queue test gateway", config: testConfig() });
-  const room = new WaitingRoom(redis, testRoomOptions);
-  const live = new LiveQueue(redis, room, service.log, service.metrics, { heartbeatEveryMs: 1000 });
-  service.app.use(
-    queueRoutes({
-      room,
-      live,
-      events: { exists: async (id) => id !== "evt_missing" },
-      identify: async (request) => {
-        const bearer = request.headers.get("authorization")?.replace(/^Bearer /, "");
-        return bearer ? { id: bearer, roles: [] } : undefined;
-      },
-    }),
-  );
-  const server = await service.start({ handleSignals: false });
-  const url = `http://127.0.0.1:${server?.port}`;
-  return {
-    url,
-    wsUrl: url.replace("http", "ws"),
-    room,
-    live,
-    metrics: service.metrics,
-    redis,
-    stop: async () => {
-      await live.close();
-      await service.stop();
-      redis.disconnect();
+  const edge = await startEdgeGateway(
+    redisUrl,
+    {
+      QUEUE_TICKER_ENABLED: "false",
+      QUEUE_ADMIT_RATE: "10",
+      RATE_LIMIT_ENABLED: "false",
     },
+    undefined,
+    undefined,
+    { exists: async (id) => id !== "evt_missing" },
+  );
+  const { gateway } = edge;
+  return {
+    url: edge.url,
+    wsUrl: edge.url.replace("http", "ws"),
+    room: gateway.room,
+    live: gateway.live,
+    metrics: gateway.metrics,
+    redis: edge.redis,
+    stop: edge.stop,
   };
 }

@@ -21,6 +21,7 @@ export {
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from "./connect/breaker.ts";
 export { createServiceClient, type ServiceClientOptions } from "./connect/client.ts";
 export { fromConnectError, toConnectError } from "./connect/error-detail.ts";
+export { upstreamCheck } from "./connect/health.ts";
 export { type ConnectRoutes, connectRoutes } from "./connect/server.ts";
 export { AppError, type AppErrorOptions, ERROR_CATALOGUE, type ErrorCode, isErrorCode } from "./errors.ts";
 export {

@@ -39,6 +39,7 @@ export function createService(options: ServiceOptions) {
   const metrics = new Metrics(name);
   const lifecycle: Lifecycle = { draining: false };
   const shutdownHooks = [...(options.onShutdown ?? [])];
+  const drainHooks: Array<() => unknown> = [];
 
   // Bun's own cap is a backstop above the limit: under it, the error responder answers with
   // the standard 413 body; Bun's answer past it is a bare 413.
@@ -68,6 +69,13 @@ export function createService(options: ServiceOptions) {
     stopping ??= (async () => {
       lifecycle.draining = true;
       log.info("shutting down", { reason });
+      for (const hook of drainHooks) {
+        try {
+          await hook();
+        } catch (error) {
+          log.warn("drain hook failed", { err: error });
+        }
+      }
       const server = app.server;
       if (server) {
         const drained = server.stop(false);
@@ -135,5 +143,7 @@ export function createService(options: ServiceOptions) {
     start,
     stop,
     onShutdown: (hook: () => unknown) => shutdownHooks.push(hook),
+    /** Runs as draining starts, before the listener stops: e.g. close long-lived sockets so clients move on. */
+    onDrain: (hook: () => unknown) => drainHooks.push(hook),
   };
 }

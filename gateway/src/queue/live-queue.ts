@@ -137,8 +137,10 @@ export class LiveQueue {
     }
   }
 
-  /** Stops every reader (shutdown). */
+  /** Closes every socket (clients reconnect elsewhere and keep their place) and stops every reader. */
   async close(): Promise<void> {
+    for (const watcher of this.active) watcher.sink.close(1012, "server restarting; reconnect to resume");
+    this.active.clear();
     await Promise.all([...this.readers.values()].map((r) => r.stop()));
     this.readers.clear();
   }

@@ -1,6 +1,6 @@
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
-import type { AuthUser } from "../auth/user.ts";
+import type { Guards } from "../guards.ts";
 import type { LiveQueue, QueueFrame, Watcher } from "../queue/live-queue.ts";
 import { isEventId } from "../queue/tokens.ts";
 import type { WaitingRoom } from "../queue/waiting-room.ts";
@@ -11,8 +11,8 @@ export interface QueueRouteDeps {
   room: WaitingRoom;
   live: LiveQueue;
   events: EventDirectory;
-  /** The signed-in user, undefined when the request carries no credentials; throws on bad ones. */
-  identify(request: Request): Promise<AuthUser | undefined>;
+  /** The gateway's route-option guards (auth, rate limits). */
+  guards: Guards;
   /** Sockets buffering more than this many bytes are dropped (backpressure). */
   maxSocketBufferBytes?: number;
 }
@@ -33,9 +33,10 @@ export function queueRoutes(deps: QueueRouteDeps) {
   const sockets = new WeakMap<object, Watcher>();
 
   return new Elysia({ name: "gateway.queue", prefix: "/api/v1/queue" })
+    .use(deps.guards)
     .post(
       "/join",
-      async ({ body, request, set }) => {
+      async ({ body, request, set, user }) => {
         if (!isEventId(body.event_id)) {
           throw new AppError("VALIDATION_FAILED", "event_id: is not a valid event id", {
             metadata: { field: "event_id" },
@@ -45,7 +46,6 @@ export function queueRoutes(deps: QueueRouteDeps) {
         if (idempotencyKey !== undefined && !UUID.test(idempotencyKey)) {
           throw new AppError("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be a UUID");
         }
-        const user = await deps.identify(request);
         if (!(await deps.events.exists(body.event_id))) {
           throw new AppError("EVENT_NOT_FOUND", `No event ${body.event_id}`);
         }
@@ -58,7 +58,12 @@ export function queueRoutes(deps: QueueRouteDeps) {
           status: joined.status,
         };
       },
-      { body: JoinBody, detail: { summary: "Join an event's waiting room", tags: ["queue"] } },
+      {
+        body: JoinBody,
+        optionalAuth: true,
+        rateLimit: true,
+        detail: { summary: "Join an event's waiting room (JWT optional)", tags: ["queue"] },
+      },
     )
     .get(
       "/status",
@@ -72,18 +77,22 @@ export function queueRoutes(deps: QueueRouteDeps) {
           ready_for_entry: s.status === "ready",
         };
       },
-      { query: TokenQuery, detail: { summary: "Where a waiter stands (also a heartbeat)", tags: ["queue"] } },
+      {
+        query: TokenQuery,
+        rateLimit: true,
+        detail: { summary: "Where a waiter stands (also a heartbeat)", tags: ["queue"] },
+      },
     )
     .post(
       "/enter",
-      async ({ body, request }) => {
-        const user = await deps.identify(request);
-        if (!user) throw new AppError("UNAUTHENTICATED", "Sign in to enter");
+      async ({ body, user }) => {
         const granted = await room.enter(body.waiting_token, user.id);
         return { admission: "granted", reservation_token: granted.reservationToken, ttl_sec: granted.ttlSec };
       },
       {
         body: EnterBody,
+        auth: "required",
+        rateLimit: true,
         detail: { summary: "Exchange an admitted place for a reservation token", tags: ["queue"] },
       },
     )
@@ -93,7 +102,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
         await room.leave(query.token);
         return { status: "left" };
       },
-      { query: TokenQuery, detail: { summary: "Give up a place in line", tags: ["queue"] } },
+      { query: TokenQuery, rateLimit: true, detail: { summary: "Give up a place in line", tags: ["queue"] } },
     )
     .ws("/ws", {
       query: TokenQuery,

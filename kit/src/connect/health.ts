@@ -1,6 +1,7 @@
-import type { ConnectRouter } from "@connectrpc/connect";
+import { type ConnectRouter, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
 import { health } from "@tt/contracts";
-import { type ReadinessCheck, runChecks } from "../http/health.ts";
+import { allCriticalOk, type ReadinessCheck, runChecks } from "../http/health.ts";
 
 const { HealthCheckResponse_ServingStatus: Status } = health;
 
@@ -11,8 +12,24 @@ export function healthService(checks: ReadinessCheck[], isDraining: () => boolea
       async check() {
         if (isDraining()) return { status: Status.NOT_SERVING };
         const results = await runChecks(checks);
-        const serving = Object.values(results).every((r) => r.ok);
+        const serving = allCriticalOk(results);
         return { status: serving ? Status.SERVING : Status.NOT_SERVING };
       },
     });
+}
+
+/**
+ * Readiness of another service: its grpc.health.v1 Check over Connect answers SERVING. Reported
+ * but not deciding readiness unless `critical` (see ReadinessCheck.critical).
+ */
+export function upstreamCheck(name: string, baseUrl: string, critical = false): ReadinessCheck {
+  const client = createClient(health.Health, createConnectTransport({ baseUrl, useBinaryFormat: true }));
+  return {
+    name,
+    critical,
+    async check(signal) {
+      const res = await client.check({}, { signal });
+      if (res.status !== Status.SERVING) throw new Error(`${name} is ${Status[res.status]}`);
+    },
+  };
 }

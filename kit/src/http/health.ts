@@ -5,13 +5,28 @@ import type { Metrics } from "../metrics.ts";
 export interface ReadinessCheck {
   name: string;
   check(signal: AbortSignal): Promise<unknown>;
+  /**
+   * False for a dependency that is reported but does not decide readiness: e.g. the gateway
+   * keeps serving its queue while a downstream service is down, rather than leaving the load
+   * balancer with no gateway at all. Default true.
+   */
+  critical?: boolean;
 }
 
 /** Result of one readiness check as reported by `/readyz`. */
 export interface CheckResult {
   ok: boolean;
+  /** Present (false) only for a dependency that does not decide readiness. */
+  critical?: false;
   latency_ms: number;
   error?: string;
+}
+
+const soft = (c: ReadinessCheck) => (c.critical === false ? { critical: false as const } : {});
+
+/** True when every dependency that decides readiness answered. */
+export function allCriticalOk(results: Record<string, CheckResult>): boolean {
+  return Object.values(results).every((r) => r.ok || r.critical === false);
 }
 
 /** Runs every check in parallel, each bounded by `timeoutMs` so a hung dependency cannot hang the probe. */
@@ -30,10 +45,13 @@ export async function runChecks(
             signal.addEventListener("abort", () => reject(new Error(`no answer within ${timeoutMs} ms`))),
           ),
         ]);
-        return [c.name, { ok: true, latency_ms: Math.round(performance.now() - started) }];
+        return [c.name, { ok: true, latency_ms: Math.round(performance.now() - started), ...soft(c) }];
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return [c.name, { ok: false, latency_ms: Math.round(performance.now() - started), error: message }];
+        return [
+          c.name,
+          { ok: false, latency_ms: Math.round(performance.now() - started), error: message, ...soft(c) },
+        ];
       }
     }),
   );
@@ -55,7 +73,7 @@ export function healthRoutes(checks: ReadinessCheck[], lifecycle: Lifecycle, met
       "/readyz",
       async ({ set }) => {
         const results = await runChecks(checks);
-        const ready = !lifecycle.draining && Object.values(results).every((r) => r.ok);
+        const ready = !lifecycle.draining && allCriticalOk(results);
         set.status = ready ? 200 : 503;
         return { status: ready ? "ready" : lifecycle.draining ? "draining" : "not_ready", checks: results };
       },

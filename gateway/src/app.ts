@@ -1,0 +1,130 @@
+import { inventory as inv } from "@tt/contracts";
+import {
+  ConfigError,
+  type ConfigOf,
+  createService,
+  createServiceClient,
+  type Logger,
+  type Metrics,
+  redisCheck,
+  upstreamCheck,
+} from "@tt/kit";
+import type Redis from "ioredis";
+import { createAuth } from "./auth/auth-setup.ts";
+import { devIssuerRoutes } from "./auth/dev-issuer-routes.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import type { gatewayFields } from "./config.ts";
+import { gatewayGuards } from "./guards.ts";
+import { LiveQueue } from "./queue/live-queue.ts";
+import { AdmissionTicker } from "./queue/ticker.ts";
+import { WaitingRoom } from "./queue/waiting-room.ts";
+import { queueRoutes } from "./transport/queue-routes.ts";
+import {
+  CachedEventDirectory,
+  type EventDirectory,
+  inventoryEventLookup,
+} from "./upstream/event-directory.ts";
+
+const { InventoryService } = inv;
+
+/** The gateway's validated configuration. */
+export type GatewayConfig = ConfigOf<ReturnType<typeof gatewayFields>>;
+
+/** Everything the gateway is built from; tests pass their own Redis, port and clock. */
+export interface GatewayDeps {
+  config: GatewayConfig;
+  redis: Redis;
+  clock?: Clock;
+  /** Which events exist; defaults to inventory's GetEvent behind a cache. */
+  events?: EventDirectory;
+}
+
+// Outside production a fixed secret keeps reservation tokens valid across local restarts.
+const DEV_RESERVATION_TOKEN_SECRET = "traffic-tacos-local-reservation-tokens";
+
+/**
+ * Builds the gateway service (not yet listening): the kit skeleton, the guards every route
+ * plugin uses (`gateway.guards`), and the dev issuer's routes outside production. Route plugins
+ * are added here with `.use(...)`, each taking `guards` so its routes can declare auth, rate
+ * limits and idempotency. The caller owns `redis` and closes it.
+ */
+export async function createGateway({ config, redis, clock = systemClock, events }: GatewayDeps) {
+  const secret =
+    config.reservationTokenSecret ??
+    (config.appEnv === "production" ? undefined : DEV_RESERVATION_TOKEN_SECRET);
+  if (!secret) throw new ConfigError(["RESERVATION_TOKEN_SECRET is required in production"]);
+  // Auth first: a production gateway without a JWKS source must fail before anything is built.
+  const auth = await createAuth(config, redis, clock);
+  const service = createService({
+    name: "gateway",
+    description: "The buyer-facing BFF: auth, rate limits, idempotency, the waiting room and the REST API",
+    config,
+    readiness: [
+      redisCheck(redis),
+      upstreamCheck("inventory", config.inventoryUrl),
+      upstreamCheck("reservation", config.reservationUrl),
+      upstreamCheck("payment", config.paymentUrl),
+    ],
+  });
+  const edge = gatewayGuards({
+    config,
+    redis,
+    clock,
+    authenticator: auth.authenticator,
+    metrics: service.metrics,
+    log: service.log,
+  });
+  const app = service.app.use(edge.guards);
+  if (auth.devIssuer) app.use(devIssuerRoutes(auth.devIssuer, edge.guards));
+
+  const queue = createQueue(config, redis, clock, secret, service);
+  const inventory = createServiceClient(InventoryService, {
+    name: "inventory",
+    baseUrl: config.inventoryUrl,
+    timeoutMs: 500,
+    metrics: service.metrics,
+  });
+  app.use(
+    queueRoutes({
+      room: queue.room,
+      live: queue.live,
+      events: events ?? new CachedEventDirectory(inventoryEventLookup(inventory)),
+      guards: edge.guards,
+    }),
+  );
+  service.onDrain(() => queue.live.close());
+  service.onShutdown(() => queue.ticker.stop());
+
+  /** Listens and starts this replica's admission ticker. */
+  const start: typeof service.start = async (opts) => {
+    const server = await service.start(opts);
+    if (config.queueTickerEnabled) queue.ticker.start();
+    return server;
+  };
+  return { ...service, app, start, ...edge, ...queue, devIssuer: auth.devIssuer };
+}
+
+/** The waiting room, its live fan-out and this replica's admission ticker. */
+function createQueue(
+  config: GatewayConfig,
+  redis: Redis,
+  clock: Clock,
+  secret: string,
+  service: { log: Logger; metrics: Metrics },
+) {
+  const room = new WaitingRoom(redis, {
+    heartbeatTimeoutMs: config.queueHeartbeatTimeoutSec * 1000,
+    admittedTtlMs: config.queueAdmittedTtlSec * 1000,
+    reservationTokenTtlSec: config.reservationTokenTtlSec,
+    reservationTokenSecret: secret,
+    defaultRate: config.queueAdmitRate,
+    defaultCap: config.queueAdmitCap,
+    now: clock,
+  });
+  const live = new LiveQueue(redis, room, service.log, service.metrics);
+  const ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs }, service.log, service.metrics);
+  return { room, live, ticker };
+}
+
+/** A built gateway. */
+export type Gateway = Awaited<ReturnType<typeof createGateway>>;

@@ -1,0 +1,78 @@
+import type { Logger, Metrics } from "@tt/kit";
+import { Elysia } from "elysia";
+import type Redis from "ioredis";
+import { authPlugin, requestIdentifier } from "./auth/auth-plugin.ts";
+import type { Authenticator } from "./auth/authenticator.ts";
+import type { Clock } from "./clock.ts";
+import { idempotencyPlugin } from "./idempotency/idempotency-plugin.ts";
+import { RedisIdempotencyStore } from "./idempotency/idempotency-store.redis.ts";
+import { clientIp } from "./ratelimit/client-ip.ts";
+import { RedisRateLimiter } from "./ratelimit/rate-limiter.redis.ts";
+import { rateLimitPlugin } from "./ratelimit/ratelimit-plugin.ts";
+
+/** What can tell a request's socket address (Bun's server; Elysia passes it as `server`). */
+export interface ClientAddressSource {
+  requestIP(request: Request): { address: string } | null;
+}
+
+/** The config the guards read (see `edgeFields` in config.ts). */
+export interface GuardsConfig {
+  rateLimitEnabled: boolean;
+  rateLimitPerSec: number;
+  rateLimitBurst: number;
+  trustProxy: boolean;
+  trustProxyHops: number;
+  idempotencyTtlSec: number;
+  idempotencyLockTtlSec: number;
+}
+
+/** What the guards are built from. */
+export interface GuardsDeps {
+  config: GuardsConfig;
+  redis: Redis;
+  clock: Clock;
+  authenticator: Authenticator;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/**
+ * One plugin carrying every route-option guard: `auth: "required" | "admin"`,
+ * `optionalAuth: true`, `rateLimit: true | {perSec, burst}` and `idempotent: true`. A routes
+ * plugin `.use(guards)` and declares what each route needs; handlers read `user`.
+ */
+export function gatewayGuards(deps: GuardsDeps) {
+  const { config, metrics } = deps;
+  const identify = requestIdentifier(deps.authenticator);
+  const rateLimiter = new RedisRateLimiter(deps.redis, deps.clock);
+  const idempotencyStore = new RedisIdempotencyStore(deps.redis, {
+    ttlMs: config.idempotencyTtlSec * 1000,
+    lockMs: config.idempotencyLockTtlSec * 1000,
+  });
+  const dropped = metrics.counter("ratelimit_dropped_total", "Requests refused by a rate limit", ["scope"]);
+  const hits = metrics.counter("idempotency_hits_total", "Requests that found their Idempotency-Key in use", [
+    "outcome",
+  ]);
+  const ipOptions = { trustProxy: config.trustProxy, trustedHops: config.trustProxyHops };
+  /** The rate-limit address of a request (for scripts that limit inside their own round trip). */
+  const clientIpOf = (request: Request, server: ClientAddressSource | null) =>
+    clientIp(request.headers.get("x-forwarded-for"), server?.requestIP(request)?.address, ipOptions);
+  const guards = new Elysia({ name: "gateway.guards" })
+    .use(authPlugin(identify))
+    .use(
+      rateLimitPlugin({
+        limiter: rateLimiter,
+        identify,
+        clientIp: ipOptions,
+        defaultPolicy: { name: "default", perSec: config.rateLimitPerSec, burst: config.rateLimitBurst },
+        enabled: config.rateLimitEnabled,
+        dropped,
+        log: deps.log,
+      }),
+    )
+    .use(idempotencyPlugin({ store: idempotencyStore, identify, hits, log: deps.log }));
+  return { guards, identify, clientIpOf, rateLimiter, ratelimitDropped: dropped };
+}
+
+/** The guards plugin's type, for routes plugins that take it as a parameter. */
+export type Guards = ReturnType<typeof gatewayGuards>["guards"];
