@@ -1,25 +1,26 @@
-// Wiring only: reads config, builds clients, starts the service on the shared kit.
-import {
-  awsFields,
-  baseFields,
-  createDynamoClient,
-  createService,
-  createSqsClient,
-  dynamoCheck,
-  readConfig,
-  sqsCheck,
-} from "@tt/kit";
+// Wiring only: reads config, builds clients and the core, starts the service and the job poller.
+import { createDynamoClient, createService, createSqsClient, dynamoCheck, sqsCheck } from "@tt/kit";
+import { buildPayment, paymentSettings } from "./app.ts";
+import { readPaymentConfig } from "./config.ts";
 
-const config = readConfig("payment", { ...baseFields(8030), ...awsFields() });
+const config = readPaymentConfig();
 const aws = { region: config.awsRegion };
 const dynamo = createDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
 const sqs = createSqsClient({ ...aws, endpoint: config.sqsEndpoint });
+const payment = await buildPayment({ dynamo, sqs, settings: paymentSettings(config) });
 
 const service = createService({
   name: "payment",
   description: "Payment simulator",
   config,
   readiness: [dynamoCheck(dynamo), sqsCheck(sqs)],
-  onShutdown: [() => dynamo.destroy(), () => sqs.destroy()],
+  rpc: payment.rpc,
 });
+payment.observer.attach(service.metrics);
+const poller = payment.poller(service.log);
+// Hooks run in order: the poller finishes its jobs before the clients it uses are closed.
+service.onShutdown(() => poller.stop());
+service.onShutdown(() => dynamo.destroy());
+service.onShutdown(() => sqs.destroy());
 await service.start();
+poller.start();

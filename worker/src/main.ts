@@ -1,15 +1,25 @@
-// Wiring only: reads config, builds clients, starts the service on the shared kit.
-import { awsFields, baseFields, createService, createSqsClient, readConfig, sqsCheck } from "@tt/kit";
+// Wiring only: reads config, builds the SQS client and the consumer, starts the service.
+import { createService, createSqsClient, readConfig, sqsCheck } from "@tt/kit";
+import { buildWorker } from "./app.ts";
+import { workerFields } from "./config.ts";
 
-const config = readConfig("worker", { ...baseFields(8040), ...awsFields() });
-const aws = { region: config.awsRegion };
-const sqs = createSqsClient({ ...aws, endpoint: config.sqsEndpoint });
+const config = readConfig("worker", workerFields());
+// The long poll outlives the client's default 2 s deadline; give it the wait plus a margin.
+const sqs = createSqsClient({
+  region: config.awsRegion,
+  endpoint: config.sqsEndpoint,
+  requestTimeoutMs: (config.waitSeconds + 5) * 1000,
+});
 
 const service = createService({
   name: "worker",
   description: "Event-queue consumer",
   config,
   readiness: [sqsCheck(sqs)],
-  onShutdown: [() => sqs.destroy()],
 });
+const worker = await buildWorker({ sqs, config, metrics: service.metrics, log: service.log });
+// Hooks run in order, after the HTTP listener has drained: finish in-flight events, then close SQS.
+service.onShutdown(() => worker.stop());
+service.onShutdown(() => sqs.destroy());
 await service.start();
+worker.start();

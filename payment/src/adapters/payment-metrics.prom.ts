@@ -1,0 +1,51 @@
+import type { Metrics } from "@tt/kit";
+import type { PaymentStatus } from "../domain/intent.ts";
+import type { JobKind, PaymentEventType, PaymentObserver, WebhookResult } from "../domain/ports.ts";
+
+function countersOn(metrics: Metrics) {
+  return {
+    created: metrics.counter(
+      "payment_intents_created_total",
+      "Payment intents created (replayed: an idempotent repeat)",
+      ["scenario", "replayed"],
+    ),
+    outcomes: metrics.counter("payment_outcomes_total", "Payment intents that reached a status", ["status"]),
+    published: metrics.counter("payment_events_published_total", "Payment events put on the event queue", [
+      "type",
+    ]),
+    webhooks: metrics.counter("payment_webhooks_total", "Webhook delivery attempts by result", ["result"]),
+    retries: metrics.counter("payment_job_retries_total", "Durable jobs rescheduled after a failure", [
+      "kind",
+    ]),
+  };
+}
+
+/**
+ * Prometheus counters of the payment simulator. Attached to the service's registry once the
+ * service exists: the simulator is built first because its Connect handlers are mounted when
+ * the service is created; nothing is counted before then because nothing runs before then.
+ */
+export class PrometheusPaymentObserver implements PaymentObserver {
+  private counters: ReturnType<typeof countersOn> | undefined;
+
+  /** Registers the counters on the service's metrics. */
+  attach(metrics: Metrics): void {
+    this.counters = countersOn(metrics);
+  }
+
+  intentCreated(scenario: string, replayed: boolean): void {
+    this.counters?.created.inc({ scenario, replayed: String(replayed) });
+  }
+  outcome(status: PaymentStatus): void {
+    this.counters?.outcomes.inc({ status: status.toLowerCase() });
+  }
+  eventPublished(type: PaymentEventType): void {
+    this.counters?.published.inc({ type });
+  }
+  webhook(result: WebhookResult | "gave_up"): void {
+    this.counters?.webhooks.inc({ result });
+  }
+  jobRetried(kind: JobKind): void {
+    this.counters?.retries.inc({ kind });
+  }
+}

@@ -1,0 +1,274 @@
+import {
+  type CreateIntentInput,
+  type Outcome,
+  PaymentError,
+  type PaymentIntent,
+  requestFingerprint,
+  validateCreate,
+} from "./intent.ts";
+import type {
+  ClaimedJob,
+  EventPublisher,
+  IntentStore,
+  Job,
+  PaymentEvent,
+  PaymentEventType,
+  PaymentObserver,
+  WebhookSender,
+} from "./ports.ts";
+import { DECLINED, planOutcome, type ScenarioSettings } from "./scenario.ts";
+
+/** Retry policy of the durable jobs. */
+export interface DeliverySettings {
+  /** First retry delay; doubles per attempt. */
+  retryBaseMs: number;
+  /** Ceiling of the retry delay. */
+  retryMaxMs: number;
+  /** Webhook attempts before giving up (the queue event is retried without limit). */
+  webhookMaxAttempts: number;
+}
+
+/** Everything the simulator depends on. */
+export interface PaymentSimulatorDeps {
+  store: IntentStore;
+  publisher: EventPublisher;
+  webhooks: WebhookSender;
+  observer: PaymentObserver;
+  scenarios: ScenarioSettings;
+  delivery: DeliverySettings;
+  now?: () => number;
+  newId?: () => string;
+  random?: () => number;
+  /** The caller's trace, carried into the events so the worker continues it. */
+  traceparent?: () => string;
+}
+
+const EVENT_FOR: Record<"APPROVED" | "FAILED" | "REFUNDED", PaymentEventType> = {
+  APPROVED: "payment.approved",
+  FAILED: "payment.failed",
+  REFUNDED: "payment.refunded",
+};
+
+/** The intent's id, a fresh one per intent; `pi_` marks the kind in logs and URLs. */
+export function newIntentId(): string {
+  return `pi_${crypto.randomUUID().replaceAll("-", "")}`;
+}
+
+/**
+ * The payment simulator: creates intents, decides them on schedule or by hand, refunds, and
+ * drives the durable jobs that announce each outcome on the queue and by webhook.
+ */
+export class PaymentSimulator {
+  private readonly now: () => number;
+  private readonly newId: () => string;
+  private readonly random: () => number;
+  private readonly traceparent: () => string;
+
+  constructor(private readonly deps: PaymentSimulatorDeps) {
+    this.now = deps.now ?? Date.now;
+    this.newId = deps.newId ?? newIntentId;
+    this.random = deps.random ?? Math.random;
+    this.traceparent = deps.traceparent ?? (() => "");
+  }
+
+  /** Creates a PENDING intent whose scenario decides it later; a replayed key returns the first intent. */
+  async create(input: CreateIntentInput): Promise<PaymentIntent> {
+    validateCreate(input);
+    const now = this.now();
+    const plan = planOutcome(input.scenario, now, this.deps.scenarios, this.random);
+    const intent: PaymentIntent = {
+      id: this.newId(),
+      reservationId: input.reservationId,
+      userId: input.userId,
+      amount: input.amount,
+      currency: input.currency,
+      scenario: input.scenario,
+      status: "PENDING",
+      plannedOutcome: plan.outcome,
+      decideAt: plan.decideAt,
+      failureReason: "",
+      refundReason: "",
+      webhookUrl: input.webhookUrl,
+      traceparent: this.traceparent(),
+      createdAt: now,
+      updatedAt: now,
+    };
+    const decide: Job = { intentId: intent.id, kind: "decide", attempts: 0, dueAt: plan.decideAt };
+    const idempotency = input.idempotencyKey
+      ? { key: input.idempotencyKey, fingerprint: requestFingerprint(input) }
+      : undefined;
+    const result = await this.deps.store.create(intent, [decide], idempotency);
+    this.deps.observer.intentCreated(input.scenario, result.replayed);
+    return result.intent;
+  }
+
+  /** The intent, or NOT_FOUND. */
+  async get(id: string): Promise<PaymentIntent> {
+    const intent = id ? await this.deps.store.get(id) : undefined;
+    if (!intent) throw new PaymentError("NOT_FOUND", `payment intent ${id} not found`, "payment_intent_id");
+    return intent;
+  }
+
+  /** Decides a PENDING intent by hand; repeating the same decision returns it unchanged. */
+  async process(id: string, outcome: Outcome): Promise<PaymentIntent> {
+    const reason = outcome === "FAILED" ? "declined_manually" : "";
+    const decided = await this.decide(id, outcome, reason);
+    if (decided.status !== outcome) {
+      throw new PaymentError("INVALID_STATE", `payment intent ${id} is already ${decided.status}`);
+    }
+    return decided;
+  }
+
+  /** Returns the money of an APPROVED intent; refunding twice returns the refunded intent. */
+  async refund(id: string, reason: string): Promise<PaymentIntent> {
+    const current = await this.get(id);
+    if (current.status === "REFUNDED") return current;
+    if (current.status !== "APPROVED") {
+      throw new PaymentError("INVALID_STATE", `payment intent ${id} is ${current.status}, not APPROVED`);
+    }
+    const now = this.now();
+    const refunded = {
+      ...current,
+      status: "REFUNDED" as const,
+      refundReason: reason || "requested",
+      updatedAt: now,
+    };
+    const moved = await this.deps.store.transition(
+      id,
+      "APPROVED",
+      { status: "REFUNDED", refundReason: refunded.refundReason, updatedAt: now },
+      this.announce(refunded),
+    );
+    if (moved) this.deps.observer.outcome("REFUNDED");
+    // Lost a race with another refund: the store now holds the answer.
+    return moved ?? this.refundedOrThrow(id);
+  }
+
+  private async refundedOrThrow(id: string): Promise<PaymentIntent> {
+    const again = await this.get(id);
+    if (again.status !== "REFUNDED")
+      throw new PaymentError("INVALID_STATE", `payment intent ${id} is ${again.status}`);
+    return again;
+  }
+
+  /** PENDING → outcome with its announcement jobs; returns the intent as it now stands. */
+  private async decide(id: string, outcome: Outcome, reason: string): Promise<PaymentIntent> {
+    const current = await this.get(id);
+    if (current.status !== "PENDING") return current;
+    const now = this.now();
+    const decided: PaymentIntent = { ...current, status: outcome, failureReason: reason, updatedAt: now };
+    const moved = await this.deps.store.transition(
+      id,
+      "PENDING",
+      { status: outcome, failureReason: reason, updatedAt: now },
+      this.announce(decided),
+    );
+    if (moved) this.deps.observer.outcome(outcome);
+    return moved ?? this.get(id);
+  }
+
+  /** The jobs that tell the world about an intent's new status. */
+  private announce(intent: PaymentIntent): Job[] {
+    const event = outcomeEvent(intent, this.now());
+    const jobs: Job[] = [{ intentId: intent.id, kind: "publish", event, attempts: 0, dueAt: this.now() }];
+    if (intent.webhookUrl) {
+      jobs.push({
+        intentId: intent.id,
+        kind: "webhook",
+        event,
+        url: intent.webhookUrl,
+        attempts: 0,
+        dueAt: this.now(),
+      });
+    }
+    return jobs;
+  }
+
+  /** Runs one leased job to completion or reschedules it; storage failures propagate (the lease then lapses). */
+  async runJob(job: ClaimedJob): Promise<void> {
+    const { store } = this.deps;
+    switch (job.kind) {
+      case "decide": {
+        const intent = await store.get(job.intentId);
+        if (intent?.status === "PENDING") {
+          const reason = intent.plannedOutcome === "FAILED" ? DECLINED : "";
+          await this.decide(intent.id, intent.plannedOutcome, reason);
+        }
+        return store.complete(job);
+      }
+      case "publish":
+        return this.runPublish(job);
+      case "webhook":
+        return this.runWebhook(job);
+    }
+  }
+
+  private async runPublish(job: ClaimedJob): Promise<void> {
+    if (!job.event) return this.deps.store.complete(job);
+    try {
+      await this.deps.publisher.publish(job.event);
+    } catch {
+      // The queue is the platform's source of truth for outcomes: never give up on it.
+      this.deps.observer.jobRetried("publish");
+      return this.retry(job);
+    }
+    this.deps.observer.eventPublished(job.event.type);
+    return this.deps.store.complete(job);
+  }
+
+  private async runWebhook(job: ClaimedJob): Promise<void> {
+    if (!job.event || !job.url) return this.deps.store.complete(job);
+    const result = await this.deps.webhooks.send(job.url, job.event).catch(() => "retry" as const);
+    const attempts = job.attempts + 1;
+    if (result === "retry" && attempts < this.deps.delivery.webhookMaxAttempts) {
+      this.deps.observer.webhook("retry");
+      this.deps.observer.jobRetried("webhook");
+      return this.retry(job);
+    }
+    this.deps.observer.webhook(result === "retry" ? "gave_up" : result);
+    return this.deps.store.complete(job);
+  }
+
+  private retry(job: ClaimedJob): Promise<void> {
+    const attempts = job.attempts + 1;
+    const { retryBaseMs, retryMaxMs } = this.deps.delivery;
+    // Jitter (50–100 % of the step) so many failed deliveries to one host do not retry in lockstep.
+    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + this.random() / 2);
+    return this.deps.store.reschedule(job, this.now() + Math.round(delay), attempts);
+  }
+}
+
+/**
+ * A UUID-shaped id derived from intent and type (like the platform's other event ids, which are
+ * UUIDs): every re-send of one outcome carries the same id, so consumers can dedupe on it.
+ */
+export function eventIdFor(intentId: string, type: PaymentEventType): string {
+  const h = new Bun.CryptoHasher("sha256").update(`${intentId}:${type}`).digest("hex");
+  // Version nibble 8 marks a custom (name-derived) UUID; variant bits 10xx as RFC 9562 asks.
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((Number.parseInt(h[16] ?? "0", 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The event announcing an intent's current status; its id is stable per intent and type. */
+export function outcomeEvent(intent: PaymentIntent, now: number): PaymentEvent {
+  const type = EVENT_FOR[intent.status as keyof typeof EVENT_FOR];
+  if (!type) throw new Error(`no event for status ${intent.status}`);
+  return {
+    id: eventIdFor(intent.id, type),
+    type,
+    time: now,
+    traceparent: intent.traceparent,
+    detail: {
+      paymentIntentId: intent.id,
+      reservationId: intent.reservationId,
+      userId: intent.userId,
+      amount: intent.amount,
+      currency: intent.currency,
+      reason:
+        intent.status === "FAILED"
+          ? intent.failureReason
+          : intent.status === "REFUNDED"
+            ? intent.refundReason
+            : "",
+    },
+  };
+}

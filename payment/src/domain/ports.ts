@@ -1,0 +1,102 @@
+/** The narrow interfaces the payment domain needs; adapters implement them. */
+import type { PaymentIntent, PaymentStatus } from "./intent.ts";
+
+/** Types of the events the simulator emits. */
+export type PaymentEventType = "payment.approved" | "payment.failed" | "payment.refunded";
+
+/** An outcome as it leaves the simulator (queue message and webhook body). */
+export interface PaymentEvent {
+  /** Stable per intent and type, so a re-sent event is recognisably the same one. */
+  id: string;
+  type: PaymentEventType;
+  /** Epoch milliseconds of the decision. */
+  time: number;
+  /** W3C traceparent of the request that created the intent ("" when none). */
+  traceparent: string;
+  detail: {
+    paymentIntentId: string;
+    reservationId: string;
+    userId: string;
+    amount: number;
+    currency: string;
+    reason: string;
+  };
+}
+
+/** Durable work: decide an intent, put an event on the queue, or deliver a webhook. */
+export type JobKind = "decide" | "publish" | "webhook";
+
+/** One unit of durable work, stored next to its intent so it survives restarts. */
+export interface Job {
+  intentId: string;
+  kind: JobKind;
+  /** Set for publish and webhook jobs: exactly what to send, every attempt. */
+  event?: PaymentEvent;
+  /** Where a webhook job posts. */
+  url?: string;
+  attempts: number;
+  dueAt: number;
+}
+
+/** A job leased to one runner until it is completed, rescheduled or the lease runs out. */
+export interface ClaimedJob extends Job {
+  /** Opaque lease token; only the holder may complete or reschedule the job. */
+  lease: string;
+}
+
+/** Fields a transition may change besides the status. */
+export type IntentPatch = Partial<Pick<PaymentIntent, "failureReason" | "refundReason">> & {
+  status: PaymentStatus;
+  updatedAt: number;
+};
+
+/** Where intents and their jobs live. */
+export interface IntentStore {
+  /**
+   * Stores a new intent and its jobs. With an idempotency key the key is claimed in the same
+   * write; if it was claimed before, the earlier intent is returned with `replayed: true`, or
+   * IDEMPOTENCY_CONFLICT is thrown when the fingerprint differs.
+   */
+  create(
+    intent: PaymentIntent,
+    jobs: Job[],
+    idempotency?: { key: string; fingerprint: string },
+  ): Promise<{ intent: PaymentIntent; replayed: boolean }>;
+  /** The intent, or undefined. */
+  get(id: string): Promise<PaymentIntent | undefined>;
+  /** Moves an intent out of status `from` and enqueues `jobs` atomically; undefined if it was not in `from`. */
+  transition(
+    id: string,
+    from: PaymentStatus,
+    patch: IntentPatch,
+    jobs: Job[],
+  ): Promise<PaymentIntent | undefined>;
+  /** Leases up to `limit` jobs due at `now` for `leaseMs`. */
+  claimDue(now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
+  /** Removes a finished job (a no-op if the lease was lost). */
+  complete(job: ClaimedJob): Promise<void>;
+  /** Puts a job back to run again at `dueAt` with its attempt count. */
+  reschedule(job: ClaimedJob, dueAt: number, attempts: number): Promise<void>;
+}
+
+/** Puts events on the platform's event queue. */
+export interface EventPublisher {
+  publish(event: PaymentEvent): Promise<void>;
+}
+
+/** How a webhook delivery went. */
+export type WebhookResult = "delivered" | "retry" | "rejected";
+
+/** POSTs a signed event to a merchant URL. */
+export interface WebhookSender {
+  send(url: string, event: PaymentEvent): Promise<WebhookResult>;
+}
+
+/** What the domain reports for metrics; the adapter decides names. */
+export interface PaymentObserver {
+  intentCreated(scenario: string, replayed: boolean): void;
+  outcome(status: PaymentStatus): void;
+  eventPublished(type: PaymentEventType): void;
+  webhook(result: WebhookResult | "gave_up"): void;
+  jobRetried(kind: JobKind): void;
+}

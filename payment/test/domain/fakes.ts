@@ -1,0 +1,116 @@
+// In-memory fakes of the payment domain's ports, for the domain unit tests only.
+import { PaymentError, type PaymentIntent, type PaymentStatus } from "../../src/domain/intent.ts";
+import type {
+  ClaimedJob,
+  EventPublisher,
+  IntentPatch,
+  IntentStore,
+  Job,
+  PaymentEvent,
+  PaymentObserver,
+  WebhookResult,
+  WebhookSender,
+} from "../../src/domain/ports.ts";
+
+const jobKey = (job: Pick<Job, "intentId" | "kind" | "event">) =>
+  `${job.intentId}/${job.kind}/${job.event?.type ?? ""}`;
+
+/** IntentStore in a Map, with the same first-writer-wins and lease rules as the DynamoDB one. */
+export class MemoryIntentStore implements IntentStore {
+  readonly intents = new Map<string, PaymentIntent>();
+  readonly jobs = new Map<string, Job & { lease?: string }>();
+  private readonly claims = new Map<string, { intentId: string; fingerprint: string }>();
+
+  async create(intent: PaymentIntent, jobs: Job[], idempotency?: { key: string; fingerprint: string }) {
+    if (idempotency) {
+      const claim = this.claims.get(`${intent.userId}/${idempotency.key}`);
+      if (claim && claim.fingerprint !== idempotency.fingerprint) {
+        throw new PaymentError("IDEMPOTENCY_CONFLICT", "key reused");
+      }
+      if (claim)
+        return { intent: structuredClone(this.intents.get(claim.intentId) as PaymentIntent), replayed: true };
+      this.claims.set(`${intent.userId}/${idempotency.key}`, {
+        intentId: intent.id,
+        fingerprint: idempotency.fingerprint,
+      });
+    }
+    this.intents.set(intent.id, structuredClone(intent));
+    for (const job of jobs) this.jobs.set(jobKey(job), structuredClone(job));
+    return { intent, replayed: false };
+  }
+
+  async get(id: string) {
+    const intent = this.intents.get(id);
+    return intent && structuredClone(intent);
+  }
+
+  async transition(id: string, from: PaymentStatus, patch: IntentPatch, jobs: Job[]) {
+    const intent = this.intents.get(id);
+    if (intent?.status !== from) return undefined;
+    Object.assign(intent, patch);
+    for (const job of jobs) this.jobs.set(jobKey(job), structuredClone(job));
+    return structuredClone(intent);
+  }
+
+  async claimDue(now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+    const due = [...this.jobs.values()].filter((j) => j.dueAt <= now).slice(0, limit);
+    return due.map((job) => {
+      job.lease = crypto.randomUUID();
+      job.dueAt = now + leaseMs;
+      return structuredClone(job) as ClaimedJob;
+    });
+  }
+
+  async complete(job: ClaimedJob) {
+    if (this.jobs.get(jobKey(job))?.lease === job.lease) this.jobs.delete(jobKey(job));
+  }
+
+  async reschedule(job: ClaimedJob, dueAt: number, attempts: number) {
+    const stored = this.jobs.get(jobKey(job));
+    if (stored?.lease !== job.lease) return;
+    Object.assign(stored, { dueAt, attempts, lease: undefined });
+  }
+}
+
+/** Records published events; fails while `down` is set. */
+export class RecordingPublisher implements EventPublisher {
+  readonly events: PaymentEvent[] = [];
+  down = false;
+  async publish(event: PaymentEvent) {
+    if (this.down) throw new Error("queue down");
+    this.events.push(event);
+  }
+}
+
+/** Answers each webhook with the next scripted result (the last one repeats). */
+export class ScriptedWebhooks implements WebhookSender {
+  readonly sent: Array<{ url: string; event: PaymentEvent }> = [];
+  constructor(private readonly script: WebhookResult[] = ["delivered"]) {}
+  async send(url: string, event: PaymentEvent) {
+    this.sent.push({ url, event });
+    return this.script[Math.min(this.sent.length - 1, this.script.length - 1)] ?? "delivered";
+  }
+}
+
+/** Counts what the domain reports. */
+export class CountingObserver implements PaymentObserver {
+  readonly counts = new Map<string, number>();
+  private bump(key: string) {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+  intentCreated(scenario: string, replayed: boolean) {
+    this.bump(`created:${scenario}:${replayed}`);
+  }
+  outcome(status: PaymentStatus) {
+    this.bump(`outcome:${status}`);
+  }
+  eventPublished(type: string) {
+    this.bump(`published:${type}`);
+  }
+  webhook(result: string) {
+    this.bump(`webhook:${result}`);
+  }
+  jobRetried(kind: string) {
+    this.bump(`retried:${kind}`);
+  }
+}

@@ -1,0 +1,200 @@
+import { describe, expect, test } from "bun:test";
+import { type CreateIntentInput, PaymentError } from "../../src/domain/intent.ts";
+import { eventIdFor, PaymentSimulator } from "../../src/domain/payment-simulator.ts";
+import type { WebhookResult } from "../../src/domain/ports.ts";
+import { planOutcome } from "../../src/domain/scenario.ts";
+import { CountingObserver, MemoryIntentStore, RecordingPublisher, ScriptedWebhooks } from "./fakes.ts";
+
+const SCENARIOS = { approveDelayMs: 1000, slowDelayMs: 5000, randomApproveRate: 0.5 };
+
+function setup(webhookScript: WebhookResult[] = ["delivered"]) {
+  const clock = { now: 1_700_000_000_000 };
+  const store = new MemoryIntentStore();
+  const publisher = new RecordingPublisher();
+  const webhooks = new ScriptedWebhooks(webhookScript);
+  const observer = new CountingObserver();
+  let n = 0;
+  const sim = new PaymentSimulator({
+    store,
+    publisher,
+    webhooks,
+    observer,
+    scenarios: SCENARIOS,
+    delivery: { retryBaseMs: 100, retryMaxMs: 1000, webhookMaxAttempts: 3 },
+    now: () => clock.now,
+    newId: () => `pi_${++n}`,
+    random: () => 0.25,
+  });
+  /** Moves the clock and runs every job due by then, as the poller would. */
+  async function advance(ms: number) {
+    clock.now += ms;
+    for (let round = 0; round < 20; round++) {
+      const jobs = await store.claimDue(clock.now, 30_000, 100);
+      if (jobs.length === 0) return;
+      for (const job of jobs) await sim.runJob(job);
+    }
+  }
+  return { clock, store, publisher, webhooks, observer, sim, advance };
+}
+
+const input = (overrides: Partial<CreateIntentInput> = {}): CreateIntentInput => ({
+  reservationId: "rsv_1",
+  userId: "u1",
+  amount: 50_000,
+  currency: "KRW",
+  scenario: "approve",
+  webhookUrl: "",
+  idempotencyKey: "",
+  ...overrides,
+});
+
+async function rejection(promise: Promise<unknown>): Promise<PaymentError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof PaymentError) return error;
+    throw error;
+  }
+  throw new Error("expected a PaymentError");
+}
+
+describe("creating an intent", () => {
+  test("starts PENDING and is approved about a second later, announcing payment.approved once", async () => {
+    const { sim, publisher, advance } = setup();
+    const intent = await sim.create(input());
+    expect(intent.status).toBe("PENDING");
+    await advance(999);
+    expect((await sim.get(intent.id)).status).toBe("PENDING");
+    await advance(1);
+    expect((await sim.get(intent.id)).status).toBe("APPROVED");
+    expect(publisher.events.map((e) => e.type)).toEqual(["payment.approved"]);
+    expect(publisher.events[0]?.detail).toMatchObject({
+      paymentIntentId: intent.id,
+      amount: 50_000,
+      currency: "KRW",
+    });
+  });
+
+  test("refuses a zero, negative or fractional amount and a currency that is not ISO 4217", async () => {
+    const { sim } = setup();
+    for (const amount of [0, -1, 1.5, Number.NaN]) {
+      const error = await rejection(sim.create(input({ amount })));
+      expect([error.code, error.field]).toEqual(["VALIDATION_FAILED", "amount"]);
+    }
+    for (const currency of ["krw", "KR", "KRWW", "", "12A"]) {
+      const error = await rejection(sim.create(input({ currency })));
+      expect([error.code, error.field]).toEqual(["VALIDATION_FAILED", "currency"]);
+    }
+    expect((await rejection(sim.create(input({ reservationId: "" })))).field).toBe("reservation_id");
+    expect((await rejection(sim.create(input({ webhookUrl: "ftp://x" })))).field).toBe("webhook_url");
+  });
+
+  test("returns the first intent when the idempotency key is replayed, and refuses a different body", async () => {
+    const { sim, store } = setup();
+    const first = await sim.create(input({ idempotencyKey: "k1" }));
+    const again = await sim.create(input({ idempotencyKey: "k1" }));
+    expect(again.id).toBe(first.id);
+    expect(store.intents.size).toBe(1);
+    const error = await rejection(sim.create(input({ idempotencyKey: "k1", amount: 1 })));
+    expect(error.code).toBe("IDEMPOTENCY_CONFLICT");
+  });
+
+  test("an unknown intent is NOT_FOUND", async () => {
+    const { sim } = setup();
+    expect((await rejection(sim.get("pi_nope"))).code).toBe("NOT_FOUND");
+  });
+});
+
+describe("scenarios", () => {
+  test("fail declines after the approve delay; delay approves after the slow delay", async () => {
+    const { sim, advance } = setup();
+    const failing = await sim.create(input({ scenario: "fail" }));
+    const slow = await sim.create(input({ scenario: "delay" }));
+    await advance(1000);
+    expect((await sim.get(failing.id)).status).toBe("FAILED");
+    expect((await sim.get(failing.id)).failureReason).toBe("card_declined");
+    expect((await sim.get(slow.id)).status).toBe("PENDING");
+    await advance(4000);
+    expect((await sim.get(slow.id)).status).toBe("APPROVED");
+  });
+
+  test("random draws its outcome once, at creation, from the configured odds", () => {
+    const approve = planOutcome("random", 0, { ...SCENARIOS, randomApproveRate: 1 }, () => 0.99);
+    const decline = planOutcome("random", 0, { ...SCENARIOS, randomApproveRate: 0 }, () => 0);
+    expect(approve.outcome).toBe("APPROVED");
+    expect(decline.outcome).toBe("FAILED");
+    expect(approve.decideAt).toBeGreaterThanOrEqual(1000);
+    expect(approve.decideAt).toBeLessThanOrEqual(5000);
+  });
+});
+
+describe("manual decisions and refunds", () => {
+  test("processing a PENDING intent decides it at once; the scheduled decision then changes nothing", async () => {
+    const { sim, publisher, advance } = setup();
+    const intent = await sim.create(input({ scenario: "delay" }));
+    expect((await sim.process(intent.id, "FAILED")).status).toBe("FAILED");
+    expect((await sim.process(intent.id, "FAILED")).status).toBe("FAILED");
+    const error = await rejection(sim.process(intent.id, "APPROVED"));
+    expect(error.code).toBe("INVALID_STATE");
+    await advance(10_000);
+    expect(publisher.events.map((e) => e.type)).toEqual(["payment.failed"]);
+  });
+
+  test("refunds an approved intent once, announcing payment.refunded; a second refund returns the same intent", async () => {
+    const { sim, publisher, advance } = setup();
+    const intent = await sim.create(input());
+    await advance(1000);
+    const refunded = await sim.refund(intent.id, "reservation_expired");
+    expect(refunded.status).toBe("REFUNDED");
+    expect((await sim.refund(intent.id, "again")).refundReason).toBe("reservation_expired");
+    await advance(0);
+    expect(publisher.events.map((e) => e.type)).toEqual(["payment.approved", "payment.refunded"]);
+  });
+
+  test("a PENDING or FAILED intent cannot be refunded", async () => {
+    const { sim, advance } = setup();
+    const pending = await sim.create(input());
+    expect((await rejection(sim.refund(pending.id, ""))).code).toBe("INVALID_STATE");
+    const failed = await sim.create(input({ scenario: "fail" }));
+    await advance(1000);
+    expect((await rejection(sim.refund(failed.id, ""))).code).toBe("INVALID_STATE");
+  });
+});
+
+describe("announcing outcomes", () => {
+  test("keeps retrying the queue while it is down, with the same event id, until it takes the event", async () => {
+    const { sim, publisher, observer, advance } = setup();
+    publisher.down = true;
+    const intent = await sim.create(input());
+    await advance(1000);
+    await advance(200);
+    await advance(400);
+    expect(observer.counts.get("retried:publish")).toBeGreaterThanOrEqual(2);
+    publisher.down = false;
+    await advance(5_000);
+    expect(publisher.events.map((e) => e.id)).toEqual([eventIdFor(intent.id, "payment.approved")]);
+    expect(publisher.events[0]?.id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+  });
+
+  test("posts the webhook, retries a failing receiver with backoff, then gives up after the attempt limit", async () => {
+    const { sim, webhooks, observer, advance } = setup(["retry"]);
+    await sim.create(input({ webhookUrl: "http://merchant.test/hook" }));
+    await advance(1000);
+    expect(webhooks.sent).toHaveLength(1);
+    await advance(100); // first backoff is 50–100 ms
+    expect(webhooks.sent).toHaveLength(2);
+    await advance(10_000);
+    expect(webhooks.sent).toHaveLength(3);
+    expect(observer.counts.get("webhook:gave_up")).toBe(1);
+    expect(new Set(webhooks.sent.map((s) => s.event.id)).size).toBe(1);
+  });
+
+  test("a receiver that answers 4xx is not retried", async () => {
+    const { sim, webhooks, advance } = setup(["rejected"]);
+    await sim.create(input({ webhookUrl: "http://merchant.test/hook" }));
+    await advance(60_000);
+    expect(webhooks.sent).toHaveLength(1);
+  });
+});

@@ -1,0 +1,90 @@
+// Real backends for the payment tests: a private DynamoDB Local and fauxqs on free ports (never
+// the dev stack's), with the platform tables and queues under a random stage.
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { events } from "@tt/contracts";
+import {
+  createDynamoClient,
+  createSqsClient,
+  decodeEvent,
+  ensureQueues,
+  ensureTables,
+  type QueueRefs,
+} from "@tt/kit";
+import { Supervisor, startDynamo, startSqs } from "@tt/kit/local";
+import { freePort } from "@tt/kit/testing";
+
+/** Running emulators, clients to them and the stage their resources live under. */
+export interface Backends {
+  dynamo: DynamoDBClient;
+  sqs: SQSClient;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  stage: string;
+  queues: QueueRefs;
+  stop(): Promise<void>;
+}
+
+/** Starts DynamoDB Local and fauxqs, and provisions tables and queues under a random stage. */
+export async function startBackends(): Promise<Backends> {
+  const sup = new Supervisor({ sink: () => undefined });
+  const [dynamoEndpoint, sqsEndpoint] = await Promise.all([
+    startDynamo(sup, { port: freePort() }),
+    startSqs(sup, { port: freePort() }),
+  ]);
+  const stage = `t${Math.random().toString(36).slice(2, 8)}`;
+  const dynamo = createDynamoClient({
+    region: "us-east-1",
+    endpoint: dynamoEndpoint,
+    requestTimeoutMs: 10_000,
+  });
+  const sqs = createSqsClient({ region: "us-east-1", endpoint: sqsEndpoint });
+  const [, queues] = await Promise.all([ensureTables(dynamo, stage), ensureQueues(sqs, stage)]);
+  return {
+    dynamo,
+    sqs,
+    dynamoEndpoint,
+    sqsEndpoint,
+    stage,
+    queues,
+    async stop() {
+      dynamo.destroy();
+      sqs.destroy();
+      await sup.stop();
+    },
+  };
+}
+
+/** Reads (and deletes) whatever is on the queue now, decoded; waits up to a second for the first message. */
+export async function takeEvents(sqs: SQSClient, queueUrl: string): Promise<events.EventEnvelope[]> {
+  const out: events.EventEnvelope[] = [];
+  for (let wait = 1; ; wait = 0) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait }),
+    );
+    if (Messages.length === 0) return out;
+    out.push(...Messages.map((m) => decodeEvent(m.Body ?? "")));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  }
+}
+
+/** A webhook receiver on a free port that records each request and answers from a script. */
+export function startWebhookReceiver(statuses: number[] = [200]) {
+  const requests: Array<{ headers: Headers; body: string; at: number }> = [];
+  const server = Bun.serve({
+    hostname: "127.0.0.1",
+    port: 0,
+    async fetch(req) {
+      requests.push({ headers: req.headers, body: await req.text(), at: Date.now() });
+      return new Response(null, {
+        status: statuses[Math.min(requests.length - 1, statuses.length - 1)] ?? 200,
+      });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}/hook`, requests, stop: () => server.stop(true) };
+}

@@ -1,0 +1,85 @@
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import type { Delivery, EventQueue } from "../domain/ports.ts";
+
+async function urlOf(sqs: SQSClient, name: string): Promise<string> {
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+  if (!QueueUrl) throw new Error(`queue ${name} has no URL`);
+  return QueueUrl;
+}
+
+/** The events queue (and its DLQ, for depth only) on SQS or fauxqs. */
+export class SqsEventQueue implements EventQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly url: string,
+    private readonly dlqUrl: string,
+  ) {}
+
+  /** Resolves both queue URLs by name (they differ between fauxqs and AWS). */
+  static async open(sqs: SQSClient, names: { events: string; eventsDlq: string }): Promise<SqsEventQueue> {
+    const [url, dlqUrl] = await Promise.all([urlOf(sqs, names.events), urlOf(sqs, names.eventsDlq)]);
+    return new SqsEventQueue(sqs, url, dlqUrl);
+  }
+
+  async receive(
+    max: number,
+    waitSeconds: number,
+    visibilitySeconds: number,
+    signal: AbortSignal,
+  ): Promise<Delivery[]> {
+    const { Messages = [] } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.url,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        VisibilityTimeout: visibilitySeconds,
+        MessageSystemAttributeNames: ["ApproximateReceiveCount", "SentTimestamp"],
+      }),
+      { abortSignal: signal },
+    );
+    return Messages.map((m) => ({
+      messageId: m.MessageId ?? "",
+      body: m.Body ?? "",
+      receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? "1"),
+      sentAt: Number(m.Attributes?.SentTimestamp ?? Date.now()),
+      receipt: m.ReceiptHandle ?? "",
+    }));
+  }
+
+  async ack(delivery: Delivery): Promise<void> {
+    await this.sqs.send(new DeleteMessageCommand({ QueueUrl: this.url, ReceiptHandle: delivery.receipt }));
+  }
+
+  async hide(delivery: Delivery, seconds: number): Promise<void> {
+    await this.sqs.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: this.url,
+        ReceiptHandle: delivery.receipt,
+        VisibilityTimeout: Math.max(0, Math.round(seconds)),
+      }),
+    );
+  }
+
+  async depth(): Promise<{ visible: number; inFlight: number; dead: number }> {
+    const names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] as const;
+    const [main, dlq] = await Promise.all(
+      [this.url, this.dlqUrl].map((QueueUrl) =>
+        this.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...names] })),
+      ),
+    );
+    const count = (attrs: Record<string, string> | undefined, name: string) => Number(attrs?.[name] ?? "0");
+    return {
+      visible: count(main?.Attributes, names[0]),
+      inFlight: count(main?.Attributes, names[1]),
+      // Someone inspecting the DLQ hides its messages for a while; they are still dead letters.
+      dead: count(dlq?.Attributes, names[0]) + count(dlq?.Attributes, names[1]),
+    };
+  }
+}

@@ -1,0 +1,19 @@
+/** The worker's environment: kit fields plus the consumer's tuning. */
+import { awsFields, baseFields, env, upstreamFields } from "@tt/kit";
+
+/** Fields the worker reads at start. */
+export function workerFields() {
+  return {
+    ...baseFields(8040),
+    ...awsFields(),
+    ...upstreamFields(),
+    concurrency: env.int("WORKER_CONCURRENCY", 8, { min: 1, max: 256 }),
+    waitSeconds: env.int("WORKER_WAIT_SECONDS", 20, { min: 0, max: 20 }),
+    visibilitySeconds: env.int("WORKER_VISIBILITY_TIMEOUT_SEC", 30, { min: 1, max: 43_200 }),
+    retryBaseSeconds: env.int("WORKER_RETRY_BASE_SEC", 2, { min: 0, max: 900 }),
+    retryMaxSeconds: env.int("WORKER_RETRY_MAX_SEC", 60, { min: 0, max: 43_200 }),
+    maxReceives: env.int("WORKER_MAX_RECEIVES", 5, { min: 1, max: 1000 }),
+    upstreamTimeoutMs: env.int("WORKER_UPSTREAM_TIMEOUT_MS", 5000, { min: 100, max: 60_000 }),
+    queueStatsMs: env.int("WORKER_QUEUE_STATS_MS", 10_000, { min: 100, max: 600_000 }),
+  };
+}

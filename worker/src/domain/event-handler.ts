@@ -1,0 +1,90 @@
+import type { events } from "@tt/contracts";
+import { type Payments, Refusal, type Reservations } from "./ports.ts";
+
+/** What handling an event did; becomes the `outcome` label of worker_events_total. */
+export type Outcome = "confirmed" | "refunded" | "cancelled" | "expired" | "noop" | "ignored";
+
+// Confirm answers that mean "this payment will never become an order here".
+const NEVER_CONFIRMS = new Set(["PAYMENT_NOT_APPROVED", "RESERVATION_NOT_FOUND", "NOT_FOUND", "FORBIDDEN"]);
+// Confirm answers that depend on the reservation's state: look before deciding.
+const DEPENDS_ON_STATE = new Set(["RESERVATION_EXPIRED", "RESERVATION_ALREADY_CONFIRMED", "INVALID_STATE"]);
+
+/** Retry: the reservation is still a live HOLD and another confirm may be finishing it. */
+export class StillHeld extends Error {
+  override readonly name = "StillHeld";
+}
+
+/**
+ * Does what one event asks of the other services. Every branch is idempotent: it relies on
+ * ReservationService's own idempotency (confirm twice → same order; cancel/expire of a closed
+ * reservation changes nothing) and on refunds being idempotent by state, so a message delivered
+ * twice has one effect. Throws to ask for a retry.
+ */
+export class EventHandler {
+  constructor(
+    private readonly reservations: Reservations,
+    private readonly payments: Payments,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Handles one decoded envelope. */
+  async handle(event: events.EventEnvelope): Promise<Outcome> {
+    const { detail } = event;
+    switch (detail.case) {
+      case "reservationExpired":
+        return this.expire(detail.value.reservationId);
+      case "paymentApproved":
+        return this.confirm(detail.value);
+      case "paymentFailed":
+        return this.release(detail.value);
+      default:
+        return "ignored";
+    }
+  }
+
+  private async expire(reservationId: string): Promise<Outcome> {
+    try {
+      return (await this.reservations.expire(reservationId)).changed ? "expired" : "noop";
+    } catch (error) {
+      if (error instanceof Refusal) return "noop";
+      throw error;
+    }
+  }
+
+  /** payment.approved → confirm; a payment that cannot become an order is refunded (SPEC section 6). */
+  private async confirm(p: events.PaymentApproved): Promise<Outcome> {
+    const ids = { reservationId: p.reservationId, userId: p.userId };
+    try {
+      await this.reservations.confirm({ ...ids, paymentIntentId: p.paymentIntentId });
+      return "confirmed";
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      if (DEPENDS_ON_STATE.has(error.code)) {
+        const now = await this.reservations.get(ids);
+        if (now.status === "CONFIRMED" && now.paymentIntentId === p.paymentIntentId) return "noop";
+        // A live HOLD may still be confirmed (e.g. another confirm is finishing): try again later.
+        // A HOLD past its time is lost to this payment even if its expiry has not run yet.
+        if (now.status === "HOLD" && this.now() < now.holdExpiresAt) {
+          throw new StillHeld(`reservation ${p.reservationId} is still held (${error.code})`);
+        }
+      } else if (!NEVER_CONFIRMS.has(error.code)) {
+        throw error;
+      }
+      // Reservation refunds on most of these paths itself; refunding again is harmless, and
+      // covers the paths where it cannot (unknown reservation, wrong amount).
+      await this.payments.refund(p.paymentIntentId, `not confirmed: ${error.code}`);
+      return "refunded";
+    }
+  }
+
+  /** payment.failed → give the seats back, unless the reservation has moved on. */
+  private async release(p: events.PaymentFailed): Promise<Outcome> {
+    try {
+      await this.reservations.cancel({ reservationId: p.reservationId, userId: p.userId });
+      return "cancelled";
+    } catch (error) {
+      if (error instanceof Refusal) return "noop";
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { describe, expect, test } from "bun:test";
+import { create } from "@bufbuild/protobuf";
+import { events } from "@tt/contracts";
+import { type EventDetail, newEvent } from "@tt/kit";
+import { EventHandler, StillHeld } from "../../src/domain/event-handler.ts";
+import { type Payments, Refusal, type Reservations, type ReservationView } from "../../src/domain/ports.ts";
+
+const NOW = 1_700_000_000_000;
+
+/** Reservations fake: answers confirm with `confirmAnswer` and get with `view`. */
+function fakes(confirmAnswer?: Error, view: Partial<ReservationView> = {}) {
+  const refunds: string[] = [];
+  const reservations: Reservations = {
+    confirm: async () => {
+      if (confirmAnswer) throw confirmAnswer;
+    },
+    cancel: async () => undefined,
+    expire: async () => ({ changed: true }),
+    get: async () => ({ status: "HOLD", paymentIntentId: "", holdExpiresAt: NOW + 10_000, ...view }),
+  };
+  const payments: Payments = { refund: async (id) => void refunds.push(id) };
+  return { handler: new EventHandler(reservations, payments, () => NOW), refunds };
+}
+
+const approved = newEvent("payment", {
+  case: "paymentApproved",
+  value: create(events.PaymentApprovedSchema, { paymentIntentId: "pi_1", reservationId: "r1", userId: "u1" }),
+} as EventDetail);
+
+describe("payment.approved", () => {
+  test("confirms the reservation", async () => {
+    expect(await fakes().handler.handle(approved)).toBe("confirmed");
+  });
+
+  test("refunds when the hold has passed, even before the expiry timer ran", async () => {
+    const { handler, refunds } = fakes(new Refusal("RESERVATION_EXPIRED", "late"), {
+      holdExpiresAt: NOW - 1,
+    });
+    expect(await handler.handle(approved)).toBe("refunded");
+    expect(refunds).toEqual(["pi_1"]);
+  });
+
+  test("refunds a payment for a reservation confirmed with another payment or cancelled", async () => {
+    for (const view of [
+      { status: "CONFIRMED", paymentIntentId: "pi_other" },
+      { status: "CANCELLED" },
+    ] as const) {
+      const { handler, refunds } = fakes(new Refusal("INVALID_STATE", "no"), view);
+      expect(await handler.handle(approved)).toBe("refunded");
+      expect(refunds).toEqual(["pi_1"]);
+    }
+  });
+
+  test("is a no-op when this very payment already confirmed it", async () => {
+    const { handler, refunds } = fakes(new Refusal("RESERVATION_ALREADY_CONFIRMED", "dup"), {
+      status: "CONFIRMED",
+      paymentIntentId: "pi_1",
+    });
+    expect(await handler.handle(approved)).toBe("noop");
+    expect(refunds).toEqual([]);
+  });
+
+  test("retries while the hold is live (another confirm may be finishing), and on transient errors", async () => {
+    await expect(fakes(new Refusal("INVALID_STATE", "busy")).handler.handle(approved)).rejects.toBeInstanceOf(
+      StillHeld,
+    );
+    await expect(fakes(new Error("upstream down")).handler.handle(approved)).rejects.toThrow("upstream down");
+  });
+
+  test("refunds a payment that can never confirm (unknown reservation, wrong amount)", async () => {
+    const { handler, refunds } = fakes(new Refusal("PAYMENT_NOT_APPROVED", "amount differs"));
+    expect(await handler.handle(approved)).toBe("refunded");
+    expect(refunds).toEqual(["pi_1"]);
+  });
+});
+
+describe("other events", () => {
+  test("events the worker has no job for are acknowledged as ignored", async () => {
+    const created = newEvent("reservation", {
+      case: "reservationCreated",
+      value: create(events.ReservationCreatedSchema, { reservationId: "r1" }),
+    } as EventDetail);
+    expect(await fakes().handler.handle(created)).toBe("ignored");
+  });
+});
