@@ -1,9 +1,7 @@
-import { inventory as inv } from "@tt/contracts";
 import {
   ConfigError,
   type ConfigOf,
   createService,
-  createServiceClient,
   type Logger,
   type Metrics,
   redisCheck,
@@ -18,14 +16,18 @@ import { gatewayGuards } from "./guards.ts";
 import { LiveQueue } from "./queue/live-queue.ts";
 import { AdmissionTicker } from "./queue/ticker.ts";
 import { WaitingRoom } from "./queue/waiting-room.ts";
+import { adminRoutes } from "./transport/admin-routes.ts";
+import { eventRoutes } from "./transport/event-routes.ts";
+import { paymentRoutes } from "./transport/payment-routes.ts";
 import { queueRoutes } from "./transport/queue-routes.ts";
+import { reservationRoutes } from "./transport/reservation-routes.ts";
+import { webhookReceiver } from "./transport/webhook-receiver.ts";
+import { createUpstreams } from "./upstream/clients.ts";
 import {
   CachedEventDirectory,
   type EventDirectory,
   inventoryEventLookup,
 } from "./upstream/event-directory.ts";
-
-const { InventoryService } = inv;
 
 /** The gateway's validated configuration. */
 export type GatewayConfig = ConfigOf<ReturnType<typeof gatewayFields>>;
@@ -41,6 +43,8 @@ export interface GatewayDeps {
 
 // Outside production a fixed secret keeps reservation tokens valid across local restarts.
 const DEV_RESERVATION_TOKEN_SECRET = "traffic-tacos-local-reservation-tokens";
+// The payment simulator's own default outside production, so the local stack verifies out of the box.
+const DEV_WEBHOOK_SECRET = "tt-dev-webhook-secret";
 
 /**
  * Builds the gateway service (not yet listening): the kit skeleton, the guards every route
@@ -53,6 +57,9 @@ export async function createGateway({ config, redis, clock = systemClock, events
     config.reservationTokenSecret ??
     (config.appEnv === "production" ? undefined : DEV_RESERVATION_TOKEN_SECRET);
   if (!secret) throw new ConfigError(["RESERVATION_TOKEN_SECRET is required in production"]);
+  const webhookSecret =
+    config.paymentWebhookSecret ?? (config.appEnv === "production" ? undefined : DEV_WEBHOOK_SECRET);
+  if (!webhookSecret) throw new ConfigError(["PAYMENT_WEBHOOK_SECRET is required in production"]);
   // Auth first: a production gateway without a JWKS source must fail before anything is built.
   const auth = await createAuth(config, redis, clock);
   const service = createService({
@@ -78,20 +85,22 @@ export async function createGateway({ config, redis, clock = systemClock, events
   if (auth.devIssuer) app.use(devIssuerRoutes(auth.devIssuer, edge.guards));
 
   const queue = createQueue(config, redis, clock, secret, service);
-  const inventory = createServiceClient(InventoryService, {
-    name: "inventory",
-    baseUrl: config.inventoryUrl,
-    timeoutMs: 500,
-    metrics: service.metrics,
-  });
-  app.use(
-    queueRoutes({
-      room: queue.room,
-      live: queue.live,
-      events: events ?? new CachedEventDirectory(inventoryEventLookup(inventory)),
-      guards: edge.guards,
-    }),
-  );
+  const upstreams = createUpstreams(config, service.metrics);
+  const guards = edge.guards;
+  app
+    .use(webhookReceiver({ secret: webhookSecret, redis, log: service.log, metrics: service.metrics }))
+    .use(
+      queueRoutes({
+        room: queue.room,
+        live: queue.live,
+        events: events ?? new CachedEventDirectory(inventoryEventLookup(upstreams.inventory)),
+        guards,
+      }),
+    )
+    .use(eventRoutes({ upstreams, guards }))
+    .use(reservationRoutes({ upstreams, room: queue.room, guards }))
+    .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl }))
+    .use(adminRoutes({ upstreams, room: queue.room, guards }));
   service.onDrain(() => queue.live.close());
   service.onShutdown(() => queue.ticker.stop());
 

@@ -22,6 +22,11 @@ export function gatewayFields() {
     reservationTokenTtlSec: env.int("RESERVATION_TOKEN_TTL_SEC", 30, { min: 1, max: 600 }),
     /** Signs reservation tokens; every gateway replica needs the same one (required in production). */
     reservationTokenSecret: env.optional("RESERVATION_TOKEN_SECRET"),
+    // --- payments --------------------------------------------------------------------------
+    /** Where the payment simulator posts signed outcomes (this gateway's webhook route); unset for none. */
+    paymentWebhookUrl: env.optionalUrl("PAYMENT_WEBHOOK_URL"),
+    /** HMAC secret shared with the payment simulator (comma-separated while rotating; required in production). */
+    paymentWebhookSecret: env.optional("PAYMENT_WEBHOOK_SECRET"),
     /** How long an admitted buyer counts against the cap unless they leave first. */
     queueAdmittedTtlSec: env.int("QUEUE_ADMITTED_TTL_SEC", 600, { min: 10, max: 86_400 }),
   };

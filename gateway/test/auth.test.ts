@@ -43,7 +43,12 @@ beforeAll(async () => {
     startEdgeGateway(redis.url, idp.env, whoAmIRoutes, time.clock),
     startEdgeGateway(
       redis.url,
-      { ...idp.env, APP_ENV: "production", RESERVATION_TOKEN_SECRET: "prod-test-secret" },
+      {
+        ...idp.env,
+        APP_ENV: "production",
+        RESERVATION_TOKEN_SECRET: "prod-test-secret",
+        PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
+      },
       whoAmIRoutes,
       time.clock,
     ),

@@ -20,7 +20,12 @@ beforeAll(async () => {
     startEdgeGateway(redis.url, idp.env, whoAmIRoutes, time.clock),
     startEdgeGateway(
       redis.url,
-      { ...idp.env, APP_ENV: "production", RESERVATION_TOKEN_SECRET: "prod-test-secret" },
+      {
+        ...idp.env,
+        APP_ENV: "production",
+        RESERVATION_TOKEN_SECRET: "prod-test-secret",
+        PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
+      },
       whoAmIRoutes,
       time.clock,
     ),
@@ -136,6 +141,7 @@ describe("production mode", () => {
       APP_ENV: "production",
       REDIS_URL: redis.url,
       RESERVATION_TOKEN_SECRET: "prod-test-secret",
+      PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
     });
     await expect(createGateway({ config, redis: dev.redis })).rejects.toBeInstanceOf(ConfigError);
   });

@@ -222,6 +222,22 @@ export class WaitingRoom {
     return grant;
   }
 
+  /**
+   * Gives a consumed token back after the reservation it was spent on failed, for the rest of
+   * its lifetime; a second restore or a restore after expiry does nothing.
+   */
+  async restoreReservationToken(grant: ReservationGrant): Promise<void> {
+    const remainingMs = grant.exp * 1000 - this.now();
+    if (remainingMs <= 0) return;
+    await this.redis.set(
+      queueKeys(grant.eventId).reservationToken(grant.jti),
+      grant.userId,
+      "PX",
+      remainingMs,
+      "NX",
+    );
+  }
+
   /** Gives up a place (idempotent). */
   async leave(token: string): Promise<void> {
     const k = queueKeys(tokenEvent(token));

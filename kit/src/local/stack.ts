@@ -170,6 +170,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       RESERVATION_URL: services.reservation,
       PAYMENT_URL: services.payment,
       GATEWAY_URL: services.gateway,
+      PAYMENT_WEBHOOK_URL: `${services.gateway}/api/v1/payments/webhook`,
     };
     SERVICE_NAMES.forEach((name, i) => {
       sup.spawn({

@@ -1,0 +1,142 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { inventory } from "@tt/contracts";
+import { Elysia, t } from "elysia";
+import type { Guards } from "../guards.ts";
+import type { WaitingRoom } from "../queue/waiting-room.ts";
+import type { Upstreams } from "../upstream/clients.ts";
+import { upstream } from "./upstream-call.ts";
+import { eventView } from "./views.ts";
+
+const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
+const Iso = t.String({ format: "date-time" });
+
+const CreateEventBody = t.Object({
+  event_id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }),
+  name: t.String({ minLength: 1, maxLength: 200 }),
+  venue: t.String({ minLength: 1, maxLength: 200 }),
+  starts_at: Iso,
+  sale_opens_at: Iso,
+  sale_closes_at: Iso,
+  currency: t.String({ pattern: "^[A-Z]{3}$" }),
+  sections: t.Array(
+    t.Object({
+      section_id: t.String({ pattern: "^[A-Za-z0-9]{1,8}$" }),
+      name: t.String({ minLength: 1, maxLength: 80 }),
+      price: t.Integer({ minimum: 0 }),
+      rows: t.Integer({ minimum: 1, maximum: 200 }),
+      seats_per_row: t.Integer({ minimum: 1, maximum: 200 }),
+    }),
+    { minItems: 1, maxItems: 50 },
+  ),
+  pre_queue: t.Optional(t.Boolean({ description: "Shuffle everyone who joins before sale_opens_at" })),
+});
+
+const QueueChange = t.Object({
+  rate: t.Optional(t.Number({ minimum: 0, maximum: 100_000, description: "Admissions per second" })),
+  cap: t.Optional(
+    t.Integer({ minimum: 1, maximum: 1_000_000, description: "Admitted-but-unfinished buyers" }),
+  ),
+  opens_at: t.Optional(t.Union([Iso, t.Null()], { description: "Pre-queue opening; null for none" })),
+});
+
+/** Operators' API (admin role): create events, and steer each event's admissions live. */
+export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; guards: Guards }) {
+  const { room } = deps;
+  const queueView = async (eventId: string) => {
+    const [settings, stats] = await Promise.all([room.settings(eventId), room.stats(eventId)]);
+    return {
+      event_id: eventId,
+      rate: settings.rate,
+      cap: settings.cap,
+      paused: settings.paused,
+      opens_at: settings.opensAt === null ? null : new Date(settings.opensAt).toISOString(),
+      waiting: stats.waiting,
+      admitted: stats.admitted,
+      served: stats.served,
+      observed_rate_per_sec: stats.ratePerSec,
+    };
+  };
+  const admin = { auth: "admin" as const, rateLimit: true as const };
+  return new Elysia({ name: "gateway.admin", prefix: "/api/v1/admin/events" })
+    .use(deps.guards)
+    .post(
+      "",
+      async ({ body, set }) => {
+        const { event } = await upstream(
+          deps.upstreams.inventory.createEvent(
+            create(inventory.CreateEventRequestSchema, {
+              eventId: body.event_id,
+              name: body.name,
+              venue: body.venue,
+              startsAt: timestampFromMs(Date.parse(body.starts_at)),
+              saleOpensAt: timestampFromMs(Date.parse(body.sale_opens_at)),
+              saleClosesAt: timestampFromMs(Date.parse(body.sale_closes_at)),
+              currency: body.currency,
+              sections: body.sections.map((s) => ({
+                sectionId: s.section_id,
+                name: s.name,
+                price: BigInt(s.price),
+                rows: s.rows,
+                seatsPerRow: s.seats_per_row,
+              })),
+            }),
+          ),
+        );
+        if (!event) throw new Error("inventory answered without an event");
+        if (body.pre_queue)
+          await room.updateSettings(body.event_id, { opensAt: Date.parse(body.sale_opens_at) });
+        set.status = 201;
+        return eventView(event);
+      },
+      {
+        body: CreateEventBody,
+        ...admin,
+        detail: { summary: "Create an event from a compact seat map", tags: ["admin"] },
+      },
+    )
+    .get("/:id/queue", ({ params }) => queueView(params.id), {
+      params: EventParams,
+      ...admin,
+      detail: { summary: "Queue settings and counts", tags: ["admin"] },
+    })
+    .patch(
+      "/:id/queue",
+      async ({ params, body }) => {
+        await room.updateSettings(params.id, {
+          ...(body.rate !== undefined ? { rate: body.rate } : {}),
+          ...(body.cap !== undefined ? { cap: body.cap } : {}),
+          ...(body.opens_at !== undefined
+            ? { opensAt: body.opens_at === null ? null : Date.parse(body.opens_at) }
+            : {}),
+        });
+        return queueView(params.id);
+      },
+      {
+        params: EventParams,
+        body: QueueChange,
+        ...admin,
+        detail: { summary: "Change admission rate, cap or pre-queue opening live", tags: ["admin"] },
+      },
+    )
+    .post(
+      "/:id/queue/pause",
+      async ({ params }) => {
+        await room.updateSettings(params.id, { paused: true });
+        return queueView(params.id);
+      },
+      {
+        params: EventParams,
+        ...admin,
+        detail: { summary: "Stop admitting (the line keeps its order)", tags: ["admin"] },
+      },
+    )
+    .post(
+      "/:id/queue/resume",
+      async ({ params }) => {
+        await room.updateSettings(params.id, { paused: false });
+        return queueView(params.id);
+      },
+      { params: EventParams, ...admin, detail: { summary: "Admit again", tags: ["admin"] } },
+    );
+}

@@ -1,0 +1,90 @@
+import { payment } from "@tt/contracts";
+import { AppError } from "@tt/kit";
+import { Elysia, t } from "elysia";
+import type { Guards } from "../guards.ts";
+import type { Upstreams } from "../upstream/clients.ts";
+import { upstream } from "./upstream-call.ts";
+import { paymentView } from "./views.ts";
+
+const SCENARIOS = {
+  approve: payment.PaymentScenario.APPROVE,
+  fail: payment.PaymentScenario.FAIL,
+  delay: payment.PaymentScenario.DELAY,
+  random: payment.PaymentScenario.RANDOM,
+} as const;
+
+const IntentBody = t.Object({
+  reservation_id: t.String({ pattern: "^[A-Za-z0-9_-]{1,80}$" }),
+  amount: t.Integer({ minimum: 1 }),
+  currency: t.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code, e.g. KRW" }),
+  scenario: t.Union([t.Literal("approve"), t.Literal("fail"), t.Literal("delay"), t.Literal("random")]),
+});
+
+/** What the payment routes need. */
+export interface PaymentRouteDeps {
+  upstreams: Upstreams;
+  guards: Guards;
+  /** Where the simulator posts signed outcomes (the webhook receiver); undefined for none. */
+  webhookUrl: string | undefined;
+}
+
+/** Simulated payments for the buyer's own reservations (SPEC.md section 3). */
+export function paymentRoutes(deps: PaymentRouteDeps) {
+  const { reservation: rsv, payment: pay } = deps.upstreams;
+  return new Elysia({ name: "gateway.payments", prefix: "/api/v1/payments" })
+    .use(deps.guards)
+    .post(
+      "/intent",
+      async ({ body, user, request }) => {
+        // Reading the reservation as this user is the owner check (another's is NOT_FOUND).
+        const { reservation: r } = await upstream(
+          rsv.getReservation({ reservationId: body.reservation_id, userId: user.id }),
+        );
+        if (!r) throw new Error("reservation answered without a reservation");
+        if (BigInt(body.amount) !== r.totalAmount || body.currency !== r.currency) {
+          throw new AppError(
+            "VALIDATION_FAILED",
+            `amount: must equal the reservation's total (${r.totalAmount} ${r.currency})`,
+            { metadata: { field: "amount" } },
+          );
+        }
+        const res = await upstream(
+          pay.createPaymentIntent({
+            reservationId: body.reservation_id,
+            userId: user.id,
+            amount: BigInt(body.amount),
+            currency: body.currency,
+            scenario: SCENARIOS[body.scenario],
+            webhookUrl: deps.webhookUrl ?? "",
+            idempotencyKey: request.headers.get("idempotency-key") ?? "",
+          }),
+        );
+        return { payment_intent_id: res.paymentIntentId, status: "PENDING", next: res.next || "webhook" };
+      },
+      {
+        body: IntentBody,
+        auth: "required",
+        idempotent: true,
+        rateLimit: true,
+        detail: { summary: "Start a simulated payment for one of my reservations", tags: ["payments"] },
+      },
+    )
+    .get(
+      "/:id/status",
+      async ({ params, user }) => {
+        const { intent } = await upstream(pay.getPaymentStatus({ paymentIntentId: params.id }));
+        if (!intent || intent.userId !== user.id) throw new AppError("NOT_FOUND", `No payment ${params.id}`);
+        return paymentView(
+          intent,
+          (s) => payment.PaymentStatus[s] ?? "",
+          (s) => payment.PaymentScenario[s] ?? "",
+        );
+      },
+      {
+        params: t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,80}$" }) }),
+        auth: "required",
+        rateLimit: true,
+        detail: { summary: "Where one of my payments stands", tags: ["payments"] },
+      },
+    );
+}

@@ -1,0 +1,148 @@
+import { reservation } from "@tt/contracts";
+import { Elysia, t } from "elysia";
+import type { Guards } from "../guards.ts";
+import type { WaitingRoom } from "../queue/waiting-room.ts";
+import type { Upstreams } from "../upstream/clients.ts";
+import { upstream } from "./upstream-call.ts";
+import { orderView, reservationView } from "./views.ts";
+
+const ID = "^[A-Za-z0-9_-]{1,80}$";
+const IdParams = t.Object({ id: t.String({ pattern: ID }) });
+const statusName = (s: number) => reservation.ReservationStatus[s] ?? "";
+
+const CreateBody = t.Object({
+  event_id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }),
+  seat_ids: t.Optional(t.Array(t.String({ minLength: 1, maxLength: 32 }), { maxItems: 50 })),
+  quantity: t.Optional(t.Integer({ minimum: 0, maximum: 50 })),
+  section_id: t.Optional(t.String({ maxLength: 32 })),
+  reservation_token: t.String({ minLength: 1, maxLength: 1024 }),
+});
+
+/** Reservations and orders of the signed-in buyer (SPEC.md section 3). */
+export function reservationRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; guards: Guards }) {
+  const rsv = deps.upstreams.reservation;
+  return new Elysia({ name: "gateway.reservations", prefix: "/api/v1" })
+    .use(deps.guards)
+    .post(
+      "/reservations",
+      async ({ body, user, request, set }) => {
+        // The token is spent before the hold so that it can never create two reservations; a
+        // failed attempt gives it back, so a buyer whose seat was taken can pick another.
+        const grant = await deps.room.consumeReservationToken(body.reservation_token, user.id, body.event_id);
+        try {
+          const { reservation: r } = await upstream(
+            rsv.createReservation({
+              eventId: body.event_id,
+              userId: user.id,
+              seatIds: body.seat_ids ?? [],
+              quantity: body.quantity ?? 0,
+              sectionId: body.section_id ?? "",
+              reservationToken: body.reservation_token,
+              idempotencyKey: request.headers.get("idempotency-key") ?? "",
+            }),
+          );
+          if (!r) throw new Error("reservation answered without a reservation");
+          set.status = 201;
+          const view = reservationView(r, statusName);
+          return {
+            reservation_id: view.reservation_id,
+            status: view.status,
+            seat_ids: view.seat_ids,
+            hold_expires_at: view.hold_expires_at,
+            total_amount: view.total_amount,
+            currency: view.currency,
+          };
+        } catch (error) {
+          await deps.room.restoreReservationToken(grant);
+          throw error;
+        }
+      },
+      {
+        body: CreateBody,
+        auth: "required",
+        idempotent: true,
+        rateLimit: true,
+        detail: {
+          summary: "Hold seats for 60 s with a reservation token from the queue",
+          tags: ["reservations"],
+        },
+      },
+    )
+    .get(
+      "/reservations",
+      async ({ user }) => {
+        const res = await upstream(rsv.listReservationsByUser({ userId: user.id, pageSize: 50 }));
+        return { reservations: res.reservations.map((r) => reservationView(r, statusName)) };
+      },
+      {
+        auth: "required",
+        rateLimit: true,
+        detail: { summary: "My reservations, newest first", tags: ["reservations"] },
+      },
+    )
+    .get(
+      "/reservations/:id",
+      async ({ params, user }) => {
+        const { reservation: r } = await upstream(
+          rsv.getReservation({ reservationId: params.id, userId: user.id }),
+        );
+        if (!r) throw new Error("reservation answered without a reservation");
+        return reservationView(r, statusName);
+      },
+      {
+        params: IdParams,
+        auth: "required",
+        rateLimit: true,
+        detail: { summary: "One of my reservations", tags: ["reservations"] },
+      },
+    )
+    .post(
+      "/reservations/:id/confirm",
+      async ({ params, body, user, request }) => {
+        const res = await upstream(
+          rsv.confirmReservation({
+            reservationId: params.id,
+            userId: user.id,
+            paymentIntentId: body.payment_intent_id,
+            idempotencyKey: request.headers.get("idempotency-key") ?? "",
+          }),
+        );
+        return { order_id: res.orderId, status: "CONFIRMED" };
+      },
+      {
+        params: IdParams,
+        body: t.Object({ payment_intent_id: t.String({ pattern: ID }) }),
+        auth: "required",
+        idempotent: true,
+        rateLimit: true,
+        detail: { summary: "Turn a paid hold into an order", tags: ["reservations"] },
+      },
+    )
+    .post(
+      "/reservations/:id/cancel",
+      async ({ params, user }) => {
+        await upstream(rsv.cancelReservation({ reservationId: params.id, userId: user.id }));
+        return { status: "CANCELLED" };
+      },
+      {
+        params: IdParams,
+        auth: "required",
+        rateLimit: true,
+        detail: { summary: "Give the seats back", tags: ["reservations"] },
+      },
+    )
+    .get(
+      "/orders/:id",
+      async ({ params, user }) => {
+        const { order } = await upstream(rsv.getOrder({ orderId: params.id, userId: user.id }));
+        if (!order) throw new Error("reservation answered without an order");
+        return orderView(order);
+      },
+      {
+        params: IdParams,
+        auth: "required",
+        rateLimit: true,
+        detail: { summary: "One of my orders", tags: ["orders"] },
+      },
+    );
+}

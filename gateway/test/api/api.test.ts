@@ -1,0 +1,349 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { create } from "@bufbuild/protobuf";
+import { events } from "@tt/contracts";
+import { encodeEvent, newEvent, signWebhook } from "@tt/kit";
+import type { LocalStack } from "@tt/kit/local";
+import { eventually } from "@tt/kit/testing";
+import { ADMIN, apiClient, startApiPlatform } from "./platform.ts";
+
+const HOLD_SECONDS = 4;
+const EVENT_ID = `evt_api_${Date.now().toString(36)}`;
+let stack: LocalStack;
+let base: string;
+const idem = () => ({ "idempotency-key": crypto.randomUUID() });
+
+beforeAll(async () => {
+  stack = await startApiPlatform(HOLD_SECONDS);
+  base = stack.urls.gateway;
+  const hour = 3_600_000;
+  const res = await apiClient(base, ADMIN)("POST", "/api/v1/admin/events", {
+    event_id: EVENT_ID,
+    name: "API test night",
+    venue: "Test Hall",
+    starts_at: new Date(Date.now() + 24 * hour).toISOString(),
+    sale_opens_at: new Date(Date.now() - hour).toISOString(),
+    sale_closes_at: new Date(Date.now() + 12 * hour).toISOString(),
+    currency: "KRW",
+    sections: [
+      { section_id: "A", name: "Floor", price: 150000, rows: 2, seats_per_row: 10 },
+      { section_id: "B", name: "Balcony", price: 90000, rows: 2, seats_per_row: 10 },
+    ],
+  });
+  expect(res.status).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** A signed-in buyer (dev login → JWT). */
+async function buyer(userId: string) {
+  const login = await apiClient(base)("POST", "/api/v1/auth/dev-login", { user_id: userId });
+  expect(login.status).toBe(200);
+  return apiClient(base, { authorization: `Bearer ${login.body.access_token}` });
+}
+type Buyer = Awaited<ReturnType<typeof buyer>>;
+
+/** Join → wait for admission → enter; returns a reservation token. */
+async function admitted(b: Buyer): Promise<string> {
+  const joined = await b("POST", "/api/v1/queue/join", { event_id: EVENT_ID });
+  expect(joined.status).toBe(202);
+  const token = encodeURIComponent(joined.body.waiting_token);
+  await eventually(
+    async () => (await b("GET", `/api/v1/queue/status?token=${token}`)).body.ready_for_entry === true,
+  );
+  const entered = await b("POST", "/api/v1/queue/enter", { waiting_token: joined.body.waiting_token });
+  expect(entered.status).toBe(200);
+  return entered.body.reservation_token;
+}
+
+async function hold(b: Buyer, seatIds: string[]) {
+  const reservationToken = await admitted(b);
+  const res = await b(
+    "POST",
+    "/api/v1/reservations",
+    { event_id: EVENT_ID, seat_ids: seatIds, reservation_token: reservationToken },
+    idem(),
+  );
+  expect(res.status).toBe(201);
+  return res.body as { reservation_id: string; total_amount: number; currency: string };
+}
+
+async function seatStatus(seatId: string): Promise<string> {
+  return (await apiClient(base)("GET", `/api/v1/events/${EVENT_ID}/availability`)).body.seats[seatId];
+}
+
+describe("events", () => {
+  test("list, detail and availability come from inventory", async () => {
+    const api = apiClient(base);
+    const list = await api("GET", "/api/v1/events");
+    expect(list.status).toBe(200);
+    const listed = list.body.events.find((e: { event_id: string }) => e.event_id === EVENT_ID);
+    expect(listed).toMatchObject({ name: "API test night", total_seats: 40, currency: "KRW" });
+    expect(listed.sale_opens_at).toMatch(/^\d{4}-\d\d-\d\dT/);
+
+    const detail = await api("GET", `/api/v1/events/${EVENT_ID}`);
+    expect(detail.body.sections).toEqual([
+      { section_id: "A", name: "Floor", price: 150000, rows: 2, seats_per_row: 10 },
+      { section_id: "B", name: "Balcony", price: 90000, rows: 2, seats_per_row: 10 },
+    ]);
+
+    const availability = await api("GET", `/api/v1/events/${EVENT_ID}/availability`);
+    expect(Object.keys(availability.body.seats)).toHaveLength(40);
+    expect(availability.body.sections[0]).toMatchObject({ section_id: "A", total: 20 });
+  });
+
+  test("an unknown event is 404 EVENT_NOT_FOUND and a malformed id 400", async () => {
+    const api = apiClient(base);
+    const missing = await api("GET", "/api/v1/events/evt_nope");
+    expect([missing.status, missing.body.error.code]).toEqual([404, "EVENT_NOT_FOUND"]);
+    const join = await api("POST", "/api/v1/queue/join", { event_id: "evt_nope" });
+    expect([join.status, join.body.error.code]).toEqual([404, "EVENT_NOT_FOUND"]);
+    expect((await api("GET", "/api/v1/events/bad%20id")).status).toBe(400);
+  });
+});
+
+describe("a buyer's whole flow", () => {
+  test("join → enter → hold → pay (approve) → the worker confirms → order", async () => {
+    const alice = await buyer("alice");
+    const reservationToken = await admitted(alice);
+    const body = { event_id: EVENT_ID, seat_ids: ["A-1-1", "A-1-2"], reservation_token: reservationToken };
+
+    const noKey = await alice("POST", "/api/v1/reservations", body);
+    expect([noKey.status, noKey.body.error.code]).toEqual([400, "IDEMPOTENCY_REQUIRED"]);
+    const key = idem();
+    const created = await alice("POST", "/api/v1/reservations", body, key);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: "HOLD", total_amount: 300000, currency: "KRW" });
+    const replay = await alice("POST", "/api/v1/reservations", body, key);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("x-idempotency-replayed")).toBe("true");
+    expect(replay.body.reservation_id).toBe(created.body.reservation_id);
+    expect(await seatStatus("A-1-1")).toBe("HELD");
+
+    const id = created.body.reservation_id;
+    const wrong = await alice(
+      "POST",
+      "/api/v1/payments/intent",
+      { reservation_id: id, amount: 1, currency: "KRW", scenario: "approve" },
+      idem(),
+    );
+    expect([wrong.status, wrong.body.error.code]).toEqual([400, "VALIDATION_FAILED"]);
+    const intent = await alice(
+      "POST",
+      "/api/v1/payments/intent",
+      { reservation_id: id, amount: 300000, currency: "KRW", scenario: "approve" },
+      idem(),
+    );
+    expect(intent.body).toMatchObject({ status: "PENDING", next: "webhook" });
+    const intentId = intent.body.payment_intent_id;
+
+    const early = await alice(
+      "POST",
+      `/api/v1/reservations/${id}/confirm`,
+      { payment_intent_id: intentId },
+      idem(),
+    );
+    expect([early.status, early.body.error?.code]).toEqual([412, "PAYMENT_NOT_APPROVED"]);
+
+    await eventually(
+      async () => (await alice("GET", `/api/v1/payments/${intentId}/status`)).body.status === "APPROVED",
+    );
+    await eventually(
+      async () => (await alice("GET", `/api/v1/reservations/${id}`)).body.status === "CONFIRMED",
+      10_000,
+    );
+    const reservation = (await alice("GET", `/api/v1/reservations/${id}`)).body;
+    expect(reservation.order_id).toMatch(/^ord_/);
+    const order = await alice("GET", `/api/v1/orders/${reservation.order_id}`);
+    expect(order.body).toMatchObject({
+      reservation_id: id,
+      seat_ids: ["A-1-1", "A-1-2"],
+      total_amount: 300000,
+    });
+    const again = await alice(
+      "POST",
+      `/api/v1/reservations/${id}/confirm`,
+      { payment_intent_id: intentId },
+      idem(),
+    );
+    expect(again.body).toEqual({ order_id: reservation.order_id, status: "CONFIRMED" });
+    expect(await seatStatus("A-1-1")).toBe("SOLD");
+    const mine = await alice("GET", "/api/v1/reservations");
+    expect(mine.body.reservations.map((r: { reservation_id: string }) => r.reservation_id)).toContain(id);
+  }, 30_000);
+
+  test("a failed payment cancels the hold and frees the seats", async () => {
+    const carol = await buyer("carol");
+    const { reservation_id: id, total_amount } = await hold(carol, ["B-1-1"]);
+    await carol(
+      "POST",
+      "/api/v1/payments/intent",
+      { reservation_id: id, amount: total_amount, currency: "KRW", scenario: "fail" },
+      idem(),
+    );
+    await eventually(
+      async () => (await carol("GET", `/api/v1/reservations/${id}`)).body.status === "CANCELLED",
+      10_000,
+    );
+    await eventually(async () => (await seatStatus("B-1-1")) === "AVAILABLE");
+  }, 30_000);
+
+  test("cancel gives the seats back; confirming afterwards is refused", async () => {
+    const dave = await buyer("dave");
+    const { reservation_id: id } = await hold(dave, ["B-2-1"]);
+    const cancelled = await dave("POST", `/api/v1/reservations/${id}/cancel`);
+    expect(cancelled.body).toEqual({ status: "CANCELLED" });
+    await eventually(async () => (await seatStatus("B-2-1")) === "AVAILABLE");
+    const confirm = await dave(
+      "POST",
+      `/api/v1/reservations/${id}/confirm`,
+      { payment_intent_id: "pi_none" },
+      idem(),
+    );
+    expect([confirm.status, confirm.body.error.code]).toEqual([409, "INVALID_STATE"]);
+  }, 30_000);
+
+  test("a hold that runs out is EXPIRED and cannot be confirmed", async () => {
+    const erin = await buyer("erin");
+    const { reservation_id: id, total_amount } = await hold(erin, ["B-2-5"]);
+    const intent = await erin(
+      "POST",
+      "/api/v1/payments/intent",
+      { reservation_id: id, amount: total_amount, currency: "KRW", scenario: "delay" },
+      idem(),
+    );
+    await Bun.sleep((HOLD_SECONDS + 1) * 1000);
+    expect((await erin("GET", `/api/v1/reservations/${id}`)).body.status).toBe("EXPIRED");
+    const confirm = await erin(
+      "POST",
+      `/api/v1/reservations/${id}/confirm`,
+      { payment_intent_id: intent.body.payment_intent_id },
+      idem(),
+    );
+    expect([confirm.status, confirm.body.error.code]).toEqual([409, "RESERVATION_EXPIRED"]);
+    expect(await seatStatus("B-2-5")).toBe("AVAILABLE");
+  }, 30_000);
+});
+
+describe("reservation tokens and seats", () => {
+  test("a missing, forged or reused reservation token is 403 RESERVATION_TOKEN_INVALID", async () => {
+    const frank = await buyer("frank");
+    const forged = await frank(
+      "POST",
+      "/api/v1/reservations",
+      { event_id: EVENT_ID, seat_ids: ["A-2-9"], reservation_token: "rt1.e30.AAAA" },
+      idem(),
+    );
+    expect([forged.status, forged.body.error.code]).toEqual([403, "RESERVATION_TOKEN_INVALID"]);
+    const token = await admitted(frank);
+    const first = await frank(
+      "POST",
+      "/api/v1/reservations",
+      { event_id: EVENT_ID, seat_ids: ["A-2-9"], reservation_token: token },
+      idem(),
+    );
+    expect(first.status).toBe(201);
+    const reused = await frank(
+      "POST",
+      "/api/v1/reservations",
+      { event_id: EVENT_ID, seat_ids: ["A-2-10"], reservation_token: token },
+      idem(),
+    );
+    expect([reused.status, reused.body.error.code]).toEqual([403, "RESERVATION_TOKEN_INVALID"]);
+  }, 30_000);
+
+  test("a taken seat is 409 SEAT_UNAVAILABLE, and the token survives for another try", async () => {
+    const gina = await buyer("gina");
+    await hold(gina, ["A-2-1"]);
+    const hank = await buyer("hank");
+    const token = await admitted(hank);
+    const taken = await hank(
+      "POST",
+      "/api/v1/reservations",
+      { event_id: EVENT_ID, seat_ids: ["A-2-1"], reservation_token: token },
+      idem(),
+    );
+    expect([taken.status, taken.body.error.code]).toEqual([409, "SEAT_UNAVAILABLE"]);
+    const other = await hank(
+      "POST",
+      "/api/v1/reservations",
+      { event_id: EVENT_ID, seat_ids: ["A-2-2"], reservation_token: token },
+      idem(),
+    );
+    expect(other.status).toBe(201);
+  }, 30_000);
+
+  test("another user's reservation, order and payment are not found; no token is 401", async () => {
+    const ivy = await buyer("ivy");
+    const { reservation_id: id, total_amount } = await hold(ivy, ["B-1-5"]);
+    const intent = await ivy(
+      "POST",
+      "/api/v1/payments/intent",
+      { reservation_id: id, amount: total_amount, currency: "KRW", scenario: "delay" },
+      idem(),
+    );
+    const jack = await buyer("jack");
+    const r = await jack("GET", `/api/v1/reservations/${id}`);
+    expect([r.status, r.body.error.code]).toEqual([404, "RESERVATION_NOT_FOUND"]);
+    expect((await jack("GET", `/api/v1/payments/${intent.body.payment_intent_id}/status`)).status).toBe(404);
+    expect((await jack("POST", `/api/v1/reservations/${id}/cancel`)).status).toBe(404);
+    const pay = await jack(
+      "POST",
+      "/api/v1/payments/intent",
+      { reservation_id: id, amount: total_amount, currency: "KRW", scenario: "approve" },
+      idem(),
+    );
+    expect(pay.status).toBe(404);
+    const anonymous = await apiClient(base)("GET", `/api/v1/reservations/${id}`);
+    expect([anonymous.status, anonymous.body.error.code]).toEqual([401, "UNAUTHENTICATED"]);
+  }, 30_000);
+});
+
+describe("operators and webhooks", () => {
+  test("the admin API needs the admin role and steers the queue live", async () => {
+    const kim = await buyer("kim");
+    const refused = await kim("GET", `/api/v1/admin/events/${EVENT_ID}/queue`);
+    expect([refused.status, refused.body.error.code]).toEqual([403, "FORBIDDEN"]);
+    const admin = apiClient(base, ADMIN);
+    const changed = await admin("PATCH", `/api/v1/admin/events/${EVENT_ID}/queue`, { rate: 5, cap: 50 });
+    expect(changed.body).toMatchObject({ event_id: EVENT_ID, rate: 5, cap: 50, paused: false });
+    expect((await admin("POST", `/api/v1/admin/events/${EVENT_ID}/queue/pause`)).body.paused).toBe(true);
+    expect((await admin("POST", `/api/v1/admin/events/${EVENT_ID}/queue/resume`)).body.paused).toBe(false);
+    await admin("PATCH", `/api/v1/admin/events/${EVENT_ID}/queue`, { rate: 1000, cap: 1000 });
+  });
+
+  test("the payment webhook accepts signed deliveries and refuses forged ones", async () => {
+    const body = encodeEvent(
+      newEvent("payment", {
+        case: "paymentApproved",
+        value: create(events.PaymentApprovedSchema, {
+          paymentIntentId: "pi_x",
+          reservationId: "rsv_x",
+          amount: 1n,
+          currency: "KRW",
+        }),
+      }),
+    );
+    const post = (headers: Record<string, string>) =>
+      fetch(`${base}/api/v1/payments/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body,
+      });
+    expect((await post(signWebhook("tt-dev-webhook-secret", body))).status).toBe(200);
+    const forged = await post(signWebhook("not-the-secret", body));
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
+  });
+
+  test("the gateway's readiness reports every downstream service", async () => {
+    const ready = (await (await fetch(`${base}/readyz`)).json()) as {
+      status: string;
+      checks: Record<string, { ok: boolean }>;
+    };
+    expect(ready.status).toBe("ready");
+    for (const name of ["redis", "inventory", "reservation", "payment"])
+      expect(ready.checks[name].ok).toBe(true);
+  });
+});
