@@ -1,0 +1,210 @@
+// The Kubernetes manifests: valid YAML, the fields the API server requires, and wiring that
+// matches the services (images, ports, probe routes, environment variables they really read).
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { awsFields, baseFields, redisFields, upstreamFields } from "@tt/kit";
+import { PORTS, SERVICE_NAMES } from "@tt/kit/local";
+import { gatewayFields } from "../../gateway/src/config.ts";
+import { inventoryFields } from "../../inventory/src/app.ts";
+import { paymentFields } from "../../payment/src/config.ts";
+import { reservationFields } from "../../reservation/src/config.ts";
+import { workerFields } from "../../worker/src/config.ts";
+import { atPath, type Doc, K8S, loadManifests } from "./support/manifests.ts";
+import { REPO } from "./support/terraform.ts";
+
+const docs = loadManifests();
+const objects = docs.filter((d) => d.kind !== "Kustomization");
+const of = (kind: string) => objects.filter((d) => d.kind === kind);
+const named = (kind: string, name: string) => of(kind).find((d) => d.metadata?.name === name);
+const DNS_1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+describe("manifests: what the API server requires", () => {
+  test("every document parses and has apiVersion, kind and a DNS-1123 metadata.name", () => {
+    expect(objects.length).toBeGreaterThan(25);
+    for (const d of objects) {
+      expect({ file: d.__file, apiVersion: typeof d.apiVersion, kind: typeof d.kind }).toEqual({
+        file: d.__file,
+        apiVersion: "string",
+        kind: "string",
+      });
+      expect(`${d.__file}:${d.metadata?.name}`).toMatch(new RegExp(`:${DNS_1123.source.slice(1, -1)}$`));
+    }
+  });
+
+  test("Deployments: selector matches the pod labels; containers have name, image, ports, resources", () => {
+    for (const d of of("Deployment")) {
+      const pod = d.spec.template;
+      expect(pod.metadata.labels).toMatchObject(d.spec.selector.matchLabels);
+      expect(pod.spec.containers.length).toBeGreaterThan(0);
+      for (const c of pod.spec.containers) {
+        expect(c.name).toMatch(DNS_1123);
+        expect(typeof c.image).toBe("string");
+        for (const p of c.ports) expect(Number.isInteger(p.containerPort)).toBe(true);
+        expect(c.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+        expect(c.resources.limits.memory).toBeString();
+      }
+      expect(pod.spec.securityContext.runAsNonRoot).toBe(true);
+      expect(pod.spec.nodeSelector["kubernetes.io/arch"]).toBe("arm64");
+    }
+  });
+
+  test("Services, PDBs, HPAs, ScaledObjects and the Ingress point at objects that exist", () => {
+    const deployments = of("Deployment");
+    const podLabels = (name: string) => named("Deployment", name)?.spec.template.metadata.labels;
+    for (const s of of("Service")) {
+      const target = deployments.find((d) =>
+        Object.entries(s.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v),
+      );
+      expect({ service: s.metadata.name, found: Boolean(target) }).toEqual({
+        service: s.metadata.name,
+        found: true,
+      });
+      const portNames = target?.spec.template.spec.containers.flatMap((c: Doc) =>
+        c.ports.map((p: Doc) => p.name),
+      );
+      for (const p of s.spec.ports) expect(portNames).toContain(p.targetPort);
+    }
+    for (const p of of("PodDisruptionBudget")) {
+      expect(p.spec.minAvailable ?? p.spec.maxUnavailable).toBeDefined();
+      expect(podLabels(p.metadata.name)).toMatchObject(p.spec.selector.matchLabels);
+    }
+    for (const h of [...of("HorizontalPodAutoscaler"), ...of("ScaledObject")]) {
+      expect(named("Deployment", h.spec.scaleTargetRef.name)).toBeDefined();
+    }
+    for (const i of of("Ingress")) {
+      for (const path of i.spec.rules.flatMap((r: Doc) => r.http.paths)) {
+        const svc = named("Service", path.backend.service.name);
+        expect(svc?.spec.ports.map((p: Doc) => p.name)).toContain(path.backend.service.port.name);
+      }
+    }
+  });
+
+  test("HPA on CPU for the gateway and the request-serving services; KEDA on queue depth for the worker", () => {
+    const hpas = of("HorizontalPodAutoscaler");
+    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual([
+      "gateway",
+      "inventory",
+      "payment",
+      "reservation",
+    ]);
+    for (const h of hpas) {
+      expect(h.spec.metrics[0].resource.name).toBe("cpu");
+      expect(h.spec.minReplicas).toBeGreaterThanOrEqual(2);
+      expect(h.spec.maxReplicas).toBeGreaterThan(h.spec.minReplicas);
+    }
+    const [scaled] = of("ScaledObject");
+    expect(scaled?.spec.scaleTargetRef.name).toBe("worker");
+    expect(scaled?.spec.triggers[0]).toMatchObject({
+      type: "aws-sqs-queue",
+      metadata: { queueURLFromEnv: "EVENTS_QUEUE_URL" },
+    });
+    expect(named("TriggerAuthentication", scaled?.spec.triggers[0].authenticationRef.name)).toBeDefined();
+  });
+
+  test("the gateway Ingress is an ALB with a WebSocket-friendly idle timeout", () => {
+    const annotations = named("Ingress", "gateway")?.metadata.annotations ?? {};
+    expect(named("Ingress", "gateway")?.spec.ingressClassName).toBe("alb");
+    const idle = /idle_timeout\.timeout_seconds=(\d+)/.exec(
+      annotations["alb.ingress.kubernetes.io/load-balancer-attributes"],
+    );
+    expect(Number(idle?.[1])).toBeGreaterThanOrEqual(600);
+  });
+});
+
+describe("manifests: wired to the services", () => {
+  test("one Deployment per service, running its image, on its ports (HTTP and gRPC = PORT + 1)", () => {
+    for (const name of SERVICE_NAMES) {
+      const container = named("Deployment", name)?.spec.template.spec.containers[0];
+      const port = PORTS[name].defaultPort;
+      expect(container?.image).toBe(`traffic-tacos/${name}`);
+      expect(container?.ports).toEqual([
+        { name: "http", containerPort: port },
+        { name: "grpc", containerPort: port + 1 },
+      ]);
+      expect(container?.env.find((e: Doc) => e.name === "PORT")?.value).toBe(String(port));
+      expect(named("ServiceAccount", name)).toBeDefined();
+    }
+  });
+
+  test("probes use the kit's /healthz (liveness, startup) and /readyz (readiness) on the HTTP port", () => {
+    for (const name of SERVICE_NAMES) {
+      const c = named("Deployment", name)?.spec.template.spec.containers[0];
+      expect([c.startupProbe, c.livenessProbe, c.readinessProbe].map((p) => p.httpGet)).toEqual([
+        { path: "/healthz", port: "http" },
+        { path: "/healthz", port: "http" },
+        { path: "/readyz", port: "http" },
+      ]);
+    }
+  });
+
+  test("every environment variable the manifests set is one a service reads", () => {
+    const read = new Set(
+      [
+        baseFields(1),
+        awsFields(),
+        redisFields(),
+        upstreamFields(),
+        gatewayFields(),
+        reservationFields(),
+        inventoryFields(),
+        paymentFields(),
+        workerFields(),
+      ].flatMap((fields) => Object.values(fields).map((f) => f.name)),
+    );
+    // Only composed into REDIS_URL inside the manifests.
+    const composeOnly = new Set(["REDIS_HOST", "REDIS_AUTH_TOKEN"]);
+    const set = of("Deployment").flatMap((d) =>
+      d.spec.template.spec.containers[0].env.map((e: Doc) => e.name),
+    );
+    const example = readFileSync(join(K8S, "overlays/prod/app.env.example"), "utf8")
+      .split("\n")
+      .filter((l) => l.includes("="))
+      .map((l) => l.split("=")[0] as string);
+    const unknown = [...set, ...example].filter((n) => !read.has(n) && !composeOnly.has(n));
+    expect(unknown).toEqual([]);
+  });
+
+  test("the production overlay sets an image for every service", () => {
+    const overlay = docs.find((d) => d.__file === "deploy/k8s/overlays/prod/kustomization.yaml");
+    expect(overlay?.images.map((i: Doc) => i.name).sort()).toEqual(
+      SERVICE_NAMES.map((n) => `traffic-tacos/${n}`).sort(),
+    );
+  });
+});
+
+describe("kustomizations", () => {
+  const kustomizations = docs.filter((d) => d.kind === "Kustomization");
+
+  test("every resource, env file and dashboard they reference exists", () => {
+    expect(kustomizations.length).toBe(3);
+    for (const k of kustomizations) {
+      const dir = dirname(join(REPO, k.__file));
+      const files = [
+        ...(k.resources ?? []),
+        ...(k.configMapGenerator ?? []).flatMap((g: Doc) => [
+          ...(g.files ?? []),
+          ...(g.envs ?? []).map((e: string) => `${e}.example`),
+        ]),
+      ];
+      for (const f of files)
+        expect({ file: f, exists: existsSync(join(dir, f)) }).toEqual({ file: f, exists: true });
+    }
+  });
+
+  test("every replacement copies a key the Terraform output provides into a field that exists", () => {
+    const overlay = kustomizations.find((k) => k.__file.includes("overlays/prod"));
+    const deployEnv = readFileSync(join(K8S, "overlays/prod/deploy.env.example"), "utf8");
+    const tfOutputs = readFileSync(join(REPO, "terraform/envs/prod/outputs.tf"), "utf8");
+    for (const r of overlay?.replacements ?? []) {
+      const key = String(r.source.fieldPath).replace("data.", "");
+      expect(deployEnv).toContain(`${key}=`);
+      expect(tfOutputs).toMatch(new RegExp(`\\b${key}\\s+=`));
+      for (const t of r.targets) {
+        const target = named(t.select.kind, t.select.name);
+        for (const path of t.fieldPaths)
+          expect({ path, value: atPath(target, path) }).toEqual({ path, value: "set-by-overlay" });
+      }
+    }
+  });
+});

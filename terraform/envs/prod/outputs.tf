@@ -1,0 +1,69 @@
+output "cluster_name" {
+  description = "EKS cluster (aws eks update-kubeconfig --name <this>)."
+  value       = module.eks.cluster_name
+}
+
+output "ecr_repository_urls" {
+  description = "Where CI pushes each service image."
+  value       = module.ecr.repository_urls
+}
+
+output "web_bucket" {
+  description = "Bucket deploy/web/publish.sh syncs the web build to."
+  value       = module.web.bucket_name
+}
+
+output "web_distribution_id" {
+  description = "CloudFront distribution deploy/web/publish.sh invalidates."
+  value       = module.web.distribution_id
+}
+
+output "web_url" {
+  description = "The platform's public URL."
+  value       = module.web.web_url
+}
+
+output "grafana_admin_password" {
+  description = "Grafana admin password."
+  value       = module.addons.grafana_admin_password
+  sensitive   = true
+}
+
+# The services' environment (ConfigMap tt-config): terraform output -raw app_env > deploy/k8s/overlays/prod/app.env
+output "app_env" {
+  description = "KEY=VALUE lines of the services' environment, for the tt-config ConfigMap."
+  value = join("\n", [for key, value in {
+    APP_ENV            = "production"
+    STAGE              = var.stage
+    AWS_REGION         = var.region
+    REDIS_HOST         = module.redis.configuration_endpoint
+    EVENTS_QUEUE_URL   = module.messaging.events_queue_url
+    EVENTS_QUEUE_ARN   = module.messaging.events_queue_arn
+    EXPIRY_TIMER       = "scheduler"
+    SCHEDULER_GROUP    = module.messaging.scheduler_group_name
+    SCHEDULER_ROLE_ARN = module.messaging.scheduler_role_arn
+    JWKS_URL           = var.jwks_url
+    JWT_ISSUER         = var.jwt_issuer
+    JWT_AUDIENCE       = var.jwt_audience
+    TRUST_PROXY        = "true"
+    TRUST_PROXY_HOPS   = "2"
+  } : "${key}=${value}"])
+}
+
+# Values the manifests' replacements copy into the Ingress and ScaledObject:
+# terraform output -raw deploy_env > deploy/k8s/overlays/prod/deploy.env
+output "deploy_env" {
+  description = "KEY=VALUE lines for the tt-deploy ConfigMap (Ingress and KEDA settings)."
+  value = join("\n", [for key, value in {
+    AWS_REGION            = var.region
+    API_DOMAIN_NAME       = var.api_domain_name
+    API_CERTIFICATE_ARN   = module.web.api_certificate_arn
+    ALB_SECURITY_GROUP_ID = module.web.alb_security_group_id
+    ALB_ORIGIN_CONDITION  = jsonencode([{ field = "http-header", httpHeaderConfig = { httpHeaderName = "X-Origin-Verify", values = [random_password.origin_verify.result] } }])
+    EVENTS_QUEUE_URL      = module.messaging.events_queue_url
+    CLUSTER_NAME          = module.eks.cluster_name
+    KARPENTER_NODE_ROLE   = module.eks.karpenter_node_role_name
+    ECR_REGISTRY          = split("/", module.ecr.repository_urls["gateway"])[0]
+  } : "${key}=${value}"])
+  sensitive = true
+}

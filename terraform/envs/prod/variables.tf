@@ -1,0 +1,84 @@
+variable "region" {
+  description = "AWS region of the platform."
+  type        = string
+  default     = "us-east-1"
+}
+
+variable "availability_zones" {
+  description = "The three AZs everything spreads over."
+  type        = list(string)
+  default     = ["us-east-1a", "us-east-1b", "us-east-1c"]
+}
+
+variable "stage" {
+  description = "Environment name: the services' STAGE and the prefix of tables and queues."
+  type        = string
+  default     = "prod"
+}
+
+variable "hosted_zone_id" {
+  description = "Route 53 public hosted zone of web_domain_name and api_domain_name."
+  type        = string
+}
+
+variable "web_domain_name" {
+  description = "Hostname of the web app (CloudFront), e.g. tickets.example.com."
+  type        = string
+}
+
+variable "api_domain_name" {
+  description = "Hostname of the gateway ALB, e.g. api.tickets.example.com."
+  type        = string
+}
+
+variable "jwks_url" {
+  description = "JWKS URL of the identity provider the gateway verifies buyer tokens with (JWKS_URL)."
+  type        = string
+}
+
+variable "jwt_issuer" {
+  description = "Required iss of buyer tokens (JWT_ISSUER)."
+  type        = string
+}
+
+variable "jwt_audience" {
+  description = "Required aud of buyer tokens (JWT_AUDIENCE)."
+  type        = string
+  default     = "traffic-tacos-gateway"
+}
+
+variable "admin_principal_arns" {
+  description = "IAM roles/users that get cluster-admin (CI deployer, on-call)."
+  type        = list(string)
+  default     = []
+}
+
+variable "api_public_access_cidrs" {
+  description = "CIDRs that may reach the Kubernetes API publicly; empty = private endpoint only (use a VPN or bastion)."
+  type        = list(string)
+  default     = []
+}
+
+variable "single_nat_gateway" {
+  description = "One NAT gateway instead of three (cheaper; egress depends on one AZ). Hot AWS traffic uses VPC endpoints either way."
+  type        = bool
+  default     = false
+}
+
+variable "redis_shards" {
+  description = "ElastiCache shards; one cache.r7g.large shard serves roughly 100k simple ops/s."
+  type        = number
+  default     = 3
+}
+
+variable "redis_node_type" {
+  description = "ElastiCache node type (Graviton)."
+  type        = string
+  default     = "cache.r7g.large"
+}
+
+variable "kubernetes_version" {
+  description = "EKS Kubernetes version."
+  type        = string
+  default     = "1.35"
+}

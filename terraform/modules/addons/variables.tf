@@ -1,0 +1,59 @@
+variable "cluster_name" {
+  description = "EKS cluster the add-ons are installed into."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "VPC of the cluster (the load balancer controller needs it)."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS region of the cluster."
+  type        = string
+}
+
+variable "karpenter_interruption_queue_name" {
+  description = "SQS queue of spot interruption events Karpenter watches."
+  type        = string
+}
+
+variable "hosted_zone_id" {
+  description = "Route 53 zone external-dns may write the API record into (and no other)."
+  type        = string
+}
+
+variable "domain_filter" {
+  description = "Domain external-dns manages, e.g. tickets.example.com."
+  type        = string
+}
+
+variable "chart_versions" {
+  description = "Pinned Helm chart versions; bump deliberately, one at a time."
+  type = object({
+    karpenter                    = string
+    aws_load_balancer_controller = string
+    keda                         = string
+    kube_prometheus_stack        = string
+    external_dns                 = string
+  })
+  default = {
+    karpenter                    = "1.8.1"
+    aws_load_balancer_controller = "1.14.0"
+    keda                         = "2.18.0"
+    kube_prometheus_stack        = "79.0.1"
+    external_dns                 = "1.19.0"
+  }
+}
+
+variable "prometheus_retention" {
+  description = "How long Prometheus keeps samples."
+  type        = string
+  default     = "15d"
+}
+
+variable "tags" {
+  description = "Tags added to every AWS resource."
+  type        = map(string)
+  default     = {}
+}
