@@ -35,6 +35,7 @@ export {
 } from "./events.ts";
 export { type ErrorBody, errorResponse } from "./http/errors.ts";
 export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.ts";
+export { pathOf } from "./http/observe.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
 export { createRedis, redisCheck, redisError } from "./redis.ts";

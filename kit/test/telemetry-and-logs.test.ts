@@ -16,7 +16,7 @@ describe("trace context through queue messages", () => {
       traceId: currentTraceId(),
       traceparent: currentTraceparent(),
     }));
-    expect(produced.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    expect(produced.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
 
     const consumedTraceId = await inSpan(
       "consume",

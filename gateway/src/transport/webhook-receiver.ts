@@ -4,6 +4,7 @@ import {
   errorResponse,
   type Logger,
   type Metrics,
+  pathOf,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
@@ -40,7 +41,7 @@ export function webhookReceiver(deps: WebhookDeps) {
     "reason",
   ]);
   return new Elysia({ name: "gateway.webhook" }).onRequest(async ({ request }) => {
-    if (request.method !== "POST" || new URL(request.url).pathname !== WEBHOOK_PATH) return;
+    if (request.method !== "POST" || pathOf(request.url) !== WEBHOOK_PATH) return;
     const body = await request.text();
     const verdict = verifyWebhook({
       secret: deps.secret.split(","),

