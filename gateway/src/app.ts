@@ -95,6 +95,8 @@ export async function createGateway({ config, redis, clock = systemClock, events
         live: queue.live,
         events: events ?? new CachedEventDirectory(inventoryEventLookup(upstreams.inventory)),
         guards,
+        callerOf: (request, server) => ({ ip: edge.clientIpOf(request, server) }),
+        dropped: edge.ratelimitDropped,
       }),
     )
     .use(eventRoutes({ upstreams, guards }))
@@ -129,6 +131,9 @@ function createQueue(
     defaultRate: config.queueAdmitRate,
     defaultCap: config.queueAdmitCap,
     now: clock,
+    rateLimit: config.rateLimitEnabled
+      ? { perSec: config.rateLimitPerSec, burst: config.rateLimitBurst }
+      : undefined,
   });
   const live = new LiveQueue(redis, room, service.log, service.metrics);
   const ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs }, service.log, service.metrics);

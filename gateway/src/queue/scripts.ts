@@ -1,15 +1,16 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type Redis from "ioredis";
+import { expandIncludes } from "../ratelimit/scripts.ts";
 
 // Bump when a script's KEYS/ARGV contract changes, so old and new gateways never share a name
 // during a rolling deploy.
 const VERSION = "v1";
 
 const SCRIPTS = {
-  join: "join-7.lua",
-  status: "status-5.lua",
-  enter: "enter-3.lua",
+  join: "join-9.lua",
+  status: "status-6.lua",
+  enter: "enter-5.lua",
   leave: "leave-5.lua",
   admit: "admit-7.lua",
   lease: "lease-1.lua",
@@ -36,6 +37,13 @@ export enum EnterResult {
   OtherUser = -4,
 }
 
+const LIMIT_CALLER = readFileSync(join(import.meta.dir, "scripts", "includes", "limit-caller.lua"), "utf8");
+// The queue's own include; expandIncludes then brings in the rate limiter's take-token.
+const withLimitCaller = (lua: string) => lua.replace(/^--- @include "limit-caller"\s*$/m, LIMIT_CALLER);
+
+/** What every rate-limited queue script returns first (see scripts/includes/limit-caller.lua). */
+export type LimitReply = [allowed: number, remaining: number, fullMs: number, retryMs: number, scope: string];
+
 const capitalized = (name: string) => name[0]?.toUpperCase() + name.slice(1);
 
 /** Registers every waiting-room script on `redis` (idempotent) and returns it typed. */
@@ -45,7 +53,7 @@ export function withQueueScripts(redis: Redis): Redis & QueueCommands {
     const command = `ttq${capitalized(name)}`;
     if (command in typed) continue;
     const numberOfKeys = Number(file.match(/-(\d+)\.lua$/)?.[1]);
-    const lua = readFileSync(join(import.meta.dir, "scripts", file), "utf8");
+    const lua = expandIncludes(withLimitCaller(readFileSync(join(import.meta.dir, "scripts", file), "utf8")));
     // The versioned name is what Redis sees in SLOWLOG/MONITOR; the alias is what code calls.
     redis.defineCommand(`${command}${VERSION}`, { numberOfKeys, lua });
     (typed as unknown as Record<string, unknown>)[command] = (

@@ -1,10 +1,22 @@
-import { AppError, redisError } from "@tt/kit";
+import { AppError } from "@tt/kit";
 import type Redis from "ioredis";
-import { etaSeconds } from "./eta.ts";
+import { decisionFromReply, type RateDecision, type RateScope } from "../ratelimit/decision.ts";
+import { rateLimitKeys } from "../ratelimit/keys.ts";
 import { ACTIVE_EVENTS_KEY, queueKeys } from "./keys.ts";
-import { EnterResult, type QueueCommands, withQueueScripts } from "./scripts.ts";
 import {
-  eventOfWaitingToken,
+  type Caller,
+  placeOf,
+  prePlace,
+  QueueRateLimited,
+  type QueueSettings,
+  type QueueStatus,
+  STATUS,
+  tokenEvent,
+  translated,
+  type WaitingRoomOptions,
+} from "./room-model.ts";
+import { EnterResult, type LimitReply, type QueueCommands, withQueueScripts } from "./scripts.ts";
+import {
   newJti,
   newWaitingToken,
   type ReservationGrant,
@@ -12,93 +24,7 @@ import {
   verifyReservationToken,
 } from "./tokens.ts";
 
-/** Tuning of the waiting room (see gateway config). */
-export interface WaitingRoomOptions {
-  heartbeatTimeoutMs: number;
-  /** How long an admission counts against the cap unless the buyer leaves first. */
-  admittedTtlMs: number;
-  reservationTokenTtlSec: number;
-  reservationTokenSecret: string;
-  defaultRate: number;
-  defaultCap: number;
-  /** Lifetime of an event's queue keys after the last join. */
-  keysTtlSec?: number;
-  now?: () => number;
-}
-
-/** Where a waiter stands, as the status route and the WebSocket report it. */
-export interface QueueStatus {
-  eventId: string;
-  status: "waiting" | "ready" | "expired" | "left";
-  /** Live waiters ahead + 1; null while the pre-queue is closed (places are drawn at opening). */
-  position: number | null;
-  /** Seconds until admission (or, in a closed pre-queue, until it opens); null when unknown. */
-  etaSec: number | null;
-  waitingTimeSec: number;
-  /** When the pre-queue opens (epoch ms), if the event has one that has not opened yet. */
-  opensAt: number | null;
-  seq: number;
-  served: number;
-  ratePerSec: number;
-  /** Stream id of the last queue move this answer includes. */
-  lastMoveId: string;
-}
-
-/** Live-changeable admission settings of one event. */
-export interface QueueSettings {
-  rate: number;
-  cap: number;
-  paused: boolean;
-  /** Sale start (epoch ms) for a pre-queue: earlier joiners are shuffled at this time; null for none. */
-  opensAt: number | null;
-}
-
-// A random place ahead of every counter-numbered arrival, for pre-queue joins: the 2^50 range
-// makes ties (broken by token order, itself random) vanishingly rare.
-const prePlace = () => String(-1 - Math.floor(Math.random() * 2 ** 50));
-
-/**
- * The client seen through a proxy that turns every Redis failure into a catalogue error
- * (503/504), so callers never see a storage exception (STYLE.md habit 4).
- */
-function translated<T extends object>(client: T): T {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const result = value.apply(target, args);
-        return result instanceof Promise
-          ? result.catch((error: unknown) => Promise.reject(redisError(error)))
-          : result;
-      };
-    },
-  });
-}
-
-const STATUS = { W: "waiting", R: "ready", X: "expired", L: "left" } as const;
-
-function tokenEvent(token: string): string {
-  const eventId = eventOfWaitingToken(token);
-  if (!eventId)
-    throw new AppError("VALIDATION_FAILED", "token: is not a waiting token", {
-      metadata: { field: "token" },
-    });
-  return eventId;
-}
-
-/** Position and ETA as buyers see them; in a closed pre-queue the place is not drawn yet. */
-function placeOf(
-  status: QueueStatus["status"],
-  position: number,
-  opensAt: number,
-  ratePerSec: number,
-  now: number,
-) {
-  if (status !== "waiting") return { position: 0, etaSec: 0, opensAt: null };
-  if (opensAt > now) return { position: null, etaSec: Math.ceil((opensAt - now) / 1000), opensAt };
-  return { position, etaSec: etaSeconds(position, ratePerSec), opensAt: null };
-}
+export { type Caller, QueueRateLimited, type QueueSettings, type QueueStatus, type WaitingRoomOptions };
 
 /** The waiting room over Redis: every operation is one script call (one round trip). */
 export class WaitingRoom {
@@ -114,10 +40,34 @@ export class WaitingRoom {
     this.now = opts.now ?? Date.now;
   }
 
+  /** The rate-limit KEYS and ARGV every limited script takes (buckets under the event's tag). */
+  private limitArgs(eventId: string, caller: Caller | undefined) {
+    const tag = `tt:q:{${eventId}}`;
+    const ip = rateLimitKeys.scoped(tag, `ip:${caller?.ip ?? "-"}`, "queue");
+    const user = caller?.userId ? rateLimitKeys.scoped(tag, `u:${caller.userId}`, "queue") : ip;
+    const limit = caller && this.opts.rateLimit;
+    return { ip, user, rate: limit ? limit.perSec : 0, burst: limit ? limit.burst : 0 };
+  }
+
+  /** Reads the bucket verdict a limited script returned first; throws RATE_LIMITED when refused. */
+  private verdict(reply: LimitReply): RateDecision | undefined {
+    const [allowed, remaining, fullMs, retryMs, scope] = reply;
+    if (scope === "off") return undefined;
+    const policy = {
+      name: "queue",
+      perSec: this.opts.rateLimit?.perSec ?? 1,
+      burst: this.opts.rateLimit?.burst ?? 1,
+    };
+    const decision = decisionFromReply([allowed, remaining, fullMs, retryMs], policy, scope as RateScope);
+    if (!decision.allowed) throw new QueueRateLimited(decision);
+    return decision;
+  }
+
   /** Takes a place in line, or returns the place this idempotency key or user already has. */
-  async join(eventId: string, who: { userId?: string; idempotencyKey?: string } = {}) {
+  async join(eventId: string, who: { userId?: string; idempotencyKey?: string } = {}, caller?: Caller) {
     const k = queueKeys(eventId);
-    const [token, status, position, isNew, rate, opensAt] = (await this.redis.ttqJoin(
+    const l = this.limitArgs(eventId, caller && { ...caller, userId: who.userId });
+    const [limit, token, status, position, isNew, rate, opensAt] = (await this.redis.ttqJoin(
       k.seq,
       k.wait,
       k.heartbeat,
@@ -125,13 +75,18 @@ export class WaitingRoom {
       k.byIdemKey,
       k.byUser,
       k.config,
+      l.ip,
+      l.user,
       newWaitingToken(eventId),
       who.userId ?? "",
       who.idempotencyKey ?? "",
       this.now(),
       this.opts.keysTtlSec ?? 86_400,
       prePlace(),
-    )) as [string, keyof typeof STATUS, number, number, string, number];
+      l.rate,
+      l.burst,
+    )) as [LimitReply, string, keyof typeof STATUS, number, number, string, number];
+    const rateLimit = this.verdict(limit);
     if (!this.known.has(eventId)) {
       // Rare: once per event per process, so tickers everywhere learn the event is live.
       this.known.add(eventId);
@@ -139,23 +94,29 @@ export class WaitingRoom {
     }
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const place = placeOf(STATUS[status], position, opensAt, ratePerSec, this.now());
-    return { token, status: STATUS[status], isNew: isNew === 1, ...place };
+    return { token, status: STATUS[status], isNew: isNew === 1, ...place, rateLimit };
   }
 
   /** The waiter's status; counts as their heartbeat. */
-  async status(token: string): Promise<QueueStatus> {
+  async status(token: string, caller?: Caller): Promise<QueueStatus> {
     const eventId = tokenEvent(token);
     const k = queueKeys(eventId);
     const now = this.now();
-    const [code, position, seq, joined, rate, served, lastMoveId, opensAt] = (await this.redis.ttqStatus(
-      k.tokens,
-      k.wait,
-      k.heartbeat,
-      k.config,
-      k.moves,
-      token,
-      now,
-    )) as [string, number, number, number, string, number, string, number];
+    const l = this.limitArgs(eventId, caller);
+    const [limit, code, position, seq, joined, rate, served, lastMoveId, opensAt] =
+      (await this.redis.ttqStatus(
+        k.tokens,
+        k.wait,
+        k.heartbeat,
+        k.config,
+        k.moves,
+        l.ip,
+        token,
+        now,
+        l.rate,
+        l.burst,
+      )) as [LimitReply, string, number, number, number, string, number, string, number];
+    const rateLimit = this.verdict(limit);
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const status = code === "" ? "expired" : STATUS[code as keyof typeof STATUS];
     return {
@@ -167,23 +128,31 @@ export class WaitingRoom {
       served,
       ratePerSec,
       lastMoveId,
+      rateLimit,
     };
   }
 
   /** Issues a single-use reservation token to an admitted waiter, bound to `userId` and the event. */
-  async enter(token: string, userId: string): Promise<{ reservationToken: string; ttlSec: number }> {
+  async enter(token: string, userId: string, caller?: Caller) {
     const eventId = tokenEvent(token);
     const k = queueKeys(eventId);
     const ttlSec = this.opts.reservationTokenTtlSec;
     const jti = newJti();
-    const result = (await this.redis.ttqEnter(
+    const l = this.limitArgs(eventId, caller && { ...caller, userId });
+    const [limit, result] = (await this.redis.ttqEnter(
       k.tokens,
       k.admitted,
       k.reservationToken(jti),
+      l.ip,
+      l.user,
       token,
       userId,
       ttlSec,
-    )) as number;
+      this.now(),
+      l.rate,
+      l.burst,
+    )) as [LimitReply, number];
+    const rateLimit = this.verdict(limit);
     switch (result) {
       case EnterResult.Ok:
         break;
@@ -198,7 +167,11 @@ export class WaitingRoom {
         throw new Error(`unexpected enter result ${result}`);
     }
     const grant: ReservationGrant = { eventId, userId, jti, exp: Math.floor(this.now() / 1000) + ttlSec };
-    return { reservationToken: signReservationToken(grant, this.opts.reservationTokenSecret), ttlSec };
+    return {
+      reservationToken: signReservationToken(grant, this.opts.reservationTokenSecret),
+      ttlSec,
+      rateLimit,
+    };
   }
 
   /**

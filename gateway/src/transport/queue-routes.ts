@@ -1,9 +1,10 @@
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
-import type { Guards } from "../guards.ts";
+import type { ClientAddressSource, Guards } from "../guards.ts";
 import type { LiveQueue, QueueFrame, Watcher } from "../queue/live-queue.ts";
 import { isEventId } from "../queue/tokens.ts";
-import type { WaitingRoom } from "../queue/waiting-room.ts";
+import { type Caller, QueueRateLimited, type WaitingRoom } from "../queue/waiting-room.ts";
+import { type RateDecision, rateLimitHeaders } from "../ratelimit/decision.ts";
 import type { EventDirectory } from "../upstream/event-directory.ts";
 
 /** What the queue routes need from the rest of the gateway. */
@@ -13,6 +14,13 @@ export interface QueueRouteDeps {
   events: EventDirectory;
   /** The gateway's route-option guards (auth, rate limits). */
   guards: Guards;
+  /**
+   * The caller's rate-limit identity. Join, status and enter limit inside their own queue
+   * script (one Redis round trip), so they do not use the `rateLimit` guard.
+   */
+  callerOf(request: Request, server: ClientAddressSource | null): Caller;
+  /** ratelimit_dropped_total, shared with the guard. */
+  dropped: { inc(labels: { scope: string }): void };
   /** Sockets buffering more than this many bytes are dropped (backpressure). */
   maxSocketBufferBytes?: number;
 }
@@ -32,11 +40,29 @@ export function queueRoutes(deps: QueueRouteDeps) {
   const maxBuffer = deps.maxSocketBufferBytes ?? 64 * 1024;
   const sockets = new WeakMap<object, Watcher>();
 
+  /** Runs a limited queue call, putting its bucket verdict into the X-RateLimit-* headers either way. */
+  const limited = async <T extends { rateLimit?: RateDecision | undefined }>(
+    headers: Record<string, unknown>,
+    call: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      const result = await call();
+      if (result.rateLimit) Object.assign(headers, rateLimitHeaders(result.rateLimit));
+      return result;
+    } catch (error) {
+      if (error instanceof QueueRateLimited) {
+        Object.assign(headers, rateLimitHeaders(error.decision));
+        deps.dropped.inc({ scope: error.decision.scope });
+      }
+      throw error;
+    }
+  };
+
   return new Elysia({ name: "gateway.queue", prefix: "/api/v1/queue" })
     .use(deps.guards)
     .post(
       "/join",
-      async ({ body, request, set, user }) => {
+      async ({ body, request, server, set, user }) => {
         if (!isEventId(body.event_id)) {
           throw new AppError("VALIDATION_FAILED", "event_id: is not a valid event id", {
             metadata: { field: "event_id" },
@@ -49,7 +75,10 @@ export function queueRoutes(deps: QueueRouteDeps) {
         if (!(await deps.events.exists(body.event_id))) {
           throw new AppError("EVENT_NOT_FOUND", `No event ${body.event_id}`);
         }
-        const joined = await room.join(body.event_id, { userId: user?.id, idempotencyKey });
+        const caller = deps.callerOf(request, server);
+        const joined = await limited(set.headers, () =>
+          room.join(body.event_id, { userId: user?.id, idempotencyKey }, caller),
+        );
         set.status = 202;
         return {
           waiting_token: joined.token,
@@ -61,14 +90,13 @@ export function queueRoutes(deps: QueueRouteDeps) {
       {
         body: JoinBody,
         optionalAuth: true,
-        rateLimit: true,
         detail: { summary: "Join an event's waiting room (JWT optional)", tags: ["queue"] },
       },
     )
     .get(
       "/status",
-      async ({ query }) => {
-        const s = await room.status(query.token);
+      async ({ query, request, server, set }) => {
+        const s = await limited(set.headers, () => room.status(query.token, deps.callerOf(request, server)));
         return {
           status: s.status,
           position: s.position,
@@ -79,20 +107,19 @@ export function queueRoutes(deps: QueueRouteDeps) {
       },
       {
         query: TokenQuery,
-        rateLimit: true,
         detail: { summary: "Where a waiter stands (also a heartbeat)", tags: ["queue"] },
       },
     )
     .post(
       "/enter",
-      async ({ body, user }) => {
-        const granted = await room.enter(body.waiting_token, user.id);
+      async ({ body, request, server, set, user }) => {
+        const caller = deps.callerOf(request, server);
+        const granted = await limited(set.headers, () => room.enter(body.waiting_token, user.id, caller));
         return { admission: "granted", reservation_token: granted.reservationToken, ttl_sec: granted.ttlSec };
       },
       {
         body: EnterBody,
         auth: "required",
-        rateLimit: true,
         detail: { summary: "Exchange an admitted place for a reservation token", tags: ["queue"] },
       },
     )

@@ -12,20 +12,29 @@
   KEYS[5] byIdemKey    hash idempotency key -> token
   KEYS[6] byUser       hash user -> token
   KEYS[7] config       hash: rate, obs_rate, opens_at (read only)
+  KEYS[8] ipBucket     the caller's rate-limit bucket (client IP)
+  KEYS[9] userBucket   the signed-in caller's bucket (any key of this event when anonymous)
   ARGV[1] token        the new token, used only when this is a new join
   ARGV[2] user         "" when anonymous
   ARGV[3] idemKey      "" when none
   ARGV[4] now_ms
   ARGV[5] ttl_sec      lifetime of the waiting room's keys (set on the first join, refreshed every 1000th)
   ARGV[6] pre_place    a random negative integer, used only before the pre-queue opens
+  ARGV[7] limit_rate   tokens per second of each bucket; 0 turns limiting off
+  ARGV[8] limit_burst  bucket size
 
-  Returns {token, status, position, is_new, rate, opens_at}
+  Returns {limit, token, status, position, is_new, rate, opens_at}, or just {limit} when the
+  caller is rate-limited (limit: see includes/limit-caller.lua)
     status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting and
     the sale is open;
     rate: observed admissions per second (or the configured rate, or "" before any), a string;
     opens_at: the pre-queue's opening time (ms) while it is closed, else 0.
 ]]
+--- @include "take-token"
+--- @include "limit-caller"
 local token, user, idem, now, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
+local limit = limit_caller(KEYS[8], KEYS[9], user ~= "", tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(now))
+if limit[1] == 0 then return {limit} end
 
 local function existing(hash, field)
   if field == "" then return nil end
@@ -47,7 +56,7 @@ if found then
   local status = string.match(rec, "^[^|]*|[^|]*|(%a)")
   local position = 0
   if status == "W" and not preQueue then position = redis.call("ZRANK", KEYS[2], found) + 1 end
-  return {found, status, position, 0, rate, opensAt}
+  return {limit, found, status, position, 0, rate, opensAt}
 end
 
 local seq
@@ -63,4 +72,4 @@ if seq == 1 or tonumber(seq) % 1000 == 1 then
   for i = 1, 6 do redis.call("EXPIRE", KEYS[i], ttl) end
 end
 -- A counter-numbered newcomer is always last in line, so its place is the line's length.
-return {token, "W", preQueue and 0 or redis.call("ZCARD", KEYS[2]), 1, rate, opensAt}
+return {limit, token, "W", preQueue and 0 or redis.call("ZCARD", KEYS[2]), 1, rate, opensAt}

@@ -6,17 +6,25 @@
   KEYS[3] heartbeat   zset token -> last seen ms
   KEYS[4] config      hash: rate, obs_rate, served, opens_at
   KEYS[5] moves       stream of queue moves
+  KEYS[6] ipBucket    the caller's rate-limit bucket (client IP)
   ARGV[1] token
   ARGV[2] now_ms
+  ARGV[3] limit_rate  tokens per second; 0 turns limiting off
+  ARGV[4] limit_burst bucket size
 
-  Returns {status, position, seq, joined_ms, rate, served, last_move_id, opens_at}
+  Returns {limit, status, position, seq, joined_ms, rate, served, last_move_id, opens_at}, or
+  just {limit} when the caller is rate-limited (limit: see includes/limit-caller.lua)
     status "" when the token is unknown; rate is the observed admission rate per second (or the
     configured one before any admission, or "" when none is configured), as a string; last_move_id lets a WebSocket resume
     from exactly this point of the move stream; position is 0 while the pre-queue is closed
     (places are drawn when it opens at opens_at, ms, 0 when there is no pre-queue).
 ]]
+--- @include "take-token"
+--- @include "limit-caller"
+local limit = limit_caller(KEYS[6], KEYS[6], false, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[2]))
+if limit[1] == 0 then return {limit} end
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
-if not rec then return {"", 0, 0, 0, "0", 0, "0-0", 0} end
+if not rec then return {limit, "", 0, 0, 0, "0", 0, "0-0", 0} end
 local seq, status, joined = string.match(rec, "^(-?%d+)|[^|]*|(%a)|(%d+)|")
 
 local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served", "opens_at")
@@ -35,4 +43,4 @@ if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
 local last = redis.call("XREVRANGE", KEYS[5], "+", "-", "COUNT", 1)
 local lastId = "0-0"
 if last[1] then lastId = last[1][1] end
-return {status, position, tonumber(seq), tonumber(joined), rate, tonumber(cfg[3] or "0"), lastId, opensAt}
+return {limit, status, position, tonumber(seq), tonumber(joined), rate, tonumber(cfg[3] or "0"), lastId, opensAt}

@@ -1,0 +1,201 @@
+import type { Logger } from "@tt/kit";
+import type Redis from "ioredis";
+import { countBelow, etaSeconds, parseSeqs } from "./eta.ts";
+import { queueKeys } from "./keys.ts";
+import type { QueueFrame, Watcher } from "./live-queue.ts";
+import type { WaitingRoom } from "./waiting-room.ts";
+
+/** One queue move as read from the stream. */
+interface Move {
+  id: string;
+  admitted: number[];
+  /** Dropped for silence. */
+  removed: number[];
+  /** Gave up their place. */
+  left: number[];
+  rate: number;
+  served: number;
+  /** The pre-queue opened with this move: places were drawn. */
+  opened: boolean;
+}
+
+/** Orders stream ids ("ms-seq"). */
+function compareIds(a: string, b: string): number {
+  const [am = 0, as = 0] = a.split("-").map(Number);
+  const [bm = 0, bs = 0] = b.split("-").map(Number);
+  return am - bm || as - bs;
+}
+
+/** Tails one event's move stream and keeps this process's sockets for that event current. */
+export class EventReader {
+  private readonly watchers = new Set<Watcher>();
+  private readonly recent: Move[] = [];
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
+  private last: { served: number; rate: number } = { served: 0, rate: 0 };
+
+  constructor(
+    private readonly eventId: string,
+    private readonly conn: Redis,
+    private readonly room: WaitingRoom,
+    private readonly log: Logger,
+    private lastId: string,
+    private readonly opts: { heartbeatEveryMs: number; recentMoves: number },
+  ) {}
+
+  get size(): number {
+    return this.watchers.size;
+  }
+
+  start(): void {
+    this.loop = this.run();
+    // A live socket is the waiter's heartbeat (SPEC.md section 3).
+    this.heartbeat = setInterval(() => {
+      const tokens = [...this.watchers].map((w) => w.token);
+      this.room.heartbeat(this.eventId, tokens).catch((error: unknown) => {
+        this.log.warn("live-queue heartbeat failed", { event_id: this.eventId, err: error });
+      });
+    }, this.opts.heartbeatEveryMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.heartbeat);
+    this.conn.disconnect();
+    await this.loop?.catch(() => undefined);
+  }
+
+  add(watcher: Watcher, state: { served: number; rate: number }): void {
+    if (state.served > this.last.served) this.last = state;
+    this.watchers.add(watcher);
+    // Moves this reader handled after the socket's status was read but before it registered.
+    for (const move of this.recent) this.apply(watcher, move);
+    this.send(watcher, this.positionFrame(watcher));
+  }
+
+  remove(watcher: Watcher): boolean {
+    return this.watchers.delete(watcher);
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const reply = (await this.conn.xread(
+          "COUNT",
+          100,
+          "BLOCK",
+          5000,
+          "STREAMS",
+          queueKeys(this.eventId).moves,
+          this.lastId,
+        )) as [string, [string, string[]][]][] | null;
+        for (const [, entries] of reply ?? []) {
+          for (const [id, fields] of entries) this.handle(this.parse(id, fields));
+        }
+      } catch (error) {
+        if (this.stopped) return;
+        this.log.warn("live-queue reader error; retrying", { event_id: this.eventId, err: error });
+        await Bun.sleep(500);
+      }
+    }
+  }
+
+  private parse(id: string, fields: string[]): Move {
+    const f: Record<string, string> = {};
+    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] ?? ""] = fields[i + 1] ?? "";
+    return {
+      id,
+      admitted: parseSeqs(f.a),
+      removed: parseSeqs(f.r),
+      left: parseSeqs(f.l),
+      rate: Number(f.rate ?? this.last.rate),
+      served: Number(f.served ?? this.last.served),
+      opened: f.opened === "1",
+    };
+  }
+
+  private handle(move: Move): void {
+    this.lastId = move.id;
+    this.recent.push(move);
+    if (this.recent.length > this.opts.recentMoves) this.recent.shift();
+    if (move.served > 0) this.last = { served: move.served, rate: move.rate };
+    for (const watcher of this.watchers) {
+      if (this.apply(watcher, move) && this.watchers.has(watcher))
+        this.send(watcher, this.positionFrame(watcher));
+    }
+    if (move.opened) void this.drawn();
+  }
+
+  /**
+   * The pre-queue just opened: each waiter's drawn place is read once (auto-pipelined), after
+   * which moves keep it current like everyone else's.
+   */
+  private async drawn(): Promise<void> {
+    const pending = [...this.watchers].filter((w) => w.position === null);
+    await Promise.all(
+      pending.map(async (watcher) => {
+        try {
+          const status = await this.room.status(watcher.token);
+          watcher.position = status.position;
+          watcher.opensAt = null;
+          watcher.asOf = status.lastMoveId;
+          if (status.status === "waiting") this.send(watcher, this.positionFrame(watcher));
+        } catch (error) {
+          this.log.warn("could not read a drawn place", { event_id: this.eventId, err: error });
+        }
+      }),
+    );
+  }
+
+  /** Applies one move to one socket; true when its position changed and it is still waiting. */
+  private apply(watcher: Watcher, move: Move): boolean {
+    if (compareIds(move.id, watcher.asOf) <= 0) return false;
+    watcher.asOf = move.id;
+    if (move.admitted.includes(watcher.seq)) {
+      this.send(watcher, { type: "ready", ready_for_entry: true });
+      this.watchers.delete(watcher);
+      return false;
+    }
+    const gone = move.removed.includes(watcher.seq)
+      ? "expired"
+      : move.left.includes(watcher.seq)
+        ? "left"
+        : undefined;
+    if (gone) {
+      this.send(watcher, { type: gone });
+      this.watchers.delete(watcher);
+      return false;
+    }
+    if (watcher.position === null) return false;
+    const ahead =
+      countBelow(move.admitted, watcher.seq) +
+      countBelow(move.removed, watcher.seq) +
+      countBelow(move.left, watcher.seq);
+    watcher.position = Math.max(1, watcher.position - ahead);
+    return ahead > 0;
+  }
+
+  private positionFrame(watcher: Watcher): QueueFrame {
+    const eta =
+      watcher.position === null
+        ? Math.max(0, Math.ceil(((watcher.opensAt ?? Date.now()) - Date.now()) / 1000))
+        : etaSeconds(watcher.position, this.last.rate);
+    return {
+      type: "position",
+      position: watcher.position,
+      eta_sec: eta,
+      serving: this.last.served,
+      rate_per_sec: this.last.rate,
+    };
+  }
+
+  private send(watcher: Watcher, frame: QueueFrame): void {
+    if (!watcher.sink.send(frame)) {
+      // A socket that cannot keep up is dropped rather than buffered without bound; the
+      // client reconnects with its token and resumes its place.
+      this.watchers.delete(watcher);
+      watcher.sink.close(1013, "too slow; reconnect to resume");
+    }
+  }
+}

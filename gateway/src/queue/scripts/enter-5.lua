@@ -1,0 +1,34 @@
+--[[
+  Turns an admitted waiter into a buyer: binds the place to the signed-in user (an anonymous
+  join is bound here) and records a single-use reservation token.
+
+  KEYS[1] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[2] admitted    zset token -> admitted ms (the admission window)
+  KEYS[3] rt          the reservation token's single-use marker
+  KEYS[4] ipBucket    the caller's rate-limit bucket (client IP)
+  KEYS[5] userBucket  the caller's rate-limit bucket (user)
+  ARGV[1] token
+  ARGV[2] user
+  ARGV[3] ttl_sec     reservation token lifetime
+  ARGV[4] now_ms
+  ARGV[5] limit_rate  tokens per second; 0 turns limiting off
+  ARGV[6] limit_burst bucket size
+
+  Returns {limit, result}, or just {limit} when the caller is rate-limited (limit: see
+  includes/limit-caller.lua); result is 1 on success, or a negative code (EnterResult):
+    -1 unknown token, -2 still waiting, -3 expired or left (or admission window over),
+    -4 the place belongs to another user
+]]
+--- @include "take-token"
+--- @include "limit-caller"
+local limit = limit_caller(KEYS[4], KEYS[5], true, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[4]))
+if limit[1] == 0 then return {limit} end
+local rec = redis.call("HGET", KEYS[1], ARGV[1])
+if not rec then return {limit, -1} end
+local seq, owner, status, rest = string.match(rec, "^(-?%d+)|([^|]*)|(%a)|(.*)$")
+if status == "W" then return {limit, -2} end
+if status ~= "R" or not redis.call("ZSCORE", KEYS[2], ARGV[1]) then return {limit, -3} end
+if owner ~= "" and owner ~= ARGV[2] then return {limit, -4} end
+if owner == "" then redis.call("HSET", KEYS[1], ARGV[1], seq .. "|" .. ARGV[2] .. "|R|" .. rest) end
+redis.call("SET", KEYS[3], ARGV[2], "EX", ARGV[3])
+return {limit, 1}
