@@ -17,6 +17,15 @@ export type QueueFrame =
   | { type: "left" }
   | { type: "error"; code: string; message: string };
 
+/**
+ * A frame as JSON text. Position frames go out once per socket per move (10,000 sockets → 10,000
+ * per move), so they are written by hand rather than through JSON.stringify.
+ */
+export function encodeFrame(frame: QueueFrame): string {
+  if (frame.type !== "position") return JSON.stringify(frame);
+  return `{"type":"position","position":${frame.position},"eta_sec":${frame.eta_sec},"serving":${frame.serving},"rate_per_sec":${frame.rate_per_sec}}`;
+}
+
 /** Where frames for one socket go; `send` returns false when the socket cannot keep up. */
 export interface FrameSink {
   send(frame: QueueFrame): boolean;

@@ -1,7 +1,7 @@
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { ClientAddressSource, Guards } from "../guards.ts";
-import type { LiveQueue, QueueFrame, Watcher } from "../queue/live-queue.ts";
+import { encodeFrame, type LiveQueue, type QueueFrame, type Watcher } from "../queue/live-queue.ts";
 import { isEventId } from "../queue/tokens.ts";
 import { type Caller, QueueRateLimited, type WaitingRoom } from "../queue/waiting-room.ts";
 import { type RateDecision, rateLimitHeaders } from "../ratelimit/decision.ts";
@@ -138,7 +138,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
         const raw = ws.raw as unknown as Bun.ServerWebSocket<unknown>;
         const send = (frame: QueueFrame) => {
           if (raw.getBufferedAmount() > maxBuffer) return false;
-          return raw.send(JSON.stringify(frame)) !== 0;
+          return raw.send(encodeFrame(frame)) !== 0;
         };
         try {
           const watcher = await live.watch(ws.data.query.token, {

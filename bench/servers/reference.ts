@@ -1,0 +1,23 @@
+// The gateway benchmark's reference: bare Bun.serve doing one auto-pipelined EVALSHA per
+// request (ARCHITECTURE.md's ceiling for one Redis-backed route), nothing else.
+import Redis from "ioredis";
+
+const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { enableAutoPipelining: true });
+redis.defineCommand("refJoin", {
+  numberOfKeys: 2,
+  lua: `local seq = redis.call("INCR", KEYS[1])
+redis.call("ZADD", KEYS[2], seq, ARGV[1])
+return seq`,
+});
+const join = (redis as unknown as { refJoin(...a: unknown[]): Promise<number> }).refJoin.bind(redis);
+let n = 0;
+
+const server = Bun.serve({
+  hostname: "127.0.0.1",
+  port: Number(process.env.PORT ?? 0),
+  async fetch() {
+    const seq = await join("ref:{evt}:seq", "ref:{evt}:wait", `t${n++}`);
+    return Response.json({ position: seq });
+  },
+});
+process.stdout.write(`listening ${server.port}\n`);
