@@ -3,21 +3,14 @@ import { AppError, createRedis } from "@tt/kit";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import { WaitingRoom, type WaitingRoomOptions } from "../src/queue/waiting-room.ts";
+import { testRoomOptions } from "./support.ts";
 
 let server: TestRedis;
 let redis: Redis;
 let clock = 1_700_000_000_000;
 let eventCounter = 0;
 
-const options: WaitingRoomOptions = {
-  heartbeatTimeoutMs: 300_000,
-  admittedTtlMs: 600_000,
-  reservationTokenTtlSec: 30,
-  reservationTokenSecret: "test-secret",
-  defaultRate: 10,
-  defaultCap: 1000,
-  now: () => clock,
-};
+const options: WaitingRoomOptions = { ...testRoomOptions, now: () => clock };
 
 // Each test gets its own event, so tests never see each other's lines.
 const freshEvent = () => `evt_test_${++eventCounter}_${Math.random().toString(36).slice(2, 8)}`;
