@@ -21,7 +21,7 @@ const config = readConfig("inventory", {
 });
 const aws = { region: config.awsRegion };
 const dynamo = createDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
-const redis = createRedis(config.redisUrl);
+const redis = createRedis(config.redisUrl, undefined, { cluster: config.redisCluster });
 
 // The core reports into the service's metrics registry, which exists only once the service
 // does; the handlers read it per call (see inventoryRoutes).

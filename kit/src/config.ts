@@ -145,7 +145,11 @@ export function awsFields() {
 
 /** The Redis the service talks to. */
 export function redisFields() {
-  return { redisUrl: env.url("REDIS_URL", "redis://127.0.0.1:6390") };
+  return {
+    redisUrl: env.url("REDIS_URL", "redis://127.0.0.1:6390"),
+    /** Use the cluster client (ElastiCache in cluster mode); keys of one event share a hash tag. */
+    redisCluster: env.bool("REDIS_CLUSTER", false),
+  };
 }
 
 /** Connect base URLs of the other services. */

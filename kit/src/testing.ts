@@ -1,5 +1,8 @@
 // Helpers for tests of services built on the kit: real listeners on free ports, quiet config.
 
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { baseFields, type Env } from "./config.ts";
 import { type BaseConfig, loadConfig } from "./index.ts";
 import { redisAnswers } from "./local/redis.ts";
@@ -56,6 +59,53 @@ export async function startTestRedis(): Promise<TestRedis> {
     stop: async () => {
       proc.kill();
       await proc.exited;
+    },
+  };
+}
+
+/**
+ * A throwaway one-node Redis Cluster (every slot on one node). It still refuses commands and
+ * scripts whose keys span hash slots (CROSSSLOT), which is what tests of key design need.
+ */
+export async function startTestRedisCluster(): Promise<TestRedis> {
+  const port = freePort();
+  const dir = await mkdtemp(join(tmpdir(), "tt-redis-cluster-"));
+  const proc = Bun.spawn(
+    [
+      "redis-server",
+      "--port",
+      String(port),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--cluster-enabled",
+      "yes",
+      // A lone node does not know its own address; clients need it in CLUSTER SLOTS.
+      "--cluster-announce-ip",
+      "127.0.0.1",
+      "--dir",
+      dir,
+    ],
+    { stdout: "ignore", stderr: "ignore" },
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  await eventually(() => redisAnswers(url, 200), 10_000);
+  const admin = Bun.spawn(["redis-cli", "-p", String(port), "cluster", "addslotsrange", "0", "16383"], {
+    stdout: "ignore",
+  });
+  await admin.exited;
+  await eventually(async () => {
+    const info = Bun.spawn(["redis-cli", "-p", String(port), "cluster", "info"], { stdout: "pipe" });
+    return (await new Response(info.stdout).text()).includes("cluster_state:ok");
+  }, 10_000);
+  return {
+    url,
+    port,
+    stop: async () => {
+      proc.kill();
+      await proc.exited;
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
