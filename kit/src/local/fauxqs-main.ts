@@ -4,18 +4,11 @@
  * closes the server cleanly on SIGTERM.
  */
 import { startFauxqs } from "fauxqs";
+import { createLogger } from "../log.ts";
 
 const port = Number(process.env.FAUXQS_PORT ?? "4566");
 const server = await startFauxqs({ port, logger: process.env.FAUXQS_LOGGER === "true" });
-console.log(
-  JSON.stringify({
-    ts: new Date().toISOString(),
-    level: "info",
-    service: "sqs",
-    msg: "fauxqs listening",
-    port,
-  }),
-);
+createLogger("sqs").info("fauxqs listening", { port });
 
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
