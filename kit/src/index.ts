@@ -2,6 +2,7 @@
 export { dynamoCheck, sqsCheck } from "./aws/checks.ts";
 export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./aws/clients.ts";
 export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
+export { type QueueUrl, queueUrl } from "./aws/queue-url.ts";
 export { queueNames } from "./aws/queues.ts";
 export { type TableName, TTL_ATTRIBUTE, tableName, tableNames } from "./aws/tables.ts";
 export {

@@ -46,7 +46,11 @@ function clusterClient(url: string): Redis {
     ...TUNING,
     // ElastiCache's TLS certificates name the hosts, so nodes must be dialled by name.
     dnsLookup: (address, callback) => callback(null, address),
-    redisOptions: { ...(tls ? { tls: {} } : {}), ...(password ? { password } : {}), connectTimeout: TUNING.connectTimeout },
+    redisOptions: {
+      ...(tls ? { tls: {} } : {}),
+      ...(password ? { password } : {}),
+      connectTimeout: TUNING.connectTimeout,
+    },
     slotsRefreshTimeout: 2000,
   });
   return cluster as unknown as Redis;

@@ -61,7 +61,7 @@ export async function buildPayment(deps: {
   const observer = new PrometheusPaymentObserver();
   const simulator = new PaymentSimulator({
     store,
-    publisher: await SqsEventPublisher.forQueue(deps.sqs, queueNames(settings.stage).events),
+    publisher: SqsEventPublisher.forQueue(deps.sqs, queueNames(settings.stage).events),
     webhooks: new HttpWebhookSender(settings.webhookSecret, settings.webhookTimeoutMs),
     observer,
     scenarios: settings.scenarios,

@@ -23,7 +23,7 @@ export async function buildWorker(deps: {
   log: Logger;
 }) {
   const { config, metrics, log } = deps;
-  const queue = await SqsEventQueue.open(deps.sqs, queueNames(config.stage));
+  const queue = SqsEventQueue.open(deps.sqs, queueNames(config.stage));
   const handler = new EventHandler(
     new ConnectReservations(config.reservationUrl, config.upstreamTimeoutMs, metrics),
     new ConnectPayments(config.paymentUrl, config.upstreamTimeoutMs, metrics),

@@ -1,4 +1,5 @@
-import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { type QueueUrl, queueUrl } from "@tt/kit";
 import type { EventPublisher, PaymentEvent } from "../domain/ports.ts";
 import { encodePaymentEvent } from "./payment-envelope.ts";
 
@@ -6,19 +7,17 @@ import { encodePaymentEvent } from "./payment-envelope.ts";
 export class SqsEventPublisher implements EventPublisher {
   constructor(
     private readonly sqs: SQSClient,
-    private readonly queueUrl: string,
+    private readonly url: QueueUrl,
   ) {}
 
-  /** Resolves the queue's URL by name (it differs between fauxqs and AWS). */
-  static async forQueue(sqs: SQSClient, queueName: string): Promise<SqsEventPublisher> {
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
-    if (!QueueUrl) throw new Error(`queue ${queueName} has no URL`);
-    return new SqsEventPublisher(sqs, QueueUrl);
+  /** A publisher to the queue of this name (its URL is looked up on first publish). */
+  static forQueue(sqs: SQSClient, queueName: string): SqsEventPublisher {
+    return new SqsEventPublisher(sqs, queueUrl(sqs, queueName));
   }
 
   async publish(event: PaymentEvent): Promise<void> {
     await this.sqs.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: encodePaymentEvent(event) }),
+      new SendMessageCommand({ QueueUrl: await this.url(), MessageBody: encodePaymentEvent(event) }),
     );
   }
 }

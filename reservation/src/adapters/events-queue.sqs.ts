@@ -1,5 +1,5 @@
-import { GetQueueUrlCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { AppError } from "@tt/kit";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { AppError, type QueueUrl, queueUrl } from "@tt/kit";
 
 /** Largest DelaySeconds SQS accepts (15 minutes). */
 export const MAX_DELAY_SECONDS = 900;
@@ -10,27 +10,15 @@ export const MAX_DELAY_SECONDS = 900;
  * even while the queue service is still coming up.
  */
 export class EventsQueue {
-  private url: Promise<string> | undefined;
+  /** The queue URL (looked up at most once successfully). */
+  readonly queueUrl: QueueUrl;
 
   constructor(
     private readonly sqs: SQSClient,
-    private readonly name: string,
+    name: string,
     configuredUrl?: string,
   ) {
-    if (configuredUrl) this.url = Promise.resolve(configuredUrl);
-  }
-
-  /** The queue URL (looked up at most once successfully). */
-  queueUrl(): Promise<string> {
-    this.url ??= this.sqs.send(new GetQueueUrlCommand({ QueueName: this.name })).then((r) => {
-      if (!r.QueueUrl) throw new Error(`queue ${this.name} has no URL`);
-      return r.QueueUrl;
-    });
-    // A failed lookup is not cached: the next send tries again.
-    return this.url.catch((error) => {
-      this.url = undefined;
-      throw error;
-    });
+    this.queueUrl = queueUrl(sqs, name, configuredUrl);
   }
 
   /** Sends one message body, optionally delayed (seconds, capped at the SQS maximum). */

@@ -2,30 +2,23 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
-  GetQueueUrlCommand,
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { type QueueUrl, queueUrl } from "@tt/kit";
 import type { Delivery, EventQueue } from "../domain/ports.ts";
-
-async function urlOf(sqs: SQSClient, name: string): Promise<string> {
-  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-  if (!QueueUrl) throw new Error(`queue ${name} has no URL`);
-  return QueueUrl;
-}
 
 /** The events queue (and its DLQ, for depth only) on SQS or fauxqs. */
 export class SqsEventQueue implements EventQueue {
   constructor(
     private readonly sqs: SQSClient,
-    private readonly url: string,
-    private readonly dlqUrl: string,
+    private readonly url: QueueUrl,
+    private readonly dlqUrl: QueueUrl,
   ) {}
 
-  /** Resolves both queue URLs by name (they differ between fauxqs and AWS). */
-  static async open(sqs: SQSClient, names: { events: string; eventsDlq: string }): Promise<SqsEventQueue> {
-    const [url, dlqUrl] = await Promise.all([urlOf(sqs, names.events), urlOf(sqs, names.eventsDlq)]);
-    return new SqsEventQueue(sqs, url, dlqUrl);
+  /** The queues of these names; their URLs are looked up on first use (SQS may be down at start). */
+  static open(sqs: SQSClient, names: { events: string; eventsDlq: string }): SqsEventQueue {
+    return new SqsEventQueue(sqs, queueUrl(sqs, names.events), queueUrl(sqs, names.eventsDlq));
   }
 
   async receive(
@@ -36,7 +29,7 @@ export class SqsEventQueue implements EventQueue {
   ): Promise<Delivery[]> {
     const { Messages = [] } = await this.sqs.send(
       new ReceiveMessageCommand({
-        QueueUrl: this.url,
+        QueueUrl: await this.url(),
         MaxNumberOfMessages: max,
         WaitTimeSeconds: waitSeconds,
         VisibilityTimeout: visibilitySeconds,
@@ -54,13 +47,15 @@ export class SqsEventQueue implements EventQueue {
   }
 
   async ack(delivery: Delivery): Promise<void> {
-    await this.sqs.send(new DeleteMessageCommand({ QueueUrl: this.url, ReceiptHandle: delivery.receipt }));
+    await this.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: await this.url(), ReceiptHandle: delivery.receipt }),
+    );
   }
 
   async hide(delivery: Delivery, seconds: number): Promise<void> {
     await this.sqs.send(
       new ChangeMessageVisibilityCommand({
-        QueueUrl: this.url,
+        QueueUrl: await this.url(),
         ReceiptHandle: delivery.receipt,
         VisibilityTimeout: Math.max(0, Math.round(seconds)),
       }),
@@ -70,8 +65,8 @@ export class SqsEventQueue implements EventQueue {
   async depth(): Promise<{ visible: number; inFlight: number; dead: number }> {
     const names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] as const;
     const [main, dlq] = await Promise.all(
-      [this.url, this.dlqUrl].map((QueueUrl) =>
-        this.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...names] })),
+      [this.url, this.dlqUrl].map(async (url) =>
+        this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: await url(), AttributeNames: [...names] })),
       ),
     );
     const count = (attrs: Record<string, string> | undefined, name: string) => Number(attrs?.[name] ?? "0");
