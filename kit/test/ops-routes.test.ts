@@ -79,6 +79,12 @@ describe("operations routes", () => {
     const spec = (await (await fetch(`${base}/swagger/json`)).json()) as { openapi: string; paths: object };
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toContain("/readyz");
+    // Swagger UI's Authorize button needs the bearer scheme; it is optional document-wide.
+    const full = spec as unknown as { components: { securitySchemes: object }; security: object[] };
+    expect(full.components.securitySchemes).toEqual({
+      bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+    });
+    expect(full.security).toEqual([{ bearer: [] }, {}]);
   });
 
   test("while draining, /readyz is 503 so load balancers stop sending traffic", async () => {

@@ -31,7 +31,15 @@ export function docs(info: DocsInfo) {
       openapi({
         path: "/swagger",
         provider: "swagger-ui",
-        documentation: { info },
+        documentation: {
+          info,
+          // Bearer tokens are optional document-wide (the empty requirement), so Swagger UI's
+          // Authorize button sends the JWT on every call and public routes still work without one.
+          components: {
+            securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+          },
+          security: [{ bearer: [] }, {}],
+        },
         swagger: {
           cdn: "/swagger/assets/swagger-ui-bundle.js",
           theme: "/swagger/assets/swagger-ui.css",
