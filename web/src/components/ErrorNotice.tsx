@@ -1,28 +1,43 @@
 import { ApiError } from "../api.ts";
 import { describeError } from "../error-messages.ts";
+import { paths } from "../router.ts";
+import { Link } from "./Link.tsx";
 
 /** Props for {@link ErrorNotice}. */
 export interface ErrorNoticeProps {
   error: unknown;
   onRetry?: () => void;
+  /** Replaces the standard sentence when the page knows better what went wrong. */
+  message?: string;
 }
 
 /** A friendly, announced error message with an optional retry; never shows developer text. */
-export function ErrorNotice({ error, onRetry }: ErrorNoticeProps) {
-  const traceId = error instanceof ApiError ? error.traceId : undefined;
+export function ErrorNotice({ error, onRetry, message }: ErrorNoticeProps) {
+  const api = error instanceof ApiError ? error : undefined;
+  const signIn = api?.code === "UNAUTHENTICATED";
   return (
     <div className="notice notice--error" role="alert">
-      <p className="notice__message">{describeError(error)}</p>
-      {traceId !== undefined && (
+      <p className="notice__message">{message ?? describeError(error)}</p>
+      {api?.retryAfterSec !== undefined && api.code === "RATE_LIMITED" && (
+        <p className="notice__reference">You can try again in {Math.ceil(api.retryAfterSec)} s.</p>
+      )}
+      {api?.traceId !== undefined && (
         <p className="notice__reference">
-          Reference: <code>{traceId}</code>
+          Reference: <code>{api.traceId}</code>
         </p>
       )}
-      {onRetry !== undefined && (
-        <button type="button" className="button" onClick={onRetry}>
-          Try again
-        </button>
-      )}
+      <div className="actions">
+        {signIn && (
+          <Link className="button" href={paths.signin(location.pathname)}>
+            Sign in
+          </Link>
+        )}
+        {onRetry !== undefined && !signIn && (
+          <button type="button" className="button" onClick={onRetry}>
+            Try again
+          </button>
+        )}
+      </div>
     </div>
   );
 }

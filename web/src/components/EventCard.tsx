@@ -1,6 +1,8 @@
 import { useId } from "react";
 import type { EventSummary } from "../events.ts";
 import { formatDateTime, isSaleOpen } from "../format.ts";
+import { paths } from "../router.ts";
+import { Link } from "./Link.tsx";
 
 /** One event in the list: name, venue, dates and whether tickets are on sale. */
 export function EventCard({ event, now }: { event: EventSummary; now: Date }) {
@@ -10,7 +12,7 @@ export function EventCard({ event, now }: { event: EventSummary; now: Date }) {
   return (
     <article className="event-card" aria-labelledby={headingId}>
       <h3 id={headingId} className="event-card__name">
-        {event.name}
+        <Link href={paths.event(event.eventId)}>{event.name}</Link>
       </h3>
       <dl className="event-card__facts">
         {event.venue !== undefined && (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
+import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { EventCard } from "../components/EventCard.tsx";
 import { type EventSummary, fetchEvents } from "../events.ts";
-import { ErrorNotice } from "./ErrorNotice.tsx";
-import { EventCard } from "./EventCard.tsx";
 
 type LoadState =
   | { status: "loading" }

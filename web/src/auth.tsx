@@ -1,0 +1,64 @@
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
+import { ApiError } from "./api.ts";
+import { devLogin } from "./buyer-api.ts";
+import { clearSession, loadSession, type Session, saveSession, sessionFromToken } from "./session.ts";
+
+/** What pages get from {@link useAuth}. */
+export interface AuthValue {
+  session: Session | undefined;
+  /** Signs in through the local issuer's dev login (development mode). */
+  signInDev: (userName: string) => Promise<void>;
+  /** Adopts a token from the identity provider (production mode); false if it is unusable. */
+  adoptToken: (token: string) => boolean;
+  signOut: () => void;
+  /** Call with any API error: a 401 means the token is no longer accepted, so sign out. */
+  noteError: (error: unknown) => void;
+}
+
+const AuthContext = createContext<AuthValue | undefined>(undefined);
+
+/** Holds the signed-in buyer for the whole app; the JWT lives in localStorage between visits. */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState(() => loadSession(localStorage, Date.now()));
+
+  const keep = useCallback((s: Session) => {
+    saveSession(localStorage, s);
+    setSession(s);
+  }, []);
+  const signOut = useCallback(() => {
+    clearSession(localStorage);
+    setSession(undefined);
+  }, []);
+
+  const value = useMemo<AuthValue>(
+    () => ({
+      session,
+      signInDev: async (userName) => {
+        const answer = await devLogin(userName);
+        keep({
+          userId: userName,
+          token: answer.access_token,
+          expiresAt: Date.now() + answer.expires_in * 1000,
+        });
+      },
+      adoptToken: (token) => {
+        const s = sessionFromToken(token, 3600, Date.now());
+        if (s) keep(s);
+        return s !== undefined;
+      },
+      signOut,
+      noteError: (error) => {
+        if (error instanceof ApiError && error.code === "UNAUTHENTICATED") signOut();
+      },
+    }),
+    [session, keep, signOut],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+/** The auth state; only valid under {@link AuthProvider}. */
+export function useAuth(): AuthValue {
+  const value = useContext(AuthContext);
+  if (!value) throw new Error("useAuth needs an AuthProvider above it");
+  return value;
+}

@@ -1,0 +1,169 @@
+import { useState } from "react";
+import { useAuth } from "../auth.tsx";
+import { getAvailability, getEvent, joinQueue } from "../buyer-api.ts";
+import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { Link } from "../components/Link.tsx";
+import { formatDateTime, formatMoney, saleState } from "../format.ts";
+import { useLoad, useTitle } from "../hooks.ts";
+import { PlaceStore } from "../queue/place-store.ts";
+import { navigate, paths } from "../router.ts";
+import type { EventDetail, SectionCount } from "../types.ts";
+import { newUuid } from "../uuid.ts";
+
+/** One event: date, venue, sections with prices and seats left, sale status and "Join queue". */
+export function EventPage({ eventId }: { eventId: string }) {
+  const { state, retry } = useLoad(
+    async (signal) => {
+      const [event, availability] = await Promise.all([
+        getEvent(eventId, { signal }),
+        // Counts are a nice-to-have here: the page still works when they cannot be loaded.
+        getAvailability(eventId, { signal }).catch(() => undefined),
+      ]);
+      return { event, counts: availability?.sections ?? [] };
+    },
+    [eventId],
+  );
+  useTitle(state.status === "ready" ? state.value.event.name : "Event");
+
+  if (state.status === "loading") {
+    return (
+      <p className="notice" role="status">
+        Loading the event…
+      </p>
+    );
+  }
+  if (state.status === "failed") return <ErrorNotice error={state.error} onRetry={retry} />;
+  const { event, counts } = state.value;
+  return (
+    <article aria-labelledby="event-heading">
+      <p className="breadcrumbs">
+        <Link href={paths.events()}>All events</Link>
+      </p>
+      <h2 id="event-heading">{event.name}</h2>
+      <dl className="facts">
+        {event.starts_at && (
+          <div>
+            <dt>Date</dt>
+            <dd>
+              <time dateTime={event.starts_at}>{formatDateTime(event.starts_at)}</time>
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Venue</dt>
+          <dd>{event.venue || "To be announced"}</dd>
+        </div>
+        <div>
+          <dt>Sale</dt>
+          <dd data-testid="sale-status">
+            <SaleStatus event={event} />
+          </dd>
+        </div>
+      </dl>
+      <SectionsTable event={event} counts={counts} />
+      <JoinQueue event={event} />
+    </article>
+  );
+}
+
+function SaleStatus({ event }: { event: EventDetail }) {
+  const state = saleState(event, Date.now());
+  if (state === "closed") return <>Sale has ended</>;
+  if (state === "upcoming" && event.sale_opens_at)
+    return <>Opens {formatDateTime(event.sale_opens_at)} — you can join the queue now</>;
+  return (
+    <>
+      <span className="badge badge--open">On sale now</span>
+      {event.sale_closes_at && <> until {formatDateTime(event.sale_closes_at)}</>}
+    </>
+  );
+}
+
+function SectionsTable({ event, counts }: { event: EventDetail; counts: SectionCount[] }) {
+  return (
+    <div className="table-scroll">
+      <table className="table">
+        <caption>Sections and prices</caption>
+        <thead>
+          <tr>
+            <th scope="col">Section</th>
+            <th scope="col">Price</th>
+            <th scope="col">Seats left</th>
+          </tr>
+        </thead>
+        <tbody>
+          {event.sections.map((s) => {
+            const count = counts.find((c) => c.section_id === s.section_id);
+            return (
+              <tr key={s.section_id}>
+                <th scope="row">{s.name}</th>
+                <td>{formatMoney(s.price, event.currency)}</td>
+                <td>
+                  {count ? `${count.available.toLocaleString()} of ${count.total.toLocaleString()}` : "—"}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function JoinQueue({ event }: { event: EventDetail }) {
+  const { session, noteError } = useAuth();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  // One key per visit: a double click or a retry after a lost answer joins once.
+  const [joinKey] = useState(newUuid);
+  const places = new PlaceStore(localStorage);
+
+  if (saleState(event, Date.now()) === "closed") return null;
+  if (!session) {
+    return (
+      <div className="cta">
+        <Link className="button" href={paths.signin(paths.event(event.event_id))}>
+          Sign in to join the queue
+        </Link>
+      </div>
+    );
+  }
+  const place = places.get(event.event_id, session.userId);
+  if (place) {
+    return (
+      <div className="cta">
+        <Link className="button" href={paths.queue(event.event_id)}>
+          Return to your place in line
+        </Link>
+      </div>
+    );
+  }
+
+  const join = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const answer = await joinQueue(event.event_id, joinKey, { token: session.token });
+      places.save({
+        eventId: event.event_id,
+        userId: session.userId,
+        waitingToken: answer.waiting_token,
+        firstPosition: answer.position_hint,
+        joinedAt: Date.now(),
+      });
+      navigate(paths.queue(event.event_id));
+    } catch (e) {
+      noteError(e);
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="cta">
+      <button type="button" className="button button--big" onClick={join} disabled={busy}>
+        {busy ? "Joining…" : "Join queue"}
+      </button>
+      {error !== undefined && <ErrorNotice error={error} />}
+    </div>
+  );
+}

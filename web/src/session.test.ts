@@ -1,0 +1,47 @@
+import { describe, expect, test } from "bun:test";
+import { authConfigFrom } from "./config.ts";
+import { loadSession, saveSession, sessionFromToken, tokenFromFragment } from "./session.ts";
+
+const memory = () => {
+  const m = new Map<string, string>();
+  return {
+    getItem: (k: string) => m.get(k) ?? null,
+    setItem: (k: string, v: string) => void m.set(k, v),
+    removeItem: (k: string) => void m.delete(k),
+  };
+};
+const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+const jwt = (claims: unknown) => `${b64url({ alg: "ES256" })}.${b64url(claims)}.sig`;
+
+describe("sessions", () => {
+  test("survive a reload until shortly before the token expires", () => {
+    const storage = memory();
+    saveSession(storage, { userId: "alice", token: "t", expiresAt: 100_000 });
+    expect(loadSession(storage, 50_000)?.userId).toBe("alice");
+    expect(loadSession(storage, 90_000)).toBeUndefined();
+  });
+
+  test("take the buyer's name and expiry from a provider's token", () => {
+    const token = jwt({ sub: "user-7", exp: 2_000 });
+    expect(sessionFromToken(token, 60, 0)).toEqual({ userId: "user-7", token, expiresAt: 2_000_000 });
+    expect(sessionFromToken("not-a-jwt", 60, 0)).toBeUndefined();
+  });
+
+  test("read the token an OIDC provider puts in the redirect fragment", () => {
+    expect(tokenFromFragment("#access_token=abc&token_type=Bearer&state=xyz")).toEqual({
+      token: "abc",
+      state: "xyz",
+    });
+    expect(tokenFromFragment("#error=access_denied")).toBeUndefined();
+  });
+});
+
+describe("auth configuration", () => {
+  test("defaults to the local dev login and switches to OIDC when built for production", () => {
+    expect(authConfigFrom({}).mode).toBe("dev");
+    expect(authConfigFrom({ PROD: true }).mode).toBe("oidc");
+    expect(authConfigFrom({ PROD: true, VITE_AUTH_MODE: "dev" }).mode).toBe("dev");
+    const prod = authConfigFrom({ VITE_AUTH_MODE: "oidc", VITE_OIDC_LOGIN_URL: "https://idp/authorize" });
+    expect(prod).toMatchObject({ mode: "oidc", loginUrl: "https://idp/authorize" });
+  });
+});
