@@ -81,6 +81,8 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
                 seatsPerRow: s.seats_per_row,
               })),
             }),
+            // Writing every seat of a large map takes far longer than a hot-path call.
+            { timeoutMs: 30_000 },
           ),
         );
         if (!event) throw new Error("inventory answered without an event");

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SERVICE_NAMES } from "../../src/local/config.ts";
+import { isPortFree } from "../../src/local/ports.ts";
 import { ChildExitedError, startLocalStack } from "../../src/local/stack.ts";
 import { freePort } from "../../src/testing.ts";
 
@@ -21,10 +22,19 @@ for (const name of SERVICE_NAMES) {
 
 afterAll(() => rmSync(repo, { recursive: true, force: true }));
 
+/** A free port whose neighbour is free too: each service also takes port + 1 for native gRPC. */
+async function freePair(): Promise<number> {
+  for (;;) {
+    const port = freePort();
+    if (port < 65535 && (await isPortFree(port + 1))) return port;
+  }
+}
+
 async function ports() {
-  const [gateway, reservation, inventory, payment, worker, redis, dynamodb, sqs] = await Promise.all(
-    Array.from({ length: 8 }, () => freePort()),
-  );
+  const services = [];
+  for (let i = 0; i < 5; i++) services.push(await freePair());
+  const [gateway, reservation, inventory, payment, worker] = services;
+  const [redis, dynamodb, sqs] = [freePort(), freePort(), freePort()];
   return { gateway, reservation, inventory, payment, worker, redis, dynamodb, sqs } as Record<string, number>;
 }
 
