@@ -22,6 +22,13 @@ export function gatewayFields() {
     reservationTokenTtlSec: env.int("RESERVATION_TOKEN_TTL_SEC", 30, { min: 1, max: 600 }),
     /** Signs reservation tokens; every gateway replica needs the same one (required in production). */
     reservationTokenSecret: env.optional("RESERVATION_TOKEN_SECRET"),
+    // --- calls to the services behind the gateway -------------------------------------------
+    /** Deadline of calls to inventory (events, availability). */
+    inventoryTimeoutMs: env.int("INVENTORY_TIMEOUT_MS", 500, { min: 10, max: 30_000 }),
+    /** Deadline of calls to reservation (create and confirm reach inventory and payment behind it). */
+    reservationTimeoutMs: env.int("RESERVATION_TIMEOUT_MS", 2000, { min: 10, max: 60_000 }),
+    /** Deadline of calls to payment. */
+    paymentTimeoutMs: env.int("PAYMENT_TIMEOUT_MS", 1000, { min: 10, max: 30_000 }),
     // --- payments --------------------------------------------------------------------------
     /** Where the payment simulator posts signed outcomes (this gateway's webhook route); unset for none. */
     paymentWebhookUrl: env.optionalUrl("PAYMENT_WEBHOOK_URL"),

@@ -7,7 +7,7 @@ export function workerFields() {
     ...baseFields(8040),
     ...awsFields(),
     ...upstreamFields(),
-    concurrency: env.int("WORKER_CONCURRENCY", 8, { min: 1, max: 256 }),
+    concurrency: env.int("WORKER_CONCURRENCY", 32, { min: 1, max: 256 }),
     waitSeconds: env.int("WORKER_WAIT_SECONDS", 20, { min: 0, max: 20 }),
     visibilitySeconds: env.int("WORKER_VISIBILITY_TIMEOUT_SEC", 30, { min: 1, max: 43_200 }),
     retryBaseSeconds: env.int("WORKER_RETRY_BASE_SEC", 2, { min: 0, max: 900 }),

@@ -96,7 +96,9 @@ export class LiveQueue {
     if (!reader) {
       reader = new EventReader(
         status.eventId,
-        this.redis.duplicate(),
+        // XREAD BLOCK waits up to 5 s by design: the kit's 1 s command timeout would cut every
+        // quiet wait short and delay the next move by the reader's retry pause.
+        this.redis.duplicate({ commandTimeout: 10_000 }),
         this.room,
         this.log,
         status.lastMoveId,

@@ -1,35 +1,35 @@
 import { inventory, payment, reservation } from "@tt/contracts";
 import { createServiceClient, type Metrics } from "@tt/kit";
 
-/** Deadlines of the gateway's calls: create and confirm reach inventory (and payment) behind them. */
-const TIMEOUT_MS = { inventory: 500, reservation: 2000, payment: 1000 };
-
-/** Where the other services are. */
-export interface UpstreamUrls {
+/** Where the other services are, and how long each call may take. */
+export interface UpstreamSettings {
   inventoryUrl: string;
   reservationUrl: string;
   paymentUrl: string;
+  inventoryTimeoutMs: number;
+  reservationTimeoutMs: number;
+  paymentTimeoutMs: number;
 }
 
 /** Connect clients of the services behind the gateway, each with a deadline and its own breaker. */
-export function createUpstreams(urls: UpstreamUrls, metrics: Metrics) {
+export function createUpstreams(urls: UpstreamSettings, metrics: Metrics) {
   return {
     inventory: createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: urls.inventoryUrl,
-      timeoutMs: TIMEOUT_MS.inventory,
+      timeoutMs: urls.inventoryTimeoutMs,
       metrics,
     }),
     reservation: createServiceClient(reservation.ReservationService, {
       name: "reservation",
       baseUrl: urls.reservationUrl,
-      timeoutMs: TIMEOUT_MS.reservation,
+      timeoutMs: urls.reservationTimeoutMs,
       metrics,
     }),
     payment: createServiceClient(payment.PaymentService, {
       name: "payment",
       baseUrl: urls.paymentUrl,
-      timeoutMs: TIMEOUT_MS.payment,
+      timeoutMs: urls.paymentTimeoutMs,
       metrics,
     }),
   };

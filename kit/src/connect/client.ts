@@ -2,6 +2,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import { MethodOptions_IdempotencyLevel as Idempotency } from "@bufbuild/protobuf/wkt";
 import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
+import { common } from "@tt/contracts";
 import { AppError } from "../errors.ts";
 import type { Metrics } from "../metrics.ts";
 import { injectHeaders } from "../telemetry.ts";
@@ -43,7 +44,11 @@ function breakerInterceptor(name: string, breaker: CircuitBreaker): Interceptor 
       return res;
     } catch (error) {
       const ce = ConnectError.from(error);
-      if (UNHEALTHY.has(ce.code)) breaker.failure();
+      // An error carrying a catalogue code was answered by the upstream itself — even
+      // UPSTREAM_TIMEOUT passed on from its own dependency — so it says nothing about this hop;
+      // counting it would open every breaker along a chain when only the last link is slow.
+      const answered = ce.findDetails(common.ErrorDetailSchema).length > 0;
+      if (UNHEALTHY.has(ce.code) && !answered) breaker.failure();
       else breaker.success();
       throw error;
     }

@@ -30,6 +30,7 @@ beforeAll(async () => {
         if (req.eventId === "flaky" && n <= 2) throw new ConnectError("down", Code.Unavailable);
         if (req.eventId === "down") throw new ConnectError("down", Code.Unavailable);
         if (req.eventId === "sold-out") throw new AppError("SEAT_UNAVAILABLE", "Seat A-1 is taken");
+        if (req.eventId === "deep-timeout") throw new AppError("UPSTREAM_TIMEOUT", "DynamoDB did not answer");
         return { seatIds: req.seatIds };
       },
     });
@@ -117,6 +118,18 @@ describe("service client retries", () => {
     const error = await client.reserveSeats({ eventId: "sold-out", seatIds: ["A-1"] }).catch((e) => e);
     expect(fromConnectError(error).code).toBe("SEAT_UNAVAILABLE");
     expect(calls.get("sold-out")).toBe(1);
+    expect(client.breaker.state).toBe("closed");
+  });
+
+  test("an upstream passing on its own dependency's timeout is answering: this hop's breaker stays closed", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: upstream.url,
+      retries: 0,
+      breaker: { failureThreshold: 1, openMs: 10_000 },
+    });
+    const error = await client.reserveSeats({ eventId: "deep-timeout", seatIds: ["A-1"] }).catch((e) => e);
+    expect(fromConnectError(error).code).toBe("UPSTREAM_TIMEOUT");
     expect(client.breaker.state).toBe("closed");
   });
 });
