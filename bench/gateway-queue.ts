@@ -9,14 +9,16 @@
  *   3. status: GET /api/v1/queue/status on the real gateway;
  * and reports join ÷ reference and status ÷ reference (goal ≥ 0.7). Rate limiting is off (one
  * client IP would be limited) and the admission ticker is off (the line must not move).
- * Results: bench/results/gateway-queue-<time>.{json,md}.
+ * Results: bench/results/gateway-queue-<time>.{json,md,svg}.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, startTestRedis } from "@tt/kit/testing";
+import { chartSvg } from "./lib/chart.ts";
 import { type HttpLoadResult, httpLoad, loadTool } from "./lib/http-load.ts";
 import { cpuSeconds, REPO, startBun } from "./lib/processes.ts";
 import { startStubInventory } from "./lib/stub-inventory.ts";
+import { type Counter, gatewayRouteCounter, redisKeyCounter, sampleRate } from "./lib/timeline.ts";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? "", process.argv[i + 1] ?? "");
@@ -67,12 +69,22 @@ try {
     },
     status: { url: `${gw}/api/v1/queue/status?token=${encodeURIComponent(waiting_token)}`, pid: gateway.pid },
   };
+  // Server-side request counters, read once a second for the throughput-over-time chart only.
+  const refCounter = redisKeyCounter(redis.url, "ref:{evt}:seq");
+  const counters: Record<string, Counter> = {
+    reference: refCounter,
+    join: gatewayRouteCounter(gw, "/api/v1/queue/join"),
+    status: gatewayRouteCounter(gw, "/api/v1/queue/status"),
+  };
+  const timelines: Record<string, Array<[number, number]>> = {};
   const results: Record<string, HttpLoadResult & { serverCpuPercent: number }> = {};
   for (const [name, s] of Object.entries(scenarios)) {
     await httpLoad({ ...s, connections: CONNECTIONS, durationSec: 2 }); // warm-up
     const cpuBefore = await cpuSeconds(s.pid);
+    const sampler = counters[name] ? sampleRate(counters[name]) : undefined;
     const result = await httpLoad({ ...s, connections: CONNECTIONS, durationSec: SECONDS });
     const serverCpuPercent = Math.round((((await cpuSeconds(s.pid)) - cpuBefore) / SECONDS) * 100);
+    timelines[name] = (await sampler?.stop()) ?? [];
     results[name] = { ...result, serverCpuPercent };
     process.stdout.write(
       `${name}: ${result.perSecond} req/s, p99 ${result.latencyMs.p99} ms, errors ${result.errors}\n`,
@@ -119,6 +131,15 @@ try {
     "",
   ].join("\n");
   writeFileSync(join(dir, `gateway-queue-${stamp}.md`), md);
+  refCounter.close();
+  const svg = chartSvg({
+    title: `gateway-queue: join ÷ reference ${ratios.join}, status ÷ reference ${ratios.status}`,
+    subtitle: `${report.tool}, ${CONNECTIONS} connections, ${SECONDS} s per scenario — ${at}`,
+    latency: Object.entries(results).map(([label, r]) => ({ label, ...r.latencyMs })),
+    throughput: Object.entries(timelines).map(([label, points]) => ({ label: `${label} req/s`, points })),
+    throughputUnit: "requests per second (server-side count; scenarios run one after another, each from 0 s)",
+  });
+  writeFileSync(join(dir, `gateway-queue-${stamp}.svg`), svg);
   process.stdout.write(`\n${md}`);
 } finally {
   await gateway.stop();

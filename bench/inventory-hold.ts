@@ -7,7 +7,7 @@
  *      transaction the service sends (one conditional update per seat + the hold record);
  *   2. service: the inventory service's ReserveSeats rate through Connect (binary, the kit's
  *      client) on distinct seats, the service running as its own process;
- * and reports service ÷ raw (goal ≥ 0.5). Results: bench/results/inventory-hold-<time>.{json,md}.
+ * and reports service ÷ raw (goal ≥ 0.5). Results: bench/results/inventory-hold-<time>.{json,md,svg}.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,8 +18,10 @@ import { holdKey, seatKey } from "@tt/inventory/src/adapters/dynamo-keys.ts";
 import { createDynamoClient, createServiceClient, ensureTables } from "@tt/kit";
 import { Supervisor, startDynamo, startRedis, waitForReady } from "@tt/kit/local";
 import { freePort } from "@tt/kit/testing";
+import { chartSvg } from "./lib/chart.ts";
 import { combine, type RunResult, run } from "./lib/load.ts";
 import { markdown } from "./lib/report.ts";
+import { sampleRate } from "./lib/timeline.ts";
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? "", process.argv[i + 1] ?? "");
@@ -152,6 +154,16 @@ try {
       holdExpiresAt: timestampFromMs(holdExpiresAt()),
     });
 
+  // Completed holds per path, read once a second for the throughput-over-time chart only.
+  const done = { raw: 0, service: 0 };
+  const counting = (path: keyof typeof done, op: (i: number) => Promise<unknown>) => async (i: number) => {
+    const r = await op(i);
+    done[path]++;
+    return r;
+  };
+  const countedRaw = counting("raw", rawHold);
+  const countedService = counting("service", serviceHold);
+
   log("warming up");
   await run(WARMUP, CONCURRENCY, rawHold);
   await run(WARMUP, CONCURRENCY, serviceHold);
@@ -159,10 +171,13 @@ try {
   // tables growing, during the run does not favour whichever path goes second.
   const half = Math.floor(HOLDS / 2);
   log(`raw TransactWriteItems × ${HOLDS} and service ReserveSeats × ${HOLDS}, in ABBA halves`);
-  const raw1 = await run(half, CONCURRENCY, rawHold, WARMUP);
-  const svc1 = await run(half, CONCURRENCY, serviceHold, WARMUP);
-  const svc2 = await run(half, CONCURRENCY, serviceHold, WARMUP + half);
-  const raw2 = await run(half, CONCURRENCY, rawHold, WARMUP + half);
+  const rawRate = sampleRate(async () => done.raw);
+  const serviceRate = sampleRate(async () => done.service);
+  const raw1 = await run(half, CONCURRENCY, countedRaw, WARMUP);
+  const svc1 = await run(half, CONCURRENCY, countedService, WARMUP);
+  const svc2 = await run(half, CONCURRENCY, countedService, WARMUP + half);
+  const raw2 = await run(half, CONCURRENCY, countedRaw, WARMUP + half);
+  const timeline = { raw: await rawRate.stop(), service: await serviceRate.stop() };
   const raw: RunResult = combine(raw1, raw2);
   const service: RunResult = combine(svc1, svc2);
   ddb.destroy();
@@ -184,7 +199,21 @@ try {
   const base = join(dir, `inventory-hold-${result.at.replace(/[:.]/g, "-")}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
   writeFileSync(`${base}.md`, markdown(result));
-  process.stdout.write(`\n${markdown(result)}\nbench: wrote ${base}.json and .md\n`);
+  const svg = chartSvg({
+    title: `inventory-hold: service ÷ raw = ${ratio}`,
+    subtitle: `${HOLDS} holds per path in ABBA halves, ${CONCURRENCY} in flight — ${result.at}`,
+    latency: [
+      { label: "raw", ...raw.latencyMs },
+      { label: "service", ...service.latencyMs },
+    ],
+    throughput: [
+      { label: "raw TransactWriteItems holds/s", points: timeline.raw },
+      { label: "service ReserveSeats holds/s", points: timeline.service },
+    ],
+    throughputUnit: "holds per second (the paths alternate: raw, service, service, raw)",
+  });
+  writeFileSync(`${base}.svg`, svg);
+  process.stdout.write(`\n${markdown(result)}\nbench: wrote ${base}.json, .md and .svg\n`);
 } finally {
   await sup.stop();
 }

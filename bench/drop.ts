@@ -1,0 +1,159 @@
+#!/usr/bin/env bun
+import { type BuyerRecord, runBuyer } from "./drop/buyer.ts";
+import { dropConfig, platformEnv } from "./drop/config.ts";
+import { showProgress } from "./drop/progress.ts";
+import { socketFindings } from "./drop/queue-socket.ts";
+import { type DropResult, dropChart, dropMarkdown } from "./drop/report.ts";
+import { DropStats } from "./drop/stats.ts";
+import { type CheckReport, checkStores } from "./drop/store-check.ts";
+import { StoreReader } from "./drop/store-read.ts";
+/**
+ * The ticket-drop simulator: `bun bench/drop.ts [--buyers 5000] [--seats 1000] [--admit-rate 40]
+ * [--hold 20] [--arrival 20] [--mix approve=0.8,fail=0.1,abandon=0.1] [--url U --dynamodb E --stage S]`.
+ *
+ * Starts the whole local platform (or uses `--url`), creates an event, and runs N buyers through
+ * the whole flow (see drop/buyer.ts) with live progress; then waits for the last hold to expire,
+ * reads the stores and checks them (drop/store-check.ts). Results:
+ * bench/results/drop-<time>.{json,md,svg}. Exit code 1 when a store check fails.
+ */
+import { parseArgs } from "./lib/args.ts";
+import { chartSvg } from "./lib/chart.ts";
+import { busiestSentence, CpuSampler } from "./lib/cpu.ts";
+import { ADMIN_HEADERS, createBenchEvent, remotePlatform, startBenchStack } from "./lib/platform.ts";
+import { machineInfo, round2, writeResults } from "./lib/results.ts";
+
+const cfg = dropConfig(parseArgs());
+const machine = machineInfo();
+const log = (msg: string) => process.stdout.write(`drop: ${msg}\n`);
+log(
+  `load average ${machine.loadavg.join(" ")}; ${cfg.url ? `target ${cfg.url}` : "starting the local platform"}`,
+);
+const platform = cfg.url ? remotePlatform(cfg.url, cfg.dynamodb) : await startBenchStack(platformEnv(cfg));
+let stopping = false;
+process.on("SIGINT", () => {
+  if (stopping) process.exit(130);
+  stopping = true;
+  log("interrupted: stopping the platform");
+  void platform.stop().then(() => process.exit(130));
+});
+
+try {
+  const gw = platform.gateway;
+  const eventId = `evt_drop_${Date.now().toString(36)}`;
+  await createBenchEvent(platform, eventId, cfg.seats);
+  // Admission is per event and live-changeable: set it on this event whatever the target's defaults.
+  const tuned = await fetch(`${gw}/api/v1/admin/events/${eventId}/queue`, {
+    method: "PATCH",
+    headers: ADMIN_HEADERS,
+    body: JSON.stringify({ rate: cfg.admitRate, cap: cfg.admitCap }),
+  });
+  if (!tuned.ok) throw new Error(`setting admission: ${tuned.status} ${await tuned.text()}`);
+  log(`event ${eventId}: ${cfg.seats} seats; ${cfg.buyers} buyers arriving over ${cfg.arrivalSec} s`);
+
+  const reader = platform.dynamodb
+    ? new StoreReader(platform.dynamodb.endpoint, platform.dynamodb.stage, eventId)
+    : undefined;
+  const watcher = reader?.watchStaleHolds(cfg.graceSec * 1000);
+  const cpu = new CpuSampler(platform.pids(), { "simulator (load generator)": process.pid });
+  cpu.start(2000);
+  const stats = new DropStats();
+  const progress = showProgress(stats, cfg.buyers, () => ({
+    "store seats": JSON.stringify(watcher?.counts() ?? {}),
+    "ws reconnects": socketFindings.reconnects,
+    ...(soldOutAt !== undefined ? { "sold out at": `${soldOutAt}s (admission raised)` } : {}),
+  }));
+
+  // The operator's move in a real drop: once nothing is left to sell, let the line through fast
+  // so that everyone learns it is sold out (admin API, as an operator would).
+  let soldOutAt: number | undefined;
+  const operator = setInterval(async () => {
+    const counts = watcher?.counts() ?? {};
+    if (soldOutAt !== undefined || (counts.SOLD ?? 0) < cfg.seats) return;
+    soldOutAt = Math.round((performance.now() - stats.startedAt) / 1000);
+    await fetch(`${gw}/api/v1/admin/events/${eventId}/queue`, {
+      method: "PATCH",
+      headers: ADMIN_HEADERS,
+      body: JSON.stringify({ rate: cfg.soldOutRate, cap: Math.max(cfg.admitCap, 1000) }),
+    }).catch(() => undefined);
+  }, 1000);
+
+  const records: BuyerRecord[] = [];
+  const gap = (cfg.arrivalSec * 1000) / Math.max(cfg.buyers, 1);
+  await Promise.all(
+    Array.from({ length: cfg.buyers }, async (_, i) => {
+      await Bun.sleep(i * gap);
+      records.push(await runBuyer(i, gw, eventId, cfg, stats));
+    }),
+  );
+  const durationSec = Math.round((performance.now() - stats.startedAt) / 100) / 10;
+  clearInterval(operator);
+  progress.stop();
+  const processes = cpu.stop();
+
+  // Unpaid holds must be gone by expiry + grace: wait for the last one, then read the stores.
+  const lastExpiry = Math.max(0, ...records.map((r) => r.holdExpiresAt ?? 0));
+  const settleMs = lastExpiry + cfg.graceSec * 1000 + 1000 - Date.now();
+  if (settleMs > 0) {
+    log(`all buyers done; waiting ${Math.ceil(settleMs / 1000)} s for the last hold to pass expiry + grace`);
+    await Bun.sleep(settleMs);
+  }
+  const sightings = (await watcher?.stop()) ?? [];
+  let checks: CheckReport | undefined;
+  if (reader) {
+    log("reading the stores and checking them");
+    const seatsWanted = records.length * ((1 + cfg.maxSeatsPerBuyer) / 2);
+    checks = checkStores(await reader.snapshot(), {
+      graceMs: cfg.graceSec * 1000,
+      demandExceedsSeats: seatsWanted > cfg.seats * 1.5,
+      buyers: records,
+      staleSightings: sightings,
+    });
+    reader.close();
+  }
+
+  const outcomes = Object.fromEntries(stats.outcomes);
+  const timeline = stats.timeline();
+  const peak = (k: keyof typeof timeline) => Math.max(0, ...timeline[k].map((p) => p[1]));
+  const result: DropResult = {
+    scenario: "drop",
+    at: new Date().toISOString(),
+    machine,
+    config: cfg,
+    platformEnv: cfg.url ? {} : platformEnv(cfg),
+    durationSec,
+    ...(soldOutAt !== undefined ? { soldOutAtSec: soldOutAt } : {}),
+    requests: stats.requests,
+    errors: stats.errors,
+    errorRate: stats.requests ? round2((stats.errors / stats.requests) * 10_000) / 10_000 : 0,
+    expectedRefusals: stats.expected,
+    outcomes,
+    steps: stats.summary(),
+    errorKinds: Object.fromEntries(stats.errorKinds),
+    expectedKinds: Object.fromEntries(stats.expectedKinds),
+    errorExamples: records
+      .filter((r) => r.outcome === "error")
+      .slice(0, 10)
+      .map((r) => `${r.userId}: ${r.reason}`),
+    socketFindings: { ...socketFindings },
+    throughput: {
+      avgRequestsPerSec: Math.round(stats.requests / durationSec),
+      peakRequestsPerSec: peak("requests"),
+      peakAdmittedPerSec: peak("admitted"),
+      peakOrdersPerSec: peak("orders"),
+    },
+    ...(checks ? { checks } : {}),
+    cpu: processes,
+    busiest: busiestSentence(processes),
+    timeline,
+  };
+  const md = dropMarkdown(result);
+  const base = writeResults("drop", result.at, {
+    json: { ...result, buyers: records },
+    md,
+    svg: chartSvg(dropChart(result)),
+  });
+  process.stdout.write(`\n${md}\ndrop: wrote ${base}.{json,md,svg}\n`);
+  if (checks && !checks.ok) process.exitCode = 1;
+} finally {
+  await platform.stop();
+}

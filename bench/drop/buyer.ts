@@ -1,0 +1,208 @@
+/**
+ * One simulated buyer's whole drop: join → wait on the live queue (WebSocket) → enter → pick
+ * seats from the availability map → hold → pay (approve / fail) or walk away → confirmed (by
+ * themselves or the worker) — with think times between steps, like a person at a browser.
+ */
+import { BuyerClient, type Reply } from "./client.ts";
+import type { DropConfig } from "./config.ts";
+import { waitForAdmission } from "./queue-socket.ts";
+import type { BuyerOutcome, BuyerState, DropStats } from "./stats.ts";
+
+/** What one buyer ended with: the store checks compare it with what the stores say. */
+export interface BuyerRecord {
+  userId: string;
+  outcome: BuyerOutcome;
+  reservationId?: string;
+  holdExpiresAt?: number;
+  seatIds?: string[];
+  orderId?: string;
+  /** Why an `error` outcome happened. */
+  reason?: string;
+}
+
+const sleep = (ms: number) => Bun.sleep(ms);
+const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
+const TOKEN_REFRESH_MS = 25_000; // reservation tokens live 30 s: re-enter before a hold if older
+
+/** Picks up to `want` seats among AVAILABLE ones, preferring neighbours in one row. */
+export function pickSeats(seats: Record<string, string>, want: number): string[] {
+  const free = Object.keys(seats).filter((id) => seats[id] === "AVAILABLE");
+  if (free.length === 0) return [];
+  const first = free[Math.floor(Math.random() * free.length)] ?? "";
+  const picked = [first];
+  const [section, row, n] = first.split("-");
+  for (const delta of [1, -1, 2, -2]) {
+    if (picked.length >= want) break;
+    const next = `${section}-${row}-${Number(n) + delta}`;
+    if (seats[next] === "AVAILABLE") picked.push(next);
+  }
+  while (picked.length < want && picked.length < free.length) {
+    const other = free[Math.floor(Math.random() * free.length)] ?? "";
+    if (!picked.includes(other)) picked.push(other);
+  }
+  return picked;
+}
+
+/** Runs one buyer to an outcome; never throws. */
+export async function runBuyer(
+  index: number,
+  gateway: string,
+  eventId: string,
+  cfg: DropConfig,
+  stats: DropStats,
+): Promise<BuyerRecord> {
+  const userId = `buyer-${String(index).padStart(5, "0")}`;
+  const c = new BuyerClient(gateway, userId, stats, cfg.requestTimeoutMs);
+  let state: BuyerState = "arriving";
+  stats.move(undefined, state);
+  const to = (next: BuyerState) => {
+    stats.move(state, next);
+    state = next;
+  };
+  // Once a hold exists every outcome carries it, so the store checks can find its reservation.
+  let held: Pick<BuyerRecord, "reservationId" | "holdExpiresAt" | "seatIds"> = {};
+  const end = (record: Omit<BuyerRecord, "userId">): BuyerRecord => {
+    to("done");
+    stats.finish(record.outcome);
+    return { userId, ...held, ...record };
+  };
+  const fail = (reason: string, reply?: Reply) =>
+    end({ outcome: "error", reason: reply ? `${reason}: ${reply.status} ${reply.code ?? ""}` : reason });
+
+  const joined = await c.retrying(
+    "join",
+    "POST",
+    "/api/v1/queue/join",
+    { event_id: eventId },
+    crypto.randomUUID(),
+  );
+  if (joined.status !== 202) return fail("join", joined);
+  const waitingToken: string = joined.body.waiting_token;
+  to("waiting");
+  const joinedAt = performance.now();
+  const wait = await waitForAdmission(gateway.replace(/^http/, "ws"), waitingToken, c, stats, {
+    silenceMs: 20_000,
+    maxWaitMs: 30 * 60_000,
+  });
+  if (wait !== "ready") return fail(`queue wait ended ${wait}`);
+  stats.record("queue_wait", performance.now() - joinedAt, "ok");
+  stats.milestone("admitted");
+  to("admitted");
+  const leave = () =>
+    c.call("leave", "DELETE", `/api/v1/queue/leave?token=${encodeURIComponent(waitingToken)}`);
+  // Done buyers give their admission back, so the cap lets the next waiter in.
+  const leaving = async (record: BuyerRecord) => {
+    await leave();
+    return record;
+  };
+
+  let token = "";
+  let tokenAt = 0;
+  const enter = async () => {
+    const r = await c.retrying("enter", "POST", "/api/v1/queue/enter", { waiting_token: waitingToken });
+    if (r.status !== 200) return r;
+    token = r.body.reservation_token;
+    tokenAt = performance.now();
+    return r;
+  };
+  await sleep(between(cfg.thinkMs));
+  const entered = await enter();
+  if (entered.status !== 200) return fail("enter", entered);
+
+  // Seat races: pick from the map, try to hold, pick again when someone was faster.
+  const want = 1 + Math.floor(Math.random() * cfg.maxSeatsPerBuyer);
+  const patienceUntil = performance.now() + cfg.patienceSec * 1000;
+  let races = 0;
+  let hold: Reply | undefined;
+  while (!hold) {
+    const map = await c.retrying("availability", "GET", `/api/v1/events/${eventId}/availability`);
+    if (map.status !== 200) return leaving(fail("availability", map));
+    const seats: Record<string, string> = map.body.seats ?? {};
+    const picked = pickSeats(seats, want);
+    if (picked.length === 0) {
+      const anyHeld = Object.values(seats).includes("HELD");
+      if (!anyHeld) return leaving(end({ outcome: "sold_out" }));
+      if (performance.now() > patienceUntil) return leaving(end({ outcome: "gave_up" }));
+      // Held seats come back when their buyers fail or walk away: look again in a while.
+      await sleep(between([3000, 6000]));
+      continue;
+    }
+    await sleep(between(cfg.thinkMs));
+    if (performance.now() - tokenAt > TOKEN_REFRESH_MS) {
+      const again = await enter();
+      if (again.status !== 200) return leaving(fail("re-enter", again));
+    }
+    const body = { event_id: eventId, seat_ids: picked, quantity: picked.length, reservation_token: token };
+    const r = await c.retrying("hold", "POST", "/api/v1/reservations", body, crypto.randomUUID());
+    if (r.status === 201) hold = r;
+    else if (r.code === "SEAT_UNAVAILABLE" || r.code === "INVENTORY_CONFLICT") {
+      if (++races >= cfg.maxRaces) return leaving(end({ outcome: "lost_races" }));
+    } else return leaving(fail("hold", r));
+  }
+  stats.milestone("holds");
+  to("holding");
+  const rid: string = hold.body.reservation_id;
+  const holdExpiresAt = Date.parse(hold.body.hold_expires_at);
+  held = { reservationId: rid, holdExpiresAt, seatIds: hold.body.seat_ids as string[] };
+
+  const roll = Math.random();
+  if (roll >= cfg.mix.approve + cfg.mix.fail) {
+    // Walks away: no payment, no leave (a closed tab); the hold must expire on its own.
+    return end({ outcome: "abandoned" });
+  }
+  const scenario = roll < cfg.mix.approve ? "approve" : "fail";
+  await sleep(between(cfg.thinkMs));
+  const intentBody = {
+    reservation_id: rid,
+    amount: hold.body.total_amount,
+    currency: hold.body.currency,
+    scenario,
+  };
+  const intent = await c.retrying(
+    "pay_intent",
+    "POST",
+    "/api/v1/payments/intent",
+    intentBody,
+    crypto.randomUUID(),
+  );
+  if (intent.status !== 200) return leaving(fail("payment intent", intent));
+  to("paying");
+  const paidAt = performance.now();
+  const piId: string = intent.body.payment_intent_id;
+  const deadline = holdExpiresAt + 30_000;
+  const selfConfirm = scenario === "approve" && Math.random() < cfg.selfConfirm;
+
+  let final: string | undefined;
+  let orderId: string | undefined;
+  while (!final && Date.now() < deadline) {
+    await sleep(cfg.pollMs);
+    if (selfConfirm) {
+      const p = await c.call("payment_status", "GET", `/api/v1/payments/${piId}/status`);
+      if (p.body?.status !== "APPROVED") continue;
+      const body = { payment_intent_id: piId };
+      const conf = await c.retrying(
+        "confirm",
+        "POST",
+        `/api/v1/reservations/${rid}/confirm`,
+        body,
+        crypto.randomUUID(),
+      );
+      // The worker may have confirmed first; confirm then answers with the same order.
+      if (conf.status === 200) [final, orderId] = ["CONFIRMED", conf.body.order_id];
+      else return leaving(fail("confirm", conf));
+    } else {
+      const g = await c.call("reservation_get", "GET", `/api/v1/reservations/${rid}`);
+      const status = g.body?.status;
+      if (status && status !== "HOLD") [final, orderId] = [status, g.body.order_id ?? undefined];
+    }
+  }
+  await leave();
+  if (!final) return fail(`no outcome by hold expiry + 30 s (${scenario})`);
+  stats.record("paid_to_final", performance.now() - paidAt, "ok");
+  if (scenario === "approve" && final === "CONFIRMED") {
+    stats.milestone("orders");
+    return end({ outcome: "confirmed", ...(orderId ? { orderId } : {}) });
+  }
+  if (scenario === "fail" && final === "CANCELLED") return end({ outcome: "payment_failed" });
+  return end({ outcome: "error", reason: `${scenario} payment ended ${final}` });
+}

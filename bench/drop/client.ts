@@ -1,0 +1,102 @@
+/** A simulated buyer's HTTP client: times every call and classifies it for the drop's error rate. */
+import type { DropStats, Outcome, Step } from "./stats.ts";
+
+/** A gateway answer; status 0 means no answer (timeout or network failure). */
+export interface Reply {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: the flow reads a few fields of each JSON answer
+  body: any;
+  /** The error code of a refusal (`error.code`), if any. */
+  code?: string;
+}
+
+/** Per step, refusals that are a normal part of a drop rather than a platform failure. */
+const EXPECTED: Partial<Record<Step, readonly string[]>> = {
+  // Two buyers picked the same seat from their (slightly stale) maps: one must lose.
+  hold: ["SEAT_UNAVAILABLE", "INVENTORY_CONFLICT", "IDEMPOTENCY_IN_PROGRESS"],
+  // The documented answer to a retry that overtakes a slow first attempt (SPEC.md section 3);
+  // the slow attempt itself was already counted as an error.
+  confirm: ["IDEMPOTENCY_IN_PROGRESS"],
+  pay_intent: ["IDEMPOTENCY_IN_PROGRESS"],
+};
+
+const again = (r: Reply) => r.status === 0 || r.status >= 500 || r.code === "IDEMPOTENCY_IN_PROGRESS";
+
+/** Calls the gateway as one buyer (load-test bypass token naming the buyer: no login per buyer). */
+export class BuyerClient {
+  private readonly headers: Record<string, string>;
+
+  constructor(
+    private readonly base: string,
+    readonly userId: string,
+    private readonly stats: DropStats,
+    private readonly timeoutMs: number,
+  ) {
+    this.headers = {
+      authorization: "Bearer load-test-bypass-token",
+      "x-user-id": userId,
+      "content-type": "application/json",
+    };
+  }
+
+  /** One request, timed and counted; never throws. */
+  async call(
+    step: Step,
+    method: string,
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+  ): Promise<Reply> {
+    const started = performance.now();
+    let reply: Reply;
+    try {
+      const res = await fetch(`${this.base}${path}`, {
+        method,
+        headers: idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const text = await res.text();
+      let json: Reply["body"];
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        json = { raw: text.slice(0, 200) };
+      }
+      reply = { status: res.status, body: json, code: json?.error?.code };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : "Error";
+      reply = { status: 0, body: undefined, code: name === "TimeoutError" ? "TIMEOUT" : `NETWORK_${name}` };
+    }
+    const ms = performance.now() - started;
+    this.stats.record(step, ms, this.classify(step, reply), `${reply.status} ${reply.code ?? ""}`.trim());
+    return reply;
+  }
+
+  /**
+   * Like `call`, but tries again (same idempotency key, so nothing happens twice) on 5xx,
+   * timeouts and IDEMPOTENCY_IN_PROGRESS, as a real client would; failed tries still count.
+   */
+  async retrying(
+    step: Step,
+    method: string,
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+    tries = 4,
+  ): Promise<Reply> {
+    let reply = await this.call(step, method, path, body, idempotencyKey);
+    for (let t = 1; t < tries && again(reply); t++) {
+      await Bun.sleep(300 * 2 ** t);
+      reply = await this.call(step, method, path, body, idempotencyKey);
+    }
+    return reply;
+  }
+
+  private classify(step: Step, reply: Reply): Outcome {
+    if (reply.status >= 200 && reply.status < 300) return "ok";
+    if (reply.status >= 400 && reply.status < 500 && reply.code && EXPECTED[step]?.includes(reply.code))
+      return "expected";
+    return "error";
+  }
+}

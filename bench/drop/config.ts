@@ -1,0 +1,97 @@
+/** The drop's knobs: command-line flags (or env) with defaults sized for 5,000 buyers on 2 cores. */
+import { type Args, numberFlag, stringFlag } from "../lib/args.ts";
+
+/** Everything a drop run is parameterised by. */
+export interface DropConfig {
+  buyers: number;
+  seats: number;
+  /** Buyers arrive (join) spread evenly over this many seconds: a drop is a burst. */
+  arrivalSec: number;
+  /** Admissions per second and cap on admitted-but-unfinished buyers (set on the event via the admin API). */
+  admitRate: number;
+  admitCap: number;
+  /** Once every seat is SOLD the "operator" raises admission to this, so the sold-out tail drains fast. */
+  soldOutRate: number;
+  holdSeconds: number;
+  /** How late a hold may be released and still count as on time (the issue's "hold + 5 s"). */
+  graceSec: number;
+  /** Shares of buyers who, once holding, pay and are approved / pay and are declined / walk away. */
+  mix: { approve: number; fail: number; abandon: number };
+  /** Share of approved buyers who confirm themselves (the rest wait for the worker). */
+  selfConfirm: number;
+  maxSeatsPerBuyer: number;
+  thinkMs: [number, number];
+  /** A buyer gives up after losing this many seat races in a row. */
+  maxRaces: number;
+  /** A buyer who sees only held seats waits this long for releases before giving up. */
+  patienceSec: number;
+  pollMs: number;
+  requestTimeoutMs: number;
+  /** Extra platform settings (`--env K=V,K=V`), on top of the drop's defaults. */
+  extraEnv: Record<string, string>;
+  /** Only for a target given by --url: where its event and stores are. */
+  url?: string;
+  dynamodb?: { endpoint: string; stage: string };
+}
+
+function parseMix(raw: string | undefined): DropConfig["mix"] {
+  const mix = { approve: 0.8, fail: 0.1, abandon: 0.1 };
+  for (const part of (raw ?? "").split(",").filter(Boolean)) {
+    const [k, v] = part.split("=");
+    if (k !== "approve" && k !== "fail" && k !== "abandon") throw new Error(`--mix: unknown part ${k}`);
+    mix[k] = Number(v);
+  }
+  const total = mix.approve + mix.fail + mix.abandon;
+  if (!(total > 0)) throw new Error("--mix: shares must add up to more than 0");
+  return { approve: mix.approve / total, fail: mix.fail / total, abandon: mix.abandon / total };
+}
+
+/** Reads the drop's configuration from flags and env (BENCH_*). */
+export function dropConfig(args: Args): DropConfig {
+  const n = (name: string, fallback: number, env?: string) => numberFlag(args, name, fallback, env);
+  const url = stringFlag(args, "url", "BENCH_URL");
+  const ddb = stringFlag(args, "dynamodb", "BENCH_DYNAMODB");
+  const stage = stringFlag(args, "stage", "BENCH_STAGE");
+  return {
+    buyers: n("buyers", 5000, "BENCH_BUYERS"),
+    seats: n("seats", 1000, "BENCH_SEATS"),
+    arrivalSec: n("arrival", 20),
+    admitRate: n("admit-rate", 10, "QUEUE_ADMIT_RATE"),
+    admitCap: n("admit-cap", 400, "QUEUE_ADMIT_CAP"),
+    soldOutRate: n("sold-out-rate", 200),
+    holdSeconds: n("hold", 20, "HOLD_SECONDS"),
+    graceSec: n("grace", 5),
+    mix: parseMix(stringFlag(args, "mix")),
+    selfConfirm: n("self-confirm", 0.5),
+    maxSeatsPerBuyer: n("max-seats", 2),
+    thinkMs: [n("think-min", 300), n("think-max", 1500)],
+    maxRaces: n("max-races", 5),
+    patienceSec: n("patience", 120),
+    pollMs: n("poll", 500),
+    requestTimeoutMs: n("timeout", 10_000),
+    extraEnv: Object.fromEntries(
+      (stringFlag(args, "env") ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+    ),
+    ...(url ? { url } : {}),
+    ...(ddb && stage ? { dynamodb: { endpoint: ddb, stage } } : {}),
+  };
+}
+
+/** Settings the platform gets for a drop started by the simulator. */
+export function platformEnv(c: DropConfig): Record<string, string> {
+  return {
+    HOLD_SECONDS: String(c.holdSeconds),
+    QUEUE_ADMIT_RATE: String(c.admitRate),
+    QUEUE_ADMIT_CAP: String(c.admitCap),
+    // DynamoDB Local answers a seat transaction in 50–300 ms under load (real DynamoDB: ~10 ms);
+    // the reservation service's 250 ms default deadline then trips its breaker (see README).
+    INVENTORY_TIMEOUT_MS: "2000",
+    // Each worker event waits on DynamoDB Local for ~1 s under drop load, so 8 in flight let
+    // expiry and payment events queue up for tens of seconds (measured: releases 47 s late).
+    WORKER_CONCURRENCY: "32",
+    ...c.extraEnv,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Waiting on the live queue the way the web app does: a WebSocket that pushes position frames
+ * and then `ready`. Reconnects keep the place (SPEC.md section 4). A status poll after a long
+ * silence is the safety net that also exposes a lost `ready` push as a platform bug.
+ */
+import type { BuyerClient } from "./client.ts";
+import type { DropStats } from "./stats.ts";
+
+/** How the wait ended. */
+export type WaitEnd = "ready" | "expired" | "left" | "failed";
+
+/** Platform misbehaviour seen on the socket, counted across buyers. */
+export const socketFindings = { positionWentUp: 0, readyMissedBySocket: 0, reconnects: 0 };
+
+/** Waits until the waiter behind `token` is admitted; records first-frame latency and frame anomalies. */
+export function waitForAdmission(
+  wsBase: string,
+  token: string,
+  client: BuyerClient,
+  stats: DropStats,
+  opts: { silenceMs: number; maxWaitMs: number },
+): Promise<WaitEnd> {
+  const url = `${wsBase}/api/v1/queue/ws?token=${encodeURIComponent(token)}`;
+  return new Promise<WaitEnd>((resolve) => {
+    let done = false;
+    let ws: WebSocket | undefined;
+    let lastPosition = Number.POSITIVE_INFINITY;
+    let lastFrameAt = performance.now();
+    let attempts = 0;
+    const giveUpAt = performance.now() + opts.maxWaitMs;
+
+    const finish = (end: WaitEnd) => {
+      if (done) return;
+      done = true;
+      clearInterval(watchdog);
+      ws?.close(1000, "done");
+      resolve(end);
+    };
+
+    const connect = () => {
+      attempts++;
+      const openedAt = performance.now();
+      let first = true;
+      const socket = new WebSocket(url);
+      ws = socket;
+      socket.onmessage = (event) => {
+        lastFrameAt = performance.now();
+        if (first) {
+          first = false;
+          stats.record("ws_first_frame", lastFrameAt - openedAt, "ok");
+        }
+        const frame = JSON.parse(String(event.data)) as { type: string; position?: number | null };
+        if (frame.type === "position" && typeof frame.position === "number") {
+          // SPEC.md section 3: a waiter's position only goes down while waiting.
+          if (frame.position > lastPosition) socketFindings.positionWentUp++;
+          lastPosition = frame.position;
+        } else if (frame.type === "ready") finish("ready");
+        else if (frame.type === "expired" || frame.type === "left") finish(frame.type);
+        else if (frame.type === "error")
+          stats.record("ws_first_frame", 0, "error", `frame ${JSON.stringify(frame)}`);
+      };
+      socket.onclose = () => {
+        if (done || ws !== socket) return;
+        socketFindings.reconnects++;
+        if (first)
+          stats.record("ws_first_frame", performance.now() - openedAt, "error", "closed before a frame");
+        // Back off a little; the place in line is kept across reconnects.
+        setTimeout(() => !done && connect(), Math.min(5000, 250 * 2 ** Math.min(attempts, 5)));
+      };
+    };
+
+    // Silence is normal in a slow line, so only a long one triggers a status check.
+    const watchdog = setInterval(async () => {
+      if (done) return;
+      if (performance.now() > giveUpAt) return finish("failed");
+      if (performance.now() - lastFrameAt < opts.silenceMs) return;
+      lastFrameAt = performance.now();
+      const reply = await client.call(
+        "queue_status",
+        "GET",
+        `/api/v1/queue/status?token=${encodeURIComponent(token)}`,
+      );
+      if (reply.body?.ready_for_entry === true) {
+        socketFindings.readyMissedBySocket++;
+        finish("ready");
+      } else if (reply.body?.status === "expired") finish("expired");
+    }, 1000);
+
+    connect();
+  });
+}

@@ -1,0 +1,122 @@
+/** The drop's result document, its Markdown summary and its chart. */
+import type { ChartSpec } from "../lib/chart.ts";
+import { cpuTable, type ProcessCpu } from "../lib/cpu.ts";
+import type { DropConfig } from "./config.ts";
+import type { StepSummary } from "./stats.ts";
+import type { CheckReport } from "./store-check.ts";
+
+/** Everything a drop run reports (the JSON file). */
+export interface DropResult {
+  scenario: "drop";
+  at: string;
+  machine: { cpus: number; bun: string; loadavg: number[] };
+  config: DropConfig;
+  platformEnv: Record<string, string>;
+  durationSec: number;
+  /** When the store first showed every seat SOLD (seconds into the drop). */
+  soldOutAtSec?: number;
+  requests: number;
+  errors: number;
+  errorRate: number;
+  expectedRefusals: number;
+  outcomes: Record<string, number>;
+  steps: StepSummary[];
+  errorKinds: Record<string, number>;
+  expectedKinds: Record<string, number>;
+  errorExamples: string[];
+  socketFindings: Record<string, number>;
+  throughput: {
+    avgRequestsPerSec: number;
+    peakRequestsPerSec: number;
+    peakAdmittedPerSec: number;
+    peakOrdersPerSec: number;
+  };
+  checks?: CheckReport;
+  cpu: ProcessCpu[];
+  busiest: string;
+  timeline: Record<string, Array<[number, number]>>;
+}
+
+const PLAIN: Record<string, string> = {
+  ws_first_frame: "WebSocket open → first frame",
+  queue_wait: "join → ready (time in line)",
+  queue_status: "queue status (fallback poll)",
+  paid_to_final: "payment intent → CONFIRMED/CANCELLED seen",
+};
+
+/** The Markdown summary. */
+export function dropMarkdown(r: DropResult): string {
+  const c = r.config;
+  const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+  const lines = [
+    `# drop — ${r.at}`,
+    "",
+    `${c.buyers} buyers for ${c.seats} seats; arrivals over ${c.arrivalSec} s; admission ${c.admitRate}/s (cap ${c.admitCap}); ` +
+      `hold ${c.holdSeconds} s; mix approve ${pct(c.mix.approve)} / fail ${pct(c.mix.fail)} / abandon ${pct(c.mix.abandon)}; ` +
+      `${r.machine.cpus} CPUs, Bun ${r.machine.bun}, load average at start ${r.machine.loadavg.join(" ")}.`,
+    "",
+    `**${r.durationSec} s**${r.soldOutAtSec !== undefined ? ` (every seat SOLD at ${r.soldOutAtSec} s; admission then raised to ${c.soldOutRate}/s)` : ""}, ${r.requests} requests (avg ${r.throughput.avgRequestsPerSec} req/s, peak ${r.throughput.peakRequestsPerSec}), ` +
+      `**errors ${r.errors} = ${pct(r.errorRate)}** (5xx, timeouts, network/WebSocket failures, unexpected 4xx); ` +
+      `expected refusals (seat races lost) ${r.expectedRefusals}.`,
+    "",
+    "## Outcomes",
+    "",
+    "| outcome | buyers |",
+    "| --- | ---: |",
+    ...Object.entries(r.outcomes).map(([k, v]) => `| ${k} | ${v} |`),
+    `| **total** | ${Object.values(r.outcomes).reduce((a, b) => a + b, 0)} |`,
+    "",
+    "## Latency per step (ms)",
+    "",
+    "| step | count | p50 | p95 | p99 | max | errors | expected refusals |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...r.steps.map(
+      (s) =>
+        `| ${PLAIN[s.step] ?? s.step} | ${s.count} | ${s.p50} | ${s.p95} | ${s.p99} | ${s.max} | ${s.errors} | ${s.expected} |`,
+    ),
+    "",
+  ];
+  if (r.checks) {
+    const k = r.checks;
+    lines.push(
+      `## Store checks (DynamoDB) — ${k.ok ? "ALL PASSED" : "FAILED"}`,
+      "",
+      "| check | result | violations |",
+      "| --- | --- | ---: |",
+      ...k.checks.map((x) => `| ${x.name} | ${x.ok ? "pass" : "**FAIL**"} | ${x.violations} |`),
+      "",
+      `Seats: ${JSON.stringify(k.seatCounts)}; reservations: ${JSON.stringify(k.reservationCounts)}; orders: ${k.orders}.`,
+      `Expired holds released after expiry (ms): n=${k.releaseLagMs.count}, p50 ${k.releaseLagMs.p50}, p95 ${k.releaseLagMs.p95}, max ${k.releaseLagMs.max}.`,
+      "",
+      ...k.checks.filter((x) => !x.ok).flatMap((x) => [`- ${x.name}:`, ...x.examples.map((e) => `  - ${e}`)]),
+      "",
+    );
+  } else lines.push("## Store checks", "", "Skipped: no DynamoDB endpoint/stage for this target.", "");
+  lines.push(
+    "## Errors and refusals",
+    "",
+    ...Object.entries(r.errorKinds).map(([k, v]) => `- error ${k}: ${v}`),
+    ...Object.entries(r.expectedKinds).map(([k, v]) => `- expected ${k}: ${v}`),
+    ...r.errorExamples.map((e) => `- buyer error: ${e}`),
+    `- live queue: ${JSON.stringify(r.socketFindings)}`,
+    "",
+    `## CPU (${r.busiest})`,
+    "",
+    ...cpuTable(r.cpu),
+    "",
+  );
+  return lines.join("\n");
+}
+
+/** The chart: per-step percentiles (request steps) and rates over time. */
+export function dropChart(r: DropResult): ChartSpec {
+  return {
+    title: `drop: ${r.config.buyers} buyers, ${r.config.seats} seats — ${r.durationSec} s, errors ${(r.errorRate * 100).toFixed(2)} %`,
+    subtitle: r.at,
+    latency: r.steps
+      .filter((s) => s.step !== "queue_wait")
+      .map((s) => ({ label: s.step, p50: s.p50, p95: s.p95, p99: s.p99 })),
+    throughput: Object.entries(r.timeline).map(([label, points]) => ({ label: `${label}/s`, points })),
+    throughputUnit: "per second",
+  };
+}

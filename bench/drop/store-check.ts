@@ -1,0 +1,227 @@
+/**
+ * The drop's verdict from the stores (pure: fed a snapshot, so tests can craft broken states).
+ * What a ticket drop must never get wrong: a seat sold twice, a SOLD seat without exactly one
+ * CONFIRMED order, a hold left in place past its time, and outcomes that do not add up.
+ */
+import type { BuyerRecord } from "./buyer.ts";
+
+/** A seat item of the seats table. */
+export interface SeatRow {
+  seatId: string;
+  status: string;
+  holder?: string;
+  holdExpiresAt?: number;
+  orderId?: string;
+  updatedAt: number;
+}
+
+/** A reservation's hold record in the seats table. */
+export interface HoldRow {
+  reservationId: string;
+  status: string;
+  holdExpiresAt: number;
+  releaseReason?: string;
+  updatedAt: number;
+}
+
+/** A reservation item. */
+export interface ReservationRow {
+  reservationId: string;
+  userId: string;
+  status: string;
+  seatIds: string[];
+  holdExpiresAt: number;
+  orderId?: string;
+  updatedAt: number;
+}
+
+/** An order item. */
+export interface OrderRow {
+  orderId: string;
+  reservationId: string;
+  userId: string;
+  seatIds: string[];
+}
+
+/** Everything the checks read, as of `takenAt` (epoch ms). */
+export interface StoreSnapshot {
+  takenAt: number;
+  seats: SeatRow[];
+  holds: HoldRow[];
+  reservations: ReservationRow[];
+  orders: OrderRow[];
+}
+
+/** A HELD seat seen past its hold + grace while the drop ran (by the store watcher). */
+export interface StaleSighting {
+  seatId: string;
+  holder?: string;
+  lateMs: number;
+  at: number;
+}
+
+/** One named check and what broke it (at most a few examples). */
+export interface Check {
+  name: string;
+  ok: boolean;
+  violations: number;
+  examples: string[];
+}
+
+/** What the checks need besides the snapshot. */
+export interface CheckInput {
+  graceMs: number;
+  /** More seats were wanted than exist: then every seat must end SOLD. */
+  demandExceedsSeats: boolean;
+  buyers?: BuyerRecord[];
+  staleSightings?: StaleSighting[];
+}
+
+/** The verdict: every check, and how late unpaid holds were released. */
+export interface CheckReport {
+  ok: boolean;
+  checks: Check[];
+  seatCounts: Record<string, number>;
+  reservationCounts: Record<string, number>;
+  orders: number;
+  /** Release time − hold expiry of expired holds (ms). */
+  releaseLagMs: { count: number; p50: number; p95: number; max: number };
+}
+
+function check(name: string, problems: string[]): Check {
+  return { name, ok: problems.length === 0, violations: problems.length, examples: problems.slice(0, 5) };
+}
+
+const countBy = <T>(rows: T[], key: (r: T) => string) => {
+  const out: Record<string, number> = {};
+  for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + 1;
+  return out;
+};
+
+/** Runs every check over a snapshot. */
+export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport {
+  const reservations = new Map(snap.reservations.map((r) => [r.reservationId, r]));
+  const ordersBySeat = new Map<string, OrderRow[]>();
+  for (const o of snap.orders)
+    for (const s of o.seatIds) ordersBySeat.set(s, [...(ordersBySeat.get(s) ?? []), o]);
+  const seats = new Map(snap.seats.map((s) => [s.seatId, s]));
+
+  const doubles: string[] = [];
+  for (const [seat, orders] of ordersBySeat)
+    if (orders.length > 1) doubles.push(`${seat} in orders ${orders.map((o) => o.orderId).join(", ")}`);
+  const confirmedBySeat = new Map<string, string[]>();
+  for (const r of snap.reservations.filter((x) => x.status === "CONFIRMED"))
+    for (const s of r.seatIds) confirmedBySeat.set(s, [...(confirmedBySeat.get(s) ?? []), r.reservationId]);
+  for (const [seat, rids] of confirmedBySeat)
+    if (rids.length > 1) doubles.push(`${seat} in CONFIRMED reservations ${rids.join(", ")}`);
+
+  const soldOwnership: string[] = [];
+  for (const seat of snap.seats.filter((s) => s.status === "SOLD")) {
+    const orders = ordersBySeat.get(seat.seatId) ?? [];
+    const order = orders[0];
+    if (orders.length !== 1 || !order) {
+      soldOwnership.push(`${seat.seatId} SOLD with ${orders.length} orders`);
+      continue;
+    }
+    const r = reservations.get(order.reservationId);
+    if (r?.status !== "CONFIRMED")
+      soldOwnership.push(`${seat.seatId}: order ${order.orderId}'s reservation is ${r?.status ?? "missing"}`);
+    else if (seat.holder && seat.holder !== order.reservationId)
+      soldOwnership.push(
+        `${seat.seatId}: seat holder ${seat.holder} ≠ order's reservation ${order.reservationId}`,
+      );
+  }
+  for (const o of snap.orders)
+    for (const s of o.seatIds)
+      if (seats.get(s)?.status !== "SOLD")
+        soldOwnership.push(`order ${o.orderId} has ${s}, which is ${seats.get(s)?.status ?? "missing"}`);
+  for (const r of snap.reservations.filter((x) => x.status === "CONFIRMED")) {
+    const n = snap.orders.filter((o) => o.reservationId === r.reservationId).length;
+    if (n !== 1) soldOwnership.push(`CONFIRMED ${r.reservationId} has ${n} orders`);
+  }
+
+  const stale: string[] = [];
+  const late = (exp: number | undefined) => exp !== undefined && exp + input.graceMs < snap.takenAt;
+  for (const s of snap.seats)
+    if (s.status === "HELD" && late(s.holdExpiresAt)) {
+      // A holder with no reservation is an orphan hold (the reservation was never stored), so
+      // no expiry timer exists for it: only the store's expiry condition keeps the seat sellable.
+      const orphan = s.holder && !reservations.has(s.holder) ? " (orphan: no reservation)" : "";
+      stale.push(
+        `${s.seatId} HELD by ${s.holder}${orphan} ${snap.takenAt - (s.holdExpiresAt ?? 0)} ms past its hold`,
+      );
+    }
+  for (const r of snap.reservations)
+    if (r.status === "HOLD" && late(r.holdExpiresAt))
+      stale.push(
+        `reservation ${r.reservationId} still HOLD ${snap.takenAt - r.holdExpiresAt} ms past expiry`,
+      );
+  for (const s of input.staleSightings ?? [])
+    stale.push(`${s.seatId} seen HELD by ${s.holder} ${s.lateMs} ms past its hold during the drop`);
+
+  const lags = snap.holds
+    .filter((h) => h.status === "RELEASED" && h.releaseReason === "EXPIRED")
+    .map((h) => h.updatedAt - h.holdExpiresAt)
+    .sort((a, b) => a - b);
+  const slow = snap.holds
+    .filter(
+      (h) =>
+        h.status === "RELEASED" &&
+        h.releaseReason === "EXPIRED" &&
+        h.updatedAt - h.holdExpiresAt > input.graceMs,
+    )
+    .map((h) => `${h.reservationId} released ${h.updatedAt - h.holdExpiresAt} ms after its hold expired`);
+
+  const seatCounts = countBy(snap.seats, (s) => s.status);
+  const reservationCounts = countBy(snap.reservations, (r) => r.status);
+  const adds: string[] = [];
+  const soldSeats = snap.orders.reduce((n, o) => n + o.seatIds.length, 0);
+  if ((seatCounts.SOLD ?? 0) !== soldSeats)
+    adds.push(`${seatCounts.SOLD ?? 0} SOLD seats but orders hold ${soldSeats}`);
+  if ((reservationCounts.CONFIRMED ?? 0) !== snap.orders.length)
+    adds.push(`${reservationCounts.CONFIRMED ?? 0} CONFIRMED reservations but ${snap.orders.length} orders`);
+  if (input.buyers) {
+    const expected: Record<string, string> = {
+      confirmed: "CONFIRMED",
+      payment_failed: "CANCELLED",
+      abandoned: "EXPIRED",
+    };
+    const seen = new Set<string>();
+    for (const b of input.buyers) {
+      if (!b.reservationId) continue;
+      seen.add(b.reservationId);
+      const want = expected[b.outcome];
+      const got = reservations.get(b.reservationId)?.status;
+      if (want && got !== want)
+        adds.push(`${b.userId} ended ${b.outcome} but ${b.reservationId} is ${got ?? "missing"}`);
+    }
+    for (const r of snap.reservations)
+      if (!seen.has(r.reservationId))
+        adds.push(`reservation ${r.reservationId} (${r.userId}, ${r.status}) that no buyer was told about`);
+    const confirmedBuyers = input.buyers.filter((b) => b.outcome === "confirmed").length;
+    if (confirmedBuyers !== snap.orders.length)
+      adds.push(`${confirmedBuyers} buyers confirmed but ${snap.orders.length} orders`);
+  }
+
+  const unsold: string[] = [];
+  if (input.demandExceedsSeats)
+    for (const s of snap.seats) if (s.status !== "SOLD") unsold.push(`${s.seatId} ended ${s.status}`);
+
+  const checks = [
+    check("no seat sold twice", doubles),
+    check("every SOLD seat belongs to exactly one CONFIRMED order", soldOwnership),
+    check("no seat HELD past its hold time + grace", stale),
+    check("unpaid holds released within hold + grace", slow),
+    check("outcome counts add up", adds),
+    ...(input.demandExceedsSeats ? [check("every seat sold (demand exceeds seats)", unsold)] : []),
+  ];
+  const at = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))] ?? 0;
+  return {
+    ok: checks.every((c) => c.ok),
+    checks,
+    seatCounts,
+    reservationCounts,
+    orders: snap.orders.length,
+    releaseLagMs: { count: lags.length, p50: at(0.5), p95: at(0.95), max: lags.at(-1) ?? 0 },
+  };
+}

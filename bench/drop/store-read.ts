@@ -1,0 +1,207 @@
+/**
+ * Reads the drop's event from DynamoDB (the stores of record, not the gateway's view): seat
+ * items and hold records (inventory), reservations and orders (reservation service). Also a
+ * watcher that catches HELD seats outliving their hold while the drop runs.
+ */
+import {
+  type AttributeValue,
+  DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  ScanCommand,
+  type ScanCommandInput,
+} from "@aws-sdk/client-dynamodb";
+import { eventKey, shardPk } from "@tt/inventory/src/adapters/dynamo-keys.ts";
+import { tableName } from "@tt/kit";
+import type {
+  HoldRow,
+  OrderRow,
+  ReservationRow,
+  SeatRow,
+  StaleSighting,
+  StoreSnapshot,
+} from "./store-check.ts";
+
+type Item = Record<string, AttributeValue>;
+const s = (i: Item, k: string) => i[k]?.S;
+const n = (i: Item, k: string) => (i[k]?.N === undefined ? undefined : Number(i[k]?.N));
+const list = (i: Item, k: string) => (i[k]?.L ?? []).map((v) => v.S ?? "");
+const opt = <K extends string>(key: K, v: string | number | undefined) =>
+  v === undefined ? {} : ({ [key]: v } as Record<K, string | number>);
+
+/** Reads one event's state from the stores of a stage. */
+export class StoreReader {
+  private readonly ddb: DynamoDBClient;
+  private shards: number | undefined;
+
+  constructor(
+    endpoint: string,
+    private readonly stage: string,
+    private readonly eventId: string,
+  ) {
+    this.ddb = new DynamoDBClient({
+      region: process.env.AWS_REGION ?? "us-east-1",
+      endpoint,
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+  }
+
+  private async seatShards(): Promise<number> {
+    if (this.shards === undefined) {
+      const { Item } = await this.ddb.send(
+        new GetItemCommand({ TableName: tableName(this.stage, "events"), Key: eventKey(this.eventId) }),
+      );
+      this.shards = Number(Item?.seat_shards?.N ?? "1");
+    }
+    return this.shards;
+  }
+
+  private async scanAll(input: ScanCommandInput): Promise<Item[]> {
+    const out: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await this.ddb.send(new ScanCommand({ ...input, ExclusiveStartKey: start }));
+      out.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  /** Every seat item of the event (one query per shard, strongly consistent). */
+  async seats(): Promise<SeatRow[]> {
+    const shards = await this.seatShards();
+    const pages = await Promise.all(
+      Array.from({ length: shards }, async (_, shard) => {
+        const rows: Item[] = [];
+        let start: Item | undefined;
+        do {
+          const page = await this.ddb.send(
+            new QueryCommand({
+              TableName: tableName(this.stage, "seats"),
+              KeyConditionExpression: "pk = :pk",
+              ExpressionAttributeValues: { ":pk": { S: shardPk(this.eventId, shard) } },
+              ConsistentRead: true,
+              ExclusiveStartKey: start,
+            }),
+          );
+          rows.push(...(page.Items ?? []));
+          start = page.LastEvaluatedKey;
+        } while (start);
+        return rows;
+      }),
+    );
+    return pages.flat().map((i) => ({
+      seatId: s(i, "sk") ?? "",
+      status: s(i, "status") ?? "AVAILABLE",
+      updatedAt: n(i, "updated_at") ?? 0,
+      ...opt("holder", s(i, "holder")),
+      ...opt("holdExpiresAt", n(i, "hold_expires_at")),
+      ...opt("orderId", s(i, "order_id")),
+    }));
+  }
+
+  /** The whole snapshot the checks read. */
+  async snapshot(): Promise<StoreSnapshot> {
+    const takenAt = Date.now();
+    const ev = { ":e": { S: this.eventId } };
+    const [seats, holds, reservations, orders] = await Promise.all([
+      this.seats(),
+      this.scanAll({
+        TableName: tableName(this.stage, "seats"),
+        FilterExpression: "begins_with(pk, :h) AND sk = :e",
+        ExpressionAttributeValues: { ":h": { S: "HOLD#" }, ...ev },
+        ConsistentRead: true,
+      }),
+      this.scanAll({
+        TableName: tableName(this.stage, "reservations"),
+        FilterExpression: "event_id = :e AND sk = :r",
+        ExpressionAttributeValues: { ":r": { S: "RESERVATION" }, ...ev },
+        ConsistentRead: true,
+      }),
+      this.scanAll({
+        TableName: tableName(this.stage, "orders"),
+        FilterExpression: "event_id = :e AND sk = :o",
+        ExpressionAttributeValues: { ":o": { S: "ORDER" }, ...ev },
+        ConsistentRead: true,
+      }),
+    ]);
+    return {
+      takenAt,
+      seats,
+      holds: holds.map(
+        (i): HoldRow => ({
+          reservationId: s(i, "reservation_id") ?? "",
+          status: s(i, "status") ?? "",
+          holdExpiresAt: n(i, "hold_expires_at") ?? 0,
+          updatedAt: n(i, "updated_at") ?? 0,
+          ...opt("releaseReason", s(i, "release_reason")),
+        }),
+      ),
+      reservations: reservations.map(
+        (i): ReservationRow => ({
+          reservationId: s(i, "reservation_id") ?? "",
+          userId: s(i, "user_id") ?? "",
+          status: s(i, "status") ?? "",
+          seatIds: list(i, "seat_ids"),
+          holdExpiresAt: n(i, "hold_expires_at") ?? 0,
+          updatedAt: n(i, "updated_at") ?? 0,
+          ...opt("orderId", s(i, "order_id")),
+        }),
+      ),
+      orders: orders.map(
+        (i): OrderRow => ({
+          orderId: s(i, "order_id") ?? "",
+          reservationId: s(i, "reservation_id") ?? "",
+          userId: s(i, "user_id") ?? "",
+          seatIds: list(i, "seat_ids"),
+        }),
+      ),
+    };
+  }
+
+  /** Polls the seat items every `everyMs` and remembers HELD seats seen past hold + grace. */
+  watchStaleHolds(graceMs: number, everyMs = 3000) {
+    const worst = new Map<string, StaleSighting>();
+    let counts: Record<string, number> = {};
+    let running = true;
+    const loop = (async () => {
+      while (running) {
+        try {
+          const now = Date.now();
+          const seats = await this.seats();
+          counts = {};
+          for (const seat of seats) {
+            counts[seat.status] = (counts[seat.status] ?? 0) + 1;
+            if (seat.status !== "HELD" || seat.holdExpiresAt === undefined) continue;
+            const lateMs = now - seat.holdExpiresAt - graceMs;
+            const key = `${seat.seatId}|${seat.holder}`;
+            if (lateMs > 0 && (worst.get(key)?.lateMs ?? 0) < lateMs + graceMs)
+              worst.set(key, {
+                seatId: seat.seatId,
+                ...opt("holder", seat.holder),
+                lateMs: lateMs + graceMs,
+                at: now,
+              });
+          }
+        } catch {
+          // A busy DynamoDB Local may time out a poll; the next one looks again.
+        }
+        await Bun.sleep(everyMs);
+      }
+    })();
+    return {
+      /** Seat statuses at the last poll. */
+      counts: () => counts,
+      stop: async (): Promise<StaleSighting[]> => {
+        running = false;
+        await loop;
+        return [...worst.values()];
+      },
+    };
+  }
+
+  /** Closes the client. */
+  close(): void {
+    this.ddb.destroy();
+  }
+}
