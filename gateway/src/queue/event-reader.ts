@@ -2,12 +2,14 @@ import type { Logger } from "@tt/kit";
 import type Redis from "ioredis";
 import { countBelow, etaSeconds, parseSeqs } from "./eta.ts";
 import { queueKeys } from "./keys.ts";
-import type { QueueFrame, Watcher } from "./live-queue.ts";
+import { encodeFrame, type QueueFrame, type Watcher } from "./live-queue.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
 /** One queue move as read from the stream. */
 interface Move {
   id: string;
+  /** `id` parsed once per move, so comparing it with every socket's position is cheap. */
+  at: StreamId;
   admitted: number[];
   /** Dropped for silence. */
   removed: number[];
@@ -19,12 +21,24 @@ interface Move {
   opened: boolean;
 }
 
-/** Orders stream ids ("ms-seq"). */
-function compareIds(a: string, b: string): number {
-  const [am = 0, as = 0] = a.split("-").map(Number);
-  const [bm = 0, bs = 0] = b.split("-").map(Number);
-  return am - bm || as - bs;
+/** A stream id ("ms-seq") as numbers. */
+export type StreamId = readonly [ms: number, seq: number];
+
+/** Parses a stream id ("ms-seq"). */
+export function parseStreamId(id: string): StreamId {
+  const dash = id.indexOf("-");
+  return [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
 }
+
+const after = (a: StreamId, b: StreamId) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+
+/** How many of the ascending `sorted` are below `seq`; the common case (all of them) costs one comparison. */
+const below = (sorted: readonly number[], seq: number) =>
+  sorted.length === 0 ? 0 : seq > (sorted[sorted.length - 1] ?? 0) ? sorted.length : countBelow(sorted, seq);
+
+/** Whether the ascending `sorted` holds `seq`. */
+const holds = (sorted: readonly number[], seq: number) =>
+  sorted.length > 0 && seq <= (sorted[sorted.length - 1] ?? 0) && sorted.includes(seq);
 
 /** Tails one event's move stream and keeps this process's sockets for that event current. */
 export class EventReader {
@@ -106,6 +120,7 @@ export class EventReader {
     for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] ?? ""] = fields[i + 1] ?? "";
     return {
       id,
+      at: parseStreamId(id),
       admitted: parseSeqs(f.a),
       removed: parseSeqs(f.r),
       left: parseSeqs(f.l),
@@ -120,9 +135,16 @@ export class EventReader {
     this.recent.push(move);
     if (this.recent.length > this.opts.recentMoves) this.recent.shift();
     if (move.served > 0) this.last = { served: move.served, rate: move.rate };
+    // The hot loop: one frame per socket per move. The frame's shared tail is built once.
+    const tail = `,"serving":${this.last.served},"rate_per_sec":${this.last.rate}}`;
     for (const watcher of this.watchers) {
-      if (this.apply(watcher, move) && this.watchers.has(watcher))
-        this.send(watcher, this.positionFrame(watcher));
+      if (this.apply(watcher, move) && this.watchers.has(watcher)) {
+        const p = watcher.position ?? 0;
+        this.sendText(
+          watcher,
+          `{"type":"position","position":${p},"eta_sec":${etaSeconds(p, this.last.rate)}${tail}`,
+        );
+      }
     }
     if (move.opened) void this.drawn();
   }
@@ -139,7 +161,7 @@ export class EventReader {
           const status = await this.room.status(watcher.token);
           watcher.position = status.position;
           watcher.opensAt = null;
-          watcher.asOf = status.lastMoveId;
+          watcher.asOf = parseStreamId(status.lastMoveId);
           if (status.status === "waiting") this.send(watcher, this.positionFrame(watcher));
         } catch (error) {
           this.log.warn("could not read a drawn place", { event_id: this.eventId, err: error });
@@ -150,28 +172,22 @@ export class EventReader {
 
   /** Applies one move to one socket; true when its position changed and it is still waiting. */
   private apply(watcher: Watcher, move: Move): boolean {
-    if (compareIds(move.id, watcher.asOf) <= 0) return false;
-    watcher.asOf = move.id;
-    if (move.admitted.includes(watcher.seq)) {
+    if (!after(move.at, watcher.asOf)) return false;
+    watcher.asOf = move.at;
+    const seq = watcher.seq;
+    if (holds(move.admitted, seq)) {
       this.send(watcher, { type: "ready", ready_for_entry: true });
       this.watchers.delete(watcher);
       return false;
     }
-    const gone = move.removed.includes(watcher.seq)
-      ? "expired"
-      : move.left.includes(watcher.seq)
-        ? "left"
-        : undefined;
+    const gone = holds(move.removed, seq) ? "expired" : holds(move.left, seq) ? "left" : undefined;
     if (gone) {
       this.send(watcher, { type: gone });
       this.watchers.delete(watcher);
       return false;
     }
     if (watcher.position === null) return false;
-    const ahead =
-      countBelow(move.admitted, watcher.seq) +
-      countBelow(move.removed, watcher.seq) +
-      countBelow(move.left, watcher.seq);
+    const ahead = below(move.admitted, seq) + below(move.removed, seq) + below(move.left, seq);
     watcher.position = Math.max(1, watcher.position - ahead);
     return ahead > 0;
   }
@@ -191,7 +207,11 @@ export class EventReader {
   }
 
   private send(watcher: Watcher, frame: QueueFrame): void {
-    if (!watcher.sink.send(frame)) {
+    this.sendText(watcher, encodeFrame(frame));
+  }
+
+  private sendText(watcher: Watcher, json: string): void {
+    if (!watcher.sink.send(json)) {
       // A socket that cannot keep up is dropped rather than buffered without bound; the
       // client reconnects with its token and resumes its place.
       this.watchers.delete(watcher);

@@ -1,6 +1,6 @@
 import type { Logger, Metrics } from "@tt/kit";
 import type Redis from "ioredis";
-import { EventReader } from "./event-reader.ts";
+import { EventReader, parseStreamId, type StreamId } from "./event-reader.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
 /** A frame pushed to a waiter's WebSocket (SPEC.md section 4). */
@@ -26,9 +26,9 @@ export function encodeFrame(frame: QueueFrame): string {
   return `{"type":"position","position":${frame.position},"eta_sec":${frame.eta_sec},"serving":${frame.serving},"rate_per_sec":${frame.rate_per_sec}}`;
 }
 
-/** Where frames for one socket go; `send` returns false when the socket cannot keep up. */
+/** Where frames (as JSON text) for one socket go; `send` returns false when the socket cannot keep up. */
 export interface FrameSink {
-  send(frame: QueueFrame): boolean;
+  send(json: string): boolean;
   close(code: number, reason: string): void;
 }
 
@@ -41,7 +41,7 @@ export interface Watcher {
   position: number | null;
   opensAt: number | null;
   /** Moves up to this stream id are already in `position`. */
-  asOf: string;
+  asOf: StreamId;
   readonly sink: FrameSink;
 }
 
@@ -77,8 +77,9 @@ export class LiveQueue {
   /** Registers a socket for a waiting token and sends its first frame; undefined when it is not waiting. */
   async watch(token: string, sink: FrameSink): Promise<Watcher | undefined> {
     const status = await this.room.status(token);
-    if (status.status === "ready") sink.send({ type: "ready", ready_for_entry: true });
-    if (status.status === "expired" || status.status === "left") sink.send({ type: status.status });
+    if (status.status === "ready") sink.send(encodeFrame({ type: "ready", ready_for_entry: true }));
+    if (status.status === "expired" || status.status === "left")
+      sink.send(encodeFrame({ type: status.status }));
     if (status.status !== "waiting") return undefined;
 
     const watcher: Watcher = {
@@ -87,7 +88,7 @@ export class LiveQueue {
       seq: status.seq,
       position: status.position,
       opensAt: status.opensAt,
-      asOf: status.lastMoveId,
+      asOf: parseStreamId(status.lastMoveId),
       sink,
     };
     this.active.add(watcher);

@@ -136,9 +136,11 @@ export function queueRoutes(deps: QueueRouteDeps) {
       async open(ws) {
         // Elysia's type of the raw socket predates getBufferedAmount; Bun's own type has it.
         const raw = ws.raw as unknown as Bun.ServerWebSocket<unknown>;
-        const send = (frame: QueueFrame) => {
-          if (raw.getBufferedAmount() > maxBuffer) return false;
-          return raw.send(encodeFrame(frame)) !== 0;
+        // send() answers -1 when the message was queued behind backpressure and 0 when dropped;
+        // only then is the buffer worth a look (one native call per frame saved).
+        const send = (json: string) => {
+          const sent = raw.send(json);
+          return sent > 0 || (sent === -1 && raw.getBufferedAmount() <= maxBuffer);
         };
         try {
           const watcher = await live.watch(ws.data.query.token, {
@@ -149,7 +151,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
         } catch (error) {
           const appError =
             error instanceof AppError ? error : new AppError("INTERNAL", "Could not follow the queue");
-          send({ type: "error", code: appError.code, message: appError.message });
+          send(encodeFrame({ type: "error", code: appError.code, message: appError.message }));
           raw.close(1008, appError.code);
         }
       },
