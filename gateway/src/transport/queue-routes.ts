@@ -18,7 +18,7 @@ export interface QueueRouteDeps {
    * The caller's rate-limit identity. Join, status and enter limit inside their own queue
    * script (one Redis round trip), so they do not use the `rateLimit` guard.
    */
-  callerOf(request: Request, server: ClientAddressSource | null): Caller;
+  callerOf(request: Request, server: ClientAddressSource | null): Caller | undefined;
   /** ratelimit_dropped_total, shared with the guard. */
   dropped: { inc(labels: { scope: string }): void };
   /** Sockets buffering more than this many bytes are dropped (backpressure). */
