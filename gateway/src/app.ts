@@ -102,7 +102,7 @@ export async function createGateway({ config, redis, clock = systemClock, events
         dropped: edge.ratelimitDropped,
       }),
     )
-    .use(eventRoutes({ upstreams, guards }))
+    .use(eventRoutes({ upstreams, guards, availabilityTtlMs: config.availabilityCacheMs }))
     .use(reservationRoutes({ upstreams, room: queue.room, guards }))
     .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl }))
     .use(adminRoutes({ upstreams, room: queue.room, guards }));

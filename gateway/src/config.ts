@@ -29,6 +29,8 @@ export function gatewayFields() {
     reservationTimeoutMs: env.int("RESERVATION_TIMEOUT_MS", 2000, { min: 10, max: 60_000 }),
     /** Deadline of calls to payment. */
     paymentTimeoutMs: env.int("PAYMENT_TIMEOUT_MS", 1000, { min: 10, max: 30_000 }),
+    /** How long the gateway reuses an event's availability answer (inventory's map is ≤ 500 ms stale already). */
+    availabilityCacheMs: env.int("AVAILABILITY_CACHE_MS", 500, { min: 0, max: 60_000 }),
     // --- payments --------------------------------------------------------------------------
     /** Where the payment simulator posts signed outcomes (this gateway's webhook route); unset for none. */
     paymentWebhookUrl: env.optionalUrl("PAYMENT_WEBHOOK_URL"),

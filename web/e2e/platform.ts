@@ -58,6 +58,7 @@ export async function startE2EPlatform(): Promise<E2EPlatform> {
       QUEUE_ADMIT_RATE: "1000",
       PAYMENT_APPROVE_DELAY_MS: "200",
       SEAT_MAP_CACHE_MS: "0",
+      AVAILABILITY_CACHE_MS: "0",
       OUTBOX_POLL_MS: "100",
     },
     sink: () => undefined,

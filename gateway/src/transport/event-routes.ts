@@ -1,6 +1,7 @@
 import { inventory } from "@tt/contracts";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
+import { AvailabilityCache } from "../upstream/availability-cache.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 import { upstream } from "./upstream-call.ts";
 import { eventView, iso, sectionCountView } from "./views.ts";
@@ -9,8 +10,19 @@ const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }
 const SEAT_STATUS = inventory.SeatStatus;
 
 /** Events, their sections and prices, and live availability (public). */
-export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards }) {
+export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards; availabilityTtlMs?: number }) {
   const inv = deps.upstreams.inventory;
+  const availability = new AvailabilityCache(async (eventId) => {
+    const status = await upstream(inv.getInventoryStatus({ eventId, includeSeats: true }));
+    const seats: Record<string, string> = {};
+    for (const s of status.seats) seats[s.seatId] = (SEAT_STATUS[s.status] ?? "").replace("SEAT_STATUS_", "");
+    return JSON.stringify({
+      event_id: status.eventId,
+      as_of: iso(status.asOf),
+      sections: status.sections.map(sectionCountView),
+      seats,
+    });
+  }, deps.availabilityTtlMs);
   return new Elysia({ name: "gateway.events", prefix: "/api/v1/events" })
     .use(deps.guards)
     .get(
@@ -49,18 +61,8 @@ export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards }) {
     )
     .get(
       "/:id/availability",
-      async ({ params }) => {
-        const status = await upstream(inv.getInventoryStatus({ eventId: params.id, includeSeats: true }));
-        const seats: Record<string, string> = {};
-        for (const s of status.seats)
-          seats[s.seatId] = (SEAT_STATUS[s.status] ?? "").replace("SEAT_STATUS_", "");
-        return {
-          event_id: status.eventId,
-          as_of: iso(status.asOf),
-          sections: status.sections.map(sectionCountView),
-          seats,
-        };
-      },
+      async ({ params }) =>
+        new Response(await availability.get(params.id), { headers: { "content-type": "application/json" } }),
       {
         params: EventParams,
         rateLimit: true,

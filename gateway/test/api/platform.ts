@@ -34,6 +34,7 @@ export async function startApiPlatform(holdSeconds: number): Promise<LocalStack>
       RATE_LIMIT_ENABLED: "false",
       PAYMENT_APPROVE_DELAY_MS: "200",
       SEAT_MAP_CACHE_MS: "0",
+      AVAILABILITY_CACHE_MS: "0",
       INVENTORY_TIMEOUT_MS: "2000",
       OUTBOX_POLL_MS: "100",
     },
