@@ -148,6 +148,27 @@ describe("committing", () => {
 });
 
 describe("releasing", () => {
+  test("a hold nobody released is freed in the store by the next rebuild, once past its hold plus 5 s", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_lapsed", ["A-1-1"], Date.now() + 200);
+    await hold(e, "rsv_live", ["A-1-2"]);
+    const sold = await hold(e, "rsv_sold", ["A-1-3"]);
+    await core.inventory.commit({
+      reservationId: "rsv_sold",
+      eventId: e.eventId,
+      seatIds: sold.seatIds,
+      orderId: "ord_1",
+    });
+    await core.maps.rebuild(e);
+    expect(await storedSeat(e, "A-1-1")).toEqual({ status: "HELD", holder: "rsv_lapsed" });
+
+    await Bun.sleep(5_300);
+    await core.maps.rebuild(e);
+    expect(await storedSeat(e, "A-1-1")).toEqual({ status: "AVAILABLE", holder: undefined });
+    expect(await storedSeat(e, "A-1-2")).toEqual({ status: "HELD", holder: "rsv_live" });
+    expect(await storedSeat(e, "A-1-3")).toEqual({ status: "SOLD", holder: "rsv_sold" });
+  }, 15_000);
+
   const release = (e: EventInfo, reservationId: string) =>
     core.inventory.release({ reservationId, eventId: e.eventId, seatIds: [], reason: "CANCELLED" });
 

@@ -267,6 +267,34 @@ export class DynamoSeatStore implements SeatStore {
   }
 
   /** Sends a conditional update; false when its condition did not hold. */
+  async releaseLapsed(event: EventInfo, seats: Seat[], cutoff: number, now: number): Promise<Seat[]> {
+    const freed = await Promise.all(
+      seats.map((seat) =>
+        this.conditional(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: seatKey(event.eventId, seat.seatId, event.seatShards),
+            UpdateExpression:
+              "SET #s = :available, updated_at = :now REMOVE holder, hold_expires_at, user_id",
+            // Still the hold this sweep saw, and still lapsed: a sale or a new hold wins.
+            ConditionExpression: "#s = :held AND holder = :rid AND hold_expires_at < :cutoff",
+            ExpressionAttributeNames: NAMES,
+            ExpressionAttributeValues: {
+              ":available": { S: "AVAILABLE" },
+              ":held": { S: "HELD" },
+              ":rid": { S: seat.holder ?? "" },
+              ":cutoff": { N: String(cutoff) },
+              ":now": { N: String(now) },
+            },
+          }),
+        ),
+      ),
+    );
+    return seats
+      .filter((_, i) => freed[i])
+      .map((seat) => ({ seatId: seat.seatId, status: "AVAILABLE" as const, updatedAt: now }));
+  }
+
   private async conditional(command: UpdateItemCommand): Promise<boolean> {
     try {
       await this.ddb.send(command);

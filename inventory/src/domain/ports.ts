@@ -44,6 +44,11 @@ export interface SeatStore {
   ): Promise<{ released: string[]; changed: Seat[] }>;
   /** Every seat of the event (for rebuilding the read cache). */
   loadSeats(event: EventInfo): Promise<Seat[]>;
+  /**
+   * Frees seats still HELD by the holder seen in `seats` whose hold ended before `cutoff`
+   * (each conditionally: a seat sold or re-held since is left alone); returns the freed seats.
+   */
+  releaseLapsed(event: EventInfo, seats: Seat[], cutoff: number, now: number): Promise<Seat[]>;
 }
 
 /** Events and their seat maps. */

@@ -25,6 +25,8 @@ export interface Snapshot {
 export interface SeatMapOptions {
   localTtlMs: number;
   rebuildEveryMs: number;
+  /** How long past its hold a seat may stay HELD before a rebuild frees it (default 5 s). */
+  lapsedGraceMs?: number;
 }
 
 const LEASE_MS = 10_000;
@@ -37,7 +39,7 @@ export class SeatMaps {
 
   constructor(
     private readonly cache: SeatMapCache,
-    private readonly store: Pick<SeatStore, "loadSeats">,
+    private readonly store: Pick<SeatStore, "loadSeats" | "releaseLapsed">,
     private readonly metrics: InventoryMetrics,
     private readonly clock: Clock,
     private readonly options: SeatMapOptions,
@@ -71,7 +73,7 @@ export class SeatMaps {
   /** Reads the store and replaces the shared map (used at miss, periodically, and by tests). */
   async rebuild(event: EventInfo): Promise<Snapshot> {
     const started = this.clock();
-    const seats = await this.store.loadSeats(event);
+    const seats = await this.tidy(event, await this.store.loadSeats(event), started);
     const map = new Map<string, CachedSeat>();
     for (const seat of seats) map.set(seat.seatId, seat);
     try {
@@ -81,6 +83,22 @@ export class SeatMaps {
     }
     this.metrics.cacheRebuilt(event.eventId, (this.clock() - started) / 1000);
     return this.keep(event.eventId, map);
+  }
+
+  /**
+   * Holds nobody released (a create whose compensation failed, a lost timer) are already
+   * sellable — expiry is part of every write condition — but they would stay HELD in the store.
+   * The periodic rebuild reads every seat anyway, so it frees those past their hold plus a
+   * grace period.
+   */
+  private async tidy(event: EventInfo, seats: Seat[], now: number): Promise<Seat[]> {
+    const cutoff = now - (this.options.lapsedGraceMs ?? 5_000);
+    const lapsed = seats.filter((s) => s.status === "HELD" && (s.holdExpiresAt ?? now) < cutoff);
+    if (lapsed.length === 0) return seats;
+    const freed = await this.store.releaseLapsed(event, lapsed, cutoff, now).catch(() => []);
+    if (freed.length === 0) return seats;
+    const byId = new Map(freed.map((seat) => [seat.seatId, seat]));
+    return seats.map((seat) => byId.get(seat.seatId) ?? seat);
   }
 
   private async fetch(event: EventInfo): Promise<Snapshot> {

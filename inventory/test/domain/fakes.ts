@@ -86,6 +86,17 @@ export class MemorySeatStore implements SeatStore {
     return { released, changed };
   }
 
+  async releaseLapsed(event: EventInfo, seats: Seat[], cutoff: number, now: number) {
+    return seats.flatMap((seen) => {
+      const key = `${event.eventId}/${seen.seatId}`;
+      const s = this.seats.get(key);
+      if (s?.status !== "HELD" || s.holder !== seen.holder || (s.holdExpiresAt ?? 0) >= cutoff) return [];
+      const seat: Seat = { seatId: seen.seatId, status: "AVAILABLE", updatedAt: now };
+      this.seats.set(key, seat);
+      return [seat];
+    });
+  }
+
   async loadSeats(event: EventInfo) {
     this.loads += 1;
     return [...this.seats.entries()]
