@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { base64url, exportSPKI, SignJWT } from "jose";
-import { type EdgeGateway, errorCode, manualClock, startEdgeGateway } from "./edge-support.ts";
+import { type EdgeGateway, errorCode, manualClock } from "./edge-support.ts";
 import {
   AUDIENCE,
   expectUnauthenticated,
@@ -9,10 +9,10 @@ import {
   ISSUER,
   makeKey,
   signToken,
+  startDevAndProd,
   startTestIdp,
   type TestKey,
   type TokenOptions,
-  whoAmIRoutes,
 } from "./idp-support.ts";
 
 const idp = startTestIdp();
@@ -39,20 +39,7 @@ beforeAll(async () => {
   ]);
   idp.published.push(rsa.publicJwk, ec.publicJwk);
   redis = await startTestRedis();
-  [dev, prod] = await Promise.all([
-    startEdgeGateway(redis.url, idp.env, whoAmIRoutes, time.clock),
-    startEdgeGateway(
-      redis.url,
-      {
-        ...idp.env,
-        APP_ENV: "production",
-        RESERVATION_TOKEN_SECRET: "prod-test-secret",
-        PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
-      },
-      whoAmIRoutes,
-      time.clock,
-    ),
-  ]);
+  ({ dev, prod } = await startDevAndProd(redis.url, idp.env, time.clock));
 });
 afterAll(async () => {
   await Promise.all([dev?.stop(), prod?.stop()]);

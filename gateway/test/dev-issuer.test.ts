@@ -5,7 +5,15 @@ import { createLocalJWKSet, type JWK, jwtVerify } from "jose";
 import { createGateway } from "../src/app.ts";
 import { gatewayFields } from "../src/config.ts";
 import { type EdgeGateway, errorCode, manualClock, startEdgeGateway } from "./edge-support.ts";
-import { AUDIENCE, expectUnauthenticated, get, ISSUER, startTestIdp, whoAmIRoutes } from "./idp-support.ts";
+import {
+  AUDIENCE,
+  expectUnauthenticated,
+  get,
+  ISSUER,
+  startDevAndProd,
+  startTestIdp,
+  whoAmIRoutes,
+} from "./idp-support.ts";
 
 // Both gateways also trust a (keyless) provider: production refuses to start without one.
 const idp = startTestIdp();
@@ -16,20 +24,7 @@ let prod: EdgeGateway;
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  [dev, prod] = await Promise.all([
-    startEdgeGateway(redis.url, idp.env, whoAmIRoutes, time.clock),
-    startEdgeGateway(
-      redis.url,
-      {
-        ...idp.env,
-        APP_ENV: "production",
-        RESERVATION_TOKEN_SECRET: "prod-test-secret",
-        PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
-      },
-      whoAmIRoutes,
-      time.clock,
-    ),
-  ]);
+  ({ dev, prod } = await startDevAndProd(redis.url, idp.env, time.clock));
 });
 afterAll(async () => {
   await Promise.all([dev?.stop(), prod?.stop()]);

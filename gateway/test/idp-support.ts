@@ -5,7 +5,7 @@ import { Elysia } from "elysia";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import type { Gateway } from "../src/app.ts";
 import type { Clock } from "../src/clock.ts";
-import type { EdgeGateway } from "./edge-support.ts";
+import { type EdgeGateway, startEdgeGateway } from "./edge-support.ts";
 
 /** The issuer the test gateways expect. */
 export const ISSUER = "https://idp.test";
@@ -107,4 +107,20 @@ export async function expectUnauthenticated(response: Response, message?: RegExp
   const body = (await response.json()) as { error: { code: string; message: string } };
   expect(body.error.code).toBe("UNAUTHENTICATED");
   if (message) expect(body.error.message).toMatch(message);
+}
+
+/** Production settings besides the identity provider that a production gateway needs to start. */
+export const PRODUCTION_ENV = {
+  APP_ENV: "production",
+  RESERVATION_TOKEN_SECRET: "prod-test-secret",
+  PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
+};
+
+/** A development and a production gateway trusting the same provider, on one Redis. */
+export async function startDevAndProd(redisUrl: string, idpEnv: Record<string, string>, clock: Clock) {
+  const [dev, prod] = await Promise.all([
+    startEdgeGateway(redisUrl, idpEnv, whoAmIRoutes, clock),
+    startEdgeGateway(redisUrl, { ...idpEnv, ...PRODUCTION_ENV }, whoAmIRoutes, clock),
+  ]);
+  return { dev, prod };
 }
