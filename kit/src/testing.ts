@@ -44,13 +44,13 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-/** Starts a throwaway redis-server on a free port and waits until it answers. */
-export async function startTestRedis(): Promise<TestRedis> {
+/** Starts a redis-server with `extraArgs` on a free port and waits until it answers. */
+async function spawnRedis(extraArgs: string[] = [], cleanup: () => Promise<void> = async () => {}) {
   const port = freePort();
-  const proc = Bun.spawn(["redis-server", "--port", String(port), "--save", "", "--appendonly", "no"], {
-    stdout: "ignore",
-    stderr: "ignore",
-  });
+  const proc = Bun.spawn(
+    ["redis-server", "--port", String(port), "--save", "", "--appendonly", "no", ...extraArgs],
+    { stdout: "ignore", stderr: "ignore" },
+  );
   const url = `redis://127.0.0.1:${port}`;
   await eventually(() => redisAnswers(url, 200), 10_000);
   return {
@@ -59,8 +59,14 @@ export async function startTestRedis(): Promise<TestRedis> {
     stop: async () => {
       proc.kill();
       await proc.exited;
+      await cleanup();
     },
   };
+}
+
+/** Starts a throwaway redis-server on a free port and waits until it answers. */
+export function startTestRedis(): Promise<TestRedis> {
+  return spawnRedis();
 }
 
 /**
@@ -68,44 +74,18 @@ export async function startTestRedis(): Promise<TestRedis> {
  * scripts whose keys span hash slots (CROSSSLOT), which is what tests of key design need.
  */
 export async function startTestRedisCluster(): Promise<TestRedis> {
-  const port = freePort();
   const dir = await mkdtemp(join(tmpdir(), "tt-redis-cluster-"));
-  const proc = Bun.spawn(
-    [
-      "redis-server",
-      "--port",
-      String(port),
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--cluster-enabled",
-      "yes",
-      // A lone node does not know its own address; clients need it in CLUSTER SLOTS.
-      "--cluster-announce-ip",
-      "127.0.0.1",
-      "--dir",
-      dir,
-    ],
-    { stdout: "ignore", stderr: "ignore" },
+  const redis = await spawnRedis(
+    // A lone node does not know its own address; clients need it in CLUSTER SLOTS.
+    ["--cluster-enabled", "yes", "--cluster-announce-ip", "127.0.0.1", "--dir", dir],
+    () => rm(dir, { recursive: true, force: true }),
   );
-  const url = `redis://127.0.0.1:${port}`;
-  await eventually(() => redisAnswers(url, 200), 10_000);
-  const admin = Bun.spawn(["redis-cli", "-p", String(port), "cluster", "addslotsrange", "0", "16383"], {
-    stdout: "ignore",
-  });
-  await admin.exited;
-  await eventually(async () => {
-    const info = Bun.spawn(["redis-cli", "-p", String(port), "cluster", "info"], { stdout: "pipe" });
-    return (await new Response(info.stdout).text()).includes("cluster_state:ok");
-  }, 10_000);
-  return {
-    url,
-    port,
-    stop: async () => {
-      proc.kill();
-      await proc.exited;
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const cli = (...args: string[]) =>
+    Bun.spawn(["redis-cli", "-p", String(redis.port), ...args], { stdout: "pipe" });
+  await cli("cluster", "addslotsrange", "0", "16383").exited;
+  await eventually(
+    async () => (await new Response(cli("cluster", "info").stdout).text()).includes("cluster_state:ok"),
+    10_000,
+  );
+  return redis;
 }

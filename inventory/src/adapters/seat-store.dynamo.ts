@@ -5,6 +5,7 @@
  * AVAILABLE, or HELD with hold_expires_at < now — so a late expiry timer never blocks a buyer.
  */
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   GetItemCommand,
   QueryCommand,
@@ -197,22 +198,7 @@ export class DynamoSeatStore implements SeatStore {
     // was sold, or re-held by someone else after the hold lapsed, is never touched.
     const freed = await Promise.all(
       seatIds.map((id) =>
-        this.conditional(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: seatKey(event.eventId, id, event.seatShards),
-            UpdateExpression:
-              "SET #s = :available, updated_at = :now REMOVE holder, hold_expires_at, user_id",
-            ConditionExpression: "holder = :rid AND #s = :held",
-            ExpressionAttributeNames: NAMES,
-            ExpressionAttributeValues: {
-              ":available": { S: "AVAILABLE" },
-              ":held": { S: "HELD" },
-              ":rid": { S: rid },
-              ":now": { N: String(now) },
-            },
-          }),
-        ),
+        this.conditional(this.freeSeat(event, id, "holder = :rid AND #s = :held", rid, now)),
       ),
     );
     await this.conditional(
@@ -268,24 +254,13 @@ export class DynamoSeatStore implements SeatStore {
 
   /** Sends a conditional update; false when its condition did not hold. */
   async releaseLapsed(event: EventInfo, seats: Seat[], cutoff: number, now: number): Promise<Seat[]> {
+    // Still the hold this sweep saw, and still lapsed: a sale or a new hold wins.
+    const condition = "#s = :held AND holder = :rid AND hold_expires_at < :cutoff";
     const freed = await Promise.all(
       seats.map((seat) =>
         this.conditional(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: seatKey(event.eventId, seat.seatId, event.seatShards),
-            UpdateExpression:
-              "SET #s = :available, updated_at = :now REMOVE holder, hold_expires_at, user_id",
-            // Still the hold this sweep saw, and still lapsed: a sale or a new hold wins.
-            ConditionExpression: "#s = :held AND holder = :rid AND hold_expires_at < :cutoff",
-            ExpressionAttributeNames: NAMES,
-            ExpressionAttributeValues: {
-              ":available": { S: "AVAILABLE" },
-              ":held": { S: "HELD" },
-              ":rid": { S: seat.holder ?? "" },
-              ":cutoff": { N: String(cutoff) },
-              ":now": { N: String(now) },
-            },
+          this.freeSeat(event, seat.seatId, condition, seat.holder ?? "", now, {
+            ":cutoff": { N: String(cutoff) },
           }),
         ),
       ),
@@ -293,6 +268,31 @@ export class DynamoSeatStore implements SeatStore {
     return seats
       .filter((_, i) => freed[i])
       .map((seat) => ({ seatId: seat.seatId, status: "AVAILABLE" as const, updatedAt: now }));
+  }
+
+  /** Makes a seat AVAILABLE again where `condition` (over :held, :rid and `extra`) still holds. */
+  private freeSeat(
+    event: EventInfo,
+    seatId: string,
+    condition: string,
+    rid: string,
+    now: number,
+    extra: Record<string, AttributeValue> = {},
+  ): UpdateItemCommand {
+    return new UpdateItemCommand({
+      TableName: this.table,
+      Key: seatKey(event.eventId, seatId, event.seatShards),
+      UpdateExpression: "SET #s = :available, updated_at = :now REMOVE holder, hold_expires_at, user_id",
+      ConditionExpression: condition,
+      ExpressionAttributeNames: NAMES,
+      ExpressionAttributeValues: {
+        ":available": { S: "AVAILABLE" },
+        ":held": { S: "HELD" },
+        ":rid": { S: rid },
+        ":now": { N: String(now) },
+        ...extra,
+      },
+    });
   }
 
   private async conditional(command: UpdateItemCommand): Promise<boolean> {
