@@ -41,8 +41,29 @@ const LIMIT_CALLER = readFileSync(join(import.meta.dir, "scripts", "includes", "
 // The queue's own include; expandIncludes then brings in the rate limiter's take-token.
 const withLimitCaller = (lua: string) => lua.replace(/^--- @include "limit-caller"\s*$/m, LIMIT_CALLER);
 
-/** What every rate-limited queue script returns first (see scripts/includes/limit-caller.lua). */
-export type LimitReply = [allowed: number, remaining: number, fullMs: number, retryMs: number, scope: string];
+/** The rate-limit verdict every limited queue script returns first (see scripts/includes/limit-caller.lua). */
+export interface LimitReply {
+  /** allowed (1|0), remaining, ms until full, ms until retry: a bucket script's reply. */
+  bucket: [number, number, number, number];
+  scope: "ip" | "user" | "off";
+}
+
+const VERDICT_FIELDS = 5;
+
+/**
+ * Splits a limited script's flat reply ("allowed|remaining|full_ms|retry_ms|scope|…"): the
+ * verdict, then the script's own fields (none when the caller was refused).
+ */
+export function splitLimited(reply: string): { limit: LimitReply; fields: string[] } {
+  const all = reply.split("|");
+  return {
+    limit: {
+      bucket: [Number(all[0]), Number(all[1]), Number(all[2]), Number(all[3])],
+      scope: all[4] as LimitReply["scope"],
+    },
+    fields: all.slice(VERDICT_FIELDS),
+  };
+}
 
 const capitalized = (name: string) => name[0]?.toUpperCase() + name.slice(1);
 

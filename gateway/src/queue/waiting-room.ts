@@ -15,7 +15,13 @@ import {
   translated,
   type WaitingRoomOptions,
 } from "./room-model.ts";
-import { EnterResult, type LimitReply, type QueueCommands, withQueueScripts } from "./scripts.ts";
+import {
+  EnterResult,
+  type LimitReply,
+  type QueueCommands,
+  splitLimited,
+  withQueueScripts,
+} from "./scripts.ts";
 import {
   newJti,
   newWaitingToken,
@@ -50,15 +56,14 @@ export class WaitingRoom {
   }
 
   /** Reads the bucket verdict a limited script returned first; throws RATE_LIMITED when refused. */
-  private verdict(reply: LimitReply): RateDecision | undefined {
-    const [allowed, remaining, fullMs, retryMs, scope] = reply;
+  private verdict({ bucket, scope }: LimitReply): RateDecision | undefined {
     if (scope === "off") return undefined;
     const policy = {
       name: "queue",
       perSec: this.opts.rateLimit?.perSec ?? 1,
       burst: this.opts.rateLimit?.burst ?? 1,
     };
-    const decision = decisionFromReply([allowed, remaining, fullMs, retryMs], policy, scope as RateScope);
+    const decision = decisionFromReply(bucket, policy, scope as RateScope);
     if (!decision.allowed) throw new QueueRateLimited(decision);
     return decision;
   }
@@ -67,7 +72,7 @@ export class WaitingRoom {
   async join(eventId: string, who: { userId?: string; idempotencyKey?: string } = {}, caller?: Caller) {
     const k = queueKeys(eventId);
     const l = this.limitArgs(eventId, caller && { ...caller, userId: who.userId });
-    const [limit, token, status, position, isNew, rate, opensAt] = (await this.redis.ttqJoin(
+    const reply = (await this.redis.ttqJoin(
       k.seq,
       k.wait,
       k.heartbeat,
@@ -85,16 +90,19 @@ export class WaitingRoom {
       prePlace(),
       l.rate,
       l.burst,
-    )) as [LimitReply, string, keyof typeof STATUS, number, number, string, number];
+    )) as string;
+    const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
+    const [token = "", code = "W", position, isNew, rate = "", opensAt] = fields;
+    const status = STATUS[code as keyof typeof STATUS];
     if (!this.known.has(eventId)) {
       // Rare: once per event per process, so tickers everywhere learn the event is live.
       this.known.add(eventId);
       await this.redis.sadd(ACTIVE_EVENTS_KEY, eventId);
     }
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
-    const place = placeOf(STATUS[status], position, opensAt, ratePerSec, this.now());
-    return { token, status: STATUS[status], isNew: isNew === 1, ...place, rateLimit };
+    const place = placeOf(status, Number(position), Number(opensAt), ratePerSec, this.now());
+    return { token, status, isNew: isNew === "1", ...place, rateLimit };
   }
 
   /** The waiter's status; counts as their heartbeat. */
@@ -103,29 +111,31 @@ export class WaitingRoom {
     const k = queueKeys(eventId);
     const now = this.now();
     const l = this.limitArgs(eventId, caller);
-    const [limit, code, position, seq, joined, rate, served, lastMoveId, opensAt] =
-      (await this.redis.ttqStatus(
-        k.tokens,
-        k.wait,
-        k.heartbeat,
-        k.config,
-        k.moves,
-        l.ip,
-        token,
-        now,
-        l.rate,
-        l.burst,
-      )) as [LimitReply, string, number, number, number, string, number, string, number];
+    const reply = (await this.redis.ttqStatus(
+      k.tokens,
+      k.wait,
+      k.heartbeat,
+      k.config,
+      k.moves,
+      l.ip,
+      token,
+      now,
+      l.rate,
+      l.burst,
+    )) as string;
+    const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
+    const [code = "", position, seq, joinedMs, rate = "", served, lastMoveId = "0-0", opensAt] = fields;
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const status = code === "" ? "expired" : STATUS[code as keyof typeof STATUS];
+    const joined = Number(joinedMs);
     return {
       eventId,
       status,
-      ...placeOf(status, position, opensAt, ratePerSec, now),
+      ...placeOf(status, Number(position), Number(opensAt), ratePerSec, now),
       waitingTimeSec: joined ? Math.max(0, Math.round((now - joined) / 1000)) : 0,
-      seq,
-      served,
+      seq: Number(seq),
+      served: Number(served),
       ratePerSec,
       lastMoveId,
       rateLimit,
@@ -139,7 +149,7 @@ export class WaitingRoom {
     const ttlSec = this.opts.reservationTokenTtlSec;
     const jti = newJti();
     const l = this.limitArgs(eventId, caller && { ...caller, userId });
-    const [limit, result] = (await this.redis.ttqEnter(
+    const reply = (await this.redis.ttqEnter(
       k.tokens,
       k.admitted,
       k.reservationToken(jti),
@@ -151,9 +161,10 @@ export class WaitingRoom {
       this.now(),
       l.rate,
       l.burst,
-    )) as [LimitReply, number];
+    )) as string;
+    const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
-    switch (result) {
+    switch (Number(fields[0])) {
       case EnterResult.Ok:
         break;
       case EnterResult.StillWaiting:
@@ -164,7 +175,7 @@ export class WaitingRoom {
       case EnterResult.NotAdmitted:
         throw new AppError("NOT_READY", "This place in line has expired or was given up; join again");
       default:
-        throw new Error(`unexpected enter result ${result}`);
+        throw new Error(`unexpected enter result ${fields[0]}`);
     }
     const grant: ReservationGrant = { eventId, userId, jti, exp: Math.floor(this.now() / 1000) + ttlSec };
     return {

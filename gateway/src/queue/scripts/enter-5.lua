@@ -14,21 +14,21 @@
   ARGV[5] limit_rate  tokens per second; 0 turns limiting off
   ARGV[6] limit_burst bucket size
 
-  Returns {limit, result}, or just {limit} when the caller is rate-limited (limit: see
-  includes/limit-caller.lua); result is 1 on success, or a negative code (EnterResult):
+  Returns "limit|result", or just "limit" when the caller is rate-limited (limit: five fields,
+  see includes/limit-caller.lua); result is 1 on success, or a negative code (EnterResult):
     -1 unknown token, -2 still waiting, -3 expired or left (or admission window over),
     -4 the place belongs to another user
 ]]
 --- @include "take-token"
 --- @include "limit-caller"
-local limit = limit_caller(KEYS[4], KEYS[5], true, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[4]))
-if limit[1] == 0 then return {limit} end
+local allowed, limit = limit_caller(KEYS[4], KEYS[5], true, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[4]))
+if not allowed then return limit end
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
-if not rec then return {limit, -1} end
+if not rec then return limit .. "|-1" end
 local seq, owner, status, rest = string.match(rec, "^(-?%d+)|([^|]*)|(%a)|(.*)$")
-if status == "W" then return {limit, -2} end
-if status ~= "R" or not redis.call("ZSCORE", KEYS[2], ARGV[1]) then return {limit, -3} end
-if owner ~= "" and owner ~= ARGV[2] then return {limit, -4} end
+if status == "W" then return limit .. "|-2" end
+if status ~= "R" or not redis.call("ZSCORE", KEYS[2], ARGV[1]) then return limit .. "|-3" end
+if owner ~= "" and owner ~= ARGV[2] then return limit .. "|-4" end
 if owner == "" then redis.call("HSET", KEYS[1], ARGV[1], seq .. "|" .. ARGV[2] .. "|R|" .. rest) end
 redis.call("SET", KEYS[3], ARGV[2], "EX", ARGV[3])
-return {limit, 1}
+return limit .. "|1"

@@ -23,8 +23,9 @@
   ARGV[7] limit_rate   tokens per second of each bucket; 0 turns limiting off
   ARGV[8] limit_burst  bucket size
 
-  Returns {limit, token, status, position, is_new, rate, opens_at}, or just {limit} when the
-  caller is rate-limited (limit: see includes/limit-caller.lua)
+  Returns "limit|token|status|position|is_new|rate|opens_at", or just "limit" when the caller
+  is rate-limited (limit: five fields, see includes/limit-caller.lua; flat for the reason given
+  in status-6.lua)
     status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting and
     the sale is open;
     rate: observed admissions per second (or the configured rate, or "" before any), a string;
@@ -33,8 +34,8 @@
 --- @include "take-token"
 --- @include "limit-caller"
 local token, user, idem, now, ttl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-local limit = limit_caller(KEYS[8], KEYS[9], user ~= "", tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(now))
-if limit[1] == 0 then return {limit} end
+local allowed, limit = limit_caller(KEYS[8], KEYS[9], user ~= "", tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(now))
+if not allowed then return limit end
 
 local function existing(hash, field)
   if field == "" then return nil end
@@ -48,7 +49,7 @@ local rate = cfg[1]
 if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
 local preQueue = cfg[3] and tonumber(cfg[3]) > tonumber(now)
 local opensAt = 0
-if preQueue then opensAt = tonumber(cfg[3]) end
+if preQueue then opensAt = cfg[3] end
 
 local found = existing(KEYS[5], idem) or existing(KEYS[6], user)
 if found then
@@ -56,7 +57,7 @@ if found then
   local status = string.match(rec, "^[^|]*|[^|]*|(%a)")
   local position = 0
   if status == "W" and not preQueue then position = redis.call("ZRANK", KEYS[2], found) + 1 end
-  return {limit, found, status, position, 0, rate, opensAt}
+  return table.concat({limit, found, status, position, 0, rate, opensAt}, "|")
 end
 
 local seq
@@ -72,4 +73,4 @@ if seq == 1 or tonumber(seq) % 1000 == 1 then
   for i = 1, 6 do redis.call("EXPIRE", KEYS[i], ttl) end
 end
 -- A counter-numbered newcomer is always last in line, so its place is the line's length.
-return {limit, token, "W", preQueue and 0 or redis.call("ZCARD", KEYS[2]), 1, rate, opensAt}
+return table.concat({limit, token, "W", preQueue and 0 or redis.call("ZCARD", KEYS[2]), 1, rate, opensAt}, "|")
