@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { HttpMetrics } from "./http-metrics.ts";
 
 // Latency buckets sized around the 120 ms P95 target and the 500 ms confirm budget.
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.12, 0.25, 0.5, 1, 2.5, 5];
@@ -6,21 +7,13 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.
 /** A service's Prometheus registry with the HTTP and backend-call metrics of SPEC.md section 8. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly httpRequests: Counter<"method" | "route" | "status_code">;
-  readonly httpDuration: Histogram<"method" | "route">;
+  /** http_server_requests_total and http_server_request_duration_seconds (see http-metrics.ts). */
+  readonly http: HttpMetrics;
   readonly backendDuration: Histogram<"service" | "method" | "code">;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ app: service });
-    this.httpRequests = this.counter("http_server_requests_total", "HTTP requests served", [
-      "method",
-      "route",
-      "status_code",
-    ]);
-    this.httpDuration = this.histogram("http_server_request_duration_seconds", "HTTP request latency", [
-      "method",
-      "route",
-    ]);
+    this.http = new HttpMetrics(service, LATENCY_BUCKETS);
     this.backendDuration = this.histogram(
       "backend_call_duration_seconds",
       "Latency of calls to other services over Connect",
@@ -49,7 +42,8 @@ export class Metrics {
   }
 
   /** The Prometheus text exposition of every metric. */
-  render(): Promise<string> {
-    return this.registry.metrics();
+  async render(): Promise<string> {
+    const registered = await this.registry.metrics();
+    return `${registered}${registered.endsWith("\n") ? "" : "\n"}${this.http.render()}`;
   }
 }

@@ -158,7 +158,7 @@ export class EventReader {
     await Promise.all(
       pending.map(async (watcher) => {
         try {
-          const status = await this.room.status(watcher.token);
+          const status = await this.room.status(watcher.token, undefined, { withLastMove: true });
           watcher.position = status.position;
           watcher.opensAt = null;
           watcher.asOf = parseStreamId(status.lastMoveId);

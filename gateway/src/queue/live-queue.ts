@@ -76,7 +76,7 @@ export class LiveQueue {
 
   /** Registers a socket for a waiting token and sends its first frame; undefined when it is not waiting. */
   async watch(token: string, sink: FrameSink): Promise<Watcher | undefined> {
-    const status = await this.room.status(token);
+    const status = await this.room.status(token, undefined, { withLastMove: true });
     if (status.status === "ready") sink.send(encodeFrame({ type: "ready", ready_for_entry: true }));
     if (status.status === "expired" || status.status === "left")
       sink.send(encodeFrame({ type: status.status }));

@@ -35,7 +35,7 @@ export interface QueueStatus {
   seq: number;
   served: number;
   ratePerSec: number;
-  /** Stream id of the last queue move this answer includes. */
+  /** Stream id of the last queue move this answer includes ("" unless asked for). */
   lastMoveId: string;
   /** The caller's rate-limit verdict, when the call was limited. */
   rateLimit?: RateDecision | undefined;

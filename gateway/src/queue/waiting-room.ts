@@ -105,8 +105,11 @@ export class WaitingRoom {
     return { token, status, isNew: isNew === "1", ...place, rateLimit };
   }
 
-  /** The waiter's status; counts as their heartbeat. */
-  async status(token: string, caller?: Caller): Promise<QueueStatus> {
+  /**
+   * The waiter's status; counts as their heartbeat. `withLastMove` also looks up the move
+   * stream's last id (a WebSocket's resume point); REST callers skip that read.
+   */
+  async status(token: string, caller?: Caller, opts: { withLastMove?: boolean } = {}): Promise<QueueStatus> {
     const eventId = tokenEvent(token);
     const k = queueKeys(eventId);
     const now = this.now();
@@ -122,10 +125,11 @@ export class WaitingRoom {
       now,
       l.rate,
       l.burst,
+      opts.withLastMove ? 1 : 0,
     )) as string;
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
-    const [code = "", position, seq, joinedMs, rate = "", served, lastMoveId = "0-0", opensAt] = fields;
+    const [code = "", position, seq, joinedMs, rate = "", served, lastMoveId = "", opensAt] = fields;
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const status = code === "" ? "expired" : STATUS[code as keyof typeof STATUS];
     const joined = Number(joinedMs);

@@ -1,7 +1,7 @@
-import { SpanKind } from "@opentelemetry/api";
+import { context, SpanStatusCode } from "@opentelemetry/api";
 import { Elysia } from "elysia";
 import type { Metrics } from "../metrics.ts";
-import { contextFromHeaders, inSpan } from "../telemetry.ts";
+import { startServerSpan } from "../telemetry.ts";
 
 // Route templates by request, recorded once Elysia has matched a route; unmatched requests
 // are labelled UNMATCHED so that scanners cannot blow up the metric cardinality.
@@ -15,45 +15,41 @@ export function recordRoute(request: Request, route: string): void {
 /**
  * Wraps every request in a server span continuing the caller's W3C trace context, and records
  * the HTTP metrics. Lives in the fetch wrapper (not in hooks) so the span is the active context
- * for the whole request, including Connect handlers and error responses.
+ * for the whole request, including Connect handlers and error responses. Kept to one plain
+ * function with no extra async layer: it runs on every request of the 30k req/s routes.
  */
 export function observe(metrics: Metrics) {
-  // Labelled children cached per series: resolving labels on every request (hashing the label
-  // object) showed up in profiles of the hot routes.
-  const cache = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
-  const series = (method: string, route: string, status: number) => {
-    const key = `${method} ${route} ${status}`;
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = {
-        count: metrics.httpRequests.labels(method, route, String(status)),
-        duration: metrics.httpDuration.labels(method, route),
-      };
-      cache.set(key, hit);
-    }
-    return hit;
-  };
   return new Elysia({ name: "kit.observe" })
     .wrap((fn) => {
       const handle = fn as unknown as (req: Request) => Promise<Response> | Response;
-      return (async (req: Request) => {
+      return ((req: Request) => {
         const started = performance.now();
         const method = req.method;
-        return inSpan(
-          method,
-          { kind: SpanKind.SERVER, parent: contextFromHeaders(req.headers) },
-          async (span) => {
-            const response = await handle(req);
-            const route = routes.get(req) ?? "UNMATCHED";
-            const status = response?.status ?? 101;
+        const { span, ctx } = startServerSpan(method, req.headers);
+        const finish = (response: Response) => {
+          const route = routes.get(req) ?? "UNMATCHED";
+          const status = response?.status ?? 101;
+          metrics.http.of(method, route, status).record((performance.now() - started) / 1000);
+          if (span.isRecording()) {
             span.updateName(`${method} ${route}`);
             span.setAttribute("http.route", route);
             span.setAttribute("http.response.status_code", status);
-            series(method, route, status).count.inc();
-            series(method, route, status).duration.observe((performance.now() - started) / 1000);
-            return response;
-          },
-        );
+          }
+          span.end();
+          return response;
+        };
+        const fail = (error: unknown): never => {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          span.end();
+          throw error;
+        };
+        try {
+          const result = context.with(ctx, handle, undefined, req);
+          return result instanceof Promise ? result.then(finish, fail) : finish(result);
+        } catch (error) {
+          return fail(error);
+        }
       }) as unknown as ReturnType<typeof fn>;
     })
     .onTransform({ as: "global" }, ({ request, route }) => {

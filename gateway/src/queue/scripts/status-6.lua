@@ -11,12 +11,13 @@
   ARGV[2] now_ms
   ARGV[3] limit_rate  tokens per second; 0 turns limiting off
   ARGV[4] limit_burst bucket size
+  ARGV[5] with_last_move "1" to look up last_move_id (a WebSocket's resume point), else "0"
 
   Returns "limit|status|position|seq|joined_ms|rate|served|last_move_id|opens_at", or just
   "limit" when the caller is rate-limited (limit: five fields, see includes/limit-caller.lua).
   One flat string rather than a nested array: Redis encodes it and ioredis decodes it in a
   fraction of the time, and this is the hottest call there is.
-    status "" when the token is unknown; rate is the observed admission rate per second (or the
+    status "" when the token is unknown; last_move_id is "" unless asked for; rate is the observed admission rate per second (or the
     configured one before any admission, or "" when none is configured), as a string; last_move_id lets a WebSocket resume
     from exactly this point of the move stream; position is 0 while the pre-queue is closed
     (places are drawn when it opens at opens_at, ms, 0 when there is no pre-queue).
@@ -26,7 +27,7 @@
 local allowed, limit = limit_caller(KEYS[6], KEYS[6], false, tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[2]))
 if not allowed then return limit end
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
-if not rec then return limit .. "||0|0|0|0|0|0-0|0" end
+if not rec then return limit .. "||0|0|0|0|0||0" end
 local seq, status, joined = string.match(rec, "^(-?%d+)|[^|]*|(%a)|(%d+)|")
 
 local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served", "opens_at")
@@ -42,7 +43,9 @@ end
 
 local rate = cfg[1]
 if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
-local last = redis.call("XREVRANGE", KEYS[5], "+", "-", "COUNT", 1)
-local lastId = "0-0"
-if last[1] then lastId = last[1][1] end
+local lastId = ""
+if ARGV[5] == "1" then
+  local last = redis.call("XREVRANGE", KEYS[5], "+", "-", "COUNT", 1)
+  lastId = last[1] and last[1][1] or "0-0"
+end
 return table.concat({limit, status, position, seq, joined, rate, cfg[3] or "0", lastId, opensAt}, "|")
