@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /**
- * The gateway ratio benchmark: `bun bench/gateway-queue.ts [--rounds R] [--seconds N] [--connections C]`.
+ * The gateway ratio benchmark:
+ * `bun bench/gateway-queue.ts [--rounds R] [--seconds N] [--connections C] [--pin]`.
  *
  * In one run, with the same load generator (oha, or wrk where oha is missing) and the same
  * private Redis, it measures
@@ -11,7 +12,9 @@
  * interleaved rounds (reference, join, status; then join, status, reference; …) and each ratio is
  * the median of the rounds' ratios: this VM's throughput drifts by half between minutes, so only
  * measurements taken seconds apart are comparable. Rate limiting is off (one client IP would be
- * limited) and the admission ticker is off (the line must not move).
+ * limited) and the admission ticker is off (the line must not move). `--pin` runs each server
+ * alone on CPU 0 with Redis and wrk on the rest (lib/processes.ts isolateServerCpu): a steadier
+ * reference, but Redis then shares a core with wrk, which slows the scripts that do more.
  * Results: bench/results/gateway-queue-<time>.{json,md,svg}.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -19,12 +22,14 @@ import { join } from "node:path";
 import { freePort, startTestRedis } from "@tt/kit/testing";
 import { chartSvg } from "./lib/chart.ts";
 import { type HttpLoadResult, httpLoad, loadTool } from "./lib/http-load.ts";
-import { cpuSeconds, REPO, startBun } from "./lib/processes.ts";
+import { cpuSeconds, isolateServerCpu, REPO, startBun } from "./lib/processes.ts";
 import { startStubInventory } from "./lib/stub-inventory.ts";
 import { type Counter, gatewayRouteCounter, redisKeyCounter, sampleRate } from "./lib/timeline.ts";
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? "", process.argv[i + 1] ?? "");
+const PIN = process.argv.includes("--pin");
+const argv = process.argv.slice(2).filter((a) => a !== "--pin");
+for (let i = 0; i < argv.length; i += 2) args.set(argv[i] ?? "", argv[i + 1] ?? "");
 const SECONDS = Number(args.get("--seconds") ?? 4);
 const ROUNDS = Number(args.get("--rounds") ?? 5);
 const CONNECTIONS = Number(args.get("--connections") ?? 64);
@@ -42,6 +47,12 @@ function medianRun<T extends { perSecond: number }>(runs: T[]): T | undefined {
 }
 const EVENT = "evt_bench_queue";
 
+// Before anything starts, so Redis, wrk and the stand-in inventory inherit the other CPUs.
+const serverCpu = PIN ? isolateServerCpu() : [];
+const placement =
+  serverCpu.length > 0
+    ? "each server alone on CPU 0; Redis, wrk and the bench on the others"
+    : "no CPU placement (every process on every CPU)";
 const redis = await startTestRedis();
 const inventory = await startStubInventory();
 const refPort = freePort();
@@ -50,6 +61,7 @@ const reference = await startBun(
   "bench/servers/reference.ts",
   { PORT: String(refPort), REDIS_URL: redis.url },
   `http://127.0.0.1:${refPort}/`,
+  serverCpu,
 );
 const gateway = await startBun(
   "gateway/src/main.ts",
@@ -64,6 +76,7 @@ const gateway = await startBun(
     LOG_LEVEL: "warn",
   },
   `http://127.0.0.1:${gwPort}/healthz`,
+  serverCpu,
 );
 
 try {
@@ -133,6 +146,7 @@ try {
     at,
     machine: { cpus: navigator.hardwareConcurrency, bun: Bun.version },
     tool: loadTool(),
+    placement,
     rounds: ROUNDS,
     seconds: SECONDS,
     connections: CONNECTIONS,
@@ -155,7 +169,7 @@ try {
   const md = [
     `# gateway-queue — ${at}`,
     "",
-    `${report.tool}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per scenario after a 2 s warm-up each; ${report.machine.cpus} CPUs, Bun ${Bun.version}; server, load generator and Redis on this machine.`,
+    `${report.tool}, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s per scenario after a 2 s warm-up each; ${report.machine.cpus} CPUs, Bun ${Bun.version}; server, load generator and Redis on this machine: ${placement}.`,
     "",
     "Each scenario's median round:",
     "",
