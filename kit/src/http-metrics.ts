@@ -19,7 +19,7 @@ interface Duration {
   count: number;
 }
 
-const escape = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+const labelValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 
 /** The HTTP request metrics of one service. */
 export class HttpMetrics {
@@ -44,7 +44,7 @@ export class HttpMetrics {
   }
 
   private bind(method: string, route: string, status: number): HttpSeries {
-    const base = `method="${escape(method)}",route="${escape(route)}"`;
+    const base = `method="${labelValue(method)}",route="${labelValue(route)}"`;
     const countKey = `${base},status_code="${status}"`;
     let count = this.counts.get(countKey);
     if (!count) {
@@ -76,7 +76,7 @@ export class HttpMetrics {
 
   /** Prometheus text exposition of both metrics (labels as prom-client writes them, `app` last). */
   render(): string {
-    const app = `app="${escape(this.app)}"`;
+    const app = `app="${labelValue(this.app)}"`;
     const lines = [
       "# HELP http_server_requests_total HTTP requests served",
       "# TYPE http_server_requests_total counter",

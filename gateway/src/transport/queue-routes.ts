@@ -1,7 +1,7 @@
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { ClientAddressSource, Guards } from "../guards.ts";
-import { encodeFrame, type LiveQueue, type QueueFrame, type Watcher } from "../queue/live-queue.ts";
+import { encodeFrame, type LiveQueue, type Watcher } from "../queue/live-queue.ts";
 import { isEventId } from "../queue/tokens.ts";
 import { type Caller, QueueRateLimited, type WaitingRoom } from "../queue/waiting-room.ts";
 import { type RateDecision, rateLimitHeaders } from "../ratelimit/decision.ts";

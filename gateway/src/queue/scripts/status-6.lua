@@ -17,10 +17,11 @@
   "limit" when the caller is rate-limited (limit: five fields, see includes/limit-caller.lua).
   One flat string rather than a nested array: Redis encodes it and ioredis decodes it in a
   fraction of the time, and this is the hottest call there is.
-    status "" when the token is unknown; last_move_id is "" unless asked for; rate is the observed admission rate per second (or the
-    configured one before any admission, or "" when none is configured), as a string; last_move_id lets a WebSocket resume
-    from exactly this point of the move stream; position is 0 while the pre-queue is closed
-    (places are drawn when it opens at opens_at, ms, 0 when there is no pre-queue).
+    status "" when the token is unknown; rate is the observed admission rate per second (or the
+    configured one before any admission, or "" when none is configured), as a string;
+    last_move_id lets a WebSocket resume from exactly this point of the move stream ("" unless
+    asked for); position is 0 while the pre-queue is closed (places are drawn when it opens at
+    opens_at, ms, 0 when there is no pre-queue).
 ]]
 --- @include "take-token"
 --- @include "limit-caller"
