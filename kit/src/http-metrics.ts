@@ -24,7 +24,8 @@ const labelValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g,
 /** The HTTP request metrics of one service. */
 export class HttpMetrics {
   private readonly series = new Map<string, HttpSeries>();
-  private readonly counts = new Map<string, { labels: string; n: number }>();
+  /** One per bound series: `of` binds each (method, route, status) once. */
+  private readonly counts: Array<{ labels: string; n: number }> = [];
   private readonly durations = new Map<string, Duration>();
 
   constructor(
@@ -45,19 +46,14 @@ export class HttpMetrics {
 
   private bind(method: string, route: string, status: number): HttpSeries {
     const base = `method="${labelValue(method)}",route="${labelValue(route)}"`;
-    const countKey = `${base},status_code="${status}"`;
-    let count = this.counts.get(countKey);
-    if (!count) {
-      count = { labels: countKey, n: 0 };
-      this.counts.set(countKey, count);
-    }
+    const counter = { labels: `${base},status_code="${status}"`, n: 0 };
+    this.counts.push(counter);
     let duration = this.durations.get(base);
     if (!duration) {
       duration = { labels: base, buckets: new Float64Array(this.bounds.length), sum: 0, count: 0 };
       this.durations.set(base, duration);
     }
     const { bounds } = this;
-    const counter = count;
     const histogram = duration;
     return {
       record(seconds) {
@@ -81,7 +77,7 @@ export class HttpMetrics {
       "# HELP http_server_requests_total HTTP requests served",
       "# TYPE http_server_requests_total counter",
     ];
-    for (const c of this.counts.values()) lines.push(`http_server_requests_total{${c.labels},${app}} ${c.n}`);
+    for (const c of this.counts) lines.push(`http_server_requests_total{${c.labels},${app}} ${c.n}`);
     lines.push(
       "# HELP http_server_request_duration_seconds HTTP request latency",
       "# TYPE http_server_request_duration_seconds histogram",
