@@ -1,6 +1,11 @@
 // The gateway benchmark's reference: bare Bun.serve doing one auto-pipelined EVALSHA per
 // request (ARCHITECTURE.md's ceiling for one Redis-backed route), nothing else.
 import Redis from "ioredis";
+// The services' Redis client has this Bun fix (kit/src/redis.ts); the reference gets it too, so
+// the ratio compares routes, not a runtime bug only one side works around.
+import { fixTracingChannelSubscribers } from "../../kit/src/tracing-channel-fix.ts";
+
+fixTracingChannelSubscribers();
 
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { enableAutoPipelining: true });
 redis.defineCommand("refJoin", {

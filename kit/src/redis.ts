@@ -2,6 +2,9 @@ import Redis from "ioredis";
 import { AppError } from "./errors.ts";
 import type { ReadinessCheck } from "./http/health.ts";
 import type { Logger } from "./log.ts";
+import { fixTracingChannelSubscribers } from "./tracing-channel-fix.ts";
+
+fixTracingChannelSubscribers();
 
 /** How to reach Redis: a single node, or a cluster (ElastiCache in cluster mode). */
 export interface RedisOptions {
