@@ -68,6 +68,101 @@ describe("joining the waiting room", () => {
   });
 });
 
+describe("joins and status calls made together", () => {
+  /** The scripts clients ask Redis to run while `fn` runs (MONITOR). */
+  async function scriptCalls(fn: () => Promise<unknown>): Promise<number> {
+    const monitor = await redis.monitor();
+    let calls = 0;
+    monitor.on("monitor", (_time: string, args: string[], source: string) => {
+      if (!source.includes("lua") && /^eval/i.test(args[0] ?? "")) calls++;
+    });
+    await Bun.sleep(50);
+    await fn();
+    await Bun.sleep(50);
+    monitor.disconnect();
+    return calls;
+  }
+
+  test("share one script call per event, and each still gets its own place", async () => {
+    const wr = room();
+    const [a, b] = [freshEvent(), freshEvent()];
+    await Promise.all([wr.join(a), wr.join(b)]); // scripts loaded, events known
+    let joins: Array<{ eventId: string; position: number | null }> = [];
+    const calls = await scriptCalls(async () => {
+      joins = await Promise.all(
+        Array.from({ length: 60 }, async (_, i) => {
+          const eventId = i % 2 ? a : b;
+          return { eventId, position: (await wr.join(eventId)).position };
+        }),
+      );
+    });
+    expect(calls).toBe(2);
+    for (const eventId of [a, b]) {
+      const places = joins.filter((j) => j.eventId === eventId).map((j) => j.position);
+      expect(places).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+    }
+  });
+
+  test("a key or user repeated within one batch keeps one place", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const key = crypto.randomUUID();
+    const [first, sameKey, carol, sameUser, dave] = await Promise.all([
+      wr.join(eventId, { idempotencyKey: key }),
+      wr.join(eventId, { idempotencyKey: key }),
+      wr.join(eventId, { userId: "carol" }),
+      wr.join(eventId, { userId: "carol", idempotencyKey: crypto.randomUUID() }),
+      wr.join(eventId, { userId: "dave" }),
+    ]);
+    expect(sameKey.token).toBe(first.token);
+    expect(sameUser.token).toBe(carol.token);
+    expect([first.isNew, sameKey.isNew, carol.isNew, sameUser.isNew, dave.isNew]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+    ]);
+    expect([first.position, sameKey.position, carol.position, sameUser.position, dave.position]).toEqual([
+      1, 1, 2, 2, 3,
+    ]);
+    expect((await wr.stats(eventId)).waiting).toBe(3);
+  });
+
+  test("a rate-limited caller in a batch is refused without costing the others their places", async () => {
+    const wr = new WaitingRoom(redis, { ...options, rateLimit: { perSec: 1, burst: 2 } });
+    const eventId = freshEvent();
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 4 }, () => wr.join(eventId, {}, { ip: "10.0.0.1" })),
+      wr.join(eventId, {}, { ip: "10.0.0.2" }),
+    ]);
+    expect(results.map((r) => (r.status === "fulfilled" ? r.value.position : r.reason.code))).toEqual([
+      1,
+      2,
+      "RATE_LIMITED",
+      "RATE_LIMITED",
+      3,
+    ]);
+  });
+
+  test("status calls made together each get their own answer", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const waiters = [];
+    for (let i = 0; i < 5; i++) waiters.push(await wr.join(eventId));
+    const unknown = `${eventId}.${"A".repeat(22)}`;
+    const answers = await Promise.all([...waiters.map((w) => wr.status(w.token)), wr.status(unknown)]);
+    expect(answers.map((a) => [a.status, a.position])).toEqual([
+      ["waiting", 1],
+      ["waiting", 2],
+      ["waiting", 3],
+      ["waiting", 4],
+      ["waiting", 5],
+      ["expired", 0],
+    ]);
+  });
+});
+
 describe("position and admission", () => {
   test("positions strictly decrease as admissions happen, and the ETA follows the rate", async () => {
     const wr = room();

@@ -5,11 +5,11 @@ import { expandIncludes } from "../ratelimit/scripts.ts";
 
 // Bump when a script's KEYS/ARGV contract changes, so old and new gateways never share a name
 // during a rolling deploy.
-const VERSION = "v2";
+const VERSION = "v3";
 
 const SCRIPTS = {
-  join: "join-9.lua",
-  status: "status-6.lua",
+  join: "join-n.lua",
+  status: "status-n.lua",
   enter: "enter-5.lua",
   leave: "leave-5.lua",
   admit: "admit-7.lua",
@@ -73,10 +73,11 @@ export function withQueueScripts(redis: Redis): Redis & QueueCommands {
   for (const [name, file] of Object.entries(SCRIPTS)) {
     const command = `ttq${capitalized(name)}`;
     if (command in typed) continue;
-    const numberOfKeys = Number(file.match(/-(\d+)\.lua$/)?.[1]);
     const lua = expandIncludes(withLimitCaller(readFileSync(join(import.meta.dir, "scripts", file), "utf8")));
+    // "name-<keys>.lua" takes that many keys; "name-n.lua" is told its key count on each call.
+    const keys = file.match(/-(\d+)\.lua$/)?.[1];
     // The versioned name is what Redis sees in SLOWLOG/MONITOR; the alias is what code calls.
-    redis.defineCommand(`${command}${VERSION}`, { numberOfKeys, lua });
+    redis.defineCommand(`${command}${VERSION}`, keys ? { numberOfKeys: Number(keys), lua } : { lua });
     (typed as unknown as Record<string, unknown>)[command] = (
       redis as unknown as Record<string, (...a: unknown[]) => Reply>
     )[`${command}${VERSION}`];

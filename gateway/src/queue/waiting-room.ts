@@ -2,6 +2,7 @@ import { AppError } from "@tt/kit";
 import type Redis from "ioredis";
 import { decisionFromReply, type RateDecision, type RateScope } from "../ratelimit/decision.ts";
 import { rateLimitKeys } from "../ratelimit/keys.ts";
+import { Batcher } from "./batcher.ts";
 import { ACTIVE_EVENTS_KEY, queueKeys } from "./keys.ts";
 import {
   type Caller,
@@ -30,6 +31,13 @@ import {
   verifyReservationToken,
 } from "./tokens.ts";
 
+/** A caller's rate-limit buckets, as `limitArgs` works them out. */
+type CallerLimit = { ip: string; user: string; limited: boolean };
+/** One join waiting for its batch. */
+type JoinCall = { token: string; userId: string; idempotencyKey: string; limit: CallerLimit };
+/** One status call waiting for its batch. */
+type StatusCall = { token: string; limit: CallerLimit; withLastMove: boolean };
+
 export { type Caller, QueueRateLimited, type QueueSettings, type QueueStatus, type WaitingRoomOptions };
 
 /** The waiting room over Redis: every operation is one script call (one round trip). */
@@ -37,6 +45,11 @@ export class WaitingRoom {
   private readonly redis: Redis & QueueCommands;
   private readonly now: () => number;
   private readonly known = new Set<string>();
+  /** This turn's joins and status calls, one script call per event (see batcher.ts). */
+  private readonly joins = new Batcher<JoinCall, string>((eventId, calls) => this.joinBatch(eventId, calls));
+  private readonly statuses = new Batcher<StatusCall, string>((eventId, calls) =>
+    this.statusBatch(eventId, calls),
+  );
 
   constructor(
     redis: Redis,
@@ -46,13 +59,21 @@ export class WaitingRoom {
     this.now = opts.now ?? Date.now;
   }
 
-  /** The rate-limit KEYS and ARGV every limited script takes (buckets under the event's tag). */
+  /**
+   * A caller's rate-limit buckets under the event's tag, and whether to limit them at all (only
+   * callers with an identity, and only when limiting is on).
+   */
   private limitArgs(eventId: string, caller: Caller | undefined) {
     const tag = `tt:q:{${eventId}}`;
     const ip = rateLimitKeys.scoped(tag, `ip:${caller?.ip ?? "-"}`, "queue");
     const user = caller?.userId ? rateLimitKeys.scoped(tag, `u:${caller.userId}`, "queue") : ip;
-    const limit = caller && this.opts.rateLimit;
-    return { ip, user, rate: limit ? limit.perSec : 0, burst: limit ? limit.burst : 0 };
+    return { ip, user, limited: caller !== undefined && this.opts.rateLimit !== undefined };
+  }
+
+  /** The bucket settings every limited script takes (0, 0: off). */
+  private limitPolicy(): [number, number] {
+    const limit = this.opts.rateLimit;
+    return limit ? [limit.perSec, limit.burst] : [0, 0];
   }
 
   /** Reads the bucket verdict a limited script returned first; throws RATE_LIMITED when refused. */
@@ -70,27 +91,12 @@ export class WaitingRoom {
 
   /** Takes a place in line, or returns the place this idempotency key or user already has. */
   async join(eventId: string, who: { userId?: string; idempotencyKey?: string } = {}, caller?: Caller) {
-    const k = queueKeys(eventId);
-    const l = this.limitArgs(eventId, caller && { ...caller, userId: who.userId });
-    const reply = (await this.redis.ttqJoin(
-      k.seq,
-      k.wait,
-      k.heartbeat,
-      k.tokens,
-      k.byIdemKey,
-      k.byUser,
-      k.config,
-      l.ip,
-      l.user,
-      newWaitingToken(eventId),
-      who.userId ?? "",
-      who.idempotencyKey ?? "",
-      this.now(),
-      this.opts.keysTtlSec ?? 86_400,
-      prePlace(),
-      l.rate,
-      l.burst,
-    )) as string;
+    const reply = await this.joins.add(eventId, {
+      token: newWaitingToken(eventId),
+      userId: who.userId ?? "",
+      idempotencyKey: who.idempotencyKey ?? "",
+      limit: this.limitArgs(eventId, caller && { ...caller, userId: who.userId }),
+    });
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
     const [token = "", code = "W", position, isNew, rate = "", opensAt] = fields;
@@ -105,28 +111,30 @@ export class WaitingRoom {
     return { token, status, isNew: isNew === "1", ...place, rateLimit };
   }
 
+  /** One script call for a batch of one event's joins; one reply line per join. */
+  private async joinBatch(eventId: string, calls: JoinCall[]): Promise<string[]> {
+    const k = queueKeys(eventId);
+    const keys = [k.seq, k.wait, k.heartbeat, k.tokens, k.byIdemKey, k.byUser, k.config];
+    const args: (string | number)[] = [this.now(), this.opts.keysTtlSec ?? 86_400, ...this.limitPolicy()];
+    for (const call of calls) {
+      keys.push(call.limit.ip, call.limit.user);
+      args.push(call.token, call.userId, call.idempotencyKey, prePlace(), call.limit.limited ? 1 : 0);
+    }
+    return ((await this.redis.ttqJoin(keys.length, ...keys, ...args)) as string).split("\n");
+  }
+
   /**
    * The waiter's status; counts as their heartbeat. `withLastMove` also looks up the move
    * stream's last id (a WebSocket's resume point); REST callers skip that read.
    */
   async status(token: string, caller?: Caller, opts: { withLastMove?: boolean } = {}): Promise<QueueStatus> {
     const eventId = tokenEvent(token);
-    const k = queueKeys(eventId);
     const now = this.now();
-    const l = this.limitArgs(eventId, caller);
-    const reply = (await this.redis.ttqStatus(
-      k.tokens,
-      k.wait,
-      k.heartbeat,
-      k.config,
-      k.moves,
-      l.ip,
+    const reply = await this.statuses.add(eventId, {
       token,
-      now,
-      l.rate,
-      l.burst,
-      opts.withLastMove ? 1 : 0,
-    )) as string;
+      limit: this.limitArgs(eventId, caller),
+      withLastMove: opts.withLastMove === true,
+    });
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
     const [code = "", position, seq, joinedMs, rate = "", served, lastMoveId = "", opensAt] = fields;
@@ -146,6 +154,18 @@ export class WaitingRoom {
     };
   }
 
+  /** One script call for a batch of one event's status calls; one reply line per call. */
+  private async statusBatch(eventId: string, calls: StatusCall[]): Promise<string[]> {
+    const k = queueKeys(eventId);
+    const keys = [k.tokens, k.wait, k.heartbeat, k.config, k.moves];
+    const args: (string | number)[] = [this.now(), ...this.limitPolicy()];
+    for (const call of calls) {
+      keys.push(call.limit.ip);
+      args.push(call.token, call.limit.limited ? 1 : 0, call.withLastMove ? 1 : 0);
+    }
+    return ((await this.redis.ttqStatus(keys.length, ...keys, ...args)) as string).split("\n");
+  }
+
   /** Issues a single-use reservation token to an admitted waiter, bound to `userId` and the event. */
   async enter(token: string, userId: string, caller?: Caller) {
     const eventId = tokenEvent(token);
@@ -163,8 +183,7 @@ export class WaitingRoom {
       userId,
       ttlSec,
       this.now(),
-      l.rate,
-      l.burst,
+      ...(l.limited ? this.limitPolicy() : [0, 0]),
     )) as string;
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);

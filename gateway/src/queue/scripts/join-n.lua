@@ -1,0 +1,129 @@
+--[[
+  Joins a batch of callers to one event's waiting room, in the order given: each gets a new
+  place, or the place its idempotency key or user already holds (one taken earlier in the same
+  batch included). The gateway gathers one event's joins of an event-loop turn into one call
+  (queue/batcher.ts), so Redis runs one script and three bulk writes instead of one script per
+  buyer. Arrival order is the counter, so places are strict and never tied. Before an event's
+  pre-queue opens (config opens_at), a joiner instead gets a random negative place, so when the
+  sale opens everyone who came early is in a uniformly random order, ahead of later arrivals,
+  and arriving first by milliseconds gives no edge.
+
+  "-n": the key count depends on the batch, so callers pass it (7 + 2 per entry).
+  KEYS[1] seq          arrival counter
+  KEYS[2] wait         zset token -> seq
+  KEYS[3] heartbeat    zset token -> last seen ms
+  KEYS[4] tokens       hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[5] byIdemKey    hash idempotency key -> token
+  KEYS[6] byUser       hash user -> token
+  KEYS[7] config       hash: rate, obs_rate, opens_at (read only)
+  KEYS[6+2i]           entry i's rate-limit bucket: its client IP
+  KEYS[7+2i]           entry i's bucket as a signed-in user (any key of this event when anonymous)
+  ARGV[1] now_ms
+  ARGV[2] ttl_sec      lifetime of the waiting room's keys (set on the first join, refreshed every 1000th)
+  ARGV[3] limit_rate   tokens per second of each bucket; 0 turns limiting off
+  ARGV[4] limit_burst  bucket size
+  then five per entry i (ARGV[5i], …, ARGV[5i+4]):
+    token      the new token, used only when this is a new join
+    user       "" when anonymous
+    idem_key   "" when none
+    pre_place  a random negative integer, used only before the pre-queue opens
+    limited    "1" to rate-limit this caller, "0" not to
+
+  Returns one line per entry, in order, joined by "\n": "limit|token|status|position|is_new|rate|opens_at",
+  or just "limit" when that caller is rate-limited (limit: five fields, see
+  includes/limit-caller.lua; flat strings for the reason given in status-n.lua)
+    status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting and
+    the sale is open;
+    rate: observed admissions per second (or the configured rate, or "" before any), a string;
+    opens_at: the pre-queue's opening time (ms) while it is closed, else 0.
+]]
+--- @include "take-token"
+--- @include "limit-caller"
+local now, ttl = ARGV[1], tonumber(ARGV[2])
+local limitRate, limitBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
+local entries = (#ARGV - 4) / 5
+
+local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at")
+local rate = cfg[1]
+if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
+local preQueue = cfg[3] and tonumber(cfg[3]) > tonumber(now)
+local opensAt = 0
+if preQueue then opensAt = cfg[3] end
+
+-- Places taken earlier in this batch are written at the end; until then these tables stand in
+-- for the hashes, so a key or user repeated within one batch still finds its place.
+local fresh = {}                                   -- token -> position
+local freshBy = { [KEYS[5]] = {}, [KEYS[6]] = {} } -- hash -> field -> token
+
+local function existing(hash, field)
+  if field == "" then return nil end
+  local t = freshBy[hash][field] or redis.call("HGET", hash, field)
+  if t and (fresh[t] or redis.call("HEXISTS", KEYS[4], t) == 1) then return t end
+  return nil
+end
+
+local function placeOf(token)
+  if fresh[token] then return "W", fresh[token] end
+  local status = string.match(redis.call("HGET", KEYS[4], token), "^[^|]*|[^|]*|(%a)")
+  local rank = status == "W" and not preQueue and redis.call("ZRANK", KEYS[2], token)
+  return status, rank and rank + 1 or 0
+end
+
+local length, counter -- read on the first new join only
+local added = 0
+local wait, heartbeat, records, byIdem, byUser, out = {}, {}, {}, {}, {}, {}
+for i = 1, entries do
+  local a = 5 * i
+  local token, user, idem = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+  local allowed, limit = true, "1|0|0|0|off"
+  if ARGV[a + 4] == "1" then
+    allowed, limit = limit_caller(KEYS[6 + 2 * i], KEYS[7 + 2 * i], user ~= "", limitRate, limitBurst, tonumber(now))
+  end
+  local found = allowed and (existing(KEYS[5], idem) or existing(KEYS[6], user))
+  if not allowed then
+    out[i] = limit
+  elseif found then
+    local status, position = placeOf(found)
+    out[i] = table.concat({limit, found, status, position, 0, rate, opensAt}, "|")
+  else
+    if not length then
+      length = redis.call("ZCARD", KEYS[2])
+      counter = tonumber(redis.call("GET", KEYS[1]) or "0")
+    end
+    added = added + 1
+    local seq, position = ARGV[a + 3], 0
+    if not preQueue then
+      seq = counter + added
+      -- A counter-numbered newcomer is always last in line, so its place is the line's length.
+      position = length + added
+    end
+    fresh[token] = position
+    wait[#wait + 1], wait[#wait + 2] = seq, token
+    heartbeat[#heartbeat + 1], heartbeat[#heartbeat + 2] = now, token
+    records[#records + 1], records[#records + 2] = token, seq .. "|" .. user .. "|W|" .. now .. "|0"
+    if idem ~= "" then
+      freshBy[KEYS[5]][idem] = token
+      byIdem[#byIdem + 1], byIdem[#byIdem + 2] = idem, token
+    end
+    if user ~= "" then
+      freshBy[KEYS[6]][user] = token
+      byUser[#byUser + 1], byUser[#byUser + 2] = user, token
+    end
+    out[i] = table.concat({limit, token, "W", position, 1, rate, opensAt}, "|")
+  end
+end
+
+if added > 0 then
+  redis.call("ZADD", KEYS[2], unpack(wait))
+  redis.call("ZADD", KEYS[3], unpack(heartbeat))
+  redis.call("HSET", KEYS[4], unpack(records))
+  if #byIdem > 0 then redis.call("HSET", KEYS[5], unpack(byIdem)) end
+  if #byUser > 0 then redis.call("HSET", KEYS[6], unpack(byUser)) end
+  if not preQueue then redis.call("INCRBY", KEYS[1], added) end
+  -- Refreshing six TTLs on every join would double this script's work; on the first joins and
+  -- once per thousand keeps an active line alive just as well.
+  if length == 0 or math.floor((counter + added) / 1000) > math.floor(counter / 1000) then
+    for k = 1, 6 do redis.call("EXPIRE", KEYS[k], ttl) end
+  end
+end
+return table.concat(out, "\n")
