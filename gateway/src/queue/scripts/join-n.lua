@@ -70,7 +70,7 @@ local function placeOf(token)
 end
 
 local length, counter -- read on the first new join only
-local added = 0
+local added, idems, users = 0, 0, 0
 local wait, heartbeat, records, byIdem, byUser, out = {}, {}, {}, {}, {}, {}
 for i = 1, entries do
   local a = 5 * i
@@ -84,7 +84,7 @@ for i = 1, entries do
     out[i] = limit
   elseif found then
     local status, position = placeOf(found)
-    out[i] = table.concat({limit, found, status, position, 0, rate, opensAt}, "|")
+    out[i] = limit .. "|" .. found .. "|" .. status .. "|" .. position .. "|0|" .. rate .. "|" .. opensAt
   else
     if not length then
       length = redis.call("ZCARD", KEYS[2])
@@ -98,18 +98,21 @@ for i = 1, entries do
       position = length + added
     end
     fresh[token] = position
-    wait[#wait + 1], wait[#wait + 2] = seq, token
-    heartbeat[#heartbeat + 1], heartbeat[#heartbeat + 2] = now, token
-    records[#records + 1], records[#records + 2] = token, seq .. "|" .. user .. "|W|" .. now .. "|0"
+    local at = 2 * added
+    wait[at - 1], wait[at] = seq, token
+    heartbeat[at - 1], heartbeat[at] = now, token
+    records[at - 1], records[at] = token, seq .. "|" .. user .. "|W|" .. now .. "|0"
     if idem ~= "" then
       freshBy[KEYS[5]][idem] = token
-      byIdem[#byIdem + 1], byIdem[#byIdem + 2] = idem, token
+      idems = idems + 2
+      byIdem[idems - 1], byIdem[idems] = idem, token
     end
     if user ~= "" then
       freshBy[KEYS[6]][user] = token
-      byUser[#byUser + 1], byUser[#byUser + 2] = user, token
+      users = users + 2
+      byUser[users - 1], byUser[users] = user, token
     end
-    out[i] = table.concat({limit, token, "W", position, 1, rate, opensAt}, "|")
+    out[i] = limit .. "|" .. token .. "|W|" .. position .. "|1|" .. rate .. "|" .. opensAt
   end
 end
 
@@ -117,8 +120,8 @@ if added > 0 then
   redis.call("ZADD", KEYS[2], unpack(wait))
   redis.call("ZADD", KEYS[3], unpack(heartbeat))
   redis.call("HSET", KEYS[4], unpack(records))
-  if #byIdem > 0 then redis.call("HSET", KEYS[5], unpack(byIdem)) end
-  if #byUser > 0 then redis.call("HSET", KEYS[6], unpack(byUser)) end
+  if idems > 0 then redis.call("HSET", KEYS[5], unpack(byIdem)) end
+  if users > 0 then redis.call("HSET", KEYS[6], unpack(byUser)) end
   if not preQueue then redis.call("INCRBY", KEYS[1], added) end
   -- Refreshing six TTLs on every join would double this script's work; on the first joins and
   -- once per thousand keeps an active line alive just as well.
