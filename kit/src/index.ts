@@ -39,6 +39,7 @@ export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.
 export { pathOf } from "./http/observe.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
+export { randomString } from "./random.ts";
 export { createRedis, redisCheck, redisError } from "./redis.ts";
 export { type BaseConfig, createService, type ServiceOptions } from "./service.ts";
 export {

@@ -22,6 +22,7 @@ import {
   ParentBasedSampler,
   type SpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import { randomString } from "./random.ts";
 
 /** Handle to the process-wide tracing set-up; `shutdown` flushes pending spans. */
 export interface Telemetry {
@@ -71,21 +72,6 @@ const headersGetter: TextMapGetter<Headers> = {
   get: (carrier, key) => carrier.get(key) ?? undefined,
 };
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-const pool = new Uint8Array(4096);
-let poolAt = pool.length;
-
-/** Random lowercase hex of `bytes` bytes, from a pooled CSPRNG buffer (ids are made per request). */
-function randomHex(bytes: number): string {
-  if (poolAt + bytes > pool.length) {
-    crypto.getRandomValues(pool);
-    poolAt = 0;
-  }
-  let out = "";
-  for (let i = 0; i < bytes; i++) out += HEX[pool[poolAt++] as number];
-  return out;
-}
-
 /**
  * Starts the server span of an incoming request, continuing the caller's W3C trace context, and
  * returns it with the context to run the request in. When nothing records spans (no OTLP
@@ -101,8 +87,8 @@ export function startServerSpan(name: string, headers: Headers): { span: Span; c
   } else {
     const caller = trace.getSpanContext(parent);
     span = trace.wrapSpanContext({
-      traceId: caller && trace.isSpanContextValid(caller) ? caller.traceId : randomHex(16),
-      spanId: randomHex(8),
+      traceId: caller && trace.isSpanContextValid(caller) ? caller.traceId : randomString(16, "hex"),
+      spanId: randomString(8, "hex"),
       traceFlags: TraceFlags.NONE,
     });
   }

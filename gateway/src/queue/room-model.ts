@@ -68,12 +68,6 @@ export interface QueueSettings {
 }
 
 /**
- * A random place ahead of every counter-numbered arrival, for pre-queue joins: the 2^50 range
- * makes ties (broken by token order, itself random) vanishingly rare.
- */
-export const prePlace = () => String(-1 - Math.floor(Math.random() * 2 ** 50));
-
-/**
  * The client seen through a proxy that turns every Redis failure into a catalogue error
  * (503/504), so callers never see a storage exception (STYLE.md habit 4).
  */

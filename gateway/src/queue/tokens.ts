@@ -1,4 +1,5 @@
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { randomString } from "@tt/kit";
 
 const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const WAITING_TOKEN = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{22})$/;
@@ -13,7 +14,7 @@ export function isEventId(id: string): boolean {
  * event's keys without a lookup; the 128 random bits make it unguessable.
  */
 export function newWaitingToken(eventId: string): string {
-  return `${eventId}.${randomBytes(16).toString("base64url")}`;
+  return `${eventId}.${randomString(16, "base64url")}`;
 }
 
 /** The event a waiting token belongs to, or undefined when the token is malformed. */
@@ -73,5 +74,5 @@ export function verifyReservationToken(
 
 /** A fresh reservation-token id. */
 export function newJti(): string {
-  return randomBytes(12).toString("base64url");
+  return randomString(12, "base64url");
 }

@@ -7,7 +7,6 @@ import { ACTIVE_EVENTS_KEY, queueKeys } from "./keys.ts";
 import {
   type Caller,
   placeOf,
-  prePlace,
   QueueRateLimited,
   type QueueSettings,
   type QueueStatus,
@@ -118,7 +117,7 @@ export class WaitingRoom {
     const args: (string | number)[] = [this.now(), this.opts.keysTtlSec ?? 86_400, ...this.limitPolicy()];
     for (const call of calls) {
       keys.push(call.limit.ip, call.limit.user);
-      args.push(call.token, call.userId, call.idempotencyKey, prePlace(), call.limit.limited ? 1 : 0);
+      args.push(call.token, call.userId, call.idempotencyKey, call.limit.limited ? 1 : 0);
     }
     return ((await this.redis.ttqJoin(keys.length, ...keys, ...args)) as string).split("\n");
   }

@@ -22,11 +22,11 @@
   ARGV[2] ttl_sec      lifetime of the waiting room's keys (set on the first join, refreshed every 1000th)
   ARGV[3] limit_rate   tokens per second of each bucket; 0 turns limiting off
   ARGV[4] limit_burst  bucket size
-  then five per entry i (ARGV[5i], …, ARGV[5i+4]):
-    token      the new token, used only when this is a new join
+  then four per entry i (ARGV[4i+1], …, ARGV[4i+4]):
+    token      the new token ("<event>.<22 base64url chars of 128 random bits>"), used only when
+               this is a new join
     user       "" when anonymous
     idem_key   "" when none
-    pre_place  a random negative integer, used only before the pre-queue opens
     limited    "1" to rate-limit this caller, "0" not to
 
   Returns one line per entry, in order, joined by "\n": "limit|token|status|position|is_new|rate|opens_at",
@@ -41,7 +41,7 @@
 --- @include "limit-caller"
 local now, ttl = ARGV[1], tonumber(ARGV[2])
 local limitRate, limitBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
-local entries = (#ARGV - 4) / 5
+local entries = (#ARGV - 4) / 4
 
 local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at")
 local rate = cfg[1]
@@ -62,6 +62,18 @@ local function existing(hash, field)
   return nil
 end
 
+local B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+-- A pre-queue place: minus one minus 48 of the token's random bits, so early joiners' places
+-- are uniformly random (ties, broken by token order, are vanishingly rare).
+local function drawnPlace(token)
+  local bits = 0
+  for c in string.gmatch(string.match(token, "%.(........)"), ".") do
+    bits = bits * 64 + string.find(B64URL, c, 1, true) - 1
+  end
+  -- %d, not tostring: Lua prints numbers past 14 digits in exponent form.
+  return string.format("%d", -1 - bits)
+end
+
 local function placeOf(token)
   if fresh[token] then return "W", fresh[token] end
   local status = string.match(redis.call("HGET", KEYS[4], token), "^[^|]*|[^|]*|(%a)")
@@ -73,10 +85,10 @@ local length, counter -- read on the first new join only
 local added, idems, users = 0, 0, 0
 local wait, heartbeat, records, byIdem, byUser, out = {}, {}, {}, {}, {}, {}
 for i = 1, entries do
-  local a = 5 * i
+  local a = 4 * i + 1
   local token, user, idem = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   local allowed, limit = true, "1|0|0|0|off"
-  if ARGV[a + 4] == "1" then
+  if ARGV[a + 3] == "1" then
     allowed, limit = limit_caller(KEYS[6 + 2 * i], KEYS[7 + 2 * i], user ~= "", limitRate, limitBurst, tonumber(now))
   end
   local found = allowed and (existing(KEYS[5], idem) or existing(KEYS[6], user))
@@ -91,8 +103,10 @@ for i = 1, entries do
       counter = tonumber(redis.call("GET", KEYS[1]) or "0")
     end
     added = added + 1
-    local seq, position = ARGV[a + 3], 0
-    if not preQueue then
+    local seq, position
+    if preQueue then
+      seq, position = drawnPlace(token), 0
+    else
       seq = counter + added
       -- A counter-numbered newcomer is always last in line, so its place is the line's length.
       position = length + added
