@@ -9,7 +9,7 @@ export function queueKeys(eventId: string) {
     seq: `${p}:seq`,
     /** Waiting line: token → arrival number. */
     wait: `${p}:wait`,
-    /** Last sign of life of each waiter: token → epoch ms. */
+    /** Last sign of life of each waiter: token → epoch ms (the ticker writes a newcomer's first: its join time). */
     heartbeat: `${p}:hb`,
     /** Token records: token → "seq|user|status|joined_ms|admitted_ms". */
     tokens: `${p}:tok`,

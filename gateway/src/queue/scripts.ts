@@ -5,7 +5,7 @@ import { expandIncludes } from "../ratelimit/scripts.ts";
 
 // Bump when a script's KEYS/ARGV contract changes, so old and new gateways never share a name
 // during a rolling deploy.
-const VERSION = "v3";
+const VERSION = "v4";
 
 const SCRIPTS = {
   join: "join-n.lua",

@@ -1,9 +1,11 @@
 --[[
-  One tick of an event's admission control: drops abandoned waiters, then admits from the head
-  of the line at the configured rate (with fractional credit carried between ticks) and never
-  beyond the cap on admitted-but-unfinished buyers. Run only by the lease holder.
+  One tick of an event's admission control: gives newcomers their first heartbeat, drops
+  abandoned waiters, then admits from the head of the line at the configured rate (with
+  fractional credit carried between ticks) and never beyond the cap on admitted-but-unfinished
+  buyers. Run only by the lease holder.
 
-  KEYS[1] config      hash: rate, cap, paused, opens_at, credit, last, obs_rate, served (count)
+  KEYS[1] config      hash: rate, cap, paused, opens_at, credit, last, obs_rate, served (count),
+                      hb_seq (the last arrival number given its first heartbeat)
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
   KEYS[4] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
@@ -22,7 +24,7 @@
 ]]
 local now = tonumber(ARGV[1])
 local maxPerTick = tonumber(ARGV[5])
-local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at")
+local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq")
 local rate = tonumber(cfg[1] or ARGV[6])
 local cap = tonumber(cfg[2] or ARGV[7])
 local credit = tonumber(cfg[4] or "0")
@@ -36,6 +38,31 @@ local function setStatus(token, status, admittedMs)
     local seq, owner, joined = string.match(rec, "^(-?%d+)|([^|]*)|%a|(%d+)|")
     redis.call("HSET", KEYS[4], token, seq .. "|" .. owner .. "|" .. status .. "|" .. joined .. "|" .. admittedMs)
   end
+end
+
+-- A counter-numbered newcomer's first heartbeat is its join time, written here rather than by
+-- each join (the hot path does one write less per buyer): waiters numbered after hb_seq, in
+-- order, a bounded number per tick. NX: a status call may already have written a later one.
+-- (Pre-queue joiners, drawn negative numbers, get theirs when they join.)
+local registered = tonumber(cfg[8] or "0")
+local newcomers = redis.call("ZRANGEBYSCORE", KEYS[2], "(" .. registered, "+inf", "WITHSCORES", "LIMIT", 0, 4 * maxPerTick)
+-- In chunks: Lua's unpack takes at most 8,000 values.
+for from = 1, #newcomers, 4000 do
+  local tokens = {}
+  for i = from, math.min(from + 3999, #newcomers), 2 do tokens[#tokens + 1] = newcomers[i] end
+  local records = redis.call("HMGET", KEYS[4], unpack(tokens))
+  local seen = {}
+  for i = 1, #tokens do
+    local joined = records[i] and string.match(records[i], "^[^|]*|[^|]*|%a|(%d+)|") or now
+    seen[2 * i - 1], seen[2 * i] = joined, tokens[i]
+  end
+  redis.call("ZADD", KEYS[3], "NX", unpack(seen))
+end
+if #newcomers > 0 then
+  registered = newcomers[#newcomers]
+  -- The first write creates the set: give it the line's lifetime (joins refresh both).
+  local ttl = redis.call("PTTL", KEYS[2])
+  if ttl > 0 then redis.call("PEXPIRE", KEYS[3], ttl) end
 end
 
 -- Abandoned places anywhere in the line go first, so they never stall the head.
@@ -94,7 +121,7 @@ end
 -- diluted by the empty part of the window.
 local obsRate = total * 1000 / math.max(now - first, 1000)
 
-redis.call("HSET", KEYS[1], "credit", credit, "last", now, "obs_rate", obsRate, "served", served)
+redis.call("HSET", KEYS[1], "credit", credit, "last", now, "obs_rate", obsRate, "served", served, "hb_seq", registered)
 if #admitted > 0 or #dropped > 0 or opened then
   redis.call("XADD", KEYS[7], "MAXLEN", "~", 1000, "*",
     "a", table.concat(admitted, ","), "r", table.concat(dropped, ","), "rate", obsRate, "served", served,

@@ -11,7 +11,8 @@
   "-n": the key count depends on the batch, so callers pass it (7 + 2 per entry).
   KEYS[1] seq          arrival counter
   KEYS[2] wait         zset token -> seq
-  KEYS[3] heartbeat    zset token -> last seen ms
+  KEYS[3] heartbeat    zset token -> last seen ms (written here for pre-queue joiners only; the
+                       admission ticker gives counter-numbered newcomers their first one, see admit-7.lua)
   KEYS[4] tokens       hash token -> "seq|user|status|joined_ms|admitted_ms"
   KEYS[5] byIdemKey    hash idempotency key -> token
   KEYS[6] byUser       hash user -> token
@@ -113,8 +114,8 @@ for i = 1, entries do
     end
     fresh[token] = position
     local at = 2 * added
+    if preQueue then heartbeat[at - 1], heartbeat[at] = now, token end
     wait[at - 1], wait[at] = seq, token
-    heartbeat[at - 1], heartbeat[at] = now, token
     records[at - 1], records[at] = token, seq .. "|" .. user .. "|W|" .. now .. "|0"
     if idem ~= "" then
       freshBy[KEYS[5]][idem] = token
@@ -132,7 +133,7 @@ end
 
 if added > 0 then
   redis.call("ZADD", KEYS[2], unpack(wait))
-  redis.call("ZADD", KEYS[3], unpack(heartbeat))
+  if preQueue then redis.call("ZADD", KEYS[3], unpack(heartbeat)) end
   redis.call("HSET", KEYS[4], unpack(records))
   if idems > 0 then redis.call("HSET", KEYS[5], unpack(byIdem)) end
   if users > 0 then redis.call("HSET", KEYS[6], unpack(byUser)) end

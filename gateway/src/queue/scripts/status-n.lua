@@ -86,5 +86,7 @@ for i = 1, entries do
     end
   end
 end
-if #seen > 0 then redis.call("ZADD", KEYS[3], "XX", unpack(seen)) end
+-- Only waiters still in line are here, so a plain ZADD cannot bring back a dropped one; it also
+-- covers newcomers the ticker has not yet given their first heartbeat.
+if #seen > 0 then redis.call("ZADD", KEYS[3], unpack(seen)) end
 return table.concat(out, "\n")
