@@ -30,12 +30,12 @@ import {
   verifyReservationToken,
 } from "./tokens.ts";
 
-/** A caller's rate-limit buckets, as `limitArgs` works them out. */
-type CallerLimit = { ip: string; user: string; limited: boolean };
+/** A limited caller's rate-limit buckets (see `bucketsOf`); undefined: not limited. */
+type Buckets = { ip: string; user: string } | undefined;
 /** One join waiting for its batch. */
-type JoinCall = { token: string; userId: string; idempotencyKey: string; limit: CallerLimit };
+type JoinCall = { token: string; userId: string; idempotencyKey: string; buckets: Buckets };
 /** One status call waiting for its batch. */
-type StatusCall = { token: string; limit: CallerLimit; withLastMove: boolean };
+type StatusCall = { token: string; buckets: Buckets; withLastMove: boolean };
 
 export { type Caller, QueueRateLimited, type QueueSettings, type QueueStatus, type WaitingRoomOptions };
 
@@ -59,14 +59,14 @@ export class WaitingRoom {
   }
 
   /**
-   * A caller's rate-limit buckets under the event's tag, and whether to limit them at all (only
-   * callers with an identity, and only when limiting is on).
+   * A caller's rate-limit buckets under the event's tag (the IP's twice when anonymous), or
+   * undefined when the call is not limited: limiting is off, or the caller has no identity.
    */
-  private limitArgs(eventId: string, caller: Caller | undefined) {
+  private bucketsOf(eventId: string, caller: Caller | undefined): Buckets {
+    if (!caller || !this.opts.rateLimit) return undefined;
     const tag = `tt:q:{${eventId}}`;
-    const ip = rateLimitKeys.scoped(tag, `ip:${caller?.ip ?? "-"}`, "queue");
-    const user = caller?.userId ? rateLimitKeys.scoped(tag, `u:${caller.userId}`, "queue") : ip;
-    return { ip, user, limited: caller !== undefined && this.opts.rateLimit !== undefined };
+    const ip = rateLimitKeys.scoped(tag, `ip:${caller.ip}`, "queue");
+    return { ip, user: caller.userId ? rateLimitKeys.scoped(tag, `u:${caller.userId}`, "queue") : ip };
   }
 
   /** The bucket settings every limited script takes (0, 0: off). */
@@ -94,7 +94,7 @@ export class WaitingRoom {
       token: newWaitingToken(eventId),
       userId: who.userId ?? "",
       idempotencyKey: who.idempotencyKey ?? "",
-      limit: this.limitArgs(eventId, caller && { ...caller, userId: who.userId }),
+      buckets: this.bucketsOf(eventId, caller && { ...caller, userId: who.userId }),
     });
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
@@ -116,8 +116,8 @@ export class WaitingRoom {
     const keys = [k.seq, k.wait, k.heartbeat, k.tokens, k.byIdemKey, k.byUser, k.config];
     const args: (string | number)[] = [this.now(), this.opts.keysTtlSec ?? 86_400, ...this.limitPolicy()];
     for (const call of calls) {
-      keys.push(call.limit.ip, call.limit.user);
-      args.push(call.token, call.userId, call.idempotencyKey, call.limit.limited ? 1 : 0);
+      if (call.buckets) keys.push(call.buckets.ip, call.buckets.user);
+      args.push(call.token, call.userId, call.idempotencyKey, call.buckets ? 1 : 0);
     }
     return ((await this.redis.ttqJoin(keys.length, ...keys, ...args)) as string).split("\n");
   }
@@ -131,7 +131,7 @@ export class WaitingRoom {
     const now = this.now();
     const reply = await this.statuses.add(eventId, {
       token,
-      limit: this.limitArgs(eventId, caller),
+      buckets: this.bucketsOf(eventId, caller),
       withLastMove: opts.withLastMove === true,
     });
     const { limit, fields } = splitLimited(reply);
@@ -159,8 +159,8 @@ export class WaitingRoom {
     const keys = [k.tokens, k.wait, k.heartbeat, k.config, k.moves];
     const args: (string | number)[] = [this.now(), ...this.limitPolicy()];
     for (const call of calls) {
-      keys.push(call.limit.ip);
-      args.push(call.token, call.limit.limited ? 1 : 0, call.withLastMove ? 1 : 0);
+      if (call.buckets) keys.push(call.buckets.ip);
+      args.push(call.token, call.buckets ? 1 : 0, call.withLastMove ? 1 : 0);
     }
     return ((await this.redis.ttqStatus(keys.length, ...keys, ...args)) as string).split("\n");
   }
@@ -171,18 +171,20 @@ export class WaitingRoom {
     const k = queueKeys(eventId);
     const ttlSec = this.opts.reservationTokenTtlSec;
     const jti = newJti();
-    const l = this.limitArgs(eventId, caller && { ...caller, userId });
+    const buckets = this.bucketsOf(eventId, caller && { ...caller, userId });
+    // Unlimited, the script never touches its bucket keys; any key of the event will do.
+    const [ipBucket, userBucket] = buckets ? [buckets.ip, buckets.user] : [k.tokens, k.tokens];
     const reply = (await this.redis.ttqEnter(
       k.tokens,
       k.admitted,
       k.reservationToken(jti),
-      l.ip,
-      l.user,
+      ipBucket,
+      userBucket,
       token,
       userId,
       ttlSec,
       this.now(),
-      ...(l.limited ? this.limitPolicy() : [0, 0]),
+      ...(buckets ? this.limitPolicy() : [0, 0]),
     )) as string;
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);

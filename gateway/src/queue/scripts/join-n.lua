@@ -8,7 +8,7 @@
   sale opens everyone who came early is in a uniformly random order, ahead of later arrivals,
   and arriving first by milliseconds gives no edge.
 
-  "-n": the key count depends on the batch, so callers pass it (7 + 2 per entry).
+  "-n": the key count depends on the batch, so callers pass it (7 + 2 per limited entry).
   KEYS[1] seq          arrival counter
   KEYS[2] wait         zset token -> seq
   KEYS[3] heartbeat    zset token -> last seen ms (written here for pre-queue joiners only; the
@@ -17,8 +17,8 @@
   KEYS[5] byIdemKey    hash idempotency key -> token
   KEYS[6] byUser       hash user -> token
   KEYS[7] config       hash: rate, obs_rate, opens_at (read only)
-  KEYS[6+2i]           entry i's rate-limit bucket: its client IP
-  KEYS[7+2i]           entry i's bucket as a signed-in user (any key of this event when anonymous)
+  KEYS[8…]             the rate-limit buckets of the limited entries, in order, two each: the
+                       client IP's, then the signed-in user's (the IP's again when anonymous)
   ARGV[1] now_ms
   ARGV[2] ttl_sec      lifetime of the waiting room's keys (set on the first join, refreshed every 1000th)
   ARGV[3] limit_rate   tokens per second of each bucket; 0 turns limiting off
@@ -82,6 +82,7 @@ local function placeOf(token)
   return status, rank and rank + 1 or 0
 end
 
+local bucket = 8      -- the next limited entry's first bucket key
 local length, counter -- read on the first new join only
 local added, idems, users = 0, 0, 0
 local wait, heartbeat, records, byIdem, byUser, out = {}, {}, {}, {}, {}, {}
@@ -90,7 +91,8 @@ for i = 1, entries do
   local token, user, idem = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   local allowed, limit = true, "1|0|0|0|off"
   if ARGV[a + 3] == "1" then
-    allowed, limit = limit_caller(KEYS[6 + 2 * i], KEYS[7 + 2 * i], user ~= "", limitRate, limitBurst, tonumber(now))
+    allowed, limit = limit_caller(KEYS[bucket], KEYS[bucket + 1], user ~= "", limitRate, limitBurst, tonumber(now))
+    bucket = bucket + 2
   end
   local found = allowed and (existing(KEYS[5], idem) or existing(KEYS[6], user))
   if not allowed then

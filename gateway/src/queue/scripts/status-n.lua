@@ -4,13 +4,13 @@
   an event-loop turn into one call (queue/batcher.ts): one record read, one settings read and
   one heartbeat write serve the whole batch.
 
-  "-n": the key count depends on the batch, so callers pass it (5 + 1 per entry).
+  "-n": the key count depends on the batch, so callers pass it (5 + 1 per limited entry).
   KEYS[1] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
   KEYS[4] config      hash: rate, obs_rate, served, opens_at
   KEYS[5] moves       stream of queue moves
-  KEYS[5+i]           entry i's rate-limit bucket (its client IP)
+  KEYS[6…]            the rate-limit buckets (client IPs) of the limited entries, in order
   ARGV[1] now_ms
   ARGV[2] limit_rate  tokens per second; 0 turns limiting off
   ARGV[3] limit_burst bucket size
@@ -37,12 +37,13 @@ local limitRate, limitBurst = tonumber(ARGV[2]), tonumber(ARGV[3])
 local entries = (#ARGV - 3) / 3
 
 -- Rate limits first: a refused caller's status is not read.
-local limits, allowed, asked, wantsMove = {}, {}, {}, false
+local limits, allowed, asked, wantsMove, bucket = {}, {}, {}, false, 6
 for i = 1, entries do
   local a = 3 * i + 1
   allowed[i], limits[i] = true, "1|0|0|0|off"
   if ARGV[a + 1] == "1" then
-    allowed[i], limits[i] = limit_caller(KEYS[5 + i], KEYS[5 + i], false, limitRate, limitBurst, tonumber(now))
+    allowed[i], limits[i] = limit_caller(KEYS[bucket], KEYS[bucket], false, limitRate, limitBurst, tonumber(now))
+    bucket = bucket + 1
   end
   if allowed[i] then
     asked[#asked + 1] = ARGV[a]
