@@ -39,7 +39,10 @@ type StatusCall = { token: string; buckets: Buckets; withLastMove: boolean };
 
 export { type Caller, QueueRateLimited, type QueueSettings, type QueueStatus, type WaitingRoomOptions };
 
-/** The waiting room over Redis: every operation is one script call (one round trip). */
+/**
+ * The waiting room over Redis: every operation is one round trip. Joins, and status calls, of
+ * one event made in the same event-loop turn share one script call (batcher.ts).
+ */
 export class WaitingRoom {
   private readonly redis: Redis & QueueCommands;
   private readonly now: () => number;
