@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import Redis from "ioredis";
 import { type EdgeGateway, startEdgeGateway } from "./edge-support.ts";
-import { as } from "./support.ts";
+import { as, clientCommands } from "./support.ts";
 
 let server: TestRedis;
 let gw: EdgeGateway;
@@ -32,23 +32,6 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
     body: JSON.stringify(body),
   });
 
-/**
- * Counts the commands clients send to Redis while `fn` runs (MONITOR), leaving out the ones a
- * script runs inside Redis: those are part of the same round trip.
- */
-async function clientCommands(fn: () => Promise<unknown>): Promise<string[]> {
-  const monitor = await probe.monitor();
-  const seen: string[] = [];
-  monitor.on("monitor", (_time: string, args: string[], source: string) => {
-    if (!source.includes("lua")) seen.push((args[0] ?? "").toLowerCase());
-  });
-  await Bun.sleep(50);
-  await fn();
-  await Bun.sleep(50);
-  monitor.disconnect();
-  return seen;
-}
-
 describe("the queue's hot routes", () => {
   test("join, status and enter each run exactly one Redis command (rate limit included)", async () => {
     const eventId = `evt_hot_${Date.now()}`;
@@ -59,20 +42,20 @@ describe("the queue's hot routes", () => {
     await fetch(`${gw.url}/api/v1/queue/status?token=${encodeURIComponent(warm.waiting_token)}`);
 
     let waitingToken = "";
-    const onJoin = await clientCommands(async () => {
+    const onJoin = await clientCommands(probe, async () => {
       const joined = await post("/join", { event_id: eventId }, as("alice"));
       expect(joined.status).toBe(202);
       waitingToken = ((await joined.json()) as { waiting_token: string }).waiting_token;
     });
     expect(onJoin).toEqual([expect.stringMatching(/^eval(sha)?$/)]);
 
-    const onStatus = await clientCommands(async () => {
+    const onStatus = await clientCommands(probe, async () => {
       const res = await fetch(`${gw.url}/api/v1/queue/status?token=${encodeURIComponent(waitingToken)}`);
       expect(res.status).toBe(200);
     });
     expect(onStatus).toEqual([expect.stringMatching(/^eval(sha)?$/)]);
 
-    const onEnter = await clientCommands(async () => {
+    const onEnter = await clientCommands(probe, async () => {
       expect((await post("/enter", { waiting_token: waitingToken }, as("alice"))).status).toBe(403);
     });
     expect(onEnter).toEqual([expect.stringMatching(/^eval(sha)?$/)]);

@@ -60,3 +60,20 @@ export async function startQueueGateway(redisUrl: string): Promise<TestGateway> 
     stop: edge.stop,
   };
 }
+
+/**
+ * The commands clients send to Redis while `fn` runs (MONITOR), lower-cased, leaving out the
+ * ones a script runs inside Redis: those are part of the same round trip.
+ */
+export async function clientCommands(redis: Redis, fn: () => Promise<unknown>): Promise<string[]> {
+  const monitor = await redis.monitor();
+  const seen: string[] = [];
+  monitor.on("monitor", (_time: string, args: string[], source: string) => {
+    if (!source.includes("lua")) seen.push((args[0] ?? "").toLowerCase());
+  });
+  await Bun.sleep(50);
+  await fn();
+  await Bun.sleep(50);
+  monitor.disconnect();
+  return seen;
+}
