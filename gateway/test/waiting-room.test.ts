@@ -317,6 +317,29 @@ describe("entering and reservation tokens", () => {
     expect(await codeOf(wr.enter(token, "bob"))).toBe("FORBIDDEN");
   });
 
+  test('a user id holding "|" (an Auth0-style subject) joins, is admitted, enters and leaves like any other', async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const user = "auth0|6543|x";
+    const token = await admittedToken(wr, eventId, user);
+    expect((await wr.join(eventId, { userId: user })).token).toBe(token);
+    expect((await wr.status(token)).status).toBe("ready");
+    expect(await codeOf(wr.enter(token, "auth0|6543"))).toBe("FORBIDDEN");
+    const { reservationToken } = await wr.enter(token, user);
+    expect(await wr.consumeReservationToken(reservationToken, user, eventId)).toMatchObject({ userId: user });
+    await wr.leave(token);
+    expect((await wr.status(token)).status).toBe("left");
+  });
+
+  test("an anonymous place is bound to whoever enters it first", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const token = await admittedToken(wr, eventId);
+    await wr.enter(token, "auth0|first");
+    expect(await codeOf(wr.enter(token, "auth0|second"))).toBe("FORBIDDEN");
+    expect((await wr.enter(token, "auth0|first")).ttlSec).toBe(30);
+  });
+
   test("a malformed waiting token is a validation error", async () => {
     expect(await codeOf(room().status("not-a-token"))).toBe("VALIDATION_FAILED");
   });

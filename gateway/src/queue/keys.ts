@@ -11,7 +11,7 @@ export function queueKeys(eventId: string) {
     wait: `${p}:wait`,
     /** Last sign of life of each waiter: token → epoch ms (the ticker writes a newcomer's first: its join time). */
     heartbeat: `${p}:hb`,
-    /** Token records: token → "seq|user|status|joined_ms|admitted_ms". */
+    /** Token records: token → "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|"). */
     tokens: `${p}:tok`,
     /** Join dedupe per Idempotency-Key: key → token. */
     byIdemKey: `${p}:ik`,

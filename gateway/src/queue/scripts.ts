@@ -3,9 +3,9 @@ import { join } from "node:path";
 import type Redis from "ioredis";
 import { expandIncludes } from "../ratelimit/scripts.ts";
 
-// Bump when a script's KEYS/ARGV contract changes, so old and new gateways never share a name
-// during a rolling deploy.
-const VERSION = "v4";
+// Bump when a script's KEYS/ARGV contract or the token record's format changes, so old and new
+// gateways never share a name during a rolling deploy.
+const VERSION = "v5";
 
 const SCRIPTS = {
   join: "join-n.lua",

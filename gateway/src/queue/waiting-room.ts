@@ -120,7 +120,7 @@ export class WaitingRoom {
     const args: (string | number)[] = [this.now(), this.opts.keysTtlSec ?? 86_400, ...this.limitPolicy()];
     for (const call of calls) {
       if (call.buckets) keys.push(call.buckets.ip, call.buckets.user);
-      args.push(call.token, call.userId, call.idempotencyKey, call.buckets ? 1 : 0);
+      args.push(`${call.buckets ? 1 : 0}|${call.token}|${call.idempotencyKey}|${call.userId}`);
     }
     return ((await this.redis.ttqJoin(keys.length, ...keys, ...args)) as string).split("\n");
   }

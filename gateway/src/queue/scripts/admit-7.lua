@@ -8,7 +8,7 @@
                       hb_seq (the last arrival number given its first heartbeat)
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
-  KEYS[4] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[4] tokens      hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[5] admitted    zset token -> admitted ms
   KEYS[6] window      zset "<ms>:<n>" -> ms (admissions in the rate window)
   KEYS[7] moves       stream of queue moves
@@ -35,8 +35,8 @@ local served = tonumber(cfg[6] or "0")
 local function setStatus(token, status, admittedMs)
   local rec = redis.call("HGET", KEYS[4], token)
   if rec then
-    local seq, owner, joined = string.match(rec, "^(-?%d+)|([^|]*)|%a|(%d+)|")
-    redis.call("HSET", KEYS[4], token, seq .. "|" .. owner .. "|" .. status .. "|" .. joined .. "|" .. admittedMs)
+    local seq, joined, owner = string.match(rec, "^(-?%d+)|%a|(%d+)|%d+|(.*)$")
+    redis.call("HSET", KEYS[4], token, seq .. "|" .. status .. "|" .. joined .. "|" .. admittedMs .. "|" .. owner)
   end
 end
 
@@ -53,7 +53,7 @@ for from = 1, #newcomers, 4000 do
   local records = redis.call("HMGET", KEYS[4], unpack(tokens))
   local seen = {}
   for i = 1, #tokens do
-    local joined = records[i] and string.match(records[i], "^[^|]*|[^|]*|%a|(%d+)|") or now
+    local joined = records[i] and string.match(records[i], "^[^|]*|%a|(%d+)|") or now
     seen[2 * i - 1], seen[2 * i] = joined, tokens[i]
   end
   redis.call("ZADD", KEYS[3], "NX", unpack(seen))

@@ -2,7 +2,7 @@
   Turns an admitted waiter into a buyer: binds the place to the signed-in user (an anonymous
   join is bound here) and records a single-use reservation token.
 
-  KEYS[1] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[1] tokens      hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[2] admitted    zset token -> admitted ms (the admission window)
   KEYS[3] rt          the reservation token's single-use marker
   KEYS[4] ipBucket    the caller's rate-limit bucket (client IP)
@@ -25,10 +25,10 @@ local allowed, limit = limit_caller(KEYS[4], KEYS[5], true, tonumber(ARGV[5]), t
 if not allowed then return limit end
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
 if not rec then return limit .. "|-1" end
-local seq, owner, status, rest = string.match(rec, "^(-?%d+)|([^|]*)|(%a)|(.*)$")
+local seq, status, times, owner = string.match(rec, "^(-?%d+)|(%a)|(%d+|%d+)|(.*)$")
 if status == "W" then return limit .. "|-2" end
 if status ~= "R" or not redis.call("ZSCORE", KEYS[2], ARGV[1]) then return limit .. "|-3" end
 if owner ~= "" and owner ~= ARGV[2] then return limit .. "|-4" end
-if owner == "" then redis.call("HSET", KEYS[1], ARGV[1], seq .. "|" .. ARGV[2] .. "|R|" .. rest) end
+if owner == "" then redis.call("HSET", KEYS[1], ARGV[1], seq .. "|R|" .. times .. "|" .. ARGV[2]) end
 redis.call("SET", KEYS[3], ARGV[2], "EX", ARGV[3])
 return limit .. "|1"

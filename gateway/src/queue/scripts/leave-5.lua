@@ -1,7 +1,7 @@
 --[[
   A waiter gives up their place (or an admitted buyer their admission). Idempotent.
 
-  KEYS[1] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[1] tokens      hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
   KEYS[4] admitted    zset token -> admitted ms
@@ -12,7 +12,7 @@
 ]]
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
 if not rec then return 0 end
-local seq, owner, status, rest = string.match(rec, "^(-?%d+)|([^|]*)|(%a)|(.*)$")
+local seq, status, rest = string.match(rec, "^(-?%d+)|(%a)|(.*)$")
 if status == "W" then
   redis.call("ZREM", KEYS[2], ARGV[1])
   redis.call("ZREM", KEYS[3], ARGV[1])
@@ -21,5 +21,5 @@ if status == "W" then
 elseif status == "R" then
   redis.call("ZREM", KEYS[4], ARGV[1])
 end
-redis.call("HSET", KEYS[1], ARGV[1], seq .. "|" .. owner .. "|L|" .. rest)
+redis.call("HSET", KEYS[1], ARGV[1], seq .. "|L|" .. rest)
 return 1

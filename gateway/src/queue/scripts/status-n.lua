@@ -5,7 +5,7 @@
   one heartbeat write serve the whole batch.
 
   "-n": the key count depends on the batch, so callers pass it (5 + 1 per limited entry).
-  KEYS[1] tokens      hash token -> "seq|user|status|joined_ms|admitted_ms"
+  KEYS[1] tokens      hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
   KEYS[4] config      hash: rate, obs_rate, served, opens_at
@@ -73,7 +73,7 @@ for i = 1, entries do
     if not rec then
       out[i] = limits[i] .. "||0|0|0|0|0||0"
     else
-      local seq, status, joined = string.match(rec, "^(-?%d+)|[^|]*|(%a)|(%d+)|")
+      local seq, status, joined = string.match(rec, "^(-?%d+)|(%a)|(%d+)|")
       local position = 0
       if status == "W" then
         local rank = redis.call("ZRANK", KEYS[2], ARGV[a])
