@@ -36,6 +36,8 @@ export type GatewayConfig = ConfigOf<ReturnType<typeof gatewayFields>>;
 export interface GatewayDeps {
   config: GatewayConfig;
   redis: Redis;
+  /** The waiting room's client, best without auto-pipelining (see main.ts); defaults to `redis`. */
+  queueRedis?: Redis;
   clock?: Clock;
   /** Which events exist; defaults to inventory's GetEvent behind a cache. */
   events?: EventDirectory;
@@ -50,9 +52,15 @@ const DEV_WEBHOOK_SECRET = "tt-dev-webhook-secret";
  * Builds the gateway service (not yet listening): the kit skeleton, the guards every route
  * plugin uses (`gateway.guards`), and the dev issuer's routes outside production. Route plugins
  * are added here with `.use(...)`, each taking `guards` so its routes can declare auth, rate
- * limits and idempotency. The caller owns `redis` and closes it.
+ * limits and idempotency. The caller owns `redis` and `queueRedis` and closes them.
  */
-export async function createGateway({ config, redis, clock = systemClock, events }: GatewayDeps) {
+export async function createGateway({
+  config,
+  redis,
+  queueRedis = redis,
+  clock = systemClock,
+  events,
+}: GatewayDeps) {
   const secret =
     config.reservationTokenSecret ??
     (config.appEnv === "production" ? undefined : DEV_RESERVATION_TOKEN_SECRET);
@@ -80,15 +88,18 @@ export async function createGateway({ config, redis, clock = systemClock, events
     authenticator: auth.authenticator,
     metrics: service.metrics,
     log: service.log,
+    server: () => service.app.server,
   });
   const app = service.app.use(edge.guards);
   if (auth.devIssuer) app.use(devIssuerRoutes(auth.devIssuer, edge.guards));
 
-  const queue = createQueue(config, redis, clock, secret, service);
+  const queue = createQueue(config, queueRedis, clock, secret, service);
   const upstreams = createUpstreams(config, service.metrics);
   const guards = edge.guards;
+  service.mountNative(
+    webhookReceiver({ secret: webhookSecret, redis, log: service.log, metrics: service.metrics }),
+  );
   app
-    .use(webhookReceiver({ secret: webhookSecret, redis, log: service.log, metrics: service.metrics }))
     .use(
       queueRoutes({
         room: queue.room,
@@ -96,9 +107,7 @@ export async function createGateway({ config, redis, clock = systemClock, events
         events: events ?? new CachedEventDirectory(inventoryEventLookup(upstreams.inventory)),
         guards,
         // With limiting off there is nothing to key buckets by: skip working out the client IP.
-        callerOf: config.rateLimitEnabled
-          ? (request, server) => ({ ip: edge.clientIpOf(request, server) })
-          : () => undefined,
+        callerOf: config.rateLimitEnabled ? (request) => ({ ip: edge.clientIpOf(request) }) : () => undefined,
         dropped: edge.ratelimitDropped,
       }),
     )

@@ -23,7 +23,7 @@ export { type BreakerOptions, type BreakerState, CircuitBreaker } from "./connec
 export { createServiceClient, type ServiceClientOptions } from "./connect/client.ts";
 export { fromConnectError, toConnectError } from "./connect/error-detail.ts";
 export { upstreamCheck } from "./connect/health.ts";
-export { type ConnectRoutes, connectRoutes } from "./connect/server.ts";
+export type { ConnectRoutes } from "./connect/server.ts";
 export { AppError, type AppErrorOptions, ERROR_CATALOGUE, type ErrorCode, isErrorCode } from "./errors.ts";
 export {
   decodeEvent,
@@ -36,7 +36,7 @@ export {
 } from "./events.ts";
 export { type ErrorBody, errorResponse } from "./http/errors.ts";
 export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.ts";
-export { pathOf } from "./http/observe.ts";
+export type { NativeRoutes } from "./http/native-routes.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
 export { randomString } from "./random.ts";

@@ -2,10 +2,11 @@ import { Elysia } from "elysia";
 import type { baseFields, ConfigOf } from "./config.ts";
 import { type GrpcListener, listenGrpc } from "./connect/grpc.ts";
 import { healthService } from "./connect/health.ts";
-import { type ConnectRoutes, connectRoutes } from "./connect/server.ts";
+import { type ConnectRoutes, connectHandlers } from "./connect/server.ts";
 import { docs } from "./http/docs.ts";
 import { errorResponder } from "./http/errors.ts";
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./http/health.ts";
+import { type NativeRoutes, nativeRoute } from "./http/native-routes.ts";
 import { observe } from "./http/observe.ts";
 import { createLogger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
@@ -30,7 +31,8 @@ export interface ServiceOptions {
 /**
  * The common skeleton of a service: an Elysia app with tracing, HTTP metrics, the standard
  * error responder, body limit, /healthz, /readyz, /metrics, OpenAPI docs at /swagger and the
- * Connect mount; plus `start()` that listens and drains gracefully on SIGTERM/SIGINT.
+ * Connect procedures (Bun's own routes, beside Elysia's: `mountNative`); plus `start()` that
+ * listens and drains gracefully on SIGTERM/SIGINT.
  */
 export function createService(options: ServiceOptions) {
   const { name, config } = options;
@@ -41,9 +43,12 @@ export function createService(options: ServiceOptions) {
   const shutdownHooks = [...(options.onShutdown ?? [])];
   const drainHooks: Array<() => unknown> = [];
 
+  // Bun's own routes, filled by `mountNative` until the service listens (Elysia hands the table
+  // to Bun.serve then).
+  const native: NativeRoutes = {};
   // Bun's own cap is a backstop above the limit: under it, the error responder answers with
   // the standard 413 body; Bun's answer past it is a bare 413.
-  const app = new Elysia({ name, serve: { maxRequestBodySize: config.bodyLimitBytes * 4 } })
+  const app = new Elysia({ name, serve: { maxRequestBodySize: config.bodyLimitBytes * 4, routes: native } })
     .use(observe(metrics))
     .use(errorResponder(log, config.bodyLimitBytes))
     .use(healthRoutes(options.readiness ?? [], lifecycle, metrics))
@@ -59,7 +64,18 @@ export function createService(options: ServiceOptions) {
     health(router);
     options.rpc?.(router);
   };
-  app.use(connectRoutes(rpcRoutes, log));
+
+  /** Adds routes that Bun answers before Elysia (see http/native-routes.ts); only before `start`. */
+  function mountNative(routes: NativeRoutes): void {
+    if (app.server) throw new Error("native routes must be mounted before the service listens");
+    const deps = { metrics, log, bodyLimitBytes: config.bodyLimitBytes };
+    for (const [path, methods] of Object.entries(routes)) {
+      native[path] = Object.fromEntries(
+        Object.entries(methods).map(([method, handle]) => [method, nativeRoute(path, handle, deps)]),
+      );
+    }
+  }
+  mountNative(connectHandlers(rpcRoutes, log, config.bodyLimitBytes));
   let grpc: GrpcListener | undefined;
 
   let stopping: Promise<void> | undefined;
@@ -142,6 +158,7 @@ export function createService(options: ServiceOptions) {
     lifecycle,
     start,
     stop,
+    mountNative,
     onShutdown: (hook: () => unknown) => shutdownHooks.push(hook),
     /** Runs as draining starts, before the listener stops: e.g. close long-lived sockets so clients move on. */
     onDrain: (hook: () => unknown) => drainHooks.push(hook),

@@ -4,6 +4,7 @@ import {
   propagation,
   ROOT_CONTEXT,
   type Span,
+  type SpanContext,
   SpanKind,
   SpanStatusCode,
   type TextMapGetter,
@@ -75,24 +76,39 @@ const headersGetter: TextMapGetter<Headers> = {
 /**
  * Starts the server span of an incoming request, continuing the caller's W3C trace context, and
  * returns it with the context to run the request in. When nothing records spans (no OTLP
- * endpoint) the span is just fresh ids wrapped as a non-recording span: going through the SDK's
- * tracer, sampler and id generator for a span nobody keeps cost several µs per request on the
- * hottest routes (bench/gateway-queue.ts).
+ * endpoint) the span is just ids wrapped as a non-recording span, and the ids are drawn only
+ * when something reads them (an error body, a log line, an outgoing call): going through the
+ * SDK's tracer, sampler and id generator for a span nobody keeps cost several µs per request on
+ * the hottest routes, and most requests there never look at their ids (bench/gateway-queue.ts).
  */
 export function startServerSpan(name: string, headers: Headers): { span: Span; ctx: Context } {
-  const parent = contextFromHeaders(headers);
+  // Without a traceparent there is no remote parent: skip the propagator's header walk.
+  const parent = headers.has("traceparent") ? contextFromHeaders(headers) : ROOT_CONTEXT;
   let span: Span;
   if (installed?.recording) {
     span = tracer().startSpan(name, { kind: SpanKind.SERVER }, parent);
   } else {
     const caller = trace.getSpanContext(parent);
-    span = trace.wrapSpanContext({
-      traceId: caller && trace.isSpanContextValid(caller) ? caller.traceId : randomString(16, "hex"),
-      spanId: randomString(8, "hex"),
-      traceFlags: TraceFlags.NONE,
-    });
+    span = trace.wrapSpanContext(
+      new LazySpanContext(caller && trace.isSpanContextValid(caller) ? caller.traceId : undefined),
+    );
   }
   return { span, ctx: trace.setSpan(parent, span) };
+}
+
+/** A non-recording span's ids, drawn on first read; the trace id is the caller's when there is one. */
+class LazySpanContext implements SpanContext {
+  readonly traceFlags = TraceFlags.NONE;
+  private ownSpanId?: string;
+  constructor(private ownTraceId?: string) {}
+  get traceId(): string {
+    this.ownTraceId ??= randomString(16, "hex");
+    return this.ownTraceId;
+  }
+  get spanId(): string {
+    this.ownSpanId ??= randomString(8, "hex");
+    return this.ownSpanId;
+  }
 }
 
 /** The remote parent carried by W3C `traceparent`/`tracestate` headers, if any. */

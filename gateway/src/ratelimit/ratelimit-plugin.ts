@@ -1,7 +1,6 @@
 import { AppError, type Logger } from "@tt/kit";
 import { Elysia } from "elysia";
 import type { Identify } from "../auth/auth-plugin.ts";
-import { type ClientIpOptions, clientIp } from "./client-ip.ts";
 import { type RateDecision, type RateLimitPolicy, type RateScope, rateLimitHeaders } from "./decision.ts";
 import type { RedisRateLimiter } from "./rate-limiter.redis.ts";
 
@@ -12,7 +11,8 @@ export type RateLimitOption = true | { perSec: number; burst: number; name?: str
 export interface RateLimitPluginOptions {
   limiter: RedisRateLimiter;
   identify: Identify;
-  clientIp: ClientIpOptions;
+  /** The request's client address, as the buckets key it. */
+  clientIpOf(request: Request): string;
   defaultPolicy: RateLimitPolicy;
   /** False only for benchmarks; routes then carry no X-RateLimit-* headers. */
   enabled: boolean;
@@ -46,13 +46,9 @@ export function rateLimitPlugin(options: RateLimitPluginOptions) {
     rateLimit: (option: RateLimitOption) => {
       const policy = policyOf(option, options.defaultPolicy);
       return {
-        async resolve({ request, server, set }) {
+        async resolve({ request, set }) {
           if (!options.enabled) return {};
-          const ip = clientIp(
-            request.headers.get("x-forwarded-for"),
-            server?.requestIP(request)?.address,
-            options.clientIp,
-          );
+          const ip = options.clientIpOf(request);
           // A bad token is the auth guard's 401 to give; for the limiter the caller is anonymous.
           const user = await options.identify(request).catch(() => undefined);
           let decision: RateDecision;

@@ -1,6 +1,6 @@
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
-import type { ClientAddressSource, Guards } from "../guards.ts";
+import type { Guards } from "../guards.ts";
 import { encodeFrame, type LiveQueue, type Watcher } from "../queue/live-queue.ts";
 import { isEventId } from "../queue/tokens.ts";
 import { type Caller, QueueRateLimited, type WaitingRoom } from "../queue/waiting-room.ts";
@@ -18,7 +18,7 @@ export interface QueueRouteDeps {
    * The caller's rate-limit identity. Join, status and enter limit inside their own queue
    * script (one Redis round trip), so they do not use the `rateLimit` guard.
    */
-  callerOf(request: Request, server: ClientAddressSource | null): Caller | undefined;
+  callerOf(request: Request): Caller | undefined;
   /** ratelimit_dropped_total, shared with the guard. */
   dropped: { inc(labels: { scope: string }): void };
   /** Sockets buffering more than this many bytes are dropped (backpressure). */
@@ -62,7 +62,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
     .use(deps.guards)
     .post(
       "/join",
-      async ({ body, request, server, set, user }) => {
+      async ({ body, request, set, user }) => {
         if (!isEventId(body.event_id)) {
           throw new AppError("VALIDATION_FAILED", "event_id: is not a valid event id", {
             metadata: { field: "event_id" },
@@ -75,7 +75,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
         if (!(await deps.events.exists(body.event_id))) {
           throw new AppError("EVENT_NOT_FOUND", `No event ${body.event_id}`);
         }
-        const caller = deps.callerOf(request, server);
+        const caller = deps.callerOf(request);
         const joined = await limited(set.headers, () =>
           room.join(body.event_id, { userId: user?.id, idempotencyKey }, caller),
         );
@@ -95,8 +95,8 @@ export function queueRoutes(deps: QueueRouteDeps) {
     )
     .get(
       "/status",
-      async ({ query, request, server, set }) => {
-        const s = await limited(set.headers, () => room.status(query.token, deps.callerOf(request, server)));
+      async ({ query, request, set }) => {
+        const s = await limited(set.headers, () => room.status(query.token, deps.callerOf(request)));
         return {
           status: s.status,
           position: s.position,
@@ -112,8 +112,8 @@ export function queueRoutes(deps: QueueRouteDeps) {
     )
     .post(
       "/enter",
-      async ({ body, request, server, set, user }) => {
-        const caller = deps.callerOf(request, server);
+      async ({ body, request, set, user }) => {
+        const caller = deps.callerOf(request);
         const granted = await limited(set.headers, () => room.enter(body.waiting_token, user.id, caller));
         return { admission: "granted", reservation_token: granted.reservationToken, ttl_sec: granted.ttlSec };
       },

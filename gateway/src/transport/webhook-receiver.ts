@@ -4,12 +4,11 @@ import {
   errorResponse,
   type Logger,
   type Metrics,
-  pathOf,
+  type NativeRoutes,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
 } from "@tt/kit";
-import { Elysia } from "elysia";
 import type Redis from "ioredis";
 
 /** The path the payment simulator posts signed outcomes to. */
@@ -27,11 +26,12 @@ export interface WebhookDeps {
 
 /**
  * Receives the payment simulator's signed webhooks. The signature is the authentication: it is
- * checked over the exact raw body, so the request is answered from onRequest, before any JSON
- * parser can consume or re-serialise it. Notification only — the worker confirms or releases
- * from the event queue; here a delivery is verified, de-duplicated by event id and counted.
+ * checked over the exact raw body, so the route is one of Bun's own (the kit's `mountNative`),
+ * where no JSON parser can consume or re-serialise the body first. Notification only — the
+ * worker confirms or releases from the event queue; here a delivery is verified, de-duplicated
+ * by event id and counted.
  */
-export function webhookReceiver(deps: WebhookDeps) {
+export function webhookReceiver(deps: WebhookDeps): NativeRoutes {
   const received = deps.metrics.counter(
     "payment_webhooks_received_total",
     "Signed payment webhooks accepted",
@@ -40,8 +40,7 @@ export function webhookReceiver(deps: WebhookDeps) {
   const rejected = deps.metrics.counter("payment_webhook_rejected_total", "Payment webhooks refused", [
     "reason",
   ]);
-  return new Elysia({ name: "gateway.webhook" }).onRequest(async ({ request }) => {
-    if (request.method !== "POST" || pathOf(request.url) !== WEBHOOK_PATH) return;
+  const receive = async (request: Request) => {
     const body = await request.text();
     const verdict = verifyWebhook({
       secret: deps.secret.split(","),
@@ -69,5 +68,6 @@ export function webhookReceiver(deps: WebhookDeps) {
     received.inc({ type, duplicate: first === "OK" ? "false" : "true" });
     deps.log.info("payment webhook received", { event_id: id, type, duplicate: first !== "OK" });
     return Response.json({ received: true });
-  });
+  };
+  return { [WEBHOOK_PATH]: { POST: receive } };
 }

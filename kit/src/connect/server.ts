@@ -7,9 +7,8 @@ import {
   type Interceptor,
 } from "@connectrpc/connect";
 import { createFetchHandler } from "@connectrpc/connect/protocol";
-import { Elysia } from "elysia";
 import { AppError } from "../errors.ts";
-import { pathOf, recordRoute } from "../http/observe.ts";
+import type { NativeRoutes } from "../http/native-routes.ts";
 import type { Logger } from "../log.ts";
 import { toConnectError } from "./error-detail.ts";
 
@@ -34,35 +33,26 @@ export function errorInterceptor(log: Logger): Interceptor {
 }
 
 /**
- * Mounts Connect handlers into an Elysia app on their procedure paths (`/pkg.v1.Service/Method`).
- * Connect (JSON and binary) and gRPC-Web work over Bun.serve; native gRPC is switched off
- * because Bun.serve cannot send HTTP trailers (ARCHITECTURE.md), so gRPC clients get a clean 415.
- *
- * Procedures are answered from `onRequest`, before Elysia's body parsing: a global `onParse`
- * (the error responder's JSON reader) would otherwise consume the body stream that the Connect
- * handler must read itself, and `parse: "none"` on a route does not switch global parsers off.
+ * A service's Connect procedures as native routes (`/pkg.v1.Service/Method` → method → handler),
+ * for `createService` to mount beside Elysia's (see http/native-routes.ts). Connect (JSON and
+ * binary) and gRPC-Web work over Bun.serve; native gRPC is switched off because Bun.serve cannot
+ * send HTTP trailers (ARCHITECTURE.md), so gRPC clients get a clean 415. Procedures bypass
+ * Elysia: its global JSON parser would otherwise consume the body the Connect handler must read,
+ * and a request hook to divert them would run on every REST request too.
  */
-export function connectRoutes(routes: ConnectRoutes, log: Logger) {
-  const router = createConnectRouter({ grpc: false, interceptors: [errorInterceptor(log)] });
+export function connectHandlers(routes: ConnectRoutes, log: Logger, readMaxBytes: number): NativeRoutes {
+  const router = createConnectRouter({ grpc: false, interceptors: [errorInterceptor(log)], readMaxBytes });
   routes(router);
-  const procedures = new Map<string, { handle: (req: Request) => Promise<Response>; allowGet: boolean }>();
+  const handlers: NativeRoutes = {};
   for (const handler of router.handlers) {
-    procedures.set(handler.requestPath, {
-      handle: createFetchHandler(handler),
-      // Side-effect-free procedures may be called with Connect GET (cacheable).
-      allowGet: handler.method.idempotency === Idempotency.NO_SIDE_EFFECTS,
-    });
+    const handle = createFetchHandler(handler);
+    // Side-effect-free procedures may also be called with Connect GET (cacheable).
+    handlers[handler.requestPath] =
+      handler.method.idempotency === Idempotency.NO_SIDE_EFFECTS
+        ? { POST: handle, GET: handle }
+        : { POST: handle };
   }
-  return new Elysia({ name: "kit.connect" }).onRequest(({ request }) => {
-    const method = request.method;
-    if (method !== "POST" && method !== "GET") return;
-    const path = pathOf(request.url);
-    const procedure = procedures.get(path);
-    if (!procedure) return;
-    if (method === "GET" && !procedure.allowGet) return;
-    recordRoute(request, path);
-    return procedure.handle(request);
-  });
+  return handlers;
 }
 
 export { Code };

@@ -55,6 +55,25 @@ export function toAppError(error: unknown, elysiaCode: string | number): AppErro
   }
 }
 
+/** The 413 of a body over the service's limit. */
+export function payloadTooLarge(bodyLimitBytes: number): AppError {
+  return new AppError("PAYLOAD_TOO_LARGE", `Request body is over the ${bodyLimitBytes}-byte limit`);
+}
+
+/** Answers any thrown error with the standard body; unexpected ones are logged with their stack. */
+export function answerError(
+  log: Logger,
+  error: unknown,
+  elysiaCode: string | number,
+  request: Request,
+): Response {
+  const appError = toAppError(error, elysiaCode);
+  if (appError.code === "INTERNAL") {
+    log.error("unhandled error", { method: request.method, url: request.url, err: error });
+  }
+  return errorResponse(appError);
+}
+
 /**
  * The REST error responder: every failure leaves as `{"error":{code,message,trace_id}}` with
  * the catalogue status, bodies over the limit are refused before they are read, and an
@@ -63,34 +82,29 @@ export function toAppError(error: unknown, elysiaCode: string | number): AppErro
 export function errorResponder(log: Logger, bodyLimitBytes: number) {
   return (
     new Elysia({ name: "kit.errors" })
-      .onRequest(({ request }) => {
-        const length = Number(request.headers.get("content-length") ?? 0);
-        if (length > bodyLimitBytes) {
-          return errorResponse(
-            new AppError("PAYLOAD_TOO_LARGE", `Request body is over the ${bodyLimitBytes}-byte limit`),
-          );
-        }
-      })
-      // JSON bodies are read here rather than by Elysia so that a chunked body without a
-      // Content-Length is held to the same limit, and malformed JSON is a 400, never a 500.
+      // Bodies are read here rather than by Elysia so that a chunked body without a
+      // Content-Length is held to the same limit, and malformed JSON is a 400, never a 500. A
+      // parse hook runs only for routes that read a body; the rest never read one (Bun's own cap
+      // backs this up). A request hook would cost every request, body or not.
       .onParse({ as: "global" }, async ({ request, contentType }) => {
+        if (Number(request.headers.get("content-length") ?? 0) > bodyLimitBytes) {
+          throw payloadTooLarge(bodyLimitBytes);
+        }
         if (!contentType?.startsWith("application/json")) return;
-        const bytes = await request.arrayBuffer();
-        if (bytes.byteLength > bodyLimitBytes) {
-          throw new AppError("PAYLOAD_TOO_LARGE", `Request body is over the ${bodyLimitBytes}-byte limit`);
+        const text = await request.text();
+        // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes only when the length cannot tell.
+        if (
+          text.length > bodyLimitBytes ||
+          (text.length * 3 > bodyLimitBytes && Buffer.byteLength(text) > bodyLimitBytes)
+        ) {
+          throw payloadTooLarge(bodyLimitBytes);
         }
         try {
-          return JSON.parse(new TextDecoder().decode(bytes));
+          return JSON.parse(text);
         } catch {
           throw new AppError("VALIDATION_FAILED", "body: is not valid JSON", { metadata: { field: "body" } });
         }
       })
-      .onError({ as: "global" }, ({ code, error, request }) => {
-        const appError = toAppError(error, code);
-        if (appError.code === "INTERNAL") {
-          log.error("unhandled error", { method: request.method, url: request.url, err: error });
-        }
-        return errorResponse(appError);
-      })
+      .onError({ as: "global" }, ({ code, error, request }) => answerError(log, error, code, request))
   );
 }

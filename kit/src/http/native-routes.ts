@@ -1,0 +1,38 @@
+import type { Logger } from "../log.ts";
+import type { Metrics } from "../metrics.ts";
+import { answerError, errorResponse, payloadTooLarge } from "./errors.ts";
+import { type FetchHandler, observed } from "./observe.ts";
+
+/** Routes Bun's router answers itself, before Elysia: exact path → method → handler. */
+export type NativeRoutes = Record<string, { GET?: FetchHandler; POST?: FetchHandler }>;
+
+/** What every native route gets from the kit. */
+export interface NativeRouteDeps {
+  metrics: Metrics;
+  log: Logger;
+  bodyLimitBytes: number;
+}
+
+/**
+ * Makes a handler fit to be one of Bun's own routes (Connect procedures, a signed webhook that
+ * must read its raw body): none of Elysia's hooks runs for it, and no hook of its runs for REST
+ * requests. It still gets what every request gets from the kit: a server span, the HTTP metrics
+ * under its path, the body limit, and the standard error body for anything it throws.
+ */
+export function nativeRoute(path: string, handle: FetchHandler, deps: NativeRouteDeps): FetchHandler {
+  const { metrics, log, bodyLimitBytes } = deps;
+  const guarded: FetchHandler = (request) => {
+    if (Number(request.headers.get("content-length") ?? 0) > bodyLimitBytes) {
+      return errorResponse(payloadTooLarge(bodyLimitBytes));
+    }
+    const fail = (error: unknown) => answerError(log, error, "UNKNOWN", request);
+    try {
+      const result = handle(request);
+      return result instanceof Promise ? result.catch(fail) : result;
+    } catch (error) {
+      return fail(error);
+    }
+  };
+  const routeOf = () => path;
+  return (request) => observed(metrics, request, guarded, routeOf);
+}
