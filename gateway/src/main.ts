@@ -5,6 +5,12 @@ import { gatewayFields } from "./config.ts";
 
 const config = readConfig("gateway", gatewayFields());
 const redis = createRedis(config.redisUrl, undefined, { cluster: config.redisCluster });
-const gateway = await createGateway({ config, redis });
-gateway.onShutdown(() => redis.quit());
+// The waiting room batches its hot calls itself (queue/batcher.ts); auto-pipelining on top would
+// hold each batch back one more event-loop turn (measured: about a fifth of join's throughput).
+const queueRedis = createRedis(config.redisUrl, undefined, {
+  cluster: config.redisCluster,
+  autoPipelining: false,
+});
+const gateway = await createGateway({ config, redis, queueRedis });
+gateway.onShutdown(() => Promise.all([redis.quit(), queueRedis.quit()]));
 await gateway.start();

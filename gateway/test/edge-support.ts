@@ -49,9 +49,12 @@ export async function startEdgeGateway(
     ...env,
   });
   const redis = createRedis(config.redisUrl);
+  // As main.ts wires it: the waiting room on its own client, without auto-pipelining.
+  const queueRedis = createRedis(config.redisUrl, undefined, { autoPipelining: false });
   const gateway = await createGateway({
     config,
     redis,
+    queueRedis,
     ...(clock ? { clock } : {}),
     ...(events ? { events } : {}),
   });
@@ -64,6 +67,7 @@ export async function startEdgeGateway(
     stop: async () => {
       await gateway.stop();
       redis.disconnect();
+      queueRedis.disconnect();
     },
   };
 }

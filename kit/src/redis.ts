@@ -10,6 +10,12 @@ fixTracingChannelSubscribers();
 export interface RedisOptions {
   /** Use the cluster client; the URL names any node (e.g. the configuration endpoint). */
   cluster?: boolean;
+  /**
+   * Auto-pipelining (default on) gathers one event-loop turn's commands into one write, one turn
+   * later. Off for a client whose callers already batch their own calls: each command is then
+   * written at once, and the wait for the extra turn is gone.
+   */
+  autoPipelining?: boolean;
 }
 
 const TUNING = {
@@ -27,7 +33,8 @@ const TUNING = {
  * cluster client is typed as a plain client because the code uses only commands both have.
  */
 export function createRedis(url: string, log?: Logger, options: RedisOptions = {}): Redis {
-  const redis = options.cluster ? clusterClient(url) : new Redis(url, TUNING);
+  const tuning = { ...TUNING, enableAutoPipelining: options.autoPipelining ?? true };
+  const redis = options.cluster ? clusterClient(url, tuning) : new Redis(url, tuning);
   // ioredis emits an error per reconnect attempt; one line per outage is enough.
   let down = false;
   redis.on("error", (error) => {
@@ -41,18 +48,18 @@ export function createRedis(url: string, log?: Logger, options: RedisOptions = {
   return redis;
 }
 
-function clusterClient(url: string): Redis {
+function clusterClient(url: string, tuning: typeof TUNING): Redis {
   const u = new URL(url);
   const tls = u.protocol === "rediss:";
   const password = u.password ? decodeURIComponent(u.password) : undefined;
   const cluster = new Redis.Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
-    ...TUNING,
+    ...tuning,
     // ElastiCache's TLS certificates name the hosts, so nodes must be dialled by name.
     dnsLookup: (address, callback) => callback(null, address),
     redisOptions: {
       ...(tls ? { tls: {} } : {}),
       ...(password ? { password } : {}),
-      connectTimeout: TUNING.connectTimeout,
+      connectTimeout: tuning.connectTimeout,
     },
     slotsRefreshTimeout: 2000,
   });
