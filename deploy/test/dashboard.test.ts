@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isPortFree, type LocalStack, SERVICE_NAMES, startLocalStack } from "@tt/kit/local";
+import { type LocalStack, SERVICE_NAMES, startLocalStack } from "@tt/kit/local";
+import { freePortBlock } from "@tt/kit/testing";
 import { K8S, loadManifests } from "./support/manifests.ts";
 import { exportedSeries, metricNames } from "./support/promql.ts";
 
@@ -25,21 +26,12 @@ function dashboardExprs(): string[] {
 const ruleExprs: string[] =
   rules?.spec.groups.flatMap((g: { rules: { expr: string }[] }) => g.rules.map((r) => r.expr)) ?? [];
 
-/** Ten consecutive free ports (each service uses PORT and PORT + 1), away from the dev defaults. */
-async function freeBlock(): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 30_000 + Math.floor(Math.random() * 2_000) * 10;
-    const ports = Array.from({ length: 14 }, (_, i) => base + i);
-    if ((await Promise.all(ports.map((p) => isPortFree(p)))).every(Boolean)) return base;
-  }
-  throw new Error("no free block of ports");
-}
-
 let stack: LocalStack;
 const exported = new Map<string, Set<string>>();
 
 beforeAll(async () => {
-  const b = await freeBlock();
+  // Each service uses PORT and PORT + 1; Redis, DynamoDB Local and the SQS emulator one each.
+  const b = freePortBlock(13);
   stack = await startLocalStack({
     web: false,
     stage: `dash${Math.random().toString(36).slice(2, 7)}`,

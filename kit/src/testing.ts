@@ -1,5 +1,6 @@
 // Helpers for tests of services built on the kit: real listeners on free ports, quiet config.
 
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,12 +8,61 @@ import { baseFields, type Env } from "./config.ts";
 import { type BaseConfig, loadConfig } from "./index.ts";
 import { redisAnswers } from "./local/redis.ts";
 
-/** A free TCP port on 127.0.0.1 (bound and released at once). */
+// Linux gives every outgoing connection a source port from ip_local_port_range (32768–60999 by
+// default), and a server cannot bind a port a connection holds. A test port picked inside that
+// range (binding port 0 picks one) can be taken by any connection opened before its server
+// binds — a child process takes a while to start — and the server dies with "address in use".
+// So test ports come from below the range, above the fixed blocks of the platform tests (18xxx,
+// 19xxx, 21xxx).
+const POOL_LOW = 22_000;
+const POOL_HIGH = Math.min(32_000, ephemeralLow());
+// Handed out by this process and maybe not bound yet: never handed out twice.
+const handedOut = new Set<number>();
+
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32_768;
+  } catch {
+    return 32_768; // not Linux
+  }
+}
+
+/** True when nothing holds the port on 127.0.0.1 (a reusePort listener counts as holding it). */
+function canBind(port: number): boolean {
+  try {
+    Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } }).stop(true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The first of `count` consecutive free TCP ports on 127.0.0.1, outside the range the kernel
+ * hands to outgoing connections, and never handed out before by this process.
+ */
+export function freePortBlock(count: number): number {
+  const choices = POOL_HIGH - POOL_LOW - count;
+  if (choices < 1_000) {
+    throw new Error(
+      `no room for test ports below the ephemeral range (ip_local_port_range starts at ${POOL_HIGH})`,
+    );
+  }
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = POOL_LOW + Math.floor(Math.random() * choices);
+    const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (ports.every((p) => !handedOut.has(p) && canBind(p))) {
+      for (const p of ports) handedOut.add(p);
+      return base;
+    }
+  }
+  throw new Error(`no ${count} consecutive free ports between ${POOL_LOW} and ${POOL_HIGH}`);
+}
+
+/** A free TCP port on 127.0.0.1 (see freePortBlock). */
 export function freePort(): number {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const { port } = probe;
-  probe.stop(true);
-  return port;
+  return freePortBlock(1);
 }
 
 /** Base config for a service under test: loopback, a free port, quiet logs. */
