@@ -3,7 +3,7 @@
  * seats from the availability map → hold → pay (approve / fail) or walk away → confirmed (by
  * themselves or the worker) — with think times between steps, like a person at a browser.
  */
-import { BuyerClient, type Reply } from "./client.ts";
+import { BuyerClient, type Reply, unsettled } from "./client.ts";
 import type { DropConfig } from "./config.ts";
 import { waitForAdmission } from "./queue-socket.ts";
 import type { BuyerOutcome, BuyerState, DropStats } from "./stats.ts";
@@ -170,7 +170,7 @@ export async function runBuyer(
   const paidAt = performance.now();
   const piId: string = intent.body.payment_intent_id;
   const deadline = holdExpiresAt + 30_000;
-  const selfConfirm = scenario === "approve" && Math.random() < cfg.selfConfirm;
+  let selfConfirm = scenario === "approve" && Math.random() < cfg.selfConfirm;
 
   let final: string | undefined;
   let orderId: string | undefined;
@@ -189,6 +189,9 @@ export async function runBuyer(
       );
       // The worker may have confirmed first; confirm then answers with the same order.
       if (conf.status === 200) [final, orderId] = ["CONFIRMED", conf.body.order_id];
+      // Still no answer after the retries: the confirm (or the worker's) may yet land, so watch
+      // the reservation, as a buyer reloading the page would, rather than give up on it.
+      else if (unsettled(conf)) selfConfirm = false;
       else return leaving(fail("confirm", conf));
     } else {
       const g = await c.call("reservation_get", "GET", `/api/v1/reservations/${rid}`);

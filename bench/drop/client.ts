@@ -20,7 +20,9 @@ const EXPECTED: Partial<Record<Step, readonly string[]>> = {
   pay_intent: ["IDEMPOTENCY_IN_PROGRESS"],
 };
 
-const again = (r: Reply) => r.status === 0 || r.status >= 500 || r.code === "IDEMPOTENCY_IN_PROGRESS";
+/** An answer that says nothing about the outcome: the call may still land, or has already. */
+export const unsettled = (r: Reply) =>
+  r.status === 0 || r.status >= 500 || r.code === "IDEMPOTENCY_IN_PROGRESS";
 
 /** Calls the gateway as one buyer (load-test bypass token naming the buyer: no login per buyer). */
 export class BuyerClient {
@@ -86,7 +88,7 @@ export class BuyerClient {
     tries = 4,
   ): Promise<Reply> {
     let reply = await this.call(step, method, path, body, idempotencyKey);
-    for (let t = 1; t < tries && again(reply); t++) {
+    for (let t = 1; t < tries && unsettled(reply); t++) {
       await Bun.sleep(300 * 2 ** t);
       reply = await this.call(step, method, path, body, idempotencyKey);
     }
