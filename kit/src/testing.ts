@@ -126,8 +126,18 @@ export function startTestRedis(): Promise<TestRedis> {
 export async function startTestRedisCluster(): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), "tt-redis-cluster-"));
   const redis = await spawnRedis(
-    // A lone node does not know its own address; clients need it in CLUSTER SLOTS.
-    ["--cluster-enabled", "yes", "--cluster-announce-ip", "127.0.0.1", "--dir", dir],
+    // A lone node does not know its own address; clients need it in CLUSTER SLOTS. The bus port
+    // is named too: its default, port + 10000, would lie in the ephemeral range (see above).
+    [
+      "--cluster-enabled",
+      "yes",
+      "--cluster-announce-ip",
+      "127.0.0.1",
+      "--cluster-port",
+      String(freePort()),
+      "--dir",
+      dir,
+    ],
     () => rm(dir, { recursive: true, force: true }),
   );
   const cli = (...args: string[]) =>
