@@ -60,6 +60,13 @@ export function payloadTooLarge(bodyLimitBytes: number): AppError {
   return new AppError("PAYLOAD_TOO_LARGE", `Request body is over the ${bodyLimitBytes}-byte limit`);
 }
 
+/** Refuses, before reading it, a body whose declared Content-Length is over the limit. */
+export function refuseDeclaredOversize(request: Request, bodyLimitBytes: number): void {
+  if (Number(request.headers.get("content-length") ?? 0) > bodyLimitBytes) {
+    throw payloadTooLarge(bodyLimitBytes);
+  }
+}
+
 /** Answers any thrown error with the standard body; unexpected ones are logged with their stack. */
 export function answerError(
   log: Logger,
@@ -87,9 +94,7 @@ export function errorResponder(log: Logger, bodyLimitBytes: number) {
       // parse hook runs only for routes that read a body; the rest never read one (Bun's own cap
       // backs this up). A request hook would cost every request, body or not.
       .onParse({ as: "global" }, async ({ request, contentType }) => {
-        if (Number(request.headers.get("content-length") ?? 0) > bodyLimitBytes) {
-          throw payloadTooLarge(bodyLimitBytes);
-        }
+        refuseDeclaredOversize(request, bodyLimitBytes);
         if (!contentType?.startsWith("application/json")) return;
         const text = await request.text();
         // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes only when the length cannot tell.

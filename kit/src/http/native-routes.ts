@@ -1,6 +1,6 @@
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
-import { answerError, errorResponse, payloadTooLarge } from "./errors.ts";
+import { answerError, refuseDeclaredOversize } from "./errors.ts";
 import { type FetchHandler, observed } from "./observe.ts";
 
 /** Routes Bun's router answers itself, before Elysia: exact path → method → handler. */
@@ -22,11 +22,9 @@ export interface NativeRouteDeps {
 export function nativeRoute(path: string, handle: FetchHandler, deps: NativeRouteDeps): FetchHandler {
   const { metrics, log, bodyLimitBytes } = deps;
   const guarded: FetchHandler = (request) => {
-    if (Number(request.headers.get("content-length") ?? 0) > bodyLimitBytes) {
-      return errorResponse(payloadTooLarge(bodyLimitBytes));
-    }
     const fail = (error: unknown) => answerError(log, error, "UNKNOWN", request);
     try {
+      refuseDeclaredOversize(request, bodyLimitBytes);
       const result = handle(request);
       return result instanceof Promise ? result.catch(fail) : result;
     } catch (error) {
