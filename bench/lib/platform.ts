@@ -12,6 +12,8 @@ export interface BenchPlatform {
   gateway: string;
   /** The inventory service's URL when the bench started the stack (events are created there). */
   inventory?: string;
+  /** Every service's base URL, when the bench started the stack (for their /metrics). */
+  services?: Record<string, string>;
   /** DynamoDB endpoint and stage, when known (own stack, or `--dynamodb` + `--stage`). */
   dynamodb?: { endpoint: string; stage: string };
   /** Pids of the platform's processes, for CPU sampling (empty for a remote target). */
@@ -64,6 +66,7 @@ export async function startBenchStack(env: Record<string, string>): Promise<Benc
       return {
         gateway: stack.urls.gateway,
         inventory: stack.urls.services.inventory,
+        services: stack.urls.services,
         dynamodb: { endpoint: stack.urls.dynamodb, stage: stack.env.STAGE ?? "" },
         pids: () => stack.pids(),
         env: { ...stack.env, ...settings },

@@ -6,6 +6,7 @@ import {
   createRedis,
   createService,
   dynamoCheck,
+  instrumentAws,
   readConfig,
   redisCheck,
   redisFields,
@@ -34,5 +35,6 @@ const service = createService({
   rpc: inventoryRoutes(() => core as InventoryCore),
   onShutdown: [() => dynamo.destroy(), () => redis.quit()],
 });
+instrumentAws(dynamo, service.metrics, "dynamodb");
 core = buildInventory({ dynamo, redis, metrics: service.metrics, settings: config });
 await service.start();

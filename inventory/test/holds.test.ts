@@ -1,7 +1,7 @@
 // Holds, commits and releases against DynamoDB Local and Redis, through the inventory core.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { AppError } from "@tt/kit";
+import { AppError, instrumentAws, Metrics } from "@tt/kit";
 import { seatKey } from "../src/adapters/dynamo-keys.ts";
 import type { EventInfo } from "../src/domain/model.ts";
 import { type Backends, buildOn, eventId, saleNow, startBackends } from "./support.ts";
@@ -9,10 +9,21 @@ import { type Backends, buildOn, eventId, saleNow, startBackends } from "./suppo
 let b: Backends;
 let core: ReturnType<typeof buildOn>;
 
+// Counts the requests the core sends to DynamoDB, by operation.
+const sent = new Metrics("inventory-test");
+
 beforeAll(async () => {
   b = await startBackends();
+  instrumentAws(b.dynamo, sent, "dynamodb");
   core = buildOn(b);
 }, 60_000);
+
+async function transactions(): Promise<number> {
+  const metric = await sent.registry.getSingleMetric("aws_requests_total")?.get();
+  return (metric?.values ?? [])
+    .filter((v) => v.labels.operation === "TransactWriteItems")
+    .reduce((sum, v) => sum + v.value, 0);
+}
 
 afterAll(() => b?.stop());
 
@@ -202,6 +213,44 @@ describe("releasing", () => {
     await hold(e, "rsv_next", ["A-3-2"]);
     expect(await release(e, "rsv_gone")).toEqual(["A-3-1"]);
     expect(await storedSeat(e, "A-3-2")).toEqual({ status: "HELD", holder: "rsv_next" });
+  });
+
+  test("a hold that lands after its reservation's release is refused: no ghost", async () => {
+    const e = await newEvent();
+    // The compensation got there first (the hold was still on its way, or never sent)...
+    expect(await release(e, "rsv_late")).toEqual([]);
+    // ...so the late hold must not take the seats for a reservation that is gone.
+    expect(await codeOf(hold(e, "rsv_late", ["A-5-1", "A-5-2"]))).toBe("INVALID_STATE");
+    expect(await storedSeat(e, "A-5-1")).toEqual({ status: "AVAILABLE", holder: undefined });
+    // Anyone else may have them.
+    expect((await hold(e, "rsv_other", ["A-5-1", "A-5-2"])).seatIds).toEqual(["A-5-1", "A-5-2"]);
+  });
+
+  test("a release that does not know the seats frees what the hold took", async () => {
+    const e = await newEvent();
+    await core.inventory.reserve({
+      reservationId: "rsv_qty",
+      eventId: e.eventId,
+      seatIds: [],
+      quantity: 2,
+      sectionId: "B",
+      userId: "u1",
+    });
+    expect(await release(e, "rsv_qty")).toHaveLength(2);
+  });
+
+  test("a seat the map shows SOLD is refused at once, naming it", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_s1", ["A-4-5"]);
+    await core.inventory.commit({ reservationId: "rsv_s1", eventId: e.eventId, seatIds: [], orderId: "o" });
+    const before = await transactions();
+    const error = await hold(e, "rsv_s2", ["A-4-5", "A-4-6"]).catch((x) => x);
+    expect(error.code).toBe("SEAT_UNAVAILABLE");
+    expect(await transactions()).toBe(before);
+    expect(error.metadata.seat_ids).toBe("A-4-5");
+    expect(await storedSeat(e, "A-4-6")).toEqual({ status: "AVAILABLE", holder: undefined });
+    // The reservation that bought it may still re-send its own hold.
+    expect((await hold(e, "rsv_s1", ["A-4-5"])).status).toBe("SOLD");
   });
 
   test("a released reservation cannot commit", async () => {

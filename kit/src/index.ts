@@ -1,6 +1,7 @@
 // The shared runtime kit: every service builds on these so that none re-writes plumbing.
 export { dynamoCheck, sqsCheck } from "./aws/checks.ts";
 export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./aws/clients.ts";
+export { instrumentAws } from "./aws/instrument.ts";
 export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
 export { type QueueUrl, queueUrl } from "./aws/queue-url.ts";
 export { queueNames } from "./aws/queues.ts";
@@ -21,6 +22,14 @@ export {
 } from "./config.ts";
 export { type BreakerOptions, type BreakerState, CircuitBreaker } from "./connect/breaker.ts";
 export { createServiceClient, type ServiceClientOptions } from "./connect/client.ts";
+export {
+  type Budget,
+  checkDeadline,
+  currentBudget,
+  detached,
+  remainingMs,
+  withDeadline,
+} from "./connect/deadline.ts";
 export { fromConnectError, toConnectError } from "./connect/error-detail.ts";
 export { upstreamCheck } from "./connect/health.ts";
 export type { ConnectRoutes } from "./connect/server.ts";

@@ -1,5 +1,12 @@
 // Wiring only: reads config, builds clients and the core, starts the service and the job poller.
-import { createDynamoClient, createService, createSqsClient, dynamoCheck, sqsCheck } from "@tt/kit";
+import {
+  createDynamoClient,
+  createService,
+  createSqsClient,
+  dynamoCheck,
+  instrumentAws,
+  sqsCheck,
+} from "@tt/kit";
 import { buildPayment, paymentSettings } from "./app.ts";
 import { readPaymentConfig } from "./config.ts";
 
@@ -17,6 +24,8 @@ const service = createService({
   rpc: payment.rpc,
 });
 payment.observer.attach(service.metrics);
+instrumentAws(dynamo, service.metrics, "dynamodb");
+instrumentAws(sqs, service.metrics, "sqs");
 const poller = payment.poller(service.log);
 // Hooks run in order: the poller finishes its jobs before the clients it uses are closed.
 service.onShutdown(() => poller.stop());

@@ -6,6 +6,7 @@ import {
   createServiceClient,
   createSqsClient,
   dynamoCheck,
+  instrumentAws,
   queueNames,
   sqsCheck,
   tableNames,
@@ -60,6 +61,8 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
     }),
   });
   const metrics = reservationMetrics(service.metrics);
+  instrumentAws(dynamo, service.metrics, "dynamodb");
+  instrumentAws(sqs, service.metrics, "sqs");
   const inventoryClient = createServiceClient(inventory.InventoryService, {
     name: "inventory",
     baseUrl: config.inventoryUrl,

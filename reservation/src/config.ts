@@ -18,7 +18,9 @@ export function reservationFields() {
     // Inventory refuses holds longer than 15 minutes, and the SQS timer delays at most that long.
     holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
     maxSeats: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 100 }),
-    inventoryTimeoutMs: env.int("INVENTORY_TIMEOUT_MS", 250, { min: 10, max: 30_000 }),
+    // An upper bound: a call never gets more than its caller's remaining budget (kit deadline.ts).
+    // 250 ms turned a contended hold on a busy store into a timeout, a breaker trip and a ghost.
+    inventoryTimeoutMs: env.int("INVENTORY_TIMEOUT_MS", 1500, { min: 10, max: 30_000 }),
     paymentTimeoutMs: env.int("PAYMENT_TIMEOUT_MS", 1000, { min: 10, max: 30_000 }),
     expiryTimer: env.oneOf("EXPIRY_TIMER", ["sqs", "scheduler"] as const, "sqs"),
     eventsQueueUrl: env.optionalUrl("EVENTS_QUEUE_URL"),

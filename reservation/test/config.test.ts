@@ -3,12 +3,12 @@ import { ConfigError } from "@tt/kit";
 import { loadReservationConfig } from "../src/config.ts";
 
 describe("reservation config", () => {
-  test("defaults: 60 s holds, 10 seats, a 250 ms inventory deadline, the SQS timer", () => {
+  test("defaults: 60 s holds, 10 seats, a 1.5 s inventory deadline, the SQS timer", () => {
     const config = loadReservationConfig({});
     expect(config).toMatchObject({
       holdSeconds: 60,
       maxSeats: 10,
-      inventoryTimeoutMs: 250,
+      inventoryTimeoutMs: 1500,
       expiryTimer: "sqs",
       port: 8010,
     });

@@ -1,5 +1,5 @@
 // Wiring only: reads config, builds the SQS client and the consumer, starts the service.
-import { createService, createSqsClient, readConfig, sqsCheck } from "@tt/kit";
+import { createService, createSqsClient, instrumentAws, readConfig, sqsCheck } from "@tt/kit";
 import { buildWorker } from "./app.ts";
 import { workerFields } from "./config.ts";
 
@@ -17,6 +17,7 @@ const service = createService({
   config,
   readiness: [sqsCheck(sqs)],
 });
+instrumentAws(sqs, service.metrics, "sqs");
 const worker = await buildWorker({ sqs, config, metrics: service.metrics, log: service.log });
 // Hooks run in order, after the HTTP listener has drained: finish in-flight events, then close SQS.
 service.onShutdown(() => worker.stop());

@@ -2,9 +2,10 @@
  * Caps the DynamoDB requests one process has in flight. Without a cap, a burst of drop traffic
  * opens a new connection per request; DynamoDB Local (and a pod's socket budget in AWS) then
  * fails them with connection timeouts. Queued requests wait in memory, FIFO, and go out on the
- * kept-alive connections as earlier ones finish.
+ * kept-alive connections as earlier ones finish; one whose caller gave up meanwhile is dropped.
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { checkDeadline } from "@tt/kit";
 
 /** The part of the DynamoDB client the adapters use. */
 export type DynamoSend = Pick<DynamoDBClient, "send">;
@@ -31,6 +32,9 @@ export function limitInFlight(client: DynamoDBClient, maxInFlight: number): Dyna
   const send = (async (command: Parameters<DynamoDBClient["send"]>[0]) => {
     await acquire();
     try {
+      // A request that waited here past its caller's deadline is not sent: nobody will read the
+      // answer, and a hold landing after its caller gave up is exactly what must not happen.
+      checkDeadline("the DynamoDB request");
       return await client.send(command);
     } finally {
       release();

@@ -194,31 +194,51 @@ export class DynamoSeatStore implements SeatStore {
   }
 
   async release(event: EventInfo, rid: string, seatIds: string[], reason: string, now: number) {
+    // The hold record is the fence, so it is written first: once it says RELEASED — created as a
+    // tombstone when the hold has not landed (yet) — a late hold transaction of this reservation
+    // fails its HOLD_NEW_OR_SAME condition and can never land behind this release. Its old value
+    // names the seats a hold that did land took, even when the caller does not know them.
+    const old = await this.fence(event, rid, reason, now);
+    if (old?.status === "SOLD") return { released: [], changed: [] };
+    const all = [...new Set([...(old?.seatIds ?? []), ...seatIds])];
     // Seats are freed one by one, each only where this reservation still holds it: a seat that
     // was sold, or re-held by someone else after the hold lapsed, is never touched.
     const freed = await Promise.all(
-      seatIds.map((id) =>
-        this.conditional(this.freeSeat(event, id, "holder = :rid AND #s = :held", rid, now)),
-      ),
+      all.map((id) => this.conditional(this.freeSeat(event, id, "holder = :rid AND #s = :held", rid, now))),
     );
-    await this.conditional(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: holdKey(rid, event.eventId),
-        UpdateExpression: "SET #s = :released, release_reason = :reason, updated_at = :now",
-        ConditionExpression: "#s = :held",
-        ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: {
-          ":held": { S: "HELD" },
-          ":released": { S: "RELEASED" },
-          ":reason": { S: reason || "UNSPECIFIED" },
-          ":now": { N: String(now) },
-        },
-      }),
-    );
-    const released = seatIds.filter((_, i) => freed[i]);
+    const released = all.filter((_, i) => freed[i]);
     const changed: Seat[] = released.map((seatId) => ({ seatId, status: "AVAILABLE", updatedAt: now }));
     return { released, changed };
+  }
+
+  /** Marks the hold record RELEASED (creating it if absent); returns the record as it was. */
+  private async fence(event: EventInfo, rid: string, reason: string, now: number): Promise<Hold | undefined> {
+    try {
+      const { Attributes } = await this.ddb.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: holdKey(rid, event.eventId),
+          UpdateExpression:
+            "SET #s = :released, release_reason = :reason, updated_at = :now, reservation_id = :rid",
+          ConditionExpression: "attribute_not_exists(pk) OR #s = :held",
+          ExpressionAttributeNames: NAMES,
+          ExpressionAttributeValues: {
+            ":held": { S: "HELD" },
+            ":released": { S: "RELEASED" },
+            ":reason": { S: reason || "UNSPECIFIED" },
+            ":now": { N: String(now) },
+            ":rid": { S: rid },
+          },
+          ReturnValues: "ALL_OLD",
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return Attributes?.status ? decodeHold(Attributes) : undefined;
+    } catch (error) {
+      // Already SOLD or RELEASED: nothing to fence; a repeated release still frees what it can.
+      if (error instanceof ConditionalCheckFailedException && error.Item) return decodeHold(error.Item);
+      throw storageError(error);
+    }
   }
 
   async loadSeats(event: EventInfo): Promise<Seat[]> {

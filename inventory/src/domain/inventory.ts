@@ -88,6 +88,7 @@ export class Inventory {
           throw new InvalidInputError("quantity", "must be 0 or the number of seat_ids");
         }
         const seatIds = checkSeatIds(event, input.seatIds, limit);
+        await this.refuseSold(event, input.reservationId, seatIds, now);
         const result = await seats.hold({ ...write, seatIds, totalAmount: priceOf(event, seatIds) });
         await maps.written(event.eventId, result.changed);
         return result.hold;
@@ -109,6 +110,21 @@ export class Inventory {
       }
       return this.pickAndHold(event, input, write);
     });
+  }
+
+  // A seat the map shows SOLD stays sold (SOLD is final), so the refusal is certain without a
+  // transaction; HELD is not (the map may be behind a release), so those go to the store. The
+  // one exception is this very reservation re-sending a hold it already committed.
+  private async refuseSold(event: EventInfo, reservationId: string, seatIds: string[], now: number) {
+    const snapshot = await this.deps.maps.snapshot(event);
+    const sold = seatIds.filter((id) => statusIn(snapshot, id, now) === "SOLD");
+    if (sold.length === 0) return;
+    const mine = await this.deps.seats.getHold(reservationId, event.eventId);
+    if (mine?.status === "SOLD") return;
+    throw new SeatsUnavailableError(
+      sold,
+      sold.map((seatId) => ({ seatId, status: "SOLD", updatedAt: now })),
+    );
   }
 
   private async pickAndHold(
@@ -172,18 +188,18 @@ export class Inventory {
     });
   }
 
-  /** Frees the seats this reservation still holds; returns those it freed. Idempotent. */
+  /**
+   * Frees the seats this reservation still holds; returns those it freed. Idempotent, and final:
+   * a hold of this reservation that arrives after its release (a late write whose caller had
+   * already given up) is refused, so compensation can never be overtaken.
+   */
   release(input: ReservationSeats & { reason: string }): Promise<string[]> {
     return this.timed("release", async () => {
       const { events, seats, maps, clock } = this.deps;
       checkOpaqueId("reservation_id", input.reservationId);
       const event = await events.require(input.eventId);
       if (input.seatIds.length > 0) checkSeatIds(event, input.seatIds, Number.MAX_SAFE_INTEGER);
-      const hold = await seats.getHold(input.reservationId, event.eventId);
-      if (hold?.status === "SOLD") return [];
-      const seatIds = [...new Set([...(hold?.seatIds ?? []), ...input.seatIds])];
-      if (seatIds.length === 0) return [];
-      const result = await seats.release(event, input.reservationId, seatIds, input.reason, clock());
+      const result = await seats.release(event, input.reservationId, input.seatIds, input.reason, clock());
       await maps.written(event.eventId, result.changed);
       return result.released;
     });

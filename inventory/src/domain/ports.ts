@@ -34,7 +34,11 @@ export interface SeatStore {
   getHold(reservationId: string, eventId: string): Promise<Hold | undefined>;
   /** HELD-by-this-reservation → SOLD for every seat of a live hold, or nothing. */
   commit(event: EventInfo, hold: Hold, orderId: string, now: number): Promise<WriteResult>;
-  /** Frees the given seats where this reservation still holds them; marks the hold released. */
+  /**
+   * Marks the reservation's hold released — first, so that no later hold of this reservation can
+   * land — then frees its seats (the given ones and those its hold record names) where this
+   * reservation still holds them. A SOLD hold is left alone.
+   */
   release(
     event: EventInfo,
     reservationId: string,

@@ -14,6 +14,16 @@ import type {
 } from "../../src/domain/ports.ts";
 import { SeatMaps } from "../../src/domain/seat-map.ts";
 
+// A released hold record written before any hold landed (the fence of a compensation).
+const TOMBSTONE: Omit<Hold, "reservationId" | "eventId"> = {
+  seatIds: [],
+  status: "RELEASED",
+  holdExpiresAt: 0,
+  userId: "",
+  totalAmount: 0n,
+  currency: "",
+};
+
 /** Seats and holds in maps; every change checks the same conditions as the DynamoDB adapter. */
 export class MemorySeatStore implements SeatStore {
   readonly seats = new Map<string, Seat>();
@@ -71,7 +81,14 @@ export class MemorySeatStore implements SeatStore {
   }
 
   async release(event: EventInfo, rid: string, seatIds: string[], reason: string, now: number) {
-    const released = seatIds.filter((id) => {
+    const key = `${rid}/${event.eventId}`;
+    const hold = this.holds.get(key);
+    if (hold?.status === "SOLD") return { released: [], changed: [] };
+    if (!hold || hold.status === "HELD") {
+      const fence: Hold = hold ?? { ...TOMBSTONE, reservationId: rid, eventId: event.eventId };
+      this.holds.set(key, { ...fence, status: "RELEASED", releaseReason: reason });
+    }
+    const released = [...new Set([...(hold?.seatIds ?? []), ...seatIds])].filter((id) => {
       const s = this.seats.get(`${event.eventId}/${id}`);
       return s?.status === "HELD" && s.holder === rid;
     });
@@ -80,9 +97,6 @@ export class MemorySeatStore implements SeatStore {
       this.seats.set(`${event.eventId}/${seatId}`, seat);
       return seat;
     });
-    const hold = this.holds.get(`${rid}/${event.eventId}`);
-    if (hold?.status === "HELD")
-      this.holds.set(`${rid}/${event.eventId}`, { ...hold, status: "RELEASED", releaseReason: reason });
     return { released, changed };
   }
 

@@ -54,6 +54,11 @@ export class CircuitBreaker {
     this._state = "closed";
   }
 
+  /** Records a call that says nothing about the dependency's health (frees a half-open probe). */
+  release(): void {
+    this.probing = false;
+  }
+
   /** Records a call that failed because the dependency is unhealthy. */
   failure(): void {
     this.probing = false;

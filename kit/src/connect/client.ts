@@ -1,12 +1,22 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { MethodOptions_IdempotencyLevel as Idempotency } from "@bufbuild/protobuf/wkt";
-import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
+import {
+  type Client,
+  Code,
+  ConnectError,
+  createClient,
+  createContextKey,
+  createContextValues,
+  type Interceptor,
+  type Transport,
+} from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { common } from "@tt/contracts";
 import { AppError } from "../errors.ts";
 import type { Metrics } from "../metrics.ts";
 import { injectHeaders } from "../telemetry.ts";
 import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
+import { currentBudget, DEADLINE_MARGIN_MS } from "./deadline.ts";
 import { toConnectError } from "./error-detail.ts";
 
 /** How a client reaches one upstream service. */
@@ -27,7 +37,10 @@ export interface ServiceClientOptions {
 const UNHEALTHY = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.Internal, Code.Unknown]);
 const BREAKER_OPEN = "breaker-open";
 
-function breakerInterceptor(name: string, breaker: CircuitBreaker): Interceptor {
+// The absolute deadline of one call (all its attempts), so a retry announces what is left.
+const CALL_DEADLINE = createContextKey<number>(0);
+
+function breakerInterceptor(name: string, breaker: CircuitBreaker, timeoutMs: number): Interceptor {
   return (next) => async (req) => {
     if (!breaker.tryPass()) {
       const error = toConnectError(
@@ -38,6 +51,7 @@ function breakerInterceptor(name: string, breaker: CircuitBreaker): Interceptor 
       error.metadata.set("x-tt-breaker", BREAKER_OPEN);
       throw error;
     }
+    const started = Date.now();
     try {
       const res = await next(req);
       breaker.success();
@@ -48,7 +62,11 @@ function breakerInterceptor(name: string, breaker: CircuitBreaker): Interceptor 
       // UPSTREAM_TIMEOUT passed on from its own dependency — so it says nothing about this hop;
       // counting it would open every breaker along a chain when only the last link is slow.
       const answered = ce.findDetails(common.ErrorDetailSchema).length > 0;
-      if (UNHEALTHY.has(ce.code) && !answered) breaker.failure();
+      // Nor does running out of a budget the caller had shortened: the upstream was never given
+      // the time this client expects of it.
+      const shortened = req.contextValues.get(CALL_DEADLINE) - started < timeoutMs - 1;
+      if (ce.code === Code.DeadlineExceeded && shortened) breaker.release();
+      else if (UNHEALTHY.has(ce.code) && !answered) breaker.failure();
       else breaker.success();
       throw error;
     }
@@ -63,13 +81,54 @@ function retryInterceptor(retries: number): Interceptor {
         return await next(req);
       } catch (error) {
         const ce = ConnectError.from(error);
+        // Only a call that never got an answer is retried: an upstream that answered (even
+        // UNAVAILABLE, passed on from its own dependency) has already done its own retrying,
+        // and repeating the question would multiply the load on what is already struggling.
+        const unanswered = ce.findDetails(common.ErrorDetailSchema).length === 0;
         const retryable =
-          safe && ce.code === Code.Unavailable && ce.metadata.get("x-tt-breaker") !== BREAKER_OPEN;
+          safe &&
+          unanswered &&
+          ce.code === Code.Unavailable &&
+          ce.metadata.get("x-tt-breaker") !== BREAKER_OPEN;
         if (!retryable || attempt >= retries || req.signal.aborted) throw error;
         // Jittered exponential backoff: 20, 40, 80 ms … so replicas do not retry in lockstep.
-        await Bun.sleep(20 * 2 ** attempt * (0.5 + Math.random()));
+        const pause = 20 * 2 ** attempt * (0.5 + Math.random());
+        const left = req.contextValues.get(CALL_DEADLINE) - Date.now() - pause;
+        if (left <= DEADLINE_MARGIN_MS) throw error;
+        await Bun.sleep(pause);
+        req.header.set("connect-timeout-ms", String(Math.floor(left)));
       }
     }
+  };
+}
+
+/**
+ * Gives each call the smaller of its own deadline and what is left of the budget of the work in
+ * hand (deadline.ts), and aborts it with that work's caller. A call whose budget is already
+ * spent fails at once with DEADLINE_EXCEEDED instead of starting work nobody will wait for.
+ */
+function budgeted(inner: Transport, defaultTimeoutMs: number): Transport {
+  const plan = (signal: AbortSignal | undefined, timeoutMs: number | undefined) => {
+    const budget = currentBudget();
+    let ms = timeoutMs ?? defaultTimeoutMs;
+    if (budget) ms = Math.min(ms, budget.at - Date.now() - DEADLINE_MARGIN_MS);
+    if (ms <= 0) throw new ConnectError("the caller's deadline has passed", Code.DeadlineExceeded);
+    const linked =
+      budget?.signal && signal ? AbortSignal.any([signal, budget.signal]) : (signal ?? budget?.signal);
+    const values = createContextValues().set(CALL_DEADLINE, Date.now() + ms);
+    return { signal: linked, ms, values };
+  };
+  return {
+    async unary(method, signal, timeoutMs, header, input, contextValues) {
+      const p = plan(signal, timeoutMs);
+      if (contextValues) p.values = contextValues.set(CALL_DEADLINE, p.values.get(CALL_DEADLINE));
+      return inner.unary(method, p.signal, p.ms, header, input, p.values);
+    },
+    async stream(method, signal, timeoutMs, header, input, contextValues) {
+      const p = plan(signal, timeoutMs);
+      if (contextValues) p.values = contextValues.set(CALL_DEADLINE, p.values.get(CALL_DEADLINE));
+      return inner.stream(method, p.signal, p.ms, header, input, p.values);
+    },
   };
 }
 
@@ -109,7 +168,8 @@ function observeInterceptor(name: string, metrics?: Metrics): Interceptor {
 
 /**
  * A Connect client on the fetch transport (binary protobuf; the fastest client on Bun per
- * ARCHITECTURE.md) with a per-call deadline, retries for safe procedures, a circuit breaker,
+ * ARCHITECTURE.md) with a per-call deadline (never past the budget of the work in hand, see
+ * deadline.ts), retries of unanswered safe procedures within that budget, a circuit breaker,
  * trace propagation and latency metrics. Errors reach the caller as ConnectErrors; use
  * `fromConnectError` to get the domain code.
  */
@@ -118,16 +178,17 @@ export function createServiceClient<S extends DescService>(
   options: ServiceClientOptions,
 ): Client<S> & { breaker: CircuitBreaker } {
   const breaker = new CircuitBreaker(options.breaker);
+  const timeoutMs = options.timeoutMs ?? 1000;
   const transport = createConnectTransport({
     baseUrl: options.baseUrl,
     useBinaryFormat: true,
-    defaultTimeoutMs: options.timeoutMs ?? 1000,
+    defaultTimeoutMs: timeoutMs,
     fetch: unreachableAsUnavailable(options.name),
     interceptors: [
       retryInterceptor(options.retries ?? 2),
-      breakerInterceptor(options.name, breaker),
+      breakerInterceptor(options.name, breaker, timeoutMs),
       observeInterceptor(options.name, options.metrics),
     ],
   });
-  return Object.assign(createClient(service, transport), { breaker });
+  return Object.assign(createClient(service, budgeted(transport, timeoutMs)), { breaker });
 }

@@ -3,7 +3,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../log.ts";
 import { contextFromHeaders, inSpan, SpanKind } from "../telemetry.ts";
-import { type ConnectRoutes, errorInterceptor } from "./server.ts";
+import { type ConnectRoutes, deadlineInterceptor, errorInterceptor } from "./server.ts";
 
 /** A running native gRPC listener. */
 export interface GrpcListener {
@@ -27,7 +27,10 @@ export function listenGrpc(
   host: string,
   port: number,
 ): Promise<GrpcListener> {
-  const handler = connectNodeAdapter({ routes, interceptors: [traceInterceptor, errorInterceptor(log)] });
+  const handler = connectNodeAdapter({
+    routes,
+    interceptors: [traceInterceptor, errorInterceptor(log), deadlineInterceptor],
+  });
   const server = http2.createServer(handler);
   return new Promise((resolve, reject) => {
     server.once("error", reject);

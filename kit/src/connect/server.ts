@@ -10,6 +10,7 @@ import { createFetchHandler } from "@connectrpc/connect/protocol";
 import { AppError } from "../errors.ts";
 import type { NativeRoutes } from "../http/native-routes.ts";
 import type { Logger } from "../log.ts";
+import { timeoutFromHeaders, withDeadline } from "./deadline.ts";
 import { toConnectError } from "./error-detail.ts";
 
 /** Registers a service's Connect handlers, e.g. `(router) => router.service(Desc, impl)`. */
@@ -33,6 +34,16 @@ export function errorInterceptor(log: Logger): Interceptor {
 }
 
 /**
+ * Runs each handler inside the budget its caller sent, so that the calls it makes in turn get
+ * what is left of it (see deadline.ts) and stop with the caller.
+ */
+export const deadlineInterceptor: Interceptor = (next) => (req) => {
+  const timeoutMs = timeoutFromHeaders(req.header);
+  if (timeoutMs === undefined) return next(req);
+  return withDeadline({ at: Date.now() + timeoutMs, signal: req.signal }, () => next(req));
+};
+
+/**
  * A service's Connect procedures as native routes (`/pkg.v1.Service/Method` → method → handler),
  * for `createService` to mount beside Elysia's (see http/native-routes.ts). Connect (JSON and
  * binary) and gRPC-Web work over Bun.serve; native gRPC is switched off because Bun.serve cannot
@@ -41,7 +52,11 @@ export function errorInterceptor(log: Logger): Interceptor {
  * and a request hook to divert them would run on every REST request too.
  */
 export function connectHandlers(routes: ConnectRoutes, log: Logger, readMaxBytes: number): NativeRoutes {
-  const router = createConnectRouter({ grpc: false, interceptors: [errorInterceptor(log)], readMaxBytes });
+  const router = createConnectRouter({
+    grpc: false,
+    interceptors: [errorInterceptor(log), deadlineInterceptor],
+    readMaxBytes,
+  });
   routes(router);
   const handlers: NativeRoutes = {};
   for (const handler of router.handlers) {

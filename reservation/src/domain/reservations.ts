@@ -1,4 +1,4 @@
-import { AppError } from "@tt/kit";
+import { AppError, checkDeadline, detached } from "@tt/kit";
 import { ConfirmFlow, type ConfirmResult } from "./confirm.ts";
 import type { ReservationDeps, ReservationSettings } from "./deps.ts";
 import { type Outcome, requestHash, runOnce } from "./idempotency.ts";
@@ -29,6 +29,8 @@ export interface ExpireResult {
 }
 
 const MAX_RACE_RETRIES = 3;
+// Pauses of 200, 400 and 800 ms: the compensation is done within the 2 s a ghost may live.
+const COMPENSATION_ATTEMPTS = 4;
 const notFound = () => new AppError("RESERVATION_NOT_FOUND", "No such reservation");
 
 /** The reservation lifecycle: HOLD → CONFIRMED | CANCELLED | EXPIRED, orders and idempotency. */
@@ -56,23 +58,19 @@ export class Reservations {
 
   private async hold(req: CreateInput): Promise<Reservation> {
     const { deps } = this;
+    // A caller that has already given up gets no hold (it would only have to be undone).
+    checkDeadline("the hold");
     const now = deps.now();
     const id = deps.newReservationId();
     const holdExpiresAt = now + this.settings.holdMs;
-    const release = (seatIds: string[]) =>
-      deps.inventory
-        .release({ reservationId: id, eventId: req.eventId, seatIds, reason: "COMPENSATION" })
-        .catch((err) =>
-          deps.log.warn("compensating release failed; inventory frees the seats at the hold time", {
-            reservation_id: id,
-            err,
-          }),
-        );
+    const release = (seatIds: string[]) => this.compensate(id, req.eventId, seatIds);
     let held: Awaited<ReturnType<typeof deps.inventory.hold>>;
     try {
       held = await deps.inventory.hold({ ...req, reservationId: id, holdExpiresAt });
     } catch (error) {
-      // A timeout or an outage may hide a hold that did happen: undo it rather than wait it out.
+      // A timeout or an outage may hide a hold that did happen, or one still on its way: undo
+      // it now rather than wait it out. Inventory's release fences the reservation, so a hold
+      // that lands later is refused (see docs on ghost holds).
       const code = error instanceof AppError ? error.code : "INTERNAL";
       if (code === "UPSTREAM_TIMEOUT" || code === "UPSTREAM_UNAVAILABLE" || code === "INTERNAL") {
         await release(req.seatIds);
@@ -105,6 +103,32 @@ export class Reservations {
         deps.log.warn("expiry timer not armed; the sweeper covers it", { reservation_id: id, err }),
       );
     return reservation;
+  }
+
+  // Gives back what a failed create may hold. It runs outside the caller's budget (the caller
+  // has often given up already). The first try is awaited, so that a buyer's immediate retry
+  // does not meet its own seats; if it fails, later tries go on in the background for a couple
+  // of seconds, because a seat HELD by a reservation that does not exist stays locked until its
+  // hold lapses.
+  private async compensate(reservationId: string, eventId: string, seatIds: string[]) {
+    const { deps } = this;
+    const attempt = () =>
+      detached(() => deps.inventory.release({ reservationId, eventId, seatIds, reason: "COMPENSATION" }));
+    const retry = async (lastError: unknown) => {
+      for (let n = 1; n < COMPENSATION_ATTEMPTS; n++) {
+        await Bun.sleep(200 * 2 ** (n - 1));
+        try {
+          return await attempt();
+        } catch (err) {
+          lastError = err;
+        }
+      }
+      deps.log.warn("compensating release failed; inventory frees the seats at the hold time", {
+        reservation_id: reservationId,
+        err: lastError,
+      });
+    };
+    await attempt().catch((err) => void retry(err));
   }
 
   /** One reservation of its owner; anyone else is told it does not exist. */
