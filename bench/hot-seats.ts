@@ -10,8 +10,9 @@ import { StoreReader } from "./drop/store-read.ts";
  * platform per invocation; runs reuse it (the first run is the "fresh start" case).
  */
 import { numberFlag, parseArgs } from "./lib/args.ts";
+import { CpuSampler } from "./lib/cpu.ts";
 import { ADMIN_HEADERS, createBenchEvent, startBenchStack } from "./lib/platform.ts";
-import { costBetween, scrapeAll } from "./lib/service-metrics.ts";
+import { costBetween, latencyBetween, scrapeAll } from "./lib/service-metrics.ts";
 
 const args = parseArgs();
 const buyers = numberFlag(args, "buyers", 40);
@@ -76,6 +77,8 @@ try {
     const tokens = await Promise.all(users.map((u) => admit(u, eventId)));
     const seats = Array.from({ length: hot }, (_, i) => `A-1-${i + 1}`);
     const before = await scrapeAll(platform.services ?? {});
+    const cpu = new CpuSampler(platform.pids(), { "hot-seats (load generator)": process.pid });
+    cpu.start(250);
     const answers = await Promise.all(
       users.map(async (u, i) => {
         const start = seats.length <= pair ? 0 : Math.floor(Math.random() * (seats.length - pair + 1));
@@ -94,7 +97,10 @@ try {
         };
       }),
     );
-    const cost = costBetween(before, await scrapeAll(platform.services ?? {}));
+    const busy = cpu.stop();
+    const after = await scrapeAll(platform.services ?? {});
+    const cost = costBetween(before, after);
+    const latency = latencyBetween(before, after);
     await Bun.sleep(2000);
     const reader = new StoreReader(
       platform.dynamodb?.endpoint ?? "",
@@ -115,8 +121,14 @@ try {
     const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
     const line = `run ${run}: ${JSON.stringify(byStatus)} p50 ${pct(ms, 0.5).toFixed(0)} ms p95 ${pct(ms, 0.95).toFixed(0)} ms max ${ms.at(-1)?.toFixed(0)} ms; ghost seats ${ghosts.length}`;
     log(line);
-    if (args.flags.has("cost")) log(`  cost of the race, per service: ${JSON.stringify(cost)}`);
+    if (args.flags.has("cost")) {
+      log(`  cost of the race, per service: ${JSON.stringify(cost)}`);
+      log(`  mean ms per call: ${JSON.stringify(latency)}`);
+      log(`  cpu during the race (% of a core): ${busy.map((p) => `${p.name} ${p.avgPercent}`).join(", ")}`);
+    }
     summaries.push(line);
+    // Let any breaker a bad run opened close again, so runs stay independent.
+    if (run < runs) await Bun.sleep(6000);
   }
 } finally {
   await platform.stop();

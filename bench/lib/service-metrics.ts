@@ -66,3 +66,29 @@ export function costBetween(before: Record<string, Sample[]>, after: Record<stri
   }
   return cost;
 }
+
+/** Mean milliseconds per call between two scrapes, per service and dependency operation. */
+export function latencyBetween(before: Record<string, Sample[]>, after: Record<string, Sample[]>) {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [service, samples] of Object.entries(after)) {
+    const prior = before[service] ?? [];
+    for (const [metric, by] of [
+      ["aws_request_duration_seconds", (l: Record<string, string>) => `${l.client}.${l.operation}`],
+      ["backend_call_duration_seconds", (l: Record<string, string>) => `→${l.service}.${l.method}`],
+      ["http_server_request_duration_seconds", (l: Record<string, string>) => `${l.method} ${l.route}`],
+      ["inventory_operation_duration_seconds", (l: Record<string, string>) => `op ${l.operation}`],
+    ] as const) {
+      const sum = sumBy(samples, `${metric}_sum`, by);
+      const count = sumBy(samples, `${metric}_count`, by);
+      const sum0 = sumBy(prior, `${metric}_sum`, by);
+      const count0 = sumBy(prior, `${metric}_count`, by);
+      for (const [k, c] of Object.entries(count)) {
+        const n = c - (count0[k] ?? 0);
+        if (n <= 0) continue;
+        out[service] ??= {};
+        out[service][k] = Math.round((((sum[k] ?? 0) - (sum0[k] ?? 0)) / n) * 1000);
+      }
+    }
+  }
+  return out;
+}

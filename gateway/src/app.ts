@@ -2,6 +2,7 @@ import {
   ConfigError,
   type ConfigOf,
   createService,
+  DEV_RESERVATION_TOKEN_SECRET,
   type Logger,
   type Metrics,
   redisCheck,
@@ -43,8 +44,6 @@ export interface GatewayDeps {
   events?: EventDirectory;
 }
 
-// Outside production a fixed secret keeps reservation tokens valid across local restarts.
-const DEV_RESERVATION_TOKEN_SECRET = "traffic-tacos-local-reservation-tokens";
 // The payment simulator's own default outside production, so the local stack verifies out of the box.
 const DEV_WEBHOOK_SECRET = "tt-dev-webhook-secret";
 
@@ -112,7 +111,7 @@ export async function createGateway({
       }),
     )
     .use(eventRoutes({ upstreams, guards, availabilityTtlMs: config.availabilityCacheMs }))
-    .use(reservationRoutes({ upstreams, room: queue.room, guards }))
+    .use(reservationRoutes({ upstreams, guards }))
     .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl }))
     .use(adminRoutes({ upstreams, room: queue.room, guards }));
   service.onDrain(() => queue.live.close());

@@ -79,10 +79,5 @@ export function edgeFields() {
     trustProxy: env.bool("TRUST_PROXY", false),
     /** How many proxies in front append to X-Forwarded-For; the client is that many hops from the right. */
     trustProxyHops: env.int("TRUST_PROXY_HOPS", 1, { min: 1, max: 10 }),
-    // --- idempotency ----------------------------------------------------------------------
-    /** How long a finished request's response is replayed for its Idempotency-Key. */
-    idempotencyTtlSec: env.int("IDEMPOTENCY_TTL_SEC", 300, { min: 10, max: 86_400 }),
-    /** A running request's claim expires after this (a crashed attempt must not block its key forever). */
-    idempotencyLockTtlSec: env.int("IDEMPOTENCY_LOCK_TTL_SEC", 30, { min: 1, max: 600 }),
   };
 }

@@ -5,7 +5,6 @@ import { authPlugin, requestIdentifier } from "./auth/auth-plugin.ts";
 import type { Authenticator } from "./auth/authenticator.ts";
 import type { Clock } from "./clock.ts";
 import { idempotencyPlugin } from "./idempotency/idempotency-plugin.ts";
-import { RedisIdempotencyStore } from "./idempotency/idempotency-store.redis.ts";
 import { clientIp } from "./ratelimit/client-ip.ts";
 import { RedisRateLimiter } from "./ratelimit/rate-limiter.redis.ts";
 import { rateLimitPlugin } from "./ratelimit/ratelimit-plugin.ts";
@@ -22,8 +21,6 @@ export interface GuardsConfig {
   rateLimitBurst: number;
   trustProxy: boolean;
   trustProxyHops: number;
-  idempotencyTtlSec: number;
-  idempotencyLockTtlSec: number;
 }
 
 /** What the guards are built from. */
@@ -51,14 +48,7 @@ export function gatewayGuards(deps: GuardsDeps) {
   const { config, metrics } = deps;
   const identify = requestIdentifier(deps.authenticator);
   const rateLimiter = new RedisRateLimiter(deps.redis, deps.clock);
-  const idempotencyStore = new RedisIdempotencyStore(deps.redis, {
-    ttlMs: config.idempotencyTtlSec * 1000,
-    lockMs: config.idempotencyLockTtlSec * 1000,
-  });
   const dropped = metrics.counter("ratelimit_dropped_total", "Requests refused by a rate limit", ["scope"]);
-  const hits = metrics.counter("idempotency_hits_total", "Requests that found their Idempotency-Key in use", [
-    "outcome",
-  ]);
   const ipOptions = { trustProxy: config.trustProxy, trustedHops: config.trustProxyHops };
   /** The rate-limit address of a request (for scripts that limit inside their own round trip). */
   const clientIpOf = (request: Request) =>
@@ -76,7 +66,7 @@ export function gatewayGuards(deps: GuardsDeps) {
         log: deps.log,
       }),
     )
-    .use(idempotencyPlugin({ store: idempotencyStore, identify, hits, log: deps.log }));
+    .use(idempotencyPlugin());
   return { guards, identify, clientIpOf, rateLimiter, ratelimitDropped: dropped };
 }
 

@@ -5,7 +5,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { env, type Metrics, tableName } from "@tt/kit";
 import type Redis from "ioredis";
-import { limitInFlight } from "./adapters/dynamo-limit.ts";
 import { DynamoEventStore } from "./adapters/event-store.dynamo.ts";
 import { promInventoryMetrics } from "./adapters/metrics.prom.ts";
 import { RedisSeatMapCache } from "./adapters/seat-map.redis.ts";
@@ -41,9 +40,6 @@ export interface InventorySettings {
 // The longest hold a caller may ask for; SPEC holds are 60 s, this leaves room for slow payments.
 const MAX_HOLD_MS = 15 * 60_000;
 
-// Enough to keep DynamoDB busy from one process (≈ 64 / 5 ms ≈ 12k requests/s in AWS).
-const DYNAMO_MAX_IN_FLIGHT = 64;
-
 /** Wires stores, cache, metrics and the core. */
 export function buildInventory(deps: {
   dynamo: DynamoDBClient;
@@ -58,7 +54,8 @@ export function buildInventory(deps: {
   const clock = deps.clock ?? Date.now;
   const tables = { seats: tableName(settings.stage, "seats"), events: tableName(settings.stage, "events") };
   const metrics = promInventoryMetrics(deps.metrics);
-  const ddb = limitInFlight(deps.dynamo, DYNAMO_MAX_IN_FLIGHT);
+  // The kit's client caps requests in flight and drops those whose caller gave up (in-flight.ts).
+  const ddb = deps.dynamo;
   const seats = new DynamoSeatStore(ddb, tables.seats, (op) => metrics.transactionConflict(op));
   const events = new EventCatalog(new DynamoEventStore(ddb, tables, clock), clock, settings.seatShards);
   const maps = new SeatMaps(new RedisSeatMapCache(deps.redis, deps.redisPrefix), seats, metrics, clock, {

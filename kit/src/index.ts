@@ -46,10 +46,18 @@ export {
 export { type ErrorBody, errorResponse } from "./http/errors.ts";
 export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.ts";
 export type { NativeRoutes } from "./http/native-routes.ts";
+export * from "./idempotency/index.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
 export { randomString } from "./random.ts";
 export { createRedis, redisCheck, redisError } from "./redis.ts";
+export {
+  DEV_RESERVATION_TOKEN_SECRET,
+  newJti,
+  type ReservationGrant,
+  readReservationToken,
+  signReservationToken,
+} from "./reservation-token.ts";
 export { type BaseConfig, createService, type ServiceOptions } from "./service.ts";
 export {
   contextFromHeaders,

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { baseFields, type Env } from "./config.ts";
 import { type BaseConfig, loadConfig } from "./index.ts";
 import { redisAnswers } from "./local/redis.ts";
+import { DEV_RESERVATION_TOKEN_SECRET, newJti, signReservationToken } from "./reservation-token.ts";
 
 // Linux gives every outgoing connection a source port from ip_local_port_range (32768–60999 by
 // default), and a server cannot bind a port a connection holds. A test port picked inside that
@@ -148,4 +149,13 @@ export async function startTestRedisCluster(): Promise<TestRedis> {
     10_000,
   );
   return redis;
+}
+
+/**
+ * A reservation token as the waiting room signs it on `enter` (with the dev secret every
+ * service defaults to outside production), for tests that call the reservation service directly.
+ */
+export function admissionToken(userId: string, eventId: string, ttlSec = 30): string {
+  const grant = { userId, eventId, jti: newJti(), exp: Math.floor(Date.now() / 1000) + ttlSec };
+  return signReservationToken(grant, DEV_RESERVATION_TOKEN_SECRET);
 }

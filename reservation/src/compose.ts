@@ -8,6 +8,7 @@ import {
   dynamoCheck,
   instrumentAws,
   queueNames,
+  readReservationToken,
   sqsCheck,
   tableNames,
 } from "@tt/kit";
@@ -20,7 +21,7 @@ import { OutboxRelay } from "./adapters/outbox-relay.ts";
 import { ConnectPaymentGateway } from "./adapters/payment-gateway.connect.ts";
 import { reservationMetrics } from "./adapters/reservation-metrics.prom.ts";
 import { DynamoReservationStore } from "./adapters/reservation-store.dynamo.ts";
-import type { ReservationConfig } from "./config.ts";
+import { type ReservationConfig, tokenSecretOf } from "./config.ts";
 import { DEFAULT_SETTINGS } from "./domain/deps.ts";
 import type { InventoryGateway, ReservationStore } from "./domain/ports.ts";
 import { Reservations } from "./domain/reservations.ts";
@@ -104,6 +105,7 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
     {
       store: overrides.wrapStore?.(dynamoStore) ?? dynamoStore,
       idempotency: new DynamoIdempotencyStore(dynamo, tables.idempotency),
+      tokens: (token) => readReservationToken(token, tokenSecretOf(config)),
       inventory: overrides.wrapInventory?.(inventoryGateway) ?? inventoryGateway,
       payments: new ConnectPaymentGateway(paymentClient),
       timer,

@@ -3,6 +3,7 @@ import {
   baseFields,
   ConfigError,
   type ConfigOf,
+  DEV_RESERVATION_TOKEN_SECRET,
   type Env,
   env,
   loadConfig,
@@ -18,6 +19,8 @@ export function reservationFields() {
     // Inventory refuses holds longer than 15 minutes, and the SQS timer delays at most that long.
     holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
     maxSeats: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 100 }),
+    // Verifies the waiting room's reservation tokens: the same secret as the gateway's.
+    reservationTokenSecret: env.optional("RESERVATION_TOKEN_SECRET"),
     // An upper bound: a call never gets more than its caller's remaining budget (kit deadline.ts).
     // 250 ms turned a contended hold on a busy store into a timeout, a breaker trip and a ghost.
     inventoryTimeoutMs: env.int("INVENTORY_TIMEOUT_MS", 1500, { min: 10, max: 30_000 }),
@@ -36,9 +39,16 @@ export function reservationFields() {
 /** The reservation service's typed configuration. */
 export type ReservationConfig = ConfigOf<ReturnType<typeof reservationFields>>;
 
+/** The secret reservation tokens are verified with (the shared dev value outside production). */
+export const tokenSecretOf = (config: ReservationConfig) =>
+  config.reservationTokenSecret ?? DEV_RESERVATION_TOKEN_SECRET;
+
 /** Loads and cross-checks the configuration (the Scheduler timer needs its ARNs). */
 export function loadReservationConfig(source: Env = process.env): ReservationConfig {
   const config = loadConfig(reservationFields(), source);
+  if (!config.reservationTokenSecret && config.appEnv === "production") {
+    throw new ConfigError(["RESERVATION_TOKEN_SECRET is required in production"]);
+  }
   if (config.expiryTimer === "scheduler") {
     const missing = [
       config.eventsQueueArn ? undefined : "EVENTS_QUEUE_ARN is required when EXPIRY_TIMER=scheduler",

@@ -13,7 +13,7 @@ import {
   ensureTables,
 } from "@tt/kit";
 import { Supervisor, startDynamo, startRedis, startSqs, waitForReady } from "@tt/kit/local";
-import { eventually, freePort } from "@tt/kit/testing";
+import { admissionToken, eventually, freePort } from "@tt/kit/testing";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const HOLD_SECONDS = 3;
@@ -119,6 +119,7 @@ async function hold() {
     userId: USER,
     quantity: 1,
     idempotencyKey: crypto.randomUUID(),
+    reservationToken: admissionToken(USER, EVENT_ID),
   });
   const r = res.reservation;
   if (!r) throw new Error("no reservation");

@@ -28,7 +28,6 @@ export function queueKeys(eventId: string) {
     /** Lease naming the one gateway process that runs this event's admission ticker. */
     lease: `${p}:lease`,
     /** A reservation token's single-use marker. */
-    reservationToken: (jti: string) => `${p}:rt:${jti}`,
   };
 }
 

@@ -5,12 +5,12 @@ import { expandIncludes } from "../ratelimit/scripts.ts";
 
 // Bump when a script's KEYS/ARGV contract or the token record's format changes, so old and new
 // gateways never share a name during a rolling deploy.
-const VERSION = "v5";
+const VERSION = "v6";
 
 const SCRIPTS = {
   join: "join-n.lua",
   status: "status-n.lua",
-  enter: "enter-5.lua",
+  enter: "enter-4.lua",
   leave: "leave-5.lua",
   admit: "admit-7.lua",
   lease: "lease-1.lua",

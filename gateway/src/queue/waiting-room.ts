@@ -1,4 +1,4 @@
-import { AppError } from "@tt/kit";
+import { AppError, newJti, type ReservationGrant, signReservationToken } from "@tt/kit";
 import type Redis from "ioredis";
 import { decisionFromReply, type RateDecision, type RateScope } from "../ratelimit/decision.ts";
 import { rateLimitKeys } from "../ratelimit/keys.ts";
@@ -22,13 +22,7 @@ import {
   splitLimited,
   withQueueScripts,
 } from "./scripts.ts";
-import {
-  newJti,
-  newWaitingToken,
-  type ReservationGrant,
-  signReservationToken,
-  verifyReservationToken,
-} from "./tokens.ts";
+import { newWaitingToken } from "./tokens.ts";
 
 /** A limited caller's rate-limit buckets (see `bucketsOf`); undefined: not limited. */
 type Buckets = { ip: string; user: string } | undefined;
@@ -168,7 +162,10 @@ export class WaitingRoom {
     return ((await this.redis.ttqStatus(keys.length, ...keys, ...args)) as string).split("\n");
   }
 
-  /** Issues a single-use reservation token to an admitted waiter, bound to `userId` and the event. */
+  /**
+   * Issues a reservation token to an admitted waiter, bound to `userId` and the event. The
+   * reservation service verifies it and spends it, durably, with the reservation it creates.
+   */
   async enter(token: string, userId: string, caller?: Caller) {
     const eventId = tokenEvent(token);
     const k = queueKeys(eventId);
@@ -180,12 +177,10 @@ export class WaitingRoom {
     const reply = (await this.redis.ttqEnter(
       k.tokens,
       k.admitted,
-      k.reservationToken(jti),
       ipBucket,
       userBucket,
       token,
       userId,
-      ttlSec,
       this.now(),
       ...(buckets ? this.limitPolicy() : [0, 0]),
     )) as string;
@@ -210,43 +205,6 @@ export class WaitingRoom {
       ttlSec,
       rateLimit,
     };
-  }
-
-  /**
-   * Checks a reservation token for this user and event and uses it up (GETDEL on its marker),
-   * so the same token can never create a second reservation.
-   */
-  async consumeReservationToken(token: string, userId: string, eventId: string): Promise<ReservationGrant> {
-    const grant = verifyReservationToken(
-      token,
-      this.opts.reservationTokenSecret,
-      Math.floor(this.now() / 1000),
-    );
-    const invalid = () =>
-      new AppError(
-        "RESERVATION_TOKEN_INVALID",
-        "The reservation token is missing, expired, used, or not yours",
-      );
-    if (!grant || grant.userId !== userId || grant.eventId !== eventId) throw invalid();
-    const owner = await this.redis.getdel(queueKeys(eventId).reservationToken(grant.jti));
-    if (owner !== userId) throw invalid();
-    return grant;
-  }
-
-  /**
-   * Gives a consumed token back after the reservation it was spent on failed, for the rest of
-   * its lifetime; a second restore or a restore after expiry does nothing.
-   */
-  async restoreReservationToken(grant: ReservationGrant): Promise<void> {
-    const remainingMs = grant.exp * 1000 - this.now();
-    if (remainingMs <= 0) return;
-    await this.redis.set(
-      queueKeys(grant.eventId).reservationToken(grant.jti),
-      grant.userId,
-      "PX",
-      remainingMs,
-      "NX",
-    );
   }
 
   /** Gives up a place (idempotent). */

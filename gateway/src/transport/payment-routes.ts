@@ -2,6 +2,7 @@ import { payment } from "@tt/contracts";
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
+import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 import { upstream } from "./upstream-call.ts";
 import { paymentView } from "./views.ts";
@@ -35,7 +36,7 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
     .use(deps.guards)
     .post(
       "/intent",
-      async ({ body, user, request }) => {
+      async ({ body, user, request, set }) => {
         // Reading the reservation as this user is the owner check (another's is NOT_FOUND).
         const { reservation: r } = await upstream(
           rsv.getReservation({ reservationId: body.reservation_id, userId: user.id }),
@@ -56,9 +57,10 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
             currency: body.currency,
             scenario: SCENARIOS[body.scenario],
             webhookUrl: deps.webhookUrl ?? "",
-            idempotencyKey: request.headers.get("idempotency-key") ?? "",
+            idempotencyKey: idempotencyKeyOf(request),
           }),
         );
+        markReplayed(set, res.replayed);
         return { payment_intent_id: res.paymentIntentId, status: "PENDING", next: res.next || "webhook" };
       },
       {

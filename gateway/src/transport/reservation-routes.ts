@@ -1,7 +1,7 @@
 import { reservation } from "@tt/contracts";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
-import type { WaitingRoom } from "../queue/waiting-room.ts";
+import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 import { upstream } from "./upstream-call.ts";
 import { orderView, reservationView } from "./views.ts";
@@ -19,43 +19,38 @@ const CreateBody = t.Object({
 });
 
 /** Reservations and orders of the signed-in buyer (SPEC.md section 3). */
-export function reservationRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; guards: Guards }) {
+export function reservationRoutes(deps: { upstreams: Upstreams; guards: Guards }) {
   const rsv = deps.upstreams.reservation;
   return new Elysia({ name: "gateway.reservations", prefix: "/api/v1" })
     .use(deps.guards)
     .post(
       "/reservations",
       async ({ body, user, request, set }) => {
-        // The token is spent before the hold so that it can never create two reservations; a
-        // failed attempt gives it back, so a buyer whose seat was taken can pick another.
-        const grant = await deps.room.consumeReservationToken(body.reservation_token, user.id, body.event_id);
-        try {
-          const { reservation: r } = await upstream(
-            rsv.createReservation({
-              eventId: body.event_id,
-              userId: user.id,
-              seatIds: body.seat_ids ?? [],
-              quantity: body.quantity ?? 0,
-              sectionId: body.section_id ?? "",
-              reservationToken: body.reservation_token,
-              idempotencyKey: request.headers.get("idempotency-key") ?? "",
-            }),
-          );
-          if (!r) throw new Error("reservation answered without a reservation");
-          set.status = 201;
-          const view = reservationView(r, statusName);
-          return {
-            reservation_id: view.reservation_id,
-            status: view.status,
-            seat_ids: view.seat_ids,
-            hold_expires_at: view.hold_expires_at,
-            total_amount: view.total_amount,
-            currency: view.currency,
-          };
-        } catch (error) {
-          await deps.room.restoreReservationToken(grant);
-          throw error;
-        }
+        // Reservation verifies the token and spends it with the reservation it creates, so a
+        // refused attempt leaves it usable and a repeat of a finished request is still answered.
+        const { reservation: r, replayed } = await upstream(
+          rsv.createReservation({
+            eventId: body.event_id,
+            userId: user.id,
+            seatIds: body.seat_ids ?? [],
+            quantity: body.quantity ?? 0,
+            sectionId: body.section_id ?? "",
+            reservationToken: body.reservation_token,
+            idempotencyKey: idempotencyKeyOf(request),
+          }),
+        );
+        if (!r) throw new Error("reservation answered without a reservation");
+        set.status = 201;
+        markReplayed(set, replayed);
+        const view = reservationView(r, statusName);
+        return {
+          reservation_id: view.reservation_id,
+          status: view.status,
+          seat_ids: view.seat_ids,
+          hold_expires_at: view.hold_expires_at,
+          total_amount: view.total_amount,
+          currency: view.currency,
+        };
       },
       {
         body: CreateBody,
@@ -98,15 +93,16 @@ export function reservationRoutes(deps: { upstreams: Upstreams; room: WaitingRoo
     )
     .post(
       "/reservations/:id/confirm",
-      async ({ params, body, user, request }) => {
+      async ({ params, body, user, request, set }) => {
         const res = await upstream(
           rsv.confirmReservation({
             reservationId: params.id,
             userId: user.id,
             paymentIntentId: body.payment_intent_id,
-            idempotencyKey: request.headers.get("idempotency-key") ?? "",
+            idempotencyKey: idempotencyKeyOf(request),
           }),
         );
+        markReplayed(set, res.replayed);
         return { order_id: res.orderId, status: "CONFIRMED" };
       },
       {

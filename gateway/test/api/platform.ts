@@ -1,27 +1,40 @@
 // The whole local platform (every service from its main.ts, DynamoDB Local, fauxqs, Redis) on
 // 19xxx ports, for the gateway's API tests: they exercise the real services behind each route.
-import { type LocalStack, startLocalStack } from "@tt/kit/local";
+import { type LocalStack, type ServiceName, startLocalStack } from "@tt/kit/local";
 
-const PORTS = {
-  gateway: 19000,
-  reservation: 19010,
-  inventory: 19020,
-  payment: 19030,
-  worker: 19040,
-  web: 19300,
-  redis: 19390,
-  dynamodb: 19100,
-  sqs: 19566,
+// Offsets of each listener from a test file's port block (services also use port + 1).
+const OFFSETS = {
+  gateway: 0,
+  reservation: 10,
+  inventory: 20,
+  payment: 30,
+  worker: 40,
+  web: 300,
+  redis: 390,
+  dynamodb: 100,
+  sqs: 566,
 };
 
 /** Bypass tokens (outside production): the admin one, and one naming any buyer. */
 export const ADMIN = { authorization: "Bearer dev-super-key-local-testing", "x-user-id": "ops" };
 
+/** What a test file may change about the platform. */
+export interface ApiPlatformOptions {
+  /** First port of the file's block (each test file its own, below the ephemeral range). */
+  base?: number;
+  env?: Record<string, string>;
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
 /** Starts the platform with short holds and instant admission; `stop()` in afterAll. */
-export async function startApiPlatform(holdSeconds: number): Promise<LocalStack> {
+export async function startApiPlatform(
+  holdSeconds: number,
+  opts: ApiPlatformOptions = {},
+): Promise<LocalStack> {
+  const base = opts.base ?? 19000;
   return startLocalStack({
     web: false,
-    ports: PORTS,
+    ports: Object.fromEntries(Object.entries(OFFSETS).map(([k, v]) => [k, base + v])) as typeof OFFSETS,
     stage: `api${Date.now().toString(36)}`,
     env: {
       ...process.env,
@@ -37,7 +50,9 @@ export async function startApiPlatform(holdSeconds: number): Promise<LocalStack>
       AVAILABILITY_CACHE_MS: "0",
       INVENTORY_TIMEOUT_MS: "2000",
       OUTBOX_POLL_MS: "100",
+      ...opts.env,
     },
+    ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),
     sink: () => undefined,
   });
 }

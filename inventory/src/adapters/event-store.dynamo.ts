@@ -8,6 +8,7 @@ import {
   type AttributeValue,
   BatchWriteItemCommand,
   ConditionalCheckFailedException,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -20,7 +21,6 @@ import type { EventInfo } from "../domain/model.ts";
 import type { EventStore } from "../domain/ports.ts";
 import { storageError } from "./dynamo-errors.ts";
 import { EVENTS_LISTING, eventKey, seatKey } from "./dynamo-keys.ts";
-import type { DynamoSend } from "./dynamo-limit.ts";
 
 type Item = Record<string, AttributeValue>;
 
@@ -79,7 +79,7 @@ function decodePageToken(token: string): Item {
 /** EventStore over the `events` and `seats` tables. */
 export class DynamoEventStore implements EventStore {
   constructor(
-    private readonly ddb: DynamoSend,
+    private readonly ddb: Pick<DynamoDBClient, "send">,
     private readonly tables: { events: string; seats: string },
     private readonly clock: () => number = Date.now,
   ) {}

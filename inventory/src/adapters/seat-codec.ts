@@ -13,6 +13,7 @@ export function decodeSeat(item: Item): Seat {
     seatId: str(item, "sk") ?? "",
     status: (str(item, "status") ?? "AVAILABLE") as SeatStatus,
     holder: str(item, "holder"),
+    userId: str(item, "user_id"),
     holdExpiresAt: num(item, "hold_expires_at"),
     updatedAt: num(item, "updated_at") ?? 0,
   };

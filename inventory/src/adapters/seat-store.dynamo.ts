@@ -7,6 +7,7 @@
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
+  type DynamoDBClient,
   GetItemCommand,
   QueryCommand,
   type TransactWriteItem,
@@ -18,7 +19,6 @@ import type { EventInfo, Hold, Seat } from "../domain/model.ts";
 import type { HoldWrite, Operation, SeatStore, WriteResult } from "../domain/ports.ts";
 import { storageError, transact } from "./dynamo-errors.ts";
 import { holdKey, seatKey, shardPk } from "./dynamo-keys.ts";
-import type { DynamoSend } from "./dynamo-limit.ts";
 import { decodeHold, decodeSeat, encodeHold, seatSetKey } from "./seat-codec.ts";
 
 const NAMES = { "#s": "status" };
@@ -34,7 +34,7 @@ const HOLD_LIVE = "#s = :held AND hold_expires_at >= :now";
 /** SeatStore over the `seats` table (seat items sharded per event, hold records per reservation). */
 export class DynamoSeatStore implements SeatStore {
   constructor(
-    private readonly ddb: DynamoSend,
+    private readonly ddb: Pick<DynamoDBClient, "send">,
     private readonly table: string,
     private readonly onConflict: (op: Operation) => void = () => undefined,
   ) {}
@@ -85,6 +85,7 @@ export class DynamoSeatStore implements SeatStore {
       seatId,
       status: "HELD",
       holder: rid,
+      userId: w.userId || undefined,
       holdExpiresAt: w.holdExpiresAt,
       updatedAt: now,
     }));
@@ -112,7 +113,8 @@ export class DynamoSeatStore implements SeatStore {
           const old = reasons[i]?.old;
           return reasons[i]?.code === "ConditionalCheckFailed" && old ? [decodeSeat(old)] : [];
         });
-        throw new SeatsUnavailableError(lost, states);
+        const yours = Boolean(w.userId) && states.some((seat) => seat.userId === w.userId);
+        throw new SeatsUnavailableError(lost, states, yours);
       },
       () => this.onConflict("hold"),
     );

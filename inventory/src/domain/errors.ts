@@ -24,15 +24,20 @@ export class EventNotFoundError extends AppError {
 /** Some requested seats are held or sold by someone else; names them (409). */
 export class SeatsUnavailableError extends AppError {
   override readonly name = "SeatsUnavailableError";
-  /** `seats` carries their current state when the store reported it (the cache follows it). */
+  /**
+   * `seats` carries their current state when the store reported it (the cache follows it);
+   * `heldByYou` says some of them are held or sold to the asking user — perhaps by an earlier
+   * attempt of this very request, which the caller can then answer from its idempotency record.
+   */
   constructor(
     readonly seatIds: string[],
     readonly seats: Seat[] = [],
+    heldByYou = false,
   ) {
     super(
       "SEAT_UNAVAILABLE",
       seatIds.length > 0 ? `Seats not available: ${seatIds.join(", ")}` : "Not enough seats are available",
-      { metadata: { seat_ids: seatIds.join(",") } },
+      { metadata: { seat_ids: seatIds.join(","), ...(heldByYou ? { held_by_you: "true" } : {}) } },
     );
   }
 }

@@ -12,6 +12,7 @@ import type { EventCatalog } from "./events.ts";
 import { priceOf } from "./layout.ts";
 import type { EventInfo, Hold, SeatStatus, SectionCount } from "./model.ts";
 import type { Clock, InventoryMetrics, Operation, SeatStore } from "./ports.ts";
+import { SeatLanes } from "./seat-lanes.ts";
 import { countSections, type SeatMaps, statusIn } from "./seat-map.ts";
 import { checkOpaqueId, checkQuantity, checkSeatIds } from "./validate.ts";
 
@@ -58,6 +59,8 @@ const PICK_SPREAD = 4;
 
 /** Holds, commits and releases seats with zero oversell, and answers availability from the cache. */
 export class Inventory {
+  private readonly lanes: SeatLanes;
+
   constructor(
     private readonly deps: {
       events: EventCatalog;
@@ -67,7 +70,9 @@ export class Inventory {
       clock: Clock;
     },
     private readonly options: InventoryOptions,
-  ) {}
+  ) {
+    this.lanes = new SeatLanes(deps.seats, deps.clock);
+  }
 
   /** Holds every requested seat for the reservation, or none. Idempotent per reservation. */
   reserve(input: ReserveInput): Promise<Hold> {
@@ -89,7 +94,7 @@ export class Inventory {
         }
         const seatIds = checkSeatIds(event, input.seatIds, limit);
         await this.refuseSold(event, input.reservationId, seatIds, now);
-        const result = await seats.hold({ ...write, seatIds, totalAmount: priceOf(event, seatIds) });
+        const result = await this.lanes.hold({ ...write, seatIds, totalAmount: priceOf(event, seatIds) });
         await maps.written(event.eventId, result.changed);
         return result.hold;
       }
@@ -100,7 +105,7 @@ export class Inventory {
         if (existing.seatIds.length !== input.quantity) {
           throw new InvalidHoldStateError("This reservation already holds a different number of seats");
         }
-        const result = await seats.hold({
+        const result = await this.lanes.hold({
           ...write,
           seatIds: existing.seatIds,
           totalAmount: existing.totalAmount,
@@ -121,10 +126,9 @@ export class Inventory {
     if (sold.length === 0) return;
     const mine = await this.deps.seats.getHold(reservationId, event.eventId);
     if (mine?.status === "SOLD") return;
-    throw new SeatsUnavailableError(
-      sold,
-      sold.map((seatId) => ({ seatId, status: "SOLD", updatedAt: now })),
-    );
+    // The map does not say to whom a seat was sold: let the caller check its own records.
+    const states = sold.map((seatId) => ({ seatId, status: "SOLD" as const, updatedAt: now }));
+    throw new SeatsUnavailableError(sold, states, true);
   }
 
   private async pickAndHold(
@@ -132,7 +136,7 @@ export class Inventory {
     input: ReserveInput,
     write: Omit<Parameters<SeatStore["hold"]>[0], "seatIds" | "totalAmount">,
   ): Promise<Hold> {
-    const { seats, maps } = this.deps;
+    const { maps } = this.deps;
     const taken = new Set<string>();
     let lastError: unknown;
     for (let attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
@@ -146,7 +150,11 @@ export class Inventory {
       });
       if (!picked) throw new SeatsUnavailableError([]);
       try {
-        const result = await seats.hold({ ...write, seatIds: picked, totalAmount: priceOf(event, picked) });
+        const result = await this.lanes.hold({
+          ...write,
+          seatIds: picked,
+          totalAmount: priceOf(event, picked),
+        });
         await maps.written(event.eventId, result.changed);
         return result.hold;
       } catch (error) {

@@ -35,6 +35,8 @@ export interface Seat {
   status: SeatStatus;
   /** Reservation holding (or having bought) the seat. */
   holder?: string | undefined;
+  /** The user of that reservation, when the store said. */
+  userId?: string | undefined;
   /** Epoch ms; meaningful while HELD. */
   holdExpiresAt?: number | undefined;
   /** Epoch ms of the last write, used to order cache updates. */

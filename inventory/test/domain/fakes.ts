@@ -29,6 +29,9 @@ export class MemorySeatStore implements SeatStore {
   readonly seats = new Map<string, Seat>();
   readonly holds = new Map<string, Hold>();
   loads = 0;
+  /** Hold transactions sent, and how long each takes (a store round trip). */
+  holdCalls = 0;
+  holdDelayMs = 0;
 
   add(event: EventInfo): void {
     for (const seatId of allSeatIds(event))
@@ -36,6 +39,8 @@ export class MemorySeatStore implements SeatStore {
   }
 
   async hold(w: HoldWrite) {
+    this.holdCalls += 1;
+    if (this.holdDelayMs > 0) await Bun.sleep(this.holdDelayMs);
     const key = `${w.reservationId}/${w.event.eventId}`;
     const existing = this.holds.get(key);
     const same = existing && [...existing.seatIds].sort().join() === [...w.seatIds].sort().join();
@@ -47,12 +52,20 @@ export class MemorySeatStore implements SeatStore {
       const s = this.seats.get(`${w.event.eventId}/${id}`);
       return !s || !(isFree(s, w.now) || (s.status === "HELD" && s.holder === w.reservationId));
     });
-    if (lost.length > 0) throw new SeatsUnavailableError(lost);
+    if (lost.length > 0) {
+      const states = lost.flatMap((id) => this.seats.get(`${w.event.eventId}/${id}`) ?? []);
+      throw new SeatsUnavailableError(
+        lost,
+        states,
+        states.some((s) => s.userId === w.userId),
+      );
+    }
     const changed = w.seatIds.map((seatId) => {
       const seat: Seat = {
         seatId,
         status: "HELD",
         holder: w.reservationId,
+        userId: w.userId,
         holdExpiresAt: w.holdExpiresAt,
         updatedAt: w.now,
       };

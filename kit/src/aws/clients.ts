@@ -1,5 +1,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { limitInFlight } from "./in-flight.ts";
 
 /** Where an AWS client talks to: the region, and an emulator endpoint when running locally. */
 export interface AwsClientConfig {
@@ -10,11 +11,14 @@ export interface AwsClientConfig {
   requestTimeoutMs?: number;
   /** Total attempts including the first (default 3). */
   maxAttempts?: number;
+  /** Most requests in flight at once; the rest queue (default 64, see in-flight.ts). */
+  maxInFlight?: number;
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 2_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
 const DEFAULT_MAX_ATTEMPTS = 3;
+const DEFAULT_MAX_IN_FLIGHT = 64;
 
 /**
  * Emulators accept any credentials. Falling back to dummy ones when an endpoint is set and the
@@ -42,9 +46,11 @@ function baseOptions(cfg: AwsClientConfig) {
   };
 }
 
-/** Builds a DynamoDB client with request deadlines and bounded retries. */
+/** Builds a DynamoDB client with request deadlines, bounded retries and a cap on requests in flight. */
 export function createDynamoClient(cfg: AwsClientConfig): DynamoDBClient {
-  return new DynamoDBClient(baseOptions(cfg));
+  const client = new DynamoDBClient(baseOptions(cfg));
+  limitInFlight(client, cfg.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
+  return client;
 }
 
 /** Builds an SQS client with request deadlines and bounded retries. */

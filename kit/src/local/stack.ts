@@ -29,6 +29,8 @@ export interface LocalStackOptions {
   dataDir?: string | undefined;
   /** The environment to read settings from and pass on to children (default process.env). */
   env?: Record<string, string | undefined>;
+  /** Settings for one service only, over everything else (tests route one hop through a proxy). */
+  serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   /** Port overrides that win over the *_PORT env vars. */
   ports?: Partial<LocalPorts>;
   /** Resource name prefix (default env STAGE, else "local"). */
@@ -177,7 +179,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
         name,
         cmd: [process.execPath, entries[i] ?? ""],
         cwd: repoRoot,
-        env: { ...src, ...env, PORT: String(ports[name]) },
+        env: { ...src, ...env, PORT: String(ports[name]), ...opts.serviceEnv?.[name] },
         tier: 1,
       });
     });

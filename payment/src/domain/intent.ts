@@ -1,4 +1,5 @@
 /** The payment intent and the rules for creating one; no I/O here. */
+import { fingerprint } from "@tt/kit";
 
 /** Lifecycle of an intent: PENDING → APPROVED | FAILED; APPROVED → REFUNDED. */
 export type PaymentStatus = "PENDING" | "APPROVED" | "FAILED" | "REFUNDED";
@@ -103,11 +104,5 @@ function isHttpUrl(value: string): boolean {
  * these changed is a conflict, not a replay.
  */
 export function requestFingerprint(input: CreateIntentInput): string {
-  return JSON.stringify([
-    input.reservationId,
-    input.amount,
-    input.currency,
-    input.scenario,
-    input.webhookUrl,
-  ]);
+  return fingerprint([input.reservationId, input.amount, input.currency, input.scenario, input.webhookUrl]);
 }

@@ -72,7 +72,7 @@ export class PaymentSimulator {
   }
 
   /** Creates a PENDING intent whose scenario decides it later; a replayed key returns the first intent. */
-  async create(input: CreateIntentInput): Promise<PaymentIntent> {
+  async create(input: CreateIntentInput): Promise<{ intent: PaymentIntent; replayed: boolean }> {
     validateCreate(input);
     const now = this.now();
     const plan = planOutcome(input.scenario, now, this.deps.scenarios, this.random);
@@ -99,7 +99,7 @@ export class PaymentSimulator {
       : undefined;
     const result = await this.deps.store.create(intent, [decide], idempotency);
     this.deps.observer.intentCreated(input.scenario, result.replayed);
-    return result.intent;
+    return result;
   }
 
   /** The intent, or NOT_FOUND. */

@@ -71,7 +71,7 @@ export function paymentRpc(simulator: PaymentSimulator): ConnectRoutes {
             metadata: { field: "scenario" },
           });
         }
-        const intent = await simulator
+        const { intent, replayed } = await simulator
           .create({
             reservationId: req.reservationId,
             userId: req.userId,
@@ -87,6 +87,7 @@ export function paymentRpc(simulator: PaymentSimulator): ConnectRoutes {
           status: STATUS_TO_PROTO[intent.status],
           // SPEC section 3 promises `next: "webhook"`: the outcome is pushed (webhook and event), never polled for.
           next: "webhook",
+          replayed,
         };
       },
       async getPaymentStatus(req) {

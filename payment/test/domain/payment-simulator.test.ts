@@ -61,7 +61,7 @@ async function rejection(promise: Promise<unknown>): Promise<PaymentError> {
 describe("creating an intent", () => {
   test("starts PENDING and is approved about a second later, announcing payment.approved once", async () => {
     const { sim, publisher, advance } = setup();
-    const intent = await sim.create(input());
+    const intent = (await sim.create(input())).intent;
     expect(intent.status).toBe("PENDING");
     await advance(999);
     expect((await sim.get(intent.id)).status).toBe("PENDING");
@@ -91,8 +91,8 @@ describe("creating an intent", () => {
 
   test("returns the first intent when the idempotency key is replayed, and refuses a different body", async () => {
     const { sim, store } = setup();
-    const first = await sim.create(input({ idempotencyKey: "k1" }));
-    const again = await sim.create(input({ idempotencyKey: "k1" }));
+    const first = (await sim.create(input({ idempotencyKey: "k1" }))).intent;
+    const again = (await sim.create(input({ idempotencyKey: "k1" }))).intent;
     expect(again.id).toBe(first.id);
     expect(store.intents.size).toBe(1);
     const error = await rejection(sim.create(input({ idempotencyKey: "k1", amount: 1 })));
@@ -108,8 +108,8 @@ describe("creating an intent", () => {
 describe("scenarios", () => {
   test("fail declines after the approve delay; delay approves after the slow delay", async () => {
     const { sim, advance } = setup();
-    const failing = await sim.create(input({ scenario: "fail" }));
-    const slow = await sim.create(input({ scenario: "delay" }));
+    const failing = (await sim.create(input({ scenario: "fail" }))).intent;
+    const slow = (await sim.create(input({ scenario: "delay" }))).intent;
     await advance(1000);
     expect((await sim.get(failing.id)).status).toBe("FAILED");
     expect((await sim.get(failing.id)).failureReason).toBe("card_declined");
@@ -131,7 +131,7 @@ describe("scenarios", () => {
 describe("manual decisions and refunds", () => {
   test("processing a PENDING intent decides it at once; the scheduled decision then changes nothing", async () => {
     const { sim, publisher, advance } = setup();
-    const intent = await sim.create(input({ scenario: "delay" }));
+    const intent = (await sim.create(input({ scenario: "delay" }))).intent;
     expect((await sim.process(intent.id, "FAILED")).status).toBe("FAILED");
     expect((await sim.process(intent.id, "FAILED")).status).toBe("FAILED");
     const error = await rejection(sim.process(intent.id, "APPROVED"));
@@ -142,7 +142,7 @@ describe("manual decisions and refunds", () => {
 
   test("refunds an approved intent once, announcing payment.refunded; a second refund returns the same intent", async () => {
     const { sim, publisher, advance } = setup();
-    const intent = await sim.create(input());
+    const intent = (await sim.create(input())).intent;
     await advance(1000);
     const refunded = await sim.refund(intent.id, "reservation_expired");
     expect(refunded.status).toBe("REFUNDED");
@@ -153,9 +153,9 @@ describe("manual decisions and refunds", () => {
 
   test("a PENDING or FAILED intent cannot be refunded", async () => {
     const { sim, advance } = setup();
-    const pending = await sim.create(input());
+    const pending = (await sim.create(input())).intent;
     expect((await rejection(sim.refund(pending.id, ""))).code).toBe("INVALID_STATE");
-    const failed = await sim.create(input({ scenario: "fail" }));
+    const failed = (await sim.create(input({ scenario: "fail" }))).intent;
     await advance(1000);
     expect((await rejection(sim.refund(failed.id, ""))).code).toBe("INVALID_STATE");
   });
@@ -165,7 +165,7 @@ describe("announcing outcomes", () => {
   test("keeps retrying the queue while it is down, with the same event id, until it takes the event", async () => {
     const { sim, publisher, observer, advance } = setup();
     publisher.down = true;
-    const intent = await sim.create(input());
+    const intent = (await sim.create(input())).intent;
     await advance(1000);
     await advance(200);
     await advance(400);

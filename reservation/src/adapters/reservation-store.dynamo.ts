@@ -8,9 +8,16 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { AppError } from "@tt/kit";
+import { AppError, decodeRecord, idempotencyPut, TTL_ATTRIBUTE } from "@tt/kit";
 import type { Order, OutboxEvent, Reservation, ReservationPage } from "../domain/model.ts";
-import { type ReservationStore, type Transition, TransitionRejected } from "../domain/ports.ts";
+import {
+  type CreateGuards,
+  IdempotencyTaken,
+  type ReservationStore,
+  ReservationTokenSpent,
+  type Transition,
+  TransitionRejected,
+} from "../domain/ports.ts";
 import { allOf, type Item, N, S } from "./dynamo-items.ts";
 import { keys, SHARDS } from "./keys.ts";
 import { outboxPut } from "./outbox-items.ts";
@@ -21,6 +28,7 @@ export interface ReservationTables {
   reservations: string;
   orders: string;
   outbox: string;
+  idempotency: string;
 }
 
 // Named condition parts (Powertools style): each write states exactly what it expects.
@@ -29,6 +37,24 @@ const SAME_VERSION = "#version = :fromVersion";
 const SAME_STATUS = "#status = :fromStatus";
 const HOLD_LIVE = "hold_expires_at > :holdLiveAt";
 const HOLD_PASSED = "hold_expires_at <= :holdPassedAt";
+
+// A spent reservation token: one item per token id, written with the reservation it paid for,
+// so a token buys one reservation even across replicas and restarts. Kept an hour past its
+// expiry (after which the token is refused anyway); TTL only tidies.
+function tokenPut(table: string, token: { jti: string; expiresAt: number }, reservationId: string) {
+  return {
+    Put: {
+      TableName: table,
+      Item: {
+        pk: S(`RTOKEN#${token.jti}`),
+        sk: S("RESERVATION_TOKEN"),
+        reservation_id: S(reservationId),
+        [TTL_ATTRIBUTE]: N(Math.ceil(token.expiresAt / 1000) + 3600),
+      },
+      ConditionExpression: IS_NEW,
+    },
+  };
+}
 
 const unavailable = (cause: unknown) =>
   new AppError("UPSTREAM_UNAVAILABLE", "The reservation store is unavailable", { cause });
@@ -42,19 +68,27 @@ export class DynamoReservationStore implements ReservationStore {
     private readonly onOutboxWrite: () => void = () => undefined,
   ) {}
 
-  async create(r: Reservation, event: OutboxEvent): Promise<void> {
+  async create(r: Reservation, event: OutboxEvent, guards: CreateGuards = {}): Promise<void> {
     const put = {
       TableName: this.tables.reservations,
       Item: reservationItem(r),
       ConditionExpression: IS_NEW,
     };
+    const items: TransactWriteItem[] = [{ Put: put }, outboxPut(this.tables.outbox, event, r.createdAt)];
+    const { idempotency, token } = guards;
+    const idemAt = idempotency ? items.length : -1;
+    if (idempotency) {
+      items.push(idempotencyPut(this.tables.idempotency, idempotency.claim, idempotency.result, r.createdAt));
+    }
+    const tokenAt = token ? items.length : -1;
+    if (token) items.push(tokenPut(this.tables.idempotency, token, r.id));
     try {
-      await this.ddb.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [{ Put: put }, outboxPut(this.tables.outbox, event, r.createdAt)],
-        }),
-      );
+      await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      const failed = (i: number) => i >= 0 && reasons[i]?.Code === "ConditionalCheckFailed";
+      if (failed(idemAt)) throw new IdempotencyTaken(decodeRecord(reasons[idemAt]?.Item));
+      if (failed(tokenAt)) throw new ReservationTokenSpent();
       throw unavailable(error);
     }
     this.onOutboxWrite();

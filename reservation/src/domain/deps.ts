@@ -6,6 +6,7 @@ import type {
   PaymentGateway,
   ReservationMetrics,
   ReservationStore,
+  TokenReader,
 } from "./ports.ts";
 
 /** Tunables of the reservation domain. */
@@ -24,6 +25,8 @@ export interface ReservationSettings {
 export interface ReservationDeps {
   store: ReservationStore;
   idempotency: IdempotencyStore;
+  /** Verifies reservation tokens (signature; binding and expiry are checked by the domain). */
+  tokens: TokenReader;
   inventory: InventoryGateway;
   payments: PaymentGateway;
   timer: ExpiryTimer;

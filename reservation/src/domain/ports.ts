@@ -1,4 +1,5 @@
 // The narrow interfaces the reservation domain depends on; adapters implement them.
+import type { IdempotencyClaim, IdempotencyRecord, IdempotencyScope, ReservationGrant } from "@tt/kit";
 import type { Order, OutboxEvent, Reservation, ReservationPage, ReservationStatus } from "./model.ts";
 
 /** A state change of one reservation, applied only if nobody changed it since it was read. */
@@ -31,8 +32,13 @@ export class TransitionRejected extends Error {
 
 /** Durable storage of reservations, orders and their outbox records. */
 export interface ReservationStore {
-  /** Stores a new HOLD and its `reservation.created` record in one transaction. */
-  create(reservation: Reservation, event: OutboxEvent): Promise<void>;
+  /**
+   * Stores a new HOLD and its `reservation.created` record in one transaction — with the
+   * request's idempotency record and the spent reservation token when given, so each is claimed
+   * exactly when the reservation exists. Writes nothing and throws IdempotencyTaken when the key
+   * is already recorded, else ReservationTokenSpent when the token was already spent.
+   */
+  create(reservation: Reservation, event: OutboxEvent, guards?: CreateGuards): Promise<void>;
   /** Applies a transition atomically; throws TransitionRejected when a condition fails. */
   transition(change: Transition): Promise<void>;
   /** Reads one reservation (strongly consistent). */
@@ -45,27 +51,37 @@ export interface ReservationStore {
   findOverdueHolds(before: number, limit: number): Promise<string[]>;
 }
 
-/** Who is asking under which key: idempotency keys are scoped to the user. */
-export interface IdempotencyScope {
-  userId: string;
-  key: string;
+/** Records of requests by idempotency key; each is written with the reservation it created. */
+export interface IdempotencyStore {
+  /** The record a key holds, if any (strongly consistent). */
+  read(scope: IdempotencyScope): Promise<IdempotencyRecord | undefined>;
 }
 
-/** Outcome of claiming an idempotency key. */
-export type IdempotencyClaim =
-  | { kind: "started"; token: string }
-  | { kind: "replay"; response: string }
-  | { kind: "conflict" }
-  | { kind: "in_progress" };
+/** What `create` records with a new reservation, each refusing a second use. */
+export interface CreateGuards {
+  /** The request's idempotency record (the answer, for replays). */
+  idempotency?: { claim: IdempotencyClaim; result: string };
+  /** The reservation token spent on it (single use, kept until a while after it expires). */
+  token?: { jti: string; expiresAt: number };
+}
 
-/** First-writer-wins record of requests by idempotency key, within a fixed window. */
-export interface IdempotencyStore {
-  /** Claims the key for a request with this hash, or says what the key already holds. */
-  begin(scope: IdempotencyScope, requestHash: string, now: number): Promise<IdempotencyClaim>;
-  /** Stores the response of the claimed request for replay. */
-  complete(scope: IdempotencyScope, token: string, response: string, now: number): Promise<void>;
-  /** Gives the key up after a failure so that the client may retry with it. */
-  release(scope: IdempotencyScope, token: string): Promise<void>;
+/** `create` found the reservation token already spent: nothing was written. */
+export class ReservationTokenSpent extends Error {
+  override readonly name = "ReservationTokenSpent";
+  constructor() {
+    super("the reservation token was already spent");
+  }
+}
+
+/** Reads reservation tokens: the grant inside a genuine one (expired or not), else undefined. */
+export type TokenReader = (token: string) => ReservationGrant | undefined;
+
+/** `create` found the key already recorded: nothing was written (the record is what it found). */
+export class IdempotencyTaken extends Error {
+  override readonly name = "IdempotencyTaken";
+  constructor(readonly record: IdempotencyRecord | undefined) {
+    super("the idempotency key already has a record");
+  }
 }
 
 /** Why seats go back on sale. */
@@ -141,6 +157,6 @@ export interface ExpiryTimer {
 export interface ReservationMetrics {
   /** A reservation entered `status`. */
   transitioned(status: ReservationStatus): void;
-  /** A request met an existing idempotency record. */
+  /** A request met an existing idempotency record (or a concurrent duplicate in this process). */
   idempotencyHit(outcome: "replayed" | "conflict" | "in_progress"): void;
 }

@@ -1,9 +1,17 @@
-import { AppError, checkDeadline, detached } from "@tt/kit";
+import {
+  AppError,
+  checkDeadline,
+  detached,
+  fingerprint,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  SingleFlight,
+} from "@tt/kit";
 import { ConfirmFlow, type ConfirmResult } from "./confirm.ts";
 import type { ReservationDeps, ReservationSettings } from "./deps.ts";
-import { type Outcome, requestHash, runOnce } from "./idempotency.ts";
+import { type Outcome, replayOf } from "./idempotency.ts";
 import { claimIsLive, type Order, type Reservation, type ReservationPage } from "./model.ts";
-import { TransitionRejected } from "./ports.ts";
+import { type CreateGuards, IdempotencyTaken, ReservationTokenSpent, TransitionRejected } from "./ports.ts";
 import { endHold } from "./transitions.ts";
 import {
   type CreateInput,
@@ -32,10 +40,13 @@ const MAX_RACE_RETRIES = 3;
 // Pauses of 200, 400 and 800 ms: the compensation is done within the 2 s a ghost may live.
 const COMPENSATION_ATTEMPTS = 4;
 const notFound = () => new AppError("RESERVATION_NOT_FOUND", "No such reservation");
+const tokenInvalid = () =>
+  new AppError("RESERVATION_TOKEN_INVALID", "The reservation token is missing, expired, used, or not yours");
 
 /** The reservation lifecycle: HOLD → CONFIRMED | CANCELLED | EXPIRED, orders and idempotency. */
 export class Reservations {
   private readonly confirmFlow: ConfirmFlow;
+  private readonly creating = new SingleFlight<Outcome<Reservation>>();
 
   constructor(
     private readonly deps: ReservationDeps,
@@ -44,19 +55,66 @@ export class Reservations {
     this.confirmFlow = new ConfirmFlow(deps, settings);
   }
 
-  /** Holds seats and stores a HOLD; once per idempotency key. */
+  /**
+   * Holds seats and stores a HOLD; once per idempotency key. The key costs nothing up front: its
+   * record is written in the reservation's own transaction. A repeat is recognised when that
+   * write finds the record, or when inventory says the seats are held by this very buyer — the
+   * only two ways a repeat can fail — and then answered from the record.
+   */
   async create(input: CreateInput): Promise<Outcome<Reservation>> {
     const req = validateCreate(input, this.settings.maxSeats);
-    const { idempotencyKey, ...body } = req;
-    return runOnce(
-      this.idempotencyDeps(),
-      { userId: req.userId, key: idempotencyKey },
-      requestHash("create", body),
-      () => this.hold(req),
+    // The token is left out: a buyer retrying with a fresh token still sends the same request.
+    const { idempotencyKey: key, reservationToken: _token, ...body } = req;
+    const claim: IdempotencyClaim = {
+      scope: { userId: req.userId, key },
+      fingerprint: fingerprint(["create", body]),
+    };
+    const { value, shared } = await this.creating.run(`${req.userId}\n${key}`, () =>
+      this.createOnce(req, claim),
     );
+    if (!shared) return value;
+    this.deps.metrics.idempotencyHit("replayed");
+    return { value: value.value, replayed: true };
   }
 
-  private async hold(req: CreateInput): Promise<Reservation> {
+  private async createOnce(req: CreateInput, claim: IdempotencyClaim): Promise<Outcome<Reservation>> {
+    const grant = this.deps.tokens(req.reservationToken);
+    if (!grant || grant.userId !== req.userId || grant.eventId !== req.eventId) throw tokenInvalid();
+    if (grant.exp * 1000 <= this.deps.now()) {
+      // Too late for a new reservation, but a repeat of the request that spent it gets its answer.
+      return (await this.earlier(claim)) ?? Promise.reject(tokenInvalid());
+    }
+    try {
+      const token = { jti: grant.jti, expiresAt: grant.exp * 1000 };
+      return { value: await this.hold(req, claim, token), replayed: false };
+    } catch (error) {
+      const taken = error instanceof IdempotencyTaken;
+      const ownSeats = error instanceof AppError && error.metadata.held_by_you === "true";
+      if (taken || ownSeats) {
+        const earlier = await this.earlier(claim, taken ? error.record : undefined);
+        if (earlier) return earlier;
+      }
+      if (error instanceof ReservationTokenSpent) throw tokenInvalid();
+      if (!taken) throw error;
+      // Recorded, yet gone by the time it was read: the window just closed. Let the client retry.
+      throw new AppError("IDEMPOTENCY_IN_PROGRESS", "This idempotency key is being reused; try again", {
+        retryAfterSec: 1,
+      });
+    }
+  }
+
+  // The answer an earlier request under the same key left, if any (IDEMPOTENCY_CONFLICT when
+  // that request was a different one).
+  private async earlier(claim: IdempotencyClaim, known?: IdempotencyRecord) {
+    const record = known ?? (await this.deps.idempotency.read(claim.scope));
+    return replayOf<Reservation>(record, claim, this.deps.now(), this.deps.metrics);
+  }
+
+  private async hold(
+    req: CreateInput,
+    claim: IdempotencyClaim,
+    token: NonNullable<CreateGuards["token"]>,
+  ): Promise<Reservation> {
     const { deps } = this;
     // A caller that has already given up gets no hold (it would only have to be undone).
     checkDeadline("the hold");
@@ -91,7 +149,11 @@ export class Reservations {
       version: 1,
     };
     try {
-      await deps.store.create(reservation, { type: "reservation.created", reservation });
+      await deps.store.create(
+        reservation,
+        { type: "reservation.created", reservation },
+        { idempotency: { claim, result: JSON.stringify(reservation) }, token },
+      );
     } catch (error) {
       await release(held.seatIds);
       throw error;
@@ -160,20 +222,24 @@ export class Reservations {
     return order;
   }
 
-  /** Turns a paid HOLD into an order; the same payment again returns the same order. */
+  /**
+   * Turns a paid HOLD into an order; the same payment again returns the same order. Confirm is
+   * idempotent by nature — the reservation's own state is its record — so its key needs no claim
+   * of its own: a repeat finds the reservation CONFIRMED with this payment and is a replay.
+   */
   async confirm(input: ConfirmInput): Promise<Outcome<ConfirmResult>> {
     requireReservationId(input.reservationId);
     requireId("user_id", input.userId);
     requireId("payment_intent_id", input.paymentIntentId);
-    const key = checkIdempotencyKey(input.idempotencyKey, false);
-    const run = () =>
-      this.retryRaces(async () => {
-        const r = await this.get(input.reservationId, input.userId);
-        return this.confirmFlow.confirm(r, input.paymentIntentId);
-      });
-    if (!key) return { value: await run(), replayed: false };
-    const { idempotencyKey: _, ...body } = input;
-    return runOnce(this.idempotencyDeps(), { userId: input.userId, key }, requestHash("confirm", body), run);
+    checkIdempotencyKey(input.idempotencyKey, false);
+    let replayed = false;
+    const value = await this.retryRaces(async () => {
+      const r = await this.get(input.reservationId, input.userId);
+      replayed = r.status === "CONFIRMED" && r.paymentIntentId === input.paymentIntentId;
+      return this.confirmFlow.confirm(r, input.paymentIntentId);
+    });
+    if (replayed) this.deps.metrics.idempotencyHit("replayed");
+    return { value, replayed };
   }
 
   /** The owner gives a HOLD back; cancelling twice is harmless. */
@@ -257,9 +323,5 @@ export class Reservations {
         }
       }
     }
-  }
-
-  private idempotencyDeps() {
-    return { store: this.deps.idempotency, metrics: this.deps.metrics, now: this.deps.now };
   }
 }

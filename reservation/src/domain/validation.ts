@@ -50,6 +50,8 @@ export interface CreateInput {
   quantity: number;
   sectionId: string;
   idempotencyKey: string;
+  /** The token the waiting room handed the buyer on enter. */
+  reservationToken: string;
 }
 
 /** Checks a create request: explicit seats or a quantity, at most `maxSeats`, no duplicates. */

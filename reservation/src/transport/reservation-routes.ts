@@ -25,6 +25,7 @@ export function reservationRoutes(domain: Reservations, now: () => number = Date
           quantity: body.quantity ?? 0,
           sectionId: body.section_id ?? "",
           idempotencyKey: headers["idempotency-key"] ?? "",
+          reservationToken: body.reservation_token,
         });
         set.status = 201;
         if (replayed) set.headers["x-idempotency-replayed"] = "true";
@@ -37,6 +38,7 @@ export function reservationRoutes(domain: Reservations, now: () => number = Date
           seat_ids: t.Optional(t.Array(t.String())),
           quantity: t.Optional(t.Integer({ minimum: 0 })),
           section_id: t.Optional(t.String()),
+          reservation_token: t.String({ description: "The token the waiting room handed out on enter" }),
         }),
         detail: { summary: "Hold seats and create a reservation (HOLD)", tags },
       },

@@ -11,27 +11,32 @@ export function reservationRpc(domain: () => Reservations, now: () => number = D
   return (router: ConnectRouter) =>
     router.service(pb.ReservationService, {
       async createReservation(req) {
-        const { value } = await domain().create({
+        const { value, replayed } = await domain().create({
           eventId: req.eventId,
           userId: req.userId,
           seatIds: req.seatIds,
           quantity: req.quantity,
           sectionId: req.sectionId,
           idempotencyKey: req.idempotencyKey,
+          reservationToken: req.reservationToken,
         });
-        return { reservation: reservationMessage(value, now()) };
+        return { reservation: reservationMessage(value, now()), replayed };
       },
       async getReservation(req) {
         return { reservation: reservationMessage(await domain().get(req.reservationId, req.userId), now()) };
       },
       async confirmReservation(req) {
-        const { value } = await domain().confirm({
+        const { value, replayed } = await domain().confirm({
           reservationId: req.reservationId,
           userId: req.userId,
           paymentIntentId: req.paymentIntentId,
           idempotencyKey: req.idempotencyKey,
         });
-        return { orderId: value.orderId, reservation: reservationMessage(value.reservation, now()) };
+        return {
+          orderId: value.orderId,
+          reservation: reservationMessage(value.reservation, now()),
+          replayed,
+        };
       },
       async cancelReservation(req) {
         return {

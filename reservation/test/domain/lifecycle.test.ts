@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, test } from "bun:test";
 import { AppError } from "@tt/kit";
 import { DEFAULT_SETTINGS } from "../../src/domain/deps.ts";
 import { Reservations } from "../../src/domain/reservations.ts";
-import { fakeDeps } from "../support/fakes.ts";
+import { fakeDeps, testToken } from "../support/fakes.ts";
 
 const KEY = "7f3c2a4e-1b2d-4c5e-8f90-a1b2c3d4e5f6";
 const otherKey = () => crypto.randomUUID();
@@ -10,8 +10,8 @@ let f: ReturnType<typeof fakeDeps>;
 let svc: Reservations;
 
 const codeOf = async (p: Promise<unknown>) => ((await p.catch((e) => e)) as AppError).code;
-const create = (over: Partial<Parameters<Reservations["create"]>[0]> = {}) =>
-  svc.create({
+const create = (over: Partial<Parameters<Reservations["create"]>[0]> = {}) => {
+  const input = {
     eventId: "evt_1",
     userId: "u1",
     seatIds: ["A-1-1", "A-1-2"],
@@ -19,7 +19,12 @@ const create = (over: Partial<Parameters<Reservations["create"]>[0]> = {}) =>
     sectionId: "",
     idempotencyKey: otherKey(),
     ...over,
+  };
+  return svc.create({
+    reservationToken: testToken(input.userId, input.eventId, f.clock.ms),
+    ...input,
   });
+};
 
 beforeEach(() => {
   f = fakeDeps();
@@ -78,6 +83,48 @@ describe("create", () => {
       "SEAT_UNAVAILABLE",
     );
     expect(f.idempotency.records.size).toBe(1);
+  });
+
+  test("a reservation token buys one reservation, for its own user and event, while it is valid", async () => {
+    const token = testToken("u1", "evt_1", f.clock.ms);
+    const first = await create({ reservationToken: token, seatIds: ["A-1-1"] });
+    expect(first.replayed).toBe(false);
+    // Spent: another request with it is refused, and nothing is held for it.
+    expect(await codeOf(create({ reservationToken: token, seatIds: ["A-2-1"] }))).toBe(
+      "RESERVATION_TOKEN_INVALID",
+    );
+    expect(f.inventory.holderOf("A-2-1")).toBeUndefined();
+    const other = (over: object) => create({ reservationToken: token, seatIds: ["A-3-1"], ...over });
+    expect(await codeOf(other({ userId: "u2" }))).toBe("RESERVATION_TOKEN_INVALID");
+    expect(await codeOf(other({ eventId: "evt_2" }))).toBe("RESERVATION_TOKEN_INVALID");
+    const [v, payload] = token.split(".");
+    expect(await codeOf(create({ reservationToken: `${v}.${payload}.AAAA` }))).toBe(
+      "RESERVATION_TOKEN_INVALID",
+    );
+    expect(await codeOf(create({ reservationToken: "" }))).toBe("RESERVATION_TOKEN_INVALID");
+  });
+
+  test("an expired token buys nothing new, but the request that spent it still gets its answer", async () => {
+    const token = testToken("u1", "evt_1", f.clock.ms);
+    const first = await create({ reservationToken: token, idempotencyKey: KEY });
+    f.clock.advance(31_000);
+    const again = await create({ reservationToken: token, idempotencyKey: KEY });
+    expect(again).toEqual({ value: first.value, replayed: true });
+    const late = testToken("u1", "evt_1", f.clock.ms - 31_000);
+    expect(await codeOf(create({ reservationToken: late, seatIds: ["A-4-1"] }))).toBe(
+      "RESERVATION_TOKEN_INVALID",
+    );
+  });
+
+  test("a token refused for a taken seat stays usable for another pick", async () => {
+    await create({ seatIds: ["A-5-1"] });
+    const token = testToken("u2", "evt_1", f.clock.ms);
+    expect(await codeOf(create({ userId: "u2", reservationToken: token, seatIds: ["A-5-1"] }))).toBe(
+      "SEAT_UNAVAILABLE",
+    );
+    expect((await create({ userId: "u2", reservationToken: token, seatIds: ["A-5-2"] })).replayed).toBe(
+      false,
+    );
   });
 
   test("when the write after a successful hold fails, the seats are released", async () => {

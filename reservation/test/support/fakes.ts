@@ -1,20 +1,40 @@
 // In-memory fakes of the domain's narrow interfaces, for the domain unit tests.
-import { AppError, createLogger } from "@tt/kit";
+import {
+  AppError,
+  createLogger,
+  type IdempotencyClaim,
+  type IdempotencyRecord,
+  type IdempotencyScope,
+  judge,
+  newJti,
+  readReservationToken,
+  signReservationToken,
+} from "@tt/kit";
 import type { ReservationDeps } from "../../src/domain/deps.ts";
 import type { Order, OutboxEvent, Reservation, ReservationPage } from "../../src/domain/model.ts";
 import {
+  type CreateGuards,
   type ExpiryTimer,
   type HoldRef,
-  type IdempotencyClaim,
-  type IdempotencyScope,
   type IdempotencyStore,
+  IdempotencyTaken,
   type InventoryGateway,
   type PaymentGateway,
   type PaymentInfo,
   type ReservationStore,
+  ReservationTokenSpent,
   type Transition,
   TransitionRejected,
 } from "../../src/domain/ports.ts";
+
+/** The secret the domain tests sign reservation tokens with. */
+export const TEST_TOKEN_SECRET = "reservation-test-token-secret";
+
+/** A reservation token for `userId` and `eventId`, valid `ttlMs` from `nowMs`. */
+export function testToken(userId: string, eventId: string, nowMs: number, ttlMs = 30_000): string {
+  const grant = { userId, eventId, jti: newJti(), exp: Math.floor((nowMs + ttlMs) / 1000) };
+  return signReservationToken(grant, TEST_TOKEN_SECRET);
+}
 
 /** A clock tests move by hand. */
 export class TestClock {
@@ -34,8 +54,17 @@ export class MemoryStore implements ReservationStore {
   /** Fails the order-writing transition (a crash between commit and write). */
   failOrderWrite = false;
 
-  async create(r: Reservation, event: OutboxEvent) {
+  constructor(private readonly idempotency = new MemoryIdempotency()) {}
+
+  readonly spentTokens = new Set<string>();
+
+  async create(r: Reservation, event: OutboxEvent, guards: CreateGuards = {}) {
     if (this.failCreate) throw new AppError("UPSTREAM_UNAVAILABLE", "injected store failure");
+    const { idempotency, token } = guards;
+    if (idempotency) this.idempotency.check(idempotency.claim, r.createdAt);
+    if (token && this.spentTokens.has(token.jti)) throw new ReservationTokenSpent();
+    if (idempotency) this.idempotency.record(idempotency.claim, idempotency.result, r.createdAt);
+    if (token) this.spentTokens.add(token.jti);
     this.reservations.set(r.id, structuredClone(r));
     this.outbox.push(structuredClone(event));
   }
@@ -81,44 +110,32 @@ export class MemoryStore implements ReservationStore {
   }
 }
 
-/** IdempotencyStore in memory with the DynamoDB store's window and lease rules. */
+/** Idempotency records in memory, with the durable record's window rule. */
 export class MemoryIdempotency implements IdempotencyStore {
-  readonly records = new Map<
-    string,
-    { hash: string; token: string; createdAt: number; leaseUntil: number; response?: string }
-  >();
-  constructor(
-    private readonly windowMs = 5 * 60_000,
-    private readonly leaseMs = 30_000,
-  ) {}
+  readonly records = new Map<string, IdempotencyRecord>();
 
-  async begin(scope: IdempotencyScope, hash: string, now: number): Promise<IdempotencyClaim> {
-    const id = `${scope.userId}#${scope.key}`;
-    const old = this.records.get(id);
-    const abandoned = old && old.response === undefined && old.leaseUntil < now && old.hash === hash;
-    if (!old || old.createdAt < now - this.windowMs || abandoned) {
-      const token = crypto.randomUUID();
-      this.records.set(id, { hash, token, createdAt: now, leaseUntil: now + this.leaseMs });
-      return { kind: "started", token };
-    }
-    if (old.hash !== hash) return { kind: "conflict" };
-    return old.response !== undefined ? { kind: "replay", response: old.response } : { kind: "in_progress" };
+  async read(scope: IdempotencyScope) {
+    return this.records.get(`${scope.userId}#${scope.key}`);
   }
 
-  async complete(scope: IdempotencyScope, token: string, response: string) {
-    const rec = this.records.get(`${scope.userId}#${scope.key}`);
-    if (rec?.token === token) rec.response = response;
+  /** What MemoryStore.create's "transaction" refuses: a key already recorded in its window. */
+  check(claim: IdempotencyClaim, now: number) {
+    const old = this.records.get(`${claim.scope.userId}#${claim.scope.key}`);
+    if (judge(old, claim.fingerprint, now).kind !== "fresh") throw new IdempotencyTaken(old);
   }
 
-  async release(scope: IdempotencyScope, token: string) {
-    const id = `${scope.userId}#${scope.key}`;
-    if (this.records.get(id)?.token === token) this.records.delete(id);
+  record(claim: IdempotencyClaim, result: string, now: number) {
+    this.records.set(`${claim.scope.userId}#${claim.scope.key}`, {
+      fingerprint: claim.fingerprint,
+      result,
+      createdAt: now,
+    });
   }
 }
 
 /** Seats as a fake inventory keeps them; a hold past its time counts as free (lazy expiry). */
 export class FakeInventory implements InventoryGateway {
-  readonly seats = new Map<string, { reservationId: string; until: number; sold: boolean }>();
+  readonly seats = new Map<string, { reservationId: string; userId: string; until: number; sold: boolean }>();
   readonly releases: Array<{ reservationId: string; reason: string }> = [];
   failRelease = false;
   failCommitWith: AppError | undefined;
@@ -136,10 +153,20 @@ export class FakeInventory implements InventoryGateway {
     const ids = req.seatIds.length > 0 ? req.seatIds : [`Q-${req.reservationId}`];
     for (const id of ids) {
       const holder = this.holderOf(id);
-      if (holder && holder !== req.reservationId) throw new AppError("SEAT_UNAVAILABLE", `${id} is taken`);
+      if (holder && holder !== req.reservationId) {
+        const yours = this.seats.get(id)?.userId === req.userId;
+        throw new AppError("SEAT_UNAVAILABLE", `${id} is taken`, {
+          metadata: yours ? { held_by_you: "true" } : {},
+        });
+      }
     }
     for (const id of ids)
-      this.seats.set(id, { reservationId: req.reservationId, until: req.holdExpiresAt, sold: false });
+      this.seats.set(id, {
+        reservationId: req.reservationId,
+        userId: req.userId,
+        until: req.holdExpiresAt,
+        sold: false,
+      });
     return { seatIds: ids, totalAmount: this.price * ids.length, currency: "KRW" };
   }
 
@@ -198,8 +225,8 @@ export class FakeTimer implements ExpiryTimer {
 /** A full set of fakes wired as ReservationDeps. */
 export function fakeDeps() {
   const clock = new TestClock();
-  const store = new MemoryStore();
   const idempotency = new MemoryIdempotency();
+  const store = new MemoryStore(idempotency);
   const inventory = new FakeInventory(clock);
   const payments = new FakePayments();
   const timer = new FakeTimer();
@@ -209,6 +236,7 @@ export function fakeDeps() {
   const deps: ReservationDeps = {
     store,
     idempotency,
+    tokens: (token) => readReservationToken(token, TEST_TOKEN_SECRET),
     inventory,
     payments,
     timer,

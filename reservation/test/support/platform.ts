@@ -14,7 +14,7 @@ import {
   ensureTables,
 } from "@tt/kit";
 import { Supervisor, startDynamo, startRedis, startSqs, waitForReady } from "@tt/kit/local";
-import { freePort } from "@tt/kit/testing";
+import { admissionToken, freePort } from "@tt/kit/testing";
 import { type ComposeOverrides, composeReservation } from "../../src/compose.ts";
 import { loadReservationConfig } from "../../src/config.ts";
 import { startPaymentDouble } from "./payment-double.ts";
@@ -90,9 +90,18 @@ export async function startPlatform(opts: PlatformOptions) {
   await app.start({ handleSignals: false });
   const url = `http://127.0.0.1:${port}`;
   const client = (name: string, baseUrl: string) => ({ name, baseUrl, timeoutMs: 10_000, retries: 0 });
-  const rsv = createServiceClient(reservation.ReservationService, {
+  const raw = createServiceClient(reservation.ReservationService, {
     ...client("reservation", url),
     breaker: { failureThreshold: 1_000_000, openMs: 1 },
+  });
+  // The tests stand in for the waiting room: a create without a token gets a fresh one, as an
+  // admitted buyer's would.
+  const rsv: typeof raw = Object.assign(Object.create(raw), {
+    createReservation: (req: Parameters<typeof raw.createReservation>[0]) =>
+      raw.createReservation({
+        reservationToken: admissionToken(req.userId ?? "", req.eventId ?? ""),
+        ...req,
+      }),
   });
   const inv = createServiceClient(inventory.InventoryService, client("inventory", inventoryUrl));
   const queue = collectQueue(sqs, queues.eventsUrl);

@@ -1,18 +1,17 @@
 --[[
   Turns an admitted waiter into a buyer: binds the place to the signed-in user (an anonymous
-  join is bound here) and records a single-use reservation token.
+  join is bound here). The caller then signs a reservation token, which the reservation service
+  spends durably with the reservation it creates.
 
   KEYS[1] tokens      hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[2] admitted    zset token -> admitted ms (the admission window)
-  KEYS[3] rt          the reservation token's single-use marker
-  KEYS[4] ipBucket    the caller's rate-limit bucket (client IP)
-  KEYS[5] userBucket  the caller's rate-limit bucket (user)
+  KEYS[3] ipBucket    the caller's rate-limit bucket (client IP)
+  KEYS[4] userBucket  the caller's rate-limit bucket (user)
   ARGV[1] token
   ARGV[2] user
-  ARGV[3] ttl_sec     reservation token lifetime
-  ARGV[4] now_ms
-  ARGV[5] limit_rate  tokens per second; 0 turns limiting off
-  ARGV[6] limit_burst bucket size
+  ARGV[3] now_ms
+  ARGV[4] limit_rate  tokens per second; 0 turns limiting off
+  ARGV[5] limit_burst bucket size
 
   Returns "limit|result", or just "limit" when the caller is rate-limited (limit: five fields,
   see includes/limit-caller.lua); result is 1 on success, or a negative code (EnterResult):
@@ -21,7 +20,7 @@
 ]]
 --- @include "take-token"
 --- @include "limit-caller"
-local allowed, limit = limit_caller(KEYS[4], KEYS[5], true, tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[4]))
+local allowed, limit = limit_caller(KEYS[3], KEYS[4], true, tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[3]))
 if not allowed then return limit end
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
 if not rec then return limit .. "|-1" end
@@ -30,5 +29,4 @@ if status == "W" then return limit .. "|-2" end
 if status ~= "R" or not redis.call("ZSCORE", KEYS[2], ARGV[1]) then return limit .. "|-3" end
 if owner ~= "" and owner ~= ARGV[2] then return limit .. "|-4" end
 if owner == "" then redis.call("HSET", KEYS[1], ARGV[1], seq .. "|R|" .. times .. "|" .. ARGV[2]) end
-redis.call("SET", KEYS[3], ARGV[2], "EX", ARGV[3])
 return limit .. "|1"

@@ -1,0 +1,147 @@
+// The moment a drop is about, on the whole real platform: many admitted buyers reaching for the
+// same seats at once, and a hold whose inventory call lands after its request gave up.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { LocalStack } from "@tt/kit/local";
+import { StoreReader } from "../../../bench/drop/store-read.ts";
+import { ADMIN, apiClient, startApiPlatform } from "./platform.ts";
+
+const EVENT_ID = `evt_hot_${Date.now().toString(36)}`;
+const RESERVE = "/inventory.v1.InventoryService/ReserveSeats";
+let stack: LocalStack;
+let base: string;
+
+// Between reservation and inventory: holds ReserveSeats calls back for `delayMs` when asked to,
+// so they reach inventory after reservation's deadline — as a slow network or a GC pause would.
+let delayMs = 0;
+let inventoryUrl = "";
+const proxy = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  async fetch(req) {
+    const url = new URL(req.url);
+    const body = await req.arrayBuffer();
+    if (url.pathname === RESERVE && delayMs > 0) await Bun.sleep(delayMs);
+    const headers = new Headers(req.headers);
+    headers.delete("host");
+    return fetch(`${inventoryUrl}${url.pathname}${url.search}`, { method: req.method, headers, body });
+  },
+});
+
+beforeAll(async () => {
+  stack = await startApiPlatform(60, {
+    base: 17000,
+    env: {
+      // As for a real crowd: limits on, each buyer behind its own address.
+      RATE_LIMIT_ENABLED: "true",
+      TRUST_PROXY: "true",
+      QUEUE_ADMIT_CAP: "10000",
+    },
+    serviceEnv: {
+      reservation: { INVENTORY_URL: `http://127.0.0.1:${proxy.port}` },
+    },
+  });
+  inventoryUrl = stack.urls.services.inventory;
+  base = stack.urls.gateway;
+  const hour = 3_600_000;
+  const res = await apiClient(base, ADMIN)("POST", "/api/v1/admin/events", {
+    event_id: EVENT_ID,
+    name: "Hot seats night",
+    venue: "Test Hall",
+    starts_at: new Date(Date.now() + 24 * hour).toISOString(),
+    sale_opens_at: new Date(Date.now() - hour).toISOString(),
+    sale_closes_at: new Date(Date.now() + 12 * hour).toISOString(),
+    currency: "KRW",
+    sections: [{ section_id: "A", name: "Floor", price: 150000, rows: 4, seats_per_row: 10 }],
+  });
+  expect(res.status).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  proxy.stop(true);
+});
+
+/** A buyer behind its own address (load-test bypass token naming the buyer). */
+function buyer(n: number) {
+  return apiClient(base, {
+    authorization: "Bearer load-test-bypass-token",
+    "x-user-id": `hot-${n}`,
+    "x-forwarded-for": `10.${(n >> 8) & 255}.${n & 255}.7`,
+  });
+}
+
+/** Join → admitted → enter: a reservation token. */
+async function admitted(b: ReturnType<typeof buyer>): Promise<string> {
+  const joined = await b("POST", "/api/v1/queue/join", { event_id: EVENT_ID });
+  expect(joined.status).toBe(202);
+  const token = encodeURIComponent(joined.body.waiting_token);
+  for (let i = 0; i < 200; i++) {
+    if ((await b("GET", `/api/v1/queue/status?token=${token}`)).body.ready_for_entry) break;
+    await Bun.sleep(50);
+  }
+  const entered = await b("POST", "/api/v1/queue/enter", { waiting_token: joined.body.waiting_token });
+  expect(entered.status).toBe(200);
+  return entered.body.reservation_token;
+}
+
+const hold = (b: ReturnType<typeof buyer>, token: string, seatIds: string[], key = crypto.randomUUID()) =>
+  b(
+    "POST",
+    "/api/v1/reservations",
+    { event_id: EVENT_ID, seat_ids: seatIds, reservation_token: token },
+    { "idempotency-key": key },
+  );
+
+/** Seats HELD by no live reservation, read from the stores of record. */
+async function ghostSeats(): Promise<string[]> {
+  const reader = new StoreReader(stack.urls.dynamodb, stack.env.STAGE ?? "", EVENT_ID);
+  try {
+    const snap = await reader.snapshot();
+    const live = new Set(snap.reservations.filter((r) => r.status === "HOLD").map((r) => r.reservationId));
+    return snap.seats
+      .filter((s) => s.status === "HELD" && (s.holdExpiresAt ?? 0) > Date.now() && !live.has(s.holder ?? ""))
+      .map((s) => s.seatId);
+  } finally {
+    reader.close();
+  }
+}
+
+describe("hot seats", () => {
+  test("the first hold on a freshly started platform succeeds", async () => {
+    const b = buyer(0);
+    const res = await hold(b, await admitted(b), ["A-4-1"]);
+    expect(res.status).toBe(201);
+  }, 30_000);
+
+  test("200 buyers race for the same 2 seats: one 201, 199 × 409 naming the seats, no ghost", async () => {
+    const buyers = Array.from({ length: 200 }, (_, i) => buyer(i + 1));
+    const tokens = await Promise.all(buyers.map((b) => admitted(b)));
+    const seats = ["A-1-1", "A-1-2"];
+    const answers = await Promise.all(buyers.map((b, i) => hold(b, tokens[i] ?? "", seats)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(199);
+    for (const loser of answers.filter((a) => a.status === 409)) {
+      expect(loser.body.error.code).toBe("SEAT_UNAVAILABLE");
+      expect(loser.body.error.message).toMatch(/A-1-[12]/);
+    }
+    await Bun.sleep(2000);
+    expect(await ghostSeats()).toEqual([]);
+  }, 90_000);
+
+  test("a hold that reaches inventory after its deadline leaves no ghost, and the retry wins", async () => {
+    const b = buyer(500);
+    const token = await admitted(b);
+    const key = crypto.randomUUID();
+    delayMs = 2000;
+    const late = await hold(b, token, ["A-2-1", "A-2-2"], key);
+    expect(late.status).toBe(504);
+    expect(late.body.error.code).toBe("UPSTREAM_TIMEOUT");
+    // The delayed hold reaches inventory after the compensation; wait for it, and 2 s more.
+    await Bun.sleep(1000 + 2000);
+    delayMs = 0;
+    expect(await ghostSeats()).toEqual([]);
+    const retried = await hold(b, token, ["A-2-1", "A-2-2"], key);
+    expect(retried.status).toBe(201);
+  }, 30_000);
+});

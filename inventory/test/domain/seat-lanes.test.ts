@@ -1,0 +1,68 @@
+// Hot seats in one process: concurrent holds of the same seats share the answer of the one
+// transaction in flight instead of queueing their own behind it.
+import { beforeEach, describe, expect, test } from "bun:test";
+import type { AppError } from "@tt/kit";
+import { fakeInventory, smallEvent } from "./fakes.ts";
+
+let f: ReturnType<typeof fakeInventory>;
+
+beforeEach(async () => {
+  f = fakeInventory();
+  await f.events.create(smallEvent());
+  f.seats.holdDelayMs = 20;
+});
+
+const reserve = (reservationId: string, seatIds: string[], userId = `u-${reservationId}`) =>
+  f.inventory.reserve({ reservationId, eventId: "evt_small", seatIds, quantity: 0, sectionId: "", userId });
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => "held",
+    (e: AppError) => `${e.code} ${e.metadata.seat_ids ?? ""}`,
+  );
+
+describe("concurrent holds of the same seats", () => {
+  test("one transaction makes the winner; everyone else is refused on its answer, naming the seats", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => outcome(reserve(`rsv_${i}`, ["A-1-1", "A-1-2"]))),
+    );
+    expect(results.filter((r) => r === "held")).toHaveLength(1);
+    expect(results.filter((r) => r === "SEAT_UNAVAILABLE A-1-1,A-1-2")).toHaveLength(49);
+    expect(f.seats.holdCalls).toBe(1);
+  });
+
+  test("overlapping picks wait on each other; disjoint ones do not", async () => {
+    const [first, second] = await Promise.all([
+      outcome(reserve("rsv_a", ["A-2-1", "A-2-2"])),
+      outcome(reserve("rsv_b", ["A-2-2", "A-2-3"])),
+    ]);
+    expect([first, second]).toEqual(["held", "SEAT_UNAVAILABLE A-2-2"]);
+    // rsv_b wanted A-2-2 too: refused on the winner's answer, without a transaction of its own.
+    expect(f.seats.holdCalls).toBe(1);
+    const [third, fourth] = await Promise.all([
+      outcome(reserve("rsv_c", ["A-3-1"])),
+      outcome(reserve("rsv_d", ["A-3-2"])),
+    ]);
+    expect([third, fourth]).toEqual(["held", "held"]);
+    expect(f.seats.holdCalls).toBe(3);
+  });
+
+  test("when the transaction in flight fails, its waiters try for themselves", async () => {
+    await reserve("rsv_owner", ["A-3-5"]);
+    f.seats.holdCalls = 0;
+    // rsv_x fails on A-3-5 (taken), which says nothing about A-3-6: rsv_y, waiting on it, holds A-3-6.
+    const [x, y] = await Promise.all([
+      outcome(reserve("rsv_x", ["A-3-5", "A-3-6"])),
+      outcome(reserve("rsv_y", ["A-3-6"])),
+    ]);
+    expect([x, y]).toEqual(["SEAT_UNAVAILABLE A-3-5", "held"]);
+    expect(f.seats.holdCalls).toBe(2);
+  });
+
+  test("a buyer refused on seats its own earlier request holds is told they are its own", async () => {
+    const [, again] = await Promise.all([
+      reserve("rsv_mine_1", ["B-1-1"], "alice"),
+      reserve("rsv_mine_2", ["B-1-1"], "alice").catch((e: AppError) => e),
+    ]);
+    expect((again as AppError).metadata.held_by_you).toBe("true");
+  });
+});
