@@ -21,6 +21,7 @@ import { chartSvg } from "./lib/chart.ts";
 import { busiestSentence, CpuSampler } from "./lib/cpu.ts";
 import { ADMIN_HEADERS, createBenchEvent, remotePlatform, startBenchStack } from "./lib/platform.ts";
 import { machineInfo, round2, writeResults } from "./lib/results.ts";
+import { costByOrigin, ratePerSec, scrapeAll } from "./lib/service-metrics.ts";
 
 const cfg = dropConfig(parseArgs());
 const machine = machineInfo();
@@ -49,6 +50,14 @@ try {
   });
   if (!tuned.ok) throw new Error(`setting admission: ${tuned.status} ${await tuned.text()}`);
   log(`event ${eventId}: ${cfg.seats} seats; ${cfg.buyers} buyers arriving over ${cfg.arrivalSec} s`);
+
+  // What an idle platform costs: its DynamoDB requests over a few quiet seconds.
+  const IDLE_SEC = 5;
+  const services = platform.services ?? {};
+  const idleFrom = await scrapeAll(services);
+  await Bun.sleep(IDLE_SEC * 1000);
+  const idleTo = await scrapeAll(services);
+  const idleDynamoPerSec = ratePerSec(idleFrom, idleTo, "dynamodb", IDLE_SEC);
 
   const reader = platform.dynamodb
     ? new StoreReader(platform.dynamodb.endpoint, platform.dynamodb.stage, eventId)
@@ -86,6 +95,7 @@ try {
     }),
   );
   const durationSec = Math.round((performance.now() - stats.startedAt) / 100) / 10;
+  const cost = costByOrigin(idleTo, await scrapeAll(services));
   clearInterval(operator);
   progress.stop();
   const processes = cpu.stop();
@@ -142,6 +152,7 @@ try {
       peakOrdersPerSec: peak("orders"),
     },
     ...(checks ? { checks } : {}),
+    ...(platform.services ? { cost, idleDynamoPerSec } : {}),
     cpu: processes,
     busiest: busiestSentence(processes),
     timeline,

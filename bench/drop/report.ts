@@ -1,6 +1,7 @@
 /** The drop's result document, its Markdown summary and its chart. */
 import type { ChartSpec } from "../lib/chart.ts";
 import { cpuTable, type ProcessCpu } from "../lib/cpu.ts";
+import { type CostRow, costMarkdown } from "../lib/service-metrics.ts";
 import type { DropConfig } from "./config.ts";
 import type { StepSummary } from "./stats.ts";
 import type { CheckReport } from "./store-check.ts";
@@ -32,6 +33,10 @@ export interface DropResult {
     peakOrdersPerSec: number;
   };
   checks?: CheckReport;
+  /** What each route and loop cost in dependency requests, from the services' own counters. */
+  cost?: CostRow[];
+  /** DynamoDB requests per second of the idle platform (before the buyers arrive), by origin. */
+  idleDynamoPerSec?: Record<string, number>;
   cpu: ProcessCpu[];
   busiest: string;
   timeline: Record<string, Array<[number, number]>>;
@@ -105,6 +110,26 @@ export function dropMarkdown(r: DropResult): string {
     ...cpuTable(r.cpu),
     "",
   );
+  if (r.cost) {
+    lines.push(
+      "## Cost per step (the services' own dependency_requests_total)",
+      "",
+      "Requests each route sent to DynamoDB, SQS, Redis and other services, per request it served",
+      "(background loops: in all, over the whole drop).",
+      "",
+      ...costMarkdown(r.cost),
+      "",
+    );
+  }
+  if (r.idleDynamoPerSec) {
+    const total = Object.values(r.idleDynamoPerSec).reduce((a, b) => a + b, 0);
+    lines.push(
+      `## Idle platform: ${total.toFixed(1)} DynamoDB requests/s`,
+      "",
+      ...Object.entries(r.idleDynamoPerSec).map(([k, v]) => `- ${k}: ${v}/s`),
+      "",
+    );
+  }
   return lines.join("\n");
 }
 

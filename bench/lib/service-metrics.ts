@@ -92,3 +92,81 @@ export function latencyBetween(before: Record<string, Sample[]>, after: Record<s
   }
   return out;
 }
+
+/** One line of a cost table: what one kind of work cost in one dependency, in all and per run. */
+export interface CostRow {
+  service: string;
+  origin: string;
+  /** How many times the work ran (requests served on that route; 0 for background loops). */
+  runs: number;
+  /** Requests per dependency and operation, e.g. { "dynamodb.TransactWriteItems": 1000 }. */
+  requests: Record<string, number>;
+}
+
+/**
+ * What each route and background loop of each service sent to its dependencies between two
+ * scrapes (`dependency_requests_total`), with how often the route was served
+ * (`http_server_requests_total`), so a step's cost per request can be read off.
+ */
+export function costByOrigin(before: Record<string, Sample[]>, after: Record<string, Sample[]>): CostRow[] {
+  const rows: CostRow[] = [];
+  for (const [service, samples] of Object.entries(after)) {
+    const prior = before[service] ?? [];
+    const delta = (name: string, by: (l: Record<string, string>) => string) => {
+      const a = sumBy(samples, name, by);
+      const b = sumBy(prior, name, by);
+      return Object.fromEntries(
+        Object.entries(a)
+          .map(([k, v]) => [k, Math.round(v - (b[k] ?? 0))] as const)
+          .filter(([, v]) => v > 0),
+      );
+    };
+    const runs = delta("http_server_requests_total", (l) => `${l.method} ${l.route}`);
+    const deps = delta("dependency_requests_total", (l) => `${l.origin}\n${l.dependency}.${l.operation}`);
+    const byOrigin = new Map<string, Record<string, number>>();
+    for (const [k, v] of Object.entries(deps)) {
+      const [origin = "", what = ""] = k.split("\n");
+      if (origin.endsWith(" /metrics")) continue;
+      const row = byOrigin.get(origin) ?? {};
+      row[what] = v;
+      byOrigin.set(origin, row);
+    }
+    for (const [origin, requests] of byOrigin)
+      rows.push({ service, origin, runs: runs[origin] ?? 0, requests });
+  }
+  return rows.sort((a, b) => b.runs - a.runs || a.service.localeCompare(b.service));
+}
+
+/** Requests per second to one dependency (e.g. "dynamodb") between two scrapes `seconds` apart. */
+export function ratePerSec(
+  before: Record<string, Sample[]>,
+  after: Record<string, Sample[]>,
+  dependency: string,
+  seconds: number,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const row of costByOrigin(before, after)) {
+    for (const [what, n] of Object.entries(row.requests)) {
+      if (!what.startsWith(`${dependency}.`)) continue;
+      const key = `${row.service} ${row.origin}`;
+      out[key] = Math.round(((out[key] ?? 0) + n / seconds) * 10) / 10;
+    }
+  }
+  return out;
+}
+
+/** The cost table as Markdown: per service and route, requests per run to each dependency. */
+export function costMarkdown(rows: CostRow[]): string[] {
+  const lines = [
+    "| service | route or loop | runs | per run (or in all, for loops) |",
+    "| --- | --- | ---: | --- |",
+  ];
+  for (const r of rows) {
+    const per = Object.entries(r.requests)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([what, n]) => `${what} ${r.runs > 0 ? (n / r.runs).toFixed(2) : n}`)
+      .join(", ");
+    lines.push(`| ${r.service} | ${r.origin} | ${r.runs} | ${per} |`);
+  }
+  return lines;
+}

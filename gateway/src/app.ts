@@ -3,6 +3,7 @@ import {
   type ConfigOf,
   createService,
   DEV_RESERVATION_TOKEN_SECRET,
+  instrumentRedis,
   type Logger,
   type Metrics,
   redisCheck,
@@ -80,6 +81,8 @@ export async function createGateway({
       upstreamCheck("payment", config.paymentUrl),
     ],
   });
+  instrumentRedis(redis, service.metrics);
+  if (queueRedis !== redis) instrumentRedis(queueRedis, service.metrics);
   const edge = gatewayGuards({
     config,
     redis,

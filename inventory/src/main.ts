@@ -7,6 +7,7 @@ import {
   createService,
   dynamoCheck,
   instrumentAws,
+  instrumentRedis,
   readConfig,
   redisCheck,
   redisFields,
@@ -36,5 +37,6 @@ const service = createService({
   onShutdown: [() => dynamo.destroy(), () => redis.quit()],
 });
 instrumentAws(dynamo, service.metrics, "dynamodb");
+instrumentRedis(redis, service.metrics);
 core = buildInventory({ dynamo, redis, metrics: service.metrics, settings: config });
 await service.start();

@@ -49,8 +49,10 @@ export type { NativeRoutes } from "./http/native-routes.ts";
 export * from "./idempotency/index.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
+export { currentOrigin, type Origin, runAs, withOrigin } from "./origin.ts";
+export { Outbox, type OutboxMessage, type OutboxMetrics, type OutboxOptions } from "./outbox.ts";
 export { randomString } from "./random.ts";
-export { createRedis, redisCheck, redisError } from "./redis.ts";
+export { createRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";
 export {
   DEV_RESERVATION_TOKEN_SECRET,
   newJti,

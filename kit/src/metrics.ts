@@ -10,6 +10,11 @@ export class Metrics {
   /** http_server_requests_total and http_server_request_duration_seconds (see http-metrics.ts). */
   readonly http: HttpMetrics;
   readonly backendDuration: Histogram<"service" | "method" | "code">;
+  /**
+   * Requests to every dependency (DynamoDB, SQS, Redis, other services) by the work they were
+   * made for (origin.ts): what each step of a purchase costs, and what idling costs.
+   */
+  readonly dependencyRequests: Counter<"origin" | "dependency" | "operation">;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ app: service });
@@ -18,6 +23,11 @@ export class Metrics {
       "backend_call_duration_seconds",
       "Latency of calls to other services over Connect",
       ["service", "method", "code"],
+    );
+    this.dependencyRequests = this.counter(
+      "dependency_requests_total",
+      "Requests sent to dependencies (DynamoDB, SQS, Redis, services) by the route or loop they served",
+      ["origin", "dependency", "operation"],
     );
   }
 

@@ -2,6 +2,8 @@ import Redis from "ioredis";
 import { AppError } from "./errors.ts";
 import type { ReadinessCheck } from "./http/health.ts";
 import type { Logger } from "./log.ts";
+import type { Metrics } from "./metrics.ts";
+import { currentOrigin } from "./origin.ts";
 import { fixTracingChannelSubscribers } from "./tracing-channel-fix.ts";
 
 fixTracingChannelSubscribers();
@@ -82,4 +84,18 @@ export function redisError(error: unknown): AppError {
   if (/timed out/i.test(message))
     return new AppError("UPSTREAM_TIMEOUT", "Redis did not answer in time", { cause: error });
   return new AppError("UPSTREAM_UNAVAILABLE", "Redis is unavailable", { cause: error, retryAfterSec: 1 });
+}
+
+/**
+ * Counts the commands `redis` sends into `dependency_requests_total` (dependency "redis", by
+ * command and the work they served). A script call is one command however much it does; with
+ * auto-pipelining several commands may share one round trip, so this is an upper bound on
+ * round trips.
+ */
+export function instrumentRedis(redis: Redis, metrics: Metrics): void {
+  const send = redis.sendCommand.bind(redis);
+  redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
+    metrics.dependencyRequests.inc({ origin: currentOrigin(), dependency: "redis", operation: command.name });
+    return (send as (...args: unknown[]) => unknown)(command, ...rest);
+  }) as typeof redis.sendCommand;
 }

@@ -29,6 +29,7 @@ instrumentAws(sqs, service.metrics, "sqs");
 const poller = payment.poller(service.log);
 // Hooks run in order: the poller finishes its jobs before the clients it uses are closed.
 service.onShutdown(() => poller.stop());
+service.onShutdown(() => payment.stopTimers());
 service.onShutdown(() => dynamo.destroy());
 service.onShutdown(() => sqs.destroy());
 await service.start();

@@ -26,6 +26,8 @@ function settings(stage: string, overrides: Partial<PaymentSettings> = {}): Paym
     webhookTimeoutMs: 1000,
     pollMs: 50,
     jobLeaseMs: 1000,
+    // A job is run by the process that wrote it; another takes over this long after it fell due.
+    jobTakeoverMs: 500,
     ...overrides,
   };
 }
@@ -43,6 +45,7 @@ async function startPayment(overrides: Partial<PaymentSettings> = {}) {
   core.observer.attach(service.metrics);
   const poller = core.poller(service.log);
   service.onShutdown(() => poller.stop());
+  service.onShutdown(() => core.stopTimers());
   await service.start({ handleSignals: false });
   poller.start();
   const url = `http://127.0.0.1:${config.port}`;
@@ -198,6 +201,31 @@ describe("payment service", () => {
     expect(text).toMatch(/payment_outcomes_total\{[^}]*status="approved"/);
     expect(text).toMatch(/payment_webhooks_total\{[^}]*result="retry"/);
   });
+  test("the process that created an intent decides and announces it on time, without waiting for a poll", async () => {
+    const quiet = await startPayment({ pollMs: 60_000 });
+    try {
+      const created = await quiet.client.createPaymentIntent(
+        intentRequest({ scenario: PaymentScenario.APPROVE }),
+      );
+      const started = Date.now();
+      await eventually(
+        async () =>
+          (await quiet.client.getPaymentStatus({ paymentIntentId: created.paymentIntentId })).intent
+            ?.status === PaymentStatus.APPROVED,
+        3000,
+        20,
+      );
+      // Decided at its time (300 ms here), not at the next poll a minute away.
+      expect(Date.now() - started).toBeLessThan(1500);
+      await eventually(
+        async () => (await queuedFor(created.paymentIntentId)).includes("payment.approved"),
+        3000,
+      );
+    } finally {
+      await quiet.stop();
+    }
+  });
+
   test("a restart loses nothing: an intent created before a stop is decided and announced by the next process", async () => {
     await svc.stop(); // no payment process runs jobs until the restart below
     const first = await startPayment();

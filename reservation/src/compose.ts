@@ -7,6 +7,7 @@ import {
   createSqsClient,
   dynamoCheck,
   instrumentAws,
+  Outbox,
   queueNames,
   readReservationToken,
   sqsCheck,
@@ -17,7 +18,6 @@ import { SchedulerExpiryTimer } from "./adapters/expiry-timer.scheduler.ts";
 import { SqsExpiryTimer } from "./adapters/expiry-timer.sqs.ts";
 import { DynamoIdempotencyStore } from "./adapters/idempotency-store.dynamo.ts";
 import { ConnectInventoryGateway } from "./adapters/inventory-gateway.connect.ts";
-import { OutboxRelay } from "./adapters/outbox-relay.ts";
 import { ConnectPaymentGateway } from "./adapters/payment-gateway.connect.ts";
 import { reservationMetrics } from "./adapters/reservation-metrics.prom.ts";
 import { DynamoReservationStore } from "./adapters/reservation-store.dynamo.ts";
@@ -41,7 +41,7 @@ const newReservationId = () => `rsv_${Bun.randomUUIDv7().replaceAll("-", "")}`;
 
 /**
  * Builds the reservation service from its configuration: AWS clients, Connect clients of
- * inventory and payment, the domain, REST + Connect transports, the outbox relay and the hold
+ * inventory and payment, the domain, REST + Connect transports, the outbox and the hold
  * sweeper. `start()` listens and starts the background loops; `stop()` drains all of it.
  */
 export function composeReservation(config: ReservationConfig, overrides: ComposeOverrides = {}) {
@@ -78,19 +78,23 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
   });
 
   const queue = new EventsQueue(sqs, queueNames(config.stage).events, config.eventsQueueUrl);
-  const relay = new OutboxRelay(dynamo, tables.outbox, queue, metrics, {
-    owner: `reservation-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
-    batch: 25,
-    claimMs: 30_000,
-    retainMs: 7 * 24 * 3600_000,
+  const outbox = new Outbox({
+    ddb: dynamo,
+    sqs,
+    table: tables.outbox,
+    queueUrl: queue.queueUrl,
+    log: service.log,
+    metrics,
+    staleMs: config.outboxStaleMs,
   });
-  const relayLoop = new Poller(
-    "outbox relay",
-    () => relay.runOnce(),
-    { busyMs: 5, idleMs: config.outboxPollMs },
+  // The backstop for records whose writer died: it costs 16 queries a pass, so it runs slowly.
+  const outboxSweep = new Poller(
+    "outbox sweep",
+    () => outbox.sweep(),
+    { busyMs: 100, idleMs: config.outboxStaleMs },
     service.log,
   );
-  const dynamoStore = new DynamoReservationStore(dynamo, tables, () => relayLoop.wake());
+  const dynamoStore = new DynamoReservationStore(dynamo, tables, outbox);
   const timer =
     config.expiryTimer === "scheduler"
       ? new SchedulerExpiryTimer(new SchedulerClient({ region, maxAttempts: 3 }), {
@@ -130,7 +134,8 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
     service.log,
   );
   // Background loops stop before the clients they use are closed.
-  service.onShutdown(() => relayLoop.stop());
+  service.onShutdown(() => outboxSweep.stop());
+  service.onShutdown(() => outbox.drain());
   service.onShutdown(() => sweeper.stop());
   service.onShutdown(() => dynamo.destroy());
   service.onShutdown(() => sqs.destroy());
@@ -138,11 +143,11 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
   return {
     service,
     domain: built,
-    relay,
-    /** Listens, then starts the outbox relay and the hold sweeper. */
+    outbox,
+    /** Listens, then starts the outbox sweep and the hold sweeper. */
     async start(opts: { handleSignals?: boolean } = {}) {
       await service.start(opts);
-      relayLoop.start();
+      outboxSweep.start();
       sweeper.start();
     },
     stop: () => service.stop(),

@@ -30,7 +30,9 @@ export function reservationFields() {
     eventsQueueArn: env.optional("EVENTS_QUEUE_ARN"),
     schedulerRoleArn: env.optional("SCHEDULER_ROLE_ARN"),
     schedulerGroup: env.string("SCHEDULER_GROUP", "default"),
-    outboxPollMs: env.int("OUTBOX_POLL_MS", 1000, { min: 10, max: 60_000 }),
+    // Events are published by their writer at commit; the sweep only catches what a dead writer
+    // left behind, once it is this old.
+    outboxStaleMs: env.int("OUTBOX_STALE_MS", 5000, { min: 100, max: 600_000 }),
     sweepIntervalMs: env.int("SWEEP_INTERVAL_MS", 10_000, { min: 100, max: 600_000 }),
     sweepGraceMs: env.int("SWEEP_GRACE_MS", 5_000, { min: 0, max: 600_000 }),
   };

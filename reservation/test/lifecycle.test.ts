@@ -1,10 +1,21 @@
 // The reservation lifecycle end to end: DynamoDB Local, fauxqs, the real inventory service (a
 // child process with its own tables) and the payment double; holds last 3 s here.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createSqsClient, fromConnectError, queueNames, tableName } from "@tt/kit";
+import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import { create as message } from "@bufbuild/protobuf";
+import { events } from "@tt/contracts";
+import {
+  createLogger,
+  createSqsClient,
+  encodeEvent,
+  fromConnectError,
+  newEvent,
+  Outbox,
+  queueNames,
+  queueUrl,
+  tableName,
+} from "@tt/kit";
 import { eventually } from "@tt/kit/testing";
-import { EventsQueue } from "../src/adapters/events-queue.sqs.ts";
-import { OutboxRelay } from "../src/adapters/outbox-relay.ts";
 import { startPlatform } from "./support/platform.ts";
 
 const HOLD_SECONDS = 3;
@@ -117,45 +128,48 @@ describe("reservation lifecycle", () => {
     await eventually(() => p.queue.types(id).includes("reservation.expired"), 5000);
   }, 20_000);
 
-  test("several relays publish every record once, in order per reservation", async () => {
-    // Two more relays (as if in other processes) race the service's own for the same records.
-    const sqs = createSqsClient({ region: "us-east-1", endpoint: p.sqsEndpoint });
-    const rivals = ["a", "b"].map(
-      (name) =>
-        new OutboxRelay(
-          p.ddb,
-          tableName(p.stage, "outbox"),
-          new EventsQueue(sqs, queueNames(p.stage).events),
-          { published: () => undefined, lag: () => undefined },
-          { owner: `rival-${name}`, batch: 25, claimMs: 30_000, retainMs: 60_000 },
-        ),
-    );
-    let racing = true;
-    const race = Promise.all(
-      rivals.map(async (relay) => {
-        while (racing) {
-          await relay.runOnce();
-          await Bun.sleep(10);
-        }
+  test("every event goes out at commit, in order per reservation, without any poll", async () => {
+    // The sweep is off in this suite (a 10-minute staleness): only the writers publish.
+    const ids = await Promise.all(
+      Array.from({ length: 10 }, async (_, i) => {
+        const { reservation: r } = await create(`u-outbox-${i}`, [`A-6-${i + 1}`]);
+        const id = r?.reservationId ?? "";
+        await p.rsv.cancelReservation({ reservationId: id, userId: `u-outbox-${i}` });
+        return id;
       }),
     );
-    let ids: string[] = [];
-    try {
-      ids = await Promise.all(
-        Array.from({ length: 10 }, async (_, i) => {
-          const { reservation: r } = await create(`u-relay-${i}`, [`A-6-${i + 1}`]);
-          const id = r?.reservationId ?? "";
-          await p.rsv.cancelReservation({ reservationId: id, userId: `u-relay-${i}` });
-          return id;
-        }),
-      );
-      await eventually(() => ids.every((id) => p.queue.types(id).length >= 2), 5000);
-      await Bun.sleep(500);
-    } finally {
-      racing = false;
-      await race;
-      sqs.destroy();
-    }
+    await eventually(() => ids.every((id) => p.queue.types(id).length >= 2), 5000);
+    await Bun.sleep(300);
     for (const id of ids) expect(p.queue.types(id)).toEqual(["reservation.created", "reservation.cancelled"]);
+    // Published records are deleted: nothing is left for a sweep.
+    expect(await p.app.outbox.sweep()).toBe(0);
+  }, 15_000);
+
+  test("a record whose writer died before publishing it goes out with the next sweep", async () => {
+    const sqs = createSqsClient({ region: "us-east-1", endpoint: p.sqsEndpoint });
+    const orphanOutbox = new Outbox({
+      ddb: p.ddb,
+      sqs,
+      table: tableName(p.stage, "outbox"),
+      queueUrl: queueUrl(sqs, queueNames(p.stage).events),
+      log: createLogger("test", "error"),
+      staleMs: 1000,
+    });
+    const id = `rsv_orphan_${Date.now()}`;
+    const detail = message(events.ReservationCreatedSchema, { reservationId: id, eventId: EVENT });
+    const body = encodeEvent(newEvent("reservation", { case: "reservationCreated", value: detail }));
+    const record = {
+      pk: `RES#${id}`,
+      sk: "EVT#00000001",
+      body,
+      type: "reservation.created",
+      at: Date.now() - 2000,
+    };
+    // Committed, but its writer never got to publish it.
+    await p.ddb.send(new TransactWriteItemsCommand({ TransactItems: [orphanOutbox.put(record)] }));
+    expect(await orphanOutbox.sweep()).toBe(1);
+    await eventually(() => p.queue.types(id).includes("reservation.created"), 5000);
+    expect(await orphanOutbox.sweep()).toBe(0);
+    sqs.destroy();
   }, 15_000);
 });

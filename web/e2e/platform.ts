@@ -59,7 +59,6 @@ export async function startE2EPlatform(): Promise<E2EPlatform> {
       PAYMENT_APPROVE_DELAY_MS: "200",
       SEAT_MAP_CACHE_MS: "0",
       AVAILABILITY_CACHE_MS: "0",
-      OUTBOX_POLL_MS: "100",
     },
     sink: () => undefined,
   });

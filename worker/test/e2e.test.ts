@@ -76,7 +76,6 @@ beforeAll(async () => {
     HOLD_SECONDS: String(HOLD_SECONDS),
     INVENTORY_TIMEOUT_MS: "2000",
     SWEEP_INTERVAL_MS: "600000", // expiry must come from the timer → worker path, not the sweeper
-    OUTBOX_POLL_MS: "100",
     PAYMENT_APPROVE_DELAY_MS: "300",
     PAYMENT_DELAY_MS: String(HOLD_SECONDS * 1000 + 1500), // lands after the hold has passed
     PAYMENT_POLL_MS: "50",
@@ -172,11 +171,11 @@ describe("end to end", () => {
   }, 20_000);
 
   test("hold expiry: the timer's event reaches the worker, which expires the hold and frees the seats", async () => {
-    const before = await workerCount("reservation.expired", "expired");
+    const before = await workerCount("reservation.hold_due", "expired");
     const r = await hold();
     // The read model shows a passed hold as EXPIRED at once; the worker's count proves the
     // stored reservation was moved by the worker (Expire answered changed = true).
-    await eventually(async () => (await workerCount("reservation.expired", "expired")) > before, 15_000, 200);
+    await eventually(async () => (await workerCount("reservation.hold_due", "expired")) > before, 15_000, 200);
     expect((await reservationOf(r.reservationId))?.status).toBe(RS.EXPIRED);
     await eventually(() => seatsFree(r.seatIds), 3000, 100);
   }, 20_000);

@@ -185,6 +185,10 @@ export const detail = {
       reason: "card_declined",
     }),
   }),
+  holdDue: (reservationId: string): EventDetail => ({
+    case: "reservationHoldDue",
+    value: create(events.ReservationHoldDueSchema, { reservationId, eventId: "evt_1" }),
+  }),
   expired: (reservationId: string): EventDetail => ({
     case: "reservationExpired",
     value: create(events.ReservationExpiredSchema, { reservationId, eventId: "evt_1" }),

@@ -69,9 +69,10 @@ describe("worker", () => {
     const bodies = [
       eventBody(detail.approved("r_ok")),
       eventBody(detail.failed("r_fail")),
-      eventBody(detail.expired("r_exp")),
+      eventBody(detail.holdDue("r_exp")),
       eventBody(detail.approved("r_late")), // approved after the hold passed → refund
       eventBody(detail.created("r_ok")),
+      eventBody(detail.expired("r_exp")), // the fact the expiry announced: nothing left to do
     ];
     const worker = await startWorker();
     try {
@@ -88,6 +89,11 @@ describe("worker", () => {
       );
       expect(text).toContain(
         'worker_events_total{type="reservation.created",outcome="ignored",app="worker-test"} 2',
+      );
+      // One Expire per timer message, none for the announcement.
+      expect(doubles.calls.expire).toBe(2);
+      expect(text).toContain(
+        'worker_events_total{type="reservation.expired",outcome="ignored",app="worker-test"} 2',
       );
     } finally {
       await worker.stop();
@@ -156,8 +162,8 @@ describe("worker", () => {
   }, 20_000);
 
   test("an expiry for an unknown reservation is acknowledged, not retried", async () => {
-    const body = eventBody(detail.expired("r_missing"));
-    expect(decodeEvent(body).type).toBe("reservation.expired");
+    const body = eventBody(detail.holdDue("r_missing"));
+    expect(decodeEvent(body).type).toBe("reservation.hold_due");
     const worker = await startWorker();
     try {
       await send(q.sqs, q.queues.eventsUrl, [body]);

@@ -49,7 +49,6 @@ export async function startApiPlatform(
       SEAT_MAP_CACHE_MS: "0",
       AVAILABILITY_CACHE_MS: "0",
       INVENTORY_TIMEOUT_MS: "2000",
-      OUTBOX_POLL_MS: "100",
       ...opts.env,
     },
     ...(opts.serviceEnv ? { serviceEnv: opts.serviceEnv } : {}),

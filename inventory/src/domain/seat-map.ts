@@ -10,6 +10,7 @@
  * update is corrected within `rebuildEveryMs`. Hold expiry needs no write at all: a HELD seat
  * whose hold has passed is read as AVAILABLE at read time.
  */
+import { detached } from "@tt/kit";
 import { sectionSeatIds } from "./layout.ts";
 import { type EventInfo, effectiveStatus, type Seat, type SeatStatus, type SectionCount } from "./model.ts";
 import type { CachedSeat, Clock, InventoryMetrics, SeatMapCache, SeatStore } from "./ports.ts";
@@ -52,7 +53,8 @@ export class SeatMaps {
     // One cache read per event at a time, however many requests are waiting for it.
     let pending = this.inflight.get(event.eventId);
     if (!pending) {
-      pending = this.fetch(event).finally(() => this.inflight.delete(event.eventId));
+      // Shared by every request waiting for it, so it runs on no single caller's deadline.
+      pending = detached(() => this.fetch(event)).finally(() => this.inflight.delete(event.eventId));
       this.inflight.set(event.eventId, pending);
     }
     return pending;

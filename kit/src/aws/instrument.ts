@@ -5,6 +5,7 @@
  * how busy an idle platform keeps its stores.
  */
 import type { Metrics } from "../metrics.ts";
+import { currentOrigin } from "../origin.ts";
 
 type Middleware = (
   next: (args: unknown) => Promise<unknown>,
@@ -52,6 +53,7 @@ export function instrumentAws(client: { middlewareStack: unknown }, metrics: Met
         throw error;
       } finally {
         total.inc({ client: name, operation, outcome });
+        metrics.dependencyRequests.inc({ origin: currentOrigin(), dependency: name, operation });
         duration.observe({ client: name, operation }, (performance.now() - started) / 1000);
       }
     },

@@ -14,6 +14,7 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { common } from "@tt/contracts";
 import { AppError } from "../errors.ts";
 import type { Metrics } from "../metrics.ts";
+import { currentOrigin } from "../origin.ts";
 import { injectHeaders } from "../telemetry.ts";
 import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
 import { currentBudget, DEADLINE_MARGIN_MS } from "./deadline.ts";
@@ -162,6 +163,11 @@ function observeInterceptor(name: string, metrics?: Metrics): Interceptor {
         { service: name, method: req.method.name, code },
         (performance.now() - started) / 1000,
       );
+      metrics?.dependencyRequests.inc({
+        origin: currentOrigin(),
+        dependency: name,
+        operation: req.method.name,
+      });
     }
   };
 }

@@ -1,6 +1,7 @@
 import { context, SpanStatusCode } from "@opentelemetry/api";
 import { Elysia } from "elysia";
 import type { Metrics } from "../metrics.ts";
+import { withOrigin } from "../origin.ts";
 import { startServerSpan } from "../telemetry.ts";
 
 /** A request handler as Bun calls it. */
@@ -25,7 +26,12 @@ export function observed(
 ): Response | Promise<Response> {
   const started = performance.now();
   const method = request.method;
-  const { span, ctx } = startServerSpan(method, request.headers);
+  const { span, ctx: spanCtx } = startServerSpan(method, request.headers);
+  const ctx = withOrigin(spanCtx, {
+    get name() {
+      return `${method} ${routeOf(request)}`;
+    },
+  });
   const finish = (response: Response) => {
     const route = routeOf(request);
     const status = response?.status ?? 101;

@@ -103,9 +103,10 @@ export function jobToItem(job: Job): Item {
     intent_id: s(job.intentId),
     kind: s(job.kind),
     attempts: n(job.attempts),
-    due_at: n(job.dueAt),
+    due_at: n(job.takeoverAt ?? job.dueAt),
     gsi1pk: s(jobShard(job.intentId)),
-    gsi1sk: s(dueKey(job.dueAt, job.intentId, sk)),
+    gsi1sk: s(dueKey(job.takeoverAt ?? job.dueAt, job.intentId, sk)),
+    ...(job.lease ? { lease: s(job.lease) } : {}),
     ...(job.event ? { event: s(JSON.stringify(job.event)) } : {}),
     ...(job.url ? { url: s(job.url) } : {}),
   };

@@ -36,6 +36,12 @@ export interface Job {
   url?: string;
   attempts: number;
   dueAt: number;
+  /**
+   * Set when the process that wrote the job runs it itself at `dueAt` (holding `lease`): the
+   * stored job only becomes due for pollers at this later time, should that process die.
+   */
+  takeoverAt?: number;
+  lease?: string;
 }
 
 /** A job leased to one runner until it is completed, rescheduled or the lease runs out. */

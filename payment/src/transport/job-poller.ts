@@ -1,4 +1,4 @@
-import { contextFromTraceparent, inSpan, type Logger, SpanKind } from "@tt/kit";
+import { contextFromTraceparent, inSpan, type Logger, runAs, SpanKind } from "@tt/kit";
 import type { ClaimedJob } from "../domain/ports.ts";
 
 /** How the poller finds and runs due jobs. */
@@ -45,7 +45,7 @@ export class JobPoller {
     while (this.running) {
       let claimed: ClaimedJob[] = [];
       try {
-        claimed = await claim(Date.now(), leaseMs, batch);
+        claimed = await runAs("job poller", () => claim(Date.now(), leaseMs, batch));
         await Promise.all(claimed.map((job) => this.runOne(job)));
       } catch (error) {
         log.warn("job poll failed", { err: error });
@@ -61,7 +61,7 @@ export class JobPoller {
       await inSpan(
         `payment.job.${job.kind}`,
         { kind: SpanKind.CONSUMER, parent, attributes: { payment_intent_id: job.intentId } },
-        () => this.options.run(job),
+        () => runAs(`job ${job.kind}`, () => this.options.run(job)),
       );
     } catch (error) {
       // The lease lapses and another poll retries the job.

@@ -13,7 +13,7 @@ import { timerEnvelope } from "./outbox-events.ts";
 export interface SchedulerTarget {
   /** Schedule group (created by Terraform); "default" always exists. */
   groupName: string;
-  /** ARN of the event queue the schedule sends `reservation.expired` to. */
+  /** ARN of the event queue the schedule sends `reservation.hold_due` to. */
   queueArn: string;
   /** IAM role EventBridge Scheduler assumes to send to the queue. */
   roleArn: string;
@@ -32,7 +32,7 @@ export function atExpression(ms: number): string {
 
 /**
  * ExpiryTimer on EventBridge Scheduler: a one-time `at(...)` schedule per hold that sends the
- * timer's `reservation.expired` message to the event queue and deletes itself after running.
+ * timer's `reservation.hold_due` message to the event queue and deletes itself after running.
  */
 export class SchedulerExpiryTimer implements ExpiryTimer {
   constructor(

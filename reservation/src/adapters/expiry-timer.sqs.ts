@@ -4,7 +4,7 @@ import type { EventsQueue } from "./events-queue.sqs.ts";
 import { timerEnvelope } from "./outbox-events.ts";
 
 /**
- * ExpiryTimer on SQS DelaySeconds: the timer's `reservation.expired` message becomes visible to
+ * ExpiryTimer on SQS DelaySeconds: the timer's `reservation.hold_due` message becomes visible to
  * the worker at the hold time (SQS caps the delay at 15 minutes; a longer hold is re-armed by
  * the early expire call). No per-hold quota like EventBridge Scheduler's, no cancel: a message
  * for a hold that ended early finds nothing to expire, and consumers are idempotent.

@@ -8,7 +8,7 @@ import type { HoldRef } from "../domain/ports.ts";
 
 /** `source` of events the reservation service emits. */
 export const SOURCE = "reservation";
-/** `source` of the hold timer's own `reservation.expired` message (the hold is due, not yet expired). */
+/** `source` of the hold timer's `reservation.hold_due` message. */
 export const TIMER_SOURCE = "reservation.timer";
 
 function detailOf({ type, reservation: r }: OutboxEvent): EventDetail {
@@ -69,7 +69,15 @@ export function envelopeOf(event: OutboxEvent, at: number): events.EventEnvelope
   return newEvent(SOURCE, detailOf(event), new Date(at));
 }
 
-/** The hold timer's message: `reservation.expired` due at the hold's expiry. */
+/** The hold timer's message: `reservation.hold_due`, delivered at the hold's expiry. */
 export function timerEnvelope(hold: HoldRef): events.EventEnvelope {
-  return newEvent(TIMER_SOURCE, expiredDetail(hold), new Date(hold.holdExpiresAt));
+  const detail: EventDetail = {
+    case: "reservationHoldDue",
+    value: create(events.ReservationHoldDueSchema, {
+      reservationId: hold.reservationId,
+      eventId: hold.eventId,
+      holdExpiresAt: timestampFromMs(hold.holdExpiresAt),
+    }),
+  };
+  return newEvent(TIMER_SOURCE, detail, new Date(hold.holdExpiresAt));
 }

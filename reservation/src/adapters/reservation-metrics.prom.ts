@@ -1,10 +1,9 @@
-import type { Metrics } from "@tt/kit";
+import type { Metrics, OutboxMetrics } from "@tt/kit";
 import type { ReservationStatus } from "../domain/model.ts";
 import type { ReservationMetrics } from "../domain/ports.ts";
-import type { RelayMetrics } from "./outbox-relay.ts";
 
 /** The reservation service's Prometheus metrics (SPEC.md section 8) on the kit's registry. */
-export function reservationMetrics(metrics: Metrics): ReservationMetrics & RelayMetrics {
+export function reservationMetrics(metrics: Metrics): ReservationMetrics & OutboxMetrics {
   const status = metrics.counter("reservation_status_total", "Reservations entering each status", ["status"]);
   const idempotency = metrics.counter(
     "idempotency_hits_total",
@@ -18,12 +17,12 @@ export function reservationMetrics(metrics: Metrics): ReservationMetrics & Relay
   );
   const lag = metrics.gauge(
     "outbox_lag_seconds",
-    "Age of the oldest unpublished outbox record at the last relay pass",
+    "Age of the oldest outbox record its writer left behind, at the last sweep",
   );
   return {
     transitioned: (s: ReservationStatus) => status.inc({ status: s }),
     idempotencyHit: (outcome) => idempotency.inc({ outcome }),
-    published: (type) => published.inc({ type }),
+    published: (type: string) => published.inc({ type }),
     lag: (seconds) => lag.set(seconds),
   };
 }

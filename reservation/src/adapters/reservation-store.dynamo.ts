@@ -8,7 +8,7 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { AppError, decodeRecord, idempotencyPut, TTL_ATTRIBUTE } from "@tt/kit";
+import { AppError, decodeRecord, idempotencyPut, type Outbox, TTL_ATTRIBUTE } from "@tt/kit";
 import type { Order, OutboxEvent, Reservation, ReservationPage } from "../domain/model.ts";
 import {
   type CreateGuards,
@@ -20,14 +20,13 @@ import {
 } from "../domain/ports.ts";
 import { allOf, type Item, N, S } from "./dynamo-items.ts";
 import { keys, SHARDS } from "./keys.ts";
-import { outboxPut } from "./outbox-items.ts";
+import { outboxMessage } from "./outbox-items.ts";
 import { mapS, orderFrom, orderItem, reservationFrom, reservationItem } from "./reservation-items.ts";
 
 /** Physical names of the tables the store writes. */
 export interface ReservationTables {
   reservations: string;
   orders: string;
-  outbox: string;
   idempotency: string;
 }
 
@@ -64,8 +63,8 @@ export class DynamoReservationStore implements ReservationStore {
   constructor(
     private readonly ddb: DynamoDBClient,
     private readonly tables: ReservationTables,
-    /** Told after each committed outbox write, so a relay in this process publishes at once. */
-    private readonly onOutboxWrite: () => void = () => undefined,
+    /** Records events with their changes and publishes them once committed. */
+    private readonly outbox: Pick<Outbox, "put" | "committed">,
   ) {}
 
   async create(r: Reservation, event: OutboxEvent, guards: CreateGuards = {}): Promise<void> {
@@ -74,7 +73,8 @@ export class DynamoReservationStore implements ReservationStore {
       Item: reservationItem(r),
       ConditionExpression: IS_NEW,
     };
-    const items: TransactWriteItem[] = [{ Put: put }, outboxPut(this.tables.outbox, event, r.createdAt)];
+    const message = outboxMessage(event, r.createdAt);
+    const items: TransactWriteItem[] = [{ Put: put }, this.outbox.put(message)];
     const { idempotency, token } = guards;
     const idemAt = idempotency ? items.length : -1;
     if (idempotency) {
@@ -91,7 +91,7 @@ export class DynamoReservationStore implements ReservationStore {
       if (failed(tokenAt)) throw new ReservationTokenSpent();
       throw unavailable(error);
     }
-    this.onOutboxWrite();
+    this.outbox.committed(message);
   }
 
   async transition(t: Transition): Promise<void> {
@@ -119,14 +119,15 @@ export class DynamoReservationStore implements ReservationStore {
         Put: { TableName: this.tables.orders, Item: orderItem(t.order), ConditionExpression: IS_NEW },
       });
     }
-    if (t.event) extra.push(outboxPut(this.tables.outbox, t.event, t.to.updatedAt));
+    const message = t.event && outboxMessage(t.event, t.to.updatedAt);
+    if (message) extra.push(this.outbox.put(message));
     try {
       if (extra.length === 0) await this.ddb.send(new PutItemCommand(put));
       else await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: put }, ...extra] }));
     } catch (error) {
       throw await this.rejection(error, t.from.id);
     }
-    if (t.event) this.onOutboxWrite();
+    if (message) this.outbox.committed(message);
   }
 
   // A failed condition (or a concurrent transaction on the item) means the reservation moved

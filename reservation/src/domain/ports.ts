@@ -145,7 +145,7 @@ export interface HoldRef {
   holdExpiresAt: number;
 }
 
-/** Delivers `reservation.expired` for a hold at (or soon after) its expiry time. */
+/** Delivers `reservation.hold_due` for a hold at (or soon after) its expiry time. */
 export interface ExpiryTimer {
   /** Arms the timer; re-arming the same reservation is harmless. */
   schedule(hold: HoldRef): Promise<void>;

@@ -1,4 +1,4 @@
-import type { Logger } from "@tt/kit";
+import { type Logger, runAs } from "@tt/kit";
 
 /** Pacing of a poller: fast while there is work, backing off to `idleMs` when there is none. */
 export interface PollerOptions {
@@ -51,7 +51,7 @@ export class Poller {
     while (this.running) {
       this.woken = false;
       try {
-        const done = await this.pass();
+        const done = await runAs(this.name, () => this.pass());
         pause = done > 0 ? this.options.busyMs : Math.min(pause * 2, this.options.idleMs);
       } catch (err) {
         this.log.warn(`${this.name} pass failed`, { err });

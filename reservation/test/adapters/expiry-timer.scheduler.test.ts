@@ -26,7 +26,7 @@ const hold = {
 afterEach(() => scheduler.reset());
 
 describe("EventBridge Scheduler expiry timer", () => {
-  test("arms a one-time at() schedule that sends reservation.expired to the queue and deletes itself", async () => {
+  test("arms a one-time at() schedule that sends reservation.hold_due to the queue and deletes itself", async () => {
     scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: "arn:aws:scheduler:::schedule/x" });
     await timer().schedule(hold);
 
@@ -45,9 +45,9 @@ describe("EventBridge Scheduler expiry timer", () => {
       Target: { Arn: target.queueArn, RoleArn: target.roleArn },
     });
     const message = decodeEvent(Input ?? "");
-    expect(message.type).toBe("reservation.expired");
+    expect(message.type).toBe("reservation.hold_due");
     expect(message.source).toBe("reservation.timer");
-    expect(message.detail.case).toBe("reservationExpired");
+    expect(message.detail.case).toBe("reservationHoldDue");
     expect(message.detail.value).toMatchObject({ reservationId: hold.reservationId, eventId: hold.eventId });
   });
 

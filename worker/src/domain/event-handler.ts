@@ -31,7 +31,9 @@ export class EventHandler {
   async handle(event: events.EventEnvelope): Promise<Outcome> {
     const { detail } = event;
     switch (detail.case) {
-      case "reservationExpired":
+      // The timer, not the fact: reservation.expired is what expiring announces, and handling it
+      // too would run every expiry twice.
+      case "reservationHoldDue":
         return this.expire(detail.value.reservationId);
       case "paymentApproved":
         return this.confirm(detail.value);

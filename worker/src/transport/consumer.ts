@@ -1,5 +1,5 @@
 import type { events } from "@tt/contracts";
-import { contextFromTraceparent, decodeEvent, inSpan, type Logger, SpanKind } from "@tt/kit";
+import { contextFromTraceparent, decodeEvent, inSpan, type Logger, runAs, SpanKind } from "@tt/kit";
 import type { Outcome } from "../domain/event-handler.ts";
 import type { Delivery, EventQueue } from "../domain/ports.ts";
 
@@ -118,7 +118,7 @@ export class QueueConsumer {
           parent: contextFromTraceparent(event.traceparent),
           attributes: { event_id: event.id },
         },
-        () => this.handle(event),
+        () => runAs(`consume ${type}`, () => this.handle(event)),
       );
       clearInterval(heartbeat);
       await this.queue.ack(delivery);

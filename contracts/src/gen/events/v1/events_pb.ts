@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file events/v1/events.proto.
  */
 export const file_events_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("ChZldmVudHMvdjEvZXZlbnRzLnByb3RvEglldmVudHMudjEiuAQKDUV2ZW50RW52ZWxvcGUSCgoCaWQYASABKAkSDAoEdHlwZRgCIAEoCRIOCgZzb3VyY2UYAyABKAkSKAoEdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIdHJhY2VfaWQYBSABKAkSEwoLdHJhY2VwYXJlbnQYBiABKAkSPAoTcmVzZXJ2YXRpb25fY3JlYXRlZBgKIAEoCzIdLmV2ZW50cy52MS5SZXNlcnZhdGlvbkNyZWF0ZWRIABJAChVyZXNlcnZhdGlvbl9jb25maXJtZWQYCyABKAsyHy5ldmVudHMudjEuUmVzZXJ2YXRpb25Db25maXJtZWRIABJAChVyZXNlcnZhdGlvbl9jYW5jZWxsZWQYDCABKAsyHy5ldmVudHMudjEuUmVzZXJ2YXRpb25DYW5jZWxsZWRIABI8ChNyZXNlcnZhdGlvbl9leHBpcmVkGA0gASgLMh0uZXZlbnRzLnYxLlJlc2VydmF0aW9uRXhwaXJlZEgAEjYKEHBheW1lbnRfYXBwcm92ZWQYFCABKAsyGi5ldmVudHMudjEuUGF5bWVudEFwcHJvdmVkSAASMgoOcGF5bWVudF9mYWlsZWQYFSABKAsyGC5ldmVudHMudjEuUGF5bWVudEZhaWxlZEgAEjYKEHBheW1lbnRfcmVmdW5kZWQYFiABKAsyGi5ldmVudHMudjEuUGF5bWVudFJlZnVuZGVkSABCCAoGZGV0YWlsIr4BChJSZXNlcnZhdGlvbkNyZWF0ZWQSFgoOcmVzZXJ2YXRpb25faWQYASABKAkSEAoIZXZlbnRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIQCghzZWF0X2lkcxgEIAMoCRIUCgx0b3RhbF9hbW91bnQYBSABKAMSEAoIY3VycmVuY3kYBiABKAkSMwoPaG9sZF9leHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKQAQoUUmVzZXJ2YXRpb25Db25maXJtZWQSFgoOcmVzZXJ2YXRpb25faWQYASABKAkSEAoIZXZlbnRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIQCghvcmRlcl9pZBgEIAEoCRIZChFwYXltZW50X2ludGVudF9pZBgFIAEoCRIQCghzZWF0X2lkcxgGIAMoCSJjChRSZXNlcnZhdGlvbkNhbmNlbGxlZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhAKCHNlYXRfaWRzGAQgAygJInMKElJlc2VydmF0aW9uRXhwaXJlZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCRIzCg9ob2xkX2V4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIncKD1BheW1lbnRBcHByb3ZlZBIZChFwYXltZW50X2ludGVudF9pZBgBIAEoCRIWCg5yZXNlcnZhdGlvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBmFtb3VudBgEIAEoAxIQCghjdXJyZW5jeRgFIAEoCSJjCg1QYXltZW50RmFpbGVkEhkKEXBheW1lbnRfaW50ZW50X2lkGAEgASgJEhYKDnJlc2VydmF0aW9uX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDgoGcmVhc29uGAQgASgJInYKD1BheW1lbnRSZWZ1bmRlZBIZChFwYXltZW50X2ludGVudF9pZBgBIAEoCRIWCg5yZXNlcnZhdGlvbl9pZBgCIAEoCRIOCgZhbW91bnQYAyABKAMSEAoIY3VycmVuY3kYBCABKAkSDgoGcmVhc29uGAUgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("ChZldmVudHMvdjEvZXZlbnRzLnByb3RvEglldmVudHMudjEi9wQKDUV2ZW50RW52ZWxvcGUSCgoCaWQYASABKAkSDAoEdHlwZRgCIAEoCRIOCgZzb3VyY2UYAyABKAkSKAoEdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIdHJhY2VfaWQYBSABKAkSEwoLdHJhY2VwYXJlbnQYBiABKAkSPAoTcmVzZXJ2YXRpb25fY3JlYXRlZBgKIAEoCzIdLmV2ZW50cy52MS5SZXNlcnZhdGlvbkNyZWF0ZWRIABJAChVyZXNlcnZhdGlvbl9jb25maXJtZWQYCyABKAsyHy5ldmVudHMudjEuUmVzZXJ2YXRpb25Db25maXJtZWRIABJAChVyZXNlcnZhdGlvbl9jYW5jZWxsZWQYDCABKAsyHy5ldmVudHMudjEuUmVzZXJ2YXRpb25DYW5jZWxsZWRIABI8ChNyZXNlcnZhdGlvbl9leHBpcmVkGA0gASgLMh0uZXZlbnRzLnYxLlJlc2VydmF0aW9uRXhwaXJlZEgAEj0KFHJlc2VydmF0aW9uX2hvbGRfZHVlGA4gASgLMh0uZXZlbnRzLnYxLlJlc2VydmF0aW9uSG9sZER1ZUgAEjYKEHBheW1lbnRfYXBwcm92ZWQYFCABKAsyGi5ldmVudHMudjEuUGF5bWVudEFwcHJvdmVkSAASMgoOcGF5bWVudF9mYWlsZWQYFSABKAsyGC5ldmVudHMudjEuUGF5bWVudEZhaWxlZEgAEjYKEHBheW1lbnRfcmVmdW5kZWQYFiABKAsyGi5ldmVudHMudjEuUGF5bWVudFJlZnVuZGVkSABCCAoGZGV0YWlsIr4BChJSZXNlcnZhdGlvbkNyZWF0ZWQSFgoOcmVzZXJ2YXRpb25faWQYASABKAkSEAoIZXZlbnRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIQCghzZWF0X2lkcxgEIAMoCRIUCgx0b3RhbF9hbW91bnQYBSABKAMSEAoIY3VycmVuY3kYBiABKAkSMwoPaG9sZF9leHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKQAQoUUmVzZXJ2YXRpb25Db25maXJtZWQSFgoOcmVzZXJ2YXRpb25faWQYASABKAkSEAoIZXZlbnRfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIQCghvcmRlcl9pZBgEIAEoCRIZChFwYXltZW50X2ludGVudF9pZBgFIAEoCRIQCghzZWF0X2lkcxgGIAMoCSJjChRSZXNlcnZhdGlvbkNhbmNlbGxlZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhAKCHNlYXRfaWRzGAQgAygJInMKElJlc2VydmF0aW9uRXhwaXJlZBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCRIzCg9ob2xkX2V4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInMKElJlc2VydmF0aW9uSG9sZER1ZRIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCRIzCg9ob2xkX2V4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIncKD1BheW1lbnRBcHByb3ZlZBIZChFwYXltZW50X2ludGVudF9pZBgBIAEoCRIWCg5yZXNlcnZhdGlvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBmFtb3VudBgEIAEoAxIQCghjdXJyZW5jeRgFIAEoCSJjCg1QYXltZW50RmFpbGVkEhkKEXBheW1lbnRfaW50ZW50X2lkGAEgASgJEhYKDnJlc2VydmF0aW9uX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDgoGcmVhc29uGAQgASgJInYKD1BheW1lbnRSZWZ1bmRlZBIZChFwYXltZW50X2ludGVudF9pZBgBIAEoCRIWCg5yZXNlcnZhdGlvbl9pZBgCIAEoCRIOCgZhbW91bnQYAyABKAMSEAoIY3VycmVuY3kYBCABKAkSDgoGcmVhc29uGAUgASgJYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * EventEnvelope wraps every message on the event queue. On the wire (SQS) it is JSON:
@@ -86,6 +86,12 @@ export type EventEnvelope = Message<"events.v1.EventEnvelope"> & {
      */
     value: ReservationExpired;
     case: "reservationExpired";
+  } | {
+    /**
+     * @generated from field: events.v1.ReservationHoldDue reservation_hold_due = 14;
+     */
+    value: ReservationHoldDue;
+    case: "reservationHoldDue";
   } | {
     /**
      * @generated from field: events.v1.PaymentApproved payment_approved = 20;
@@ -242,7 +248,7 @@ export const ReservationCancelledSchema: GenMessage<ReservationCancelled> = /*@_
   messageDesc(file_events_v1_events, 3);
 
 /**
- * ReservationExpired: the hold timer fired (also the timer's own message).
+ * ReservationExpired: the fact — the hold ran out and its seats went back on sale.
  *
  * @generated from message events.v1.ReservationExpired
  */
@@ -269,6 +275,36 @@ export type ReservationExpired = Message<"events.v1.ReservationExpired"> & {
  */
 export const ReservationExpiredSchema: GenMessage<ReservationExpired> = /*@__PURE__*/
   messageDesc(file_events_v1_events, 4);
+
+/**
+ * ReservationHoldDue: the hold timer — the hold's time has come; the worker expires it (if it is
+ * still a HOLD), which then announces reservation.expired.
+ *
+ * @generated from message events.v1.ReservationHoldDue
+ */
+export type ReservationHoldDue = Message<"events.v1.ReservationHoldDue"> & {
+  /**
+   * @generated from field: string reservation_id = 1;
+   */
+  reservationId: string;
+
+  /**
+   * @generated from field: string event_id = 2;
+   */
+  eventId: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp hold_expires_at = 3;
+   */
+  holdExpiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message events.v1.ReservationHoldDue.
+ * Use `create(ReservationHoldDueSchema)` to create a new message.
+ */
+export const ReservationHoldDueSchema: GenMessage<ReservationHoldDue> = /*@__PURE__*/
+  messageDesc(file_events_v1_events, 5);
 
 /**
  * PaymentApproved: the simulator approved an intent.
@@ -307,7 +343,7 @@ export type PaymentApproved = Message<"events.v1.PaymentApproved"> & {
  * Use `create(PaymentApprovedSchema)` to create a new message.
  */
 export const PaymentApprovedSchema: GenMessage<PaymentApproved> = /*@__PURE__*/
-  messageDesc(file_events_v1_events, 5);
+  messageDesc(file_events_v1_events, 6);
 
 /**
  * PaymentFailed: the simulator declined an intent.
@@ -341,7 +377,7 @@ export type PaymentFailed = Message<"events.v1.PaymentFailed"> & {
  * Use `create(PaymentFailedSchema)` to create a new message.
  */
 export const PaymentFailedSchema: GenMessage<PaymentFailed> = /*@__PURE__*/
-  messageDesc(file_events_v1_events, 6);
+  messageDesc(file_events_v1_events, 7);
 
 /**
  * PaymentRefunded: an approved payment was returned.
@@ -380,5 +416,5 @@ export type PaymentRefunded = Message<"events.v1.PaymentRefunded"> & {
  * Use `create(PaymentRefundedSchema)` to create a new message.
  */
 export const PaymentRefundedSchema: GenMessage<PaymentRefunded> = /*@__PURE__*/
-  messageDesc(file_events_v1_events, 7);
+  messageDesc(file_events_v1_events, 8);
 

@@ -1,0 +1,218 @@
+/**
+ * The transactional outbox: a message to the event queue is written in the same DynamoDB
+ * transaction as the state change it announces, so it exists exactly when the change does.
+ *
+ * The writer publishes it itself right after the commit — messages committed in the same
+ * moment share one SendMessageBatch, and their records go in one BatchWriteItem delete — so the
+ * usual cost of an event is a tenth of a send and a twenty-fifth of a delete, with no polling.
+ * Only a record whose writer died (or whose send failed) is left behind; a slow backstop sweep
+ * publishes records older than `staleMs`. Delivery is at least once (a sweep may re-send a record
+ * whose delete was lost): every consumer is idempotent. Records are listed in a sparse index
+ * spread over `shards` partitions by key, so a hot drop does not write one partition.
+ *
+ * Measured in the 5,000-buyer drop: the polling relay this replaces sent 12,000 DynamoDB
+ * requests (a third of the platform's) to publish 2,700 events, and 19 requests/s while idle.
+ */
+import {
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  QueryCommand,
+  type TransactWriteItem,
+} from "@aws-sdk/client-dynamodb";
+import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { QueueUrl } from "./aws/queue-url.ts";
+import { TTL_ATTRIBUTE } from "./aws/tables.ts";
+import { detached } from "./connect/deadline.ts";
+import type { Logger } from "./log.ts";
+import { runAs } from "./origin.ts";
+
+/** One message to publish, as recorded. */
+export interface OutboxMessage {
+  /** Item key: partition (e.g. the entity) and sort key (e.g. its version). */
+  pk: string;
+  sk: string;
+  /** The finished message body (the relay only forwards bytes). */
+  body: string;
+  /** Event type, for metrics. */
+  type: string;
+  /** Epoch ms of the change. */
+  at: number;
+  /** Seconds SQS should hold the message back (≤ 900). */
+  delaySeconds?: number;
+}
+
+/** What the outbox reports. */
+export interface OutboxMetrics {
+  published(type: string, via: "direct" | "sweep"): void;
+  /** Age in seconds of the oldest record a sweep found left behind (0 when none). */
+  lag(seconds: number): void;
+}
+
+const SQS_BATCH = 10;
+const DYNAMO_BATCH = 25;
+
+// FNV-1a: a stable spread of record keys over the pending shards.
+function bucket(text: string, shards: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % shards;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Where an outbox keeps its records and sends its messages. */
+export interface OutboxOptions {
+  ddb: Pick<DynamoDBClient, "send">;
+  sqs: Pick<SQSClient, "send">;
+  table: string;
+  queueUrl: QueueUrl;
+  log: Logger;
+  metrics?: OutboxMetrics;
+  /** A record older than this is presumed abandoned by its writer (default 5 s). */
+  staleMs?: number;
+  /** Partitions of the pending index (default 16). */
+  shards?: number;
+}
+
+/** See the file comment. */
+export class Outbox {
+  private readonly staleMs: number;
+  private readonly shards: number;
+  private pending: OutboxMessage[] = [];
+  private flushing: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly o: OutboxOptions) {
+    this.staleMs = o.staleMs ?? 5_000;
+    this.shards = o.shards ?? 16;
+  }
+
+  /** The Put that records `message` inside the change's own transaction. */
+  put(message: OutboxMessage): TransactWriteItem {
+    return {
+      Put: {
+        TableName: this.o.table,
+        Item: {
+          pk: { S: message.pk },
+          sk: { S: message.sk },
+          gsi1pk: { S: `PENDING#${bucket(message.pk, this.shards)}` },
+          gsi1sk: { S: `${iso(message.at)}#${message.pk}#${message.sk}` },
+          body: { S: message.body },
+          event_type: { S: message.type },
+          created_at: { N: String(message.at) },
+          ...(message.delaySeconds ? { delay_seconds: { N: String(message.delaySeconds) } } : {}),
+          // Clean-up only: a record is deleted once sent; this catches one whose delete was lost.
+          [TTL_ATTRIBUTE]: { N: String(Math.ceil(message.at / 1000) + 7 * 86_400) },
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  }
+
+  /** Call once the transaction that wrote `messages` has committed: they go out now. */
+  committed(...messages: OutboxMessage[]): void {
+    this.pending.push(...messages);
+    // Everything committed in this turn of the event loop shares one batch. Publishing is nobody's
+    // request: it must not inherit the deadline of the one that happened to commit first.
+    this.flushing ??= detached(() =>
+      runAs("outbox publish", () =>
+        new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush()),
+      ),
+    );
+  }
+
+  /** Waits for every publish in progress (shutdown, tests). */
+  async drain(): Promise<void> {
+    while (this.flushing || this.inFlight.size > 0) {
+      await this.flushing;
+      await Promise.allSettled([...this.inFlight]);
+    }
+  }
+
+  /** The backstop: publishes records older than `staleMs`; returns how many it published. */
+  async sweep(limit = 100): Promise<number> {
+    const before = `${iso(Date.now() - this.staleMs)}~`;
+    const pages = await Promise.all(
+      Array.from({ length: this.shards }, (_, shard) =>
+        this.o.ddb.send(
+          new QueryCommand({
+            TableName: this.o.table,
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :shard AND gsi1sk < :before",
+            ExpressionAttributeValues: { ":shard": { S: `PENDING#${shard}` }, ":before": { S: before } },
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    const stale = pages
+      .flatMap((p) => p.Items ?? [])
+      .map(
+        (i): OutboxMessage => ({
+          pk: i.pk?.S ?? "",
+          sk: i.sk?.S ?? "",
+          body: i.body?.S ?? "",
+          type: i.event_type?.S ?? "",
+          at: Number(i.created_at?.N ?? 0),
+          ...(i.delay_seconds?.N ? { delaySeconds: Number(i.delay_seconds.N) } : {}),
+        }),
+      )
+      .sort((a, b) => a.at - b.at);
+    this.o.metrics?.lag(stale.length > 0 ? (Date.now() - (stale[0]?.at ?? Date.now())) / 1000 : 0);
+    let published = 0;
+    for (let i = 0; i < stale.length; i += SQS_BATCH) {
+      published += await this.publish(stale.slice(i, i + SQS_BATCH), "sweep");
+    }
+    return published;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushing = undefined;
+    for (let i = 0; i < batch.length; i += SQS_BATCH) {
+      const task = this.publish(batch.slice(i, i + SQS_BATCH), "direct")
+        .then(() => undefined)
+        .catch((err) => this.o.log.warn("outbox publish failed; the sweep will retry", { err }))
+        .finally(() => this.inFlight.delete(task));
+      this.inFlight.add(task);
+    }
+  }
+
+  // Sends up to 10 messages in one call, then deletes the records of those SQS took.
+  private async publish(messages: OutboxMessage[], via: "direct" | "sweep"): Promise<number> {
+    if (messages.length === 0) return 0;
+    const res = await this.o.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: await this.o.queueUrl(),
+        Entries: messages.map((m, i) => ({
+          Id: String(i),
+          MessageBody: m.body,
+          ...(m.delaySeconds ? { DelaySeconds: Math.min(900, Math.ceil(m.delaySeconds)) } : {}),
+        })),
+      }),
+    );
+    const sent = (res.Successful ?? []).map((s) => messages[Number(s.Id)]).filter((m) => m !== undefined);
+    for (const m of sent) this.o.metrics?.published(m.type, via);
+    for (let i = 0; i < sent.length; i += DYNAMO_BATCH) {
+      await this.o.ddb.send(
+        new BatchWriteItemCommand({
+          RequestItems: {
+            [this.o.table]: sent.slice(i, i + DYNAMO_BATCH).map((m) => ({
+              DeleteRequest: { Key: { pk: { S: m.pk }, sk: { S: m.sk } } },
+            })),
+          },
+        }),
+      );
+    }
+    if ((res.Failed ?? []).length > 0) {
+      this.o.log.warn("the queue refused some outbox messages; the sweep will retry", {
+        failed: res.Failed?.map((f) => f.Code),
+      });
+    }
+    return sent.length;
+  }
+}
