@@ -19,6 +19,8 @@ const buyers = numberFlag(args, "buyers", 40);
 const hot = numberFlag(args, "seats", 6);
 const pair = numberFlag(args, "pair", 2);
 const runs = numberFlag(args, "runs", 5);
+// --spread: every buyer wants its own pair instead (no contention): the path's plain throughput.
+const spread = args.flags.has("spread");
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 const log = (msg: string) => process.stdout.write(`hot-seats: ${msg}\n`);
@@ -75,13 +77,13 @@ try {
     });
     const users = Array.from({ length: buyers }, (_, i) => `hot-${run}-${i}`);
     const tokens = await Promise.all(users.map((u) => admit(u, eventId)));
-    const seats = Array.from({ length: hot }, (_, i) => `A-1-${i + 1}`);
+    const seats = Array.from({ length: spread ? 250 : hot }, (_, i) => `${"ABCD"[Math.floor(i / 250)]}-${Math.floor((i % 250) / 25) + 1}-${(i % 25) + 1}`);
     const before = await scrapeAll(platform.services ?? {});
     const cpu = new CpuSampler(platform.pids(), { "hot-seats (load generator)": process.pid });
     cpu.start(250);
     const answers = await Promise.all(
       users.map(async (u, i) => {
-        const start = seats.length <= pair ? 0 : Math.floor(Math.random() * (seats.length - pair + 1));
+        const start = spread ? (i * pair) % seats.length : seats.length <= pair ? 0 : Math.floor(Math.random() * (seats.length - pair + 1));
         const started = performance.now();
         const r = await call(
           u,

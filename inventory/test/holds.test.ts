@@ -120,6 +120,27 @@ describe("holding seats", () => {
 });
 
 describe("committing", () => {
+  test("a commit naming only some of the held seats sells none of them", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_part", ["B-2-1", "B-2-2"]);
+    const partial = core.inventory.commit({
+      reservationId: "rsv_part",
+      eventId: e.eventId,
+      seatIds: ["B-2-1"],
+      orderId: "o",
+    });
+    expect(await codeOf(partial)).toBe("VALIDATION_FAILED");
+    expect((await storedSeat(e, "B-2-1")).status).toBe("HELD");
+    const whole = await core.inventory.commit({
+      reservationId: "rsv_part",
+      eventId: e.eventId,
+      seatIds: ["B-2-2", "B-2-1"],
+      orderId: "o",
+    });
+    expect(whole.status).toBe("SOLD");
+    expect((await storedSeat(e, "B-2-1")).status).toBe("SOLD");
+  });
+
   test("turns held seats into sold seats, and repeating the commit changes nothing", async () => {
     const e = await newEvent();
     await hold(e, "rsv_c", ["A-1-1", "A-1-2"]);

@@ -67,11 +67,9 @@ describe("DynamoIntentStore", () => {
   test("a transition applies only from the expected status", async () => {
     const created = intent();
     await store.create(created, []);
-    const moved = await store.transition(created.id, "PENDING", { status: "APPROVED", updatedAt: 2 }, []);
+    const moved = await store.transition(created, { status: "APPROVED", updatedAt: 2 }, []);
     expect(moved?.status).toBe("APPROVED");
-    expect(
-      await store.transition(created.id, "PENDING", { status: "FAILED", updatedAt: 3 }, []),
-    ).toBeUndefined();
+    expect(await store.transition(created, { status: "FAILED", updatedAt: 3 }, [])).toBeUndefined();
     expect((await store.get(created.id))?.status).toBe("APPROVED");
   });
 

@@ -14,7 +14,13 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { HoldExpiredError, InvalidHoldStateError, SeatsUnavailableError } from "../domain/errors.ts";
+import {
+  HoldExpiredError,
+  HoldNotFoundError,
+  InvalidHoldStateError,
+  InvalidInputError,
+  SeatsUnavailableError,
+} from "../domain/errors.ts";
 import type { EventInfo, Hold, Seat } from "../domain/model.ts";
 import type { HoldWrite, Operation, SeatStore, WriteResult } from "../domain/ports.ts";
 import { storageError, transact } from "./dynamo-errors.ts";
@@ -161,9 +167,10 @@ export class DynamoSeatStore implements SeatStore {
         TableName: this.table,
         Key: holdKey(rid, event.eventId),
         UpdateExpression: `SET #s = :sold, committed_at = :now, updated_at = :now${order}`,
-        ConditionExpression: HOLD_LIVE,
+        // Exactly the held seats: a commit naming only some of them must not sell those alone.
+        ConditionExpression: `${HOLD_LIVE} AND seat_key = :key`,
         ExpressionAttributeNames: NAMES,
-        ExpressionAttributeValues: recordValues,
+        ExpressionAttributeValues: { ...recordValues, ":key": { S: seatSetKey(hold.seatIds) } },
       },
     });
     const sold: Hold = { ...hold, status: "SOLD", orderId: orderId || undefined, committedAt: now };
@@ -181,8 +188,12 @@ export class DynamoSeatStore implements SeatStore {
       async (reasons) => {
         // Something changed since the caller read the hold: a concurrent commit, or the hold lapsed.
         const current = await this.getHold(rid, event.eventId);
-        if (current?.status === "SOLD") return { hold: current, changed: [] };
-        if (!current || current.holdExpiresAt < now || current.releaseReason === "EXPIRED") {
+        if (!current) throw new HoldNotFoundError(rid);
+        if (current.status !== "RELEASED" && seatSetKey(current.seatIds) !== seatSetKey(hold.seatIds)) {
+          throw new InvalidInputError("seat_ids", "differ from the seats this reservation holds");
+        }
+        if (current.status === "SOLD") return { hold: current, changed: [] };
+        if (current.holdExpiresAt < now || current.releaseReason === "EXPIRED") {
           throw new HoldExpiredError(rid);
         }
         if (current.status === "RELEASED")

@@ -52,6 +52,15 @@ export interface SeatView {
   status: SeatStatus;
 }
 
+// The hold a commit that names its seats starts from, without reading it (see commit).
+const UNREAD_HOLD: Omit<Hold, "reservationId" | "eventId" | "seatIds"> = {
+  status: "HELD",
+  holdExpiresAt: 0,
+  userId: "",
+  totalAmount: 0n,
+  currency: "",
+};
+
 // Quantity picks race other buyers for the same "best" seats; after a collision the next try
 // skips the seats that were taken and chooses among several good blocks.
 const PICK_ATTEMPTS = 3;
@@ -174,15 +183,24 @@ export class Inventory {
       checkOpaqueId("reservation_id", input.reservationId);
       checkOpaqueId("order_id", input.orderId, false);
       const event = await events.require(input.eventId);
+      const now = clock();
+      if (input.seatIds.length > 0) {
+        // The caller names the seats: try the commit straight away. Its transaction checks
+        // everything the read below would (each seat HELD by this reservation and live, the hold
+        // record HELD), and the store reads the hold only when it refuses, to say why.
+        const seatIds = checkSeatIds(event, input.seatIds, Number.MAX_SAFE_INTEGER);
+        const named: Hold = {
+          ...UNREAD_HOLD,
+          reservationId: input.reservationId,
+          eventId: event.eventId,
+          seatIds,
+        };
+        const result = await seats.commit(event, named, input.orderId, now);
+        await maps.written(event.eventId, result.changed);
+        return result.hold;
+      }
       const hold = await seats.getHold(input.reservationId, event.eventId);
       if (!hold) throw new HoldNotFoundError(input.reservationId);
-      if (input.seatIds.length > 0) {
-        const asked = checkSeatIds(event, input.seatIds, Number.MAX_SAFE_INTEGER).sort();
-        if (asked.join(",") !== [...hold.seatIds].sort().join(",")) {
-          throw new InvalidInputError("seat_ids", "differ from the seats this reservation holds");
-        }
-      }
-      const now = clock();
       if (hold.status === "SOLD") return hold;
       if (hold.status === "RELEASED") {
         if (hold.releaseReason === "EXPIRED" || hold.holdExpiresAt < now)

@@ -1,5 +1,11 @@
 // In-memory fakes of the inventory's narrow ports, with the same rules as the real adapters.
-import { HoldExpiredError, InvalidHoldStateError, SeatsUnavailableError } from "../../src/domain/errors.ts";
+import {
+  HoldExpiredError,
+  HoldNotFoundError,
+  InvalidHoldStateError,
+  InvalidInputError,
+  SeatsUnavailableError,
+} from "../../src/domain/errors.ts";
 import { EventCatalog, type NewEvent } from "../../src/domain/events.ts";
 import { Inventory } from "../../src/domain/inventory.ts";
 import { allSeatIds } from "../../src/domain/layout.ts";
@@ -81,7 +87,15 @@ export class MemorySeatStore implements SeatStore {
     return this.holds.get(`${reservationId}/${eventId}`);
   }
 
-  async commit(event: EventInfo, hold: Hold, orderId: string, now: number) {
+  async commit(event: EventInfo, named: Hold, orderId: string, now: number) {
+    // The same checks as the transaction's conditions (the caller may not have read the hold).
+    const hold = this.holds.get(`${named.reservationId}/${event.eventId}`);
+    if (!hold) throw new HoldNotFoundError(named.reservationId);
+    if ([...hold.seatIds].sort().join() !== [...named.seatIds].sort().join()) {
+      throw new InvalidInputError("seat_ids", "differ from the seats this reservation holds");
+    }
+    if (hold.status === "SOLD") return { hold, changed: [] };
+    if (hold.status === "RELEASED") throw new InvalidHoldStateError("released");
     if (hold.holdExpiresAt < now) throw new HoldExpiredError(hold.reservationId);
     const sold: Hold = { ...hold, status: "SOLD", orderId, committedAt: now };
     const changed = hold.seatIds.map((seatId) => {

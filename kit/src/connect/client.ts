@@ -139,7 +139,10 @@ function budgeted(inner: Transport, defaultTimeoutMs: number): Transport {
 function unreachableAsUnavailable(name: string): typeof fetch {
   return (async (input: string | URL | Request, init?: RequestInit) => {
     try {
-      return await globalThis.fetch(input, init);
+      const res = await globalThis.fetch(input, init);
+      // Unary answers are small: read them here, so a connection that drops mid-answer ("The
+      // connection was closed", seen under load) is UNAVAILABLE too, not an unknown error (500).
+      return new Response(await res.arrayBuffer(), res);
     } catch (error) {
       // Deadline and cancellation: Connect maps these from the aborted signal itself.
       if (init?.signal?.aborted) throw error;

@@ -10,7 +10,7 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { PaymentError, type PaymentIntent, type PaymentStatus } from "../domain/intent.ts";
+import { PaymentError, type PaymentIntent } from "../domain/intent.ts";
 import type { ClaimedJob, IntentPatch, IntentStore, Job } from "../domain/ports.ts";
 import {
   dueKey,
@@ -117,12 +117,8 @@ export class DynamoIntentStore implements IntentStore {
     });
   }
 
-  transition(
-    id: string,
-    from: PaymentStatus,
-    patch: IntentPatch,
-    jobs: Job[],
-  ): Promise<PaymentIntent | undefined> {
+  transition(current: PaymentIntent, patch: IntentPatch, jobs: Job[]): Promise<PaymentIntent | undefined> {
+    const { id, status: from } = current;
     return guarded(async () => {
       const update: TransactWriteItem = {
         Update: {
@@ -150,7 +146,8 @@ export class DynamoIntentStore implements IntentStore {
         if (conditionFailedAt(error, 0)) return undefined;
         throw error;
       }
-      return this.get(id);
+      // The condition held, so the stored intent is `current` with the patch: no read needed.
+      return { ...current, ...patch };
     });
   }
 

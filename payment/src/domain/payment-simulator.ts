@@ -148,8 +148,7 @@ export class PaymentSimulator {
     };
     const jobs = this.announce(refunded);
     const moved = await this.deps.store.transition(
-      id,
-      "APPROVED",
+      current,
       { status: "REFUNDED", refundReason: refunded.refundReason, updatedAt: now },
       jobs,
     );
@@ -169,15 +168,19 @@ export class PaymentSimulator {
   }
 
   /** PENDING → outcome with its announcement jobs; returns the intent as it now stands. */
-  private async decide(id: string, outcome: Outcome, reason: string): Promise<PaymentIntent> {
-    const current = await this.get(id);
+  private async decide(
+    id: string,
+    outcome: Outcome,
+    reason: string,
+    known?: PaymentIntent,
+  ): Promise<PaymentIntent> {
+    const current = known ?? (await this.get(id));
     if (current.status !== "PENDING") return current;
     const now = this.now();
     const decided: PaymentIntent = { ...current, status: outcome, failureReason: reason, updatedAt: now };
     const jobs = this.announce(decided);
     const moved = await this.deps.store.transition(
-      id,
-      "PENDING",
+      current,
       { status: outcome, failureReason: reason, updatedAt: now },
       jobs,
     );
@@ -230,7 +233,7 @@ export class PaymentSimulator {
         const intent = await store.get(job.intentId);
         if (intent?.status === "PENDING") {
           const reason = intent.plannedOutcome === "FAILED" ? DECLINED : "";
-          await this.decide(intent.id, intent.plannedOutcome, reason);
+          await this.decide(intent.id, intent.plannedOutcome, reason, intent);
         }
         return store.complete(job);
       }

@@ -70,13 +70,11 @@ export interface IntentStore {
   ): Promise<{ intent: PaymentIntent; replayed: boolean }>;
   /** The intent, or undefined. */
   get(id: string): Promise<PaymentIntent | undefined>;
-  /** Moves an intent out of status `from` and enqueues `jobs` atomically; undefined if it was not in `from`. */
-  transition(
-    id: string,
-    from: PaymentStatus,
-    patch: IntentPatch,
-    jobs: Job[],
-  ): Promise<PaymentIntent | undefined>;
+  /**
+   * Moves `current` (as the caller read it) out of its status and enqueues `jobs` atomically;
+   * returns the intent as it now is, or undefined if it was no longer in that status.
+   */
+  transition(current: PaymentIntent, patch: IntentPatch, jobs: Job[]): Promise<PaymentIntent | undefined>;
   /** Leases up to `limit` jobs due at `now` for `leaseMs`. */
   claimDue(now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
   /** Removes a finished job (a no-op if the lease was lost). */

@@ -44,9 +44,9 @@ export class MemoryIntentStore implements IntentStore {
     return intent && structuredClone(intent);
   }
 
-  async transition(id: string, from: PaymentStatus, patch: IntentPatch, jobs: Job[]) {
-    const intent = this.intents.get(id);
-    if (intent?.status !== from) return undefined;
+  async transition(current: PaymentIntent, patch: IntentPatch, jobs: Job[]) {
+    const intent = this.intents.get(current.id);
+    if (intent?.status !== current.status) return undefined;
     Object.assign(intent, patch);
     for (const job of jobs) this.jobs.set(jobKey(job), structuredClone(job));
     return structuredClone(intent);
