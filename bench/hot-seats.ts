@@ -77,13 +77,20 @@ try {
     });
     const users = Array.from({ length: buyers }, (_, i) => `hot-${run}-${i}`);
     const tokens = await Promise.all(users.map((u) => admit(u, eventId)));
-    const seats = Array.from({ length: spread ? 250 : hot }, (_, i) => `${"ABCD"[Math.floor(i / 250)]}-${Math.floor((i % 250) / 25) + 1}-${(i % 25) + 1}`);
+    const seats = Array.from(
+      { length: spread ? 250 : hot },
+      (_, i) => `${"ABCD"[Math.floor(i / 250)]}-${Math.floor((i % 250) / 25) + 1}-${(i % 25) + 1}`,
+    );
     const before = await scrapeAll(platform.services ?? {});
     const cpu = new CpuSampler(platform.pids(), { "hot-seats (load generator)": process.pid });
     cpu.start(250);
     const answers = await Promise.all(
       users.map(async (u, i) => {
-        const start = spread ? (i * pair) % seats.length : seats.length <= pair ? 0 : Math.floor(Math.random() * (seats.length - pair + 1));
+        const start = spread
+          ? (i * pair) % seats.length
+          : seats.length <= pair
+            ? 0
+            : Math.floor(Math.random() * (seats.length - pair + 1));
         const started = performance.now();
         const r = await call(
           u,

@@ -32,6 +32,7 @@ describe("event envelope codec", () => {
       "reservation.confirmed",
       "reservation.created",
       "reservation.expired",
+      "reservation.hold_due",
     ]);
   });
 

@@ -175,7 +175,11 @@ describe("end to end", () => {
     const r = await hold();
     // The read model shows a passed hold as EXPIRED at once; the worker's count proves the
     // stored reservation was moved by the worker (Expire answered changed = true).
-    await eventually(async () => (await workerCount("reservation.hold_due", "expired")) > before, 15_000, 200);
+    await eventually(
+      async () => (await workerCount("reservation.hold_due", "expired")) > before,
+      15_000,
+      200,
+    );
     expect((await reservationOf(r.reservationId))?.status).toBe(RS.EXPIRED);
     await eventually(() => seatsFree(r.seatIds), 3000, 100);
   }, 20_000);

@@ -212,8 +212,11 @@ export class DynamoSeatStore implements SeatStore {
     // fails its HOLD_NEW_OR_SAME condition and can never land behind this release. Its old value
     // names the seats a hold that did land took, even when the caller does not know them.
     const old = await this.fence(event, rid, reason, now);
-    if (old?.status === "SOLD") return { released: [], changed: [] };
-    const all = [...new Set([...(old?.seatIds ?? []), ...seatIds])];
+    // No record before the fence: no hold of this reservation ever landed (a hold writes its
+    // record and its seats in one transaction), so no seat can be held by it. The common case
+    // of a compensation, and it costs the fence alone.
+    if (!old || old.status === "SOLD") return { released: [], changed: [] };
+    const all = [...new Set([...old.seatIds, ...seatIds])];
     // Seats are freed one by one, each only where this reservation still holds it: a seat that
     // was sold, or re-held by someone else after the hold lapsed, is never touched.
     const freed = await Promise.all(

@@ -115,7 +115,8 @@ export class MemorySeatStore implements SeatStore {
       const fence: Hold = hold ?? { ...TOMBSTONE, reservationId: rid, eventId: event.eventId };
       this.holds.set(key, { ...fence, status: "RELEASED", releaseReason: reason });
     }
-    const released = [...new Set([...(hold?.seatIds ?? []), ...seatIds])].filter((id) => {
+    if (!hold) return { released: [], changed: [] };
+    const released = [...new Set([...hold.seatIds, ...seatIds])].filter((id) => {
       const s = this.seats.get(`${event.eventId}/${id}`);
       return s?.status === "HELD" && s.holder === rid;
     });

@@ -144,8 +144,9 @@ function unreachableAsUnavailable(name: string): typeof fetch {
       // connection was closed", seen under load) is UNAVAILABLE too, not an unknown error (500).
       return new Response(await res.arrayBuffer(), res);
     } catch (error) {
-      // Deadline and cancellation: Connect maps these from the aborted signal itself.
-      if (init?.signal?.aborted) throw error;
+      // Deadline and cancellation: throw the signal's own reason (a DEADLINE_EXCEEDED or CANCELED
+      // ConnectError), not whatever fetch said as the socket went ("The connection was closed.").
+      if (init?.signal?.aborted) throw init.signal.reason ?? error;
       throw new ConnectError(`${name} is unreachable`, Code.Unavailable, undefined, undefined, error);
     }
   }) as typeof fetch;
