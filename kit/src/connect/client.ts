@@ -103,6 +103,20 @@ function retryInterceptor(retries: number): Interceptor {
   };
 }
 
+// The caller's signal, aborting with a DEADLINE_EXCEEDED ConnectError: Bun aborts a request whose
+// client went away with a bare "The connection was closed.", which would otherwise surface from
+// the calls made for it as an unknown error (500) instead of a timeout.
+function callerGaveUp(signal: AbortSignal): AbortSignal {
+  const controller = new AbortController();
+  const abort = () =>
+    controller.abort(
+      new ConnectError("the caller gave up (its deadline passed or it went away)", Code.DeadlineExceeded),
+    );
+  if (signal.aborted) abort();
+  else signal.addEventListener("abort", abort, { once: true });
+  return controller.signal;
+}
+
 /**
  * Gives each call the smaller of its own deadline and what is left of the budget of the work in
  * hand (deadline.ts), and aborts it with that work's caller. A call whose budget is already
@@ -114,8 +128,8 @@ function budgeted(inner: Transport, defaultTimeoutMs: number): Transport {
     let ms = timeoutMs ?? defaultTimeoutMs;
     if (budget) ms = Math.min(ms, budget.at - Date.now() - DEADLINE_MARGIN_MS);
     if (ms <= 0) throw new ConnectError("the caller's deadline has passed", Code.DeadlineExceeded);
-    const linked =
-      budget?.signal && signal ? AbortSignal.any([signal, budget.signal]) : (signal ?? budget?.signal);
+    const gaveUp = budget?.signal && callerGaveUp(budget.signal);
+    const linked = gaveUp && signal ? AbortSignal.any([signal, gaveUp]) : (signal ?? gaveUp);
     const values = createContextValues().set(CALL_DEADLINE, Date.now() + ms);
     return { signal: linked, ms, values };
   };
