@@ -5,7 +5,7 @@
  */
 import { BuyerClient, type Reply, unsettled } from "./client.ts";
 import type { DropConfig } from "./config.ts";
-import { waitForAdmission } from "./queue-socket.ts";
+import { PurchaseChannel, type PurchaseFrame, waitForAdmission } from "./queue-socket.ts";
 import type { BuyerOutcome, BuyerState, DropStats } from "./stats.ts";
 
 /** What one buyer ended with: the store checks compare it with what the stores say. */
@@ -62,6 +62,7 @@ export async function runBuyer(
   // Once a hold exists every outcome carries it, so the store checks can find its reservation.
   let held: Pick<BuyerRecord, "reservationId" | "holdExpiresAt" | "seatIds"> = {};
   const end = (record: Omit<BuyerRecord, "userId">): BuyerRecord => {
+    channel.close();
     to("done");
     stats.finish(record.outcome);
     return { userId, ...held, ...record };
@@ -80,9 +81,11 @@ export async function runBuyer(
   const waitingToken: string = joined.body.waiting_token;
   to("waiting");
   const joinedAt = performance.now();
+  const channel = new PurchaseChannel();
   const wait = await waitForAdmission(gateway.replace(/^http/, "ws"), waitingToken, c, stats, {
     silenceMs: 20_000,
     maxWaitMs: 30 * 60_000,
+    keepOpen: channel,
   });
   if (wait !== "ready") return fail(`queue wait ended ${wait}`);
   stats.record("queue_wait", performance.now() - joinedAt, "ok");
@@ -144,6 +147,8 @@ export async function runBuyer(
   const rid: string = hold.body.reservation_id;
   const holdExpiresAt = Date.parse(hold.body.hold_expires_at);
   held = { reservationId: rid, holdExpiresAt, seatIds: hold.body.seat_ids as string[] };
+  // As the web app does: have the outcome pushed on the socket that is still open.
+  const pushed = channel.watch(rid, hold.body.watch_token ?? "");
 
   const roll = Math.random();
   if (roll >= cfg.mix.approve + cfg.mix.fail) {
@@ -174,6 +179,15 @@ export async function runBuyer(
 
   let final: string | undefined;
   let orderId: string | undefined;
+  if (!selfConfirm) {
+    // Wait for the push; only a socket that died (or a push that never came) sends us polling.
+    const timeout = Bun.sleep(Math.max(0, deadline - Date.now())).then(() => undefined);
+    const frame: PurchaseFrame | undefined = await Promise.race([pushed, timeout]);
+    if (frame) {
+      [final, orderId] = [frame.status, frame.order_id];
+      stats.record("outcome_pushed", performance.now() - paidAt, "ok");
+    }
+  }
   while (!final && Date.now() < deadline) {
     await sleep(cfg.pollMs);
     if (selfConfirm) {

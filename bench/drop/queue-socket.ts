@@ -18,7 +18,7 @@ export function waitForAdmission(
   token: string,
   client: BuyerClient,
   stats: DropStats,
-  opts: { silenceMs: number; maxWaitMs: number },
+  opts: { silenceMs: number; maxWaitMs: number; keepOpen?: PurchaseChannel },
 ): Promise<WaitEnd> {
   const url = `${wsBase}/api/v1/queue/ws?token=${encodeURIComponent(token)}`;
   return new Promise<WaitEnd>((resolve) => {
@@ -33,7 +33,9 @@ export function waitForAdmission(
       if (done) return;
       done = true;
       clearInterval(watchdog);
-      ws?.close(1000, "done");
+      // Admitted: the same socket carries the purchase's outcome later, as in the web app.
+      if (end === "ready" && ws && opts.keepOpen) opts.keepOpen.adopt(ws);
+      else ws?.close(1000, "done");
       resolve(end);
     };
 
@@ -88,4 +90,60 @@ export function waitForAdmission(
 
     connect();
   });
+}
+
+/** A `purchase` frame: how the buyer's purchase ended. */
+export interface PurchaseFrame {
+  type: "purchase";
+  reservation_id: string;
+  status: "CONFIRMED" | "CANCELLED" | "EXPIRED";
+  order_id?: string;
+}
+
+/**
+ * The live-queue socket kept open after admission: after the hold the buyer sends a `watch` of
+ * its reservation, and the outcome arrives as a `purchase` frame — pushed, as the web app gets it.
+ * A socket that closes meanwhile ends every watch with undefined (the buyer then looks it up).
+ */
+export class PurchaseChannel {
+  private ws: WebSocket | undefined;
+  private readonly waiting = new Map<string, (frame: PurchaseFrame | undefined) => void>();
+  private readonly arrived = new Map<string, PurchaseFrame>();
+
+  adopt(ws: WebSocket): void {
+    this.ws = ws;
+    ws.onmessage = (event) => {
+      const frame = JSON.parse(String(event.data)) as PurchaseFrame | { type: string };
+      if (frame.type !== "purchase") return;
+      const p = frame as PurchaseFrame;
+      const resolve = this.waiting.get(p.reservation_id);
+      if (resolve) resolve(p);
+      else this.arrived.set(p.reservation_id, p);
+    };
+    ws.onclose = () => {
+      this.ws = undefined;
+      for (const resolve of this.waiting.values()) resolve(undefined);
+      this.waiting.clear();
+    };
+  }
+
+  /** Asks for the reservation's outcome; resolves with it, or undefined if the socket is gone. */
+  watch(reservationId: string, watchToken: string): Promise<PurchaseFrame | undefined> {
+    const early = this.arrived.get(reservationId);
+    if (early) return Promise.resolve(early);
+    if (!this.ws) return Promise.resolve(undefined);
+    const outcome = new Promise<PurchaseFrame | undefined>((resolve) => {
+      this.waiting.set(reservationId, (frame) => {
+        this.waiting.delete(reservationId);
+        resolve(frame);
+      });
+    });
+    this.ws.send(JSON.stringify({ type: "watch", reservation_id: reservationId, watch_token: watchToken }));
+    return outcome;
+  }
+
+  close(): void {
+    this.ws?.close(1000, "done");
+    this.ws = undefined;
+  }
 }

@@ -47,6 +47,7 @@ const PLAIN: Record<string, string> = {
   queue_wait: "join → ready (time in line)",
   queue_status: "queue status (fallback poll)",
   paid_to_final: "payment intent → CONFIRMED/CANCELLED seen",
+  outcome_pushed: "payment intent → outcome pushed on the socket",
 };
 
 /** The Markdown summary. */

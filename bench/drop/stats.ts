@@ -14,6 +14,7 @@ export const STEPS = [
   "confirm",
   "reservation_get",
   "paid_to_final",
+  "outcome_pushed",
   "leave",
 ] as const;
 

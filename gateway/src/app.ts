@@ -16,6 +16,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { gatewayFields } from "./config.ts";
 import { gatewayGuards } from "./guards.ts";
 import { LiveQueue } from "./queue/live-queue.ts";
+import { PurchaseWatch } from "./queue/purchase-watch.ts";
 import { AdmissionTicker } from "./queue/ticker.ts";
 import { WaitingRoom } from "./queue/waiting-room.ts";
 import { adminRoutes } from "./transport/admin-routes.ts";
@@ -106,6 +107,7 @@ export async function createGateway({
       queueRoutes({
         room: queue.room,
         live: queue.live,
+        purchases: queue.purchases,
         events: events ?? new CachedEventDirectory(inventoryEventLookup(upstreams.inventory)),
         guards,
         // With limiting off there is nothing to key buckets by: skip working out the client IP.
@@ -114,10 +116,11 @@ export async function createGateway({
       }),
     )
     .use(eventRoutes({ upstreams, guards, availabilityTtlMs: config.availabilityCacheMs }))
-    .use(reservationRoutes({ upstreams, guards }))
+    .use(reservationRoutes({ upstreams, guards, purchases: queue.purchases }))
     .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl }))
     .use(adminRoutes({ upstreams, room: queue.room, guards }));
   service.onDrain(() => queue.live.close());
+  service.onShutdown(() => queue.purchases.close());
   service.onShutdown(() => queue.ticker.stop());
 
   /** Listens and starts this replica's admission ticker. */
@@ -151,7 +154,9 @@ function createQueue(
   });
   const live = new LiveQueue(redis, room, service.log, service.metrics);
   const ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs }, service.log, service.metrics);
-  return { room, live, ticker };
+  // Its own connection: a subscribed Redis connection can do nothing else.
+  const purchases = new PurchaseWatch(redis.duplicate(), secret, service.log);
+  return { room, live, ticker, purchases };
 }
 
 /** A built gateway. */

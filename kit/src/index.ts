@@ -51,6 +51,7 @@ export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts
 export { Metrics } from "./metrics.ts";
 export { currentOrigin, type Origin, runAs, withOrigin } from "./origin.ts";
 export { Outbox, type OutboxMessage, type OutboxMetrics, type OutboxOptions } from "./outbox.ts";
+export { type PurchaseOutcome, purchaseChannel } from "./purchase-outcome.ts";
 export { randomString } from "./random.ts";
 export { createRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";
 export {

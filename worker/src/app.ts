@@ -4,6 +4,8 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { type ConfigOf, type Logger, type Metrics, queueNames } from "@tt/kit";
+import type Redis from "ioredis";
+import { RedisBuyers } from "./adapters/buyers.redis.ts";
 import { SqsEventQueue } from "./adapters/event-queue.sqs.ts";
 import { ConnectPayments } from "./adapters/payments.connect.ts";
 import { ConnectReservations } from "./adapters/reservations.connect.ts";
@@ -18,6 +20,8 @@ export type WorkerConfig = ConfigOf<ReturnType<typeof workerFields>>;
 /** Wires queue, upstream clients, handler and consumer; `start`/`stop` run the consumer and the depth sampler. */
 export async function buildWorker(deps: {
   sqs: SQSClient;
+  /** Where buyers are told their outcomes; none: nobody is told (they can still look). */
+  redis?: Redis;
   config: WorkerConfig;
   metrics: Metrics;
   log: Logger;
@@ -27,6 +31,8 @@ export async function buildWorker(deps: {
   const handler = new EventHandler(
     new ConnectReservations(config.reservationUrl, config.upstreamTimeoutMs, metrics),
     new ConnectPayments(config.paymentUrl, config.upstreamTimeoutMs, metrics),
+    Date.now,
+    deps.redis ? new RedisBuyers(deps.redis, log) : undefined,
   );
   const observer = new PrometheusWorkerObserver(metrics);
   const consumer = new QueueConsumer(queue, (event) => handler.handle(event), config, observer, log);

@@ -1,5 +1,5 @@
 /** The worker's environment: kit fields plus the consumer's tuning. */
-import { awsFields, baseFields, env, upstreamFields } from "@tt/kit";
+import { awsFields, baseFields, env, redisFields, upstreamFields } from "@tt/kit";
 
 /** Fields the worker reads at start. */
 export function workerFields() {
@@ -7,6 +7,8 @@ export function workerFields() {
     ...baseFields(8040),
     ...awsFields(),
     ...upstreamFields(),
+    // Where buyers are told how their purchase ended (the gateway's Redis).
+    ...redisFields(),
     concurrency: env.int("WORKER_CONCURRENCY", 32, { min: 1, max: 256 }),
     waitSeconds: env.int("WORKER_WAIT_SECONDS", 20, { min: 0, max: 20 }),
     visibilitySeconds: env.int("WORKER_VISIBILITY_TIMEOUT_SEC", 30, { min: 1, max: 43_200 }),

@@ -1,5 +1,13 @@
 // Wiring only: reads config, builds the SQS client and the consumer, starts the service.
-import { createService, createSqsClient, instrumentAws, readConfig, sqsCheck } from "@tt/kit";
+import {
+  createRedis,
+  createService,
+  createSqsClient,
+  instrumentAws,
+  instrumentRedis,
+  readConfig,
+  sqsCheck,
+} from "@tt/kit";
 import { buildWorker } from "./app.ts";
 import { workerFields } from "./config.ts";
 
@@ -18,9 +26,12 @@ const service = createService({
   readiness: [sqsCheck(sqs)],
 });
 instrumentAws(sqs, service.metrics, "sqs");
-const worker = await buildWorker({ sqs, config, metrics: service.metrics, log: service.log });
+const redis = createRedis(config.redisUrl, service.log, { cluster: config.redisCluster });
+instrumentRedis(redis, service.metrics);
+const worker = await buildWorker({ sqs, redis, config, metrics: service.metrics, log: service.log });
 // Hooks run in order, after the HTTP listener has drained: finish in-flight events, then close SQS.
 service.onShutdown(() => worker.stop());
 service.onShutdown(() => sqs.destroy());
+service.onShutdown(() => redis.quit());
 await service.start();
 worker.start();

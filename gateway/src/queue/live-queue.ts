@@ -15,7 +15,8 @@ export type QueueFrame =
   | { type: "ready"; ready_for_entry: true }
   | { type: "expired" }
   | { type: "left" }
-  | { type: "error"; code: string; message: string };
+  | { type: "error"; code: string; message: string }
+  | { type: "purchase"; reservation_id: string; status: string; order_id?: string };
 
 /**
  * A frame as JSON text. Position frames go out once per socket per move (10,000 sockets → 10,000

@@ -1,7 +1,8 @@
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
-import { encodeFrame, type LiveQueue, type Watcher } from "../queue/live-queue.ts";
+import { encodeFrame, type FrameSink, type LiveQueue, type Watcher } from "../queue/live-queue.ts";
+import type { PurchaseWatch } from "../queue/purchase-watch.ts";
 import { isEventId } from "../queue/tokens.ts";
 import { type Caller, QueueRateLimited, type WaitingRoom } from "../queue/waiting-room.ts";
 import { type RateDecision, rateLimitHeaders } from "../ratelimit/decision.ts";
@@ -11,6 +12,7 @@ import type { EventDirectory } from "../upstream/event-directory.ts";
 export interface QueueRouteDeps {
   room: WaitingRoom;
   live: LiveQueue;
+  purchases: PurchaseWatch;
   events: EventDirectory;
   /** The gateway's route-option guards (auth, rate limits). */
   guards: Guards;
@@ -25,6 +27,21 @@ export interface QueueRouteDeps {
   maxSocketBufferBytes?: number;
 }
 
+/** A client's request to have its hold's outcome pushed. */
+interface WatchMessage {
+  type?: string;
+  reservation_id?: unknown;
+  watch_token?: unknown;
+}
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const JoinBody = t.Object({
@@ -36,7 +53,8 @@ const EnterBody = t.Object({ waiting_token: t.String({ minLength: 1, maxLength: 
 
 /** The waiting-room routes of SPEC.md section 3, and the live queue WebSocket of section 4. */
 export function queueRoutes(deps: QueueRouteDeps) {
-  const { room, live } = deps;
+  const { room, live, purchases } = deps;
+  const sinks = new WeakMap<object, FrameSink>();
   const maxBuffer = deps.maxSocketBufferBytes ?? 64 * 1024;
   const sockets = new WeakMap<object, Watcher>();
 
@@ -142,11 +160,10 @@ export function queueRoutes(deps: QueueRouteDeps) {
           const sent = raw.send(json);
           return sent > 0 || (sent === -1 && raw.getBufferedAmount() <= maxBuffer);
         };
+        const sink: FrameSink = { send, close: (code, reason) => raw.close(code, reason) };
+        sinks.set(ws.raw, sink);
         try {
-          const watcher = await live.watch(ws.data.query.token, {
-            send,
-            close: (code, reason) => raw.close(code, reason),
-          });
+          const watcher = await live.watch(ws.data.query.token, sink);
           if (watcher) sockets.set(ws.raw, watcher);
         } catch (error) {
           const appError =
@@ -158,9 +175,27 @@ export function queueRoutes(deps: QueueRouteDeps) {
       close(ws) {
         const watcher = sockets.get(ws.raw);
         if (watcher) live.unwatch(watcher);
+        const sink = sinks.get(ws.raw);
+        if (sink) purchases.forget(sink);
       },
-      message() {
-        // Clients never need to send anything; a message is treated as a keep-alive.
+      async message(ws, message) {
+        // The only message a client sends is a watch of its hold's outcome (purchase-watch.ts);
+        // anything else is a keep-alive.
+        const sink = sinks.get(ws.raw);
+        const m = (typeof message === "string" ? safeJson(message) : message) as WatchMessage | undefined;
+        if (!sink || m?.type !== "watch") return;
+        const ok = await purchases
+          .watch(String(m.reservation_id ?? ""), String(m.watch_token ?? ""), sink)
+          .catch(() => false);
+        if (!ok) {
+          sink.send(
+            encodeFrame({
+              type: "error",
+              code: "FORBIDDEN",
+              message: "Not a watch token for this reservation",
+            }),
+          );
+        }
       },
     });
 }

@@ -2,6 +2,7 @@ import { reservation } from "@tt/contracts";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
+import type { PurchaseWatch } from "../queue/purchase-watch.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 import { upstream } from "./upstream-call.ts";
 import { orderView, reservationView } from "./views.ts";
@@ -19,7 +20,11 @@ const CreateBody = t.Object({
 });
 
 /** Reservations and orders of the signed-in buyer (SPEC.md section 3). */
-export function reservationRoutes(deps: { upstreams: Upstreams; guards: Guards }) {
+export function reservationRoutes(deps: {
+  upstreams: Upstreams;
+  guards: Guards;
+  purchases: Pick<PurchaseWatch, "tokenFor">;
+}) {
   const rsv = deps.upstreams.reservation;
   return new Elysia({ name: "gateway.reservations", prefix: "/api/v1" })
     .use(deps.guards)
@@ -50,6 +55,8 @@ export function reservationRoutes(deps: { upstreams: Upstreams; guards: Guards }
           hold_expires_at: view.hold_expires_at,
           total_amount: view.total_amount,
           currency: view.currency,
+          // Sent back on the live-queue socket to have the outcome pushed (queue/purchase-watch.ts).
+          watch_token: deps.purchases.tokenFor(view.reservation_id),
         };
       },
       {

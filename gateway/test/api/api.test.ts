@@ -173,6 +173,45 @@ describe("a buyer's whole flow", () => {
     expect(mine.body.reservations.map((r: { reservation_id: string }) => r.reservation_id)).toContain(id);
   }, 30_000);
 
+  test("the outcome is pushed on the live-queue socket: no polling from enter to order", async () => {
+    const bob = await buyer("bob-push");
+    const joined = await bob("POST", "/api/v1/queue/join", { event_id: EVENT_ID });
+    const token: string = joined.body.waiting_token;
+    const frames: Array<Record<string, string>> = [];
+    const ws = new WebSocket(
+      `${base.replace(/^http/, "ws")}/api/v1/queue/ws?token=${encodeURIComponent(token)}`,
+    );
+    ws.onmessage = (e) => frames.push(JSON.parse(String(e.data)));
+    await eventually(() => frames.some((f) => f.type === "ready"), 10_000);
+    const entered = await bob("POST", "/api/v1/queue/enter", { waiting_token: token });
+    const body = {
+      event_id: EVENT_ID,
+      seat_ids: ["B-2-9"],
+      reservation_token: entered.body.reservation_token,
+    };
+    const held = await bob("POST", "/api/v1/reservations", body, idem());
+    expect(held.status).toBe(201);
+    const rid = held.body.reservation_id;
+    // A token for another reservation is refused on the socket.
+    ws.send(JSON.stringify({ type: "watch", reservation_id: rid, watch_token: "not-the-token" }));
+    await eventually(() => frames.some((f) => f.type === "error" && f.code === "FORBIDDEN"), 5000);
+    ws.send(JSON.stringify({ type: "watch", reservation_id: rid, watch_token: held.body.watch_token }));
+    await Bun.sleep(100);
+    const intent = await bob(
+      "POST",
+      "/api/v1/payments/intent",
+      { reservation_id: rid, amount: held.body.total_amount, currency: "KRW", scenario: "approve" },
+      idem(),
+    );
+    expect(intent.status).toBe(200);
+    await eventually(() => frames.some((f) => f.type === "purchase"), 10_000);
+    const pushed = frames.find((f) => f.type === "purchase");
+    expect(pushed).toMatchObject({ reservation_id: rid, status: "CONFIRMED" });
+    const order = await bob("GET", `/api/v1/orders/${pushed?.order_id}`);
+    expect(order.body).toMatchObject({ reservation_id: rid, seat_ids: ["B-2-9"] });
+    ws.close();
+  }, 30_000);
+
   test("a failed payment cancels the hold and frees the seats", async () => {
     const carol = await buyer("carol");
     const { reservation_id: id, total_amount } = await hold(carol, ["B-1-1"]);

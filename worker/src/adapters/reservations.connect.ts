@@ -24,8 +24,8 @@ export class ConnectReservations implements Reservations {
     });
   }
 
-  async confirm(req: { reservationId: string; userId: string; paymentIntentId: string }): Promise<void> {
-    await calling(() => this.client.confirmReservation(req));
+  async confirm(req: { reservationId: string; userId: string; paymentIntentId: string }): Promise<string> {
+    return (await calling(() => this.client.confirmReservation(req))).orderId;
   }
 
   async cancel(req: { reservationId: string; userId: string }): Promise<void> {

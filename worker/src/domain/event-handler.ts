@@ -1,5 +1,5 @@
 import type { events } from "@tt/contracts";
-import { type Payments, Refusal, type Reservations } from "./ports.ts";
+import { type Buyers, type Payments, Refusal, type Reservations } from "./ports.ts";
 
 /** What handling an event did; becomes the `outcome` label of worker_events_total. */
 export type Outcome = "confirmed" | "refunded" | "cancelled" | "expired" | "noop" | "ignored";
@@ -25,6 +25,8 @@ export class EventHandler {
     private readonly reservations: Reservations,
     private readonly payments: Payments,
     private readonly now: () => number = Date.now,
+    /** Told each outcome this worker makes; none by default (tests of other behaviour). */
+    private readonly buyers: Buyers = { tell: async () => undefined },
   ) {}
 
   /** Handles one decoded envelope. */
@@ -46,7 +48,9 @@ export class EventHandler {
 
   private async expire(reservationId: string): Promise<Outcome> {
     try {
-      return (await this.reservations.expire(reservationId)).changed ? "expired" : "noop";
+      if (!(await this.reservations.expire(reservationId)).changed) return "noop";
+      await this.buyers.tell({ reservationId, status: "EXPIRED" });
+      return "expired";
     } catch (error) {
       if (error instanceof Refusal) return "noop";
       throw error;
@@ -57,7 +61,8 @@ export class EventHandler {
   private async confirm(p: events.PaymentApproved): Promise<Outcome> {
     const ids = { reservationId: p.reservationId, userId: p.userId };
     try {
-      await this.reservations.confirm({ ...ids, paymentIntentId: p.paymentIntentId });
+      const orderId = await this.reservations.confirm({ ...ids, paymentIntentId: p.paymentIntentId });
+      await this.buyers.tell({ reservationId: p.reservationId, status: "CONFIRMED", orderId });
       return "confirmed";
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
@@ -83,6 +88,7 @@ export class EventHandler {
   private async release(p: events.PaymentFailed): Promise<Outcome> {
     try {
       await this.reservations.cancel({ reservationId: p.reservationId, userId: p.userId });
+      await this.buyers.tell({ reservationId: p.reservationId, status: "CANCELLED" });
       return "cancelled";
     } catch (error) {
       if (error instanceof Refusal) return "noop";

@@ -25,10 +25,23 @@ export interface ReservationView {
 
 /** ReservationService as the worker calls it; every call is idempotent on the service side. */
 export interface Reservations {
-  confirm(req: { reservationId: string; userId: string; paymentIntentId: string }): Promise<void>;
+  /** Returns the order id. */
+  confirm(req: { reservationId: string; userId: string; paymentIntentId: string }): Promise<string>;
   cancel(req: { reservationId: string; userId: string }): Promise<void>;
   expire(reservationId: string): Promise<{ changed: boolean }>;
   get(req: { reservationId: string; userId: string }): Promise<ReservationView>;
+}
+
+/** How a purchase ended, as its buyer is told. */
+export interface Told {
+  reservationId: string;
+  status: "CONFIRMED" | "CANCELLED" | "EXPIRED";
+  orderId?: string;
+}
+
+/** The buyers: told how their purchase ended (best effort: they can always look it up). */
+export interface Buyers {
+  tell(outcome: Told): Promise<void>;
 }
 
 /** PaymentService as the worker calls it. */

@@ -3,23 +3,32 @@ import { create } from "@bufbuild/protobuf";
 import { events } from "@tt/contracts";
 import { type EventDetail, newEvent } from "@tt/kit";
 import { EventHandler, StillHeld } from "../../src/domain/event-handler.ts";
-import { type Payments, Refusal, type Reservations, type ReservationView } from "../../src/domain/ports.ts";
+import {
+  type Payments,
+  Refusal,
+  type Reservations,
+  type ReservationView,
+  type Told,
+} from "../../src/domain/ports.ts";
 
 const NOW = 1_700_000_000_000;
 
 /** Reservations fake: answers confirm with `confirmAnswer` and get with `view`. */
 function fakes(confirmAnswer?: Error, view: Partial<ReservationView> = {}) {
   const refunds: string[] = [];
+  const told: Told[] = [];
   const reservations: Reservations = {
-    confirm: async () => {
+    confirm: async (req) => {
       if (confirmAnswer) throw confirmAnswer;
+      return `ord_${req.reservationId}`;
     },
     cancel: async () => undefined,
     expire: async () => ({ changed: true }),
     get: async () => ({ status: "HOLD", paymentIntentId: "", holdExpiresAt: NOW + 10_000, ...view }),
   };
   const payments: Payments = { refund: async (id) => void refunds.push(id) };
-  return { handler: new EventHandler(reservations, payments, () => NOW), refunds };
+  const buyers = { tell: async (t: Told) => void told.push(t) };
+  return { handler: new EventHandler(reservations, payments, () => NOW, buyers), refunds, told };
 }
 
 const approved = newEvent("payment", {
@@ -81,5 +90,37 @@ describe("other events", () => {
       value: create(events.ReservationCreatedSchema, { reservationId: "r1" }),
     } as EventDetail);
     expect(await fakes().handler.handle(created)).toBe("ignored");
+  });
+});
+
+describe("telling the buyer", () => {
+  test("each outcome the worker makes is told to the buyer, with the order", async () => {
+    const f = fakes();
+    await f.handler.handle(approved);
+    const failed = newEvent("payment", {
+      case: "paymentFailed",
+      value: create(events.PaymentFailedSchema, {
+        paymentIntentId: "pi_2",
+        reservationId: "r2",
+        userId: "u1",
+      }),
+    } as EventDetail);
+    await f.handler.handle(failed);
+    const due = newEvent("reservation.timer", {
+      case: "reservationHoldDue",
+      value: create(events.ReservationHoldDueSchema, { reservationId: "r3", eventId: "e" }),
+    } as EventDetail);
+    await f.handler.handle(due);
+    expect(f.told).toEqual([
+      { reservationId: "r1", status: "CONFIRMED", orderId: "ord_r1" },
+      { reservationId: "r2", status: "CANCELLED" },
+      { reservationId: "r3", status: "EXPIRED" },
+    ]);
+  });
+
+  test("nothing is told when the worker changed nothing", async () => {
+    const f = fakes(new Refusal("PAYMENT_NOT_APPROVED", "no"));
+    await f.handler.handle(approved);
+    expect(f.told).toEqual([]);
   });
 });
