@@ -5,7 +5,7 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
 import { createServiceClient } from "@tt/kit";
-import { type LocalStack, PortBusyError, startLocalStack } from "@tt/kit/local";
+import { type LocalStack, PortBusyError, portBlock, startLocalStack } from "@tt/kit/local";
 
 /** Where a scenario sends traffic, what it may inspect, and how to let go of it. */
 export interface BenchPlatform {
@@ -21,23 +21,6 @@ export interface BenchPlatform {
   /** Settings the services got (empty for a remote target). */
   env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
-}
-
-// Offsets of each listener inside a port block; services also use port + 1 for gRPC.
-const OFFSETS = {
-  gateway: 0,
-  reservation: 10,
-  inventory: 20,
-  payment: 30,
-  worker: 40,
-  web: 300,
-  redis: 390,
-  dynamodb: 100,
-  sqs: 566,
-};
-
-function portBlock(base: number) {
-  return Object.fromEntries(Object.entries(OFFSETS).map(([k, v]) => [k, base + v])) as typeof OFFSETS;
 }
 
 /** Starts the whole platform (no web app) with `env` settings on top of bench defaults. */

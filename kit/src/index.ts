@@ -43,6 +43,7 @@ export {
   eventType,
   newEvent,
 } from "./events.ts";
+export { fnv1a } from "./hash.ts";
 export { type ErrorBody, errorResponse } from "./http/errors.ts";
 export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.ts";
 export type { NativeRoutes } from "./http/native-routes.ts";

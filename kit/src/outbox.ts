@@ -23,6 +23,7 @@ import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { QueueUrl } from "./aws/queue-url.ts";
 import { TTL_ATTRIBUTE } from "./aws/tables.ts";
 import { detached } from "./connect/deadline.ts";
+import { fnv1a } from "./hash.ts";
 import type { Logger } from "./log.ts";
 import { runAs } from "./origin.ts";
 
@@ -50,16 +51,6 @@ export interface OutboxMetrics {
 
 const SQS_BATCH = 10;
 const DYNAMO_BATCH = 25;
-
-// FNV-1a: a stable spread of record keys over the pending shards.
-function bucket(text: string, shards: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % shards;
-}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -98,7 +89,7 @@ export class Outbox {
         Item: {
           pk: { S: message.pk },
           sk: { S: message.sk },
-          gsi1pk: { S: `PENDING#${bucket(message.pk, this.shards)}` },
+          gsi1pk: { S: `PENDING#${fnv1a(message.pk) % this.shards}` },
           gsi1sk: { S: `${iso(message.at)}#${message.pk}#${message.sk}` },
           body: { S: message.body },
           event_type: { S: message.type },

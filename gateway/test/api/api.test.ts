@@ -4,7 +4,7 @@ import { events } from "@tt/contracts";
 import { encodeEvent, newEvent, signWebhook } from "@tt/kit";
 import type { LocalStack } from "@tt/kit/local";
 import { eventually } from "@tt/kit/testing";
-import { ADMIN, apiClient, startApiPlatform } from "./platform.ts";
+import { ADMIN, apiClient, createOnSaleEvent, startApiPlatform } from "./platform.ts";
 
 const HOLD_SECONDS = 4;
 const EVENT_ID = `evt_api_${Date.now().toString(36)}`;
@@ -15,21 +15,11 @@ const idem = () => ({ "idempotency-key": crypto.randomUUID() });
 beforeAll(async () => {
   stack = await startApiPlatform(HOLD_SECONDS);
   base = stack.urls.gateway;
-  const hour = 3_600_000;
-  const res = await apiClient(base, ADMIN)("POST", "/api/v1/admin/events", {
-    event_id: EVENT_ID,
-    name: "API test night",
-    venue: "Test Hall",
-    starts_at: new Date(Date.now() + 24 * hour).toISOString(),
-    sale_opens_at: new Date(Date.now() - hour).toISOString(),
-    sale_closes_at: new Date(Date.now() + 12 * hour).toISOString(),
-    currency: "KRW",
-    sections: [
-      { section_id: "A", name: "Floor", price: 150000, rows: 2, seats_per_row: 10 },
-      { section_id: "B", name: "Balcony", price: 90000, rows: 2, seats_per_row: 10 },
-    ],
-  });
-  expect(res.status).toBe(201);
+  const created = await createOnSaleEvent(base, EVENT_ID, "API test night", [
+    { section_id: "A", name: "Floor", price: 150000, rows: 2, seats_per_row: 10 },
+    { section_id: "B", name: "Balcony", price: 90000, rows: 2, seats_per_row: 10 },
+  ]);
+  expect(created).toBe(201);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { LocalStack } from "@tt/kit/local";
 import { StoreReader } from "../../../bench/drop/store-read.ts";
-import { ADMIN, apiClient, startApiPlatform } from "./platform.ts";
+import { apiClient, createOnSaleEvent, startApiPlatform } from "./platform.ts";
 
 const EVENT_ID = `evt_hot_${Date.now().toString(36)}`;
 const RESERVE = "/inventory.v1.InventoryService/ReserveSeats";
@@ -42,18 +42,10 @@ beforeAll(async () => {
   });
   inventoryUrl = stack.urls.services.inventory;
   base = stack.urls.gateway;
-  const hour = 3_600_000;
-  const res = await apiClient(base, ADMIN)("POST", "/api/v1/admin/events", {
-    event_id: EVENT_ID,
-    name: "Hot seats night",
-    venue: "Test Hall",
-    starts_at: new Date(Date.now() + 24 * hour).toISOString(),
-    sale_opens_at: new Date(Date.now() - hour).toISOString(),
-    sale_closes_at: new Date(Date.now() + 12 * hour).toISOString(),
-    currency: "KRW",
-    sections: [{ section_id: "A", name: "Floor", price: 150000, rows: 4, seats_per_row: 10 }],
-  });
-  expect(res.status).toBe(201);
+  const created = await createOnSaleEvent(base, EVENT_ID, "Hot seats night", [
+    { section_id: "A", name: "Floor", price: 150000, rows: 4, seats_per_row: 10 },
+  ]);
+  expect(created).toBe(201);
 }, 120_000);
 
 afterAll(async () => {

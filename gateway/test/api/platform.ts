@@ -1,19 +1,6 @@
 // The whole local platform (every service from its main.ts, DynamoDB Local, fauxqs, Redis) on
 // 19xxx ports, for the gateway's API tests: they exercise the real services behind each route.
-import { type LocalStack, type ServiceName, startLocalStack } from "@tt/kit/local";
-
-// Offsets of each listener from a test file's port block (services also use port + 1).
-const OFFSETS = {
-  gateway: 0,
-  reservation: 10,
-  inventory: 20,
-  payment: 30,
-  worker: 40,
-  web: 300,
-  redis: 390,
-  dynamodb: 100,
-  sqs: 566,
-};
+import { type LocalStack, portBlock, type ServiceName, startLocalStack } from "@tt/kit/local";
 
 /** Bypass tokens (outside production): the admin one, and one naming any buyer. */
 export const ADMIN = { authorization: "Bearer dev-super-key-local-testing", "x-user-id": "ops" };
@@ -34,7 +21,7 @@ export async function startApiPlatform(
   const base = opts.base ?? 19000;
   return startLocalStack({
     web: false,
-    ports: Object.fromEntries(Object.entries(OFFSETS).map(([k, v]) => [k, base + v])) as typeof OFFSETS,
+    ports: portBlock(base),
     stage: `api${Date.now().toString(36)}`,
     env: {
       ...process.env,
@@ -69,4 +56,25 @@ export function apiClient(base: string, headers: Record<string, string> = {}) {
     const json: any = text ? JSON.parse(text) : undefined;
     return { status: res.status, headers: res.headers, body: json };
   };
+}
+
+/** Creates an event on sale now (for 12 hours) through the admin API; returns the HTTP status. */
+export async function createOnSaleEvent(
+  base: string,
+  eventId: string,
+  name: string,
+  sections: Array<{ section_id: string; name: string; price: number; rows: number; seats_per_row: number }>,
+): Promise<number> {
+  const hour = 3_600_000;
+  const res = await apiClient(base, ADMIN)("POST", "/api/v1/admin/events", {
+    event_id: eventId,
+    name,
+    venue: "Test Hall",
+    starts_at: new Date(Date.now() + 24 * hour).toISOString(),
+    sale_opens_at: new Date(Date.now() - hour).toISOString(),
+    sale_closes_at: new Date(Date.now() + 12 * hour).toISOString(),
+    currency: "KRW",
+    sections,
+  });
+  return res.status;
 }

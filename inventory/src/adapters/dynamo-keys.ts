@@ -8,16 +8,7 @@
  *   events table pk = `EVENT#{event_id}`, sk = `META`; gsi1pk = `EVENTS`, gsi1sk = start time.
  * There is no per-event counter item: counts come from the seat map.
  */
-
-/** FNV-1a over the seat id: stable across processes and languages, cheap, well spread. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
+import { fnv1a } from "@tt/kit";
 
 /** The partition key of a seat's item. */
 export function seatPk(eventId: string, seatId: string, shards: number): string {

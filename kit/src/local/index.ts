@@ -9,7 +9,7 @@ export {
 } from "./config.ts";
 export { dynamoCommand, dynamoEmulatorDir, startDynamo } from "./dynamodb.ts";
 export { createLauncherLog, type LauncherLog, type LineSink } from "./log.ts";
-export { assertPortsFree, isPortFree, PortBusyError, type PortClaim } from "./ports.ts";
+export { assertPortsFree, isPortFree, PortBusyError, type PortClaim, portBlock } from "./ports.ts";
 export {
   assertPrerequisites,
   JAVA,

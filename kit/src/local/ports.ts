@@ -66,3 +66,23 @@ export async function assertPortsFree(claims: readonly PortClaim[]): Promise<voi
   const busy = claims.find((_, i) => !free[i]);
   if (busy) throw new PortBusyError(busy);
 }
+
+/** Offsets of each listener inside a port block (services also use port + 1 for gRPC). */
+const BLOCK_OFFSETS = {
+  gateway: 0,
+  reservation: 10,
+  inventory: 20,
+  payment: 30,
+  worker: 40,
+  web: 300,
+  redis: 390,
+  dynamodb: 100,
+  sqs: 566,
+} as const;
+
+/** Every listener of a private platform on a block of ports starting at `base` (tests, benches). */
+export function portBlock(base: number): { -readonly [K in keyof typeof BLOCK_OFFSETS]: number } {
+  return Object.fromEntries(Object.entries(BLOCK_OFFSETS).map(([k, v]) => [k, base + v])) as {
+    -readonly [K in keyof typeof BLOCK_OFFSETS]: number;
+  };
+}

@@ -1,23 +1,16 @@
 /**
  * Every DynamoDB key the reservation service writes, in one place. Reservations, orders and
  * outbox records are keyed by their own random ids, so a hot event spreads over many
- * partitions. The two sparse "work list" indexes (live holds by expiry, unpublished outbox
- * records) would each be one hot partition at drop rates, so their partition key is one of
- * SHARDS buckets chosen by a hash of the reservation id; readers query every bucket.
+ * partitions. The sparse "work list" index of live holds by expiry would be one hot partition
+ * at drop rates, so its partition key is one of SHARDS buckets chosen by a hash of the
+ * reservation id; readers query every bucket. (The outbox's own index is the kit's.)
  */
+import { fnv1a } from "@tt/kit";
 
 /** Buckets of the sparse work-list indexes (16 × ~1,000 writes/s per partition). */
 export const SHARDS = 16;
 
-// FNV-1a: cheap, stable across processes and languages, good enough spread for bucketing.
-function bucket(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % SHARDS;
-}
+const bucket = (id: string) => fnv1a(id) % SHARDS;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -47,12 +40,5 @@ export const keys = {
     pk: `RES#${reservationId}`,
     sk: `EVT#${String(version).padStart(8, "0")}`,
   }),
-  outboxPartition: (reservationId: string) => `RES#${reservationId}`,
-  /** gsi1: unpublished records by creation time, removed once published. */
-  outboxPending: (reservationId: string, createdAt: number, version: number) => ({
-    gsi1pk: `PENDING#${bucket(reservationId)}`,
-    gsi1sk: `${iso(createdAt)}#${reservationId}#${version}`,
-  }),
-  pendingShard: (shard: number) => `PENDING#${shard}`,
   idempotency: (userId: string, key: string) => ({ pk: `IDEM#${userId}#${key}`, sk: "IDEMPOTENCY" }),
 };
