@@ -20,6 +20,7 @@ import { parseArgs } from "./lib/args.ts";
 import { chartSvg } from "./lib/chart.ts";
 import { busiestSentence, CpuSampler } from "./lib/cpu.ts";
 import { ADMIN_HEADERS, createBenchEvent, remotePlatform, startBenchStack } from "./lib/platform.ts";
+import { bestWindow, rawHoldRate } from "./lib/raw-dynamo.ts";
 import { machineInfo, round2, writeResults } from "./lib/results.ts";
 import { costByOrigin, ratePerSec, scrapeAll } from "./lib/service-metrics.ts";
 
@@ -58,6 +59,9 @@ try {
   await Bun.sleep(IDLE_SEC * 1000);
   const idleTo = await scrapeAll(services);
   const idleDynamoPerSec = ratePerSec(idleFrom, idleTo, "dynamodb", IDLE_SEC);
+  // The yardstick, on the same DynamoDB Local with the platform idle (lib/raw-dynamo.ts).
+  const raw = platform.dynamodb ? await rawHoldRate(platform.dynamodb.endpoint) : undefined;
+  if (raw) log(`DynamoDB Local alone: ${raw} two-seat hold transactions/s at 32 in flight`);
 
   const reader = platform.dynamodb
     ? new StoreReader(platform.dynamodb.endpoint, platform.dynamodb.stage, eventId)
@@ -153,6 +157,15 @@ try {
     },
     ...(checks ? { checks } : {}),
     ...(platform.services ? { cost, idleDynamoPerSec } : {}),
+    ...(raw
+      ? {
+          yardstick: {
+            rawHoldsPerSec: raw,
+            bestOrdersPerSec10s: bestWindow(timeline.orders ?? []),
+            ratio: Math.round((bestWindow(timeline.orders ?? []) / (raw / 4)) * 100) / 100,
+          },
+        }
+      : {}),
     cpu: processes,
     busiest: busiestSentence(processes),
     timeline,

@@ -37,6 +37,8 @@ export interface DropResult {
   cost?: CostRow[];
   /** DynamoDB requests per second of the idle platform (before the buyers arrive), by origin. */
   idleDynamoPerSec?: Record<string, number>;
+  /** Orders per second against what DynamoDB Local alone can do (lib/raw-dynamo.ts). */
+  yardstick?: { rawHoldsPerSec: number; bestOrdersPerSec10s: number; ratio: number };
   cpu: ProcessCpu[];
   busiest: string;
   timeline: Record<string, Array<[number, number]>>;
@@ -119,6 +121,17 @@ export function dropMarkdown(r: DropResult): string {
       "(background loops: in all, over the whole drop).",
       "",
       ...costMarkdown(r.cost),
+      "",
+    );
+  }
+  if (r.yardstick) {
+    const y = r.yardstick;
+    lines.push(
+      `## Yardstick: ${y.bestOrdersPerSec10s} orders/s (best 10 s) ÷ (${y.rawHoldsPerSec} raw hold transactions/s ÷ 4) = **${y.ratio}**`,
+      "",
+      "Raw: DynamoDB Local's own rate of two-seat hold transactions at 32 in flight, measured on",
+      "the same instance with the platform idle just before the buyers arrive; a purchase needs",
+      "about four such writes (hold, reservation, payment, commit).",
       "",
     );
   }
