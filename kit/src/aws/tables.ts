@@ -46,8 +46,6 @@ export const INDEXES = {
   reservationHoldsByExpiry: "gsi2",
   /** orders by user: gsi1pk = user, gsi1sk = created time. */
   ordersByUser: "gsi1",
-  /** unpublished outbox records (sparse): gsi1pk = one of N pending shards, gsi1sk = created time. */
-  outboxByStatus: "gsi1",
   /** events listing: gsi1pk = a listing partition, gsi1sk = start time. */
   eventsByStart: "gsi1",
   /** payment jobs due (sparse; decide, publish, webhook): gsi1pk = one of N job shards, gsi1sk = due time. */
@@ -72,7 +70,8 @@ export const TABLES: Readonly<Record<TableName, TableDef>> = {
     indexes: [],
     ttlAttribute: TTL_ATTRIBUTE,
   },
-  outbox: { name: "outbox", hashKey: "pk", rangeKey: "sk", indexes: [gsi1], ttlAttribute: TTL_ATTRIBUTE },
+  // No index: records are deleted once published, so the rare sweep scans a near-empty table.
+  outbox: { name: "outbox", hashKey: "pk", rangeKey: "sk", indexes: [], ttlAttribute: TTL_ATTRIBUTE },
   /** Inventory: pk `EVENT#{event_id}`, sk `META`; active events listed on gsi1 (`EVENTS`, start time). */
   events: { name: "events", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
   /**

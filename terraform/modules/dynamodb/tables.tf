@@ -9,7 +9,7 @@ locals {
     reservations = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1, local.gsi2], ttl_attribute = null }
     orders       = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
     idempotency  = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
-    outbox       = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = "expires_at_ttl" }
+    outbox       = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
     events       = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
     seats        = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = null }
     payments     = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
