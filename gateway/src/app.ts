@@ -31,6 +31,7 @@ import {
   type EventDirectory,
   inventoryEventLookup,
 } from "./upstream/event-directory.ts";
+import { HoldFactsCache } from "./upstream/hold-facts.ts";
 
 /** The gateway's validated configuration. */
 export type GatewayConfig = ConfigOf<ReturnType<typeof gatewayFields>>;
@@ -97,6 +98,8 @@ export async function createGateway({
   if (auth.devIssuer) app.use(devIssuerRoutes(auth.devIssuer, edge.guards));
 
   const queue = createQueue(config, queueRedis, clock, secret, service);
+  // A hold's facts outlive it by a while: a payment started in its last seconds still finds them.
+  const holds = new HoldFactsCache(redis, 15 * 60_000);
   const upstreams = createUpstreams(config, service.metrics);
   const guards = edge.guards;
   service.mountNative(
@@ -116,8 +119,8 @@ export async function createGateway({
       }),
     )
     .use(eventRoutes({ upstreams, guards, availabilityTtlMs: config.availabilityCacheMs }))
-    .use(reservationRoutes({ upstreams, guards, purchases: queue.purchases }))
-    .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl }))
+    .use(reservationRoutes({ upstreams, guards, purchases: queue.purchases, holds }))
+    .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl, holds }))
     .use(adminRoutes({ upstreams, room: queue.room, guards }));
   service.onDrain(() => queue.live.close());
   service.onShutdown(() => queue.purchases.close());

@@ -4,6 +4,7 @@ import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
 import type { Upstreams } from "../upstream/clients.ts";
+import type { HoldFactsCache } from "../upstream/hold-facts.ts";
 import { upstream } from "./upstream-call.ts";
 import { paymentView } from "./views.ts";
 
@@ -27,6 +28,7 @@ export interface PaymentRouteDeps {
   guards: Guards;
   /** Where the simulator posts signed outcomes (the webhook receiver); undefined for none. */
   webhookUrl: string | undefined;
+  holds: Pick<HoldFactsCache, "recall">;
 }
 
 /** Simulated payments for the buyer's own reservations (SPEC.md section 3). */
@@ -37,10 +39,14 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
     .post(
       "/intent",
       async ({ body, user, request, set }) => {
-        // Reading the reservation as this user is the owner check (another's is NOT_FOUND).
-        const { reservation: r } = await upstream(
-          rsv.getReservation({ reservationId: body.reservation_id, userId: user.id }),
-        );
+        // The owner and amount check: from what the hold told us, else by reading the reservation
+        // as this user (another's is NOT_FOUND).
+        const known = await deps.holds.recall(body.reservation_id);
+        const r =
+          known?.userId === user.id
+            ? known
+            : (await upstream(rsv.getReservation({ reservationId: body.reservation_id, userId: user.id })))
+                .reservation;
         if (!r) throw new Error("reservation answered without a reservation");
         if (BigInt(body.amount) !== r.totalAmount || body.currency !== r.currency) {
           throw new AppError(

@@ -4,6 +4,7 @@ import type { Guards } from "../guards.ts";
 import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
 import type { PurchaseWatch } from "../queue/purchase-watch.ts";
 import type { Upstreams } from "../upstream/clients.ts";
+import type { HoldFactsCache } from "../upstream/hold-facts.ts";
 import { upstream } from "./upstream-call.ts";
 import { orderView, reservationView } from "./views.ts";
 
@@ -24,6 +25,7 @@ export function reservationRoutes(deps: {
   upstreams: Upstreams;
   guards: Guards;
   purchases: Pick<PurchaseWatch, "tokenFor">;
+  holds: Pick<HoldFactsCache, "remember">;
 }) {
   const rsv = deps.upstreams.reservation;
   return new Elysia({ name: "gateway.reservations", prefix: "/api/v1" })
@@ -47,6 +49,11 @@ export function reservationRoutes(deps: {
         if (!r) throw new Error("reservation answered without a reservation");
         set.status = 201;
         markReplayed(set, replayed);
+        await deps.holds.remember(r.reservationId, {
+          userId: user.id,
+          totalAmount: r.totalAmount,
+          currency: r.currency,
+        });
         const view = reservationView(r, statusName);
         return {
           reservation_id: view.reservation_id,

@@ -194,6 +194,14 @@ describe("a buyer's whole flow", () => {
       idem(),
     );
     expect(intent.status).toBe(200);
+    // The owner and amount came from what the hold told the gateway: no call to reservation.
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).not.toMatch(
+      /dependency_requests_total\{origin="POST \/api\/v1\/payments\/intent",dependency="reservation"/,
+    );
+    expect(metrics).toMatch(
+      /dependency_requests_total\{origin="POST \/api\/v1\/payments\/intent",dependency="payment"/,
+    );
     await eventually(() => frames.some((f) => f.type === "purchase"), 10_000);
     const pushed = frames.find((f) => f.type === "purchase");
     expect(pushed).toMatchObject({ reservation_id: rid, status: "CONFIRMED" });
