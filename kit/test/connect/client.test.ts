@@ -221,6 +221,27 @@ describe("CircuitBreaker", () => {
     expect(breaker.tryPass()).toBe(false);
   });
 
+  test("a run of failures among mostly answered calls is a busy upstream: it stays closed", () => {
+    const { breaker } = breakerAt();
+    for (let i = 0; i < 10; i++) breaker.success();
+    breaker.failure();
+    breaker.failure();
+    breaker.failure();
+    expect(breaker.state).toBe("closed");
+    // Once most of the window's calls fail, it opens.
+    for (let i = 0; i < 8; i++) breaker.failure();
+    expect(breaker.state).toBe("open");
+  });
+
+  test("the failure share is counted over a window of time", () => {
+    const { breaker, clock } = breakerAt();
+    for (let i = 0; i < 10; i++) breaker.success();
+    clock.now += 10_000;
+    breaker.failure();
+    breaker.failure();
+    expect(breaker.state).toBe("open");
+  });
+
   test("reports how long until a probe is allowed while open", () => {
     const { breaker, clock } = breakerAt();
     breaker.failure();
