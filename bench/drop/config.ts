@@ -86,8 +86,8 @@ export function platformEnv(c: DropConfig): Record<string, string> {
     HOLD_SECONDS: String(c.holdSeconds),
     QUEUE_ADMIT_RATE: String(c.admitRate),
     QUEUE_ADMIT_CAP: String(c.admitCap),
-    // DynamoDB Local answers a seat transaction in 50–300 ms under load (real DynamoDB: ~10 ms);
-    // the reservation service's 250 ms default deadline then trips its breaker (see README).
+    // DynamoDB Local answers a seat transaction in 50–300 ms under load, seconds in a burst
+    // (real DynamoDB: ~10 ms): give every inventory call the whole budget its caller has.
     INVENTORY_TIMEOUT_MS: "2000",
     // Each worker event waits on DynamoDB Local for ~1 s under drop load, so 8 in flight let
     // expiry and payment events queue up for tens of seconds (measured: releases 47 s late).

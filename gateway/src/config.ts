@@ -27,8 +27,11 @@ export function gatewayFields() {
     inventoryTimeoutMs: env.int("INVENTORY_TIMEOUT_MS", 500, { min: 10, max: 30_000 }),
     /** Deadline of calls to reservation (create and confirm reach inventory and payment behind it). */
     reservationTimeoutMs: env.int("RESERVATION_TIMEOUT_MS", 2000, { min: 10, max: 60_000 }),
-    /** Deadline of calls to payment. */
-    paymentTimeoutMs: env.int("PAYMENT_TIMEOUT_MS", 1000, { min: 10, max: 30_000 }),
+    /**
+     * Deadline of calls to payment: the same budget as a hold's. At 1 s, a busy store turned
+     * payment intents into timeouts and then a breaker's 503s (1,800 in a 50/s drop).
+     */
+    paymentTimeoutMs: env.int("PAYMENT_TIMEOUT_MS", 2000, { min: 10, max: 30_000 }),
     /** How long the gateway reuses an event's availability answer (inventory's map is ≤ 500 ms stale already). */
     availabilityCacheMs: env.int("AVAILABILITY_CACHE_MS", 500, { min: 0, max: 60_000 }),
     // --- payments --------------------------------------------------------------------------
