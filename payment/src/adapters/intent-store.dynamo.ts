@@ -117,7 +117,12 @@ export class DynamoIntentStore implements IntentStore {
     });
   }
 
-  transition(current: PaymentIntent, patch: IntentPatch, jobs: Job[]): Promise<PaymentIntent | undefined> {
+  transition(
+    current: PaymentIntent,
+    patch: IntentPatch,
+    jobs: Job[],
+    done?: ClaimedJob,
+  ): Promise<PaymentIntent | undefined> {
     const { id, status: from } = current;
     return guarded(async () => {
       const update: TransactWriteItem = {
@@ -140,6 +145,16 @@ export class DynamoIntentStore implements IntentStore {
       const puts = jobs.map(
         (job): TransactWriteItem => ({ Put: { TableName: this.table, Item: jobToItem(job) } }),
       );
+      // Unconditional: a poller that took the job over meanwhile only repeats a decision the
+      // status condition above already refuses.
+      if (done) {
+        puts.push({
+          Delete: {
+            TableName: this.table,
+            Key: { pk: { S: intentPk(done.intentId) }, sk: { S: jobSk(done) } },
+          },
+        });
+      }
       try {
         await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: [update, ...puts] }));
       } catch (error) {

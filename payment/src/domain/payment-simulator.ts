@@ -105,6 +105,7 @@ export class PaymentSimulator {
       kind: "decide",
       attempts: 0,
       dueAt: plan.decideAt,
+      intent,
     });
     const idempotency = input.idempotencyKey
       ? { key: input.idempotencyKey, fingerprint: requestFingerprint(input) }
@@ -125,7 +126,7 @@ export class PaymentSimulator {
   /** Decides a PENDING intent by hand; repeating the same decision returns it unchanged. */
   async process(id: string, outcome: Outcome): Promise<PaymentIntent> {
     const reason = outcome === "FAILED" ? "declined_manually" : "";
-    const decided = await this.decide(id, outcome, reason);
+    const { intent: decided } = await this.decide(id, outcome, reason);
     if (decided.status !== outcome) {
       throw new PaymentError("INVALID_STATE", `payment intent ${id} is already ${decided.status}`);
     }
@@ -173,9 +174,10 @@ export class PaymentSimulator {
     outcome: Outcome,
     reason: string,
     known?: PaymentIntent,
-  ): Promise<PaymentIntent> {
+    job?: ClaimedJob,
+  ): Promise<{ intent: PaymentIntent; moved: boolean }> {
     const current = known ?? (await this.get(id));
-    if (current.status !== "PENDING") return current;
+    if (current.status !== "PENDING") return { intent: current, moved: false };
     const now = this.now();
     const decided: PaymentIntent = { ...current, status: outcome, failureReason: reason, updatedAt: now };
     const jobs = this.announce(decided);
@@ -183,12 +185,14 @@ export class PaymentSimulator {
       current,
       { status: outcome, failureReason: reason, updatedAt: now },
       jobs,
+      job,
     );
     if (moved) {
       this.deps.observer.outcome(outcome);
       this.runOwned(jobs);
+      return { intent: moved, moved: true };
     }
-    return moved ?? this.get(id);
+    return { intent: await this.get(id), moved: false };
   }
 
   // A job this process will run itself at its due time: it holds the lease from the start, and
@@ -230,10 +234,13 @@ export class PaymentSimulator {
     const { store } = this.deps;
     switch (job.kind) {
       case "decide": {
-        const intent = await store.get(job.intentId);
+        // Run by its writer, the job still knows the intent: no read (a stale copy only fails
+        // the transition's status condition, and is then read afresh).
+        const intent = job.intent ?? (await store.get(job.intentId));
         if (intent?.status === "PENDING") {
           const reason = intent.plannedOutcome === "FAILED" ? DECLINED : "";
-          await this.decide(intent.id, intent.plannedOutcome, reason, intent);
+          // Decided here, the job went with the decision; otherwise it is still there to remove.
+          if ((await this.decide(intent.id, intent.plannedOutcome, reason, intent, job)).moved) return;
         }
         return store.complete(job);
       }

@@ -42,6 +42,8 @@ export interface Job {
    */
   takeoverAt?: number;
   lease?: string;
+  /** The intent as its writer knew it (in memory only; the status condition guards staleness). */
+  intent?: PaymentIntent;
 }
 
 /** A job leased to one runner until it is completed, rescheduled or the lease runs out. */
@@ -74,7 +76,13 @@ export interface IntentStore {
    * Moves `current` (as the caller read it) out of its status and enqueues `jobs` atomically;
    * returns the intent as it now is, or undefined if it was no longer in that status.
    */
-  transition(current: PaymentIntent, patch: IntentPatch, jobs: Job[]): Promise<PaymentIntent | undefined>;
+  transition(
+    current: PaymentIntent,
+    patch: IntentPatch,
+    jobs: Job[],
+    /** A job finished by this very change, removed with it. */
+    done?: ClaimedJob,
+  ): Promise<PaymentIntent | undefined>;
   /** Leases up to `limit` jobs due at `now` for `leaseMs`. */
   claimDue(now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
   /** Removes a finished job (a no-op if the lease was lost). */

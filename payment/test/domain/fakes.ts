@@ -44,9 +44,10 @@ export class MemoryIntentStore implements IntentStore {
     return intent && structuredClone(intent);
   }
 
-  async transition(current: PaymentIntent, patch: IntentPatch, jobs: Job[]) {
+  async transition(current: PaymentIntent, patch: IntentPatch, jobs: Job[], done?: ClaimedJob) {
     const intent = this.intents.get(current.id);
     if (intent?.status !== current.status) return undefined;
+    if (done) this.jobs.delete(jobKey(done));
     Object.assign(intent, patch);
     for (const job of jobs) this.jobs.set(jobKey(job), structuredClone(job));
     return structuredClone(intent);
