@@ -82,7 +82,13 @@ describe("buying tickets in the browser", () => {
     const alice = await signedInBuyer("alice");
     const { page } = alice;
     const sockets: string[] = [];
-    page.on("websocket", (ws) => sockets.push(ws.url()));
+    const pushed: string[] = [];
+    page.on("websocket", (ws) => {
+      sockets.push(ws.url());
+      ws.on("framereceived", (f) => {
+        if (String(f.payload).includes('"type":"purchase"')) pushed.push(String(f.payload));
+      });
+    });
 
     await page.goto("/");
     await page.getByRole("link", { name: "Browser test night" }).waitFor();
@@ -124,6 +130,8 @@ describe("buying tickets in the browser", () => {
     await page.getByRole("button", { name: /^Pay / }).click();
     await page.getByRole("heading", { name: /Your order is confirmed/ }).waitFor();
     await expect(page.getByTestId("order-id").textContent()).resolves.toMatch(/^ord_/);
+    // The outcome came by push on the live-queue socket, not by polling.
+    expect(pushed.some((p) => p.includes('"status":"CONFIRMED"'))).toBe(true);
     await expect(page.getByTestId("order-seats").textContent()).resolves.toContain("Floor, row 1, seat 2");
     await screenshot(page, "order-confirmed");
 

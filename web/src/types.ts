@@ -106,7 +106,10 @@ export interface Reservation {
 export type HoldAnswer = Pick<
   Reservation,
   "reservation_id" | "status" | "seat_ids" | "hold_expires_at" | "total_amount" | "currency"
->;
+> & {
+  /** Sent back on the live-queue socket to have the outcome pushed. */
+  watch_token?: string;
+};
 
 /** `GET /orders/{id}`. */
 export interface Order {

@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { RequestKeys } from "../admission.ts";
 import { ApiError } from "../api.ts";
 import { useAuth } from "../auth.tsx";
@@ -11,6 +11,9 @@ import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { formatMoney } from "../format.ts";
 import { useLoad, usePoll, useTitle } from "../hooks.ts";
 import { type Outcome, outcomeOf } from "../outcome.ts";
+import { PlaceStore } from "../queue/place-store.ts";
+import { WatchTokens, watchPurchase } from "../queue/purchase-push.ts";
+import { queueSocketUrl } from "../queue/socket-url.ts";
 import { navigate, paths } from "../router.ts";
 import { describeSeat } from "../seats.ts";
 import type { PaymentScenario, Reservation, Section } from "../types.ts";
@@ -66,24 +69,48 @@ function Hold({ initial, sections, token }: { initial: Reservation; sections: Se
   const id = reservation.reservation_id;
   const processing = intentId !== undefined && outcome === undefined;
 
-  // While paying, or once the clock ran out, ask the platform until it says how it ended.
-  usePoll(
-    async (signal) => {
-      const [fresh, payment] = await Promise.all([
-        getReservation(id, { token, signal }),
-        intentId ? paymentStatus(intentId, { token, signal }).catch(() => undefined) : undefined,
-      ]);
-      setReservation(fresh);
-      if (fresh.status === "CONFIRMED" && fresh.order_id) {
-        navigate(paths.order(fresh.order_id), { replace: true });
-        return;
-      }
-      const next = outcomeOf(fresh, payment?.status);
-      if (next) setOutcome(next);
-    },
-    PAYMENT_POLL_MS,
-    outcome === undefined && (processing || ranOut),
-  );
+  // The outcome is pushed on the live-queue socket; the page polls only while that is not live.
+  const [live, setLive] = useState(false);
+  const [pushed, setPushed] = useState(0);
+  const userId = useAuth().session?.userId;
+  useEffect(() => {
+    const place = userId ? new PlaceStore(localStorage).get(reservation.event_id, userId) : undefined;
+    const watchToken = new WatchTokens(sessionStorage).get(id);
+    if (!place || !watchToken || outcome !== undefined) return;
+    return watchPurchase({
+      socketUrl: queueSocketUrl(place.waitingToken, location.href),
+      reservationId: id,
+      watchToken,
+      onLive: setLive,
+      onOutcome: () => setPushed((n) => n + 1),
+    });
+  }, [id, reservation.event_id, userId, outcome]);
+
+  // While paying, or once the clock ran out, ask the platform until it says how it ended: every
+  // second while the push channel is down, else once when the outcome is pushed.
+  const settle = async (signal: AbortSignal) => {
+    const [fresh, payment] = await Promise.all([
+      getReservation(id, { token, signal }),
+      intentId ? paymentStatus(intentId, { token, signal }).catch(() => undefined) : undefined,
+    ]);
+    setReservation(fresh);
+    if (fresh.status === "CONFIRMED" && fresh.order_id) {
+      navigate(paths.order(fresh.order_id), { replace: true });
+      return;
+    }
+    const next = outcomeOf(fresh, payment?.status);
+    if (next) setOutcome(next);
+  };
+  const settleRef = useRef(settle);
+  settleRef.current = settle;
+  // Once per pushed outcome.
+  useEffect(() => {
+    if (pushed === 0) return;
+    const controller = new AbortController();
+    void settleRef.current(controller.signal).catch(() => undefined);
+    return () => controller.abort();
+  }, [pushed]);
+  usePoll(settle, PAYMENT_POLL_MS, outcome === undefined && (processing || ranOut) && !live);
 
   const pay = async (scenario: PaymentScenario) => {
     setBusy(true);

@@ -12,6 +12,7 @@ import { SelectionSummary } from "../components/SelectionSummary.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { useLoad, usePoll, useTitle } from "../hooks.ts";
 import { PlaceStore, type StoredPlace } from "../queue/place-store.ts";
+import { WatchTokens } from "../queue/purchase-push.ts";
 import { navigate, paths } from "../router.ts";
 import { describeSeat, MAX_SEATS, reconcileSelection, toggleSeat } from "../seats.ts";
 import type { Availability, EventDetail } from "../types.ts";
@@ -110,6 +111,7 @@ function SeatPicker({ event, place, token }: { event: EventDetail; place: Stored
         hold: (req, rt, key) => holdSeats(eventId, req, rt, key, { token }),
       });
       admissions.clear(eventId, place.userId);
+      new WatchTokens(sessionStorage).save(held.reservation_id, held.watch_token);
       navigate(paths.reservation(held.reservation_id));
     } catch (e) {
       noteError(e);

@@ -1,0 +1,79 @@
+/**
+ * The purchase's outcome by push: the live-queue socket (opened again with the buyer's waiting
+ * token) carries a `watch` of the hold, and the gateway answers with one `purchase` frame when
+ * the reservation is CONFIRMED, CANCELLED or EXPIRED. The reservation page then reads the
+ * reservation once instead of polling it and the payment every second; it polls only while this
+ * channel is not live (no socket, or it dropped). Plain TS so it is testable without React.
+ */
+import type { KeyValueStorage } from "./place-store.ts";
+
+/** The frame that ends a purchase. */
+export interface PurchaseFrame {
+  type: "purchase";
+  reservation_id: string;
+  status: "CONFIRMED" | "CANCELLED" | "EXPIRED";
+  order_id?: string;
+}
+
+const key = (reservationId: string) => `tt.watch.${reservationId}`;
+
+/** Keeps each hold's watch token (from the hold's answer) for the reservation page. */
+export class WatchTokens {
+  constructor(private readonly storage: KeyValueStorage) {}
+
+  save(reservationId: string, watchToken: string | undefined): void {
+    if (!watchToken) return;
+    try {
+      this.storage.setItem(key(reservationId), watchToken);
+    } catch {
+      // Private mode or a full quota: the page falls back to polling.
+    }
+  }
+
+  get(reservationId: string): string | undefined {
+    try {
+      return this.storage.getItem(key(reservationId)) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** What watching needs. */
+export interface WatchOptions {
+  socketUrl: string;
+  reservationId: string;
+  watchToken: string;
+  /** The socket is open and the watch sent (true), or it closed (false). */
+  onLive: (live: boolean) => void;
+  onOutcome: (frame: PurchaseFrame) => void;
+  WebSocketImpl?: typeof WebSocket;
+}
+
+/** Watches one hold's outcome; returns the function that stops watching. */
+export function watchPurchase(o: WatchOptions): () => void {
+  const Impl = o.WebSocketImpl ?? WebSocket;
+  let stopped = false;
+  const ws = new Impl(o.socketUrl);
+  ws.onopen = () => {
+    ws.send(JSON.stringify({ type: "watch", reservation_id: o.reservationId, watch_token: o.watchToken }));
+    o.onLive(true);
+  };
+  ws.onmessage = (event) => {
+    const frame = JSON.parse(String(event.data)) as { type?: string; reservation_id?: string };
+    if (frame.type === "purchase" && frame.reservation_id === o.reservationId) {
+      o.onOutcome(frame as PurchaseFrame);
+    } else if (frame.type === "error") {
+      // Refused (a stale token): fall back to polling.
+      o.onLive(false);
+      ws.close();
+    }
+  };
+  ws.onclose = () => {
+    if (!stopped) o.onLive(false);
+  };
+  return () => {
+    stopped = true;
+    ws.close(1000, "done");
+  };
+}
