@@ -49,20 +49,10 @@ export function sumBy(samples: Sample[], name: string, by: (labels: Record<strin
 /** What happened between two scrapes: per service, requests sent to each dependency by operation. */
 export function costBetween(before: Record<string, Sample[]>, after: Record<string, Sample[]>) {
   const cost: Record<string, Record<string, number>> = {};
-  for (const [service, samples] of Object.entries(after)) {
-    const prior = before[service] ?? [];
-    const diff = (name: string, by: (l: Record<string, string>) => string) => {
-      const a = sumBy(samples, name, by);
-      const b = sumBy(prior, name, by);
-      for (const [k, v] of Object.entries(a)) {
-        const d = v - (b[k] ?? 0);
-        if (d <= 0) continue;
-        cost[service] ??= {};
-        cost[service][k] = Math.round(d);
-      }
-    };
-    diff("aws_requests_total", (l) => `${l.client}.${l.operation}`);
-    diff("backend_call_duration_seconds_count", (l) => `→${l.service}.${l.method}`);
+  for (const row of costByOrigin(before, after)) {
+    const service = cost[row.service] ?? {};
+    for (const [what, n] of Object.entries(row.requests)) service[what] = (service[what] ?? 0) + n;
+    cost[row.service] = service;
   }
   return cost;
 }

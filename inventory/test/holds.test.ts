@@ -19,7 +19,7 @@ beforeAll(async () => {
 }, 60_000);
 
 async function transactions(): Promise<number> {
-  const metric = await sent.registry.getSingleMetric("aws_requests_total")?.get();
+  const metric = await sent.registry.getSingleMetric("dependency_requests_total")?.get();
   return (metric?.values ?? [])
     .filter((v) => v.labels.operation === "TransactWriteItems")
     .reduce((sum, v) => sum + v.value, 0);
