@@ -3,6 +3,8 @@
  * and then `ready`. Reconnects keep the place (SPEC.md section 4). A status poll after a long
  * silence is the safety net that also exposes a lost `ready` push as a platform bug.
  */
+
+import type { PurchaseOutcome } from "@tt/kit";
 import type { BuyerClient } from "./client.ts";
 import type { DropStats } from "./stats.ts";
 
@@ -93,12 +95,7 @@ export function waitForAdmission(
 }
 
 /** A `purchase` frame: how the buyer's purchase ended. */
-export interface PurchaseFrame {
-  type: "purchase";
-  reservation_id: string;
-  status: "CONFIRMED" | "CANCELLED" | "EXPIRED";
-  order_id?: string;
-}
+export type PurchaseFrame = { type: "purchase" } & PurchaseOutcome;
 
 /**
  * The live-queue socket kept open after admission: after the hold the buyer sends a `watch` of

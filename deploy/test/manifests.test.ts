@@ -165,6 +165,23 @@ describe("manifests: wired to the services", () => {
     expect(unknown).toEqual([]);
   });
 
+  test("every secret a service requires in production comes from tt-secrets, which Terraform fills", () => {
+    const required: Record<string, string[]> = {
+      gateway: ["RESERVATION_TOKEN_SECRET", "PAYMENT_WEBHOOK_SECRET"],
+      reservation: ["RESERVATION_TOKEN_SECRET"],
+      payment: ["PAYMENT_WEBHOOK_SECRET"],
+    };
+    const secretData = readFileSync(join(REPO, "terraform/envs/prod/kubernetes.tf"), "utf8");
+    for (const [service, names] of Object.entries(required)) {
+      const env: Doc[] = named("Deployment", service)?.spec.template.spec.containers[0].env ?? [];
+      for (const name of names) {
+        const ref = env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+        expect({ service, name, ref }).toEqual({ service, name, ref: { name: "tt-secrets", key: name } });
+        expect(secretData).toMatch(new RegExp(`\\b${name}\\s*=`));
+      }
+    }
+  });
+
   test("the production overlay sets an image for every service", () => {
     const overlay = docs.find((d) => d.__file === "deploy/k8s/overlays/prod/kustomization.yaml");
     expect(overlay?.images.map((i: Doc) => i.name).sort()).toEqual(

@@ -1,4 +1,4 @@
-import type { Logger, Metrics } from "@tt/kit";
+import type { Logger, Metrics, PurchaseOutcome } from "@tt/kit";
 import type Redis from "ioredis";
 import { EventReader, parseStreamId, type StreamId } from "./event-reader.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
@@ -16,7 +16,7 @@ export type QueueFrame =
   | { type: "expired" }
   | { type: "left" }
   | { type: "error"; code: string; message: string }
-  | { type: "purchase"; reservation_id: string; status: string; order_id?: string };
+  | ({ type: "purchase" } & PurchaseOutcome);
 
 /**
  * A frame as JSON text. Position frames go out once per socket per move (10,000 sockets → 10,000

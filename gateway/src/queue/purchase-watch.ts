@@ -11,7 +11,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { type Logger, type PurchaseOutcome, purchaseChannel } from "@tt/kit";
 import type Redis from "ioredis";
-import type { FrameSink } from "./live-queue.ts";
+import { encodeFrame, type FrameSink } from "./live-queue.ts";
 
 /** Watches of this process's sockets, by reservation. */
 export class PurchaseWatch {
@@ -75,7 +75,7 @@ export class PurchaseWatch {
         this.log.warn("unreadable purchase outcome", { reservation_id: reservationId, err });
         return;
       }
-      const frame = JSON.stringify({ type: "purchase", ...outcome, reservation_id: reservationId });
+      const frame = encodeFrame({ type: "purchase", ...outcome, reservation_id: reservationId });
       for (const sink of sinks) sink.send(frame);
       // One outcome per reservation: nothing more will come.
       this.drop(reservationId);

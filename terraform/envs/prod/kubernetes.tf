@@ -14,6 +14,12 @@ resource "random_password" "payment_webhook" {
   special = false
 }
 
+# Signs reservation tokens (gateway, on enter) and verifies them (reservation, on hold).
+resource "random_password" "reservation_token" {
+  length  = 48
+  special = false
+}
+
 resource "kubernetes_secret_v1" "app" {
   metadata {
     name      = "tt-secrets"
@@ -21,7 +27,8 @@ resource "kubernetes_secret_v1" "app" {
   }
 
   data = {
-    REDIS_AUTH_TOKEN       = module.redis.auth_token
-    PAYMENT_WEBHOOK_SECRET = random_password.payment_webhook.result
+    REDIS_AUTH_TOKEN         = module.redis.auth_token
+    PAYMENT_WEBHOOK_SECRET   = random_password.payment_webhook.result
+    RESERVATION_TOKEN_SECRET = random_password.reservation_token.result
   }
 }
