@@ -1,4 +1,5 @@
 #!/usr/bin/env bun
+import { probeBackend } from "./drop/backend-probe.ts";
 import { type BuyerRecord, runBuyer } from "./drop/buyer.ts";
 import { dropConfig, platformEnv } from "./drop/config.ts";
 import { showProgress } from "./drop/progress.ts";
@@ -70,9 +71,11 @@ try {
   const cpu = new CpuSampler(platform.pids(), { "simulator (load generator)": process.pid });
   cpu.start(2000);
   const stats = new DropStats();
+  const backend = probeBackend(services);
   const progress = showProgress(stats, cfg.buyers, () => ({
     "store seats": JSON.stringify(watcher?.counts() ?? {}),
     "ws reconnects": socketFindings.reconnects,
+    ...(platform.services ? { dynamodb: backend.latest() } : {}),
     ...(soldOutAt !== undefined ? { "sold out at": `${soldOutAt}s (admission raised)` } : {}),
   }));
 
@@ -101,6 +104,7 @@ try {
   const durationSec = Math.round((performance.now() - stats.startedAt) / 100) / 10;
   const cost = costByOrigin(idleTo, await scrapeAll(services));
   clearInterval(operator);
+  backend.stop();
   progress.stop();
   const processes = cpu.stop();
 
@@ -156,7 +160,7 @@ try {
       peakOrdersPerSec: peak("orders"),
     },
     ...(checks ? { checks } : {}),
-    ...(platform.services ? { cost, idleDynamoPerSec } : {}),
+    ...(platform.services ? { cost, idleDynamoPerSec, backend: backend.windows } : {}),
     ...(raw
       ? {
           yardstick: {

@@ -1,7 +1,9 @@
 /** The drop's result document, its Markdown summary and its chart. */
+
 import type { ChartSpec } from "../lib/chart.ts";
 import { cpuTable, type ProcessCpu } from "../lib/cpu.ts";
 import { type CostRow, costMarkdown } from "../lib/service-metrics.ts";
+import type { BackendWindow } from "./backend-probe.ts";
 import type { DropConfig } from "./config.ts";
 import type { StepSummary } from "./stats.ts";
 import type { CheckReport } from "./store-check.ts";
@@ -37,6 +39,8 @@ export interface DropResult {
   cost?: CostRow[];
   /** DynamoDB requests per second of the idle platform (before the buyers arrive), by origin. */
   idleDynamoPerSec?: Record<string, number>;
+  /** DynamoDB request rate and latency seen by the services, every 5 s (drop/backend-probe.ts). */
+  backend?: BackendWindow[];
   /** Orders per second against what DynamoDB Local alone can do (lib/raw-dynamo.ts). */
   yardstick?: { rawHoldsPerSec: number; bestOrdersPerSec10s: number; ratio: number };
   cpu: ProcessCpu[];
@@ -132,6 +136,21 @@ export function dropMarkdown(r: DropResult): string {
       "Raw: DynamoDB Local's own rate of two-seat hold transactions at 32 in flight, measured on",
       "the same instance with the platform idle just before the buyers arrive; a purchase needs",
       "about four such writes (hold, reservation, payment, commit).",
+      "",
+    );
+  }
+  if (r.backend?.length) {
+    lines.push(
+      "## DynamoDB as the services saw it (per 5 s window)",
+      "",
+      "| at s | machine CPU busy | requests/s | mean ms by service | slowest operation |",
+      "| ---: | ---: | ---: | --- | --- |",
+      ...r.backend.map(
+        (w) =>
+          `| ${w.atSec} | ${w.machineBusyPct} % | ${w.dynamoPerSec} | ${Object.entries(w.dynamoMeanMs)
+            .map(([s, ms]) => `${s} ${ms}`)
+            .join(", ")} | ${w.slowest} |`,
+      ),
       "",
     );
   }
