@@ -155,7 +155,9 @@ function createQueue(
       ? { perSec: config.rateLimitPerSec, burst: config.rateLimitBurst }
       : undefined,
   });
-  const live = new LiveQueue(redis, room, service.log, service.metrics);
+  const live = new LiveQueue(redis, room, service.log, service.metrics, {
+    positionEveryMs: config.queuePositionPushMs,
+  });
   const ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs }, service.log, service.metrics);
   // Its own connection: a subscribed Redis connection can do nothing else.
   const purchases = new PurchaseWatch(redis.duplicate(), secret, service.log);

@@ -16,6 +16,8 @@ export function gatewayFields() {
     queueHeartbeatTimeoutSec: env.int("QUEUE_HEARTBEAT_TIMEOUT_SEC", 300, { min: 5, max: 3600 }),
     /** How often the admission ticker runs. */
     queueTickMs: env.int("QUEUE_TICK_MS", 250, { min: 20, max: 10_000 }),
+    /** Least time between two position frames to one WebSocket (0: a frame per queue move). */
+    queuePositionPushMs: env.int("QUEUE_POSITION_PUSH_MS", 1000, { min: 0, max: 60_000 }),
     /** Whether this replica competes for admission-ticker leases (off: serve requests only). */
     queueTickerEnabled: env.bool("QUEUE_TICKER_ENABLED", true),
     /** Lifetime of a reservation token handed out by enter. */

@@ -100,6 +100,25 @@ describe("the live queue over WebSocket", () => {
     again.ws.close();
   });
 
+  test("moves faster than a second reach a socket as at most one position frame a second, the latest place last", async () => {
+    const eventId = `evt_ws_burst_${Date.now()}`;
+    const gw = gateways[0] as TestGateway;
+    const ahead = [];
+    for (let i = 0; i < 6; i++) ahead.push(await join(gw, eventId));
+    const mine = await join(gw, eventId);
+    const client = await follow(gw, mine.waiting_token);
+    expect(client.last()).toMatchObject({ type: "position", position: 7 });
+    const started = performance.now();
+    // Six moves within a few milliseconds: six places given up ahead of this waiter.
+    await Promise.all(ahead.map((a) => gw.room.leave(a.waiting_token)));
+    await eventually(() => client.last()?.position === 1);
+    const positions = client.frames.slice(1).filter((f) => f.type === "position");
+    // The first move goes out at once, the rest together on the next flush (≤ 1 s later).
+    expect(positions.length).toBeLessThanOrEqual(2);
+    expect(performance.now() - started).toBeLessThan(2500);
+    client.ws.close();
+  });
+
   test("a client whose place was given up is told so", async () => {
     const eventId = `evt_ws_left_${Date.now()}`;
     const joined = await join(gateways[0] as TestGateway, eventId);

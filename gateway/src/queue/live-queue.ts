@@ -19,8 +19,8 @@ export type QueueFrame =
   | ({ type: "purchase" } & PurchaseOutcome);
 
 /**
- * A frame as JSON text. Position frames go out once per socket per move (10,000 sockets → 10,000
- * per move), so they are written by hand rather than through JSON.stringify.
+ * A frame as JSON text. Position frames go out to every socket that moved (10,000 sockets → 10,000
+ * per flush), so they are written by hand rather than through JSON.stringify.
  */
 export function encodeFrame(frame: QueueFrame): string {
   if (frame.type !== "position") return JSON.stringify(frame);
@@ -52,6 +52,8 @@ export interface LiveQueueOptions {
   heartbeatEveryMs?: number;
   /** Moves kept per event to bring late-registering sockets up to date. */
   recentMoves?: number;
+  /** Least time between two position frames of one socket (ready and gone frames are never held). */
+  positionEveryMs?: number;
 }
 
 /**
@@ -107,6 +109,7 @@ export class LiveQueue {
         {
           heartbeatEveryMs: this.opts.heartbeatEveryMs ?? 60_000,
           recentMoves: this.opts.recentMoves ?? 200,
+          positionEveryMs: this.opts.positionEveryMs ?? 1000,
         },
       );
       this.readers.set(status.eventId, reader);
