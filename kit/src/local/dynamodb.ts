@@ -38,7 +38,13 @@ export async function startDynamo(
   const dataDir = opts.dataDir ? resolve(opts.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   // The jar resolves DynamoDBLocal_lib relative to its own folder, so run it from there.
-  sup.spawn({ name: "dynamodb", cmd: dynamoCommand(opts.port, dataDir), cwd: dynamoEmulatorDir() });
+  // In memory, a restarted DynamoDB Local would come back empty: its death ends the stack instead.
+  sup.spawn({
+    name: "dynamodb",
+    cmd: dynamoCommand(opts.port, dataDir),
+    cwd: dynamoEmulatorDir(),
+    restart: dataDir !== undefined,
+  });
   const endpoint = `http://127.0.0.1:${opts.port}`;
   await waitUntil("DynamoDB Local", () => httpAnswers(endpoint), {
     timeoutMs: opts.timeoutMs ?? 30_000,

@@ -10,6 +10,11 @@ export interface ChildSpec {
   cwd?: string;
   /** Higher tiers stop first (services before the databases they use). Default 0. */
   tier?: number;
+  /**
+   * Whether the child may be started again after it dies on its own, once restarts are on
+   * (default true). False for a child whose state would not survive it (an in-memory database).
+   */
+  restart?: boolean;
 }
 
 /** A running child as the supervisor sees it. */
@@ -25,8 +30,11 @@ export interface Child {
   tail(): string[];
 }
 
-/** Called when a child ends while the supervisor is not stopping. */
+/** Called when a child ends while the supervisor is not stopping (and will not restart it). */
 export type UnexpectedExitHandler = (child: Child, code: number) => void;
+
+/** Called when a child that died on its own is about to be started again in `delayMs`. */
+export type RestartHandler = (child: Child, code: number, delayMs: number, restarts: number) => void;
 
 /** Supervisor settings. */
 export interface SupervisorOptions {
@@ -37,11 +45,18 @@ export interface SupervisorOptions {
   /** How long a child gets after SIGTERM before SIGKILL (default 8000 ms). */
   stopGraceMs?: number;
   onUnexpectedExit?: UnexpectedExitHandler;
+  onRestart?: RestartHandler;
   /** Called after each child starts (the stack logs its pid). */
   onSpawn?: (child: Child) => void;
 }
 
 const COLORS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92];
+// Restart backoff, as Kubernetes' CrashLoopBackOff but scaled to a laptop: the first restart is
+// quick, a child that keeps dying waits twice as long each time, and one that stayed up a while
+// starts over from the short delay.
+const RESTART_BASE_MS = 500;
+const RESTART_MAX_MS = 10_000;
+const RESTART_STABLE_MS = 30_000;
 const TAIL_LINES = 30;
 const GROUP_EXIT_WAIT_MS = 500;
 
@@ -87,6 +102,8 @@ export class Supervisor {
   private readonly color: boolean;
   private readonly stopGraceMs: number;
   private stopping: Promise<void> | undefined;
+  private restarting = false;
+  private readonly pendingRestarts = new Set<ReturnType<typeof setTimeout>>();
   private readonly killOnExit = () => this.killAllNow();
 
   constructor(private readonly options: SupervisorOptions = {}) {
@@ -100,7 +117,19 @@ export class Supervisor {
   /** Starts a child; throws once stop() has begun. */
   spawn(spec: ChildSpec): Child {
     if (this.stopping) throw new Error(`not starting ${spec.name}: the stack is stopping`);
-    const label = this.label(spec.name);
+    return this.launch(spec, this.label(spec.name), 0);
+  }
+
+  /**
+   * From now on a child that dies on its own is started again after a backoff, as Kubernetes
+   * restarts a crashed container, instead of being reported as unexpected — unless its spec
+   * says it cannot come back. Until then (while a stack boots) every death is reported.
+   */
+  restartOnExit(): void {
+    this.restarting = true;
+  }
+
+  private launch(spec: ChildSpec, label: string, restarts: number): Child {
     const lines: string[] = [];
     const onLine = (line: string) => {
       lines.push(line);
@@ -116,6 +145,7 @@ export class Supervisor {
       stderr: "pipe",
       detached: true,
     });
+    const startedAt = Date.now();
     let alive = true;
     const output = Promise.all([pipeLines(proc.stdout, onLine), pipeLines(proc.stderr, onLine)]);
     const exited = proc.exited.then(async (code) => {
@@ -136,14 +166,31 @@ export class Supervisor {
     this.children.push(child);
     this.options.onSpawn?.(child);
     void exited.then((code) => {
-      if (!this.stopping) this.options.onUnexpectedExit?.(child, code);
+      if (this.stopping) return;
+      if (!this.restarting || spec.restart === false) {
+        this.options.onUnexpectedExit?.(child, code);
+        return;
+      }
+      const streak = Date.now() - startedAt >= RESTART_STABLE_MS ? 0 : restarts;
+      const delayMs = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** streak);
+      this.options.onRestart?.(child, code, delayMs, streak + 1);
+      const timer = setTimeout(() => {
+        this.pendingRestarts.delete(timer);
+        if (!this.stopping) this.launch(spec, label, streak + 1);
+      }, delayMs);
+      this.pendingRestarts.add(timer);
     });
     return child;
   }
 
-  /** Pids of every child started so far (running or not). */
+  /** Pids of every child started so far (running or not, restarted ones included). */
   pids(): number[] {
     return this.children.map((c) => c.pid);
+  }
+
+  /** The pid of the latest start of the child named `name`, if any. */
+  pidOf(name: string): number | undefined {
+    return this.children.findLast((c) => c.name === name)?.pid;
   }
 
   /** Children that are still running. */
@@ -158,6 +205,8 @@ export class Supervisor {
 
   /** Stops every child, highest tier first: SIGTERM, then SIGKILL after the grace period. Idempotent. */
   stop(): Promise<void> {
+    for (const timer of this.pendingRestarts) clearTimeout(timer);
+    this.pendingRestarts.clear();
     this.stopping ??= this.stopTiers().finally(() => process.off("exit", this.killOnExit));
     return this.stopping;
   }

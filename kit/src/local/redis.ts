@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { Redis } from "ioredis";
 import type { Supervisor } from "./processes.ts";
 import { waitUntil } from "./wait.ts";
@@ -29,13 +30,17 @@ export function waitForRedis(url: string, timeoutMs: number, abort?: () => Error
 }
 
 /**
- * Starts a private, throwaway redis-server (no RDB, no AOF: the dev stack starts clean) on
- * 127.0.0.1:port and waits for PING. Returns its URL.
+ * Starts a private redis-server on 127.0.0.1:port and waits for PING. Returns its URL. With
+ * `dir` it keeps its data there as an append-only file synced every second (no RDB snapshots), so
+ * a restarted Redis comes back with what it held, as a replicated ElastiCache node fails over with
+ * its data; the stack's directory lives as long as the stack, so every `npm start` begins clean.
+ * Without `dir` it keeps nothing (tests).
  */
 export async function startRedis(
   sup: Supervisor,
-  opts: { port: number; timeoutMs?: number; abort?: () => Error | undefined },
+  opts: { port: number; dir?: string; timeoutMs?: number; abort?: () => Error | undefined },
 ): Promise<string> {
+  if (opts.dir) mkdirSync(opts.dir, { recursive: true });
   sup.spawn({
     name: "redis",
     cmd: [
@@ -46,8 +51,9 @@ export async function startRedis(
       "127.0.0.1",
       "--save",
       "",
-      "--appendonly",
-      "no",
+      ...(opts.dir
+        ? ["--dir", opts.dir, "--appendonly", "yes", "--appendfsync", "everysec"]
+        : ["--appendonly", "no"]),
     ],
   });
   const url = `redis://127.0.0.1:${opts.port}`;

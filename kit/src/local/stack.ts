@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDynamoClient, createSqsClient } from "../aws/clients.ts";
@@ -47,6 +48,11 @@ export interface LocalStackOptions {
   color?: boolean;
   /** Aborting it during start stops what was started and rejects (Ctrl-C while booting). */
   signal?: AbortSignal;
+  /**
+   * Once everything is up, start a child that dies again after a backoff, as Kubernetes would
+   * (default true). False: fail-stop — the first death resolves `crashed` (tests that want it).
+   */
+  restart?: boolean;
 }
 
 /** Where everything listens once the stack is up. */
@@ -67,9 +73,11 @@ export interface LocalStack {
   /** The environment every service got (besides its own PORT). */
   env: Readonly<Record<string, string>>;
   queues: QueueRefs;
-  /** Pids of every child the stack started. */
+  /** Pids of every child the stack started (restarts included). */
   pids(): number[];
-  /** Resolves with a message if a child dies on its own after start. */
+  /** The pid of a child's latest start ("gateway", "redis", "sqs", "dynamodb", …). */
+  pidOf(name: string): number | undefined;
+  /** Resolves with a message if a child dies on its own after start and is not restarted. */
   crashed: Promise<string>;
   /** Stops every child the stack started, and nothing else. Idempotent. */
   stop(): Promise<void>;
@@ -127,12 +135,17 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     sink,
     ...(opts.color !== undefined ? { color: opts.color } : {}),
     onSpawn: (child) => log.info("started", { child: child.name, pid: child.pid }),
+    onRestart: (child, code, delayMs, restarts) =>
+      log.warn("exited; restarting", { child: child.name, pid: child.pid, code, in_ms: delayMs, restarts }),
     onUnexpectedExit: (child, code) => {
       failure ??= new ChildExitedError(child, code);
       reportCrash(failure.message);
     },
   });
   const abort = () => failure ?? (opts.signal?.aborted ? new Error("start interrupted") : undefined);
+  // Redis's append-only file and the SQS emulator's messages, for as long as the stack lives.
+  const stateDir = mkdtempSync(join(tmpdir(), "tt-local-"));
+  const stop = () => sup.stop().finally(() => rmSync(stateDir, { recursive: true, force: true }));
 
   try {
     const started = Date.now();
@@ -144,9 +157,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     const [redisUrl, dynamoEndpoint, sqsEndpoint] = await Promise.all([
       externalRedis
         ? waitForRedis(externalRedis, 10_000, abort).then(() => externalRedis)
-        : startRedis(sup, { port: ports.redis, abort }),
+        : startRedis(sup, { port: ports.redis, dir: join(stateDir, "redis"), abort }),
       startDynamo(sup, { port: ports.dynamodb, dataDir, abort }),
-      startSqs(sup, { port: ports.sqs, abort }),
+      startSqs(sup, { port: ports.sqs, dataDir: join(stateDir, "sqs"), abort }),
     ]);
 
     const interrupted = abort();
@@ -199,6 +212,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       await opts.seed(env);
       log.info("demo data seeded");
     }
+    if (opts.restart ?? true) sup.restartOnExit();
 
     const urls: LocalUrls = {
       ...(webUrl ? { web: await webUrl } : {}),
@@ -210,9 +224,17 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       dynamodb: dynamoEndpoint,
       sqs: sqsEndpoint,
     };
-    return { urls, env, queues, crashed, pids: () => sup.pids(), stop: () => sup.stop() };
+    return {
+      urls,
+      env,
+      queues,
+      crashed,
+      pids: () => sup.pids(),
+      pidOf: (name) => sup.pidOf(name),
+      stop,
+    };
   } catch (err) {
-    await sup.stop();
+    await stop();
     // A child's death explains a failed wait better than the wait's own error.
     throw failure ?? err;
   }

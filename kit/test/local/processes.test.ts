@@ -93,6 +93,54 @@ describe("Supervisor", () => {
     expect(() => sup.spawn({ name: "late", cmd: ["sleep", "1"] })).toThrow(/stopping/);
   });
 
+  test("once restarts are on, a child killed with -9 is started again, and one that keeps dying waits longer each time", async () => {
+    const restarts: { code: number; delayMs: number }[] = [];
+    let reported = 0;
+    const sup = supervisor({
+      onRestart: (_child, code, delayMs) => restarts.push({ code, delayMs }),
+      onUnexpectedExit: () => reported++,
+    });
+    const first = sup.spawn({ name: "server", cmd: ["sleep", "30"] });
+    sup.restartOnExit();
+    process.kill(first.pid, "SIGKILL");
+    await waitUntil("a second start", async () => sup.pidOf("server") !== first.pid, { timeoutMs: 5_000 });
+    const second = sup.pidOf("server") ?? 0;
+    expect(alive(second)).toBe(true);
+    expect(restarts[0]).toEqual({ code: 137, delayMs: 500 });
+
+    // Dies at once every time: 500 ms, then 1 s, then 2 s before the next start.
+    const crasher = sup.spawn({ name: "crasher", cmd: ["sh", "-c", "exit 4"] });
+    await waitUntil("three restarts of the crasher", async () => restarts.length >= 4, { timeoutMs: 10_000 });
+    expect(restarts.slice(1, 4)).toEqual([
+      { code: 4, delayMs: 500 },
+      { code: 4, delayMs: 1000 },
+      { code: 4, delayMs: 2000 },
+    ]);
+    expect(sup.pidOf("crasher")).not.toBe(crasher.pid);
+    expect(reported).toBe(0);
+    await sup.stop();
+    expect(alive(second)).toBe(false);
+  }, 20_000);
+
+  test("a child that cannot come back is reported, and stop() cancels a pending restart", async () => {
+    let reported: string | undefined;
+    const starts: string[] = [];
+    const sup = supervisor({
+      onUnexpectedExit: (child) => (reported = child.name),
+      onSpawn: (child) => starts.push(child.name),
+    });
+    sup.restartOnExit();
+    sup.spawn({ name: "in-memory db", cmd: ["sh", "-c", "exit 1"], restart: false });
+    await waitUntil("the report", async () => reported !== undefined, { timeoutMs: 5_000 });
+    expect(reported).toBe("in-memory db");
+
+    sup.spawn({ name: "flaky", cmd: ["sh", "-c", "exit 1"] });
+    await Bun.sleep(100); // died; its restart waits 500 ms
+    await sup.stop();
+    await Bun.sleep(700);
+    expect(starts.filter((n) => n === "flaky")).toHaveLength(1);
+  });
+
   test("stops higher tiers before lower ones", async () => {
     const order: string[] = [];
     const sup = supervisor();
