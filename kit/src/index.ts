@@ -52,6 +52,7 @@ export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts
 export { Metrics } from "./metrics.ts";
 export { currentOrigin, type Origin, runAs, withOrigin } from "./origin.ts";
 export { Outbox, type OutboxMessage, type OutboxMetrics, type OutboxOptions } from "./outbox.ts";
+export { Poller, type PollerOptions } from "./poller.ts";
 export { type PurchaseOutcome, purchaseChannel } from "./purchase-outcome.ts";
 export { randomString } from "./random.ts";
 export { createRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";

@@ -4,8 +4,17 @@
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { currentTraceparent, detached, type Logger, queueNames, runAs, tableName } from "@tt/kit";
-import { SqsEventPublisher } from "./adapters/event-publisher.sqs.ts";
+import {
+  currentTraceparent,
+  detached,
+  type Logger,
+  Outbox,
+  Poller,
+  queueNames,
+  queueUrl,
+  runAs,
+  tableName,
+} from "@tt/kit";
 import { DynamoIntentStore } from "./adapters/intent-store.dynamo.ts";
 import { PrometheusPaymentObserver } from "./adapters/payment-metrics.prom.ts";
 import { HttpWebhookSender } from "./adapters/webhook-sender.http.ts";
@@ -26,6 +35,8 @@ export interface PaymentSettings {
   pollMs: number;
   jobLeaseMs: number;
   jobTakeoverMs: number;
+  /** Age at which the outbox sweep presumes a record's writer dead and publishes it. */
+  outboxStaleMs: number;
 }
 
 /** Jobs claimed per poll. */
@@ -50,18 +61,39 @@ export function paymentSettings(config: ReturnType<typeof readPaymentConfig>): P
     pollMs: config.pollMs,
     jobLeaseMs: config.jobLeaseMs,
     jobTakeoverMs: config.jobTakeoverMs,
+    outboxStaleMs: config.outboxStaleMs,
   };
 }
 
-/** Wires store, publisher, webhook sender and simulator; returns the Connect routes and a poller factory. */
+/**
+ * Wires outbox, store, webhook sender and simulator; returns the Connect routes and the
+ * background loops (`start` once the service listens, `stop` before its clients close).
+ */
 export async function buildPayment(deps: {
   dynamo: DynamoDBClient;
   sqs: SQSClient;
   settings: PaymentSettings;
+  log: Logger;
 }) {
-  const { settings } = deps;
-  const store = new DynamoIntentStore(deps.dynamo, tableName(settings.stage, "payments"));
+  const { settings, log } = deps;
   const observer = new PrometheusPaymentObserver();
+  const outbox = new Outbox({
+    ddb: deps.dynamo,
+    sqs: deps.sqs,
+    table: tableName(settings.stage, "payment-outbox"),
+    queueUrl: queueUrl(deps.sqs, queueNames(settings.stage).events),
+    log,
+    metrics: observer,
+    staleMs: settings.outboxStaleMs,
+  });
+  // Writers publish their own events at commit; this only catches what a dead writer left.
+  const outboxSweep = new Poller(
+    "outbox sweep",
+    () => outbox.sweep(),
+    { busyMs: 100, idleMs: settings.outboxStaleMs },
+    log,
+  );
+  const store = new DynamoIntentStore(deps.dynamo, tableName(settings.stage, "payments"), outbox);
   let runJob: (job: ClaimedJob) => Promise<void> = async () => undefined;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   // Jobs this process wrote run here at their due time, on no request's deadline; the poller
@@ -80,7 +112,6 @@ export async function buildPayment(deps: {
     runSoon,
     takeoverMs: settings.jobTakeoverMs,
     store,
-    publisher: SqsEventPublisher.forQueue(deps.sqs, queueNames(settings.stage).events),
     webhooks: new HttpWebhookSender(settings.webhookSecret, settings.webhookTimeoutMs),
     observer,
     scenarios: settings.scenarios,
@@ -88,24 +119,33 @@ export async function buildPayment(deps: {
     traceparent: currentTraceparent,
   });
   runJob = (job) => simulator.runJob(job);
+  const jobPoller = new JobPoller({
+    claim: (now, leaseMs, limit) => store.claimDue(now, leaseMs, limit),
+    run: (job) => simulator.runJob(job),
+    log,
+    intervalMs: settings.pollMs,
+    leaseMs: settings.jobLeaseMs,
+    batch: JOB_BATCH,
+  });
   return {
     simulator,
     observer,
     rpc: paymentRpc(simulator),
-    /** Drops the jobs waiting for their time (their stored copies stay for a poller). */
-    stopTimers: () => {
+    /** Starts the job poller and the outbox sweep; call once the service listens. */
+    start(): void {
+      jobPoller.start();
+      outboxSweep.start();
+    },
+    /**
+     * Stops both loops (finishing the passes in hand), drops the jobs waiting for their time
+     * (their stored copies stay for another process) and waits for the events being published.
+     * Call before the AWS clients are closed.
+     */
+    async stop(): Promise<void> {
+      await Promise.all([jobPoller.stop(), outboxSweep.stop()]);
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      await outbox.drain();
     },
-    /** The poller that runs due jobs; start it once the service listens. */
-    poller: (log: Logger) =>
-      new JobPoller({
-        claim: (now, leaseMs, limit) => store.claimDue(now, leaseMs, limit),
-        run: (job) => simulator.runJob(job),
-        log,
-        intervalMs: settings.pollMs,
-        leaseMs: settings.jobLeaseMs,
-        batch: JOB_BATCH,
-      }),
   };
 }

@@ -17,6 +17,9 @@ export function paymentFields() {
     // Jobs run in the process that wrote them, at their due time; the poller is the backstop for
     // a process that died, so it can poll slowly (16 queries a pass): 200 ms cost 18 requests/s idle.
     pollMs: env.int("PAYMENT_POLL_MS", 2000, { min: 10, max: 60_000 }),
+    // Outcome events are published by their writer at commit; the sweep only catches what a dead
+    // writer left behind, once it is this old (the same setting as reservation's).
+    outboxStaleMs: env.int("OUTBOX_STALE_MS", 5000, { min: 100, max: 600_000 }),
     jobTakeoverMs: env.int("PAYMENT_JOB_TAKEOVER_MS", 10_000, { min: 0, max: 3_600_000 }),
     jobLeaseMs: env.int("PAYMENT_JOB_LEASE_MS", 30_000, { min: 100, max: 3_600_000 }),
   };

@@ -1,6 +1,7 @@
-// Wiring only: reads config, builds clients and the core, starts the service and the job poller.
+// Wiring only: reads config, builds clients and the core, starts the service and its background loops.
 import {
   createDynamoClient,
+  createLogger,
   createService,
   createSqsClient,
   dynamoCheck,
@@ -14,7 +15,10 @@ const config = readPaymentConfig();
 const aws = { region: config.awsRegion };
 const dynamo = createDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
 const sqs = createSqsClient({ ...aws, endpoint: config.sqsEndpoint });
-const payment = await buildPayment({ dynamo, sqs, settings: paymentSettings(config) });
+// The core exists before the service (the service mounts its handlers when created), so its
+// background loops get a logger of their own, writing the same lines as the service's.
+const log = createLogger("payment", config.logLevel);
+const payment = await buildPayment({ dynamo, sqs, settings: paymentSettings(config), log });
 
 const service = createService({
   name: "payment",
@@ -26,11 +30,10 @@ const service = createService({
 payment.observer.attach(service.metrics);
 instrumentAws(dynamo, service.metrics, "dynamodb");
 instrumentAws(sqs, service.metrics, "sqs");
-const poller = payment.poller(service.log);
-// Hooks run in order: the poller finishes its jobs before the clients it uses are closed.
-service.onShutdown(() => poller.stop());
-service.onShutdown(() => payment.stopTimers());
+// Hooks run in order: the loops finish their work and the outbox its publishes before the
+// clients they use are closed.
+service.onShutdown(() => payment.stop());
 service.onShutdown(() => dynamo.destroy());
 service.onShutdown(() => sqs.destroy());
 await service.start();
-poller.start();
+payment.start();

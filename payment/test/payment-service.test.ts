@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { payment } from "@tt/contracts";
 import {
+  createLogger,
   createService,
   createServiceClient,
   fromConnectError,
@@ -28,13 +29,19 @@ function settings(stage: string, overrides: Partial<PaymentSettings> = {}): Paym
     jobLeaseMs: 1000,
     // A job is run by the process that wrote it; another takes over this long after it fell due.
     jobTakeoverMs: 500,
+    outboxStaleMs: 5000,
     ...overrides,
   };
 }
 
-/** A payment service in this process on a free port, with its poller running. */
+/** A payment service in this process on a free port, with its job poller and outbox sweep running. */
 async function startPayment(overrides: Partial<PaymentSettings> = {}) {
-  const core = await buildPayment({ dynamo: b.dynamo, sqs: b.sqs, settings: settings(b.stage, overrides) });
+  const core = await buildPayment({
+    dynamo: b.dynamo,
+    sqs: b.sqs,
+    settings: settings(b.stage, overrides),
+    log: createLogger("payment", "error"),
+  });
   const config = testConfig();
   const service = createService({
     name: "payment",
@@ -43,11 +50,9 @@ async function startPayment(overrides: Partial<PaymentSettings> = {}) {
     rpc: core.rpc,
   });
   core.observer.attach(service.metrics);
-  const poller = core.poller(service.log);
-  service.onShutdown(() => poller.stop());
-  service.onShutdown(() => core.stopTimers());
+  service.onShutdown(() => core.stop());
   await service.start({ handleSignals: false });
-  poller.start();
+  core.start();
   const url = `http://127.0.0.1:${config.port}`;
   const client = createServiceClient(payment.PaymentService, {
     name: "payment",
@@ -200,6 +205,9 @@ describe("payment service", () => {
     expect(text).toMatch(/payment_intents_created_total\{[^}]*scenario="approve"/);
     expect(text).toMatch(/payment_outcomes_total\{[^}]*status="approved"/);
     expect(text).toMatch(/payment_webhooks_total\{[^}]*result="retry"/);
+    // Counted by the outbox as it publishes; the lag is set by its first sweep.
+    expect(text).toMatch(/payment_events_published_total\{[^}]*type="payment.approved"[^}]*\} [1-9]/);
+    expect(text).toMatch(/outbox_lag_seconds\{[^}]*app="payment"[^}]*\} [\d.]+/);
   });
   test("the process that created an intent decides and announces it on time, without waiting for a poll", async () => {
     const quiet = await startPayment({ pollMs: 60_000 });

@@ -57,13 +57,18 @@ export async function startBackends(): Promise<Backends> {
 
 /** Reads (and deletes) whatever is on the queue now, decoded; waits up to a second for the first message. */
 export async function takeEvents(sqs: SQSClient, queueUrl: string): Promise<events.EventEnvelope[]> {
-  const out: events.EventEnvelope[] = [];
+  return (await takeBodies(sqs, queueUrl)).map((body) => decodeEvent(body));
+}
+
+/** Like `takeEvents`, but the message bodies exactly as they arrived. */
+export async function takeBodies(sqs: SQSClient, queueUrl: string): Promise<string[]> {
+  const out: string[] = [];
   for (let wait = 1; ; wait = 0) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: wait }),
     );
     if (Messages.length === 0) return out;
-    out.push(...Messages.map((m) => decodeEvent(m.Body ?? "")));
+    out.push(...Messages.map((m) => m.Body ?? ""));
     await sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: queueUrl,

@@ -8,6 +8,7 @@ import {
   dynamoCheck,
   instrumentAws,
   Outbox,
+  Poller,
   queueNames,
   readReservationToken,
   sqsCheck,
@@ -25,7 +26,6 @@ import { type ReservationConfig, tokenSecretOf } from "./config.ts";
 import { DEFAULT_SETTINGS } from "./domain/deps.ts";
 import type { InventoryGateway, ReservationStore } from "./domain/ports.ts";
 import { Reservations } from "./domain/reservations.ts";
-import { Poller } from "./transport/poller.ts";
 import { reservationRoutes } from "./transport/reservation-routes.ts";
 import { reservationRpc } from "./transport/reservation-rpc.ts";
 

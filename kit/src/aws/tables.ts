@@ -13,6 +13,7 @@ export const TABLE_NAMES = [
   "events",
   "seats",
   "payments",
+  "payment-outbox",
 ] as const;
 
 /** One of the logical table names. */
@@ -48,7 +49,7 @@ export const INDEXES = {
   ordersByUser: "gsi1",
   /** events listing: gsi1pk = a listing partition, gsi1sk = start time. */
   eventsByStart: "gsi1",
-  /** payment jobs due (sparse; decide, publish, webhook): gsi1pk = one of N job shards, gsi1sk = due time. */
+  /** payment jobs due (sparse; decide, webhook): gsi1pk = one of N job shards, gsi1sk = due time. */
   paymentJobsDue: "gsi1",
 } as const;
 
@@ -81,6 +82,18 @@ export const TABLES: Readonly<Record<TableName, TableDef>> = {
    */
   seats: { name: "seats", hashKey: "pk", rangeKey: "sk", indexes: [] },
   payments: { name: "payments", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
+  /**
+   * Payment's outbox (kit/src/outbox.ts), shaped like `outbox`: pk `PI#{intent_id}`, sk the event
+   * type. Its own table rather than reservation's: every table belongs to one service, which
+   * alone is granted it, and each service's sweep should only ever find its own records.
+   */
+  "payment-outbox": {
+    name: "payment-outbox",
+    hashKey: "pk",
+    rangeKey: "sk",
+    indexes: [],
+    ttlAttribute: TTL_ATTRIBUTE,
+  },
 };
 
 /** The physical table name for a stage, e.g. `local-reservations`. */

@@ -25,7 +25,7 @@ export const idempotencyKey = (userId: string, key: string): Item => ({
   sk: { S: "IDEM" },
 });
 
-/** Sort key of a job: one decide job per intent, one publish and one webhook job per event type. */
+/** Sort key of a job: one decide job per intent, one webhook job per event type. */
 export const jobSk = (job: Pick<Job, "kind" | "event">) =>
   job.event ? `JOB#${job.kind}#${job.event.type}` : `JOB#${job.kind}`;
 

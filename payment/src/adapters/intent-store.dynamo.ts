@@ -10,8 +10,9 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import type { Outbox } from "@tt/kit";
 import { PaymentError, type PaymentIntent } from "../domain/intent.ts";
-import type { ClaimedJob, IntentPatch, IntentStore, Job } from "../domain/ports.ts";
+import type { ClaimedJob, IntentPatch, IntentStore, Job, TransitionEffects } from "../domain/ports.ts";
 import {
   dueKey,
   dueUpTo,
@@ -25,6 +26,7 @@ import {
   jobSk,
   jobToItem,
 } from "./intent-items.ts";
+import { outboxMessage } from "./outbox-items.ts";
 
 function unavailable(error: unknown): PaymentError {
   return new PaymentError("UPSTREAM_UNAVAILABLE", "payment store is unavailable", undefined, {
@@ -48,11 +50,22 @@ function conditionFailedAt(error: unknown, index: number): boolean {
   );
 }
 
-/** Intents, idempotency claims and durable jobs in the `payments` DynamoDB table. */
+/**
+ * Job kind written by versions that published queue events through a job. Such a job left in the
+ * table by an old process (its writer died during the rollout) is handed to the outbox when a
+ * poller claims it; once no old process runs, none can appear and this can go.
+ */
+const LEGACY_PUBLISH = "publish";
+
+/**
+ * Intents, idempotency claims and durable jobs in the `payments` DynamoDB table; each outcome's
+ * queue event goes through the kit outbox, its record written in the outcome's own transaction.
+ */
 export class DynamoIntentStore implements IntentStore {
   constructor(
     private readonly ddb: DynamoDBClient,
     private readonly table: string,
+    private readonly outbox: Pick<Outbox, "put" | "committed">,
   ) {}
 
   create(
@@ -120,8 +133,7 @@ export class DynamoIntentStore implements IntentStore {
   transition(
     current: PaymentIntent,
     patch: IntentPatch,
-    jobs: Job[],
-    done?: ClaimedJob,
+    { jobs, done, event }: TransitionEffects,
   ): Promise<PaymentIntent | undefined> {
     const { id, status: from } = current;
     return guarded(async () => {
@@ -145,6 +157,10 @@ export class DynamoIntentStore implements IntentStore {
       const puts = jobs.map(
         (job): TransactWriteItem => ({ Put: { TableName: this.table, Item: jobToItem(job) } }),
       );
+      // The event's record commits with the status it announces: no announcement without the
+      // change, and none lost if this process dies before publishing (the sweep finds it).
+      const message = event && outboxMessage(event);
+      if (message) puts.push(this.outbox.put(message));
       // Unconditional: a poller that took the job over meanwhile only repeats a decision the
       // status condition above already refuses.
       if (done) {
@@ -161,6 +177,7 @@ export class DynamoIntentStore implements IntentStore {
         if (conditionFailedAt(error, 0)) return undefined;
         throw error;
       }
+      if (message) this.outbox.committed(message);
       // The condition held, so the stored intent is `current` with the patch: no read needed.
       return { ...current, ...patch };
     });
@@ -184,8 +201,41 @@ export class DynamoIntentStore implements IntentStore {
       );
       const seen = pages.flatMap((p) => p.Items ?? []).slice(0, limit);
       const claimed = await Promise.all(seen.map((item) => this.lease(item, now + leaseMs)));
-      return claimed.filter((job): job is ClaimedJob => job !== undefined);
+      const jobs = claimed.filter((job): job is ClaimedJob => job !== undefined);
+      const legacy = jobs.filter((job) => (job.kind as string) === LEGACY_PUBLISH);
+      // A hand-over that fails leaves its job leased; it comes back when the lease lapses.
+      await Promise.allSettled(legacy.map((job) => this.handOver(job)));
+      return jobs.filter((job) => !legacy.includes(job));
     });
+  }
+
+  /** Moves a legacy publish job's event into the outbox: job deleted and record written at once. */
+  private async handOver(job: ClaimedJob): Promise<void> {
+    if (!job.event) return this.complete(job);
+    const message = outboxMessage(job.event);
+    try {
+      await this.ddb.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: { pk: { S: intentPk(job.intentId) }, sk: { S: jobSk(job) } },
+                ConditionExpression: "lease = :lease",
+                ExpressionAttributeValues: { ":lease": { S: job.lease } },
+              },
+            },
+            this.outbox.put(message),
+          ],
+        }),
+      );
+    } catch (error) {
+      // Lease lost: another runner has the job. Record already there: it will be published.
+      if (conditionFailedAt(error, 0)) return;
+      if (conditionFailedAt(error, 1)) return this.complete(job);
+      throw error;
+    }
+    this.outbox.committed(message);
   }
 
   /**

@@ -1,6 +1,6 @@
-import type { Metrics } from "@tt/kit";
+import type { Metrics, OutboxMetrics } from "@tt/kit";
 import type { PaymentStatus } from "../domain/intent.ts";
-import type { JobKind, PaymentEventType, PaymentObserver, WebhookResult } from "../domain/ports.ts";
+import type { JobKind, PaymentObserver, WebhookResult } from "../domain/ports.ts";
 
 function countersOn(metrics: Metrics) {
   return {
@@ -13,6 +13,11 @@ function countersOn(metrics: Metrics) {
     published: metrics.counter("payment_events_published_total", "Payment events put on the event queue", [
       "type",
     ]),
+    // The name reservation's outbox uses too, so one alert and one panel watch both services.
+    lag: metrics.gauge(
+      "outbox_lag_seconds",
+      "Age of the oldest outbox record its writer left behind, at the last sweep",
+    ),
     webhooks: metrics.counter("payment_webhooks_total", "Webhook delivery attempts by result", ["result"]),
     retries: metrics.counter("payment_job_retries_total", "Durable jobs rescheduled after a failure", [
       "kind",
@@ -21,11 +26,11 @@ function countersOn(metrics: Metrics) {
 }
 
 /**
- * Prometheus counters of the payment simulator. Attached to the service's registry once the
- * service exists: the simulator is built first because its Connect handlers are mounted when
- * the service is created; nothing is counted before then because nothing runs before then.
+ * Prometheus metrics of the payment simulator and its outbox. Attached to the service's registry
+ * once the service exists: the simulator is built first because its Connect handlers are mounted
+ * when the service is created; nothing is counted before then because nothing runs before then.
  */
-export class PrometheusPaymentObserver implements PaymentObserver {
+export class PrometheusPaymentObserver implements PaymentObserver, OutboxMetrics {
   private counters: ReturnType<typeof countersOn> | undefined;
 
   /** Registers the counters on the service's metrics. */
@@ -39,8 +44,12 @@ export class PrometheusPaymentObserver implements PaymentObserver {
   outcome(status: PaymentStatus): void {
     this.counters?.outcomes.inc({ status: status.toLowerCase() });
   }
-  eventPublished(type: PaymentEventType): void {
+  /** An event the outbox put on the queue (by its writer or by the sweep). */
+  published(type: string): void {
     this.counters?.published.inc({ type });
+  }
+  lag(seconds: number): void {
+    this.counters?.lag.set(seconds);
   }
   webhook(result: WebhookResult | "gave_up"): void {
     this.counters?.webhooks.inc({ result });

@@ -8,7 +8,6 @@ import {
 } from "./intent.ts";
 import type {
   ClaimedJob,
-  EventPublisher,
   IntentStore,
   Job,
   PaymentEvent,
@@ -18,20 +17,19 @@ import type {
 } from "./ports.ts";
 import { DECLINED, planOutcome, type ScenarioSettings } from "./scenario.ts";
 
-/** Retry policy of the durable jobs. */
+/** Retry policy of webhook delivery. */
 export interface DeliverySettings {
   /** First retry delay; doubles per attempt. */
   retryBaseMs: number;
   /** Ceiling of the retry delay. */
   retryMaxMs: number;
-  /** Webhook attempts before giving up (the queue event is retried without limit). */
+  /** Webhook attempts before giving up. */
   webhookMaxAttempts: number;
 }
 
 /** Everything the simulator depends on. */
 export interface PaymentSimulatorDeps {
   store: IntentStore;
-  publisher: EventPublisher;
   webhooks: WebhookSender;
   observer: PaymentObserver;
   scenarios: ScenarioSettings;
@@ -63,7 +61,8 @@ export function newIntentId(): string {
 
 /**
  * The payment simulator: creates intents, decides them on schedule or by hand, refunds, and
- * drives the durable jobs that announce each outcome on the queue and by webhook.
+ * announces each outcome: on the queue through the store (recorded with the change itself), and
+ * by webhook through a durable job.
  */
 export class PaymentSimulator {
   private readonly now: () => number;
@@ -147,11 +146,11 @@ export class PaymentSimulator {
       refundReason: reason || "requested",
       updatedAt: now,
     };
-    const jobs = this.announce(refunded);
+    const { event, jobs } = this.announce(refunded);
     const moved = await this.deps.store.transition(
       current,
       { status: "REFUNDED", refundReason: refunded.refundReason, updatedAt: now },
-      jobs,
+      { jobs, event },
     );
     if (moved) {
       this.deps.observer.outcome("REFUNDED");
@@ -168,7 +167,7 @@ export class PaymentSimulator {
     return again;
   }
 
-  /** PENDING → outcome with its announcement jobs; returns the intent as it now stands. */
+  /** PENDING → outcome with its announcements; returns the intent as it now stands. */
   private async decide(
     id: string,
     outcome: Outcome,
@@ -180,12 +179,11 @@ export class PaymentSimulator {
     if (current.status !== "PENDING") return { intent: current, moved: false };
     const now = this.now();
     const decided: PaymentIntent = { ...current, status: outcome, failureReason: reason, updatedAt: now };
-    const jobs = this.announce(decided);
+    const { event, jobs } = this.announce(decided);
     const moved = await this.deps.store.transition(
       current,
       { status: outcome, failureReason: reason, updatedAt: now },
-      jobs,
-      job,
+      { jobs, event, done: job },
     );
     if (moved) {
       this.deps.observer.outcome(outcome);
@@ -208,12 +206,14 @@ export class PaymentSimulator {
     for (const job of jobs) if (job.lease) this.deps.runSoon?.(job as ClaimedJob);
   }
 
-  /** The jobs that tell the world about an intent's new status. */
-  private announce(intent: PaymentIntent): Job[] {
+  /**
+   * What tells the world about an intent's new status: the event for the queue (the store writes
+   * it with the change and publishes it after the commit) and, when the intent has a webhook, the
+   * job that posts the same event there with retries.
+   */
+  private announce(intent: PaymentIntent): { event: PaymentEvent; jobs: Job[] } {
     const event = outcomeEvent(intent, this.now());
-    const jobs: Job[] = [
-      this.owned({ intentId: intent.id, kind: "publish", event, attempts: 0, dueAt: this.now() }),
-    ];
+    const jobs: Job[] = [];
     if (intent.webhookUrl) {
       jobs.push(
         this.owned({
@@ -226,7 +226,7 @@ export class PaymentSimulator {
         }),
       );
     }
-    return jobs;
+    return { event, jobs };
   }
 
   /** Runs one leased job to completion or reschedules it; storage failures propagate (the lease then lapses). */
@@ -244,24 +244,9 @@ export class PaymentSimulator {
         }
         return store.complete(job);
       }
-      case "publish":
-        return this.runPublish(job);
       case "webhook":
         return this.runWebhook(job);
     }
-  }
-
-  private async runPublish(job: ClaimedJob): Promise<void> {
-    if (!job.event) return this.deps.store.complete(job);
-    try {
-      await this.deps.publisher.publish(job.event);
-    } catch {
-      // The queue is the platform's source of truth for outcomes: never give up on it.
-      this.deps.observer.jobRetried("publish");
-      return this.retry(job);
-    }
-    this.deps.observer.eventPublished(job.event.type);
-    return this.deps.store.complete(job);
   }
 
   private async runWebhook(job: ClaimedJob): Promise<void> {

@@ -23,14 +23,18 @@ export interface PaymentEvent {
   };
 }
 
-/** Durable work: decide an intent, put an event on the queue, or deliver a webhook. */
-export type JobKind = "decide" | "publish" | "webhook";
+/**
+ * Durable work: decide an intent, or deliver a webhook. (The queue event is not a job: the store
+ * records it with the change that caused it and publishes it after the commit, see
+ * `TransitionEffects.event`.)
+ */
+export type JobKind = "decide" | "webhook";
 
 /** One unit of durable work, stored next to its intent so it survives restarts. */
 export interface Job {
   intentId: string;
   kind: JobKind;
-  /** Set for publish and webhook jobs: exactly what to send, every attempt. */
+  /** Set for webhook jobs: exactly what to send, every attempt. */
   event?: PaymentEvent;
   /** Where a webhook job posts. */
   url?: string;
@@ -58,7 +62,21 @@ export type IntentPatch = Partial<Pick<PaymentIntent, "failureReason" | "refundR
   updatedAt: number;
 };
 
-/** Where intents and their jobs live. */
+/** What a transition writes besides the intent's new state, all in the same atomic write. */
+export interface TransitionEffects {
+  /** Jobs to enqueue (the decision's webhook). */
+  jobs: Job[];
+  /** A job finished by this very change, removed with it. */
+  done?: ClaimedJob;
+  /**
+   * The outcome to announce on the event queue. The store records it in the same write as the
+   * change (so it is announced exactly when the change happened, even if this process dies right
+   * after) and publishes it once the write has committed; delivery is at least once.
+   */
+  event?: PaymentEvent;
+}
+
+/** Where intents, their jobs and their pending announcements live. */
 export interface IntentStore {
   /**
    * Stores a new intent and its jobs. With an idempotency key the key is claimed in the same
@@ -73,15 +91,14 @@ export interface IntentStore {
   /** The intent, or undefined. */
   get(id: string): Promise<PaymentIntent | undefined>;
   /**
-   * Moves `current` (as the caller read it) out of its status and enqueues `jobs` atomically;
-   * returns the intent as it now is, or undefined if it was no longer in that status.
+   * Moves `current` (as the caller read it) out of its status together with `effects`, atomically;
+   * returns the intent as it now is, or undefined if it was no longer in that status (then none
+   * of the effects happened).
    */
   transition(
     current: PaymentIntent,
     patch: IntentPatch,
-    jobs: Job[],
-    /** A job finished by this very change, removed with it. */
-    done?: ClaimedJob,
+    effects: TransitionEffects,
   ): Promise<PaymentIntent | undefined>;
   /** Leases up to `limit` jobs due at `now` for `leaseMs`. */
   claimDue(now: number, leaseMs: number, limit: number): Promise<ClaimedJob[]>;
@@ -89,11 +106,6 @@ export interface IntentStore {
   complete(job: ClaimedJob): Promise<void>;
   /** Puts a job back to run again at `dueAt` with its attempt count. */
   reschedule(job: ClaimedJob, dueAt: number, attempts: number): Promise<void>;
-}
-
-/** Puts events on the platform's event queue. */
-export interface EventPublisher {
-  publish(event: PaymentEvent): Promise<void>;
 }
 
 /** How a webhook delivery went. */
@@ -108,7 +120,6 @@ export interface WebhookSender {
 export interface PaymentObserver {
   intentCreated(scenario: string, replayed: boolean): void;
   outcome(status: PaymentStatus): void;
-  eventPublished(type: PaymentEventType): void;
   webhook(result: WebhookResult | "gave_up"): void;
   jobRetried(kind: JobKind): void;
 }

@@ -2,12 +2,12 @@
 import { PaymentError, type PaymentIntent, type PaymentStatus } from "../../src/domain/intent.ts";
 import type {
   ClaimedJob,
-  EventPublisher,
   IntentPatch,
   IntentStore,
   Job,
   PaymentEvent,
   PaymentObserver,
+  TransitionEffects,
   WebhookResult,
   WebhookSender,
 } from "../../src/domain/ports.ts";
@@ -15,11 +15,21 @@ import type {
 const jobKey = (job: Pick<Job, "intentId" | "kind" | "event">) =>
   `${job.intentId}/${job.kind}/${job.event?.type ?? ""}`;
 
-/** IntentStore in a Map, with the same first-writer-wins and lease rules as the DynamoDB one. */
+/**
+ * IntentStore in a Map, with the same first-writer-wins and lease rules as the DynamoDB one. It
+ * records every transition that applied, effects included, so a test sees what one atomic write
+ * carried; the events in them are what the real store's outbox publishes.
+ */
 export class MemoryIntentStore implements IntentStore {
   readonly intents = new Map<string, PaymentIntent>();
   readonly jobs = new Map<string, Job & { lease?: string }>();
+  readonly transitions: Array<{ intentId: string; patch: IntentPatch; effects: TransitionEffects }> = [];
   private readonly claims = new Map<string, { intentId: string; fingerprint: string }>();
+
+  /** The events handed over for the queue, in commit order. */
+  get announced(): PaymentEvent[] {
+    return this.transitions.flatMap((t) => (t.effects.event ? [t.effects.event] : []));
+  }
 
   async create(intent: PaymentIntent, jobs: Job[], idempotency?: { key: string; fingerprint: string }) {
     if (idempotency) {
@@ -44,12 +54,13 @@ export class MemoryIntentStore implements IntentStore {
     return intent && structuredClone(intent);
   }
 
-  async transition(current: PaymentIntent, patch: IntentPatch, jobs: Job[], done?: ClaimedJob) {
+  async transition(current: PaymentIntent, patch: IntentPatch, effects: TransitionEffects) {
     const intent = this.intents.get(current.id);
     if (intent?.status !== current.status) return undefined;
-    if (done) this.jobs.delete(jobKey(done));
+    if (effects.done) this.jobs.delete(jobKey(effects.done));
     Object.assign(intent, patch);
-    for (const job of jobs) this.jobs.set(jobKey(job), structuredClone(job));
+    for (const job of effects.jobs) this.jobs.set(jobKey(job), structuredClone(job));
+    this.transitions.push(structuredClone({ intentId: current.id, patch, effects }));
     return structuredClone(intent);
   }
 
@@ -70,16 +81,6 @@ export class MemoryIntentStore implements IntentStore {
     const stored = this.jobs.get(jobKey(job));
     if (stored?.lease !== job.lease) return;
     Object.assign(stored, { dueAt, attempts, lease: undefined });
-  }
-}
-
-/** Records published events; fails while `down` is set. */
-export class RecordingPublisher implements EventPublisher {
-  readonly events: PaymentEvent[] = [];
-  down = false;
-  async publish(event: PaymentEvent) {
-    if (this.down) throw new Error("queue down");
-    this.events.push(event);
   }
 }
 
@@ -104,9 +105,6 @@ export class CountingObserver implements PaymentObserver {
   }
   outcome(status: PaymentStatus) {
     this.bump(`outcome:${status}`);
-  }
-  eventPublished(type: string) {
-    this.bump(`published:${type}`);
   }
   webhook(result: string) {
     this.bump(`webhook:${result}`);

@@ -3,20 +3,18 @@ import { type CreateIntentInput, PaymentError } from "../../src/domain/intent.ts
 import { eventIdFor, PaymentSimulator } from "../../src/domain/payment-simulator.ts";
 import type { WebhookResult } from "../../src/domain/ports.ts";
 import { planOutcome } from "../../src/domain/scenario.ts";
-import { CountingObserver, MemoryIntentStore, RecordingPublisher, ScriptedWebhooks } from "./fakes.ts";
+import { CountingObserver, MemoryIntentStore, ScriptedWebhooks } from "./fakes.ts";
 
 const SCENARIOS = { approveDelayMs: 1000, slowDelayMs: 5000, randomApproveRate: 0.5 };
 
 function setup(webhookScript: WebhookResult[] = ["delivered"]) {
   const clock = { now: 1_700_000_000_000 };
   const store = new MemoryIntentStore();
-  const publisher = new RecordingPublisher();
   const webhooks = new ScriptedWebhooks(webhookScript);
   const observer = new CountingObserver();
   let n = 0;
   const sim = new PaymentSimulator({
     store,
-    publisher,
     webhooks,
     observer,
     scenarios: SCENARIOS,
@@ -34,7 +32,7 @@ function setup(webhookScript: WebhookResult[] = ["delivered"]) {
       for (const job of jobs) await sim.runJob(job);
     }
   }
-  return { clock, store, publisher, webhooks, observer, sim, advance };
+  return { clock, store, webhooks, observer, sim, advance };
 }
 
 const input = (overrides: Partial<CreateIntentInput> = {}): CreateIntentInput => ({
@@ -60,15 +58,15 @@ async function rejection(promise: Promise<unknown>): Promise<PaymentError> {
 
 describe("creating an intent", () => {
   test("starts PENDING and is approved about a second later, announcing payment.approved once", async () => {
-    const { sim, publisher, advance } = setup();
+    const { sim, store, advance } = setup();
     const intent = (await sim.create(input())).intent;
     expect(intent.status).toBe("PENDING");
     await advance(999);
     expect((await sim.get(intent.id)).status).toBe("PENDING");
     await advance(1);
     expect((await sim.get(intent.id)).status).toBe("APPROVED");
-    expect(publisher.events.map((e) => e.type)).toEqual(["payment.approved"]);
-    expect(publisher.events[0]?.detail).toMatchObject({
+    expect(store.announced.map((e) => e.type)).toEqual(["payment.approved"]);
+    expect(store.announced[0]?.detail).toMatchObject({
       paymentIntentId: intent.id,
       amount: 50_000,
       currency: "KRW",
@@ -130,25 +128,25 @@ describe("scenarios", () => {
 
 describe("manual decisions and refunds", () => {
   test("processing a PENDING intent decides it at once; the scheduled decision then changes nothing", async () => {
-    const { sim, publisher, advance } = setup();
+    const { sim, store, advance } = setup();
     const intent = (await sim.create(input({ scenario: "delay" }))).intent;
     expect((await sim.process(intent.id, "FAILED")).status).toBe("FAILED");
     expect((await sim.process(intent.id, "FAILED")).status).toBe("FAILED");
     const error = await rejection(sim.process(intent.id, "APPROVED"));
     expect(error.code).toBe("INVALID_STATE");
     await advance(10_000);
-    expect(publisher.events.map((e) => e.type)).toEqual(["payment.failed"]);
+    expect(store.announced.map((e) => e.type)).toEqual(["payment.failed"]);
   });
 
   test("refunds an approved intent once, announcing payment.refunded; a second refund returns the same intent", async () => {
-    const { sim, publisher, advance } = setup();
+    const { sim, store, advance } = setup();
     const intent = (await sim.create(input())).intent;
     await advance(1000);
     const refunded = await sim.refund(intent.id, "reservation_expired");
     expect(refunded.status).toBe("REFUNDED");
     expect((await sim.refund(intent.id, "again")).refundReason).toBe("reservation_expired");
     await advance(0);
-    expect(publisher.events.map((e) => e.type)).toEqual(["payment.approved", "payment.refunded"]);
+    expect(store.announced.map((e) => e.type)).toEqual(["payment.approved", "payment.refunded"]);
   });
 
   test("a PENDING or FAILED intent cannot be refunded", async () => {
@@ -162,20 +160,87 @@ describe("manual decisions and refunds", () => {
 });
 
 describe("announcing outcomes", () => {
-  test("keeps retrying the queue while it is down, with the same event id, until it takes the event", async () => {
-    const { sim, publisher, observer, advance } = setup();
-    publisher.down = true;
-    const intent = (await sim.create(input())).intent;
+  test("a scheduled decision hands its event to the store in the very transition that decides, with the job it finishes", async () => {
+    const { sim, store, advance, clock } = setup();
+    const intent = (await sim.create(input({ webhookUrl: "http://merchant.test/hook" }))).intent;
     await advance(1000);
-    await advance(200);
-    await advance(400);
-    expect(observer.counts.get("retried:publish")).toBeGreaterThanOrEqual(2);
-    publisher.down = false;
-    await advance(5_000);
-    expect(publisher.events.map((e) => e.id)).toEqual([eventIdFor(intent.id, "payment.approved")]);
-    expect(publisher.events[0]?.id).toMatch(
+    expect(store.transitions).toHaveLength(1);
+    const [decided] = store.transitions;
+    expect(decided?.patch).toMatchObject({ status: "APPROVED", failureReason: "" });
+    expect(decided?.effects.event).toEqual({
+      id: eventIdFor(intent.id, "payment.approved"),
+      type: "payment.approved",
+      time: clock.now,
+      traceparent: "",
+      detail: {
+        paymentIntentId: intent.id,
+        reservationId: "rsv_1",
+        userId: "u1",
+        amount: 50_000,
+        currency: "KRW",
+        reason: "",
+      },
+    });
+    expect(decided?.effects.done?.kind).toBe("decide");
+    // The queue event is not a job; the webhook job carries the same event.
+    expect(decided?.effects.jobs.map((j) => j.kind)).toEqual(["webhook"]);
+    expect(decided?.effects.jobs[0]?.event).toEqual(decided?.effects.event);
+    expect(decided?.effects.event?.id).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
+  });
+
+  test("a manual decline and a refund each hand their event to the store with their status, reasons included", async () => {
+    const { sim, store, advance } = setup();
+    const declined = (await sim.create(input({ scenario: "delay" }))).intent;
+    await sim.process(declined.id, "FAILED");
+    const approved = (await sim.create(input())).intent;
+    await advance(1000);
+    await sim.refund(approved.id, "reservation_expired");
+    const byIntent = store.transitions.map((t) => ({
+      intentId: t.intentId,
+      status: t.patch.status,
+      event: t.effects.event?.type,
+      reason: t.effects.event?.detail.reason,
+      eventFor: t.effects.event?.detail.paymentIntentId,
+      jobs: t.effects.jobs.length,
+    }));
+    expect(byIntent).toEqual([
+      {
+        intentId: declined.id,
+        status: "FAILED",
+        event: "payment.failed",
+        reason: "declined_manually",
+        eventFor: declined.id,
+        jobs: 0,
+      },
+      {
+        intentId: approved.id,
+        status: "APPROVED",
+        event: "payment.approved",
+        reason: "",
+        eventFor: approved.id,
+        jobs: 0,
+      },
+      {
+        intentId: approved.id,
+        status: "REFUNDED",
+        event: "payment.refunded",
+        reason: "reservation_expired",
+        eventFor: approved.id,
+        jobs: 0,
+      },
+    ]);
+  });
+
+  test("a decision that loses the race to another announces nothing", async () => {
+    const { sim, store, advance } = setup();
+    const intent = (await sim.create(input())).intent;
+    // The manual decision wins; the scheduled one then finds the intent decided.
+    await sim.process(intent.id, "APPROVED");
+    await advance(1000);
+    expect(store.announced.map((e) => e.type)).toEqual(["payment.approved"]);
+    expect(store.jobs.size).toBe(0);
   });
 
   test("posts the webhook, retries a failing receiver with backoff, then gives up after the attempt limit", async () => {

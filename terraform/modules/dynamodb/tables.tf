@@ -6,12 +6,13 @@ locals {
   gsi2 = { name = "gsi2", hash_key = "gsi2pk", range_key = "gsi2sk" }
 
   tables = {
-    reservations = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1, local.gsi2], ttl_attribute = null }
-    orders       = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
-    idempotency  = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
-    outbox       = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
-    events       = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
-    seats        = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = null }
-    payments     = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
+    reservations     = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1, local.gsi2], ttl_attribute = null }
+    orders           = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
+    idempotency      = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
+    outbox           = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
+    events           = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
+    seats            = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = null }
+    payments         = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
+    "payment-outbox" = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
   }
 }

@@ -12,6 +12,7 @@ locals {
   reservation_tables = [for name in ["reservations", "orders", "idempotency", "outbox"] : var.table_arns[name]]
   inventory_tables   = [for name in ["events", "seats"] : var.table_arns[name]]
   payment_tables     = [var.table_arns["payments"]]
+  payment_outbox     = var.table_arns["payment-outbox"]
 }
 
 data "aws_iam_policy_document" "readiness" {
@@ -80,6 +81,16 @@ data "aws_iam_policy_document" "payment" {
     effect    = "Allow"
     actions   = concat(local.item_read, local.item_write)
     resources = concat(local.payment_tables, [for arn in local.payment_tables : "${arn}/index/*"])
+  }
+
+  # The kit outbox (kit/src/outbox.ts) touches its table three ways only: PutItem for the record,
+  # inside the outcome's transaction; BatchWriteItem to delete records once published; Scan for
+  # the sweep that publishes what a dead writer left.
+  statement {
+    sid       = "PaymentOutbox"
+    effect    = "Allow"
+    actions   = ["dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:Scan"]
+    resources = [local.payment_outbox]
   }
 
   statement {

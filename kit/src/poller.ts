@@ -1,4 +1,5 @@
-import { type Logger, runAs } from "@tt/kit";
+import type { Logger } from "./log.ts";
+import { runAs } from "./origin.ts";
 
 /** Pacing of a poller: fast while there is work, backing off to `idleMs` when there is none. */
 export interface PollerOptions {
@@ -9,7 +10,7 @@ export interface PollerOptions {
 }
 
 /**
- * Runs a background pass (outbox relay, hold sweeper) over and over: again soon after a pass
+ * Runs a background pass (outbox sweep, hold sweeper) over and over: again soon after a pass
  * that found work, backing off exponentially while idle or failing, and at once when woken.
  * A self-scheduling loop rather than setInterval, so passes never overlap.
  */
