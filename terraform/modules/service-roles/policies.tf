@@ -34,6 +34,16 @@ data "aws_iam_policy_document" "reservation" {
     resources = concat(local.reservation_tables, [for arn in local.reservation_tables : "${arn}/index/*"])
   }
 
+  # The kit outbox's relay: BatchWriteItem deletes records once published, Scan is the sweep
+  # that publishes what a dead writer left (its records are Put inside the change's transaction,
+  # covered above). Without these the relay is denied and every event is sent again by the sweep.
+  statement {
+    sid       = "OutboxRelay"
+    effect    = "Allow"
+    actions   = ["dynamodb:BatchWriteItem", "dynamodb:Scan"]
+    resources = [var.table_arns["outbox"]]
+  }
+
   statement {
     sid       = "OutboxAndTimerToEventQueue"
     effect    = "Allow"
