@@ -24,9 +24,16 @@ const sleep = (ms: number) => Bun.sleep(ms);
 const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
 const TOKEN_REFRESH_MS = 25_000; // reservation tokens live 30 s: re-enter before a hold if older
 
+// The AVAILABLE seats of a map, listed once per map (buyers share identical maps, see client.ts).
+const freeSeats = new WeakMap<Record<string, string>, string[]>();
+
 /** Picks up to `want` seats among AVAILABLE ones, preferring neighbours in one row. */
 export function pickSeats(seats: Record<string, string>, want: number): string[] {
-  const free = Object.keys(seats).filter((id) => seats[id] === "AVAILABLE");
+  let free = freeSeats.get(seats);
+  if (!free) {
+    free = Object.keys(seats).filter((id) => seats[id] === "AVAILABLE");
+    freeSeats.set(seats, free);
+  }
   if (free.length === 0) return [];
   const first = free[Math.floor(Math.random() * free.length)] ?? "";
   const picked = [first];
