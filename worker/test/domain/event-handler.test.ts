@@ -17,18 +17,22 @@ const NOW = 1_700_000_000_000;
 function fakes(confirmAnswer?: Error, view: Partial<ReservationView> = {}) {
   const refunds: string[] = [];
   const told: Told[] = [];
+  const expired: string[] = [];
   const reservations: Reservations = {
     confirm: async (req) => {
       if (confirmAnswer) throw confirmAnswer;
       return `ord_${req.reservationId}`;
     },
     cancel: async () => undefined,
-    expire: async () => ({ changed: true }),
+    expire: async (id) => {
+      expired.push(id);
+      return { changed: true };
+    },
     get: async () => ({ status: "HOLD", paymentIntentId: "", holdExpiresAt: NOW + 10_000, ...view }),
   };
   const payments: Payments = { refund: async (id) => void refunds.push(id) };
   const buyers = { tell: async (t: Told) => void told.push(t) };
-  return { handler: new EventHandler(reservations, payments, () => NOW, buyers), refunds, told };
+  return { handler: new EventHandler(reservations, payments, () => NOW, buyers), refunds, told, expired };
 }
 
 const approved = newEvent("payment", {
@@ -122,5 +126,37 @@ describe("telling the buyer", () => {
     const f = fakes(new Refusal("PAYMENT_NOT_APPROVED", "no"));
     await f.handler.handle(approved);
     expect(f.told).toEqual([]);
+  });
+});
+
+describe("reservation.hold_due", () => {
+  const due = (reservationId: string) =>
+    newEvent("reservation.timer", {
+      case: "reservationHoldDue",
+      value: create(events.ReservationHoldDueSchema, { reservationId, eventId: "e" }),
+    } as EventDetail);
+
+  test("expires the hold", async () => {
+    const f = fakes();
+    expect(await f.handler.handle(due("r9"))).toBe("expired");
+    expect(f.expired).toEqual(["r9"]);
+  });
+
+  test("a reservation this worker confirmed or cancelled is not asked again when its timer fires", async () => {
+    const f = fakes();
+    await f.handler.handle(approved);
+    const failed = newEvent("payment", {
+      case: "paymentFailed",
+      value: create(events.PaymentFailedSchema, {
+        paymentIntentId: "pi_2",
+        reservationId: "r2",
+        userId: "u1",
+      }),
+    } as EventDetail);
+    await f.handler.handle(failed);
+    expect(await f.handler.handle(due("r1"))).toBe("noop");
+    expect(await f.handler.handle(due("r2"))).toBe("noop");
+    expect(await f.handler.handle(due("r3"))).toBe("expired");
+    expect(f.expired).toEqual(["r3"]);
   });
 });
