@@ -1,6 +1,6 @@
 // Holds, commits and releases against DynamoDB Local and Redis, through the inventory core.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { AppError, instrumentAws, Metrics } from "@tt/kit";
 import { seatKey } from "../src/adapters/dynamo-keys.ts";
 import type { EventInfo } from "../src/domain/model.ts";
@@ -18,12 +18,13 @@ beforeAll(async () => {
   core = buildOn(b);
 }, 60_000);
 
-async function transactions(): Promise<number> {
+async function requests(operation: string): Promise<number> {
   const metric = await sent.registry.getSingleMetric("dependency_requests_total")?.get();
   return (metric?.values ?? [])
-    .filter((v) => v.labels.operation === "TransactWriteItems")
+    .filter((v) => v.labels.operation === operation)
     .reduce((sum, v) => sum + v.value, 0);
 }
+const transactions = () => requests("TransactWriteItems");
 
 afterAll(() => b?.stop());
 
@@ -102,6 +103,47 @@ describe("holding seats", () => {
     expect(err.code).toBe("SEAT_UNAVAILABLE");
     expect(err.metadata.seat_ids).toBe("A-2-1");
     expect(await storedSeat(e, "A-2-2")).toEqual({ status: "AVAILABLE", holder: undefined });
+  });
+
+  test("a seat the map shows held by another live hold is refused on a consistent read, with no transaction", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_first", ["A-2-5"]);
+    const [tx, reads] = [await transactions(), await requests("BatchGetItem")];
+    const err = await core.inventory
+      .reserve({
+        reservationId: "rsv_late",
+        eventId: e.eventId,
+        seatIds: ["A-2-5", "A-2-6"],
+        quantity: 0,
+        sectionId: "",
+        userId: "u2",
+      })
+      .catch((x) => x);
+    expect(err.code).toBe("SEAT_UNAVAILABLE");
+    expect(err.metadata.seat_ids).toBe("A-2-5");
+    expect(err.metadata.held_by_you).not.toBe("true");
+    expect(await transactions()).toBe(tx);
+    expect(await requests("BatchGetItem")).toBe(reads + 1);
+    // The same buyer trying again (a new reservation for the seats it holds) is told they are its own.
+    const mine = await hold(e, "rsv_again", ["A-2-5"]).catch((x) => x);
+    expect(mine.metadata.held_by_you).toBe("true");
+  });
+
+  test("a seat the map still shows held but the store has freed is held: the map alone never refuses", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_gone", ["A-2-7"]);
+    // Freed behind the map's back (as a release whose map update was lost).
+    await b.dynamo.send(
+      new UpdateItemCommand({
+        TableName: `${b.stage}-seats`,
+        Key: seatKey(e.eventId, "A-2-7", e.seatShards),
+        UpdateExpression: "SET #s = :a REMOVE holder, hold_expires_at",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":a": { S: "AVAILABLE" } },
+      }),
+    );
+    await hold(e, "rsv_next", ["A-2-7"]);
+    expect(await storedSeat(e, "A-2-7")).toEqual({ status: "HELD", holder: "rsv_next" });
   });
 
   test("a seat whose hold has passed can be held by the next buyer without any release", async () => {

@@ -6,6 +6,8 @@
  */
 import {
   type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
@@ -255,6 +257,26 @@ export class DynamoSeatStore implements SeatStore {
       if (error instanceof ConditionalCheckFailedException && error.Item) return decodeHold(error.Item);
       throw storageError(error);
     }
+  }
+
+  async readSeats(event: EventInfo, seatIds: string[]): Promise<Seat[]> {
+    const seats: Seat[] = [];
+    let keys: Record<string, AttributeValue>[] | undefined = seatIds.map((id) =>
+      seatKey(event.eventId, id, event.seatShards),
+    );
+    try {
+      // DynamoDB may hand back part of a batch as unprocessed under load: ask again for the rest.
+      while (keys?.length) {
+        const page: BatchGetItemCommandOutput = await this.ddb.send(
+          new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of page.Responses?.[this.table] ?? []) seats.push(decodeSeat(item));
+        keys = page.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    } catch (error) {
+      throw storageError(error);
+    }
+    return seats;
   }
 
   async loadSeats(event: EventInfo): Promise<Seat[]> {

@@ -46,6 +46,8 @@ export interface SeatStore {
     reason: string,
     now: number,
   ): Promise<{ released: string[]; changed: Seat[] }>;
+  /** These seats as stored now (strongly consistent), holder and buyer included. */
+  readSeats(event: EventInfo, seatIds: string[]): Promise<Seat[]>;
   /** Every seat of the event (for rebuilding the read cache). */
   loadSeats(event: EventInfo): Promise<Seat[]>;
   /**

@@ -139,6 +139,13 @@ export class MemorySeatStore implements SeatStore {
     });
   }
 
+  async readSeats(event: EventInfo, seatIds: string[]) {
+    return seatIds.flatMap((id) => {
+      const s = this.seats.get(`${event.eventId}/${id}`);
+      return s ? [{ ...s }] : [];
+    });
+  }
+
   async loadSeats(event: EventInfo) {
     this.loads += 1;
     return [...this.seats.entries()]

@@ -47,8 +47,17 @@ describe("concurrent holds of the same seats", () => {
   });
 
   test("when the transaction in flight fails, its waiters try for themselves", async () => {
-    await reserve("rsv_owner", ["A-3-5"]);
+    // A-3-5 is taken in the store while the seat map (already built) still shows it free — the
+    // map is behind — so rsv_x's transaction is the one that finds out.
+    await reserve("rsv_warm", ["A-1-1"]);
     f.seats.holdCalls = 0;
+    f.seats.seats.set("evt_small/A-3-5", {
+      seatId: "A-3-5",
+      status: "HELD",
+      holder: "rsv_owner",
+      holdExpiresAt: Date.now() + 600_000,
+      updatedAt: 0,
+    });
     // rsv_x fails on A-3-5 (taken), which says nothing about A-3-6: rsv_y, waiting on it, holds A-3-6.
     const [x, y] = await Promise.all([
       outcome(reserve("rsv_x", ["A-3-5", "A-3-6"])),
