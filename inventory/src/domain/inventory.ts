@@ -157,8 +157,11 @@ export class Inventory {
     if (held.length === 0) return;
     const stored = await this.deps.seats.readSeats(event, held);
     const taken = stored.filter((s) => s.holder !== reservationId && !isFree(s, now));
+    // The map was behind on a seat the store has freed: correct it for the next buyer (a seat it
+    // rightly shows held needs no write).
+    const freed = stored.filter((s) => isFree(s, now));
+    if (freed.length > 0) await this.deps.maps.written(event.eventId, freed);
     if (taken.length === 0) return;
-    await this.deps.maps.written(event.eventId, stored);
     const yours = Boolean(userId) && taken.some((s) => s.userId === userId);
     throw new SeatsUnavailableError(
       taken.map((s) => s.seatId),
