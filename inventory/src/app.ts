@@ -22,7 +22,7 @@ export function inventoryFields() {
     maxSeatsPerReservation: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 99 }),
     holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
     seatShards: env.int("SEAT_SHARDS", 16, { min: 1, max: 99 }),
-    seatMapCacheMs: env.int("SEAT_MAP_CACHE_MS", 500, { min: 0, max: 10_000 }),
+    seatMapCacheMs: env.int("SEAT_MAP_CACHE_MS", 100, { min: 0, max: 10_000 }),
     seatMapRebuildMs: env.int("SEAT_MAP_REBUILD_MS", 30_000, { min: 1_000, max: 3_600_000 }),
   };
 }

@@ -2,15 +2,15 @@
  * Availability answers per event, reused for a short time and fetched at most once at a time.
  * A drop's seat-map page is read by every admitted buyer every few seconds; turning inventory's
  * 1,000-seat answer into JSON per request made it the gateway's slowest route (≈ 650 req/s).
- * Inventory's own seat-map cache is already up to 500 ms stale, so reusing the JSON text for
- * `ttlMs` adds at most that much.
+ * Reusing the JSON text for `ttlMs` (AVAILABILITY_CACHE_MS) makes the map that much staler,
+ * on top of inventory's own seat-map cache (SEAT_MAP_CACHE_MS).
  */
 export class AvailabilityCache {
   private readonly entries = new Map<string, { until: number; body: Promise<string> }>();
 
   constructor(
     private readonly fetchBody: (eventId: string) => Promise<string>,
-    private readonly ttlMs = 500,
+    private readonly ttlMs = 100,
     private readonly now: () => number = Date.now,
     private readonly maxEvents = 1000,
   ) {}
