@@ -1,7 +1,8 @@
 /**
  * The drop's verdict from the stores (pure: fed a snapshot, so tests can craft broken states).
  * What a ticket drop must never get wrong: a seat sold twice, a SOLD seat without exactly one
- * CONFIRMED order, a hold left in place past its time, and outcomes that do not add up.
+ * CONFIRMED order, a hold left in place past its time, outcomes that do not add up, money taken
+ * without an order (or an order without money), and events given up on in the dead-letter queue.
  */
 import type { BuyerRecord } from "./buyer.ts";
 
@@ -41,6 +42,18 @@ export interface OrderRow {
   reservationId: string;
   userId: string;
   seatIds: string[];
+  /** The payment intent the order was confirmed with. */
+  paymentIntentId: string;
+}
+
+/** A payment intent of the payments table (only what the money check reads). */
+export interface PaymentRow {
+  intentId: string;
+  reservationId: string;
+  /** PENDING, APPROVED, FAILED or REFUNDED. */
+  status: string;
+  amount: number;
+  updatedAt: number;
 }
 
 /** Everything the checks read, as of `takenAt` (epoch ms). */
@@ -50,6 +63,8 @@ export interface StoreSnapshot {
   holds: HoldRow[];
   reservations: ReservationRow[];
   orders: OrderRow[];
+  /** The intents of this event's reservations. */
+  payments: PaymentRow[];
 }
 
 /** A HELD seat seen past its hold + grace while the drop ran (by the store watcher). */
@@ -58,6 +73,32 @@ export interface StaleSighting {
   holder?: string;
   lateMs: number;
   at: number;
+}
+
+/** One message found in the dead-letter queue, with the ids its envelope names (when it is one). */
+export interface DlqMessage {
+  messageId: string;
+  /** The envelope's type ("payment.approved", …); absent when the body is not an envelope. */
+  type?: string;
+  envelopeId?: string;
+  reservationId?: string;
+  paymentIntentId?: string;
+  orderId?: string;
+  /** The raw body (the check quotes it when the message is not an envelope). */
+  body: string;
+}
+
+/** What the dead-letter queue held when the drop ended. */
+export interface DlqContents {
+  /** The queue's ApproximateNumberOfMessages, read before any receive hid a message. */
+  approximateCount: number;
+  /**
+   * ApproximateNumberOfMessagesNotVisible at the same moment: messages being read, or hidden by
+   * an earlier peek (fauxqs keeps counting those here until the next receive).
+   */
+  approximateInFlight: number;
+  /** The messages a few receives returned (possibly fewer than the queue holds). */
+  messages: DlqMessage[];
 }
 
 /** One named check and what broke it (at most a few examples). */
@@ -75,6 +116,8 @@ export interface CheckInput {
   demandExceedsSeats: boolean;
   buyers?: BuyerRecord[];
   staleSightings?: StaleSighting[];
+  /** The dead-letter queue at the end; undefined when it cannot be read (a remote target). */
+  dlq?: DlqContents;
 }
 
 /** The verdict: every check, and how late unpaid holds were released. */
@@ -84,12 +127,19 @@ export interface CheckReport {
   seatCounts: Record<string, number>;
   reservationCounts: Record<string, number>;
   orders: number;
+  /** Intents of this event's reservations by status (APPROVED, REFUNDED, FAILED, PENDING). */
+  paymentCounts: Record<string, number>;
   /** Release time − hold expiry of expired holds (ms). */
   releaseLagMs: { count: number; p50: number; p95: number; max: number };
 }
 
-function check(name: string, problems: string[]): Check {
-  return { name, ok: problems.length === 0, violations: problems.length, examples: problems.slice(0, 5) };
+function check(name: string, problems: string[], examples = 5): Check {
+  return {
+    name,
+    ok: problems.length === 0,
+    violations: problems.length,
+    examples: problems.slice(0, examples),
+  };
 }
 
 const countBy = <T>(rows: T[], key: (r: T) => string) => {
@@ -97,6 +147,73 @@ const countBy = <T>(rows: T[], key: (r: T) => string) => {
   for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + 1;
   return out;
 };
+
+/**
+ * Money: an APPROVED intent must end in exactly one order (else the buyer paid for nothing, or
+ * twice for one thing) or be refunded; every order must be paid by an APPROVED intent of its own
+ * reservation. Each broken rule is reported once: from the intent when money has too few or too
+ * many orders, from the order when the order's money is missing, not approved or someone else's.
+ */
+function moneyProblems(snap: StoreSnapshot): string[] {
+  const intents = new Map(snap.payments.map((p) => [p.intentId, p]));
+  const ordersByIntent = new Map<string, OrderRow[]>();
+  for (const o of snap.orders)
+    ordersByIntent.set(o.paymentIntentId, [...(ordersByIntent.get(o.paymentIntentId) ?? []), o]);
+  const problems: string[] = [];
+  for (const p of snap.payments) {
+    if (p.status !== "APPROVED") continue;
+    const orders = ordersByIntent.get(p.intentId) ?? [];
+    if (orders.length === 0)
+      problems.push(
+        `APPROVED ${p.intentId} (reservation ${p.reservationId}, ${p.amount}) has no order and was not refunded`,
+      );
+    else if (orders.length > 1)
+      problems.push(
+        `APPROVED ${p.intentId} pays for ${orders.length} orders: ${orders.map((o) => o.orderId).join(", ")}`,
+      );
+  }
+  for (const o of snap.orders) {
+    const p = intents.get(o.paymentIntentId);
+    if (!p)
+      problems.push(
+        o.paymentIntentId
+          ? `order ${o.orderId}: its payment intent ${o.paymentIntentId} is missing`
+          : `order ${o.orderId} names no payment intent`,
+      );
+    else if (p.status !== "APPROVED")
+      problems.push(`order ${o.orderId}: its payment intent ${p.intentId} is ${p.status}`);
+    else if (p.reservationId !== o.reservationId)
+      problems.push(
+        `order ${o.orderId} (reservation ${o.reservationId}) is paid by ${p.intentId}, an intent for ${p.reservationId}`,
+      );
+  }
+  return problems;
+}
+
+/**
+ * Every DLQ message is an event the platform gave up on. No check can yet tell that one was
+ * harmless, so any message at all fails; the queue's own count also catches messages the few
+ * receives did not return. Every message read is listed: each is a lost event worth reading.
+ */
+function dlqCheck(dlq: DlqContents): Check {
+  const problems = dlq.messages.map((m) => {
+    if (m.type === undefined)
+      return `not an event envelope (message ${m.messageId}): ${m.body.slice(0, 120)}`;
+    const ids = [
+      m.reservationId && `reservation ${m.reservationId}`,
+      m.paymentIntentId && `payment ${m.paymentIntentId}`,
+      m.orderId && `order ${m.orderId}`,
+    ].filter(Boolean);
+    return `${m.type} ${ids.length ? ids.join(", ") : "naming no reservation or payment"} (event ${m.envelopeId ?? "?"})`;
+  });
+  const counted = dlq.approximateCount + dlq.approximateInFlight;
+  if (counted > dlq.messages.length)
+    problems.push(
+      `${counted - dlq.messages.length} more messages that the queue counts but the read did not return`,
+    );
+  const found = check("nothing in the dead-letter queue that no check accounts for", problems, 50);
+  return { ...found, violations: Math.max(counted, dlq.messages.length) };
+}
 
 /** Runs every check over a snapshot. */
 export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport {
@@ -203,6 +320,14 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
       adds.push(`${confirmedBuyers} buyers confirmed but ${snap.orders.length} orders`);
   }
 
+  // A HOLD reservation past hold + grace was never expired: its buyer can neither pay nor let go.
+  const lingering = snap.reservations
+    .filter((r) => r.status === "HOLD" && late(r.holdExpiresAt))
+    .map(
+      (r) =>
+        `${r.reservationId} (${r.userId}, seats ${r.seatIds.join(" ")}) HOLD ${snap.takenAt - r.holdExpiresAt} ms past its expiry`,
+    );
+
   const unsold: string[] = [];
   if (input.demandExceedsSeats)
     for (const s of snap.seats) if (s.status !== "SOLD") unsold.push(`${s.seatId} ended ${s.status}`);
@@ -214,6 +339,9 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
     check("unpaid holds released within hold + grace", slow),
     check("outcome counts add up", adds),
     ...(input.demandExceedsSeats ? [check("every seat sold (demand exceeds seats)", unsold)] : []),
+    check("every approved payment is one order or a refund", moneyProblems(snap)),
+    check("no reservation in HOLD past its hold + grace", lingering),
+    ...(input.dlq ? [dlqCheck(input.dlq)] : []),
   ];
   const at = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))] ?? 0;
   return {
@@ -222,6 +350,7 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
     seatCounts,
     reservationCounts,
     orders: snap.orders.length,
+    paymentCounts: countBy(snap.payments, (p) => p.status),
     releaseLagMs: { count: lags.length, p50: at(0.5), p95: at(0.95), max: lags.at(-1) ?? 0 },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Reads the drop's event from DynamoDB (the stores of record, not the gateway's view): seat
- * items and hold records (inventory), reservations and orders (reservation service). Also a
- * watcher that catches HELD seats outliving their hold while the drop runs.
+ * items and hold records (inventory), reservations and orders (reservation service), payment
+ * intents (payment service). Also a watcher that catches HELD seats outliving their hold while
+ * the drop runs.
  */
 import {
   type AttributeValue,
@@ -16,6 +17,7 @@ import { tableName } from "@tt/kit";
 import type {
   HoldRow,
   OrderRow,
+  PaymentRow,
   ReservationRow,
   SeatRow,
   StaleSighting,
@@ -104,7 +106,7 @@ export class StoreReader {
   async snapshot(): Promise<StoreSnapshot> {
     const takenAt = Date.now();
     const ev = { ":e": { S: this.eventId } };
-    const [seats, holds, reservations, orders] = await Promise.all([
+    const [seats, holds, reservations, orders, intents] = await Promise.all([
       this.seats(),
       this.scanAll({
         TableName: tableName(this.stage, "seats"),
@@ -124,7 +126,17 @@ export class StoreReader {
         ExpressionAttributeValues: { ":o": { S: "ORDER" }, ...ev },
         ConsistentRead: true,
       }),
+      // Intents carry no event id, so every intent of the stage is read and those of this
+      // event's reservations kept below. The sk is payment's INTENT_SK (bench does not depend on
+      // the payment package; the layout is in payment/src/adapters/intent-items.ts).
+      this.scanAll({
+        TableName: tableName(this.stage, "payments"),
+        FilterExpression: "sk = :i",
+        ExpressionAttributeValues: { ":i": { S: "INTENT" } },
+        ConsistentRead: true,
+      }),
     ]);
+    const ofEvent = new Set(reservations.map((i) => s(i, "reservation_id")));
     return {
       takenAt,
       seats,
@@ -154,8 +166,20 @@ export class StoreReader {
           reservationId: s(i, "reservation_id") ?? "",
           userId: s(i, "user_id") ?? "",
           seatIds: list(i, "seat_ids"),
+          paymentIntentId: s(i, "payment_intent_id") ?? "",
         }),
       ),
+      payments: intents
+        .filter((i) => ofEvent.has(s(i, "reservation_id")))
+        .map(
+          (i): PaymentRow => ({
+            intentId: s(i, "id") ?? "",
+            reservationId: s(i, "reservation_id") ?? "",
+            status: s(i, "status") ?? "",
+            amount: n(i, "amount") ?? 0,
+            updatedAt: n(i, "updated_at") ?? 0,
+          }),
+        ),
     };
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { BuyerRecord } from "../drop/buyer.ts";
-import { type CheckInput, checkStores, type StoreSnapshot } from "../drop/store-check.ts";
+import { describeDlqMessage } from "../drop/dlq-read.ts";
+import { type CheckInput, checkStores, type DlqContents, type StoreSnapshot } from "../drop/store-check.ts";
 
 const NOW = 1_000_000;
 const GRACE = 5000;
@@ -54,8 +55,14 @@ function cleanDrop(): StoreSnapshot {
       },
     ],
     orders: [
-      { orderId: "ord_1", reservationId: "rsv_1", userId: "u1", seatIds: ["A-1-1"] },
-      { orderId: "ord_3", reservationId: "rsv_3", userId: "u3", seatIds: ["A-1-2"] },
+      { orderId: "ord_1", reservationId: "rsv_1", userId: "u1", seatIds: ["A-1-1"], paymentIntentId: "pi_1" },
+      { orderId: "ord_3", reservationId: "rsv_3", userId: "u3", seatIds: ["A-1-2"], paymentIntentId: "pi_3" },
+    ],
+    // u3's first card was declined, the second approved; u2 walked away without paying.
+    payments: [
+      { intentId: "pi_1", reservationId: "rsv_1", status: "APPROVED", amount: 5000, updatedAt: NOW - 50_500 },
+      { intentId: "pi_3x", reservationId: "rsv_3", status: "FAILED", amount: 5000, updatedAt: NOW - 25_000 },
+      { intentId: "pi_3", reservationId: "rsv_3", status: "APPROVED", amount: 5000, updatedAt: NOW - 20_500 },
     ],
   };
 }
@@ -91,7 +98,20 @@ describe("the drop's store checks", () => {
       orderId: "ord_9",
       updatedAt: NOW,
     });
-    snap.orders.push({ orderId: "ord_9", reservationId: "rsv_9", userId: "u9", seatIds: ["A-1-1"] });
+    snap.orders.push({
+      orderId: "ord_9",
+      reservationId: "rsv_9",
+      userId: "u9",
+      seatIds: ["A-1-1"],
+      paymentIntentId: "pi_9",
+    });
+    snap.payments.push({
+      intentId: "pi_9",
+      reservationId: "rsv_9",
+      status: "APPROVED",
+      amount: 5000,
+      updatedAt: NOW,
+    });
     const report = checkStores(snap, input);
     expect(failed(snap)).toContain("no seat sold twice");
     expect(report.checks.find((c) => c.name === "no seat sold twice")?.examples[0]).toContain("A-1-1");
@@ -169,5 +189,146 @@ describe("the drop's store checks", () => {
     snap.seats.push({ seatId: "A-1-3", status: "AVAILABLE", updatedAt: NOW });
     expect(failed(snap)).toEqual(["every seat sold (demand exceeds seats)"]);
     expect(failed(snap, { demandExceedsSeats: false })).toEqual([]);
+  });
+
+  test("count the event's payment intents by status", () => {
+    expect(checkStores(cleanDrop(), input).paymentCounts).toEqual({ APPROVED: 2, FAILED: 1 });
+  });
+});
+
+describe("the money check", () => {
+  const MONEY = "every approved payment is one order or a refund";
+  const money = (snap: StoreSnapshot) => checkStores(snap, input).checks.find((c) => c.name === MONEY);
+
+  test("passes an APPROVED intent whose reservation expired once it is refunded", () => {
+    const snap = cleanDrop();
+    snap.payments.push({
+      intentId: "pi_2",
+      reservationId: "rsv_2",
+      status: "REFUNDED",
+      amount: 5000,
+      updatedAt: NOW,
+    });
+    expect(failed(snap)).toEqual([]);
+  });
+
+  test("flags an APPROVED intent with no order and no refund", () => {
+    const snap = cleanDrop();
+    snap.payments.push({
+      intentId: "pi_2",
+      reservationId: "rsv_2",
+      status: "APPROVED",
+      amount: 5000,
+      updatedAt: NOW,
+    });
+    expect(failed(snap)).toEqual([MONEY]);
+    expect(money(snap)?.examples).toEqual([
+      "APPROVED pi_2 (reservation rsv_2, 5000) has no order and was not refunded",
+    ]);
+  });
+
+  test("flags one APPROVED intent paying for two orders", () => {
+    const snap = cleanDrop();
+    const second = snap.orders.find((o) => o.orderId === "ord_3");
+    if (second) second.paymentIntentId = "pi_1";
+    const check = money(snap);
+    expect(check?.ok).toBe(false);
+    expect(check?.examples.join("\n")).toContain("APPROVED pi_1 pays for 2 orders: ord_1, ord_3");
+  });
+
+  test("flags a REFUNDED intent that still pays for an order", () => {
+    const snap = cleanDrop();
+    const p = snap.payments.find((x) => x.intentId === "pi_1");
+    if (p) p.status = "REFUNDED";
+    expect(failed(snap)).toEqual([MONEY]);
+    expect(money(snap)?.examples).toEqual(["order ord_1: its payment intent pi_1 is REFUNDED"]);
+  });
+
+  test("flags an order whose intent FAILED, and one whose intent is missing", () => {
+    const snap = cleanDrop();
+    const [first, second] = snap.orders;
+    if (first) first.paymentIntentId = "pi_3x";
+    if (second) second.paymentIntentId = "pi_gone";
+    const examples = money(snap)?.examples.join("\n") ?? "";
+    expect(examples).toContain("order ord_1: its payment intent pi_3x is FAILED");
+    expect(examples).toContain("order ord_3: its payment intent pi_gone is missing");
+  });
+
+  test("flags an order paid with another reservation's money", () => {
+    const snap = cleanDrop();
+    const p = snap.payments.find((x) => x.intentId === "pi_3");
+    if (p) p.reservationId = "rsv_2";
+    expect(money(snap)?.examples).toEqual([
+      "order ord_3 (reservation rsv_3) is paid by pi_3, an intent for rsv_2",
+    ]);
+  });
+});
+
+describe("the lingering-HOLD check", () => {
+  const LINGER = "no reservation in HOLD past its hold + grace";
+  const held = (holdExpiresAt: number): StoreSnapshot => {
+    const snap = cleanDrop();
+    snap.reservations.push({
+      reservationId: "rsv_8",
+      userId: "u8",
+      status: "HOLD",
+      seatIds: ["A-1-3"],
+      holdExpiresAt,
+      updatedAt: NOW - 30_000,
+    });
+    return snap;
+  };
+
+  test("flags a reservation still HOLD past its hold + grace", () => {
+    const snap = held(NOW - GRACE - 1);
+    // The older HELD-seat check lists HOLD reservations too; this one names them on their own.
+    expect(failed(snap)).toContain(LINGER);
+    const check = checkStores(snap, input).checks.find((c) => c.name === LINGER);
+    expect(check?.examples).toEqual([`rsv_8 (u8, seats A-1-3) HOLD ${GRACE + 1} ms past its expiry`]);
+  });
+
+  test("passes a HOLD still inside its grace", () => {
+    expect(failed(held(NOW - GRACE + 100))).toEqual([]);
+  });
+});
+
+describe("the dead-letter queue check", () => {
+  const DLQ = "nothing in the dead-letter queue that no check accounts for";
+  const approved = JSON.stringify({
+    id: "evt-1",
+    type: "payment.approved",
+    source: "payment",
+    time: "2026-01-01T00:00:00.000Z",
+    detail: { payment_intent_id: "pi_7", reservation_id: "rsv_7", user_id: "u7" },
+  });
+  const dlqCheck = (dlq: DlqContents) =>
+    checkStores(cleanDrop(), { ...input, dlq }).checks.find((c) => c.name === DLQ);
+
+  test("is not run when the DLQ was not read", () => {
+    expect(checkStores(cleanDrop(), input).checks.map((c) => c.name)).not.toContain(DLQ);
+  });
+
+  test("passes an empty DLQ", () => {
+    expect(dlqCheck({ approximateCount: 0, approximateInFlight: 0, messages: [] })?.ok).toBe(true);
+  });
+
+  test("flags each message with its type and ids", () => {
+    const check = dlqCheck({
+      approximateCount: 2,
+      approximateInFlight: 0,
+      messages: [describeDlqMessage("m1", approved), describeDlqMessage("m2", "not json")],
+    });
+    expect(check?.ok).toBe(false);
+    expect(check?.violations).toBe(2);
+    expect(check?.examples).toEqual([
+      "payment.approved reservation rsv_7, payment pi_7 (event evt-1)",
+      "not an event envelope (message m2): not json",
+    ]);
+  });
+
+  test("flags messages the queue counts even when the read returned none", () => {
+    const check = dlqCheck({ approximateCount: 3, approximateInFlight: 1, messages: [] });
+    expect(check?.violations).toBe(4);
+    expect(check?.examples).toEqual(["4 more messages that the queue counts but the read did not return"]);
   });
 });
