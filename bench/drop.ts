@@ -1,7 +1,9 @@
 #!/usr/bin/env bun
 import { probeBackend } from "./drop/backend-probe.ts";
 import { type BuyerRecord, runBuyer } from "./drop/buyer.ts";
+import { runChaos } from "./drop/chaos.ts";
 import { dropConfig, platformEnv } from "./drop/config.ts";
+import { readDlq } from "./drop/dlq-read.ts";
 import { showProgress } from "./drop/progress.ts";
 import { socketFindings } from "./drop/queue-socket.ts";
 import { type DropResult, dropChart, dropMarkdown } from "./drop/report.ts";
@@ -93,6 +95,7 @@ try {
     }).catch(() => undefined);
   }, 1000);
 
+  const chaos = cfg.chaos ? runChaos(platform, stats, cfg.chaos, log) : undefined;
   const records: BuyerRecord[] = [];
   const gap = (cfg.arrivalSec * 1000) / Math.max(cfg.buyers, 1);
   await Promise.all(
@@ -101,6 +104,7 @@ try {
       records.push(await runBuyer(i, gw, eventId, cfg, stats));
     }),
   );
+  const kills = (await chaos) ?? [];
   const durationSec = Math.round((performance.now() - stats.startedAt) / 100) / 10;
   const cost = costByOrigin(idleTo, await scrapeAll(services));
   clearInterval(operator);
@@ -120,11 +124,15 @@ try {
   if (reader) {
     log("reading the stores and checking them");
     const seatsWanted = records.length * ((1 + cfg.maxSeatsPerBuyer) / 2);
+    const dlq = platform.sqs
+      ? await readDlq({ sqsEndpoint: platform.sqs.endpoint, dlqUrl: platform.sqs.dlqUrl })
+      : undefined;
     checks = checkStores(await reader.snapshot(), {
       graceMs: cfg.graceSec * 1000,
       demandExceedsSeats: seatsWanted > cfg.seats * 1.5,
       buyers: records,
       staleSightings: sightings,
+      ...(dlq ? { dlq } : {}),
     });
     reader.close();
   }
@@ -143,6 +151,9 @@ try {
     requests: stats.requests,
     errors: stats.errors,
     errorRate: stats.requests ? round2((stats.errors / stats.requests) * 10_000) / 10_000 : 0,
+    retried: stats.retried,
+    retriedKinds: Object.fromEntries(stats.retriedKinds),
+    ...(cfg.chaos ? { kills } : {}),
     expectedRefusals: stats.expected,
     outcomes,
     steps: stats.summary(),

@@ -61,6 +61,39 @@ export class BuyerClient {
     body?: unknown,
     idempotencyKey?: string,
   ): Promise<Reply> {
+    const { reply, ms } = await this.send(step, method, path, body, idempotencyKey);
+    this.count(step, reply, ms, this.classify(step, reply));
+    return reply;
+  }
+
+  /**
+   * Like `call`, but tries again (same idempotency key, so nothing happens twice) on 5xx,
+   * timeouts and IDEMPOTENCY_IN_PROGRESS, as a real client would. Failed tries count as errors
+   * when the buyer ends without an answer, and as `retried` when a later try got one.
+   */
+  async retrying(
+    step: Step,
+    method: string,
+    path: string,
+    body?: unknown,
+    idempotencyKey?: string,
+    tries = 4,
+  ): Promise<Reply> {
+    const failed: { reply: Reply; ms: number }[] = [];
+    let last = await this.send(step, method, path, body, idempotencyKey);
+    for (let t = 1; t < tries && unsettled(last.reply); t++) {
+      failed.push(last);
+      await Bun.sleep(300 * 2 ** t);
+      last = await this.send(step, method, path, body, idempotencyKey);
+    }
+    const answered = !unsettled(last.reply);
+    for (const f of failed)
+      this.count(step, f.reply, f.ms, answered ? "retried" : this.classify(step, f.reply));
+    this.count(step, last.reply, last.ms, this.classify(step, last.reply));
+    return last.reply;
+  }
+
+  private async send(step: Step, method: string, path: string, body?: unknown, idempotencyKey?: string) {
     const started = performance.now();
     let reply: Reply;
     try {
@@ -82,29 +115,11 @@ export class BuyerClient {
       const name = error instanceof Error ? error.name : "Error";
       reply = { status: 0, body: undefined, code: name === "TimeoutError" ? "TIMEOUT" : `NETWORK_${name}` };
     }
-    const ms = performance.now() - started;
-    this.stats.record(step, ms, this.classify(step, reply), `${reply.status} ${reply.code ?? ""}`.trim());
-    return reply;
+    return { reply, ms: performance.now() - started };
   }
 
-  /**
-   * Like `call`, but tries again (same idempotency key, so nothing happens twice) on 5xx,
-   * timeouts and IDEMPOTENCY_IN_PROGRESS, as a real client would; failed tries still count.
-   */
-  async retrying(
-    step: Step,
-    method: string,
-    path: string,
-    body?: unknown,
-    idempotencyKey?: string,
-    tries = 4,
-  ): Promise<Reply> {
-    let reply = await this.call(step, method, path, body, idempotencyKey);
-    for (let t = 1; t < tries && unsettled(reply); t++) {
-      await Bun.sleep(300 * 2 ** t);
-      reply = await this.call(step, method, path, body, idempotencyKey);
-    }
-    return reply;
+  private count(step: Step, reply: Reply, ms: number, outcome: Outcome): void {
+    this.stats.record(step, ms, outcome, `${reply.status} ${reply.code ?? ""}`.trim());
   }
 
   private classify(step: Step, reply: Reply): Outcome {

@@ -27,6 +27,8 @@ export interface DropConfig {
   patienceSec: number;
   pollMs: number;
   requestTimeoutMs: number;
+  /** `--chaos`: kill -9 every service (and Redis) during the drop (drop/chaos.ts). */
+  chaos?: { killsPerService: number; startSec: number; windowSec: number };
   /** Extra platform settings (`--env K=V,K=V`), on top of the drop's defaults. */
   extraEnv: Record<string, string>;
   /** Only for a target given by --url: where its event and stores are. */
@@ -52,6 +54,7 @@ export function dropConfig(args: Args): DropConfig {
   const url = stringFlag(args, "url", "BENCH_URL");
   const ddb = stringFlag(args, "dynamodb", "BENCH_DYNAMODB");
   const stage = stringFlag(args, "stage", "BENCH_STAGE");
+  const chaos = args.flags.get("chaos") === "true";
   return {
     buyers: n("buyers", 5000, "BENCH_BUYERS"),
     seats: n("seats", 1000, "BENCH_SEATS"),
@@ -60,7 +63,9 @@ export function dropConfig(args: Args): DropConfig {
     admitCap: n("admit-cap", 400, "QUEUE_ADMIT_CAP"),
     soldOutRate: n("sold-out-rate", 200),
     holdSeconds: n("hold", 20, "HOLD_SECONDS"),
-    graceSec: n("grace", 5),
+    // A killed worker's messages come back after the queue's visibility timeout (10 s in a chaos
+    // drop, see platformEnv): a hold whose timer it held may be released that much later.
+    graceSec: n("grace", chaos ? 15 : 5),
     mix: parseMix(stringFlag(args, "mix")),
     selfConfirm: n("self-confirm", 0.5),
     maxSeatsPerBuyer: n("max-seats", 2),
@@ -75,6 +80,15 @@ export function dropConfig(args: Args): DropConfig {
         .filter(Boolean)
         .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
     ),
+    ...(chaos
+      ? {
+          chaos: {
+            killsPerService: n("chaos-kills", 2),
+            startSec: n("chaos-start", 3),
+            windowSec: n("chaos-window", 40),
+          },
+        }
+      : {}),
     ...(url ? { url } : {}),
     ...(ddb && stage ? { dynamodb: { endpoint: ddb, stage } } : {}),
   };
@@ -92,6 +106,8 @@ export function platformEnv(c: DropConfig): Record<string, string> {
     // Each worker event waits on DynamoDB Local for ~1 s under drop load, so 8 in flight let
     // expiry and payment events queue up for tens of seconds (measured: releases 47 s late).
     WORKER_CONCURRENCY: "32",
+    // A killed worker's messages wait out the visibility timeout before another takes them.
+    ...(c.chaos ? { WORKER_VISIBILITY_TIMEOUT_SEC: "10" } : {}),
     ...c.extraEnv,
   };
 }

@@ -11,6 +11,8 @@ import type { DropStats } from "./stats.ts";
 /** How the wait ended. */
 export type WaitEnd = "ready" | "expired" | "left" | "failed";
 
+const RECONNECT_GRACE_MS = 5000;
+
 /** Platform misbehaviour seen on the socket, counted across buyers. */
 export const socketFindings = { positionWentUp: 0, readyMissedBySocket: 0, reconnects: 0 };
 
@@ -30,11 +32,22 @@ export function waitForAdmission(
     let lastFrameAt = performance.now();
     let attempts = 0;
     const giveUpAt = performance.now() + opts.maxWaitMs;
+    // Connections that closed before any frame (the gateway was down): not errors if a reconnect
+    // within RECONNECT_GRACE_MS of the first of them gets the place back, as the issue counts it.
+    let failed: number[] = [];
+    let failingSince = 0;
+    const settleFailures = (recovered: boolean) => {
+      const outcome =
+        recovered && performance.now() - failingSince <= RECONNECT_GRACE_MS ? "retried" : "error";
+      for (const ms of failed) stats.record("ws_first_frame", ms, outcome, "closed before a frame");
+      failed = [];
+    };
 
     const finish = (end: WaitEnd) => {
       if (done) return;
       done = true;
       clearInterval(watchdog);
+      settleFailures(end === "ready" || end === "expired" || end === "left");
       // Admitted: the same socket carries the purchase's outcome later, as in the web app.
       if (end === "ready" && ws && opts.keepOpen) opts.keepOpen.adopt(ws);
       else ws?.close(1000, "done");
@@ -52,6 +65,7 @@ export function waitForAdmission(
         if (first) {
           first = false;
           stats.record("ws_first_frame", lastFrameAt - openedAt, "ok");
+          settleFailures(true);
         }
         const frame = JSON.parse(String(event.data)) as { type: string; position?: number | null };
         if (frame.type === "position" && typeof frame.position === "number") {
@@ -66,8 +80,10 @@ export function waitForAdmission(
       socket.onclose = () => {
         if (done || ws !== socket) return;
         socketFindings.reconnects++;
-        if (first)
-          stats.record("ws_first_frame", performance.now() - openedAt, "error", "closed before a frame");
+        if (first) {
+          if (failed.length === 0) failingSince = performance.now();
+          failed.push(performance.now() - openedAt);
+        }
         // Back off a little; the place in line is kept across reconnects.
         setTimeout(() => !done && connect(), Math.min(5000, 250 * 2 ** Math.min(attempts, 5)));
       };

@@ -4,6 +4,7 @@ import type { ChartSpec } from "../lib/chart.ts";
 import { cpuTable, type ProcessCpu } from "../lib/cpu.ts";
 import { type CostRow, costMarkdown } from "../lib/service-metrics.ts";
 import type { BackendWindow } from "./backend-probe.ts";
+import type { KillReport } from "./chaos.ts";
 import type { DropConfig } from "./config.ts";
 import type { StepSummary } from "./stats.ts";
 import type { CheckReport } from "./store-check.ts";
@@ -39,6 +40,11 @@ export interface DropResult {
   cost?: CostRow[];
   /** DynamoDB requests per second of the idle platform (before the buyers arrive), by origin. */
   idleDynamoPerSec?: Record<string, number>;
+  /** Failed tries the buyer's own retry turned into an answer (not errors), and their kinds. */
+  retried?: number;
+  retriedKinds?: Record<string, number>;
+  /** The chaos drop's kills (drop/chaos.ts). */
+  kills?: KillReport[];
   /** DynamoDB request rate and latency seen by the services, every 5 s (drop/backend-probe.ts). */
   backend?: BackendWindow[];
   /** Orders per second against what DynamoDB Local alone can do (lib/raw-dynamo.ts). */
@@ -69,7 +75,9 @@ export function dropMarkdown(r: DropResult): string {
     "",
     `**${r.durationSec} s**${r.soldOutAtSec !== undefined ? ` (every seat SOLD at ${r.soldOutAtSec} s; admission then raised to ${c.soldOutRate}/s)` : ""}, ${r.requests} requests (avg ${r.throughput.avgRequestsPerSec} req/s, peak ${r.throughput.peakRequestsPerSec}), ` +
       `**errors ${r.errors} = ${pct(r.errorRate)}** (5xx, timeouts, network/WebSocket failures, unexpected 4xx); ` +
-      `expected refusals (seat races lost) ${r.expectedRefusals}.`,
+      `expected refusals (seat races lost) ${r.expectedRefusals}` +
+      (r.retried ? `; failed tries the buyer's retry turned into an answer (not errors) ${r.retried}` : "") +
+      ".",
     "",
     "## Outcomes",
     "",
@@ -88,6 +96,21 @@ export function dropMarkdown(r: DropResult): string {
     ),
     "",
   ];
+  if (r.kills?.length) {
+    lines.push(
+      "## Chaos: kill -9 during the drop",
+      "",
+      "| at s | killed | pid | answered again after | buyer requests failed meanwhile |",
+      "| ---: | --- | ---: | ---: | ---: |",
+      ...r.kills.map(
+        (k) =>
+          `| ${k.atSec} | ${k.target} | ${k.pid} | ${k.backAfterMs === undefined ? "**never (60 s)**" : `${k.backAfterMs} ms`} | ${k.failedMeanwhile} |`,
+      ),
+      "",
+      "Failed meanwhile counts every failed try (errors and tries a retry later turned into an answer) between the kill and the process answering again; kills close together share their failures.",
+      "",
+    );
+  }
   if (r.checks) {
     const k = r.checks;
     lines.push(
@@ -97,7 +120,7 @@ export function dropMarkdown(r: DropResult): string {
       "| --- | --- | ---: |",
       ...k.checks.map((x) => `| ${x.name} | ${x.ok ? "pass" : "**FAIL**"} | ${x.violations} |`),
       "",
-      `Seats: ${JSON.stringify(k.seatCounts)}; reservations: ${JSON.stringify(k.reservationCounts)}; orders: ${k.orders}.`,
+      `Seats: ${JSON.stringify(k.seatCounts)}; reservations: ${JSON.stringify(k.reservationCounts)}; orders: ${k.orders}; payments: ${JSON.stringify(k.paymentCounts)}.`,
       `Expired holds released after expiry (ms): n=${k.releaseLagMs.count}, p50 ${k.releaseLagMs.p50}, p95 ${k.releaseLagMs.p95}, max ${k.releaseLagMs.max}.`,
       "",
       ...k.checks.filter((x) => !x.ok).flatMap((x) => [`- ${x.name}:`, ...x.examples.map((e) => `  - ${e}`)]),
@@ -109,6 +132,7 @@ export function dropMarkdown(r: DropResult): string {
     "",
     ...Object.entries(r.errorKinds).map(([k, v]) => `- error ${k}: ${v}`),
     ...Object.entries(r.expectedKinds).map(([k, v]) => `- expected ${k}: ${v}`),
+    ...Object.entries(r.retriedKinds ?? {}).map(([k, v]) => `- retried into an answer ${k}: ${v}`),
     ...r.errorExamples.map((e) => `- buyer error: ${e}`),
     `- live queue: ${JSON.stringify(r.socketFindings)}`,
     "",

@@ -24,9 +24,11 @@ export type Step = (typeof STEPS)[number];
 /**
  * How a response counts: `ok`; `expected` — a refusal that is a normal outcome of a drop
  * (SEAT_UNAVAILABLE when two buyers race for a seat, a reservation token that ran out while
- * the buyer hesitated); `error` — 5xx, timeouts, network failures and any other 4xx.
+ * the buyer hesitated); `error` — 5xx, timeouts, network failures and any other 4xx;
+ * `retried` — a try that failed like an error but that the buyer's retry turned into an answer
+ * (counted apart from errors: the buyer got what it asked for, later).
  */
-export type Outcome = "ok" | "expected" | "error";
+export type Outcome = "ok" | "expected" | "error" | "retried";
 
 /** Where a buyer is now (the live progress counts these). */
 export type BuyerState = "arriving" | "waiting" | "admitted" | "holding" | "paying" | "done";
@@ -78,6 +80,8 @@ export class DropStats {
   requests = 0;
   errors = 0;
   expected = 0;
+  retried = 0;
+  readonly retriedKinds = new Map<string, number>();
 
   private bump(rate: Rate, n = 1): void {
     const second = Math.floor((performance.now() - this.startedAt) / 1000);
@@ -96,6 +100,12 @@ export class DropStats {
       this.bump("requests");
     }
     const c = this.classCounts.get(step) ?? { errors: 0, expected: 0 };
+    if (outcome === "retried") {
+      this.retried++;
+      const k = `${step}: ${kind ?? "unknown"}`;
+      this.retriedKinds.set(k, (this.retriedKinds.get(k) ?? 0) + 1);
+      return;
+    }
     if (outcome === "error") {
       c.errors++;
       this.errors++;

@@ -18,6 +18,12 @@ export interface BenchPlatform {
   dynamodb?: { endpoint: string; stage: string };
   /** Pids of the platform's processes, for CPU sampling (empty for a remote target). */
   pids(): number[];
+  /** The pid of one child's latest start ("gateway", "redis", …), when the bench started the stack. */
+  pidOf?(name: string): number | undefined;
+  /** The SQS emulator and the dead-letter queue, when the bench started the stack. */
+  sqs?: { endpoint: string; dlqUrl: string };
+  /** Redis, when the bench started the stack. */
+  redisUrl?: string;
   /** Settings the services got (empty for a remote target). */
   env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
@@ -52,6 +58,9 @@ export async function startBenchStack(env: Record<string, string>): Promise<Benc
         services: stack.urls.services,
         dynamodb: { endpoint: stack.urls.dynamodb, stage: stack.env.STAGE ?? "" },
         pids: () => stack.pids(),
+        pidOf: (name) => stack.pidOf(name),
+        sqs: { endpoint: stack.urls.sqs, dlqUrl: stack.queues.dlqUrl },
+        redisUrl: stack.urls.redis,
         env: { ...stack.env, ...settings },
         stop: () => stack.stop(),
       };
