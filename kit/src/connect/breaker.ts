@@ -33,7 +33,10 @@ export class CircuitBreaker {
   private _state: BreakerState = "closed";
 
   constructor(
-    private readonly options: BreakerOptions = { failureThreshold: 5, openMs: 5000 },
+    // Open for a second: a killed service's replacement answers again after ~1.5 s (chaos drop),
+    // and 5 s open turned each restart into seconds of 503s for a callee that was already back.
+    // One probe a second costs a dead dependency nothing.
+    private readonly options: BreakerOptions = { failureThreshold: 5, openMs: 1000 },
     private readonly now: () => number = Date.now,
   ) {}
 
