@@ -172,14 +172,20 @@ export class Outbox {
   // Sends up to 10 messages in one call, then deletes the records of those SQS took.
   private async publish(messages: OutboxMessage[], via: "direct" | "sweep"): Promise<number> {
     if (messages.length === 0) return 0;
+    const now = Date.now();
     const res = await this.o.sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: await this.o.queueUrl(),
-        Entries: messages.map((m, i) => ({
-          Id: String(i),
-          MessageBody: m.body,
-          ...(m.delaySeconds ? { DelaySeconds: Math.min(900, Math.ceil(m.delaySeconds)) } : {}),
-        })),
+        Entries: messages.map((m, i) => {
+          // A delay counts from the change, not from the send: a timer the sweep publishes late
+          // (its writer died) fires when it was due, not a whole delay after the sweep.
+          const delay = Math.ceil((m.delaySeconds ?? 0) - (now - m.at) / 1000);
+          return {
+            Id: String(i),
+            MessageBody: m.body,
+            ...(delay > 0 ? { DelaySeconds: Math.min(900, delay) } : {}),
+          };
+        }),
       }),
     );
     const sent = (res.Successful ?? []).map((s) => messages[Number(s.Id)]).filter((m) => m !== undefined);

@@ -172,4 +172,41 @@ describe("reservation lifecycle", () => {
     expect(await orphanOutbox.sweep()).toBe(0);
     sqs.destroy();
   }, 15_000);
+
+  test("a timer the sweep publishes late fires when it was due, not a whole delay after the sweep", async () => {
+    const sqs = createSqsClient({ region: "us-east-1", endpoint: p.sqsEndpoint });
+    const orphanOutbox = new Outbox({
+      ddb: p.ddb,
+      sqs,
+      table: tableName(p.stage, "outbox"),
+      queueUrl: queueUrl(sqs, queueNames(p.stage).events),
+      log: createLogger("test", "error"),
+      staleMs: 1000,
+    });
+    const id = `rsv_late_timer_${Date.now()}`;
+    const detail = message(events.ReservationCreatedSchema, { reservationId: id, eventId: EVENT });
+    const body = encodeEvent(newEvent("reservation", { case: "reservationCreated", value: detail }));
+    // Written 4 s ago with a 5 s delay by a writer that died: 1 s of it is left.
+    const at = Date.now() - 4000;
+    await p.ddb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [
+          orphanOutbox.put({
+            pk: `RES#${id}`,
+            sk: "EVT#00000001",
+            body,
+            type: "reservation.created",
+            at,
+            delaySeconds: 5,
+          }),
+        ],
+      }),
+    );
+    expect(await orphanOutbox.sweep()).toBe(1);
+    const sweptAt = Date.now();
+    await eventually(() => p.queue.types(id).includes("reservation.created"), 4000);
+    // Due 1 s after the sweep; the full 5 s delay would have taken until 5 s after it.
+    expect(Date.now() - sweptAt).toBeLessThan(3500);
+    sqs.destroy();
+  }, 15_000);
 });
