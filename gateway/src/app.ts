@@ -3,6 +3,7 @@ import {
   type ConfigOf,
   createService,
   DEV_RESERVATION_TOKEN_SECRET,
+  duplicateRedis,
   instrumentRedis,
   type Logger,
   type Metrics,
@@ -160,7 +161,7 @@ function createQueue(
   });
   const ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs }, service.log, service.metrics);
   // Its own connection: a subscribed Redis connection can do nothing else.
-  const purchases = new PurchaseWatch(redis.duplicate(), secret, service.log);
+  const purchases = new PurchaseWatch(duplicateRedis(redis, service.log), secret, service.log);
   return { room, live, ticker, purchases };
 }
 

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { create } from "@bufbuild/protobuf";
+import { events } from "@tt/contracts";
+import { encodeEvent, newEvent, signWebhook } from "@tt/kit";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { as, startQueueGateway, type TestGateway } from "./support.ts";
 
@@ -110,5 +113,20 @@ describe("when Redis is down", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
     expect(await errorCode(res)).toBe("UPSTREAM_UNAVAILABLE");
+
+    // A signed payment webhook cannot be de-duplicated without Redis: 503, so the sender retries.
+    const body = encodeEvent(
+      newEvent("payment", {
+        case: "paymentApproved",
+        value: create(events.PaymentApprovedSchema, { paymentIntentId: "pi_r", reservationId: "rsv_r" }),
+      }),
+    );
+    const hook = await fetch(`${gw.url}/api/v1/payments/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signWebhook("tt-dev-webhook-secret", body) },
+      body,
+    });
+    expect(hook.status).toBe(503);
+    expect(await errorCode(hook)).toBe("UPSTREAM_UNAVAILABLE");
   });
 });

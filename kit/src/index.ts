@@ -55,7 +55,7 @@ export { Outbox, type OutboxMessage, type OutboxMetrics, type OutboxOptions } fr
 export { Poller, type PollerOptions } from "./poller.ts";
 export { type PurchaseOutcome, purchaseChannel } from "./purchase-outcome.ts";
 export { randomString } from "./random.ts";
-export { createRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";
+export { createRedis, duplicateRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";
 export {
   DEV_RESERVATION_TOKEN_SECRET,
   newJti,

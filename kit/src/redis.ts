@@ -37,7 +37,22 @@ const TUNING = {
 export function createRedis(url: string, log?: Logger, options: RedisOptions = {}): Redis {
   const tuning = { ...TUNING, enableAutoPipelining: options.autoPipelining ?? true };
   const redis = options.cluster ? clusterClient(url, tuning) : new Redis(url, tuning);
-  // ioredis emits an error per reconnect attempt; one line per outage is enough.
+  return watched(redis, log);
+}
+
+/**
+ * A second connection with the same settings (a subscriber, a blocking reader), watched like the
+ * first: `duplicate()` copies options but no listeners, and an ioredis client without an error
+ * listener reports every reconnect attempt as an unhandled error (seen in the chaos drop).
+ */
+export function duplicateRedis(redis: Redis, log?: Logger, overrides: Partial<RedisOptionsOf> = {}): Redis {
+  return watched(redis.duplicate(overrides), log);
+}
+
+type RedisOptionsOf = NonNullable<Parameters<Redis["duplicate"]>[0]>;
+
+// ioredis emits an error per reconnect attempt; one line per outage is enough.
+function watched(redis: Redis, log?: Logger): Redis {
   let down = false;
   redis.on("error", (error) => {
     if (!down) log?.warn("redis connection error", { err: error.message });

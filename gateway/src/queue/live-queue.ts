@@ -1,4 +1,4 @@
-import type { Logger, Metrics, PurchaseOutcome } from "@tt/kit";
+import { duplicateRedis, type Logger, type Metrics, type PurchaseOutcome } from "@tt/kit";
 import type Redis from "ioredis";
 import { EventReader, parseStreamId, type StreamId } from "./event-reader.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
@@ -102,7 +102,7 @@ export class LiveQueue {
         status.eventId,
         // XREAD BLOCK waits up to 5 s by design: the kit's 1 s command timeout would cut every
         // quiet wait short and delay the next move by the reader's retry pause.
-        this.redis.duplicate({ commandTimeout: 10_000 }),
+        duplicateRedis(this.redis, this.log, { commandTimeout: 10_000 }),
         this.room,
         this.log,
         status.lastMoveId,

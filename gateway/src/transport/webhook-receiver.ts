@@ -5,6 +5,7 @@ import {
   type Logger,
   type Metrics,
   type NativeRoutes,
+  redisError,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
   WEBHOOK_TIMESTAMP_HEADER,
@@ -64,7 +65,13 @@ export function webhookReceiver(deps: WebhookDeps): NativeRoutes {
       rejected.inc({ reason: "malformed" });
       return errorResponse(new AppError("VALIDATION_FAILED", "body: is not a payment event"));
     }
-    const first = await deps.redis.set(`tt:webhook:{${id}}`, "1", "EX", 86_400, "NX");
+    let first: string | null;
+    try {
+      first = await deps.redis.set(`tt:webhook:{${id}}`, "1", "EX", 86_400, "NX");
+    } catch (error) {
+      // Redis down: 503, and the simulator delivers again later (never a 500).
+      return errorResponse(redisError(error));
+    }
     received.inc({ type, duplicate: first === "OK" ? "false" : "true" });
     deps.log.info("payment webhook received", { event_id: id, type, duplicate: first !== "OK" });
     return Response.json({ received: true });
