@@ -62,7 +62,7 @@ export async function runChaos(
       log(`chaos: killed ${target} (pid ${pid}) at ${atSec.toFixed(1)} s`);
       const answers =
         target === "redis"
-          ? async () => (pidOf(target) ?? pid) !== pid && (await redisAnswers(redisUrl, 500))
+          ? async () => (pidOf(target) ?? pid) !== pid && (await redisAnswers(redisUrl, 2000))
           : async () => {
               const url = services[target as keyof typeof services];
               // A new process, answering: the old one may still hold the port for a moment.

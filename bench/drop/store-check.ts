@@ -312,8 +312,15 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
       if (want && got !== want)
         adds.push(`${b.userId} ended ${b.outcome} but ${b.reservationId} is ${got ?? "missing"}`);
     }
+    // A hold whose answer never reached its buyer (the process answering it died, the retries ran
+    // out) may still have been made: the buyer ended in error, and the hold must simply have
+    // expired (its timeliness is the release check's). Anything else nobody was told about is a
+    // ghost.
+    const unanswered = new Set(
+      input.buyers.filter((b) => b.outcome === "error" && b.reason?.startsWith("hold:")).map((b) => b.userId),
+    );
     for (const r of snap.reservations)
-      if (!seen.has(r.reservationId))
+      if (!seen.has(r.reservationId) && !(r.status === "EXPIRED" && unanswered.has(r.userId)))
         adds.push(`reservation ${r.reservationId} (${r.userId}, ${r.status}) that no buyer was told about`);
     const confirmedBuyers = input.buyers.filter((b) => b.outcome === "confirmed").length;
     if (confirmedBuyers !== snap.orders.length)

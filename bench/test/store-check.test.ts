@@ -184,6 +184,30 @@ describe("the drop's store checks", () => {
     expect(adds?.examples.join("\n")).toContain("rsv_x");
   });
 
+  test("accept an expired hold whose buyer never got the answer, but not one that is still held or sold", () => {
+    const snap = cleanDrop();
+    const ghost = {
+      reservationId: "rsv_lost",
+      userId: "u6",
+      status: "EXPIRED" as const,
+      seatIds: ["A-1-2"],
+      holdExpiresAt: NOW - 30_000,
+      updatedAt: NOW - 29_000,
+    };
+    snap.reservations.push(ghost);
+    const lost: BuyerRecord[] = [
+      ...buyers,
+      { userId: "u6", outcome: "error", reason: "hold: 503 UPSTREAM_UNAVAILABLE" },
+    ];
+    expect(failed(snap, { buyers: lost })).toEqual([]);
+    // The same reservation for a buyer whose error came later is one nobody was told about.
+    const other: BuyerRecord[] = [
+      ...buyers,
+      { userId: "u6", outcome: "error", reason: "payment intent: 503" },
+    ];
+    expect(failed(snap, { buyers: other })).toEqual(["outcome counts add up"]);
+  });
+
   test("flag unsold seats when demand exceeded supply", () => {
     const snap = cleanDrop();
     snap.seats.push({ seatId: "A-1-3", status: "AVAILABLE", updatedAt: NOW });
