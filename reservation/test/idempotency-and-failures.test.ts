@@ -121,6 +121,42 @@ describe("crash between hold and write", () => {
   }, 10_000);
 });
 
+describe("an ended hold whose seats could not be given back", () => {
+  test("a cancel whose release fails says so, stays cancelled, and its repeat frees the seats", async () => {
+    const { reservation } = await create("u-cancel-r", ["A-4-1"]);
+    const id = reservation?.reservationId ?? "";
+    inject.failRelease = true;
+    try {
+      expect(await codeOf(p.rsv.cancelReservation({ reservationId: id, userId: "u-cancel-r" }))).toBe(
+        "UPSTREAM_UNAVAILABLE",
+      );
+    } finally {
+      inject.failRelease = false;
+    }
+    const { reservation: after } = await p.rsv.getReservation({ reservationId: id, userId: "u-cancel-r" });
+    expect(after?.status).toBe(3); // CANCELLED
+    expect(await p.available(EVENT, ["A-4-1"])).toBe(false);
+    await p.rsv.cancelReservation({ reservationId: id, userId: "u-cancel-r" });
+    expect(await p.available(EVENT, ["A-4-1"])).toBe(true);
+  });
+
+  test("an expiry whose release fails is retried by its caller, and the retry frees the seats", async () => {
+    const { reservation } = await create("u-expire-r", ["A-4-2"]);
+    const id = reservation?.reservationId ?? "";
+    await Bun.sleep(HOLD_SECONDS * 1000 + 100);
+    inject.failRelease = true;
+    try {
+      expect((await p.app.domain.expire(id).catch((e: AppError) => e)) instanceof AppError).toBe(true);
+    } finally {
+      inject.failRelease = false;
+    }
+    // Still HELD in the store (lapsed, so a buyer could take it, but not given back).
+    expect(await p.heldBy(EVENT, "A-4-2")).toBe(id);
+    expect((await p.app.domain.expire(id)).reservation.status).toBe("EXPIRED");
+    expect(await p.heldBy(EVENT, "A-4-2")).toBeUndefined();
+  }, 10_000);
+});
+
 describe("bad input and other users", () => {
   test("bad input → the catalogue's codes", async () => {
     expect(await codeOf(p.rsv.createReservation({ eventId: EVENT, userId: "u", seatIds: ["A-4-1"] }))).toBe(

@@ -12,7 +12,7 @@ import type { ReservationDeps, ReservationSettings } from "./deps.ts";
 import { type Outcome, replayOf } from "./idempotency.ts";
 import { claimIsLive, type Order, type Reservation, type ReservationPage } from "./model.ts";
 import { type CreateGuards, IdempotencyTaken, ReservationTokenSpent, TransitionRejected } from "./ports.ts";
-import { endHold } from "./transitions.ts";
+import { endHold, releaseSeats } from "./transitions.ts";
 import {
   type CreateInput,
   checkIdempotencyKey,
@@ -247,7 +247,11 @@ export class Reservations {
     return this.retryRaces(async () => {
       const r = await this.get(reservationId, userId);
       const now = this.deps.now();
-      if (r.status === "CANCELLED") return r;
+      if (r.status === "CANCELLED") {
+        // A repeat may be finishing a cancel whose release failed: releasing twice is harmless.
+        await releaseSeats(this.deps, r, "CANCELLED");
+        return r;
+      }
       if (r.status === "CONFIRMED") {
         throw new AppError("RESERVATION_ALREADY_CONFIRMED", "A confirmed reservation cannot be cancelled");
       }
@@ -268,6 +272,8 @@ export class Reservations {
       const r = await this.deps.store.get(reservationId);
       if (!r) throw notFound();
       const now = this.deps.now();
+      // A repeat may be finishing an expiry whose release failed: releasing twice is harmless.
+      if (r.status === "EXPIRED") await releaseSeats(this.deps, r, "EXPIRED");
       if (r.status !== "HOLD") return { reservation: r, changed: false };
       if (now < r.holdExpiresAt) {
         // Early (an SQS timer caps its delay at 15 minutes): arm again for the rest.

@@ -23,11 +23,23 @@ export async function endHold(
   const type = status === "CANCELLED" ? "reservation.cancelled" : "reservation.expired";
   await deps.store.transition({ from: r, to, event: { type, reservation: to }, ...guard });
   deps.metrics.transitioned(status);
-  await deps.inventory
-    .release({ reservationId: r.id, eventId: r.eventId, seatIds: r.seatIds, reason: status })
-    .catch((err) => deps.log.warn("seat release failed; inventory frees them at the hold time", { err }));
   if (status === "CANCELLED") await disarm(deps, r.id);
+  await releaseSeats(deps, to, status);
   return to;
+}
+
+/**
+ * Gives an ended reservation's seats back. A failure is the caller's (after the state change,
+ * which stands): the worker retries its event, a buyer its cancel, and the repeat finds the
+ * reservation ended and releases again (idempotent in inventory). Swallowing it left seats HELD
+ * until inventory's next rebuild, up to 30 s past their hold (chaos drop).
+ */
+export async function releaseSeats(
+  deps: ReservationDeps,
+  r: Reservation,
+  reason: "CANCELLED" | "EXPIRED",
+): Promise<void> {
+  await deps.inventory.release({ reservationId: r.id, eventId: r.eventId, seatIds: r.seatIds, reason });
 }
 
 /** Cancels the hold's timer; a failure only costs a wasted (idempotent) expiry call later. */

@@ -2,6 +2,7 @@
 // Local, fauxqs, a private redis-server, the real inventory service (as a child process), the
 // payment double, and the reservation service itself in-process.
 import { fileURLToPath } from "node:url";
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { type events, inventory, reservation } from "@tt/contracts";
@@ -134,6 +135,23 @@ export async function startPlatform(opts: PlatformOptions) {
     /** Whether inventory would let another buyer hold these seats now. */
     async available(eventId: string, seatIds: string[]) {
       return (await inv.checkAvailability({ eventId, seatIds })).available;
+    },
+    /** The reservation a seat is stored HELD by, read from inventory's table (lapsed or not). */
+    async heldBy(eventId: string, seatId: string): Promise<string | undefined> {
+      const { Items = [] } = await ddb.send(
+        new ScanCommand({
+          TableName: `${stage}-seats`,
+          FilterExpression: "sk = :seat AND begins_with(pk, :event) AND #s = :held",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":seat": { S: seatId },
+            ":event": { S: eventId },
+            ":held": { S: "HELD" },
+          },
+          ConsistentRead: true,
+        }),
+      );
+      return Items[0]?.holder?.S;
     },
     async stop() {
       await queue.stop();
