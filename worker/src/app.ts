@@ -3,9 +3,10 @@
  * way through here.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { type ConfigOf, type Logger, type Metrics, queueNames } from "@tt/kit";
+import { type ConfigOf, type Logger, type Metrics, Poller, queueNames, queueUrl } from "@tt/kit";
 import type Redis from "ioredis";
 import { RedisBuyers } from "./adapters/buyers.redis.ts";
+import { DeadLetters } from "./adapters/dead-letters.sqs.ts";
 import { SqsEventQueue } from "./adapters/event-queue.sqs.ts";
 import { ConnectPayments } from "./adapters/payments.connect.ts";
 import { ConnectReservations } from "./adapters/reservations.connect.ts";
@@ -13,6 +14,8 @@ import { PrometheusWorkerObserver } from "./adapters/worker-metrics.prom.ts";
 import type { workerFields } from "./config.ts";
 import { EventHandler } from "./domain/event-handler.ts";
 import { QueueConsumer } from "./transport/consumer.ts";
+
+const MONEY = new Set(["payment.approved", "payment.failed", "payment.refunded"]);
 
 /** The worker's config as read from the environment. */
 export type WorkerConfig = ConfigOf<ReturnType<typeof workerFields>>;
@@ -36,11 +39,37 @@ export async function buildWorker(deps: {
   );
   const observer = new PrometheusWorkerObserver(metrics);
   const consumer = new QueueConsumer(queue, (event) => handler.handle(event), config, observer, log);
+  const names = queueNames(config.stage);
+  const deadLetters = new DeadLetters(
+    deps.sqs,
+    queueUrl(deps.sqs, names.events),
+    queueUrl(deps.sqs, names.eventsDlq),
+  );
+  // Money is never parked: a payment outcome that dead-lettered (reservation or payment down for
+  // longer than the consumer's retries) is tried again later, when its handler can confirm or
+  // refund it. Other dead letters wait for an operator (`bun run --cwd worker dlq`).
+  const redrive = new Poller(
+    "redrive money",
+    async () => {
+      const { moved, left } = await deadLetters.redrive((l) => MONEY.has(l.type), config.maxRedrives);
+      if (moved > 0) log.warn("payment events moved back from the dead-letter queue", { moved });
+      const stuck = left.filter((l) => MONEY.has(l.type));
+      if (stuck.length > 0)
+        log.error("payment events failed every redrive; an operator must look", {
+          messages: stuck.map((l) => `${l.type} ${l.about}`),
+        });
+      return 0; // One pass per period, whatever it found.
+    },
+    { busyMs: config.redriveMoneyMs, idleMs: config.redriveMoneyMs },
+    log,
+  );
   let sampler: ReturnType<typeof setInterval> | undefined;
   return {
     consumer,
+    deadLetters,
     start() {
       consumer.start();
+      if (config.redriveMoneyMs > 0) redrive.start();
       const sample = () =>
         void observer.sample(queue).catch((err: unknown) => log.debug("queue depth unavailable", { err }));
       sample();
@@ -48,6 +77,7 @@ export async function buildWorker(deps: {
     },
     async stop() {
       clearInterval(sampler);
+      await redrive.stop();
       await consumer.stop();
     },
   };

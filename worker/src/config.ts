@@ -17,5 +17,9 @@ export function workerFields() {
     maxReceives: env.int("WORKER_MAX_RECEIVES", 5, { min: 1, max: 1000 }),
     upstreamTimeoutMs: env.int("WORKER_UPSTREAM_TIMEOUT_MS", 5000, { min: 100, max: 60_000 }),
     queueStatsMs: env.int("WORKER_QUEUE_STATS_MS", 10_000, { min: 100, max: 600_000 }),
+    /** How often payment events that dead-lettered are moved back to be tried again (0: never). */
+    redriveMoneyMs: env.int("WORKER_REDRIVE_MONEY_MS", 60_000, { min: 0, max: 86_400_000 }),
+    /** Moves of one message after which it is left in the DLQ for an operator. */
+    maxRedrives: env.int("WORKER_MAX_REDRIVES", 10, { min: 0, max: 1000 }),
   };
 }
