@@ -56,6 +56,8 @@ export class ServiceDoubles {
   readonly calls = { confirm: 0, cancel: 0, expire: 0, refund: 0, get: 0 };
   /** Makes every confirm take this long (slow work, mid-batch kills). */
   confirmDelayMs = 0;
+  /** The next this-many confirms fail as if the reservation service were down. */
+  confirmOutages = 0;
 
   /** Adds a HOLD that expires `inMs` from now. */
   hold(id: string, inMs = 60_000, userId = "u1"): void {
@@ -97,6 +99,10 @@ export class ServiceDoubles {
           confirmReservation: async (req) => {
             this.calls.confirm += 1;
             if (this.confirmDelayMs) await Bun.sleep(this.confirmDelayMs);
+            if (this.confirmOutages > 0) {
+              this.confirmOutages -= 1;
+              throw new AppError("UPSTREAM_UNAVAILABLE", "reservation is down (test)");
+            }
             const r = this.find(req.reservationId);
             if (r.status === RS.CONFIRMED) {
               if (r.paymentIntentId === req.paymentIntentId) return { orderId: r.orderId };

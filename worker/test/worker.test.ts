@@ -130,6 +130,24 @@ describe("worker", () => {
     }
   }, 30_000);
 
+  test("an approval whose reservation is down past every retry is moved back from the DLQ and ends confirmed", async () => {
+    const deadBefore = await queueCounts(q.queues.dlqUrl);
+    doubles.hold("r_parked");
+    // Down for all five receives the queue allows: the approval dead-letters.
+    doubles.confirmOutages = 5;
+    const worker = await startWorker({ WORKER_REDRIVE_MONEY_MS: "1000" });
+    try {
+      await send(q.sqs, q.queues.eventsUrl, [eventBody(detail.approved("r_parked"))]);
+      await eventually(() => doubles.calls.confirm >= 5, 20_000);
+      // Back up: the worker moves the approval back by itself and confirms it — money not parked.
+      await eventually(() => doubles.effects.confirmed === 1, 20_000);
+      expect(doubles.effects.refunded).toBe(0);
+      expect(await queueCounts(q.queues.dlqUrl)).toBe(deadBefore);
+    } finally {
+      await worker.stop();
+    }
+  }, 45_000);
+
   test("a handler slower than the visibility timeout keeps its message: no second delivery", async () => {
     doubles.hold("r_slow");
     doubles.confirmDelayMs = 3500; // visibility is 2 s: without the heartbeat it would come back
