@@ -2,7 +2,7 @@
 import { probeBackend } from "./drop/backend-probe.ts";
 import { type BuyerRecord, runBuyer } from "./drop/buyer.ts";
 import { runChaos } from "./drop/chaos.ts";
-import { dropConfig, platformEnv } from "./drop/config.ts";
+import { DROP_COMMAND, dropConfig, platformEnv } from "./drop/config.ts";
 import { readDlq } from "./drop/dlq-read.ts";
 import { showProgress } from "./drop/progress.ts";
 import { socketFindings } from "./drop/queue-socket.ts";
@@ -19,7 +19,7 @@ import { StoreReader } from "./drop/store-read.ts";
  * reads the stores and checks them (drop/store-check.ts). Results:
  * bench/results/drop-<time>.{json,md,svg}. Exit code 1 when a store check fails.
  */
-import { parseArgs } from "./lib/args.ts";
+import { commandArgs } from "./lib/args.ts";
 import { chartSvg } from "./lib/chart.ts";
 import { busiestSentence, CpuSampler } from "./lib/cpu.ts";
 import { ADMIN_HEADERS, createBenchEvent, remotePlatform, startBenchStack } from "./lib/platform.ts";
@@ -27,7 +27,7 @@ import { bestWindow, rawHoldRate } from "./lib/raw-dynamo.ts";
 import { machineInfo, round2, writeResults } from "./lib/results.ts";
 import { costByOrigin, ratePerSec, scrapeAll } from "./lib/service-metrics.ts";
 
-const cfg = dropConfig(parseArgs());
+const cfg = dropConfig(commandArgs(DROP_COMMAND));
 const machine = machineInfo();
 const log = (msg: string) => process.stdout.write(`drop: ${msg}\n`);
 log(

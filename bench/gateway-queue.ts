@@ -1,4 +1,7 @@
 #!/usr/bin/env bun
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, startTestRedis } from "@tt/kit/testing";
 /**
  * The gateway ratio benchmark:
  * `bun bench/gateway-queue.ts [--rounds R] [--seconds N] [--connections C] [--pin]`.
@@ -17,22 +20,21 @@
  * reference, but Redis then shares a core with wrk, which slows the scripts that do more.
  * Results: bench/results/gateway-queue-<time>.{json,md,svg}.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { freePort, startTestRedis } from "@tt/kit/testing";
+import { boolFlag, commandArgs, numberFlag } from "./lib/args.ts";
 import { chartSvg } from "./lib/chart.ts";
 import { type HttpLoadResult, httpLoad, loadTool } from "./lib/http-load.ts";
 import { cpuSeconds, isolateServerCpu, REPO, startBun } from "./lib/processes.ts";
 import { startStubInventory } from "./lib/stub-inventory.ts";
 import { type Counter, gatewayRouteCounter, redisKeyCounter, sampleRate } from "./lib/timeline.ts";
 
-const args = new Map<string, string>();
-const PIN = process.argv.includes("--pin");
-const argv = process.argv.slice(2).filter((a) => a !== "--pin");
-for (let i = 0; i < argv.length; i += 2) args.set(argv[i] ?? "", argv[i + 1] ?? "");
-const SECONDS = Number(args.get("--seconds") ?? 4);
-const ROUNDS = Number(args.get("--rounds") ?? 5);
-const CONNECTIONS = Number(args.get("--connections") ?? 64);
+const args = commandArgs({
+  usage: "bun run --cwd bench gateway-queue [--rounds 5] [--seconds 4] [--connections 64] [--pin]",
+  flags: ["rounds", "seconds", "connections", "pin"],
+});
+const PIN = boolFlag(args, "pin");
+const SECONDS = numberFlag(args, "seconds", 4);
+const ROUNDS = numberFlag(args, "rounds", 5);
+const CONNECTIONS = numberFlag(args, "connections", 64);
 const GOAL = 0.7;
 
 const round2 = (n: number) => Math.round(n * 100) / 100;

@@ -1,4 +1,8 @@
 #!/usr/bin/env bun
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, startTestRedis } from "@tt/kit/testing";
+import Redis from "ioredis";
 /**
  * The live-queue WebSocket benchmark: `bun bench/gateway-ws.ts [--sockets N] [--seconds S] [--rate R]`.
  *
@@ -11,18 +15,17 @@
  * (each frame is one socket write), reported beside the gateway with gateway p99 ÷ reference p99.
  * Results: bench/results/gateway-ws-<time>.{json,md}.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { freePort, startTestRedis } from "@tt/kit/testing";
-import Redis from "ioredis";
+import { commandArgs, numberFlag } from "./lib/args.ts";
 import { cpuSeconds, REPO, startBun } from "./lib/processes.ts";
 import { startStubInventory } from "./lib/stub-inventory.ts";
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? "", process.argv[i + 1] ?? "");
-const SOCKETS = Number(args.get("--sockets") ?? 10_000);
-const SECONDS = Number(args.get("--seconds") ?? 10);
-const RATE = Number(args.get("--rate") ?? 200);
+const args = commandArgs({
+  usage: "bun run --cwd bench gateway-ws [--sockets 10000] [--seconds 10] [--rate 200]",
+  flags: ["sockets", "seconds", "rate"],
+});
+const SOCKETS = numberFlag(args, "sockets", 10_000);
+const SECONDS = numberFlag(args, "seconds", 10);
+const RATE = numberFlag(args, "rate", 200);
 const EVENT = `evt_bench_ws_${Date.now().toString(36)}`;
 const ADMIN = { authorization: "Bearer dev-super-key-local-testing", "content-type": "application/json" };
 

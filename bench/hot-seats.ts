@@ -9,18 +9,21 @@ import { StoreReader } from "./drop/store-read.ts";
  * after the last answer — every seat HELD by no live reservation (a ghost hold). A fresh
  * platform per invocation; runs reuse it (the first run is the "fresh start" case).
  */
-import { numberFlag, parseArgs } from "./lib/args.ts";
+import { boolFlag, commandArgs, numberFlag } from "./lib/args.ts";
 import { CpuSampler } from "./lib/cpu.ts";
 import { ADMIN_HEADERS, createBenchEvent, startBenchStack } from "./lib/platform.ts";
 import { costBetween, latencyBetween, scrapeAll } from "./lib/service-metrics.ts";
 
-const args = parseArgs();
+const args = commandArgs({
+  usage: "bun run --cwd bench hot-seats [--buyers 40] [--seats 6] [--pair 2] [--runs 5] [--cost] [--spread]",
+  flags: ["buyers", "seats", "pair", "runs", "cost", "spread"],
+});
 const buyers = numberFlag(args, "buyers", 40);
 const hot = numberFlag(args, "seats", 6);
 const pair = numberFlag(args, "pair", 2);
 const runs = numberFlag(args, "runs", 5);
 // --spread: every buyer wants its own pair instead (no contention): the path's plain throughput.
-const spread = args.flags.has("spread");
+const spread = boolFlag(args, "spread");
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 const log = (msg: string) => process.stdout.write(`hot-seats: ${msg}\n`);
@@ -130,7 +133,7 @@ try {
     const ms = answers.map((a) => a.ms).sort((a, b) => a - b);
     const line = `run ${run}: ${JSON.stringify(byStatus)} p50 ${pct(ms, 0.5).toFixed(0)} ms p95 ${pct(ms, 0.95).toFixed(0)} ms max ${ms.at(-1)?.toFixed(0)} ms; ghost seats ${ghosts.length}`;
     log(line);
-    if (args.flags.has("cost")) {
+    if (boolFlag(args, "cost")) {
       log(`  cost of the race, per service: ${JSON.stringify(cost)}`);
       log(`  mean ms per call: ${JSON.stringify(latency)}`);
       log(`  cpu during the race (% of a core): ${busy.map((p) => `${p.name} ${p.avgPercent}`).join(", ")}`);

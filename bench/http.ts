@@ -8,7 +8,7 @@
  * Results: bench/results/<scenario>-<time>.{json,md,svg}.
  */
 import { freePort, startTestRedis } from "@tt/kit/testing";
-import { type Args, numberFlag, parseArgs, stringFlag } from "./lib/args.ts";
+import { type Args, commandArgs, numberFlag, stringFlag } from "./lib/args.ts";
 import { chartSvg } from "./lib/chart.ts";
 import { busiestSentence, CpuSampler, cpuTable, pidsMatching } from "./lib/cpu.ts";
 import { type HttpLoad, httpLoad, loadTool } from "./lib/http-load.ts";
@@ -94,7 +94,10 @@ async function gatewayTarget(scenario: Exclude<Scenario, "reference">, args: Arg
   };
 }
 
-const args = parseArgs();
+const args = commandArgs({
+  usage: `bun run --cwd bench ${SCENARIOS.join("|")} [--seconds 10] [--connections 64] [--url U] [--event E] [--seats 1000]`,
+  flags: ["seconds", "connections", "url", "event", "seats"],
+});
 const scenario = args.positional[0] as Scenario;
 if (!SCENARIOS.includes(scenario)) {
   process.stderr.write(

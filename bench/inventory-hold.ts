@@ -1,4 +1,13 @@
 #!/usr/bin/env bun
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { inventory } from "@tt/contracts";
+import { holdKey, seatKey } from "@tt/inventory/src/adapters/dynamo-keys.ts";
+import { createDynamoClient, createServiceClient, ensureTables } from "@tt/kit";
+import { Supervisor, startDynamo, startRedis, waitForReady } from "@tt/kit/local";
+import { freePort } from "@tt/kit/testing";
 /**
  * The inventory ratio benchmark: `bun bench/inventory-hold.ts [--holds N] [--concurrency C]`.
  *
@@ -9,24 +18,18 @@
  *      client) on distinct seats, the service running as its own process;
  * and reports service ÷ raw (goal ≥ 0.5). Results: bench/results/inventory-hold-<time>.{json,md,svg}.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { inventory } from "@tt/contracts";
-import { holdKey, seatKey } from "@tt/inventory/src/adapters/dynamo-keys.ts";
-import { createDynamoClient, createServiceClient, ensureTables } from "@tt/kit";
-import { Supervisor, startDynamo, startRedis, waitForReady } from "@tt/kit/local";
-import { freePort } from "@tt/kit/testing";
+import { commandArgs, numberFlag } from "./lib/args.ts";
 import { chartSvg } from "./lib/chart.ts";
 import { combine, type RunResult, run } from "./lib/load.ts";
 import { markdown } from "./lib/report.ts";
 import { sampleRate } from "./lib/timeline.ts";
 
-const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i] ?? "", process.argv[i + 1] ?? "");
-const HOLDS = Number(args.get("--holds") ?? 6000);
-const CONCURRENCY = Number(args.get("--concurrency") ?? 32);
+const args = commandArgs({
+  usage: "bun run --cwd bench inventory-hold [--holds 6000] [--concurrency 32]",
+  flags: ["holds", "concurrency"],
+});
+const HOLDS = numberFlag(args, "holds", 6000);
+const CONCURRENCY = numberFlag(args, "concurrency", 32);
 const SEATS_PER_HOLD = 2;
 const WARMUP = 500;
 const SHARDS = 16;

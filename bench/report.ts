@@ -5,7 +5,13 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { commandArgs } from "./lib/args.ts";
 import { latestResult, RESULTS_DIR } from "./lib/results.ts";
+
+commandArgs({
+  usage: "bun run --cwd bench report   the latest result of every scenario → bench/results/REPORT.md",
+  flags: [],
+});
 
 // biome-ignore lint/suspicious/noExplicitAny: result files of several scenarios, read field by field
 type Json = any;

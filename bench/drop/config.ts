@@ -1,5 +1,47 @@
 /** The drop's knobs: command-line flags (or env) with defaults sized for 5,000 buyers on 2 cores. */
-import { type Args, numberFlag, stringFlag } from "../lib/args.ts";
+import { type Args, boolFlag, type CommandSpec, numberFlag, stringFlag } from "../lib/args.ts";
+
+/** The drop's flags and what `--help` prints. */
+export const DROP_COMMAND: CommandSpec = {
+  usage: `bun run --cwd bench drop [flags]   the ticket-drop simulator (bench/README.md)
+  --buyers 5000 --seats 1000 --arrival 20      who comes, and over how many seconds
+  --admit-rate 10 --admit-cap 400              admission per second and admitted-at-once cap
+  --sold-out-rate 200                          admission once every seat is SOLD (the "operator")
+  --hold 20 --grace 5                          hold seconds; lateness allowed by the expiry checks
+  --mix approve=0.8,fail=0.1,abandon=0.1       what buyers do once holding
+  --self-confirm 0.5 --max-seats 2 --max-races 5 --patience 120
+  --think-min 300 --think-max 1500 --poll 500 --timeout 10000
+  --env K=V,K=V                                extra platform settings
+  --chaos [--chaos-kills 2 --chaos-start 3 --chaos-window 40]   kill -9 services and Redis meanwhile
+  --url U --dynamodb E --stage S               an existing platform instead of a private one`,
+  flags: [
+    "buyers",
+    "seats",
+    "arrival",
+    "admit-rate",
+    "admit-cap",
+    "sold-out-rate",
+    "hold",
+    "grace",
+    "mix",
+    "self-confirm",
+    "max-seats",
+    "think-min",
+    "think-max",
+    "max-races",
+    "patience",
+    "poll",
+    "timeout",
+    "env",
+    "url",
+    "dynamodb",
+    "stage",
+    "chaos",
+    "chaos-kills",
+    "chaos-start",
+    "chaos-window",
+  ],
+};
 
 /** Everything a drop run is parameterised by. */
 export interface DropConfig {
@@ -54,7 +96,7 @@ export function dropConfig(args: Args): DropConfig {
   const url = stringFlag(args, "url", "BENCH_URL");
   const ddb = stringFlag(args, "dynamodb", "BENCH_DYNAMODB");
   const stage = stringFlag(args, "stage", "BENCH_STAGE");
-  const chaos = args.flags.get("chaos") === "true";
+  const chaos = boolFlag(args, "chaos");
   return {
     buyers: n("buyers", 5000, "BENCH_BUYERS"),
     seats: n("seats", 1000, "BENCH_SEATS"),

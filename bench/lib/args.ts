@@ -6,8 +6,28 @@ export interface Args {
   positional: string[];
 }
 
-/** Parses `argv` (default: this process's arguments after the script). */
-export function parseArgs(argv: string[] = process.argv.slice(2)): Args {
+/** What a command accepts: its usage text (printed by `--help`) and the names of its flags. */
+export interface CommandSpec {
+  usage: string;
+  flags: readonly string[];
+}
+
+/** `--help`, or a flag the command does not know: what to print, and the exit code. */
+export class UsageError extends Error {
+  override name = "UsageError";
+  constructor(
+    message: string,
+    readonly exitCode: 0 | 2,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Parses `argv` against the command's spec: `--help` and any flag the command does not know throw
+ * UsageError (a mistyped flag used to be ignored silently, and the run measured something else).
+ */
+export function parseArgs(argv: string[], spec: CommandSpec): Args {
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -23,7 +43,32 @@ export function parseArgs(argv: string[] = process.argv.slice(2)): Args {
       i++;
     }
   }
+  if (flags.has("help") || positional.includes("help")) throw new UsageError(spec.usage, 0);
+  const unknown = [...flags.keys()].filter((f) => !spec.flags.includes(f));
+  if (unknown.length > 0) {
+    const known = spec.flags.map((f) => `--${f}`).join(" ") || "none";
+    throw new UsageError(
+      `unknown flag ${unknown.map((f) => `--${f}`).join(" ")} (known: ${known})\n\n${spec.usage}`,
+      2,
+    );
+  }
   return { flags, positional };
+}
+
+/** This process's arguments, parsed; prints the usage or the error and exits on UsageError. */
+export function commandArgs(spec: CommandSpec): Args {
+  try {
+    return parseArgs(process.argv.slice(2), spec);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    (error.exitCode === 0 ? process.stdout : process.stderr).write(`${error.message.trim()}\n`);
+    process.exit(error.exitCode);
+  }
+}
+
+/** A flag given without a value (or as `true`). */
+export function boolFlag(args: Args, name: string): boolean {
+  return args.flags.get(name) === "true";
 }
 
 /** A numeric flag, else the environment variable, else `fallback`; refuses non-numbers loudly. */
