@@ -145,9 +145,10 @@ describe("reservation lifecycle", () => {
     expect(await p.app.outbox.sweep()).toBe(0);
   }, 15_000);
 
-  test("a record whose writer died before publishing it goes out with the next sweep", async () => {
+  /** An outbox of its own (swept after 1 s) and a reservation.created record nobody published. */
+  async function orphan(name: string, record: { ageMs: number; delaySeconds?: number }) {
     const sqs = createSqsClient({ region: "us-east-1", endpoint: p.sqsEndpoint });
-    const orphanOutbox = new Outbox({
+    const outbox = new Outbox({
       ddb: p.ddb,
       sqs,
       table: tableName(p.stage, "outbox"),
@@ -155,58 +156,39 @@ describe("reservation lifecycle", () => {
       log: createLogger("test", "error"),
       staleMs: 1000,
     });
-    const id = `rsv_orphan_${Date.now()}`;
+    const id = `rsv_${name}_${Date.now()}`;
     const detail = message(events.ReservationCreatedSchema, { reservationId: id, eventId: EVENT });
     const body = encodeEvent(newEvent("reservation", { case: "reservationCreated", value: detail }));
-    const record = {
+    const { delaySeconds } = record;
+    const put = outbox.put({
       pk: `RES#${id}`,
       sk: "EVT#00000001",
       body,
       type: "reservation.created",
-      at: Date.now() - 2000,
-    };
+      at: Date.now() - record.ageMs,
+      ...(delaySeconds ? { delaySeconds } : {}),
+    });
     // Committed, but its writer never got to publish it.
-    await p.ddb.send(new TransactWriteItemsCommand({ TransactItems: [orphanOutbox.put(record)] }));
-    expect(await orphanOutbox.sweep()).toBe(1);
+    await p.ddb.send(new TransactWriteItemsCommand({ TransactItems: [put] }));
+    return { id, outbox, done: () => sqs.destroy() };
+  }
+
+  test("a record whose writer died before publishing it goes out with the next sweep", async () => {
+    const { id, outbox, done } = await orphan("orphan", { ageMs: 2000 });
+    expect(await outbox.sweep()).toBe(1);
     await eventually(() => p.queue.types(id).includes("reservation.created"), 5000);
-    expect(await orphanOutbox.sweep()).toBe(0);
-    sqs.destroy();
+    expect(await outbox.sweep()).toBe(0);
+    done();
   }, 15_000);
 
   test("a timer the sweep publishes late fires when it was due, not a whole delay after the sweep", async () => {
-    const sqs = createSqsClient({ region: "us-east-1", endpoint: p.sqsEndpoint });
-    const orphanOutbox = new Outbox({
-      ddb: p.ddb,
-      sqs,
-      table: tableName(p.stage, "outbox"),
-      queueUrl: queueUrl(sqs, queueNames(p.stage).events),
-      log: createLogger("test", "error"),
-      staleMs: 1000,
-    });
-    const id = `rsv_late_timer_${Date.now()}`;
-    const detail = message(events.ReservationCreatedSchema, { reservationId: id, eventId: EVENT });
-    const body = encodeEvent(newEvent("reservation", { case: "reservationCreated", value: detail }));
     // Written 4 s ago with a 5 s delay by a writer that died: 1 s of it is left.
-    const at = Date.now() - 4000;
-    await p.ddb.send(
-      new TransactWriteItemsCommand({
-        TransactItems: [
-          orphanOutbox.put({
-            pk: `RES#${id}`,
-            sk: "EVT#00000001",
-            body,
-            type: "reservation.created",
-            at,
-            delaySeconds: 5,
-          }),
-        ],
-      }),
-    );
-    expect(await orphanOutbox.sweep()).toBe(1);
+    const { id, outbox, done } = await orphan("late_timer", { ageMs: 4000, delaySeconds: 5 });
+    expect(await outbox.sweep()).toBe(1);
     const sweptAt = Date.now();
     await eventually(() => p.queue.types(id).includes("reservation.created"), 4000);
     // Due 1 s after the sweep; the full 5 s delay would have taken until 5 s after it.
     expect(Date.now() - sweptAt).toBeLessThan(3500);
-    sqs.destroy();
+    done();
   }, 15_000);
 });

@@ -97,24 +97,22 @@ describe("other events", () => {
   });
 });
 
+const failed = newEvent("payment", {
+  case: "paymentFailed",
+  value: create(events.PaymentFailedSchema, { paymentIntentId: "pi_2", reservationId: "r2", userId: "u1" }),
+} as EventDetail);
+const due = (reservationId: string) =>
+  newEvent("reservation.timer", {
+    case: "reservationHoldDue",
+    value: create(events.ReservationHoldDueSchema, { reservationId, eventId: "e" }),
+  } as EventDetail);
+
 describe("telling the buyer", () => {
   test("each outcome the worker makes is told to the buyer, with the order", async () => {
     const f = fakes();
     await f.handler.handle(approved);
-    const failed = newEvent("payment", {
-      case: "paymentFailed",
-      value: create(events.PaymentFailedSchema, {
-        paymentIntentId: "pi_2",
-        reservationId: "r2",
-        userId: "u1",
-      }),
-    } as EventDetail);
     await f.handler.handle(failed);
-    const due = newEvent("reservation.timer", {
-      case: "reservationHoldDue",
-      value: create(events.ReservationHoldDueSchema, { reservationId: "r3", eventId: "e" }),
-    } as EventDetail);
-    await f.handler.handle(due);
+    await f.handler.handle(due("r3"));
     expect(f.told).toEqual([
       { reservationId: "r1", status: "CONFIRMED", orderId: "ord_r1" },
       { reservationId: "r2", status: "CANCELLED" },
@@ -130,12 +128,6 @@ describe("telling the buyer", () => {
 });
 
 describe("reservation.hold_due", () => {
-  const due = (reservationId: string) =>
-    newEvent("reservation.timer", {
-      case: "reservationHoldDue",
-      value: create(events.ReservationHoldDueSchema, { reservationId, eventId: "e" }),
-    } as EventDetail);
-
   test("expires the hold", async () => {
     const f = fakes();
     expect(await f.handler.handle(due("r9"))).toBe("expired");
@@ -145,14 +137,6 @@ describe("reservation.hold_due", () => {
   test("a reservation this worker confirmed or cancelled is not asked again when its timer fires", async () => {
     const f = fakes();
     await f.handler.handle(approved);
-    const failed = newEvent("payment", {
-      case: "paymentFailed",
-      value: create(events.PaymentFailedSchema, {
-        paymentIntentId: "pi_2",
-        reservationId: "r2",
-        userId: "u1",
-      }),
-    } as EventDetail);
     await f.handler.handle(failed);
     expect(await f.handler.handle(due("r1"))).toBe("noop");
     expect(await f.handler.handle(due("r2"))).toBe("noop");
