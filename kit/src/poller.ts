@@ -7,6 +7,11 @@ export interface PollerOptions {
   busyMs: number;
   /** Longest pause when idle or failing. */
   idleMs: number;
+  /**
+   * Whether an idle pause grows from `busyMs` to `idleMs` (default) or is `idleMs` at once — for a
+   * pass that costs the same requests however often it runs (a poll of every job shard).
+   */
+  backoff?: boolean;
 }
 
 /**
@@ -53,7 +58,9 @@ export class Poller {
       this.woken = false;
       try {
         const done = await runAs(this.name, () => this.pass());
-        pause = done > 0 ? this.options.busyMs : Math.min(pause * 2, this.options.idleMs);
+        const idle =
+          this.options.backoff === false ? this.options.idleMs : Math.min(pause * 2, this.options.idleMs);
+        pause = done > 0 ? this.options.busyMs : idle;
       } catch (err) {
         this.log.warn(`${this.name} pass failed`, { err });
         pause = this.options.idleMs;

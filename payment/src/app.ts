@@ -22,7 +22,7 @@ import type { readPaymentConfig } from "./config.ts";
 import { type DeliverySettings, PaymentSimulator } from "./domain/payment-simulator.ts";
 import type { ClaimedJob } from "./domain/ports.ts";
 import type { ScenarioSettings } from "./domain/scenario.ts";
-import { JobPoller } from "./transport/job-poller.ts";
+import { jobPass } from "./transport/job-pass.ts";
 import { paymentRpc } from "./transport/payment-rpc.ts";
 
 /** What buildPayment needs to know besides its clients. */
@@ -119,14 +119,20 @@ export async function buildPayment(deps: {
     traceparent: currentTraceparent,
   });
   runJob = (job) => simulator.runJob(job);
-  const jobPoller = new JobPoller({
-    claim: (now, leaseMs, limit) => store.claimDue(now, leaseMs, limit),
-    run: (job) => simulator.runJob(job),
+  // A full batch polls again at once; otherwise every PAYMENT_POLL_MS (each poll queries every
+  // job shard, so it does not back off).
+  const jobPoller = new Poller(
+    "job poller",
+    jobPass({
+      claim: (now, leaseMs, limit) => store.claimDue(now, leaseMs, limit),
+      run: (job) => simulator.runJob(job),
+      log,
+      leaseMs: settings.jobLeaseMs,
+      batch: JOB_BATCH,
+    }),
+    { busyMs: 0, idleMs: settings.pollMs, backoff: false },
     log,
-    intervalMs: settings.pollMs,
-    leaseMs: settings.jobLeaseMs,
-    batch: JOB_BATCH,
-  });
+  );
   return {
     simulator,
     observer,
