@@ -150,9 +150,18 @@ export class Outbox {
       .sort((a, b) => a.at - b.at);
     this.o.metrics?.lag(stale.length > 0 ? (Date.now() - (stale[0]?.at ?? Date.now())) / 1000 : 0);
     let published = 0;
+    let failure: unknown;
     for (let i = 0; i < stale.length; i += SQS_BATCH) {
-      published += await this.publish(stale.slice(i, i + SQS_BATCH), "sweep");
+      // One batch the queue refused must not hold back the others: they go now, it goes next pass.
+      try {
+        published += await this.publish(stale.slice(i, i + SQS_BATCH), "sweep");
+      } catch (err) {
+        failure ??= err;
+        this.o.log.warn("outbox sweep: a batch failed; the next sweep retries it", { err });
+      }
     }
+    // Nothing went out at all: the queue is down, and the poller should back off.
+    if (published === 0 && failure) throw failure;
     return published;
   }
 

@@ -146,13 +146,17 @@ describe("reservation lifecycle", () => {
   }, 15_000);
 
   /** An outbox of its own (swept after 1 s) and a reservation.created record nobody published. */
-  async function orphan(name: string, record: { ageMs: number; delaySeconds?: number }) {
+  async function orphan(
+    name: string,
+    record: { ageMs: number; delaySeconds?: number },
+    wrapUrl: (url: () => Promise<string>) => () => Promise<string> = (url) => url,
+  ) {
     const sqs = createSqsClient({ region: "us-east-1", endpoint: p.sqsEndpoint });
     const outbox = new Outbox({
       ddb: p.ddb,
       sqs,
       table: tableName(p.stage, "outbox"),
-      queueUrl: queueUrl(sqs, queueNames(p.stage).events),
+      queueUrl: wrapUrl(queueUrl(sqs, queueNames(p.stage).events)),
       log: createLogger("test", "error"),
       staleMs: 1000,
     });
@@ -180,6 +184,29 @@ describe("reservation lifecycle", () => {
     expect(await outbox.sweep()).toBe(0);
     done();
   }, 15_000);
+
+  test("a sweep carries on past a batch the queue refused, and the next sweep sends that one", async () => {
+    // The first send of this outbox fails (the queue unreachable for a moment).
+    let calls = 0;
+    const flaky = (url: () => Promise<string>) => async () => {
+      calls += 1;
+      if (calls === 1) throw new Error("queue unreachable (test)");
+      return url();
+    };
+    const records = [];
+    for (let i = 0; i < 11; i++)
+      records.push(await orphan(`flaky${i}`, { ageMs: 2000 }, i === 0 ? flaky : undefined));
+    const [first, ...others] = records;
+    if (!first) throw new Error("no records");
+    // One sweep sees all eleven (two batches): the failed batch does not stop the other.
+    const sent = await first.outbox.sweep();
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(sent).toBeLessThan(11);
+    expect(sent + (await first.outbox.sweep())).toBeGreaterThanOrEqual(11);
+    for (const r of records)
+      await eventually(() => p.queue.types(r.id).includes("reservation.created"), 5000);
+    for (const r of [first, ...others]) r.done();
+  }, 20_000);
 
   test("a timer the sweep publishes late fires when it was due, not a whole delay after the sweep", async () => {
     // Written 4 s ago with a 5 s delay by a writer that died: 1 s of it is left.
