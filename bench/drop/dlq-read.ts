@@ -1,14 +1,9 @@
 /**
  * Looks into the events dead-letter queue at the end of a drop without taking anything out of
- * it: what is there stays for whoever inspects or redrives it after the run.
+ * it (the kit's DeadLetters): what is there stays for whoever inspects or redrives it after the run.
  */
-import {
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
-import { createSqsClient } from "@tt/kit";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
+import { createSqsClient, type DeadLetter, DeadLetters, describeDeadLetter, MALFORMED } from "@tt/kit";
 import type { DlqContents, DlqMessage } from "./store-check.ts";
 
 /** Where the DLQ is: the SQS endpoint (the local emulator) and the queue's URL. */
@@ -34,69 +29,33 @@ export async function readDlq(target: DlqTarget, maxBatches = 5): Promise<DlqCon
         AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
       }),
     );
+    const url = async () => target.dlqUrl;
+    // Only listed, never moved: the events queue is not needed.
+    const letters = await new DeadLetters(sqs, url, url).list(maxBatches * 10, PEEK_VISIBILITY_SEC);
     return {
       approximateCount: Number(attrs.ApproximateNumberOfMessages ?? 0),
       approximateInFlight: Number(attrs.ApproximateNumberOfMessagesNotVisible ?? 0),
-      messages: await peek(sqs, target.dlqUrl, maxBatches),
+      messages: letters.map(asDlqMessage),
     };
   } finally {
     sqs.destroy();
   }
 }
 
-async function peek(sqs: SQSClient, queueUrl: string, maxBatches: number): Promise<DlqMessage[]> {
-  const seen = new Map<string, DlqMessage>();
-  for (let batch = 0; batch < maxBatches; batch++) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        VisibilityTimeout: PEEK_VISIBILITY_SEC,
-      }),
-    );
-    // An emulator may hand the same message out again; a batch with nothing new ends the read.
-    const fresh = Messages.filter((m): m is Message & { MessageId: string } =>
-      Boolean(m.MessageId && !seen.has(m.MessageId)),
-    );
-    if (fresh.length === 0) break;
-    for (const m of fresh) seen.set(m.MessageId, describeDlqMessage(m.MessageId, m.Body ?? ""));
-  }
-  return [...seen.values()];
-}
-
-function field(o: Record<string, unknown>, key: string): string | undefined {
-  const v = o[key];
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-const opt = <K extends string>(key: K, v: string | undefined) =>
-  v === undefined ? {} : ({ [key]: v } as Record<K, string>);
-
-/**
- * A message body as the check reports it. Bodies are the platform's event envelope
- * (kit/src/events.ts: `{id, type, source, time, …, detail}`, detail in proto JSON with snake_case
- * names); the ids are read loosely, since a body that failed decoding is a likely DLQ resident.
- */
+/** A message body as the check reports it (the kit's reading of a dead letter). */
 export function describeDlqMessage(messageId: string, body: string): DlqMessage {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return { messageId, body };
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { messageId, body };
-  const envelope = parsed as Record<string, unknown>;
-  const type = field(envelope, "type");
-  if (type === undefined) return { messageId, body };
-  const raw = envelope.detail;
-  const detail = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+  return asDlqMessage(describeDeadLetter(messageId, body));
+}
+
+function asDlqMessage(letter: Omit<DeadLetter, "redrives">): DlqMessage {
+  const { messageId, type, body, envelopeId, reservationId, paymentIntentId, orderId } = letter;
   return {
     messageId,
-    type,
     body,
-    ...opt("envelopeId", field(envelope, "id")),
-    ...opt("reservationId", field(detail, "reservation_id")),
-    ...opt("paymentIntentId", field(detail, "payment_intent_id")),
-    ...opt("orderId", field(detail, "order_id")),
+    ...(type === MALFORMED ? {} : { type }),
+    ...(envelopeId ? { envelopeId } : {}),
+    ...(reservationId ? { reservationId } : {}),
+    ...(paymentIntentId ? { paymentIntentId } : {}),
+    ...(orderId ? { orderId } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // The shared runtime kit: every service builds on these so that none re-writes plumbing.
 export { dynamoCheck, sqsCheck } from "./aws/checks.ts";
 export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./aws/clients.ts";
+export { type DeadLetter, DeadLetters, describeDeadLetter, MALFORMED } from "./aws/dead-letters.ts";
 export { instrumentAws } from "./aws/instrument.ts";
 export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
 export { type QueueUrl, queueUrl } from "./aws/queue-url.ts";

@@ -9,8 +9,7 @@
  * the dev stack's defaults otherwise). Payment events are also moved back by the worker itself
  * every WORKER_REDRIVE_MONEY_MS; this is for everything else, and for a look.
  */
-import { createSqsClient, queueNames, queueUrl } from "@tt/kit";
-import { DeadLetters } from "../src/adapters/dead-letters.sqs.ts";
+import { createSqsClient, DeadLetters, queueNames, queueUrl } from "@tt/kit";
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => {

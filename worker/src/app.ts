@@ -3,10 +3,9 @@
  * way through here.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { type ConfigOf, type Logger, type Metrics, Poller, queueNames, queueUrl } from "@tt/kit";
+import { type ConfigOf, DeadLetters, type Logger, type Metrics, Poller, queueNames, queueUrl } from "@tt/kit";
 import type Redis from "ioredis";
 import { RedisBuyers } from "./adapters/buyers.redis.ts";
-import { DeadLetters } from "./adapters/dead-letters.sqs.ts";
 import { SqsEventQueue } from "./adapters/event-queue.sqs.ts";
 import { ConnectPayments } from "./adapters/payments.connect.ts";
 import { ConnectReservations } from "./adapters/reservations.connect.ts";

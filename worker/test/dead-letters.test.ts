@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { create } from "@bufbuild/protobuf";
 import { events } from "@tt/contracts";
-import { type EventDetail, encodeEvent, newEvent } from "@tt/kit";
-import { DeadLetters } from "../src/adapters/dead-letters.sqs.ts";
+import { DeadLetters, type EventDetail, encodeEvent, newEvent } from "@tt/kit";
 import { startQueues } from "./support.ts";
 
 let q: Awaited<ReturnType<typeof startQueues>>;

@@ -1,6 +1,6 @@
 /**
- * The events queue's dead letters: listed for an operator, and moved back to the events queue
- * (a redrive). Each message moved carries how many times it has been moved (`tt-redrives`), so a
+ * The events queue's dead letters: listed (by an operator, by the drop's store checks), and moved
+ * back to the events queue (a redrive, by the worker and by an operator). Each message moved carries how many times it has been moved (`tt-redrives`), so a
  * message that keeps failing is not moved for ever: past `maxRedrives` it stays for a person.
  */
 import {
@@ -10,17 +10,24 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { QueueUrl } from "@tt/kit";
+import type { QueueUrl } from "./queue-url.ts";
 
 const REDRIVES = "tt-redrives";
+
+/** The type a dead letter gets when its body is not an event envelope. */
+export const MALFORMED = "malformed";
 
 /** One dead letter as an operator sees it. */
 export interface DeadLetter {
   messageId: string;
-  /** The envelope's event type, or "malformed". */
+  /** The envelope's event type, or MALFORMED. */
   type: string;
-  /** The ids the event is about (reservation, payment intent), when it names them. */
+  /** The ids the event is about (reservation, payment intent), space-separated; "" when none. */
   about: string;
+  envelopeId?: string;
+  reservationId?: string;
+  paymentIntentId?: string;
+  orderId?: string;
   /** Times this message has already been moved back. */
   redrives: number;
   body: string;
@@ -102,24 +109,44 @@ export class DeadLetters {
 }
 
 function describe(m: Message): DeadLetter {
-  const body = m.Body ?? "";
-  let type = "malformed";
-  let about = "";
-  try {
-    const envelope = JSON.parse(body) as { type?: string; detail?: Record<string, unknown> };
-    type = envelope.type ?? "malformed";
-    const d = envelope.detail ?? {};
-    about = [d.reservation_id ?? d.reservationId, d.payment_intent_id ?? d.paymentIntentId]
-      .filter((v): v is string => typeof v === "string" && v !== "")
-      .join(" ");
-  } catch {
-    // Not JSON: listed as malformed, never redriven automatically.
-  }
   return {
-    messageId: m.MessageId ?? "",
-    type,
-    about,
+    ...describeDeadLetter(m.MessageId ?? "", m.Body ?? ""),
     redrives: Number(m.MessageAttributes?.[REDRIVES]?.StringValue ?? "0"),
-    body,
   };
+}
+
+const text = (o: Record<string, unknown>, key: string) => {
+  const v = o[key];
+  return typeof v === "string" && v !== "" ? v : undefined;
+};
+
+/**
+ * A message body as a dead letter: the platform's event envelope (kit/src/events.ts, detail in
+ * proto JSON with snake_case names) read loosely, since a body that failed decoding is a likely
+ * resident of the DLQ. Never redriven automatically when it is not an envelope.
+ */
+export function describeDeadLetter(messageId: string, body: string): Omit<DeadLetter, "redrives"> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  const envelope =
+    typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : {};
+  const type = text(envelope, "type");
+  if (type === undefined) return { messageId, type: MALFORMED, about: "", body };
+  const raw = envelope.detail;
+  const detail = typeof raw === "object" && raw !== null ? (raw as Record<string, unknown>) : {};
+  const ids = {
+    envelopeId: text(envelope, "id"),
+    reservationId: text(detail, "reservation_id"),
+    paymentIntentId: text(detail, "payment_intent_id"),
+    orderId: text(detail, "order_id"),
+  };
+  const about = [ids.reservationId, ids.paymentIntentId].filter(Boolean).join(" ");
+  const present = Object.fromEntries(Object.entries(ids).filter(([, v]) => v !== undefined));
+  return { messageId, type, about, body, ...present };
 }
