@@ -3,6 +3,8 @@
 export * as common from "./gen/common/v1/error_pb.ts";
 export * as events from "./gen/events/v1/events_pb.ts";
 export * as health from "./gen/grpc/health/v1/health_pb.ts";
+export * as reflection from "./gen/grpc/reflection/v1/reflection_pb.ts";
+export * as reflectionV1alpha from "./gen/grpc/reflection/v1alpha/reflection_pb.ts";
 export * as inventory from "./gen/inventory/v1/inventory_pb.ts";
 export * as payment from "./gen/payment/v1/payment_pb.ts";
 export * as reservation from "./gen/reservation/v1/reservation_pb.ts";

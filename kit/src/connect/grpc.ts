@@ -3,6 +3,7 @@ import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "../log.ts";
 import { contextFromHeaders, inSpan, SpanKind } from "../telemetry.ts";
+import { serverReflection } from "./reflection.ts";
 import { type ConnectRoutes, deadlineInterceptor, errorInterceptor } from "./server.ts";
 
 /** A running native gRPC listener. */
@@ -20,6 +21,8 @@ const traceInterceptor: Interceptor = (next) => (req) =>
  * Serves the same Connect handlers over native gRPC (plus Connect and gRPC-Web) on an HTTP/2
  * cleartext port. Bun.serve cannot send the HTTP trailers gRPC needs, but `node:http2` under Bun
  * can (ARCHITECTURE.md), so gRPC clients and `buf curl --protocol grpc` get a real endpoint.
+ * Server reflection is served here too (bidi streaming needs HTTP/2), so `buf curl` and
+ * `grpcurl` need no local copy of the schema.
  */
 export function listenGrpc(
   routes: ConnectRoutes,
@@ -28,7 +31,10 @@ export function listenGrpc(
   port: number,
 ): Promise<GrpcListener> {
   const handler = connectNodeAdapter({
-    routes,
+    routes: (router) => {
+      routes(router);
+      serverReflection(router);
+    },
     interceptors: [traceInterceptor, errorInterceptor(log), deadlineInterceptor],
   });
   const server = http2.createServer(handler);
