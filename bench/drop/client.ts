@@ -14,7 +14,7 @@ export interface Reply {
 const EXPECTED: Partial<Record<Step, readonly string[]>> = {
   // Two buyers picked the same seat from their (slightly stale) maps: one must lose.
   hold: ["SEAT_UNAVAILABLE", "INVENTORY_CONFLICT", "IDEMPOTENCY_IN_PROGRESS"],
-  // The documented answer to a retry that overtakes a slow first attempt (SPEC.md section 3);
+  // The documented answer to a retry that overtakes a slow first attempt (docs/spec.md, "Idempotency");
   // the slow attempt itself was already counted as an error.
   confirm: ["IDEMPOTENCY_IN_PROGRESS"],
   pay_intent: ["IDEMPOTENCY_IN_PROGRESS"],

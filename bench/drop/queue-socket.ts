@@ -1,7 +1,8 @@
 /**
  * Waiting on the live queue the way the web app does: a WebSocket that pushes position frames
- * and then `ready`. Reconnects keep the place (SPEC.md section 4). A status poll after a long
- * silence is the safety net that also exposes a lost `ready` push as a platform bug.
+ * and then `ready`. Reconnects keep the place (docs/spec.md, "Live queue (WebSocket)"). A status
+ * poll after a long silence is the safety net that also exposes a lost `ready` push as a platform
+ * bug.
  */
 
 import type { PurchaseOutcome } from "@tt/kit";
@@ -69,7 +70,7 @@ export function waitForAdmission(
         }
         const frame = JSON.parse(String(event.data)) as { type: string; position?: number | null };
         if (frame.type === "position" && typeof frame.position === "number") {
-          // SPEC.md section 3: a waiter's position only goes down while waiting.
+          // docs/spec.md ("Live queue (WebSocket)"): a waiter's position only goes down while waiting.
           if (frame.position > lastPosition) socketFindings.positionWentUp++;
           lastPosition = frame.position;
         } else if (frame.type === "ready") finish("ready");

@@ -22,7 +22,10 @@ export interface HttpLoadResult {
 
 const has = (tool: string) => Bun.which(tool) !== null;
 
-/** The load generator this machine has: oha where installed, else wrk (ARCHITECTURE.md). */
+/**
+ * The load generator this machine has: oha where installed, else wrk (docs/architecture.md,
+ * "Measured facts").
+ */
 export function loadTool(): "oha" | "wrk" {
   if (has("oha")) return "oha";
   if (has("wrk")) return "wrk";

@@ -1,5 +1,6 @@
 // The gateway benchmark's reference: bare Bun.serve doing one auto-pipelined EVALSHA per
-// request (ARCHITECTURE.md's ceiling for one Redis-backed route), nothing else.
+// request (the ceiling for one Redis-backed route in docs/architecture.md, "Measured facts"), nothing
+// else.
 import Redis from "ioredis";
 // The services' Redis client has this Bun fix (kit/src/redis.ts); the reference gets it too, so
 // the ratio compares routes, not a runtime bug only one side works around.

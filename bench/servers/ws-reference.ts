@@ -1,6 +1,6 @@
 // The WebSocket benchmark's reference: bare Bun.serve doing the live queue's fan-out and nothing
-// else. Every socket gets its own position frame per move (as SPEC.md section 4 asks of the
-// gateway), sent in one loop, so the reference pays what the machine charges for the writes
+// else. Every socket gets its own position frame per move (as docs/spec.md, "Live queue (WebSocket)",
+// asks of the gateway), sent in one loop, so the reference pays what the machine charges for the writes
 // themselves: the floor under any gateway on the same machine and client.
 //   POST /moves?count=N&every=MS  starts N moves, one every MS ms
 //   GET  /moves                   each finished move's "serving" number and start time (ms)

@@ -37,7 +37,8 @@ export interface InventorySettings {
   seatMapRebuildMs: number;
 }
 
-// The longest hold a caller may ask for; SPEC holds are 60 s, this leaves room for slow payments.
+// The longest hold a caller may ask for; holds are 60 s by default (docs/spec.md), this leaves room
+// for slow payments.
 const MAX_HOLD_MS = 15 * 60_000;
 
 /** Wires stores, cache, metrics and the core. */

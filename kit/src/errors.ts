@@ -7,7 +7,7 @@ export interface CatalogueEntry {
 }
 
 /**
- * The one error catalogue (SPEC.md section 3). Every service throws these codes; only the
+ * The one error catalogue (docs/spec.md, "Errors"). Every service throws these codes; only the
  * transports translate them (REST → status + standard body, Connect → code + ErrorDetail).
  */
 export const ERROR_CATALOGUE = {

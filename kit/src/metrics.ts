@@ -4,7 +4,7 @@ import { HttpMetrics } from "./http-metrics.ts";
 // Latency buckets sized around the 120 ms P95 target and the 500 ms confirm budget.
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.12, 0.25, 0.5, 1, 2.5, 5];
 
-/** A service's Prometheus registry with the HTTP and backend-call metrics of SPEC.md section 8. */
+/** A service's Prometheus registry with the HTTP and backend-call metrics of docs/spec.md (Observability). */
 export class Metrics {
   readonly registry = new Registry();
   /** http_server_requests_total and http_server_request_duration_seconds (see http-metrics.ts). */

@@ -29,7 +29,8 @@ const TUNING = {
 };
 
 /**
- * An ioredis client tuned for hot paths: auto-pipelining (~1.5× throughput, ARCHITECTURE.md),
+ * An ioredis client tuned for hot paths: auto-pipelining (~1.5× throughput, docs/architecture.md,
+ * "Measured facts"),
  * and short timeouts with a single retry so a dead Redis fails requests fast instead of queueing
  * them. In cluster mode every multi-key script relies on the callers' hash tags ({evt_…}); the
  * cluster client is typed as a plain client because the code uses only commands both have.

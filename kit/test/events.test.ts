@@ -36,7 +36,7 @@ describe("event envelope codec", () => {
     ]);
   });
 
-  test("writes the SPEC wire shape: snake_case detail, ISO time, type from the detail", () => {
+  test("writes the documented wire shape: snake_case detail, ISO time, type from the detail", () => {
     const wire = JSON.parse(encodeEvent(created()));
     expect(Object.keys(wire)).toEqual(["id", "type", "source", "time", "trace_id", "traceparent", "detail"]);
     expect(wire).toMatchObject({

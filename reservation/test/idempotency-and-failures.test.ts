@@ -209,7 +209,7 @@ describe("REST debug routes, docs and metrics", () => {
       },
     });
 
-  test("create answers 201 with the SPEC fields and replays with X-Idempotency-Replayed", async () => {
+  test("create answers 201 with the documented fields and replays with X-Idempotency-Replayed", async () => {
     const key = crypto.randomUUID();
     const token = admissionToken("u-rest", EVENT);
     const send = () =>

@@ -1,5 +1,5 @@
 // JSON shapes of the gateway routes the buyer app calls (gateway/src/transport/views.ts and the
-// route files are the source of truth; SPEC.md sections 3 and 4 describe them).
+// route files are the source of truth; docs/spec.md describes them).
 
 /** One priced section of a venue. */
 export interface Section {
@@ -63,7 +63,7 @@ export interface QueueStatusAnswer {
   ready_for_entry: boolean;
 }
 
-/** Frames pushed on `GET /queue/ws` (SPEC.md section 4). */
+/** Frames pushed on `GET /queue/ws` (docs/spec.md, "Live queue (WebSocket)"). */
 export type QueueFrame =
   | {
       type: "position";

@@ -22,7 +22,7 @@ export function idempotencyKeyOf(request: Request): string {
   return key.toLowerCase();
 }
 
-/** Marks a response as the replay of an earlier request with the same key (SPEC section 3). */
+/** Marks a response as the replay of an earlier request with the same key (docs/spec.md, "Idempotency"). */
 export function markReplayed(set: { headers: Record<string, string | number> }, replayed: boolean): void {
   if (replayed) set.headers["x-idempotency-replayed"] = "true";
 }

@@ -68,7 +68,7 @@ export class EventReader {
 
   start(): void {
     this.loop = this.run();
-    // A live socket is the waiter's heartbeat (SPEC.md section 3).
+    // A live socket is the waiter's heartbeat (docs/spec.md, "Waiting room").
     this.heartbeat = setInterval(() => {
       const tokens = [...this.watchers].map((w) => w.token);
       this.room.heartbeat(this.eventId, tokens).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 /**
  * The one key builder of the waiting room. Every key of an event shares the hash tag `{<event>}`
- * so that each multi-key script runs on one ElastiCache cluster shard (ARCHITECTURE.md #9).
+ * so that each multi-key script runs on one ElastiCache cluster shard (docs/architecture.md,
+ * "Redis keys and hash tags").
  */
 export function queueKeys(eventId: string) {
   const p = `tt:q:{${eventId}}`;

@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import { EventReader, parseStreamId, type StreamId } from "./event-reader.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
-/** A frame pushed to a waiter's WebSocket (SPEC.md section 4). */
+/** A frame pushed to a waiter's WebSocket (docs/spec.md, "Live queue (WebSocket)"). */
 export type QueueFrame =
   | {
       type: "position";

@@ -69,7 +69,7 @@ export interface QueueSettings {
 
 /**
  * The client seen through a proxy that turns every Redis failure into a catalogue error
- * (503/504), so callers never see a storage exception (STYLE.md habit 4).
+ * (503/504), so callers never see a storage exception, only a code from the error catalogue.
  */
 export function translated<T extends object>(client: T): T {
   return new Proxy(client, {

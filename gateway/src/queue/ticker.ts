@@ -15,7 +15,7 @@ export interface TickerOptions {
  * Runs admission for every live event, one tick per `tickMs`. Every gateway process runs one,
  * but per event only the holder of the Redis lease admits, so there is exactly one ticker per
  * event across replicas. Uses a self-correcting setTimeout: setInterval drifts under fan-out
- * load (ARCHITECTURE.md).
+ * load (docs/architecture.md, "Measured facts").
  */
 export class AdmissionTicker {
   readonly owner = randomUUID();

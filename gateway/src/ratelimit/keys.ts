@@ -1,7 +1,7 @@
 /**
  * The one key builder of the rate limiter. Each bucket's subject is its hash tag, so buckets
  * spread over an ElastiCache cluster's shards and a future multi-key script for one subject
- * stays on one shard (ARCHITECTURE.md #9).
+ * stays on one shard (docs/architecture.md, "Redis keys and hash tags").
  */
 export const rateLimitKeys = {
   /** A client IP's bucket under one policy. */

@@ -31,7 +31,7 @@ export interface PaymentRouteDeps {
   holds: Pick<HoldFactsCache, "recall">;
 }
 
-/** Simulated payments for the buyer's own reservations (SPEC.md section 3). */
+/** Simulated payments for the buyer's own reservations (docs/spec.md, "Payments"). */
 export function paymentRoutes(deps: PaymentRouteDeps) {
   const { reservation: rsv, payment: pay } = deps.upstreams;
   return new Elysia({ name: "gateway.payments", prefix: "/api/v1/payments" })

@@ -51,7 +51,10 @@ const JoinBody = t.Object({
 const TokenQuery = t.Object({ token: t.String({ minLength: 1, maxLength: 200 }) });
 const EnterBody = t.Object({ waiting_token: t.String({ minLength: 1, maxLength: 200 }) });
 
-/** The waiting-room routes of SPEC.md section 3, and the live queue WebSocket of section 4. */
+/**
+ * The waiting-room routes and the live-queue WebSocket (docs/spec.md, "REST API" and
+ * "Live queue (WebSocket)").
+ */
 export function queueRoutes(deps: QueueRouteDeps) {
   const { room, live, purchases } = deps;
   const sinks = new WeakMap<object, FrameSink>();

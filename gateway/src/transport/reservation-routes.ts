@@ -20,7 +20,7 @@ const CreateBody = t.Object({
   reservation_token: t.String({ minLength: 1, maxLength: 1024 }),
 });
 
-/** Reservations and orders of the signed-in buyer (SPEC.md section 3). */
+/** Reservations and orders of the signed-in buyer (docs/spec.md, "REST API"). */
 export function reservationRoutes(deps: {
   upstreams: Upstreams;
   guards: Guards;

@@ -1,7 +1,7 @@
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
 import type { inventory, payment, reservation } from "@tt/contracts";
 
-// Proto messages → the snake_case JSON of SPEC.md section 3. Explicit mappers rather than
+// Proto messages → the snake_case JSON of docs/spec.md ("REST API"). Explicit mappers rather than
 // protobuf JSON: enums read as "HOLD" not "RESERVATION_STATUS_HOLD", amounts are numbers.
 
 /** A timestamp as ISO 8601, or null when absent. */

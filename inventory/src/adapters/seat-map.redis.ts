@@ -1,6 +1,6 @@
 /**
  * SeatMapCache on Redis. Keys carry the event as a hash tag (`inv:{evt_…}:…`) so the script's
- * two keys live on one slot of a Redis Cluster (ARCHITECTURE.md decision 9).
+ * two keys live on one slot of a Redis Cluster (docs/architecture.md, "Redis keys and hash tags").
  */
 import { readFileSync } from "node:fs";
 import type Redis from "ioredis";

@@ -1,8 +1,9 @@
 /**
- * SeatStore on DynamoDB. Correctness lives here (ARCHITECTURE.md decision 3): every seat change
- * is a conditional write, a hold is one TransactWriteItems with one condition per seat plus the
- * reservation's hold record, and a hold's expiry is part of the condition — a seat is free when
- * AVAILABLE, or HELD with hold_expires_at < now — so a late expiry timer never blocks a buyer.
+ * SeatStore on DynamoDB. Correctness lives here (docs/architecture.md, "Zero oversell"): every
+ * seat change is a conditional write, a hold is one TransactWriteItems with one condition per
+ * seat plus the reservation's hold record, and a hold's expiry is part of the condition — a seat
+ * is free when AVAILABLE, or HELD with hold_expires_at < now — so a late expiry timer never
+ * blocks a buyer.
  */
 import {
   type AttributeValue,

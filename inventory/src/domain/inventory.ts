@@ -18,7 +18,7 @@ import { checkOpaqueId, checkQuantity, checkSeatIds } from "./validate.ts";
 
 /** Limits of the inventory (from configuration). */
 export interface InventoryOptions {
-  /** Most seats one reservation may hold (SPEC.md: 10 by default). */
+  /** Most seats one reservation may hold (docs/spec.md, "Reservations": 10 by default). */
   maxSeatsPerReservation: number;
   /** Hold length when the caller gives no expiry. */
   defaultHoldMs: number;

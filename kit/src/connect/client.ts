@@ -192,10 +192,10 @@ function observeInterceptor(name: string, metrics?: Metrics): Interceptor {
 
 /**
  * A Connect client on the fetch transport (binary protobuf; the fastest client on Bun per
- * ARCHITECTURE.md) with a per-call deadline (never past the budget of the work in hand, see
- * deadline.ts), retries of unanswered safe procedures within that budget, a circuit breaker,
- * trace propagation and latency metrics. Errors reach the caller as ConnectErrors; use
- * `fromConnectError` to get the domain code.
+ * docs/architecture.md, "Measured facts") with a per-call deadline (never past the budget of the
+ * work in hand, see deadline.ts), retries of unanswered safe procedures within that budget, a
+ * circuit breaker, trace propagation and latency metrics. Errors reach the caller as
+ * ConnectErrors; use `fromConnectError` to get the domain code.
  */
 export function createServiceClient<S extends DescService>(
   service: S,

@@ -20,7 +20,8 @@ const traceInterceptor: Interceptor = (next) => (req) =>
 /**
  * Serves the same Connect handlers over native gRPC (plus Connect and gRPC-Web) on an HTTP/2
  * cleartext port. Bun.serve cannot send the HTTP trailers gRPC needs, but `node:http2` under Bun
- * can (ARCHITECTURE.md), so gRPC clients and `buf curl --protocol grpc` get a real endpoint.
+ * can (docs/architecture.md, "Measured facts"), so gRPC clients and `buf curl --protocol grpc` get
+ * a real endpoint.
  * Server reflection is served here too (bidi streaming needs HTTP/2), so `buf curl` and
  * `grpcurl` need no local copy of the schema.
  */

@@ -47,9 +47,9 @@ export const deadlineInterceptor: Interceptor = (next) => (req) => {
  * A service's Connect procedures as native routes (`/pkg.v1.Service/Method` → method → handler),
  * for `createService` to mount beside Elysia's (see http/native-routes.ts). Connect (JSON and
  * binary) and gRPC-Web work over Bun.serve; native gRPC is switched off because Bun.serve cannot
- * send HTTP trailers (ARCHITECTURE.md), so gRPC clients get a clean 415. Procedures bypass
- * Elysia: its global JSON parser would otherwise consume the body the Connect handler must read,
- * and a request hook to divert them would run on every REST request too.
+ * send HTTP trailers (docs/architecture.md, "Measured facts"), so gRPC clients get a clean 415.
+ * Procedures bypass Elysia: its global JSON parser would otherwise consume the body the Connect
+ * handler must read, and a request hook to divert them would run on every REST request too.
  */
 export function connectHandlers(routes: ConnectRoutes, log: Logger, readMaxBytes: number): NativeRoutes {
   const router = createConnectRouter({

@@ -3,7 +3,7 @@ import { AppError, ERROR_CATALOGUE, type ErrorCode } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { currentTraceId } from "../telemetry.ts";
 
-/** The standard error body of SPEC.md section 3. */
+/** The standard error body (docs/spec.md, "Errors"). */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; trace_id: string; details?: Record<string, string> };
 }

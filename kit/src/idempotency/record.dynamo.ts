@@ -38,7 +38,7 @@ export interface IdempotencyRecord {
 /** What a repeated key means for the request in hand. */
 export type Verdict = { kind: "fresh" } | { kind: "replay"; result: string } | { kind: "conflict" };
 
-/** How long a key is remembered: SPEC's 5 minutes. */
+/** How long a key is remembered: 5 minutes (docs/spec.md, "Idempotency"). */
 export const IDEMPOTENCY_WINDOW_MS = 5 * 60_000;
 
 /** The key of a scope's record. */

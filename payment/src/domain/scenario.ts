@@ -2,7 +2,7 @@ import type { Outcome, Scenario } from "./intent.ts";
 
 /** Timings and odds of the simulated processor. */
 export interface ScenarioSettings {
-  /** Delay of `approve` and `fail` (SPEC: about one second). */
+  /** Delay of `approve` and `fail` (docs/spec.md, "Payments": about one second). */
   approveDelayMs: number;
   /** Delay of `delay`, the slow processor. */
   slowDelayMs: number;

@@ -85,7 +85,8 @@ export function paymentRpc(simulator: PaymentSimulator): ConnectRoutes {
         return {
           paymentIntentId: intent.id,
           status: STATUS_TO_PROTO[intent.status],
-          // SPEC section 3 promises `next: "webhook"`: the outcome is pushed (webhook and event), never polled for.
+          // docs/spec.md ("Payments") promises `next: "webhook"`: the outcome is pushed (webhook and
+          // event), never polled for.
           next: "webhook",
           replayed,
         };

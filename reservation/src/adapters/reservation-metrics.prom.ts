@@ -2,7 +2,7 @@ import type { Metrics, OutboxMetrics } from "@tt/kit";
 import type { ReservationStatus } from "../domain/model.ts";
 import type { ReservationMetrics } from "../domain/ports.ts";
 
-/** The reservation service's Prometheus metrics (SPEC.md section 8) on the kit's registry. */
+/** The reservation service's Prometheus metrics (docs/spec.md, "Observability") on the kit's registry. */
 export function reservationMetrics(metrics: Metrics): ReservationMetrics & OutboxMetrics {
   const status = metrics.counter("reservation_status_total", "Reservations entering each status", ["status"]);
   const idempotency = metrics.counter(

@@ -1,4 +1,4 @@
-/** Lifecycle states of a reservation (SPEC.md section 6). */
+/** Lifecycle states of a reservation (docs/spec.md, "Reservations"). */
 export type ReservationStatus = "HOLD" | "CONFIRMED" | "CANCELLED" | "EXPIRED";
 
 /** A confirm in flight: the payment was verified and seats are being committed. */

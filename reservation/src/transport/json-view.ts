@@ -1,4 +1,4 @@
-// Domain objects as the snake_case JSON of the REST routes (SPEC.md section 3 shapes).
+// Domain objects as the snake_case JSON of the REST routes (docs/spec.md, "REST API").
 import { effectiveStatus, type Order, type Reservation } from "../domain/model.ts";
 
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -15,7 +15,7 @@ variable "availability_zones" {
 
   validation {
     condition     = length(var.availability_zones) == 3
-    error_message = "Use exactly three availability zones (SPEC.md: 99.9 % multi-AZ)."
+    error_message = "Use exactly three availability zones (docs/spec.md, Targets: 99.9 % multi-AZ)."
   }
 }
 

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from "react";
 import { formatMoney } from "../format.ts";
 import { PAYMENT_SCENARIOS, type PaymentScenario } from "../types.ts";
 
-// The simulator's scenarios in buyer words (SPEC.md section 6); this is a demo payment step.
+// The simulator's scenarios in buyer words (docs/spec.md, "Payments"); this is a demo payment step.
 const LABELS: Record<PaymentScenario, { title: string; detail: string }> = {
   approve: { title: "Card approved", detail: "The payment goes through in about a second." },
   fail: { title: "Card declined", detail: "The bank says no; your seats are released." },

@@ -45,7 +45,8 @@ const FINAL = new Set(["ready", "expired", "left", "failed"]);
  * Follows one place in line. The WebSocket is the main channel; whenever it is down (never
  * connected, dropped, gateway restarting) the watcher polls the status route so the buyer keeps
  * seeing progress, and reconnects with jittered exponential backoff. Reconnecting with the same
- * token resumes the same place (SPEC.md section 4). Plain TS so it is testable without React.
+ * token resumes the same place (docs/spec.md, "Live queue (WebSocket)"). Plain TS so it is testable
+ * without React.
  */
 export class QueueWatcher {
   private socket: WebSocket | undefined;

@@ -3,7 +3,7 @@ import type { Outcome } from "../domain/event-handler.ts";
 import type { EventQueue } from "../domain/ports.ts";
 import type { ConsumerObserver } from "../transport/consumer.ts";
 
-/** worker_events_total{type,outcome} (SPEC section 8), DLQ moves and queue lag/depth. */
+/** worker_events_total{type,outcome} (docs/spec.md, "Observability"), DLQ moves and queue lag/depth. */
 export class PrometheusWorkerObserver implements ConsumerObserver {
   private readonly events;
   private readonly deadLettered;

@@ -79,7 +79,10 @@ export class EventHandler {
     }
   }
 
-  /** payment.approved → confirm; a payment that cannot become an order is refunded (SPEC section 6). */
+  /**
+   * payment.approved → confirm; a payment that cannot become an order is refunded (docs/spec.md,
+   * "Reservations").
+   */
   private async confirm(p: events.PaymentApproved): Promise<Outcome> {
     const ids = { reservationId: p.reservationId, userId: p.userId };
     try {

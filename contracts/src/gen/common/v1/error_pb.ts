@@ -14,7 +14,7 @@ export const file_common_v1_error: GenFile = /*@__PURE__*/
 
 /**
  * ErrorDetail rides on every Connect error between services so that callers map the domain
- * code (SPEC.md section 3) to HTTP without parsing message text.
+ * code (docs/spec.md, "Errors") to HTTP without parsing message text.
  *
  * @generated from message common.v1.ErrorDetail
  */
