@@ -18,6 +18,10 @@ export function dynamoCommand(port: number, dataDir?: string): string[] {
   const dir = dynamoEmulatorDir();
   return [
     "java",
+    // The serial collector: on a 2-core machine G1's concurrent threads and barriers cost more
+    // than they save for this small heap (two-seat transaction ~0.9 ms of CPU warm instead of
+    // ~1.1, and 3.1 instead of 4.3–4.8 in the first seconds: bench/README.md, third session).
+    "-XX:+UseSerialGC",
     `-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`,
     "-jar",
     join(dir, "DynamoDBLocal.jar"),
