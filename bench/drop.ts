@@ -10,6 +10,7 @@ import { type DropResult, dropChart, dropMarkdown } from "./drop/report.ts";
 import { DropStats } from "./drop/stats.ts";
 import { type CheckReport, checkStores } from "./drop/store-check.ts";
 import { StoreReader } from "./drop/store-read.ts";
+import { warmUp } from "./drop/warm-up.ts";
 /**
  * The ticket-drop simulator: `bun bench/drop.ts [--buyers 5000] [--seats 1000] [--admit-rate 40]
  * [--hold 20] [--arrival 20] [--mix approve=0.8,fail=0.1,abandon=0.1] [--url U --dynamodb E --stage S]`.
@@ -44,6 +45,13 @@ process.on("SIGINT", () => {
 
 try {
   const gw = platform.gateway;
+  if (cfg.warmupBuyers > 0 && !cfg.url) {
+    const warmFrom = performance.now();
+    const sold = await warmUp(platform, cfg);
+    log(
+      `warm-up sale: ${cfg.warmupBuyers} buyers, ${sold} orders in ${Math.round((performance.now() - warmFrom) / 1000)} s`,
+    );
+  }
   const eventId = `evt_drop_${Date.now().toString(36)}`;
   await createBenchEvent(platform, eventId, cfg.seats);
   // Admission is per event and live-changeable: set it on this event whatever the target's defaults.

@@ -11,6 +11,7 @@ export const DROP_COMMAND: CommandSpec = {
   --mix approve=0.8,fail=0.1,abandon=0.1       what buyers do once holding
   --self-confirm 0.5 --max-seats 2 --max-races 5 --patience 120
   --think-min 300 --think-max 1500 --poll 500 --timeout 10000
+  --warmup 400                                 buyers of a small sale first, to warm the fresh platform (0: none)
   --env K=V,K=V                                extra platform settings
   --chaos [--chaos-kills 2 --chaos-start 3 --chaos-window 40]   kill -9 services and Redis meanwhile
   --url U --dynamodb E --stage S               an existing platform instead of a private one`,
@@ -33,6 +34,7 @@ export const DROP_COMMAND: CommandSpec = {
     "poll",
     "timeout",
     "env",
+    "warmup",
     "url",
     "dynamodb",
     "stage",
@@ -69,6 +71,8 @@ export interface DropConfig {
   patienceSec: number;
   pollMs: number;
   requestTimeoutMs: number;
+  /** Buyers of the warm-up sale run before the measured one (drop/warm-up.ts); 0 for none. */
+  warmupBuyers: number;
   /** `--chaos`: kill -9 every service (and Redis) during the drop (drop/chaos.ts). */
   chaos?: { killsPerService: number; startSec: number; windowSec: number };
   /** Extra platform settings (`--env K=V,K=V`), on top of the drop's defaults. */
@@ -116,6 +120,7 @@ export function dropConfig(args: Args): DropConfig {
     patienceSec: n("patience", 120),
     pollMs: n("poll", 500),
     requestTimeoutMs: n("timeout", 10_000),
+    warmupBuyers: n("warmup", 400),
     extraEnv: Object.fromEntries(
       (stringFlag(args, "env") ?? "")
         .split(",")
