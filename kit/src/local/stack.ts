@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,7 +144,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   });
   const abort = () => failure ?? (opts.signal?.aborted ? new Error("start interrupted") : undefined);
   // Redis's append-only file and the SQS emulator's messages, for as long as the stack lives.
-  const stateDir = mkdtempSync(join(tmpdir(), "tt-local-"));
+  const stateDir = mkdtempSync(join(stateRoot(), "tt-local-"));
   const stop = () => sup.stop().finally(() => rmSync(stateDir, { recursive: true, force: true }));
 
   try {
@@ -260,4 +260,18 @@ function mapServices(
     ServiceName,
     string
   >;
+}
+
+/**
+ * Where the stack keeps what must outlive a killed process (not the machine): memory-backed
+ * /dev/shm where there is one. On disk, the SQS emulator's SQLite syncs every message write —
+ * most of its CPU in a drop, and every SQS call waits behind it.
+ */
+function stateRoot(): string {
+  try {
+    accessSync("/dev/shm", constants.W_OK);
+    return "/dev/shm";
+  } catch {
+    return tmpdir();
+  }
 }
