@@ -39,6 +39,8 @@ export const unsettled = (r: Reply) =>
 /** Calls the gateway as one buyer (load-test bypass token naming the buyer: no login per buyer). */
 export class BuyerClient {
   private readonly headers: Record<string, string>;
+  /** The last seat map and its tag: revalidated with If-None-Match, as a browser does (304 → this). */
+  private map: { etag: string; body: Reply["body"] } | undefined;
 
   constructor(
     private readonly base: string,
@@ -96,10 +98,12 @@ export class BuyerClient {
   private async send(step: Step, method: string, path: string, body?: unknown, idempotencyKey?: string) {
     const started = performance.now();
     let reply: Reply;
+    const cached = step === "availability" ? this.map : undefined;
+    const headers = idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers;
     try {
       const res = await fetch(`${this.base}${path}`, {
         method,
-        headers: idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers,
+        headers: cached ? { ...headers, "if-none-match": cached.etag } : headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -111,6 +115,9 @@ export class BuyerClient {
         json = { raw: text.slice(0, 200) };
       }
       reply = { status: res.status, body: json, code: json?.error?.code };
+      if (cached && res.status === 304) reply = { status: 200, body: cached.body };
+      else if (step === "availability" && res.ok && res.headers.get("etag"))
+        this.map = { etag: res.headers.get("etag") ?? "", body: json };
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
       reply = { status: 0, body: undefined, code: name === "TimeoutError" ? "TIMEOUT" : `NETWORK_${name}` };

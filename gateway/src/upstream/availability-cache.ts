@@ -5,18 +5,18 @@
  * Reusing the JSON text for `ttlMs` (AVAILABILITY_CACHE_MS) makes the map that much staler,
  * on top of inventory's own seat-map cache (SEAT_MAP_CACHE_MS).
  */
-export class AvailabilityCache {
-  private readonly entries = new Map<string, { until: number; body: Promise<string> }>();
+export class AvailabilityCache<T = string> {
+  private readonly entries = new Map<string, { until: number; body: Promise<T> }>();
 
   constructor(
-    private readonly fetchBody: (eventId: string) => Promise<string>,
+    private readonly fetchBody: (eventId: string) => Promise<T>,
     private readonly ttlMs = 100,
     private readonly now: () => number = Date.now,
     private readonly maxEvents = 1000,
   ) {}
 
-  /** The availability JSON of an event: cached, or fetched once for all concurrent callers. */
-  get(eventId: string): Promise<string> {
+  /** The availability answer of an event: cached, or fetched once for all concurrent callers. */
+  get(eventId: string): Promise<T> {
     const hit = this.entries.get(eventId);
     if (hit && hit.until > this.now()) return hit.body;
     if (this.entries.size >= this.maxEvents) this.entries.clear();

@@ -83,6 +83,35 @@ describe("events", () => {
     expect(availability.body.sections[0]).toMatchObject({ section_id: "A", total: 20 });
   });
 
+  test("availability is compressed for a client that accepts gzip, and 304 for one that has it", async () => {
+    const url = `${base}/api/v1/events/${EVENT_ID}/availability`;
+    const plain = await fetch(url, { headers: { "accept-encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    const text = await plain.text();
+    const etag = plain.headers.get("etag") ?? "";
+    expect(etag).toMatch(/^W\/".+"$/);
+
+    const raw = await fetch(url, { headers: { "accept-encoding": "gzip" }, decompress: false });
+    expect(raw.headers.get("content-encoding")).toBe("gzip");
+    const zipped = new Uint8Array(await raw.arrayBuffer());
+    expect(zipped.byteLength).toBeLessThan(text.length / 2);
+    const unzipped = JSON.parse(new TextDecoder().decode(Bun.gunzipSync(zipped)));
+    expect(unzipped.seats).toEqual(JSON.parse(text).seats);
+
+    // The same seats a moment later (as_of may have moved on): nothing to send again.
+    const again = await fetch(url, { headers: { "if-none-match": etag } });
+    expect([again.status, await again.text(), again.headers.get("etag")]).toEqual([304, "", etag]);
+    // A seat taken since: the whole new map.
+    await hold(await buyer("etag-buyer"), ["B-2-10"]);
+    await eventually(async () => {
+      const changed = await fetch(url, { headers: { "if-none-match": etag } });
+      return (
+        changed.status === 200 &&
+        ((await changed.json()) as { seats: Record<string, string> }).seats["B-2-10"] === "HELD"
+      );
+    });
+  });
+
   test("an unknown event is 404 EVENT_NOT_FOUND and a malformed id 400", async () => {
     const api = apiClient(base);
     const missing = await api("GET", "/api/v1/events/evt_nope");
