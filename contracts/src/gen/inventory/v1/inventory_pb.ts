@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file inventory/v1/inventory.proto.
  */
 export const file_inventory_v1_inventory: GenFile = /*@__PURE__*/
-  fileDesc("ChxpbnZlbnRvcnkvdjEvaW52ZW50b3J5LnByb3RvEgxpbnZlbnRvcnkudjEinAIKBUV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFdmVudWUYAyABKAkSLQoJc3RhcnRzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1zYWxlX29wZW5zX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5zYWxlX2Nsb3Nlc19hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY3VycmVuY3kYByABKAkSJwoIc2VjdGlvbnMYCCADKAsyFS5pbnZlbnRvcnkudjEuU2VjdGlvbhITCgt0b3RhbF9zZWF0cxgJIAEoBSJfCgdTZWN0aW9uEhIKCnNlY3Rpb25faWQYASABKAkSDAoEbmFtZRgCIAEoCRINCgVwcmljZRgDIAEoAxIMCgRyb3dzGAQgASgFEhUKDXNlYXRzX3Blcl9yb3cYBSABKAUiWgoJU2VhdFN0YXRlEg8KB3NlYXRfaWQYASABKAkSEgoKc2VjdGlvbl9pZBgCIAEoCRIoCgZzdGF0dXMYAyABKA4yGC5pbnZlbnRvcnkudjEuU2VhdFN0YXR1cyJgCgxTZWN0aW9uQ291bnQSEgoKc2VjdGlvbl9pZBgBIAEoCRINCgV0b3RhbBgCIAEoBRIRCglhdmFpbGFibGUYAyABKAUSDAoEaGVsZBgEIAEoBRIMCgRzb2xkGAUgASgFImQKGENoZWNrQXZhaWxhYmlsaXR5UmVxdWVzdBIQCghldmVudF9pZBgBIAEoCRIQCghzZWF0X2lkcxgCIAMoCRIQCghxdWFudGl0eRgDIAEoBRISCgpzZWN0aW9uX2lkGAQgASgJInoKGUNoZWNrQXZhaWxhYmlsaXR5UmVzcG9uc2USEQoJYXZhaWxhYmxlGAEgASgIEhwKFHVuYXZhaWxhYmxlX3NlYXRfaWRzGAIgAygJEiwKCHNlY3Rpb25zGAMgAygLMhouaW52ZW50b3J5LnYxLlNlY3Rpb25Db3VudCK9AQoTUmVzZXJ2ZVNlYXRzUmVxdWVzdBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCRIQCghzZWF0X2lkcxgDIAMoCRIQCghxdWFudGl0eRgEIAEoBRISCgpzZWN0aW9uX2lkGAUgASgJEg8KB3VzZXJfaWQYBiABKAkSMwoPaG9sZF9leHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKFAQoUUmVzZXJ2ZVNlYXRzUmVzcG9uc2USEAoIc2VhdF9pZHMYASADKAkSFAoMdG90YWxfYW1vdW50GAIgASgDEhAKCGN1cnJlbmN5GAMgASgJEjMKD2hvbGRfZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYgoSQ29tbWl0U2VhdHNSZXF1ZXN0EhYKDnJlc2VydmF0aW9uX2lkGAEgASgJEhAKCGV2ZW50X2lkGAIgASgJEhAKCHNlYXRfaWRzGAMgAygJEhAKCG9yZGVyX2lkGAQgASgJIlkKE0NvbW1pdFNlYXRzUmVzcG9uc2USEAoIc2VhdF9pZHMYASADKAkSMAoMY29tbWl0dGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ+ChNSZWxlYXNlU2VhdHNSZXF1ZXN0EhYKDnJlc2VydmF0aW9uX2lkGAEgASgJEhAKCGV2ZW50X2lkGAIgASgJEhAKCHNlYXRfaWRzGAMgAygJEisKBnJlYXNvbhgEIAEoDjIbLmludmVudG9yeS52MS5SZWxlYXNlUmVhc29uIjEKFFJlbGVhc2VTZWF0c1Jlc3BvbnNlEhkKEXJlbGVhc2VkX3NlYXRfaWRzGAEgAygJIkQKGUdldEludmVudG9yeVN0YXR1c1JlcXVlc3QSEAoIZXZlbnRfaWQYASABKAkSFQoNaW5jbHVkZV9zZWF0cxgCIAEoCCKvAQoaR2V0SW52ZW50b3J5U3RhdHVzUmVzcG9uc2USEAoIZXZlbnRfaWQYASABKAkSLAoIc2VjdGlvbnMYAiADKAsyGi5pbnZlbnRvcnkudjEuU2VjdGlvbkNvdW50EiYKBXNlYXRzGAMgAygLMhcuaW52ZW50b3J5LnYxLlNlYXRTdGF0ZRIpCgVhc19vZhgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZQoNU2VjdGlvbkxheW91dBISCgpzZWN0aW9uX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFcHJpY2UYAyABKAMSDAoEcm93cxgEIAEoBRIVCg1zZWF0c19wZXJfcm93GAUgASgFIpoCChJDcmVhdGVFdmVudFJlcXVlc3QSEAoIZXZlbnRfaWQYASABKAkSDAoEbmFtZRgCIAEoCRINCgV2ZW51ZRgDIAEoCRItCglzdGFydHNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKDXNhbGVfb3BlbnNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDnNhbGVfY2xvc2VzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghjdXJyZW5jeRgHIAEoCRItCghzZWN0aW9ucxgIIAMoCzIbLmludmVudG9yeS52MS5TZWN0aW9uTGF5b3V0IjkKE0NyZWF0ZUV2ZW50UmVzcG9uc2USIgoFZXZlbnQYASABKAsyEy5pbnZlbnRvcnkudjEuRXZlbnQiIwoPR2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJIjYKEEdldEV2ZW50UmVzcG9uc2USIgoFZXZlbnQYASABKAsyEy5pbnZlbnRvcnkudjEuRXZlbnQiOgoRTGlzdEV2ZW50c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiUgoSTGlzdEV2ZW50c1Jlc3BvbnNlEiMKBmV2ZW50cxgBIAMoCzITLmludmVudG9yeS52MS5FdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqcAoKU2VhdFN0YXR1cxIbChdTRUFUX1NUQVRVU19VTlNQRUNJRklFRBAAEhkKFVNFQVRfU1RBVFVTX0FWQUlMQUJMRRABEhQKEFNFQVRfU1RBVFVTX0hFTEQQAhIUChBTRUFUX1NUQVRVU19TT0xEEAMqrQEKDVJlbGVhc2VSZWFzb24SHgoaUkVMRUFTRV9SRUFTT05fVU5TUEVDSUZJRUQQABIcChhSRUxFQVNFX1JFQVNPTl9DQU5DRUxMRUQQARIaChZSRUxFQVNFX1JFQVNPTl9FWFBJUkVEEAISIQodUkVMRUFTRV9SRUFTT05fUEFZTUVOVF9GQUlMRUQQAxIfChtSRUxFQVNFX1JFQVNPTl9DT01QRU5TQVRJT04QBDL7BQoQSW52ZW50b3J5U2VydmljZRJpChFDaGVja0F2YWlsYWJpbGl0eRImLmludmVudG9yeS52MS5DaGVja0F2YWlsYWJpbGl0eVJlcXVlc3QaJy5pbnZlbnRvcnkudjEuQ2hlY2tBdmFpbGFiaWxpdHlSZXNwb25zZSIDkAIBEloKDFJlc2VydmVTZWF0cxIhLmludmVudG9yeS52MS5SZXNlcnZlU2VhdHNSZXF1ZXN0GiIuaW52ZW50b3J5LnYxLlJlc2VydmVTZWF0c1Jlc3BvbnNlIgOQAgISVwoLQ29tbWl0U2VhdHMSIC5pbnZlbnRvcnkudjEuQ29tbWl0U2VhdHNSZXF1ZXN0GiEuaW52ZW50b3J5LnYxLkNvbW1pdFNlYXRzUmVzcG9uc2UiA5ACAhJaCgxSZWxlYXNlU2VhdHMSIS5pbnZlbnRvcnkudjEuUmVsZWFzZVNlYXRzUmVxdWVzdBoiLmludmVudG9yeS52MS5SZWxlYXNlU2VhdHNSZXNwb25zZSIDkAICEmwKEkdldEludmVudG9yeVN0YXR1cxInLmludmVudG9yeS52MS5HZXRJbnZlbnRvcnlTdGF0dXNSZXF1ZXN0GiguaW52ZW50b3J5LnYxLkdldEludmVudG9yeVN0YXR1c1Jlc3BvbnNlIgOQAgESVwoLQ3JlYXRlRXZlbnQSIC5pbnZlbnRvcnkudjEuQ3JlYXRlRXZlbnRSZXF1ZXN0GiEuaW52ZW50b3J5LnYxLkNyZWF0ZUV2ZW50UmVzcG9uc2UiA5ACAhJOCghHZXRFdmVudBIdLmludmVudG9yeS52MS5HZXRFdmVudFJlcXVlc3QaHi5pbnZlbnRvcnkudjEuR2V0RXZlbnRSZXNwb25zZSIDkAIBElQKCkxpc3RFdmVudHMSHy5pbnZlbnRvcnkudjEuTGlzdEV2ZW50c1JlcXVlc3QaIC5pbnZlbnRvcnkudjEuTGlzdEV2ZW50c1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_timestamp]);
+  fileDesc("ChxpbnZlbnRvcnkvdjEvaW52ZW50b3J5LnByb3RvEgxpbnZlbnRvcnkudjEinAIKBUV2ZW50EhAKCGV2ZW50X2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFdmVudWUYAyABKAkSLQoJc3RhcnRzX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1zYWxlX29wZW5zX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5zYWxlX2Nsb3Nlc19hdBgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIY3VycmVuY3kYByABKAkSJwoIc2VjdGlvbnMYCCADKAsyFS5pbnZlbnRvcnkudjEuU2VjdGlvbhITCgt0b3RhbF9zZWF0cxgJIAEoBSJfCgdTZWN0aW9uEhIKCnNlY3Rpb25faWQYASABKAkSDAoEbmFtZRgCIAEoCRINCgVwcmljZRgDIAEoAxIMCgRyb3dzGAQgASgFEhUKDXNlYXRzX3Blcl9yb3cYBSABKAUiWgoJU2VhdFN0YXRlEg8KB3NlYXRfaWQYASABKAkSEgoKc2VjdGlvbl9pZBgCIAEoCRIoCgZzdGF0dXMYAyABKA4yGC5pbnZlbnRvcnkudjEuU2VhdFN0YXR1cyJgCgxTZWN0aW9uQ291bnQSEgoKc2VjdGlvbl9pZBgBIAEoCRINCgV0b3RhbBgCIAEoBRIRCglhdmFpbGFibGUYAyABKAUSDAoEaGVsZBgEIAEoBRIMCgRzb2xkGAUgASgFImQKGENoZWNrQXZhaWxhYmlsaXR5UmVxdWVzdBIQCghldmVudF9pZBgBIAEoCRIQCghzZWF0X2lkcxgCIAMoCRIQCghxdWFudGl0eRgDIAEoBRISCgpzZWN0aW9uX2lkGAQgASgJInoKGUNoZWNrQXZhaWxhYmlsaXR5UmVzcG9uc2USEQoJYXZhaWxhYmxlGAEgASgIEhwKFHVuYXZhaWxhYmxlX3NlYXRfaWRzGAIgAygJEiwKCHNlY3Rpb25zGAMgAygLMhouaW52ZW50b3J5LnYxLlNlY3Rpb25Db3VudCK9AQoTUmVzZXJ2ZVNlYXRzUmVxdWVzdBIWCg5yZXNlcnZhdGlvbl9pZBgBIAEoCRIQCghldmVudF9pZBgCIAEoCRIQCghzZWF0X2lkcxgDIAMoCRIQCghxdWFudGl0eRgEIAEoBRISCgpzZWN0aW9uX2lkGAUgASgJEg8KB3VzZXJfaWQYBiABKAkSMwoPaG9sZF9leHBpcmVzX2F0GAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKFAQoUUmVzZXJ2ZVNlYXRzUmVzcG9uc2USEAoIc2VhdF9pZHMYASADKAkSFAoMdG90YWxfYW1vdW50GAIgASgDEhAKCGN1cnJlbmN5GAMgASgJEjMKD2hvbGRfZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiYgoSQ29tbWl0U2VhdHNSZXF1ZXN0EhYKDnJlc2VydmF0aW9uX2lkGAEgASgJEhAKCGV2ZW50X2lkGAIgASgJEhAKCHNlYXRfaWRzGAMgAygJEhAKCG9yZGVyX2lkGAQgASgJIlkKE0NvbW1pdFNlYXRzUmVzcG9uc2USEAoIc2VhdF9pZHMYASADKAkSMAoMY29tbWl0dGVkX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ+ChNSZWxlYXNlU2VhdHNSZXF1ZXN0EhYKDnJlc2VydmF0aW9uX2lkGAEgASgJEhAKCGV2ZW50X2lkGAIgASgJEhAKCHNlYXRfaWRzGAMgAygJEisKBnJlYXNvbhgEIAEoDjIbLmludmVudG9yeS52MS5SZWxlYXNlUmVhc29uIjEKFFJlbGVhc2VTZWF0c1Jlc3BvbnNlEhkKEXJlbGVhc2VkX3NlYXRfaWRzGAEgAygJIkQKGUdldEludmVudG9yeVN0YXR1c1JlcXVlc3QSEAoIZXZlbnRfaWQYASABKAkSFQoNaW5jbHVkZV9zZWF0cxgCIAEoCCKvAQoaR2V0SW52ZW50b3J5U3RhdHVzUmVzcG9uc2USEAoIZXZlbnRfaWQYASABKAkSLAoIc2VjdGlvbnMYAiADKAsyGi5pbnZlbnRvcnkudjEuU2VjdGlvbkNvdW50EiYKBXNlYXRzGAMgAygLMhcuaW52ZW50b3J5LnYxLlNlYXRTdGF0ZRIpCgVhc19vZhgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiZQoNU2VjdGlvbkxheW91dBISCgpzZWN0aW9uX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSDQoFcHJpY2UYAyABKAMSDAoEcm93cxgEIAEoBRIVCg1zZWF0c19wZXJfcm93GAUgASgFIpoCChJDcmVhdGVFdmVudFJlcXVlc3QSEAoIZXZlbnRfaWQYASABKAkSDAoEbmFtZRgCIAEoCRINCgV2ZW51ZRgDIAEoCRItCglzdGFydHNfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjEKDXNhbGVfb3BlbnNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjIKDnNhbGVfY2xvc2VzX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIQCghjdXJyZW5jeRgHIAEoCRItCghzZWN0aW9ucxgIIAMoCzIbLmludmVudG9yeS52MS5TZWN0aW9uTGF5b3V0IjkKE0NyZWF0ZUV2ZW50UmVzcG9uc2USIgoFZXZlbnQYASABKAsyEy5pbnZlbnRvcnkudjEuRXZlbnQiIwoPR2V0RXZlbnRSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJIjYKEEdldEV2ZW50UmVzcG9uc2USIgoFZXZlbnQYASABKAsyEy5pbnZlbnRvcnkudjEuRXZlbnQiOgoRTGlzdEV2ZW50c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiUgoSTGlzdEV2ZW50c1Jlc3BvbnNlEiMKBmV2ZW50cxgBIAMoCzITLmludmVudG9yeS52MS5FdmVudBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkilAEKDVF1ZXVlU2V0dGluZ3MSEQoEcmF0ZRgBIAEoAUgAiAEBEhAKA2NhcBgCIAEoBUgBiAEBEg4KBnBhdXNlZBgDIAEoCBIsCghvcGVuc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHdmVyc2lvbhgFIAEoA0IHCgVfcmF0ZUIGCgRfY2FwIisKF0dldFF1ZXVlU2V0dGluZ3NSZXF1ZXN0EhAKCGV2ZW50X2lkGAEgASgJIkkKGEdldFF1ZXVlU2V0dGluZ3NSZXNwb25zZRItCghzZXR0aW5ncxgBIAEoCzIbLmludmVudG9yeS52MS5RdWV1ZVNldHRpbmdzIsoBChpVcGRhdGVRdWV1ZVNldHRpbmdzUmVxdWVzdBIQCghldmVudF9pZBgBIAEoCRIRCgRyYXRlGAIgASgBSACIAQESEAoDY2FwGAMgASgFSAGIAQESEwoGcGF1c2VkGAQgASgISAKIAQESLAoIb3BlbnNfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhYKDmNsZWFyX29wZW5zX2F0GAYgASgIQgcKBV9yYXRlQgYKBF9jYXBCCQoHX3BhdXNlZCJMChtVcGRhdGVRdWV1ZVNldHRpbmdzUmVzcG9uc2USLQoIc2V0dGluZ3MYASABKAsyGy5pbnZlbnRvcnkudjEuUXVldWVTZXR0aW5ncypwCgpTZWF0U3RhdHVzEhsKF1NFQVRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGQoVU0VBVF9TVEFUVVNfQVZBSUxBQkxFEAESFAoQU0VBVF9TVEFUVVNfSEVMRBACEhQKEFNFQVRfU1RBVFVTX1NPTEQQAyqtAQoNUmVsZWFzZVJlYXNvbhIeChpSRUxFQVNFX1JFQVNPTl9VTlNQRUNJRklFRBAAEhwKGFJFTEVBU0VfUkVBU09OX0NBTkNFTExFRBABEhoKFlJFTEVBU0VfUkVBU09OX0VYUElSRUQQAhIhCh1SRUxFQVNFX1JFQVNPTl9QQVlNRU5UX0ZBSUxFRBADEh8KG1JFTEVBU0VfUkVBU09OX0NPTVBFTlNBVElPThAEMtQHChBJbnZlbnRvcnlTZXJ2aWNlEmkKEUNoZWNrQXZhaWxhYmlsaXR5EiYuaW52ZW50b3J5LnYxLkNoZWNrQXZhaWxhYmlsaXR5UmVxdWVzdBonLmludmVudG9yeS52MS5DaGVja0F2YWlsYWJpbGl0eVJlc3BvbnNlIgOQAgESWgoMUmVzZXJ2ZVNlYXRzEiEuaW52ZW50b3J5LnYxLlJlc2VydmVTZWF0c1JlcXVlc3QaIi5pbnZlbnRvcnkudjEuUmVzZXJ2ZVNlYXRzUmVzcG9uc2UiA5ACAhJXCgtDb21taXRTZWF0cxIgLmludmVudG9yeS52MS5Db21taXRTZWF0c1JlcXVlc3QaIS5pbnZlbnRvcnkudjEuQ29tbWl0U2VhdHNSZXNwb25zZSIDkAICEloKDFJlbGVhc2VTZWF0cxIhLmludmVudG9yeS52MS5SZWxlYXNlU2VhdHNSZXF1ZXN0GiIuaW52ZW50b3J5LnYxLlJlbGVhc2VTZWF0c1Jlc3BvbnNlIgOQAgISbAoSR2V0SW52ZW50b3J5U3RhdHVzEicuaW52ZW50b3J5LnYxLkdldEludmVudG9yeVN0YXR1c1JlcXVlc3QaKC5pbnZlbnRvcnkudjEuR2V0SW52ZW50b3J5U3RhdHVzUmVzcG9uc2UiA5ACARJXCgtDcmVhdGVFdmVudBIgLmludmVudG9yeS52MS5DcmVhdGVFdmVudFJlcXVlc3QaIS5pbnZlbnRvcnkudjEuQ3JlYXRlRXZlbnRSZXNwb25zZSIDkAICEk4KCEdldEV2ZW50Eh0uaW52ZW50b3J5LnYxLkdldEV2ZW50UmVxdWVzdBoeLmludmVudG9yeS52MS5HZXRFdmVudFJlc3BvbnNlIgOQAgESVAoKTGlzdEV2ZW50cxIfLmludmVudG9yeS52MS5MaXN0RXZlbnRzUmVxdWVzdBogLmludmVudG9yeS52MS5MaXN0RXZlbnRzUmVzcG9uc2UiA5ACARJmChBHZXRRdWV1ZVNldHRpbmdzEiUuaW52ZW50b3J5LnYxLkdldFF1ZXVlU2V0dGluZ3NSZXF1ZXN0GiYuaW52ZW50b3J5LnYxLkdldFF1ZXVlU2V0dGluZ3NSZXNwb25zZSIDkAIBEm8KE1VwZGF0ZVF1ZXVlU2V0dGluZ3MSKC5pbnZlbnRvcnkudjEuVXBkYXRlUXVldWVTZXR0aW5nc1JlcXVlc3QaKS5pbnZlbnRvcnkudjEuVXBkYXRlUXVldWVTZXR0aW5nc1Jlc3BvbnNlIgOQAgJiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * Event is a show with a sale window and a seat map.
@@ -674,6 +674,154 @@ export const ListEventsResponseSchema: GenMessage<ListEventsResponse> = /*@__PUR
   messageDesc(file_inventory_v1_inventory, 20);
 
 /**
+ * QueueSettings are an operator's admission settings of one event's waiting room.
+ *
+ * @generated from message inventory.v1.QueueSettings
+ */
+export type QueueSettings = Message<"inventory.v1.QueueSettings"> & {
+  /**
+   * Admissions per second; absent: the gateway's default (QUEUE_ADMIT_RATE).
+   *
+   * @generated from field: optional double rate = 1;
+   */
+  rate?: number | undefined;
+
+  /**
+   * Most admitted-but-unfinished buyers at once; absent: the gateway's default (QUEUE_ADMIT_CAP).
+   *
+   * @generated from field: optional int32 cap = 2;
+   */
+  cap?: number | undefined;
+
+  /**
+   * Nobody is admitted while paused; the line keeps its order.
+   *
+   * @generated from field: bool paused = 3;
+   */
+  paused: boolean;
+
+  /**
+   * When the event's pre-queue opens; absent: no pre-queue.
+   *
+   * @generated from field: google.protobuf.Timestamp opens_at = 4;
+   */
+  opensAt?: Timestamp | undefined;
+
+  /**
+   * Goes up with every change, so a stale copy never overwrites a newer one; 0: never changed.
+   *
+   * @generated from field: int64 version = 5;
+   */
+  version: bigint;
+};
+
+/**
+ * Describes the message inventory.v1.QueueSettings.
+ * Use `create(QueueSettingsSchema)` to create a new message.
+ */
+export const QueueSettingsSchema: GenMessage<QueueSettings> = /*@__PURE__*/
+  messageDesc(file_inventory_v1_inventory, 21);
+
+/**
+ * @generated from message inventory.v1.GetQueueSettingsRequest
+ */
+export type GetQueueSettingsRequest = Message<"inventory.v1.GetQueueSettingsRequest"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+};
+
+/**
+ * Describes the message inventory.v1.GetQueueSettingsRequest.
+ * Use `create(GetQueueSettingsRequestSchema)` to create a new message.
+ */
+export const GetQueueSettingsRequestSchema: GenMessage<GetQueueSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_inventory_v1_inventory, 22);
+
+/**
+ * @generated from message inventory.v1.GetQueueSettingsResponse
+ */
+export type GetQueueSettingsResponse = Message<"inventory.v1.GetQueueSettingsResponse"> & {
+  /**
+   * @generated from field: inventory.v1.QueueSettings settings = 1;
+   */
+  settings?: QueueSettings | undefined;
+};
+
+/**
+ * Describes the message inventory.v1.GetQueueSettingsResponse.
+ * Use `create(GetQueueSettingsResponseSchema)` to create a new message.
+ */
+export const GetQueueSettingsResponseSchema: GenMessage<GetQueueSettingsResponse> = /*@__PURE__*/
+  messageDesc(file_inventory_v1_inventory, 23);
+
+/**
+ * @generated from message inventory.v1.UpdateQueueSettingsRequest
+ */
+export type UpdateQueueSettingsRequest = Message<"inventory.v1.UpdateQueueSettingsRequest"> & {
+  /**
+   * @generated from field: string event_id = 1;
+   */
+  eventId: string;
+
+  /**
+   * Only the fields present change.
+   *
+   * @generated from field: optional double rate = 2;
+   */
+  rate?: number | undefined;
+
+  /**
+   * @generated from field: optional int32 cap = 3;
+   */
+  cap?: number | undefined;
+
+  /**
+   * @generated from field: optional bool paused = 4;
+   */
+  paused?: boolean | undefined;
+
+  /**
+   * A new pre-queue opening.
+   *
+   * @generated from field: google.protobuf.Timestamp opens_at = 5;
+   */
+  opensAt?: Timestamp | undefined;
+
+  /**
+   * Removes the pre-queue (then opens_at must be absent).
+   *
+   * @generated from field: bool clear_opens_at = 6;
+   */
+  clearOpensAt: boolean;
+};
+
+/**
+ * Describes the message inventory.v1.UpdateQueueSettingsRequest.
+ * Use `create(UpdateQueueSettingsRequestSchema)` to create a new message.
+ */
+export const UpdateQueueSettingsRequestSchema: GenMessage<UpdateQueueSettingsRequest> = /*@__PURE__*/
+  messageDesc(file_inventory_v1_inventory, 24);
+
+/**
+ * @generated from message inventory.v1.UpdateQueueSettingsResponse
+ */
+export type UpdateQueueSettingsResponse = Message<"inventory.v1.UpdateQueueSettingsResponse"> & {
+  /**
+   * @generated from field: inventory.v1.QueueSettings settings = 1;
+   */
+  settings?: QueueSettings | undefined;
+};
+
+/**
+ * Describes the message inventory.v1.UpdateQueueSettingsResponse.
+ * Use `create(UpdateQueueSettingsResponseSchema)` to create a new message.
+ */
+export const UpdateQueueSettingsResponseSchema: GenMessage<UpdateQueueSettingsResponse> = /*@__PURE__*/
+  messageDesc(file_inventory_v1_inventory, 25);
+
+/**
  * SeatStatus is the state of one seat as a buyer sees it.
  *
  * @generated from enum inventory.v1.SeatStatus
@@ -832,6 +980,28 @@ export const InventoryService: GenService<{
     methodKind: "unary";
     input: typeof ListEventsRequestSchema;
     output: typeof ListEventsResponseSchema;
+  },
+  /**
+   * GetQueueSettings returns the operator's admission settings of an event's waiting room, kept
+   * with the event; the gateway reads them back when Redis has lost its copy.
+   *
+   * @generated from rpc inventory.v1.InventoryService.GetQueueSettings
+   */
+  getQueueSettings: {
+    methodKind: "unary";
+    input: typeof GetQueueSettingsRequestSchema;
+    output: typeof GetQueueSettingsResponseSchema;
+  },
+  /**
+   * UpdateQueueSettings (admin) changes some of an event's admission settings durably and
+   * returns all of them. Repeating it leaves the same settings (only the version moves on).
+   *
+   * @generated from rpc inventory.v1.InventoryService.UpdateQueueSettings
+   */
+  updateQueueSettings: {
+    methodKind: "unary";
+    input: typeof UpdateQueueSettingsRequestSchema;
+    output: typeof UpdateQueueSettingsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_inventory_v1_inventory, 0);
