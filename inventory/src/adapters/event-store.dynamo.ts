@@ -120,8 +120,14 @@ export class DynamoEventStore implements EventStore {
         new PutItemCommand({
           TableName: this.tables.events,
           Item: { ...Item, claimed_at: { N: String(claimedAt) } },
-          ConditionExpression: "attribute_not_exists(pk) OR claimed_at < :stale",
-          ExpressionAttributeValues: { ":stale": { N: String(claimedAt - STALE_CLAIM_MS) } },
+          // Only a CREATING claim goes stale: an ACTIVE event is never claimed again, however old
+          // (that would write its seats AVAILABLE again, sold ones too).
+          ConditionExpression: "attribute_not_exists(pk) OR (#s = :creating AND claimed_at < :stale)",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":creating": { S: "CREATING" },
+            ":stale": { N: String(claimedAt - STALE_CLAIM_MS) },
+          },
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         }),
       );
