@@ -186,6 +186,55 @@ describe("events", () => {
     expect(check.available).toBe(false);
   });
 
+  test("the operator's queue settings are kept with the event, versioned, and survive a repeated create", async () => {
+    const e = saleNow(eventId());
+    await client.createEvent(createEventRequest(e));
+    const fresh = await client.getQueueSettings({ eventId: e.eventId });
+    expect(fresh.settings).toMatchObject({ paused: false, version: 0n });
+    expect([fresh.settings?.rate, fresh.settings?.cap, fresh.settings?.opensAt]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+
+    const opensAt = Date.now() + 60_000;
+    const first = await client.updateQueueSettings({
+      eventId: e.eventId,
+      rate: 2.5,
+      cap: 40,
+      opensAt: timestampFromMs(opensAt),
+    });
+    expect(first.settings).toMatchObject({ rate: 2.5, cap: 40, paused: false, version: 1n });
+    // Only the fields present change.
+    const paused = await client.updateQueueSettings({ eventId: e.eventId, paused: true });
+    expect(paused.settings).toMatchObject({ rate: 2.5, cap: 40, paused: true, version: 2n });
+    expect(Number(paused.settings?.opensAt?.seconds) * 1000).toBe(Math.floor(opensAt / 1000) * 1000);
+    const cleared = await client.updateQueueSettings({ eventId: e.eventId, clearOpensAt: true });
+    expect(cleared.settings?.opensAt).toBeUndefined();
+
+    await client.createEvent(createEventRequest(e));
+    const read = await client.getQueueSettings({ eventId: e.eventId });
+    expect(read.settings).toMatchObject({ rate: 2.5, cap: 40, paused: true, version: 3n });
+    // The event itself is unchanged by its settings.
+    expect((await client.getEvent({ eventId: e.eventId })).event?.totalSeats).toBe(60);
+  });
+
+  test("queue settings of an unknown event are 404, bad values 400", async () => {
+    expect(await codeOf(client.getQueueSettings({ eventId: "evt_never_made" }))).toBe("EVENT_NOT_FOUND");
+    expect(await codeOf(client.updateQueueSettings({ eventId: "evt_never_made", rate: 1 }))).toBe(
+      "EVENT_NOT_FOUND",
+    );
+    const evt = await newEvent();
+    for (const bad of [
+      { rate: -1 },
+      { rate: 1e6 },
+      { cap: 0 },
+      { clearOpensAt: true, opensAt: timestampFromMs(1) },
+    ])
+      expect(await codeOf(client.updateQueueSettings({ eventId: evt, ...bad }))).toBe("VALIDATION_FAILED");
+    expect((await client.getQueueSettings({ eventId: evt })).settings?.version).toBe(0n);
+  });
+
   test("inventory metrics are exported", async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('inventory_operations_total{operation="hold",outcome="ok"');

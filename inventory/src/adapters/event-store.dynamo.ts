@@ -2,7 +2,8 @@
  * EventStore on DynamoDB: the event record in the `events` table, its seats in the `seats`
  * table. Creation claims the record first (status CREATING), writes the seats, then flips the
  * record to ACTIVE. Readers see only ACTIVE events, so nobody can hold a seat while the seats
- * are still being written — and re-running a create never resets a seat that was sold.
+ * are still being written — and re-running a create never resets a seat that was sold. The
+ * operator's queue settings live on the same record (`q_*` attributes, versioned by `q_version`).
  */
 import {
   type AttributeValue,
@@ -17,7 +18,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { InvalidInputError, InventoryConflictError } from "../domain/errors.ts";
 import { allSeatIds, sectionOfSeat } from "../domain/layout.ts";
-import type { EventInfo } from "../domain/model.ts";
+import type { EventInfo, QueueSettings, QueueSettingsChange } from "../domain/model.ts";
 import type { EventStore } from "../domain/ports.ts";
 import { storageError } from "./dynamo-errors.ts";
 import { EVENTS_LISTING, eventKey, seatKey } from "./dynamo-keys.ts";
@@ -59,6 +60,17 @@ function decodeEvent(item: Item): EventInfo {
     currency: item.currency?.S ?? "",
     sections: sections.map((s) => ({ ...s, price: BigInt(s.price) })),
     seatShards: Number(item.seat_shards?.N ?? "1"),
+  };
+}
+
+function decodeQueueSettings(item: Item): QueueSettings {
+  const number = (name: string) => (item[name]?.N === undefined ? undefined : Number(item[name]?.N));
+  return {
+    rate: number("q_rate"),
+    cap: number("q_cap"),
+    paused: item.q_paused?.BOOL === true,
+    opensAt: number("q_opens_at"),
+    version: number("q_version") ?? 0,
   };
 }
 
@@ -121,7 +133,7 @@ export class DynamoEventStore implements EventStore {
           TableName: this.tables.events,
           Item: { ...Item, claimed_at: { N: String(claimedAt) } },
           // Only a CREATING claim goes stale: an ACTIVE event is never claimed again, however old
-          // (that would write its seats AVAILABLE again, sold ones too).
+          // (that would write its seats AVAILABLE again, sold ones too, and drop its queue settings).
           ConditionExpression: "attribute_not_exists(pk) OR (#s = :creating AND claimed_at < :stale)",
           ExpressionAttributeNames: { "#s": "status" },
           ExpressionAttributeValues: {
@@ -178,6 +190,62 @@ export class DynamoEventStore implements EventStore {
       );
       return Item?.status?.S === "ACTIVE" ? decodeEvent(Item) : undefined;
     } catch (error) {
+      throw storageError(error);
+    }
+  }
+
+  async queueSettings(eventId: string): Promise<QueueSettings | undefined> {
+    try {
+      const { Item } = await this.ddb.send(
+        new GetItemCommand({
+          TableName: this.tables.events,
+          Key: eventKey(eventId),
+          ConsistentRead: true,
+          ProjectionExpression: "#s, q_rate, q_cap, q_paused, q_opens_at, q_version",
+          ExpressionAttributeNames: { "#s": "status" },
+        }),
+      );
+      return Item?.status?.S === "ACTIVE" ? decodeQueueSettings(Item) : undefined;
+    } catch (error) {
+      throw storageError(error);
+    }
+  }
+
+  async updateQueueSettings(
+    eventId: string,
+    change: QueueSettingsChange,
+  ): Promise<QueueSettings | undefined> {
+    const set: string[] = [];
+    const values: Item = { ":active": { S: "ACTIVE" }, ":one": { N: "1" } };
+    const put = (attribute: string, value: AttributeValue) => {
+      set.push(`${attribute} = :${attribute}`);
+      values[`:${attribute}`] = value;
+    };
+    if (change.rate !== undefined) put("q_rate", { N: String(change.rate) });
+    if (change.cap !== undefined) put("q_cap", { N: String(change.cap) });
+    if (change.paused !== undefined) put("q_paused", { BOOL: change.paused });
+    if (typeof change.opensAt === "number") put("q_opens_at", { N: String(change.opensAt) });
+    const update = [
+      ...(set.length > 0 ? [`SET ${set.join(", ")}`] : []),
+      ...(change.opensAt === null ? ["REMOVE q_opens_at"] : []),
+      "ADD q_version :one",
+    ].join(" ");
+    try {
+      const { Attributes } = await this.ddb.send(
+        new UpdateItemCommand({
+          TableName: this.tables.events,
+          Key: eventKey(eventId),
+          UpdateExpression: update,
+          ConditionExpression: "#s = :active",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes ? decodeQueueSettings(Attributes) : undefined;
+    } catch (error) {
+      // No such event, or one still being created.
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw storageError(error);
     }
   }

@@ -2,7 +2,7 @@
 import { AppError } from "@tt/kit";
 import { EventNotFoundError, InvalidInputError } from "./errors.ts";
 import { totalSeats } from "./layout.ts";
-import type { EventInfo, Section } from "./model.ts";
+import type { EventInfo, QueueSettings, QueueSettingsChange, Section } from "./model.ts";
 import type { Clock, EventStore } from "./ports.ts";
 import { checkEventId } from "./validate.ts";
 
@@ -54,6 +54,24 @@ export function checkNewEvent(e: NewEvent): void {
   }
 }
 
+// The same bounds as the gateway's admin API (docs/spec.md, "Admin").
+const MAX_ADMIT_RATE = 100_000;
+const MAX_ADMIT_CAP = 1_000_000;
+
+/** Checks a change of queue settings; every problem names its field. */
+export function checkQueueSettingsChange(change: QueueSettingsChange): void {
+  const { rate, cap, opensAt } = change;
+  if (rate !== undefined && !(Number.isFinite(rate) && rate >= 0 && rate <= MAX_ADMIT_RATE)) {
+    throw new InvalidInputError("rate", `must be 0-${MAX_ADMIT_RATE} admissions per second`);
+  }
+  if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= MAX_ADMIT_CAP)) {
+    throw new InvalidInputError("cap", `must be a whole number 1-${MAX_ADMIT_CAP}`);
+  }
+  if (opensAt !== undefined && opensAt !== null && !(Number.isFinite(opensAt) && opensAt > 0)) {
+    throw new InvalidInputError("opens_at", "must be a time");
+  }
+}
+
 /** The organiser-visible definition, for comparing a repeated create with the stored event. */
 function definition(e: NewEvent): string {
   return JSON.stringify([
@@ -101,6 +119,23 @@ export class EventCatalog {
     }
     this.cache.set(input.eventId, { event: result.event, until: this.clock() + FOUND_TTL_MS });
     return result;
+  }
+
+  /** The event's queue settings as stored with it (never cached: the gateway caches), or EventNotFoundError. */
+  async queueSettings(eventId: string): Promise<QueueSettings> {
+    checkEventId(eventId);
+    const settings = await this.store.queueSettings(eventId);
+    if (!settings) throw new EventNotFoundError(eventId);
+    return settings;
+  }
+
+  /** Changes some of the event's queue settings durably; returns all of them, with the new version. */
+  async updateQueueSettings(eventId: string, change: QueueSettingsChange): Promise<QueueSettings> {
+    checkEventId(eventId);
+    checkQueueSettingsChange(change);
+    const settings = await this.store.updateQueueSettings(eventId, change);
+    if (!settings) throw new EventNotFoundError(eventId);
+    return settings;
   }
 
   /** Events by start time, a page at a time. */

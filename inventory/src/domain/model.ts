@@ -29,6 +29,28 @@ export interface EventInfo {
   seatShards: number;
 }
 
+/**
+ * An operator's admission settings for an event's waiting room, kept with the event so that they
+ * survive the loss of the gateway's Redis. Absent rate or cap: the gateway's default.
+ */
+export interface QueueSettings {
+  rate?: number | undefined;
+  cap?: number | undefined;
+  paused: boolean;
+  /** Pre-queue opening, epoch ms; absent: no pre-queue. */
+  opensAt?: number | undefined;
+  /** Goes up with every change (a copy with a lower version is stale); 0: never changed. */
+  version: number;
+}
+
+/** A change of some queue settings; `opensAt: null` removes the pre-queue. */
+export interface QueueSettingsChange {
+  rate?: number | undefined;
+  cap?: number | undefined;
+  paused?: boolean | undefined;
+  opensAt?: number | null | undefined;
+}
+
 /** One seat as the store knows it. */
 export interface Seat {
   seatId: string;

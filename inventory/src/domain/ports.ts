@@ -1,5 +1,5 @@
 /** The narrow interfaces the inventory core needs; adapters implement them, tests fake them. */
-import type { EventInfo, Hold, Seat } from "./model.ts";
+import type { EventInfo, Hold, QueueSettings, QueueSettingsChange, Seat } from "./model.ts";
 
 /** A hold to write: every seat or none. */
 export interface HoldWrite {
@@ -65,6 +65,10 @@ export interface EventStore {
   get(eventId: string): Promise<EventInfo | undefined>;
   /** Events by start time, a page at a time. */
   list(pageSize: number, pageToken?: string): Promise<{ events: EventInfo[]; nextPageToken?: string }>;
+  /** The event's queue settings (read strongly consistent), or undefined when there is no such event. */
+  queueSettings(eventId: string): Promise<QueueSettings | undefined>;
+  /** Applies the change and bumps the version; undefined when there is no such event. */
+  updateQueueSettings(eventId: string, change: QueueSettingsChange): Promise<QueueSettings | undefined>;
 }
 
 /** Seat state as the read cache keeps it (no holder: the map is public). */

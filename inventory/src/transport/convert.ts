@@ -5,7 +5,13 @@ import { inventory } from "@tt/contracts";
 import { InvalidInputError } from "../domain/errors.ts";
 import type { NewEvent } from "../domain/events.ts";
 import { totalSeats } from "../domain/layout.ts";
-import type { EventInfo, SeatStatus, SectionCount } from "../domain/model.ts";
+import type {
+  EventInfo,
+  QueueSettings,
+  QueueSettingsChange,
+  SeatStatus,
+  SectionCount,
+} from "../domain/model.ts";
 
 const STATUS: Record<SeatStatus, inventory.SeatStatus> = {
   AVAILABLE: inventory.SeatStatus.AVAILABLE,
@@ -71,4 +77,28 @@ export function releaseReason(reason: inventory.ReleaseReason): string {
 /** An optional proto timestamp as epoch ms. */
 export function optionalMs(ts: Timestamp | undefined): number | undefined {
   return ts ? timestampMs(ts) : undefined;
+}
+
+/** Stored queue settings as the proto message (absent rate, cap and opening stay absent). */
+export function queueSettingsMessage(s: QueueSettings): inventory.QueueSettings {
+  return create(inventory.QueueSettingsSchema, {
+    ...(s.rate === undefined ? {} : { rate: s.rate }),
+    ...(s.cap === undefined ? {} : { cap: s.cap }),
+    paused: s.paused,
+    ...(s.opensAt === undefined ? {} : { opensAt: timestampFromMs(s.opensAt) }),
+    version: BigInt(s.version),
+  });
+}
+
+/** An UpdateQueueSettings request as the domain's change; only the fields present change. */
+export function queueSettingsChange(req: inventory.UpdateQueueSettingsRequest): QueueSettingsChange {
+  if (req.clearOpensAt && req.opensAt) {
+    throw new InvalidInputError("opens_at", "cannot be set and cleared at once");
+  }
+  return {
+    rate: req.rate,
+    cap: req.cap,
+    paused: req.paused,
+    opensAt: req.clearOpensAt ? null : optionalMs(req.opensAt),
+  };
 }

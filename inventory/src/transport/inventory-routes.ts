@@ -5,7 +5,16 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { inventory } from "@tt/contracts";
 import type { EventCatalog } from "../domain/events.ts";
 import type { Inventory } from "../domain/inventory.ts";
-import { eventMessage, newEvent, optionalMs, releaseReason, seatStatus, sectionCounts } from "./convert.ts";
+import {
+  eventMessage,
+  newEvent,
+  optionalMs,
+  queueSettingsChange,
+  queueSettingsMessage,
+  releaseReason,
+  seatStatus,
+  sectionCounts,
+} from "./convert.ts";
 
 /** What the handlers call. */
 export interface InventoryCore {
@@ -65,6 +74,16 @@ export function inventoryRoutes(core: () => InventoryCore) {
       async getEvent(req) {
         const event = await core().events.require(req.eventId);
         return create(inventory.GetEventResponseSchema, { event: eventMessage(event) });
+      },
+      async getQueueSettings(req) {
+        const settings = await core().events.queueSettings(req.eventId);
+        return create(inventory.GetQueueSettingsResponseSchema, { settings: queueSettingsMessage(settings) });
+      },
+      async updateQueueSettings(req) {
+        const settings = await core().events.updateQueueSettings(req.eventId, queueSettingsChange(req));
+        return create(inventory.UpdateQueueSettingsResponseSchema, {
+          settings: queueSettingsMessage(settings),
+        });
       },
       async listEvents(req) {
         const page = await core().events.list(req.pageSize, req.pageToken);

@@ -9,7 +9,14 @@ import {
 import { EventCatalog, type NewEvent } from "../../src/domain/events.ts";
 import { Inventory } from "../../src/domain/inventory.ts";
 import { allSeatIds } from "../../src/domain/layout.ts";
-import { type EventInfo, type Hold, isFree, type Seat } from "../../src/domain/model.ts";
+import {
+  type EventInfo,
+  type Hold,
+  isFree,
+  type QueueSettings,
+  type QueueSettingsChange,
+  type Seat,
+} from "../../src/domain/model.ts";
 import type {
   CachedSeat,
   EventStore,
@@ -170,6 +177,24 @@ export class MemoryEventStore implements EventStore {
   }
   async list() {
     return { events: [...this.events.values()] };
+  }
+  readonly settings = new Map<string, QueueSettings>();
+  async queueSettings(eventId: string) {
+    if (!this.events.has(eventId)) return undefined;
+    return this.settings.get(eventId) ?? { paused: false, version: 0 };
+  }
+  async updateQueueSettings(eventId: string, change: QueueSettingsChange) {
+    const current = await this.queueSettings(eventId);
+    if (!current) return undefined;
+    const { opensAt, ...rest } = change;
+    const next: QueueSettings = {
+      ...current,
+      ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
+      ...(opensAt === undefined ? {} : { opensAt: opensAt ?? undefined }),
+      version: current.version + 1,
+    };
+    this.settings.set(eventId, next);
+    return next;
   }
 }
 
