@@ -28,6 +28,9 @@ export const ERROR_CATALOGUE = {
   RESERVATION_EXPIRED: { status: 409, connect: Code.FailedPrecondition },
   RESERVATION_ALREADY_CONFIRMED: { status: 409, connect: Code.FailedPrecondition },
   INVALID_STATE: { status: 409, connect: Code.FailedPrecondition },
+  // The waiting room lost the place (its Redis lost its data): the token will never work again,
+  // so not 404 (never existed) nor 409 (retry after a change): 410, join again.
+  QUEUE_PLACE_LOST: { status: 410, connect: Code.NotFound },
   PAYMENT_NOT_APPROVED: { status: 412, connect: Code.FailedPrecondition },
   PAYLOAD_TOO_LARGE: { status: 413, connect: Code.InvalidArgument },
   RATE_LIMITED: { status: 429, connect: Code.ResourceExhausted },
