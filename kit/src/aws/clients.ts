@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import * as dynamodb from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import * as sqs from "@aws-sdk/client-sqs";
 import { limitInFlight } from "./in-flight.ts";
 import { AwsJsonClient } from "./json-client.ts";
 
@@ -18,7 +19,6 @@ export interface AwsClientConfig {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 2_000;
-const DEFAULT_CONNECT_TIMEOUT_MS = 1_000;
 const DEFAULT_MAX_ATTEMPTS = 3;
 const DEFAULT_MAX_IN_FLIGHT = 64;
 
@@ -29,23 +29,6 @@ const DEFAULT_MAX_IN_FLIGHT = 64;
 function localCredentials(cfg: AwsClientConfig) {
   if (!cfg.endpoint || process.env.AWS_ACCESS_KEY_ID) return undefined;
   return { accessKeyId: "local", secretAccessKey: "local" };
-}
-
-/** Options shared by every client: deadlines so a dead dependency fails fast instead of hanging. */
-function baseOptions(cfg: AwsClientConfig) {
-  const credentials = localCredentials(cfg);
-  return {
-    region: cfg.region,
-    ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
-    maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-    // A plain object is turned into the default (Node) HTTP handler with these limits, which
-    // avoids a direct dependency on @smithy/node-http-handler.
-    requestHandler: {
-      requestTimeout: cfg.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      connectionTimeout: DEFAULT_CONNECT_TIMEOUT_MS,
-    },
-  };
 }
 
 /**
@@ -71,9 +54,23 @@ export function createDynamoClient(cfg: AwsClientConfig): DynamoDBClient {
   return client as unknown as DynamoDBClient;
 }
 
-/** Builds an SQS client with request deadlines and bounded retries. */
+/**
+ * Builds an SQS client with request deadlines and bounded retries: the same lean JSON client as
+ * DynamoDB's (SQS speaks the AWS JSON protocol too), behind the SDK client's type.
+ */
 export function createSqsClient(cfg: AwsClientConfig): SQSClient {
   // A long poll (WaitTimeSeconds 20) outlives the 2 s default deadline: a consumer builds its
   // own client with requestTimeoutMs above the wait time; senders keep the short deadline.
-  return new SQSClient(baseOptions(cfg));
+  const client = new AwsJsonClient({
+    service: "sqs",
+    targetPrefix: "AmazonSQS",
+    region: cfg.region,
+    endpoint: cfg.endpoint,
+    credentials: localCredentials(cfg),
+    requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    exceptions: sqs,
+    baseException: sqs.SQSServiceException,
+  });
+  return client as unknown as SQSClient;
 }

@@ -1,5 +1,5 @@
 /**
- * An AWS JSON-protocol client (DynamoDB) on Bun's fetch, for the hot path.
+ * An AWS JSON-protocol client (DynamoDB, SQS) on Bun's fetch, for the hot path.
  *
  * Why: under Bun the AWS SDK v3 client spends 400–500 µs of the caller's CPU on every request
  * (its middleware stack, schema serde and Node HTTP handler; ~250 µs with its fetch handler),
