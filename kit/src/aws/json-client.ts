@@ -122,10 +122,15 @@ export class AwsJsonClient {
     });
   }
 
-  send(command: AnyCommand): Promise<never> {
+  /** Sends a command; `abortSignal` (as the SDK's option) stops a request and its retries, e.g. a long poll at shutdown. */
+  send(command: AnyCommand, options?: { abortSignal?: AbortSignal }): Promise<never> {
     const commandName = command.constructor.name;
     const operation = commandName.replace(/Command$/, "");
-    const run = this.middlewareStack.compose((input) => this.call(operation, input as object), commandName);
+    const abort = options?.abortSignal;
+    const run = this.middlewareStack.compose(
+      (input) => this.call(operation, input as object, abort),
+      commandName,
+    );
     return run(this.withToken(operation, command.input)) as Promise<never>;
   }
 
@@ -137,10 +142,11 @@ export class AwsJsonClient {
     return { ...input, [field]: crypto.randomUUID() };
   }
 
-  private async call(operation: string, input: object): Promise<unknown> {
+  private async call(operation: string, input: object, abort?: AbortSignal): Promise<unknown> {
     const body = JSON.stringify(input);
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(operation, body, attempt);
+      const outcome = await this.attempt(operation, body, attempt, abort);
+      if (!outcome.ok && abort?.aborted) throw outcome.error;
       if (outcome.ok) return outcome.value;
       const left = remainingMs();
       const delay = Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
@@ -157,6 +163,7 @@ export class AwsJsonClient {
     operation: string,
     body: string,
     attempt: number,
+    abort?: AbortSignal,
   ): Promise<{ ok: true; value: unknown } | { ok: false; error: Error; retryable: boolean }> {
     const url = new URL(this.url);
     const signed = await this.signer.sign({
@@ -181,7 +188,9 @@ export class AwsJsonClient {
         method: "POST",
         headers,
         body,
-        signal: AbortSignal.timeout(this.opts.requestTimeoutMs),
+        signal: abort
+          ? AbortSignal.any([abort, AbortSignal.timeout(this.opts.requestTimeoutMs)])
+          : AbortSignal.timeout(this.opts.requestTimeoutMs),
         keepalive: true,
       });
     } catch (cause) {

@@ -175,4 +175,34 @@ describe("retries, as the SDK's standard mode", () => {
       failing.stop();
     }
   });
+
+  test("an abort signal stops a request at once, without retries", async () => {
+    const seen: number[] = [];
+    const server = Bun.serve({
+      port: 0,
+      async fetch() {
+        seen.push(Date.now());
+        await Bun.sleep(5_000);
+        return Response.json({});
+      },
+    });
+    try {
+      const client = createDynamoClient({
+        region: "us-east-1",
+        endpoint: `http://127.0.0.1:${server.port}`,
+        requestTimeoutMs: 10_000,
+      });
+      const abort = new AbortController();
+      const started = Date.now();
+      setTimeout(() => abort.abort(), 100);
+      const sent = client.send(new GetItemCommand({ TableName: "t1", Key: {} }), {
+        abortSignal: abort.signal,
+      });
+      await expect(sent).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(seen).toHaveLength(1);
+    } finally {
+      server.stop(true);
+    }
+  });
 });
