@@ -18,6 +18,7 @@ import type { gatewayFields } from "./config.ts";
 import { gatewayGuards } from "./guards.ts";
 import { LiveQueue } from "./queue/live-queue.ts";
 import { PurchaseWatch } from "./queue/purchase-watch.ts";
+import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-store.ts";
 import { AdmissionTicker } from "./queue/ticker.ts";
 import { WaitingRoom } from "./queue/waiting-room.ts";
 import { adminRoutes } from "./transport/admin-routes.ts";
@@ -33,6 +34,7 @@ import {
   inventoryEventLookup,
 } from "./upstream/event-directory.ts";
 import { HoldFactsCache } from "./upstream/hold-facts.ts";
+import { inventoryQueueSettings } from "./upstream/queue-settings.ts";
 
 /** The gateway's validated configuration. */
 export type GatewayConfig = ConfigOf<ReturnType<typeof gatewayFields>>;
@@ -46,6 +48,8 @@ export interface GatewayDeps {
   clock?: Clock;
   /** Which events exist; defaults to inventory's GetEvent behind a cache. */
   events?: EventDirectory;
+  /** Where the operator's queue settings are kept durably; defaults to inventory, behind a brief cache. */
+  queueSettings?: QueueSettingsStore;
 }
 
 // The payment simulator's own default outside production, so the local stack verifies out of the box.
@@ -63,6 +67,7 @@ export async function createGateway({
   queueRedis = redis,
   clock = systemClock,
   events,
+  queueSettings,
 }: GatewayDeps) {
   const secret =
     config.reservationTokenSecret ??
@@ -98,10 +103,11 @@ export async function createGateway({
   const app = service.app.use(edge.guards);
   if (auth.devIssuer) app.use(devIssuerRoutes(auth.devIssuer, edge.guards));
 
-  const queue = createQueue(config, queueRedis, clock, secret, service);
+  const upstreams = createUpstreams(config, service.metrics);
+  const settingsStore = queueSettings ?? new CachedQueueSettings(inventoryQueueSettings(upstreams.inventory));
+  const queue = createQueue(config, queueRedis, clock, secret, settingsStore, service);
   // A hold's facts outlive it by a while: a payment started in its last seconds still finds them.
   const holds = new HoldFactsCache(redis, 15 * 60_000);
-  const upstreams = createUpstreams(config, service.metrics);
   const guards = edge.guards;
   service.mountNative(
     webhookReceiver({ secret: webhookSecret, redis, log: service.log, metrics: service.metrics }),
@@ -142,8 +148,12 @@ function createQueue(
   redis: Redis,
   clock: Clock,
   secret: string,
+  settingsStore: QueueSettingsStore,
   service: { log: Logger; metrics: Metrics },
 ) {
+  // A line born in this process (a new event, or the first join after Redis lost the line) is
+  // ticked here from the next tick on.
+  let ticker: AdmissionTicker | undefined;
   const room = new WaitingRoom(redis, {
     heartbeatTimeoutMs: config.queueHeartbeatTimeoutSec * 1000,
     admittedTtlMs: config.queueAdmittedTtlSec * 1000,
@@ -155,11 +165,14 @@ function createQueue(
     rateLimit: config.rateLimitEnabled
       ? { perSec: config.rateLimitPerSec, burst: config.rateLimitBurst }
       : undefined,
+    settingsStore,
+    onLineBorn: (eventId) => ticker?.watch(eventId),
+    log: service.log,
   });
   const live = new LiveQueue(redis, room, service.log, service.metrics, {
     positionEveryMs: config.queuePositionPushMs,
   });
-  const ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs }, service.log, service.metrics);
+  ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs }, service.log, service.metrics);
   // Its own connection: a subscribed Redis connection can do nothing else.
   const purchases = new PurchaseWatch(duplicateRedis(redis, service.log), secret, service.log);
   return { room, live, ticker, purchases };

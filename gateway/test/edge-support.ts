@@ -5,6 +5,7 @@ import type Redis from "ioredis";
 import { createGateway, type Gateway } from "../src/app.ts";
 import type { Clock } from "../src/clock.ts";
 import { gatewayFields } from "../src/config.ts";
+import { MemoryQueueSettings } from "../src/queue/settings-store.ts";
 import type { EventDirectory } from "../src/upstream/event-directory.ts";
 
 /** A listening gateway and what tests poke at. */
@@ -57,6 +58,8 @@ export async function startEdgeGateway(
     queueRedis,
     ...(clock ? { clock } : {}),
     ...(events ? { events } : {}),
+    // No inventory behind these gateways: the operator's settings are kept in the process.
+    queueSettings: new MemoryQueueSettings(),
   });
   addRoutes(gateway);
   const server = await gateway.start({ handleSignals: false });

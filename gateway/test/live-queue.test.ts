@@ -131,8 +131,9 @@ describe("the live queue over WebSocket", () => {
   });
 
   test("an unknown or malformed token gets one frame saying so", async () => {
+    // A token the room does not know is a place it lost (docs/spec.md, "Live queue").
     const unknown = await follow(gateways[0] as TestGateway, "evt_x.AAAAAAAAAAAAAAAAAAAAAA");
-    expect(unknown.last()).toEqual({ type: "expired" });
+    expect(unknown.last()).toMatchObject({ type: "error", code: "QUEUE_PLACE_LOST" });
     const malformed = await follow(gateways[0] as TestGateway, "garbage");
     expect(malformed.last()).toMatchObject({ type: "error", code: "VALIDATION_FAILED" });
   });

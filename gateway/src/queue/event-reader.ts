@@ -1,8 +1,9 @@
-import type { Logger } from "@tt/kit";
+import { AppError, type Logger } from "@tt/kit";
 import type Redis from "ioredis";
 import { countBelow, etaSeconds, parseSeqs } from "./eta.ts";
 import { queueKeys } from "./keys.ts";
 import { encodeFrame, type QueueFrame, type Watcher } from "./live-queue.ts";
+import { placeLost } from "./room-model.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
 /** One queue move as read from the stream. */
@@ -19,6 +20,8 @@ interface Move {
   served: number;
   /** The pre-queue opened with this move: places were drawn. */
   opened: boolean;
+  /** The id of the line the move happened in ("" from a gateway older than line ids). */
+  line: string;
 }
 
 /** A stream id ("ms-seq") as numbers. */
@@ -40,7 +43,11 @@ const below = (sorted: readonly number[], seq: number) =>
 const holds = (sorted: readonly number[], seq: number) =>
   sorted.length > 0 && seq <= (sorted[sorted.length - 1] ?? 0) && sorted.includes(seq);
 
-/** Tails one event's move stream and keeps this process's sockets for that event current. */
+/**
+ * Tails one event's move stream and keeps this process's sockets for that event current. A
+ * socket whose line is gone (Redis lost it) is told QUEUE_PLACE_LOST and closed: by the first
+ * move of the new line, or, when no move comes, by a look at the line's id after each quiet wait.
+ */
 export class EventReader {
   private readonly watchers = new Set<Watcher>();
   private readonly recent: Move[] = [];
@@ -89,7 +96,7 @@ export class EventReader {
     if (state.served > this.last.served) this.last = state;
     this.watchers.add(watcher);
     // Moves this reader handled after the socket's status was read but before it registered.
-    for (const move of this.recent) this.apply(watcher, move);
+    for (const move of this.recent) this.apply(watcher, move, true);
     this.send(watcher, this.positionFrame(watcher));
   }
 
@@ -113,12 +120,32 @@ export class EventReader {
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) this.handle(this.parse(id, fields));
         }
+        if (!reply) await this.checkLine();
       } catch (error) {
         if (this.stopped) return;
         this.log.warn("live-queue reader error; retrying", { event_id: this.eventId, err: error });
         await Bun.sleep(500);
+        await this.checkLine().catch(() => undefined);
       }
     }
+  }
+
+  /** After a quiet wait: sockets of a line that is no longer the event's current one lost their place. */
+  private async checkLine(): Promise<void> {
+    if (this.watchers.size === 0) return;
+    const current = (await this.room.lineOf(this.eventId)) ?? "";
+    for (const watcher of this.watchers) {
+      if (watcher.line !== "" && watcher.line !== current) this.lost(watcher);
+    }
+  }
+
+  /** The socket's place went with Redis's data: an error frame, then the socket is closed. */
+  private lost(watcher: Watcher): void {
+    this.watchers.delete(watcher);
+    this.moved.delete(watcher);
+    const error = placeLost();
+    watcher.sink.send(encodeFrame({ type: "error", code: error.code, message: error.message }));
+    watcher.sink.close(1008, error.code);
   }
 
   private parse(id: string, fields: string[]): Move {
@@ -133,6 +160,7 @@ export class EventReader {
       rate: Number(f.rate ?? this.last.rate),
       served: Number(f.served ?? this.last.served),
       opened: f.opened === "1",
+      line: f.g ?? "",
     };
   }
 
@@ -194,15 +222,24 @@ export class EventReader {
           watcher.asOf = parseStreamId(status.lastMoveId);
           if (status.status === "waiting") this.send(watcher, this.positionFrame(watcher));
         } catch (error) {
-          this.log.warn("could not read a drawn place", { event_id: this.eventId, err: error });
+          if (error instanceof AppError && error.code === "QUEUE_PLACE_LOST") this.lost(watcher);
+          else this.log.warn("could not read a drawn place", { event_id: this.eventId, err: error });
         }
       }),
     );
   }
 
-  /** Applies one move to one socket; true when its position changed and it is still waiting. */
-  private apply(watcher: Watcher, move: Move): boolean {
+  /**
+   * Applies one move to one socket; true when its position changed and it is still waiting. A
+   * move of another line means the socket's line was lost — unless the move is an older one
+   * replayed to a socket that registered since (`replay`): then it is the socket's line that is new.
+   */
+  private apply(watcher: Watcher, move: Move, replay = false): boolean {
     if (!after(move.at, watcher.asOf)) return false;
+    if (move.line !== "" && watcher.line !== "" && move.line !== watcher.line) {
+      if (!replay) this.lost(watcher);
+      return false;
+    }
     watcher.asOf = move.at;
     const seq = watcher.seq;
     if (holds(move.admitted, seq)) {

@@ -43,6 +43,8 @@ export interface Watcher {
   opensAt: number | null;
   /** Moves up to this stream id are already in `position`. */
   asOf: StreamId;
+  /** The id of the line the place is in ("" for a line older than ids): a move of another line means it was lost. */
+  readonly line: string;
   readonly sink: FrameSink;
 }
 
@@ -92,6 +94,7 @@ export class LiveQueue {
       position: status.position,
       opensAt: status.opensAt,
       asOf: parseStreamId(status.lastMoveId),
+      line: status.line,
       sink,
     };
     this.active.add(watcher);

@@ -1,6 +1,7 @@
-import { AppError, redisError } from "@tt/kit";
+import { AppError, type Logger, redisError } from "@tt/kit";
 import type { RateDecision } from "../ratelimit/decision.ts";
 import { etaSeconds } from "./eta.ts";
+import type { QueueSettingsStore } from "./settings-store.ts";
 import { eventOfWaitingToken } from "./tokens.ts";
 
 // The waiting room's types and the small pure helpers its Redis adapter uses.
@@ -18,6 +19,15 @@ export interface WaitingRoomOptions {
   rateLimit?: { perSec: number; burst: number };
   /** Lifetime of an event's queue keys after the last join. */
   keysTtlSec?: number;
+  /**
+   * Where the operator's settings are kept durably (with the event, in inventory). With one, a
+   * line whose Redis settings are missing admits nobody, and takes no joins, until they are put
+   * back from there; without one they live in Redis only.
+   */
+  settingsStore?: QueueSettingsStore;
+  /** Told when a join starts a new line: an event's first, or the first after Redis lost its line. */
+  onLineBorn?: (eventId: string) => void;
+  log?: Pick<Logger, "warn">;
   now?: () => number;
 }
 
@@ -37,6 +47,8 @@ export interface QueueStatus {
   ratePerSec: number;
   /** Stream id of the last queue move this answer includes ("" unless asked for). */
   lastMoveId: string;
+  /** The id of the line the place is in ("" unless the move was asked for, or for a line older than ids). */
+  line: string;
   /** The caller's rate-limit verdict, when the call was limited. */
   rateLimit?: RateDecision | undefined;
 }
@@ -84,6 +96,17 @@ export function translated<T extends object>(client: T): T {
       };
     },
   });
+}
+
+/**
+ * QUEUE_PLACE_LOST: the waiting room does not know the place (Redis lost its data, or the line's
+ * keys expired); the token will never work again, the buyer must join again.
+ */
+export function placeLost(): AppError {
+  return new AppError(
+    "QUEUE_PLACE_LOST",
+    "This place in line no longer exists: the waiting room lost it. Please join the queue again",
+  );
 }
 
 /** Token record status letters (see the scripts' headers) → the words clients see. */

@@ -5,7 +5,7 @@ import { expandIncludes } from "../ratelimit/scripts.ts";
 
 // Bump when a script's KEYS/ARGV contract or the token record's format changes, so old and new
 // gateways never share a name during a rolling deploy.
-const VERSION = "v6";
+const VERSION = "v7";
 
 const SCRIPTS = {
   join: "join-n.lua",
@@ -14,6 +14,7 @@ const SCRIPTS = {
   leave: "leave-5.lua",
   admit: "admit-7.lua",
   lease: "lease-1.lua",
+  settings: "settings-1.lua",
 } as const;
 
 type Reply = Promise<unknown>;
@@ -26,6 +27,7 @@ export interface QueueCommands {
   ttqLeave(...args: (string | number)[]): Reply;
   ttqAdmit(...args: (string | number)[]): Reply;
   ttqLease(...args: (string | number)[]): Reply;
+  ttqSettings(...args: (string | number)[]): Reply;
 }
 
 /** Negative results of the enter script. */

@@ -9,6 +9,8 @@ export interface TickerOptions {
   leaseMs?: number;
   /** How often the list of live events is re-read. */
   refreshEventsMs?: number;
+  /** How often the leader of an event re-reads its durable settings (catches Redis up after a missed write). */
+  reconcileSettingsMs?: number;
 }
 
 /**
@@ -16,6 +18,11 @@ export interface TickerOptions {
  * but per event only the holder of the Redis lease admits, so there is exactly one ticker per
  * event across replicas. Uses a self-correcting setTimeout: setInterval drifts under fan-out
  * load (docs/architecture.md, "Measured facts").
+ *
+ * After Redis lost its data: a join that starts a new line tells this process's ticker at once
+ * (`watch`), the lease is free to take, and a line without its operator's settings is admitted
+ * from only once they are back from the durable store. An event this ticker leads that still has
+ * people in line is added back to the set of live events if that set lost it.
  */
 export class AdmissionTicker {
   readonly owner = randomUUID();
@@ -23,6 +30,11 @@ export class AdmissionTicker {
   private running: Promise<void> | undefined;
   private events: string[] = [];
   private eventsReadAt = 0;
+  /** Events whose last tick here found people in line. */
+  private readonly live = new Set<string>();
+  /** When this process last re-read each led event's durable settings. */
+  private readonly reconciledAt = new Map<string, number>();
+  private warnedAt = 0;
   private readonly admittedTotal;
   private readonly waitingGauge;
   /** Events this process admitted for at its last tick (for tests and stats). */
@@ -62,11 +74,21 @@ export class AdmissionTicker {
     await this.running;
   }
 
+  /** Ticks `eventId` from the next tick on (a line was just born here), without waiting for the next re-read. */
+  watch(eventId: string): void {
+    if (!this.events.includes(eventId)) this.events = [...this.events, eventId];
+  }
+
   /** One pass over the live events: admit where this process holds the lease. */
   async tick(): Promise<void> {
     const now = Date.now();
     if (now - this.eventsReadAt >= (this.opts.refreshEventsMs ?? 2000)) {
-      this.events = await this.room.activeEvents();
+      const listed = await this.room.activeEvents();
+      // Lines this process leads that the set no longer lists (it lives on one shard, and may
+      // have lost its data while the lines, elsewhere, did not).
+      const missing = [...this.live].filter((e) => !listed.includes(e));
+      if (missing.length > 0) await this.room.registerEvents(missing);
+      this.events = [...listed, ...missing];
       this.eventsReadAt = now;
     }
     const leaseMs = this.opts.leaseMs ?? Math.max(2000, this.opts.tickMs * 8);
@@ -74,13 +96,42 @@ export class AdmissionTicker {
       this.events.map(async (eventId) => {
         if (!(await this.room.tryLease(eventId, this.owner, leaseMs))) {
           this.leading.delete(eventId);
+          this.live.delete(eventId);
           return;
         }
         this.leading.add(eventId);
-        const result = await this.room.admitTick(eventId);
+        let result = await this.room.admitTick(eventId);
+        if (result.needsSettings) {
+          // Redis lost the operator's settings: admit nobody until they are back.
+          if (await this.restore(eventId, now)) result = await this.room.admitTick(eventId);
+        } else if (now - (this.reconciledAt.get(eventId) ?? 0) >= (this.opts.reconcileSettingsMs ?? 30_000)) {
+          await this.restore(eventId, now);
+        }
         if (result.admitted > 0) this.admittedTotal.inc({ event_id: eventId }, result.admitted);
         this.waitingGauge.set({ event_id: eventId }, result.waiting);
+        if (result.waiting > 0) this.live.add(eventId);
+        else this.live.delete(eventId);
       }),
     );
+  }
+
+  /** Puts the event's durable settings into Redis if Redis is behind; false when the store could not say. */
+  private async restore(eventId: string, now: number): Promise<boolean> {
+    this.reconciledAt.set(eventId, now);
+    if (this.reconciledAt.size > 10_000) this.reconciledAt.clear();
+    try {
+      await this.room.restoreSettings(eventId);
+      return true;
+    } catch (error) {
+      // Retried every tick while needed; said at most every 10 s.
+      if (now - this.warnedAt >= 10_000) {
+        this.warnedAt = now;
+        this.log.warn("queue settings could not be read back; a line without them admits nobody", {
+          event_id: eventId,
+          err: error,
+        });
+      }
+      return false;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { AppError, newJti, type ReservationGrant, signReservationToken } from "@tt/kit";
+import { AppError, newJti, type ReservationGrant, randomString, signReservationToken } from "@tt/kit";
 import type Redis from "ioredis";
 import { decisionFromReply, type RateDecision, type RateScope } from "../ratelimit/decision.ts";
 import { rateLimitKeys } from "../ratelimit/keys.ts";
@@ -6,6 +6,7 @@ import { Batcher } from "./batcher.ts";
 import { ACTIVE_EVENTS_KEY, queueKeys } from "./keys.ts";
 import {
   type Caller,
+  placeLost,
   placeOf,
   QueueRateLimited,
   type QueueSettings,
@@ -22,6 +23,7 @@ import {
   splitLimited,
   withQueueScripts,
 } from "./scripts.ts";
+import type { DurableQueueSettings } from "./settings-store.ts";
 import { newWaitingToken } from "./tokens.ts";
 
 /** A limited caller's rate-limit buckets (see `bucketsOf`); undefined: not limited. */
@@ -34,13 +36,22 @@ type StatusCall = { token: string; buckets: Buckets; withLastMove: boolean };
 export { type Caller, QueueRateLimited, type QueueSettings, type QueueStatus, type WaitingRoomOptions };
 
 /**
+ * How often a process that takes joins for an event adds it to the set of live events again:
+ * that set may be lost on its own (another cluster shard) while the line survives.
+ */
+const REGISTER_EVERY_MS = 10_000;
+/** How long the operator's settings written back into Redis live at least (their durable copy outlives them). */
+const SETTINGS_TTL_MS = 86_400_000;
+
+/**
  * The waiting room over Redis: every operation is one round trip. Joins, and status calls, of
  * one event made in the same event-loop turn share one script call (batcher.ts).
  */
 export class WaitingRoom {
   private readonly redis: Redis & QueueCommands;
   private readonly now: () => number;
-  private readonly known = new Set<string>();
+  /** When this process last added each event to the set of live events. */
+  private readonly registeredAt = new Map<string, number>();
   /** This turn's joins and status calls, one script call per event (see batcher.ts). */
   private readonly joins = new Batcher<JoinCall, string>((eventId, calls) => this.joinBatch(eventId, calls));
   private readonly statuses = new Batcher<StatusCall, string>((eventId, calls) =>
@@ -97,21 +108,49 @@ export class WaitingRoom {
     const rateLimit = this.verdict(limit);
     const [token = "", code = "W", position, isNew, rate = "", opensAt] = fields;
     const status = STATUS[code as keyof typeof STATUS];
-    if (!this.known.has(eventId)) {
-      // Rare: once per event per process, so tickers everywhere learn the event is live.
-      this.known.add(eventId);
-      await this.redis.sadd(ACTIVE_EVENTS_KEY, eventId);
-    }
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const place = placeOf(status, Number(position), Number(opensAt), ratePerSec, this.now());
     return { token, status, isNew: isNew === "1", ...place, rateLimit };
   }
 
-  /** One script call for a batch of one event's joins; one reply line per join. */
+  /**
+   * One script call for a batch of one event's joins; one reply line per join. A batch that finds
+   * the operator's settings missing (Redis lost them) puts them back first and runs again; if the
+   * store cannot say, it joins anyway (a join lets nobody in; the ticker waits for the settings).
+   */
   private async joinBatch(eventId: string, calls: JoinCall[]): Promise<string[]> {
+    let lines = await this.runJoin(eventId, calls, this.opts.settingsStore !== undefined);
+    if (lines[0] === "!settings") {
+      await this.restoreSettings(eventId).catch((error: unknown) => {
+        this.opts.log?.warn("queue settings could not be restored; joining without them", {
+          event_id: eventId,
+          err: error,
+        });
+      });
+      lines = await this.runJoin(eventId, calls, false);
+    }
+    const born = lines.at(-1) === "+born";
+    if (born) lines.pop();
+    const last = this.registeredAt.get(eventId);
+    if (born || last === undefined || this.now() - last >= REGISTER_EVERY_MS) {
+      // Rare: a new line, or now and then, so that tickers everywhere learn the event is live.
+      this.registeredAt.set(eventId, this.now());
+      await this.redis.sadd(ACTIVE_EVENTS_KEY, eventId);
+    }
+    if (born) this.opts.onLineBorn?.(eventId);
+    return lines;
+  }
+
+  private async runJoin(eventId: string, calls: JoinCall[], gate: boolean): Promise<string[]> {
     const k = queueKeys(eventId);
     const keys = [k.seq, k.wait, k.heartbeat, k.tokens, k.byIdemKey, k.byUser, k.config];
-    const args: (string | number)[] = [this.now(), this.opts.keysTtlSec ?? 86_400, ...this.limitPolicy()];
+    const args: (string | number)[] = [
+      this.now(),
+      this.opts.keysTtlSec ?? 86_400,
+      ...this.limitPolicy(),
+      gate ? 1 : 0,
+      randomString(9, "base64url"),
+    ];
     for (const call of calls) {
       if (call.buckets) keys.push(call.buckets.ip, call.buckets.user);
       args.push(`${call.buckets ? 1 : 0}|${call.token}|${call.idempotencyKey}|${call.userId}`);
@@ -133,9 +172,12 @@ export class WaitingRoom {
     });
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
-    const [code = "", position, seq, joinedMs, rate = "", served, lastMoveId = "", opensAt] = fields;
+    const [code = "", position, seq, joinedMs, rate = "", served, lastMoveId = "", opensAt, line = ""] =
+      fields;
+    // A token the room does not know: its place went with Redis's data (or with the line's keys).
+    if (code === "") throw placeLost();
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
-    const status = code === "" ? "expired" : STATUS[code as keyof typeof STATUS];
+    const status = STATUS[code as keyof typeof STATUS];
     const joined = Number(joinedMs);
     return {
       eventId,
@@ -146,6 +188,7 @@ export class WaitingRoom {
       served: Number(served),
       ratePerSec,
       lastMoveId,
+      line,
       rateLimit,
     };
   }
@@ -194,6 +237,7 @@ export class WaitingRoom {
       case EnterResult.OtherUser:
         throw new AppError("FORBIDDEN", "This place in line belongs to another user");
       case EnterResult.UnknownToken:
+        throw placeLost();
       case EnterResult.NotAdmitted:
         throw new AppError("NOT_READY", "This place in line has expired or was given up; join again");
       default:
@@ -221,10 +265,14 @@ export class WaitingRoom {
     await this.redis.zadd(queueKeys(eventId).heartbeat, "XX", ...args);
   }
 
-  /** Runs one admission tick for an event (the caller must hold its lease). */
+  /**
+   * Runs one admission tick for an event (the caller must hold its lease). `needsSettings`: the
+   * line has waiters but Redis lost the operator's settings, so nobody was admitted; put them
+   * back (`restoreSettings`) and tick again.
+   */
   async admitTick(eventId: string, windowMs = 30_000, maxPerTick = 5000) {
     const k = queueKeys(eventId);
-    const [admitted, dropped, waiting, obsRate] = (await this.redis.ttqAdmit(
+    const [admitted, dropped, waiting, obsRate, note] = (await this.redis.ttqAdmit(
       k.config,
       k.wait,
       k.heartbeat,
@@ -239,8 +287,9 @@ export class WaitingRoom {
       maxPerTick,
       this.opts.defaultRate,
       this.opts.defaultCap,
-    )) as [number, number, number, string];
-    return { admitted, dropped, waiting, ratePerSec: Number(obsRate) };
+      this.opts.settingsStore ? 1 : 0,
+    )) as [number, number, number, string, string];
+    return { admitted, dropped, waiting, ratePerSec: Number(obsRate), needsSettings: note === "settings" };
   }
 
   /** Takes or renews the ticker lease of an event; true when `owner` holds it. */
@@ -253,25 +302,55 @@ export class WaitingRoom {
     return this.redis.smembers(ACTIVE_EVENTS_KEY);
   }
 
-  /** Current admission settings of an event. */
+  /** Adds events to the set of live ones (the ticker's, for lines that outlived the set). */
+  async registerEvents(eventIds: string[]): Promise<void> {
+    if (eventIds.length > 0) await this.redis.sadd(ACTIVE_EVENTS_KEY, ...eventIds);
+  }
+
+  /** The id of the event's current line, or null when it has none (never joined, expired or lost). */
+  lineOf(eventId: string): Promise<string | null> {
+    return this.redis.hget(queueKeys(eventId).tokens, "~line");
+  }
+
+  /** Current admission settings of an event (put back from the durable store first if Redis lost them). */
   async settings(eventId: string): Promise<QueueSettings> {
-    const [rate, cap, paused, opensAt] = await this.redis.hmget(
+    const { settings, known } = await this.readSettings(eventId);
+    if (known || !this.opts.settingsStore) return settings;
+    await this.restoreSettings(eventId);
+    return (await this.readSettings(eventId)).settings;
+  }
+
+  private async readSettings(eventId: string): Promise<{ settings: QueueSettings; known: boolean }> {
+    const [rate, cap, paused, opensAt, version] = await this.redis.hmget(
       queueKeys(eventId).config,
       "rate",
       "cap",
       "paused",
       "opens_at",
+      "sv",
     );
     return {
-      rate: rate === null ? this.opts.defaultRate : Number(rate),
-      cap: cap === null ? this.opts.defaultCap : Number(cap),
-      paused: paused === "1",
-      opensAt: opensAt === null || opensAt === "0" ? null : Number(opensAt),
+      settings: {
+        rate: rate === null ? this.opts.defaultRate : Number(rate),
+        cap: cap === null ? this.opts.defaultCap : Number(cap),
+        paused: paused === "1",
+        opensAt: opensAt === null || opensAt === "0" ? null : Number(opensAt),
+      },
+      known: version !== null,
     };
   }
 
-  /** Changes admission settings live; the next tick uses them. */
+  /**
+   * Changes admission settings live; the next tick uses them. With a durable store, the change is
+   * written there first, then into Redis (so a failure in between leaves Redis behind, never
+   * ahead: the ticker's periodic re-read, or the operator's retry, catches it up).
+   */
   async updateSettings(eventId: string, change: Partial<QueueSettings>): Promise<QueueSettings> {
+    const store = this.opts.settingsStore;
+    if (store) {
+      await this.applySettings(eventId, await store.update(eventId, change));
+      return (await this.readSettings(eventId)).settings;
+    }
     const fields: Record<string, string> = {};
     if (change.rate !== undefined) fields.rate = String(change.rate);
     if (change.cap !== undefined) fields.cap = String(change.cap);
@@ -279,6 +358,29 @@ export class WaitingRoom {
     if (change.opensAt !== undefined) fields.opens_at = String(change.opensAt ?? 0);
     if (Object.keys(fields).length > 0) await this.redis.hset(queueKeys(eventId).config, fields);
     return this.settings(eventId);
+  }
+
+  /**
+   * Writes the operator's durable settings into Redis, unless Redis has the same or a newer
+   * version; true when written. Without a durable store there is nothing to restore.
+   */
+  async restoreSettings(eventId: string): Promise<boolean> {
+    const store = this.opts.settingsStore;
+    if (!store) return false;
+    return this.applySettings(eventId, await store.get(eventId));
+  }
+
+  private async applySettings(eventId: string, s: DurableQueueSettings): Promise<boolean> {
+    const written = await this.redis.ttqSettings(
+      queueKeys(eventId).config,
+      s.version,
+      Math.max(SETTINGS_TTL_MS, (this.opts.keysTtlSec ?? 0) * 1000),
+      s.rate ?? "",
+      s.cap ?? "",
+      s.paused ? 1 : 0,
+      s.opensAt ?? 0,
+    );
+    return written === 1;
   }
 
   /** Counts for operators: waiting, admitted-and-unfinished, observed rate. */

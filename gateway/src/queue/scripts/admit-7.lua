@@ -4,7 +4,8 @@
   fractional credit carried between ticks) and never beyond the cap on admitted-but-unfinished
   buyers. Run only by the lease holder.
 
-  KEYS[1] config      hash: rate, cap, paused, opens_at, credit, last, obs_rate, served (count),
+  KEYS[1] config      hash: rate, cap, paused, opens_at, sv (the operator's settings and their
+                      version, see settings-1.lua), credit, last, obs_rate, served (count),
                       hb_seq (the last arrival number given its first heartbeat)
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
@@ -19,12 +20,25 @@
   ARGV[5] max_per_tick           bound on the work of one tick
   ARGV[6] default_rate           used until an operator sets one
   ARGV[7] default_cap
+  ARGV[8] gate                   "1": admit nobody while the operator's settings are missing
+                                 (no "sv": Redis lost them) — the gateway puts them back first
 
-  Returns {admitted, dropped, waiting, obs_rate}
+  Every move appended to the stream carries the line's id ("g", see join-n.lua), so a live socket
+  whose place belongs to a lost line is told, never mistaken for a newcomer with its number.
+  A tick that registers newcomers also gives the line's other keys (config, admitted, window,
+  moves) the line's remaining lifetime when theirs is shorter or unset: they go when it goes.
+
+  Returns {admitted, dropped, waiting, obs_rate, note}; note is "settings" when gated (nothing
+  done), else "".
 ]]
 local now = tonumber(ARGV[1])
 local maxPerTick = tonumber(ARGV[5])
-local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq")
+local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq", "sv")
+if ARGV[8] == "1" and not cfg[9] then
+  -- Nobody in line: nothing to decide, and nothing written (a forgotten event leaves no keys).
+  local waiting = redis.call("ZCARD", KEYS[2])
+  return {0, 0, waiting, "0", waiting > 0 and "settings" or ""}
+end
 local rate = tonumber(cfg[1] or ARGV[6])
 local cap = tonumber(cfg[2] or ARGV[7])
 local credit = tonumber(cfg[4] or "0")
@@ -58,11 +72,12 @@ for from = 1, #newcomers, 4000 do
   end
   redis.call("ZADD", KEYS[3], "NX", unpack(seen))
 end
+local lineTtl = 0
 if #newcomers > 0 then
   registered = newcomers[#newcomers]
   -- The first write creates the set: give it the line's lifetime (joins refresh both).
-  local ttl = redis.call("PTTL", KEYS[2])
-  if ttl > 0 then redis.call("PEXPIRE", KEYS[3], ttl) end
+  lineTtl = redis.call("PTTL", KEYS[2])
+  if lineTtl > 0 then redis.call("PEXPIRE", KEYS[3], lineTtl) end
 end
 
 -- Abandoned places anywhere in the line go first, so they never stall the head.
@@ -125,6 +140,12 @@ redis.call("HSET", KEYS[1], "credit", credit, "last", now, "obs_rate", obsRate, 
 if #admitted > 0 or #dropped > 0 or opened then
   redis.call("XADD", KEYS[7], "MAXLEN", "~", 1000, "*",
     "a", table.concat(admitted, ","), "r", table.concat(dropped, ","), "rate", obsRate, "served", served,
-    "opened", opened and "1" or "0")
+    "opened", opened and "1" or "0", "g", redis.call("HGET", KEYS[4], "~line") or "")
 end
-return {#admitted, #dropped, redis.call("ZCARD", KEYS[2]), tostring(obsRate)}
+if lineTtl > 0 then
+  for _, key in ipairs({KEYS[1], KEYS[5], KEYS[6], KEYS[7]}) do
+    local ttl = redis.call("PTTL", key)
+    if ttl == -1 or (ttl >= 0 and ttl < lineTtl) then redis.call("PEXPIRE", key, lineTtl) end
+  end
+end
+return {#admitted, #dropped, redis.call("ZCARD", KEYS[2]), tostring(obsRate), ""}

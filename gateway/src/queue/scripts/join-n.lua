@@ -16,14 +16,17 @@
   KEYS[4] tokens       hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[5] byIdemKey    hash idempotency key -> token
   KEYS[6] byUser       hash user -> token
-  KEYS[7] config       hash: rate, obs_rate, opens_at (read only)
+  KEYS[7] config       hash: rate, obs_rate, opens_at, sv (read only)
   KEYS[8…]             the rate-limit buckets of the limited entries, in order, two each: the
                        client IP's, then the signed-in user's (the IP's again when anonymous)
   ARGV[1] now_ms
   ARGV[2] ttl_sec      lifetime of the waiting room's keys (set on the first join, refreshed every 1000th)
   ARGV[3] limit_rate   tokens per second of each bucket; 0 turns limiting off
   ARGV[4] limit_burst  bucket size
-  ARGV[5…] one per entry, "limited|token|idem_key|user" (one argument rather than four: the
+  ARGV[5] gate         "1": refuse the batch (before any work) while the operator's settings are
+                       missing from config (no "sv": Redis lost them), "0": join anyway
+  ARGV[6] line_id      a fresh random id; becomes the line's id if this batch starts a new line
+  ARGV[7…] one per entry, "limited|token|idem_key|user" (one argument rather than four: the
            client encodes every argument separately, which was a measurable share of the
            gateway's time per join):
     limited    "1" to rate-limit this caller, "0" not to
@@ -32,9 +35,15 @@
     idem_key   "" when none (a UUID)
     user       "" when anonymous; last, since an id may itself hold "|"
 
-  Returns one line per entry, in order, joined by "\n": "limit|token|status|position|is_new|rate|opens_at",
-  or just "limit" when that caller is rate-limited (limit: five fields, see
-  includes/limit-caller.lua; flat strings for the reason given in status-n.lua)
+  The line's id lives in the token records under the field "~line" (no token looks like that):
+  it is written by the batch that starts a line, i.e. the first join after the records were lost
+  or expired, so a place from before a loss is recognised (live sockets compare it, see
+  admit-7.lua's moves).
+
+  Returns "!settings" when gated (nothing done), else one line per entry, in order, joined by
+  "\n": "limit|token|status|position|is_new|rate|opens_at", or just "limit" when that caller is
+  rate-limited (limit: five fields, see includes/limit-caller.lua; flat strings for the reason
+  given in status-n.lua), and one more line "+born" when this batch started a new line.
     status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting and
     the sale is open;
     rate: observed admissions per second (or the configured rate, or "" before any), a string;
@@ -44,9 +53,12 @@
 --- @include "limit-caller"
 local now, ttl = ARGV[1], tonumber(ARGV[2])
 local limitRate, limitBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
-local entries = #ARGV - 4
+local FIXED = 6
+local entries = #ARGV - FIXED
 
-local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at")
+local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at", "sv")
+-- The settings decide where a joiner goes (a pre-queue draws places): never guess them.
+if ARGV[5] == "1" and not cfg[4] then return "!settings" end
 local rate = cfg[1]
 if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
 local preQueue = cfg[3] and tonumber(cfg[3]) > tonumber(now)
@@ -86,10 +98,11 @@ end
 
 local bucket = 8      -- the next limited entry's first bucket key
 local length, counter -- read on the first new join only
+local born = false    -- this batch started a new line
 local added, idems, users = 0, 0, 0
 local wait, heartbeat, records, byIdem, byUser, out = {}, {}, {}, {}, {}, {}
 for i = 1, entries do
-  local limited, token, idem, user = string.match(ARGV[4 + i], "^(%d)|([^|]*)|([^|]*)|(.*)$")
+  local limited, token, idem, user = string.match(ARGV[FIXED + i], "^(%d)|([^|]*)|([^|]*)|(.*)$")
   local allowed, limit = true, "1|0|0|0|off"
   if limited == "1" then
     allowed, limit = limit_caller(KEYS[bucket], KEYS[bucket + 1], user ~= "", limitRate, limitBurst, tonumber(now))
@@ -105,6 +118,7 @@ for i = 1, entries do
     if not length then
       length = redis.call("ZCARD", KEYS[2])
       counter = tonumber(redis.call("GET", KEYS[1]) or "0")
+      born = redis.call("HSETNX", KEYS[4], "~line", ARGV[6]) == 1
     end
     added = added + 1
     local seq, position
@@ -147,4 +161,5 @@ if added > 0 then
     for k = 1, 6 do redis.call("EXPIRE", KEYS[k], ttl) end
   end
 end
+if born then out[#out + 1] = "+born" end
 return table.concat(out, "\n")

@@ -16,8 +16,8 @@ local seq, status, rest = string.match(rec, "^(-?%d+)|(%a)|(.*)$")
 if status == "W" then
   redis.call("ZREM", KEYS[2], ARGV[1])
   redis.call("ZREM", KEYS[3], ARGV[1])
-  -- Everyone behind moves up one: tell the live sockets.
-  redis.call("XADD", KEYS[5], "MAXLEN", "~", 1000, "*", "l", seq)
+  -- Everyone behind moves up one: tell the live sockets (of this line, see admit-7.lua).
+  redis.call("XADD", KEYS[5], "MAXLEN", "~", 1000, "*", "l", seq, "g", redis.call("HGET", KEYS[1], "~line") or "")
 elseif status == "R" then
   redis.call("ZREM", KEYS[4], ARGV[1])
 end

@@ -20,15 +20,17 @@
     with_last_move  "1" to look up last_move_id (a WebSocket's resume point), else "0"
 
   Returns one line per entry, in order, joined by "\n":
-  "limit|status|position|seq|joined_ms|rate|served|last_move_id|opens_at", or just "limit" when
+  "limit|status|position|seq|joined_ms|rate|served|last_move_id|opens_at|line", or just "limit" when
   that caller is rate-limited (limit: five fields, see includes/limit-caller.lua). Flat strings
   rather than nested arrays: Redis encodes them and ioredis decodes them in a fraction of the
   time, and this is the hottest call there is.
-    status "" when the token is unknown; rate is the observed admission rate per second (or the
+    status "" when the token is unknown (or waiting without a place in line: a partial loss of
+    Redis data), which the gateway answers as a lost place; rate is the observed admission rate per second (or the
     configured one before any admission, or "" when none is configured), as a string;
     last_move_id lets a WebSocket resume from exactly this point of the move stream ("" unless
     asked for); position is 0 while the pre-queue is closed (places are drawn when it opens at
-    opens_at, ms, 0 when there is no pre-queue).
+    opens_at, ms, 0 when there is no pre-queue); line is the line's id (see join-n.lua), only
+    with last_move_id ("" for a line older than line ids).
 ]]
 --- @include "take-token"
 --- @include "limit-caller"
@@ -51,7 +53,10 @@ for i = 1, entries do
   end
 end
 
+-- The line's id rides along with the records a socket asks for (one more field, same read).
+if wantsMove then asked[#asked + 1] = "~line" end
 local records = #asked > 0 and redis.call("HMGET", KEYS[1], unpack(asked)) or {}
+local line = wantsMove and (records[#asked] or "") or ""
 local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served", "opens_at")
 local opensAt = cfg[4] or "0"
 local rate = cfg[1]
@@ -70,20 +75,26 @@ for i = 1, entries do
   else
     r = r + 1
     local rec = records[r]
-    if not rec then
-      out[i] = limits[i] .. "||0|0|0|0|0||0"
-    else
-      local seq, status, joined = string.match(rec, "^(-?%d+)|(%a)|(%d+)|")
-      local position = 0
+    local seq, status, joined, position = nil, nil, nil, 0
+    if rec then
+      seq, status, joined = string.match(rec, "^(-?%d+)|(%a)|(%d+)|")
       if status == "W" then
         local rank = redis.call("ZRANK", KEYS[2], ARGV[a])
         if rank then
           if tonumber(opensAt) <= tonumber(now) then position = rank + 1 end
           seen[#seen + 1], seen[#seen + 2] = now, ARGV[a]
+        else
+          -- Waiting, yet not in line: only a partial loss of Redis data does that.
+          status = nil
         end
       end
+    end
+    if not status then
+      out[i] = limits[i] .. "||0|0|0|0|0||0|"
+    else
       local move = ARGV[a + 2] == "1" and lastId or ""
-      out[i] = table.concat({limits[i], status, position, seq, joined, rate, cfg[3] or "0", move, opensAt}, "|")
+      local lineId = ARGV[a + 2] == "1" and line or ""
+      out[i] = table.concat({limits[i], status, position, seq, joined, rate, cfg[3] or "0", move, opensAt, lineId}, "|")
     end
   end
 end

@@ -1,0 +1,41 @@
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import type { Client } from "@connectrpc/connect";
+import type { inventory } from "@tt/contracts";
+import type { QueueSettings } from "../queue/room-model.ts";
+import type { DurableQueueSettings, QueueSettingsStore } from "../queue/settings-store.ts";
+import { upstream } from "../transport/upstream-call.ts";
+
+function fromMessage(s: inventory.QueueSettings | undefined): DurableQueueSettings {
+  if (!s) throw new Error("inventory answered without queue settings");
+  return {
+    rate: s.rate,
+    cap: s.cap,
+    paused: s.paused,
+    opensAt: s.opensAt ? timestampMs(s.opensAt) : null,
+    version: Number(s.version),
+  };
+}
+
+/** The operator's queue settings kept with each event by inventory (GetQueueSettings, UpdateQueueSettings). */
+export function inventoryQueueSettings(
+  client: Client<typeof inventory.InventoryService>,
+): QueueSettingsStore {
+  return {
+    async get(eventId) {
+      return fromMessage((await upstream(client.getQueueSettings({ eventId }))).settings);
+    },
+    async update(eventId, change: Partial<QueueSettings>) {
+      const { settings } = await upstream(
+        client.updateQueueSettings({
+          eventId,
+          ...(change.rate === undefined ? {} : { rate: change.rate }),
+          ...(change.cap === undefined ? {} : { cap: change.cap }),
+          ...(change.paused === undefined ? {} : { paused: change.paused }),
+          ...(typeof change.opensAt === "number" ? { opensAt: timestampFromMs(change.opensAt) } : {}),
+          clearOpensAt: change.opensAt === null,
+        }),
+      );
+      return fromMessage(settings);
+    },
+  };
+}
