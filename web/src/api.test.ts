@@ -129,6 +129,7 @@ describe("friendlyMessage", () => {
   test.each([
     ["SEAT_UNAVAILABLE", /seats was just taken/],
     ["RESERVATION_EXPIRED", /hold has expired/],
+    ["QUEUE_PLACE_LOST", /join the queue again/],
     ["PAYMENT_NOT_APPROVED", /payment hasn't been approved/],
     ["RATE_LIMITED", /wait a few seconds/],
     ["UNAUTHENTICATED", /sign in/],

@@ -14,6 +14,7 @@ const MESSAGES: Record<string, string> = {
   FORBIDDEN: "You don't have access to this yet.",
   NOT_READY: "It's not your turn yet. Please stay in the queue; we'll let you in shortly.",
   RESERVATION_TOKEN_INVALID: "Your entry pass has expired. Please rejoin the queue.",
+  QUEUE_PLACE_LOST: "Sorry, we lost your place in the queue on our side. Please join the queue again.",
   NOT_FOUND: "We couldn't find what you were looking for.",
   EVENT_NOT_FOUND: "We couldn't find that event. It may have been removed.",
   RESERVATION_NOT_FOUND: "We couldn't find that reservation.",
