@@ -66,7 +66,12 @@ export class EventReader {
     private readonly room: WaitingRoom,
     private readonly log: Logger,
     private lastId: string,
-    private readonly opts: { heartbeatEveryMs: number; recentMoves: number; positionEveryMs: number },
+    private readonly opts: {
+      heartbeatEveryMs: number;
+      recentMoves: number;
+      positionEveryMs: number;
+      quietWaitMs: number;
+    },
   ) {}
 
   get size(): number {
@@ -112,7 +117,7 @@ export class EventReader {
           "COUNT",
           100,
           "BLOCK",
-          5000,
+          this.opts.quietWaitMs,
           "STREAMS",
           queueKeys(this.eventId).moves,
           this.lastId,

@@ -56,6 +56,11 @@ export interface LiveQueueOptions {
   recentMoves?: number;
   /** Least time between two position frames of one socket (ready and gone frames are never held). */
   positionEveryMs?: number;
+  /**
+   * Longest wait of a reader for the next move (XREAD BLOCK, default 5 s); after a quiet wait it
+   * checks that its sockets' line still exists, so a line Redis lost is noticed within this long.
+   */
+  quietWaitMs?: number;
 }
 
 /**
@@ -101,11 +106,12 @@ export class LiveQueue {
     this.connections.inc();
     let reader = this.readers.get(status.eventId);
     if (!reader) {
+      const quietWaitMs = this.opts.quietWaitMs ?? 5000;
       reader = new EventReader(
         status.eventId,
         // XREAD BLOCK waits up to 5 s by design: the kit's 1 s command timeout would cut every
         // quiet wait short and delay the next move by the reader's retry pause.
-        duplicateRedis(this.redis, this.log, { commandTimeout: 10_000 }),
+        duplicateRedis(this.redis, this.log, { commandTimeout: Math.max(10_000, 2 * quietWaitMs) }),
         this.room,
         this.log,
         status.lastMoveId,
@@ -113,6 +119,7 @@ export class LiveQueue {
           heartbeatEveryMs: this.opts.heartbeatEveryMs ?? 60_000,
           recentMoves: this.opts.recentMoves ?? 200,
           positionEveryMs: this.opts.positionEveryMs ?? 1000,
+          quietWaitMs,
         },
       );
       this.readers.set(status.eventId, reader);

@@ -104,7 +104,11 @@ export class AdmissionTicker {
         if (result.needsSettings) {
           // Redis lost the operator's settings: admit nobody until they are back.
           if (await this.restore(eventId, now)) result = await this.room.admitTick(eventId);
-        } else if (now - (this.reconciledAt.get(eventId) ?? 0) >= (this.opts.reconcileSettingsMs ?? 30_000)) {
+        } else if (
+          result.waiting > 0 &&
+          now - (this.reconciledAt.get(eventId) ?? 0) >= (this.opts.reconcileSettingsMs ?? 30_000)
+        ) {
+          // Now and then, while there is someone to admit: Redis may have missed an operator's change.
           await this.restore(eventId, now);
         }
         if (result.admitted > 0) this.admittedTotal.inc({ event_id: eventId }, result.admitted);
