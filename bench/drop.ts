@@ -127,6 +127,7 @@ try {
     log(`all buyers done; waiting ${Math.ceil(settleMs / 1000)} s for the last hold to pass expiry + grace`);
     await Bun.sleep(settleMs);
   }
+  const allTakenAt = watcher?.noneAvailableAt();
   const sightings = (await watcher?.stop()) ?? [];
   let checks: CheckReport | undefined;
   if (reader) {
@@ -156,6 +157,9 @@ try {
     platformEnv: cfg.url ? {} : platformEnv(cfg),
     durationSec,
     ...(soldOutAt !== undefined ? { soldOutAtSec: soldOutAt } : {}),
+    ...(allTakenAt !== undefined && stats.firstAt.admitted !== undefined
+      ? { allTakenSec: Math.round((allTakenAt - stats.firstAt.admitted) / 100) / 10 }
+      : {}),
     requests: stats.requests,
     errors: stats.errors,
     errorRate: stats.requests ? round2((stats.errors / stats.requests) * 10_000) / 10_000 : 0,

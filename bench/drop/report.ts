@@ -19,6 +19,8 @@ export interface DropResult {
   durationSec: number;
   /** When the store first showed every seat SOLD (seconds into the drop). */
   soldOutAtSec?: number;
+  /** Seconds from the first admission to the first store poll that found no seat AVAILABLE. */
+  allTakenSec?: number;
   requests: number;
   errors: number;
   errorRate: number;
@@ -78,6 +80,10 @@ export function dropMarkdown(r: DropResult): string {
       `expected refusals (seat races lost) ${r.expectedRefusals}` +
       (r.retried ? `; failed tries the buyer's retry turned into an answer (not errors) ${r.retried}` : "") +
       ".",
+    "",
+    r.allTakenSec !== undefined
+      ? `No seat AVAILABLE (each held or sold) **${r.allTakenSec} s after the first admission** (the store is polled every 3 s).`
+      : "Some seat was still AVAILABLE at every store poll.",
     "",
     "## Outcomes",
     "",

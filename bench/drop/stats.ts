@@ -126,8 +126,12 @@ export class DropStats {
     this.classCounts.set(step, c);
   }
 
+  /** When (Date.now) each milestone first happened. */
+  readonly firstAt: Partial<Record<"admitted" | "holds" | "orders", number>> = {};
+
   /** Counts a milestone on the timeline. */
   milestone(rate: "admitted" | "holds" | "orders"): void {
+    this.firstAt[rate] ??= Date.now();
     this.bump(rate);
   }
 

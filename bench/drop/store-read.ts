@@ -187,6 +187,7 @@ export class StoreReader {
   watchStaleHolds(graceMs: number, everyMs = 3000) {
     const worst = new Map<string, StaleSighting>();
     let counts: Record<string, number> = {};
+    let noneAvailableAt: number | undefined;
     let running = true;
     const loop = (async () => {
       while (running) {
@@ -194,8 +195,13 @@ export class StoreReader {
           const now = Date.now();
           const seats = await this.seats();
           counts = {};
+          // A hold whose time has passed reads as AVAILABLE (docs/spec.md), so it counts as free.
+          let free = 0;
           for (const seat of seats) {
             counts[seat.status] = (counts[seat.status] ?? 0) + 1;
+            const lapsed =
+              seat.status === "HELD" && seat.holdExpiresAt !== undefined && seat.holdExpiresAt <= now;
+            if (seat.status === "AVAILABLE" || lapsed) free += 1;
             if (seat.status !== "HELD" || seat.holdExpiresAt === undefined) continue;
             const lateMs = now - seat.holdExpiresAt - graceMs;
             const key = `${seat.seatId}|${seat.holder}`;
@@ -207,6 +213,7 @@ export class StoreReader {
                 at: now,
               });
           }
+          if (free === 0 && seats.length > 0) noneAvailableAt ??= now;
         } catch {
           // A busy DynamoDB Local may time out a poll; the next one looks again.
         }
@@ -216,6 +223,8 @@ export class StoreReader {
     return {
       /** Seat statuses at the last poll. */
       counts: () => counts,
+      /** The first poll (Date.now) that found no seat free: each one held or sold. */
+      noneAvailableAt: () => noneAvailableAt,
       stop: async (): Promise<StaleSighting[]> => {
         running = false;
         await loop;
