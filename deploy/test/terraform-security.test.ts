@@ -133,4 +133,24 @@ describe("ElastiCache", () => {
     expect(redis?.body).toMatchObject({ automatic_failover_enabled: true, multi_az_enabled: true });
     expect(redis?.body.replicas_per_node_group).toBe("${var.replicas_per_shard}");
   });
+
+  test("keys are never evicted, and every node has a memory alarm that notifies someone", () => {
+    const [params] = blocksOf(files, "resource", "aws_elasticache_parameter_group");
+    const policy = (params?.body.parameter as { name: string; value: string }[]).find(
+      (p) => p.name === "maxmemory-policy",
+    );
+    expect(policy?.value).toBe("noeviction");
+    const [alarm] = blocksOf(files, "resource", "aws_cloudwatch_metric_alarm").filter(
+      (a) => a.body.metric_name === "DatabaseMemoryUsagePercentage",
+    );
+    expect(alarm?.body).toMatchObject({
+      namespace: "AWS/ElastiCache",
+      for_each: "${toset(local.node_ids)}",
+      alarm_actions: "${var.alarm_actions}",
+    });
+    const module = files
+      .filter((f) => f.dir === "terraform/envs/prod")
+      .flatMap((f) => (f.hcl.module?.redis ?? []) as { alarm_actions?: string[] }[])[0];
+    expect(module?.alarm_actions).toEqual(["${aws_sns_topic.alerts.arn}"]);
+  });
 });

@@ -45,6 +45,23 @@ module "messaging" {
   stage = var.stage
 }
 
+# Where AWS-side alarms (CloudWatch) go; Grafana's own alert rules live in deploy/k8s. Not
+# encrypted with the AWS-managed SNS key: CloudWatch cannot publish to a topic under that key
+# (its key policy admits no service), and alarm notices carry no data worth a customer key.
+resource "aws_sns_topic" "alerts" {
+  name = "${local.name}-alerts"
+
+  tags = local.tags
+}
+
+resource "aws_sns_topic_subscription" "alerts_email" {
+  count = var.alert_email == null ? 0 : 1
+
+  topic_arn = aws_sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = var.alert_email
+}
+
 module "redis" {
   source = "../../modules/redis"
 
@@ -54,6 +71,7 @@ module "redis" {
   client_security_group_ids = [module.eks.cluster_security_group_id]
   shards                    = var.redis_shards
   node_type                 = var.redis_node_type
+  alarm_actions             = [aws_sns_topic.alerts.arn]
 }
 
 module "ecr" {

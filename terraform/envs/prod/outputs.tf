@@ -67,3 +67,8 @@ output "deploy_env" {
   } : "${key}=${value}"])
   sensitive = true
 }
+
+output "alerts_topic_arn" {
+  description = "SNS topic of the AWS-side alarms (subscribe on-call to it)."
+  value       = aws_sns_topic.alerts.arn
+}

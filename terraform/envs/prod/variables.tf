@@ -77,6 +77,12 @@ variable "redis_node_type" {
   default     = "cache.r7g.large"
 }
 
+variable "alert_email" {
+  description = "An address subscribed to the alerts topic (CloudWatch alarms such as Redis memory); null for none."
+  type        = string
+  default     = null
+}
+
 variable "kubernetes_version" {
   description = "EKS Kubernetes version."
   type        = string

@@ -1,7 +1,8 @@
 # ElastiCache Redis in cluster mode: the waiting room, rate limits and seat-map cache shard by the
 # `{evt_...}` hash tag, so one event's keys stay on one slot while events spread over shards.
 # TLS is required in transit, clients authenticate with an AUTH token, every shard has a replica
-# in another AZ with automatic failover.
+# in another AZ with automatic failover. Keys are never evicted (noeviction): every key the
+# platform writes has a lifetime or a bound, and an alarm fires long before memory runs out.
 
 resource "random_password" "auth" {
   length  = 64
@@ -43,10 +44,13 @@ resource "aws_elasticache_parameter_group" "this" {
     value = "yes"
   }
 
-  # Waiting-room and idempotency keys carry their own TTLs; never evict a live queue entry.
+  # Never evict: an evicted key is a buyer's place in line, an admission or a line's settings
+  # silently gone. Full memory refuses writes instead (the gateway answers 503), which the
+  # memory alarm below announces long before; every key the platform writes has a lifetime or a
+  # bound (docs/architecture.md, "Redis keys and hash tags").
   parameter {
     name  = "maxmemory-policy"
-    value = "volatile-lru"
+    value = "noeviction"
   }
 
   tags = var.tags
@@ -82,4 +86,39 @@ resource "aws_elasticache_replication_group" "this" {
   apply_immediately          = false
 
   tags = var.tags
+}
+
+locals {
+  # Node ids of a cluster-mode replication group: <group>-<shard, 4 digits>-<node, 3 digits>.
+  node_ids = flatten([
+    for shard in range(1, var.shards + 1) : [
+      for node in range(1, var.replicas_per_shard + 2) : format("%s-%04d-%03d", var.name, shard, node)
+    ]
+  ])
+}
+
+# One alarm per node (primaries and replicas: a replica promoted by a failover is the next
+# primary). DatabaseMemoryUsagePercentage is used memory over maxmemory; at 100 % a noeviction
+# Redis refuses writes.
+resource "aws_cloudwatch_metric_alarm" "memory" {
+  for_each = toset(local.node_ids)
+
+  alarm_name          = "${each.value}-memory"
+  alarm_description   = "Redis node ${each.value} uses over ${var.memory_alarm_percent} % of its memory. Nothing is evicted (noeviction): when it is full, writes fail and the waiting room answers 503. Add shards or a larger node type."
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "DatabaseMemoryUsagePercentage"
+  dimensions          = { CacheClusterId = each.value }
+  statistic           = "Maximum"
+  period              = 60
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
+  threshold           = var.memory_alarm_percent
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "missing"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+
+  tags = var.tags
+
+  depends_on = [aws_elasticache_replication_group.this]
 }

@@ -13,3 +13,8 @@ output "auth_token" {
   value       = random_password.auth.result
   sensitive   = true
 }
+
+output "memory_alarm_names" {
+  description = "The per-node memory alarms (CloudWatch)."
+  value       = [for alarm in aws_cloudwatch_metric_alarm.memory : alarm.alarm_name]
+}

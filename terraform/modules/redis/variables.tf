@@ -47,6 +47,23 @@ variable "replicas_per_shard" {
   }
 }
 
+variable "memory_alarm_percent" {
+  description = "DatabaseMemoryUsagePercentage at which a node's memory alarm fires (nothing is evicted: at 100 % writes fail)."
+  type        = number
+  default     = 75
+
+  validation {
+    condition     = var.memory_alarm_percent > 0 && var.memory_alarm_percent < 100
+    error_message = "The alarm must fire before memory is full."
+  }
+}
+
+variable "alarm_actions" {
+  description = "Where the memory alarms notify (SNS topic ARNs), on alarm and on recovery."
+  type        = list(string)
+  default     = []
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)
