@@ -119,7 +119,7 @@ describe("after Redis lost everything", () => {
     expect((await room.status(joined.token)).status).toBe("ready");
   });
 
-  test("a line that keeps no settings in Redis writes nothing back while it is empty", async () => {
+  test("a line that is gone writes nothing back and is no longer ticked; one that is back stays", async () => {
     const { store, state } = flakyStore();
     const room = roomWith(store);
     const eventId = freshEvent();
@@ -127,9 +127,16 @@ describe("after Redis lost everything", () => {
     await redis.flushall();
     await redis.sadd(ACTIVE_EVENTS_KEY, eventId);
     const reads = state.reads;
-    await tickerOf(room).tick();
+    const ticker = tickerOf(room);
+    await ticker.tick();
     expect(await redis.exists(queueKeys(eventId).config)).toBe(0);
     expect(state.reads).toBe(reads);
+    expect(await redis.sismember(ACTIVE_EVENTS_KEY, eventId)).toBe(0);
+    expect(ticker.leading.has(eventId)).toBe(false);
+    // A line born again just before it is forgotten stays live.
+    await room.join(eventId);
+    await room.forgetEvent(eventId);
+    expect(await redis.sismember(ACTIVE_EVENTS_KEY, eventId)).toBe(1);
   });
 });
 

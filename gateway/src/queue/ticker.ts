@@ -22,7 +22,8 @@ export interface TickerOptions {
  * After Redis lost its data: a join that starts a new line tells this process's ticker at once
  * (`watch`), the lease is free to take, and a line without its operator's settings is admitted
  * from only once they are back from the durable store. An event this ticker leads that still has
- * people in line is added back to the set of live events if that set lost it.
+ * people in line is added back to the set of live events if that set lost it; one whose line is
+ * gone (its keys expired a day after the last join, or were lost) is taken off it.
  */
 export class AdmissionTicker {
   readonly owner = randomUUID();
@@ -110,6 +111,12 @@ export class AdmissionTicker {
         ) {
           // Now and then, while there is someone to admit: Redis may have missed an operator's change.
           await this.restore(eventId, now);
+        }
+        if (result.gone) {
+          // An event nobody has joined for a day (its keys expired), or a line Redis lost.
+          await this.room.forgetEvent(eventId);
+          this.events = this.events.filter((e) => e !== eventId);
+          this.leading.delete(eventId);
         }
         if (result.admitted > 0) this.admittedTotal.inc({ event_id: eventId }, result.admitted);
         this.waitingGauge.set({ event_id: eventId }, result.waiting);

@@ -268,7 +268,8 @@ export class WaitingRoom {
   /**
    * Runs one admission tick for an event (the caller must hold its lease). `needsSettings`: the
    * line has waiters but Redis lost the operator's settings, so nobody was admitted; put them
-   * back (`restoreSettings`) and tick again.
+   * back (`restoreSettings`) and tick again. `gone`: the line has expired or was lost (only
+   * said with a durable settings store), see `forgetEvent`.
    */
   async admitTick(eventId: string, windowMs = 30_000, maxPerTick = 5000) {
     const k = queueKeys(eventId);
@@ -289,7 +290,14 @@ export class WaitingRoom {
       this.opts.defaultCap,
       this.opts.settingsStore ? 1 : 0,
     )) as [number, number, number, string, string];
-    return { admitted, dropped, waiting, ratePerSec: Number(obsRate), needsSettings: note === "settings" };
+    return {
+      admitted,
+      dropped,
+      waiting,
+      ratePerSec: Number(obsRate),
+      needsSettings: note === "settings",
+      gone: note === "gone",
+    };
   }
 
   /** Takes or renews the ticker lease of an event; true when `owner` holds it. */
@@ -305,6 +313,16 @@ export class WaitingRoom {
   /** Adds events to the set of live ones (the ticker's, for lines that outlived the set). */
   async registerEvents(eventIds: string[]): Promise<void> {
     if (eventIds.length > 0) await this.redis.sadd(ACTIVE_EVENTS_KEY, ...eventIds);
+  }
+
+  /**
+   * Takes an event whose line is gone off the set of live events, so tickers stop ticking it. A
+   * join that starts a new line meanwhile adds it again: checked after the removal, so one that
+   * came just before is not lost.
+   */
+  async forgetEvent(eventId: string): Promise<void> {
+    await this.redis.srem(ACTIVE_EVENTS_KEY, eventId);
+    if ((await this.lineOf(eventId)) !== null) await this.redis.sadd(ACTIVE_EVENTS_KEY, eventId);
   }
 
   /** The id of the event's current line, or null when it has none (never joined, expired or lost). */

@@ -29,7 +29,7 @@
   moves) the line's remaining lifetime when theirs is shorter or unset: they go when it goes.
 
   Returns {admitted, dropped, waiting, obs_rate, note}; note is "settings" when gated (nothing
-  done), else "".
+  done), "gone" when gated and the line has no token records left (expired or lost), else "".
 ]]
 local now = tonumber(ARGV[1])
 local maxPerTick = tonumber(ARGV[5])
@@ -37,7 +37,9 @@ local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "las
 if ARGV[8] == "1" and not cfg[9] then
   -- Nobody in line: nothing to decide, and nothing written (a forgotten event leaves no keys).
   local waiting = redis.call("ZCARD", KEYS[2])
-  return {0, 0, waiting, "0", waiting > 0 and "settings" or ""}
+  if waiting > 0 then return {0, 0, waiting, "0", "settings"} end
+  -- No token records either: the line expired or was lost; the ticker stops ticking it.
+  return {0, 0, 0, "0", redis.call("EXISTS", KEYS[4]) == 0 and "gone" or ""}
 end
 local rate = tonumber(cfg[1] or ARGV[6])
 local cap = tonumber(cfg[2] or ARGV[7])
