@@ -136,7 +136,7 @@ describe("ElastiCache", () => {
 
   test("keys are never evicted, and every node has a memory alarm that notifies someone", () => {
     const [params] = blocksOf(files, "resource", "aws_elasticache_parameter_group");
-    const policy = (params?.body.parameter as { name: string; value: string }[]).find(
+    const policy = ((params?.body.parameter ?? []) as { name: string; value: string }[]).find(
       (p) => p.name === "maxmemory-policy",
     );
     expect(policy?.value).toBe("noeviction");
