@@ -6,6 +6,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { inventory } from "@tt/contracts";
 import { createService, createServiceClient, fromConnectError } from "@tt/kit";
 import { testConfig } from "@tt/kit/testing";
+import { seatMapKeys } from "../src/adapters/seat-map.redis.ts";
 import { buildInventory } from "../src/app.ts";
 import { DEMO_EVENT_ID, seedDemoEvent } from "../src/demo-event.ts";
 import { type InventoryCore, inventoryRoutes } from "../src/transport/inventory-routes.ts";
@@ -144,6 +145,9 @@ describe("the seat map follows every write", () => {
     const status = await client.getInventoryStatus({ eventId: evt, includeSeats: true });
     expect(status.seats.find((s) => s.seatId === "A-1-1")?.status).toBe(inventory.SeatStatus.SOLD);
     expect(status.seats).toHaveLength(60);
+    // Redis never evicts: the map goes by itself a day after its last rebuild.
+    const keys = seatMapKeys(`${b.stage}:`, evt);
+    for (const key of [keys.seats, keys.meta]) expect(await b.redis.pttl(key)).toBeGreaterThan(3_600_000);
   });
 
   test("CheckAvailability names the seats that are taken", async () => {

@@ -11,6 +11,9 @@ const APPLY_SCRIPT = readFileSync(new URL("./seat-map-apply-2.lua", import.meta.
 // Versioned so that a changed script never runs under an old cached SHA.
 const COMMAND = "inventorySeatMapApplyV1";
 
+/** Lifetime of a seat map after its last rebuild. */
+const MAP_TTL_MS = 86_400_000;
+
 const CODE: Record<SeatStatus, string> = { AVAILABLE: "A", HELD: "H", SOLD: "S" };
 const STATUS: Record<string, SeatStatus> = { A: "AVAILABLE", H: "HELD", S: "SOLD" };
 
@@ -66,6 +69,13 @@ export class RedisSeatMapCache implements SeatMapCache {
 
   async rebuild(eventId: string, seats: CachedSeatWithId[], builtAt: number): Promise<void> {
     await this.write(eventId, "rebuild", String(builtAt), seats);
+    // Redis never evicts (noeviction): a map nobody has read for a day goes by itself, and the
+    // next read rebuilds it. A map in use is rebuilt every few seconds, which renews this.
+    const keys = seatMapKeys(this.prefix, eventId);
+    await Promise.all([
+      this.redis.pexpire(keys.seats, MAP_TTL_MS),
+      this.redis.pexpire(keys.meta, MAP_TTL_MS),
+    ]);
   }
 
   async tryLease(eventId: string, ttlMs: number): Promise<boolean> {
