@@ -36,6 +36,9 @@ export const ERROR_CATALOGUE = {
   RATE_LIMITED: { status: 429, connect: Code.ResourceExhausted },
   INTERNAL: { status: 500, connect: Code.Internal },
   UPSTREAM_UNAVAILABLE: { status: 503, connect: Code.Unavailable },
+  // A dependency's line of waiting calls is full (bulkhead.ts). ResourceExhausted, not Unavailable:
+  // a busy upstream is healthy, and must not trip its callers' breakers.
+  OVERLOADED: { status: 503, connect: Code.ResourceExhausted },
   UPSTREAM_TIMEOUT: { status: 504, connect: Code.DeadlineExceeded },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -12,6 +12,7 @@ import {
 } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { common } from "@tt/contracts";
+import { type Bulkhead, bulkhead } from "../bulkhead.ts";
 import { AppError } from "../errors.ts";
 import type { Metrics } from "../metrics.ts";
 import { currentOrigin } from "../origin.ts";
@@ -31,6 +32,9 @@ export interface ServiceClientOptions {
   retries?: number;
   breaker?: BreakerOptions;
   metrics?: Metrics;
+  /** Calls to this upstream at once, and calls waiting for a slot; beyond: OVERLOADED (bulkhead.ts). */
+  maxInFlight?: number;
+  maxQueued?: number;
 }
 
 // Only failures that say the upstream is unhealthy trip the breaker; a domain answer such as
@@ -70,6 +74,17 @@ function breakerInterceptor(name: string, breaker: CircuitBreaker, timeoutMs: nu
       else if (UNHEALTHY.has(ce.code) && !answered) breaker.failure();
       else breaker.success();
       throw error;
+    }
+  };
+}
+
+// One slot per call, however many tries it takes; a refusal is this client's own answer.
+function bulkheadInterceptor(limit: Bulkhead): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await limit(() => next(req));
+    } catch (error) {
+      throw error instanceof AppError ? toConnectError(error) : error;
     }
   };
 }
@@ -209,6 +224,12 @@ export function createServiceClient<S extends DescService>(
     defaultTimeoutMs: timeoutMs,
     fetch: unreachableAsUnavailable(options.name),
     interceptors: [
+      bulkheadInterceptor(
+        bulkhead(options.name, {
+          maxInFlight: options.maxInFlight ?? 128,
+          maxQueued: options.maxQueued ?? 128,
+        }),
+      ),
       retryInterceptor(options.retries ?? 2),
       breakerInterceptor(options.name, breaker, timeoutMs),
       observeInterceptor(options.name, options.metrics),

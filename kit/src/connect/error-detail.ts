@@ -9,6 +9,7 @@ export function toConnectError(error: AppError): ConnectError {
     code: error.code,
     message: error.message,
     metadata: error.metadata,
+    retryAfterSec: error.retryAfterSec === undefined ? 0 : Math.ceil(error.retryAfterSec),
   });
   return new ConnectError(error.message, ERROR_CATALOGUE[error.code].connect, undefined, [
     { desc: common.ErrorDetailSchema, value: detail },
@@ -27,6 +28,7 @@ export function fromConnectError(error: unknown): AppError {
     return new AppError(detail.code, detail.message || ce.rawMessage, {
       cause: ce,
       metadata: detail.metadata,
+      ...(detail.retryAfterSec > 0 ? { retryAfterSec: detail.retryAfterSec } : {}),
     });
   }
   const code = codeForConnectCode(ce.code);

@@ -31,6 +31,8 @@ beforeAll(async () => {
         if (req.eventId === "down") throw new ConnectError("down", Code.Unavailable);
         if (req.eventId === "sold-out") throw new AppError("SEAT_UNAVAILABLE", "Seat A-1 is taken");
         if (req.eventId === "deep-timeout") throw new AppError("UPSTREAM_TIMEOUT", "DynamoDB did not answer");
+        if (req.eventId === "busy")
+          throw new AppError("OVERLOADED", "DynamoDB is busy", { retryAfterSec: 2 });
         return { seatIds: req.seatIds };
       },
     });
@@ -130,6 +132,46 @@ describe("service client retries", () => {
     });
     const error = await client.reserveSeats({ eventId: "deep-timeout", seatIds: ["A-1"] }).catch((e) => e);
     expect(fromConnectError(error).code).toBe("UPSTREAM_TIMEOUT");
+    expect(client.breaker.state).toBe("closed");
+  });
+});
+
+describe("service client overload", () => {
+  test("calls beyond the bulkhead are refused at once with OVERLOADED, without reaching the upstream", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: upstream.url,
+      maxInFlight: 1,
+      maxQueued: 1,
+      timeoutMs: 2_000,
+    });
+    const started = Date.now();
+    const answers = await Promise.all(
+      [1, 2, 3].map(() =>
+        client.getInventoryStatus({ eventId: "slow-bulkhead" }).then(
+          () => "ok",
+          (e: unknown) => fromConnectError(e),
+        ),
+      ),
+    );
+    const refused = answers.filter((a) => a instanceof AppError) as AppError[];
+    expect(refused.map((e) => [e.code, e.retryAfterSec])).toEqual([["OVERLOADED", 1]]);
+    expect(answers.filter((a) => a === "ok")).toHaveLength(2);
+    expect(calls.get("slow-bulkhead")).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  test("an upstream's Retry-After reaches the caller, and a busy upstream does not trip the breaker", async () => {
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: upstream.url,
+    });
+    for (let i = 0; i < 6; i++) {
+      const error = fromConnectError(
+        await client.reserveSeats({ eventId: "busy", seatIds: ["A-1"] }).catch((e: unknown) => e),
+      );
+      expect([error.code, error.retryAfterSec]).toEqual(["OVERLOADED", 2]);
+    }
     expect(client.breaker.state).toBe("closed");
   });
 });

@@ -10,7 +10,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file common/v1/error.proto.
  */
 export const file_common_v1_error: GenFile = /*@__PURE__*/
-  fileDesc("ChVjb21tb24vdjEvZXJyb3IucHJvdG8SCWNvbW1vbi52MSKVAQoLRXJyb3JEZXRhaWwSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjYKCG1ldGFkYXRhGAMgAygLMiQuY29tbW9uLnYxLkVycm9yRGV0YWlsLk1ldGFkYXRhRW50cnkaLwoNTWV0YWRhdGFFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIikKBU1vbmV5Eg4KBmFtb3VudBgBIAEoAxIQCghjdXJyZW5jeRgCIAEoCWIGcHJvdG8z");
+  fileDesc("ChVjb21tb24vdjEvZXJyb3IucHJvdG8SCWNvbW1vbi52MSKuAQoLRXJyb3JEZXRhaWwSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEjYKCG1ldGFkYXRhGAMgAygLMiQuY29tbW9uLnYxLkVycm9yRGV0YWlsLk1ldGFkYXRhRW50cnkSFwoPcmV0cnlfYWZ0ZXJfc2VjGAQgASgNGi8KDU1ldGFkYXRhRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASIpCgVNb25leRIOCgZhbW91bnQYASABKAMSEAoIY3VycmVuY3kYAiABKAliBnByb3RvMw");
 
 /**
  * ErrorDetail rides on every Connect error between services so that callers map the domain
@@ -39,6 +39,14 @@ export type ErrorDetail = Message<"common.v1.ErrorDetail"> & {
    * @generated from field: map<string, string> metadata = 3;
    */
   metadata: { [key: string]: string };
+
+  /**
+   * Seconds the caller should wait before trying again (503, 429), 0 when not said: carried so
+   * that a Retry-After decided deep in the call chain reaches the buyer.
+   *
+   * @generated from field: uint32 retry_after_sec = 4;
+   */
+  retryAfterSec: number;
 };
 
 /**

@@ -1,0 +1,65 @@
+import { expect, test } from "bun:test";
+import { bulkhead } from "../src/bulkhead.ts";
+import { remainingMs, withDeadline } from "../src/connect/deadline.ts";
+import { AppError } from "../src/errors.ts";
+
+const gate = () => {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
+};
+
+test("at most maxInFlight run, maxQueued wait, and the rest are refused at once with OVERLOADED", async () => {
+  let rejected = 0;
+  const limit = bulkhead("inventory", { maxInFlight: 2, maxQueued: 1, onReject: () => rejected++ });
+  const g = gate();
+  let running = 0;
+  let most = 0;
+  const work = () =>
+    limit(async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await g.opened;
+      running -= 1;
+      return "done";
+    });
+  const calls = [work(), work(), work()];
+  const refused = await work().catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(AppError);
+  expect((refused as AppError).code).toBe("OVERLOADED");
+  expect((refused as AppError).retryAfterSec).toBe(1);
+  expect(rejected).toBe(1);
+  g.open();
+  expect(await Promise.all(calls)).toEqual(["done", "done", "done"]);
+  expect(most).toBe(2);
+});
+
+test("a queued call starts in its own caller's context, and not at all once that caller's deadline passed", async () => {
+  const limit = bulkhead("payment", { maxInFlight: 1, maxQueued: 2 });
+  const g = gate();
+  const first = limit(() => g.opened);
+  let started = 0;
+  const seen: Array<number | undefined> = [];
+  const patient = withDeadline({ at: Date.now() + 10_000 }, () =>
+    limit(async () => {
+      started += 1;
+      seen.push(remainingMs());
+    }),
+  );
+  const hasty = withDeadline({ at: Date.now() + 20 }, () =>
+    limit(async () => {
+      started += 1;
+    }),
+  );
+  await Bun.sleep(50);
+  g.open();
+  await first;
+  await patient;
+  const late = await hasty.catch((e: unknown) => e);
+  expect((late as AppError).code).toBe("UPSTREAM_TIMEOUT");
+  expect(started).toBe(1);
+  // The budget seen is the patient caller's (~10 s), not the first call's (none).
+  expect(seen[0]).toBeGreaterThan(9_000);
+});
