@@ -5,7 +5,7 @@
  */
 import { BuyerClient, type Reply, unsettled } from "./client.ts";
 import type { DropConfig } from "./config.ts";
-import { PurchaseChannel, type PurchaseFrame, waitForAdmission } from "./queue-socket.ts";
+import { PurchaseChannel, type PurchaseFrame, type WaitEnd, waitForAdmission } from "./queue-socket.ts";
 import type { BuyerOutcome, BuyerState, DropStats } from "./stats.ts";
 
 /** What one buyer ended with: the store checks compare it with what the stores say. */
@@ -77,23 +77,32 @@ export async function runBuyer(
   const fail = (reason: string, reply?: Reply) =>
     end({ outcome: "error", reason: reply ? `${reason}: ${reply.status} ${reply.code ?? ""}` : reason });
 
-  const joined = await c.retrying(
-    "join",
-    "POST",
-    "/api/v1/queue/join",
-    { event_id: eventId },
-    crypto.randomUUID(),
-  );
-  if (joined.status !== 202) return fail("join", joined);
-  const waitingToken: string = joined.body.waiting_token;
-  to("waiting");
-  const joinedAt = performance.now();
   const channel = new PurchaseChannel();
-  const wait = await waitForAdmission(gateway.replace(/^http/, "ws"), waitingToken, c, stats, {
-    silenceMs: 20_000,
-    maxWaitMs: 30 * 60_000,
-    keepOpen: channel,
-  });
+  let waitingToken = "";
+  let joinedAt = 0;
+  let wait: WaitEnd = "lost";
+  // A place the waiting room lost (Redis lost its data) is joined again, as the buyer is told to.
+  for (let joins = 0; wait === "lost" && joins < 3; joins++) {
+    if (joins > 0) stats.record("join", 0, "retried", "place lost: joined again");
+    const joined = await c.retrying(
+      "join",
+      "POST",
+      "/api/v1/queue/join",
+      { event_id: eventId },
+      crypto.randomUUID(),
+    );
+    if (joined.status !== 202) return fail("join", joined);
+    waitingToken = joined.body.waiting_token;
+    if (joins === 0) {
+      to("waiting");
+      joinedAt = performance.now();
+    }
+    wait = await waitForAdmission(gateway.replace(/^http/, "ws"), waitingToken, c, stats, {
+      silenceMs: 20_000,
+      maxWaitMs: 30 * 60_000,
+      keepOpen: channel,
+    });
+  }
   if (wait !== "ready") return fail(`queue wait ended ${wait}`);
   stats.record("queue_wait", performance.now() - joinedAt, "ok");
   stats.milestone("admitted");

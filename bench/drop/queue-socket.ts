@@ -9,8 +9,8 @@ import type { PurchaseOutcome } from "@tt/kit";
 import type { BuyerClient } from "./client.ts";
 import type { DropStats } from "./stats.ts";
 
-/** How the wait ended. */
-export type WaitEnd = "ready" | "expired" | "left" | "failed";
+/** How the wait ended; "lost": the waiting room lost the place (QUEUE_PLACE_LOST), join again. */
+export type WaitEnd = "ready" | "expired" | "left" | "lost" | "failed";
 
 const RECONNECT_GRACE_MS = 5000;
 
@@ -68,13 +68,18 @@ export function waitForAdmission(
           stats.record("ws_first_frame", lastFrameAt - openedAt, "ok");
           settleFailures(true);
         }
-        const frame = JSON.parse(String(event.data)) as { type: string; position?: number | null };
+        const frame = JSON.parse(String(event.data)) as {
+          type: string;
+          position?: number | null;
+          code?: string;
+        };
         if (frame.type === "position" && typeof frame.position === "number") {
           // docs/spec.md ("Live queue (WebSocket)"): a waiter's position only goes down while waiting.
           if (frame.position > lastPosition) socketFindings.positionWentUp++;
           lastPosition = frame.position;
         } else if (frame.type === "ready") finish("ready");
         else if (frame.type === "expired" || frame.type === "left") finish(frame.type);
+        else if (frame.type === "error" && frame.code === "QUEUE_PLACE_LOST") finish("lost");
         else if (frame.type === "error")
           stats.record("ws_first_frame", 0, "error", `frame ${JSON.stringify(frame)}`);
       };
@@ -105,6 +110,7 @@ export function waitForAdmission(
         socketFindings.readyMissedBySocket++;
         finish("ready");
       } else if (reply.body?.status === "expired") finish("expired");
+      else if (reply.status === 410) finish("lost");
     }, 1000);
 
     connect();
