@@ -63,3 +63,37 @@ test("a queued call starts in its own caller's context, and not at all once that
   // The budget seen is the patient caller's (~10 s), not the first call's (none).
   expect(seen[0]).toBeGreaterThan(9_000);
 });
+
+test("a call that cannot get a slot within maxWaitMs is refused, not left waiting", async () => {
+  const limit = bulkhead("reservation", { maxInFlight: 1, maxQueued: 10, maxWaitMs: 30 });
+  const g = gate();
+  const first = limit(() => g.opened);
+  const started = Date.now();
+  const waited = await limit(async () => "late").catch((e: unknown) => e);
+  expect((waited as AppError).code).toBe("OVERLOADED");
+  expect(Date.now() - started).toBeLessThan(500);
+  g.open();
+  await first;
+  expect(await limit(async () => "now")).toBe("now");
+});
+
+test("an adaptive bulkhead lets fewer calls through while answers are slow, and more once they are fast", async () => {
+  const limit = bulkhead("payment", {
+    maxInFlight: 64,
+    maxQueued: 0,
+    adaptive: { minInFlight: 2, targetMs: 20 },
+  });
+  // How many of `n` concurrent calls are let through (the rest are refused at once).
+  const admitted = async (n: number, ms: number) => {
+    const answers = await Promise.all(
+      Array.from({ length: n }, () => limit(() => Bun.sleep(ms).then(() => 1)).catch(() => 0)),
+    );
+    return answers.reduce((a: number, b: number) => a + b, 0);
+  };
+  const before = await admitted(64, 1);
+  for (let i = 0; i < 12; i++) await admitted(64, 40); // slow answers, once per decrease period
+  const slow = await admitted(64, 1);
+  expect(slow).toBeLessThan(before);
+  for (let i = 0; i < 60; i++) await admitted(8, 1); // fast answers again
+  expect(await admitted(64, 1)).toBeGreaterThan(slow);
+});

@@ -9,10 +9,22 @@ export interface UpstreamSettings {
   inventoryTimeoutMs: number;
   reservationTimeoutMs: number;
   paymentTimeoutMs: number;
+  /** Latency the calls to reservation and payment aim to stay under, and the longest wait for a slot. */
+  upstreamTargetMs: number;
+  upstreamMaxWaitMs: number;
 }
 
-/** Connect clients of the services behind the gateway, each with a deadline and its own breaker. */
+/**
+ * Connect clients of the services behind the gateway, each with a deadline and its own breaker.
+ * The purchase path's (reservation, payment) let through as many calls as their latency allows
+ * and refuse the rest at once: at several times capacity the excess is shed at the door instead of
+ * queueing behind the calls that can still be served (bench/overload.ts).
+ */
 export function createUpstreams(urls: UpstreamSettings, metrics: Metrics) {
+  const edge = {
+    maxWaitMs: urls.upstreamMaxWaitMs,
+    adaptive: { minInFlight: 4, targetMs: urls.upstreamTargetMs },
+  };
   return {
     inventory: createServiceClient(inventory.InventoryService, {
       name: "inventory",
@@ -25,12 +37,14 @@ export function createUpstreams(urls: UpstreamSettings, metrics: Metrics) {
       baseUrl: urls.reservationUrl,
       timeoutMs: urls.reservationTimeoutMs,
       metrics,
+      ...edge,
     }),
     payment: createServiceClient(payment.PaymentService, {
       name: "payment",
       baseUrl: urls.paymentUrl,
       timeoutMs: urls.paymentTimeoutMs,
       metrics,
+      ...edge,
     }),
   };
 }

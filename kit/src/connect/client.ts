@@ -35,6 +35,9 @@ export interface ServiceClientOptions {
   /** Calls to this upstream at once, and calls waiting for a slot; beyond: OVERLOADED (bulkhead.ts). */
   maxInFlight?: number;
   maxQueued?: number;
+  /** Longest wait for a slot, and the latency-driven limit, for a client at the edge (bulkhead.ts). */
+  maxWaitMs?: number;
+  adaptive?: { minInFlight: number; targetMs: number };
 }
 
 // Only failures that say the upstream is unhealthy trip the breaker; a domain answer such as
@@ -228,6 +231,8 @@ export function createServiceClient<S extends DescService>(
         bulkhead(options.name, {
           maxInFlight: options.maxInFlight ?? 128,
           maxQueued: options.maxQueued ?? 128,
+          ...(options.maxWaitMs !== undefined ? { maxWaitMs: options.maxWaitMs } : {}),
+          ...(options.adaptive ? { adaptive: options.adaptive } : {}),
         }),
       ),
       retryInterceptor(options.retries ?? 2),

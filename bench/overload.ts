@@ -1,0 +1,324 @@
+#!/usr/bin/env bun
+/**
+ * Overload: `bun run --cwd bench overload [--seconds 8] [--hold-levels 1,2,4] [--join-levels 1,2]`.
+ *
+ * Offers load open-loop — a fixed arrival rate, each request sent on schedule whether or not the
+ * earlier ones have been answered, as a crowd does — to the hold path (`POST /reservations`, one
+ * fresh seat, user and signed reservation token per request) and to the join path
+ * (`POST /queue/join`), at multiples of each path's capacity, which it first measures
+ * closed-loop. Per level: what was served (2xx, or the 409 a lost seat is), what was shed (429 or
+ * 503, and whether with Retry-After), errors (other 5xx, timeouts), served latency, goodput
+ * against 1×, and the most memory each process held. After the holds, 2 s later, every seat HELD
+ * by no live reservation is a ghost.
+ */
+import { DEV_RESERVATION_TOKEN_SECRET, signReservationToken } from "@tt/kit";
+import { StoreReader } from "./drop/store-read.ts";
+import { commandArgs, numberFlag, stringFlag } from "./lib/args.ts";
+import { processName } from "./lib/cpu.ts";
+import { ADMIN_HEADERS, createBenchEvent, startBenchStack } from "./lib/platform.ts";
+import { machineInfo, writeResults } from "./lib/results.ts";
+
+const args = commandArgs({
+  usage:
+    "bun run --cwd bench overload [--seconds 8] [--hold-levels 1,2,4] [--join-levels 1,2] [--timeout 5000]",
+  flags: ["seconds", "hold-levels", "join-levels", "timeout"],
+});
+const seconds = numberFlag(args, "seconds", 8);
+const timeoutMs = numberFlag(args, "timeout", 5000);
+const levels = (name: string, fallback: string) =>
+  (stringFlag(args, name) ?? fallback)
+    .split(",")
+    .map(Number)
+    .filter((n) => n > 0);
+const holdLevels = levels("hold-levels", "1,2,4");
+const joinLevels = levels("join-levels", "1,2");
+const log = (msg: string) => process.stdout.write(`overload: ${msg}\n`);
+
+/** One answer: its status (0: none), error code, whether it said Retry-After, and its latency. */
+interface Answer {
+  status: number;
+  code?: string;
+  retryAfter: boolean;
+  ms: number;
+}
+
+const platform = await startBenchStack({ HOLD_SECONDS: "120", LOG_LEVEL: "error" });
+const gw = platform.gateway;
+let userSeq = 0;
+const nextUser = () => `ovl-${(userSeq++).toString(36)}`;
+
+async function send(path: string, body: unknown, extra: Record<string, string> = {}): Promise<Answer> {
+  const started = performance.now();
+  try {
+    const res = await fetch(`${gw}${path}`, {
+      method: "POST",
+      headers: {
+        authorization: "Bearer load-test-bypass-token",
+        "x-user-id": nextUser(),
+        "content-type": "application/json",
+        ...extra,
+      },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    const code = res.ok ? undefined : (JSON.parse(text || "{}")?.error?.code as string | undefined);
+    return {
+      status: res.status,
+      ...(code ? { code } : {}),
+      retryAfter: res.headers.has("retry-after"),
+      ms: performance.now() - started,
+    };
+  } catch {
+    return { status: 0, code: "TIMEOUT", retryAfter: false, ms: performance.now() - started };
+  }
+}
+
+/**
+ * The hold path: a fresh seat, user and token each time (no contention: what is measured is the
+ * path's capacity). Seats come from events made ahead of each phase (`prepare`), at most 6,500
+ * seats each (26 sections).
+ */
+function holdPath() {
+  let eventId = "";
+  let seatIds: string[] = [];
+  let next = 0;
+  const events: string[] = [];
+  return {
+    events,
+    async prepare(seats: number) {
+      eventId = `evt_ovl_${Date.now().toString(36)}`;
+      await createBenchEvent(platform, eventId, Math.min(6500, seats));
+      const reader = new StoreReader(
+        platform.dynamodb?.endpoint ?? "",
+        platform.dynamodb?.stage ?? "",
+        eventId,
+      );
+      seatIds = (await reader.seats()).map((s) => s.seatId).sort(() => Math.random() - 0.5);
+      reader.close();
+      next = 0;
+      events.push(eventId);
+    },
+    request() {
+      const seat = seatIds[next++ % seatIds.length] ?? "";
+      const userId = nextUser();
+      const token = signReservationToken(
+        { eventId, userId, jti: crypto.randomUUID(), exp: Math.floor(Date.now() / 1000) + 120 },
+        DEV_RESERVATION_TOKEN_SECRET,
+      );
+      return send(
+        "/api/v1/reservations",
+        { event_id: eventId, seat_ids: [seat], reservation_token: token },
+        { "x-user-id": userId, "idempotency-key": crypto.randomUUID() },
+      );
+    },
+  };
+}
+
+const joinRequester = (eventId: string) => () => send("/api/v1/queue/join", { event_id: eventId });
+
+const served = (a: Answer) => (a.status >= 200 && a.status < 300) || a.status === 409;
+const shed = (a: Answer) => a.status === 429 || a.status === 503;
+
+/** Closed loop: `inFlight` callers back to back for `sec` s; served per second and served latencies. */
+async function capacity(request: () => Promise<Answer>, inFlight: number, sec: number) {
+  const answers: Answer[] = [];
+  const until = performance.now() + sec * 1000;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (performance.now() < until) answers.push(await request());
+    }),
+  );
+  const ok = answers.filter(served);
+  return {
+    perSec: ok.length / sec,
+    p99: pct(
+      ok.map((a) => a.ms),
+      0.99,
+    ),
+  };
+}
+
+/** Open loop: `rate` requests a second for `sec` s, sent every 10 ms on schedule; all answers. */
+async function openLoop(request: () => Promise<Answer>, rate: number, sec: number): Promise<Answer[]> {
+  const pending: Promise<Answer>[] = [];
+  const started = performance.now();
+  let sent = 0;
+  while (performance.now() - started < sec * 1000) {
+    const due = Math.floor(((performance.now() - started) / 1000) * rate);
+    for (; sent < due; sent++) pending.push(request());
+    await Bun.sleep(10);
+  }
+  return Promise.all(pending);
+}
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
+}
+
+/** The largest resident memory (MB) each platform process reaches while `work` runs. */
+async function watchMemory<T>(work: Promise<T>): Promise<{ result: T; rssMb: Record<string, number> }> {
+  const rssMb: Record<string, number> = {};
+  const sample = async () => {
+    for (const pid of platform.pids()) {
+      const name = processName(pid);
+      const status = await Bun.file(`/proc/${pid}/status`)
+        .text()
+        .catch(() => "");
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      rssMb[name] = Math.max(rssMb[name] ?? 0, Math.round(kb / 1024));
+    }
+  };
+  const timer = setInterval(() => void sample(), 500);
+  try {
+    const result = await work;
+    await sample();
+    return { result, rssMb };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+interface LevelRow {
+  path: string;
+  level: number;
+  offeredPerSec: number;
+  servedPerSec: number;
+  goodputVs1x: number;
+  shedPerSec: number;
+  shedWithRetryAfter: string;
+  errors: number;
+  servedP50: number;
+  servedP99: number;
+  p99VsCapacity: number;
+  rssMb: Record<string, number>;
+  codes: Record<string, number>;
+}
+
+async function runPath(
+  path: string,
+  request: () => Promise<Answer>,
+  levelList: number[],
+  inFlight: number,
+  prepare: (requests: number) => Promise<void> = async () => undefined,
+) {
+  log(`${path}: measuring capacity (closed loop, ${inFlight} in flight, ${seconds} s)`);
+  await prepare(6500);
+  // A fresh platform is slower for its first seconds (JIT): warm it, then measure.
+  await capacity(request, inFlight, 3);
+  const cap = await capacity(request, inFlight, seconds);
+  log(`${path}: capacity ${cap.perSec.toFixed(0)}/s, served p99 ${cap.p99} ms`);
+  const rows: LevelRow[] = [];
+  for (const level of levelList) {
+    const rate = Math.round(cap.perSec * level);
+    await prepare(Math.ceil(rate * seconds * 1.1));
+    await Bun.sleep(3000);
+    const { result: answers, rssMb } = await watchMemory(openLoop(request, rate, seconds));
+    const ok = answers.filter(served);
+    const refused = answers.filter(shed);
+    const codes: Record<string, number> = {};
+    for (const a of answers) {
+      const key = `${a.status}${a.code ? ` ${a.code}` : ""}`;
+      codes[key] = (codes[key] ?? 0) + 1;
+    }
+    const servedPerSec = ok.length / seconds;
+    const base = rows[0]?.servedPerSec ?? servedPerSec;
+    const row: LevelRow = {
+      path,
+      level,
+      offeredPerSec: rate,
+      servedPerSec: Math.round(servedPerSec),
+      goodputVs1x: Math.round((servedPerSec / base) * 100) / 100,
+      shedPerSec: Math.round(refused.length / seconds),
+      shedWithRetryAfter: refused.length
+        ? `${Math.round((refused.filter((a) => a.retryAfter).length / refused.length) * 100)} %`
+        : "—",
+      errors: answers.length - ok.length - refused.length,
+      servedP50: pct(
+        ok.map((a) => a.ms),
+        0.5,
+      ),
+      servedP99: pct(
+        ok.map((a) => a.ms),
+        0.99,
+      ),
+      p99VsCapacity: 0,
+      rssMb,
+      codes,
+    };
+    row.p99VsCapacity = cap.p99 ? Math.round((row.servedP99 / cap.p99) * 100) / 100 : 0;
+    log(
+      `${path} ${level}×: offered ${rate}/s, served ${row.servedPerSec}/s (${row.goodputVs1x} of 1×), shed ${row.shedPerSec}/s (Retry-After ${row.shedWithRetryAfter}), errors ${row.errors}, served p50/p99 ${row.servedP50}/${row.servedP99} ms; ${JSON.stringify(codes)}`,
+    );
+    rows.push(row);
+  }
+  return { capacity: cap, rows };
+}
+
+try {
+  const holds = holdPath();
+  const hold = await runPath(
+    "hold",
+    () => holds.request(),
+    holdLevels,
+    32,
+    (n) => holds.prepare(n),
+  );
+
+  await Bun.sleep(2000);
+  let ghosts = 0;
+  for (const eventId of holds.events) {
+    const reader = new StoreReader(
+      platform.dynamodb?.endpoint ?? "",
+      platform.dynamodb?.stage ?? "",
+      eventId,
+    );
+    const snap = await reader.snapshot();
+    reader.close();
+    const live = new Set(snap.reservations.filter((r) => r.status === "HOLD").map((r) => r.reservationId));
+    ghosts += snap.seats.filter(
+      (s) => s.status === "HELD" && (s.holdExpiresAt ?? 0) > Date.now() && !live.has(s.holder ?? ""),
+    ).length;
+  }
+  log(`hold: ghost seats 2 s after the last answer: ${ghosts}`);
+
+  const joinEvent = `evt_ovj_${Date.now().toString(36)}`;
+  await createBenchEvent(platform, joinEvent, 100);
+  await fetch(`${gw}/api/v1/admin/events/${joinEvent}/queue`, {
+    method: "PATCH",
+    headers: ADMIN_HEADERS,
+    body: JSON.stringify({ rate: 1, cap: 1 }),
+  });
+  const join = await runPath("join", joinRequester(joinEvent), joinLevels, 64);
+
+  const at = new Date().toISOString();
+  const table = [
+    "| path | level | offered/s | served/s | goodput vs 1× | shed/s | shed with Retry-After | errors | served p50 / p99 ms | p99 ÷ capacity p99 | most RSS (MB) |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...[...hold.rows, ...join.rows].map(
+      (r) =>
+        `| ${r.path} | ${r.level}× | ${r.offeredPerSec} | ${r.servedPerSec} | ${r.goodputVs1x} | ${r.shedPerSec} | ${r.shedWithRetryAfter} | ${r.errors} | ${r.servedP50} / ${r.servedP99} | ${r.p99VsCapacity} | ${Object.entries(
+          r.rssMb,
+        )
+          .map(([n, mb]) => `${n} ${mb}`)
+          .join(", ")} |`,
+    ),
+  ];
+  const md = [
+    `# overload — ${at}`,
+    "",
+    `Open loop, ${seconds} s per level. Capacity (closed loop): hold ${hold.capacity.perSec.toFixed(0)}/s (served p99 ${hold.capacity.p99} ms), join ${join.capacity.perSec.toFixed(0)}/s (p99 ${join.capacity.p99} ms). Ghost seats after the holds: ${ghosts}.`,
+    "",
+    ...table,
+    "",
+  ].join("\n");
+  process.stdout.write(`\n${md}`);
+  const base = writeResults("overload", at, {
+    json: { scenario: "overload", at, machine: machineInfo(), seconds, hold, join, ghosts },
+    md,
+  });
+  log(`wrote ${base}.{json,md}`);
+} finally {
+  await platform.stop();
+}
