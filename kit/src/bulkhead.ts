@@ -4,8 +4,9 @@
  * once — OVERLOADED, 503 with Retry-After — instead of queueing without limit: an unbounded line
  * turns a burst into seconds of latency and memory for answers nobody waits for any more.
  *
- * - A call waits at most `maxWaitMs` for a slot (then it is refused, as if the line were full),
- *   and is not started at all once its caller's deadline has passed (deadline.ts).
+ * - A call waits at most `maxWaitMs` for a slot once the line is standing (not emptied for
+ *   500 ms: overload rather than a burst, which is let drain), then it is refused as if the line
+ *   were full; it is never started once its caller's deadline has passed (deadline.ts).
  * - `adaptive`: the number of calls let through follows the dependency's latency (additive
  *   increase while answers come back within `targetMs`, multiplicative decrease when they do
  *   not or the dependency says it is overloaded), between `minInFlight` and `maxInFlight`. At
@@ -40,16 +41,21 @@ interface Waiter {
 // Answers that say the dependency is saturated (as opposed to a domain refusal).
 const BUSY = new Set(["OVERLOADED", "UPSTREAM_TIMEOUT", "UPSTREAM_UNAVAILABLE"]);
 
+// A line that has not emptied for this long is standing: overload, not a burst (the idea of
+// CoDel's interval).
+const STANDING_MS = 500;
+
 // Decrease at most once per this long: one slow period must not collapse the limit to its floor.
 const DECREASE_EVERY_MS = 100;
 
 export function bulkhead(name: string, opts: BulkheadOptions): Bulkhead {
-  let limit = opts.adaptive
-    ? Math.max(opts.adaptive.minInFlight, Math.ceil(opts.maxInFlight / 4))
-    : opts.maxInFlight;
+  let limit = opts.maxInFlight;
   let inFlight = 0;
   let lastDecrease = 0;
   const line: Waiter[] = [];
+  // Since when the line has had someone in it: a burst drains, a standing line is overload.
+  let waitingSince = 0;
+  const standing = () => line.length > 0 && Date.now() - waitingSince >= STANDING_MS;
 
   const overloaded = () => {
     opts.onReject?.();
@@ -74,6 +80,19 @@ export function bulkhead(name: string, opts: BulkheadOptions): Bulkhead {
       inFlight += 1;
       next.start();
     }
+    if (line.length === 0) waitingSince = 0;
+  };
+  // A waiter past maxWaitMs is refused only while the line stands; in a burst it keeps waiting
+  // (bounded by its caller's deadline), so a crowd clicking at once gets answers, not 503s.
+  const expire = (waiter: Waiter, maxWaitMs: number) => {
+    waiter.timer = setTimeout(() => {
+      if (!standing()) return expire(waiter, maxWaitMs);
+      const at = line.indexOf(waiter);
+      if (at < 0) return;
+      line.splice(at, 1);
+      if (line.length === 0) waitingSince = 0;
+      waiter.refuse();
+    }, maxWaitMs);
   };
   const slot = (): Promise<void> | undefined => {
     if (inFlight < Math.floor(limit) && line.length === 0) {
@@ -83,13 +102,8 @@ export function bulkhead(name: string, opts: BulkheadOptions): Bulkhead {
     if (line.length >= opts.maxQueued) throw overloaded();
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { start: resolve, refuse: () => reject(overloaded()) };
-      if (opts.maxWaitMs !== undefined) {
-        waiter.timer = setTimeout(() => {
-          const at = line.indexOf(waiter);
-          if (at >= 0) line.splice(at, 1);
-          waiter.refuse();
-        }, opts.maxWaitMs);
-      }
+      if (opts.maxWaitMs !== undefined) expire(waiter, opts.maxWaitMs);
+      if (line.length === 0) waitingSince = Date.now();
       line.push(waiter);
     });
   };

@@ -64,16 +64,22 @@ test("a queued call starts in its own caller's context, and not at all once that
   expect(seen[0]).toBeGreaterThan(9_000);
 });
 
-test("a call that cannot get a slot within maxWaitMs is refused, not left waiting", async () => {
-  const limit = bulkhead("reservation", { maxInFlight: 1, maxQueued: 10, maxWaitMs: 30 });
+test("past maxWaitMs a call is refused once the line stands, but a burst that drains is served", async () => {
+  const limit = bulkhead("reservation", { maxInFlight: 2, maxQueued: 100, maxWaitMs: 30 });
+  // A burst: 40 calls of 10 ms through 2 slots drain in ~200 ms, longer than maxWaitMs.
+  const burst = await Promise.all(Array.from({ length: 40 }, () => limit(() => Bun.sleep(10).then(() => 1))));
+  expect(burst.reduce((a, b) => a + b, 0)).toBe(40);
+
+  // A standing line: the slots stay taken, so the waiter is refused once the line has stood.
   const g = gate();
-  const first = limit(() => g.opened);
+  const holders = [limit(() => g.opened), limit(() => g.opened)];
   const started = Date.now();
   const waited = await limit(async () => "late").catch((e: unknown) => e);
   expect((waited as AppError).code).toBe("OVERLOADED");
-  expect(Date.now() - started).toBeLessThan(500);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+  expect(Date.now() - started).toBeLessThan(1_500);
   g.open();
-  await first;
+  await Promise.all(holders);
   expect(await limit(async () => "now")).toBe("now");
 });
 

@@ -22,6 +22,8 @@ export interface UpstreamSettings {
  */
 export function createUpstreams(urls: UpstreamSettings, metrics: Metrics) {
   const edge = {
+    // A crowd clicking in the same second waits its turn (the line is long, not standing).
+    maxQueued: 1024,
     maxWaitMs: urls.upstreamMaxWaitMs,
     adaptive: { minInFlight: 4, targetMs: urls.upstreamTargetMs },
   };
