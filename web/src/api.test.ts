@@ -132,6 +132,7 @@ describe("friendlyMessage", () => {
     ["QUEUE_PLACE_LOST", /join the queue again/],
     ["PAYMENT_NOT_APPROVED", /payment hasn't been approved/],
     ["RATE_LIMITED", /wait a few seconds/],
+    ["OVERLOADED", /very busy right now/],
     ["UNAUTHENTICATED", /sign in/],
     ["UPSTREAM_TIMEOUT", /taking too long/],
   ])("explains %s in buyer terms", (code, expected) => {

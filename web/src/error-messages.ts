@@ -30,6 +30,7 @@ const MESSAGES: Record<string, string> = {
   RATE_LIMITED: "Lots of people are trying at once. Please wait a few seconds and try again.",
   INTERNAL: "Something went wrong on our side. Please try again in a moment.",
   UPSTREAM_UNAVAILABLE: SERVICE_UNAVAILABLE_MESSAGE,
+  OVERLOADED: "We're very busy right now and couldn't take your request. Please try again in a moment.",
   UPSTREAM_TIMEOUT: "The ticketing service is taking too long to answer. Please try again in a moment.",
   [NETWORK_UNREACHABLE]: SERVICE_UNAVAILABLE_MESSAGE,
   [BAD_RESPONSE]: "We got an unexpected answer from the ticketing service. Please try again in a moment.",

@@ -18,7 +18,7 @@ export function ErrorNotice({ error, onRetry, message }: ErrorNoticeProps) {
   return (
     <div className="notice notice--error" role="alert">
       <p className="notice__message">{message ?? describeError(error)}</p>
-      {api?.retryAfterSec !== undefined && api.code === "RATE_LIMITED" && (
+      {api?.retryAfterSec !== undefined && (api.code === "RATE_LIMITED" || api.code === "OVERLOADED") && (
         <p className="notice__reference">You can try again in {Math.ceil(api.retryAfterSec)} s.</p>
       )}
       {api?.traceId !== undefined && (
