@@ -36,11 +36,11 @@ export function gatewayFields() {
     paymentTimeoutMs: env.int("PAYMENT_TIMEOUT_MS", 2000, { min: 10, max: 30_000 }),
     /**
      * Overload at the edge (kit bulkhead.ts): the calls let through to reservation and payment
-     * follow their latency — fewer while answers take longer than this — and a call that cannot
-     * get a slot within UPSTREAM_MAX_WAIT_MS is refused at once (503 OVERLOADED, Retry-After).
+     * follow their latency — fewer while answers take longer than this — with a line of two
+     * waiting calls per call let through; beyond it a call is refused at once (503 OVERLOADED,
+     * Retry-After).
      */
     upstreamTargetMs: env.int("UPSTREAM_TARGET_MS", 200, { min: 10, max: 60_000 }),
-    upstreamMaxWaitMs: env.int("UPSTREAM_MAX_WAIT_MS", 100, { min: 0, max: 60_000 }),
     /**
      * How long the gateway reuses an event's availability answer. Every buyer picks seats from it:
      * at 500 ms (plus inventory's own 500 ms) a 50/s drop lost 5,200 seat races, at 100 + 100 ms

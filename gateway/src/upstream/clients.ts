@@ -9,9 +9,8 @@ export interface UpstreamSettings {
   inventoryTimeoutMs: number;
   reservationTimeoutMs: number;
   paymentTimeoutMs: number;
-  /** Latency the calls to reservation and payment aim to stay under, and the longest wait for a slot. */
+  /** Latency the calls to reservation and payment aim to stay under. */
   upstreamTargetMs: number;
-  upstreamMaxWaitMs: number;
 }
 
 /**
@@ -22,9 +21,8 @@ export interface UpstreamSettings {
  */
 export function createUpstreams(urls: UpstreamSettings, metrics: Metrics) {
   const edge = {
-    // A crowd clicking in the same second waits its turn (the line is long, not standing).
+    // A crowd clicking in the same second waits its turn while the upstream is fast.
     maxQueued: 1024,
-    maxWaitMs: urls.upstreamMaxWaitMs,
     adaptive: { minInFlight: 4, targetMs: urls.upstreamTargetMs },
   };
   return {

@@ -35,9 +35,8 @@ export interface ServiceClientOptions {
   /** Calls to this upstream at once, and calls waiting for a slot; beyond: OVERLOADED (bulkhead.ts). */
   maxInFlight?: number;
   maxQueued?: number;
-  /** Longest wait for a slot, and the latency-driven limit, for a client at the edge (bulkhead.ts). */
-  maxWaitMs?: number;
-  adaptive?: { minInFlight: number; targetMs: number };
+  /** A latency-driven limit, for a client at the edge (bulkhead.ts). */
+  adaptive?: { minInFlight: number; targetMs: number; queuePerSlot?: number };
 }
 
 // Only failures that say the upstream is unhealthy trip the breaker; a domain answer such as
@@ -231,7 +230,6 @@ export function createServiceClient<S extends DescService>(
         bulkhead(options.name, {
           maxInFlight: options.maxInFlight ?? 128,
           maxQueued: options.maxQueued ?? 128,
-          ...(options.maxWaitMs !== undefined ? { maxWaitMs: options.maxWaitMs } : {}),
           ...(options.adaptive ? { adaptive: options.adaptive } : {}),
         }),
       ),
