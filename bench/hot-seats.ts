@@ -119,12 +119,8 @@ try {
       platform.dynamodb?.stage ?? "",
       eventId,
     );
-    const snap = await reader.snapshot();
+    const ghosts = await reader.ghostSeats();
     reader.close();
-    const live = new Set(snap.reservations.filter((r) => r.status === "HOLD").map((r) => r.reservationId));
-    const ghosts = snap.seats.filter(
-      (s) => s.status === "HELD" && (s.holdExpiresAt ?? 0) > Date.now() && !live.has(s.holder ?? ""),
-    );
     const byStatus: Record<string, number> = {};
     for (const a of answers) {
       const k = a.status === 201 ? "201" : `${a.status}${a.code ? ` ${a.code}` : ""}`;

@@ -281,12 +281,8 @@ try {
       platform.dynamodb?.stage ?? "",
       eventId,
     );
-    const snap = await reader.snapshot();
+    ghosts += (await reader.ghostSeats()).length;
     reader.close();
-    const live = new Set(snap.reservations.filter((r) => r.status === "HOLD").map((r) => r.reservationId));
-    ghosts += snap.seats.filter(
-      (s) => s.status === "HELD" && (s.holdExpiresAt ?? 0) > Date.now() && !live.has(s.holder ?? ""),
-    ).length;
   }
   log(`hold: ghost seats 2 s after the last answer: ${ghosts}`);
 

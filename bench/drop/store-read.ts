@@ -102,6 +102,18 @@ export class StoreReader {
     }));
   }
 
+  /**
+   * Seats HELD, with their hold not yet passed, by no reservation that is in HOLD: a ghost hold
+   * (a hold that landed after its request gave up and was never undone).
+   */
+  async ghostSeats(): Promise<string[]> {
+    const snap = await this.snapshot();
+    const live = new Set(snap.reservations.filter((r) => r.status === "HOLD").map((r) => r.reservationId));
+    return snap.seats
+      .filter((s) => s.status === "HELD" && (s.holdExpiresAt ?? 0) > Date.now() && !live.has(s.holder ?? ""))
+      .map((s) => s.seatId);
+  }
+
   /** The whole snapshot the checks read. */
   async snapshot(): Promise<StoreSnapshot> {
     const takenAt = Date.now();
