@@ -123,6 +123,10 @@ export async function createGateway({
         // With limiting off there is nothing to key buckets by: skip working out the client IP.
         callerOf: config.rateLimitEnabled ? (request) => ({ ip: edge.clientIpOf(request) }) : () => undefined,
         dropped: edge.ratelimitDropped,
+        allowedOrigins: config.wsAllowedOrigins
+          .split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
       }),
     )
     .use(eventRoutes({ upstreams, guards, availabilityTtlMs: config.availabilityCacheMs }))

@@ -42,6 +42,11 @@ export function gatewayFields() {
      */
     upstreamTargetMs: env.int("UPSTREAM_TARGET_MS", 200, { min: 10, max: 60_000 }),
     /**
+     * Origins (comma-separated, e.g. `https://tickets.example`) whose pages may open the live
+     * queue besides the gateway's own; a browser socket from any other is refused (403).
+     */
+    wsAllowedOrigins: env.string("WS_ALLOWED_ORIGINS", ""),
+    /**
      * How long the gateway reuses an event's availability answer. Every buyer picks seats from it:
      * at 500 ms (plus inventory's own 500 ms) a 50/s drop lost 5,200 seat races, at 100 + 100 ms
      * 4,000, and half as many buyers gave up after losing every try.

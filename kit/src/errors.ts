@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   QUEUE_PLACE_LOST: { status: 410, connect: Code.NotFound },
   PAYMENT_NOT_APPROVED: { status: 412, connect: Code.FailedPrecondition },
   PAYLOAD_TOO_LARGE: { status: 413, connect: Code.InvalidArgument },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, connect: Code.InvalidArgument },
   RATE_LIMITED: { status: 429, connect: Code.ResourceExhausted },
   INTERNAL: { status: 500, connect: Code.Internal },
   UPSTREAM_UNAVAILABLE: { status: 503, connect: Code.Unavailable },

@@ -115,3 +115,38 @@ describe("the REST error responder", () => {
     expect(body.error.code).toBe("PAYLOAD_TOO_LARGE");
   });
 });
+
+describe("hardened edges", () => {
+  test("every answer says nosniff, no framing, no referrer and a closed CSP", async () => {
+    for (const path of ["/fail/SEAT_UNAVAILABLE", "/healthz", "/nowhere"]) {
+      const res = await app.handle(new Request(`http://local${path}`));
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  test("a form or plain-text body on a JSON route is 415, with the standard body", async () => {
+    for (const [type, body] of [
+      ["application/x-www-form-urlencoded", "event_id=e1&seat_ids=A-1"],
+      ["text/plain", '{"event_id":"e1","seat_ids":[]}'],
+    ]) {
+      const { res, body: answer } = await call("/orders", {
+        method: "POST",
+        headers: { "content-type": type ?? "" },
+        body,
+      });
+      expect(res.status).toBe(415);
+      expect(answer.error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+    }
+    const ok = await call("/orders", json('{"event_id":"e1","seat_ids":["A-1"]}'));
+    expect(ok.res.status).toBe(200);
+    const vendor = await call("/orders", {
+      method: "POST",
+      headers: { "content-type": "application/vnd.tt+json; charset=utf-8" },
+      body: '{"event_id":"e1","seat_ids":[]}',
+    });
+    expect(vendor.res.status).toBe(200);
+  });
+});

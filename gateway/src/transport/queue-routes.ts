@@ -23,6 +23,8 @@ export interface QueueRouteDeps {
   callerOf(request: Request): Caller | undefined;
   /** ratelimit_dropped_total, shared with the guard. */
   dropped: { inc(labels: { scope: string }): void };
+  /** Origins besides the gateway's own whose pages may open the live queue (WS_ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[];
   /** Sockets buffering more than this many bytes are dropped (backpressure). */
   maxSocketBufferBytes?: number;
 }
@@ -41,6 +43,29 @@ const safeJson = (text: string): unknown => {
     return undefined;
   }
 };
+
+/** The most a client may send in one WebSocket message: a watch is ~200 bytes. */
+const MAX_CLIENT_FRAME_BYTES = 4096;
+
+/**
+ * A browser always says where a socket's page comes from; a page of another site must not follow
+ * a buyer's place with the buyer's cookies or token (cross-site WebSocket hijacking). The
+ * gateway's own origin (as the request reached it, through a proxy too) and the configured ones
+ * are allowed; a client with no Origin is not a browser page, and proves itself by its token.
+ */
+export function originAllowed(request: Request, allowed: readonly string[]): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return true;
+  if (allowed.includes(origin) || allowed.includes("*")) return true;
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const own = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  return host === own;
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -154,6 +179,12 @@ export function queueRoutes(deps: QueueRouteDeps) {
     )
     .ws("/ws", {
       query: TokenQuery,
+      maxPayloadLength: MAX_CLIENT_FRAME_BYTES,
+      beforeHandle({ request }) {
+        if (!originAllowed(request, deps.allowedOrigins ?? [])) {
+          throw new AppError("FORBIDDEN", "Pages of this origin may not open the live queue");
+        }
+      },
       async open(ws) {
         // Elysia's type of the raw socket predates getBufferedAmount; Bun's own type has it.
         const raw = ws.raw as unknown as Bun.ServerWebSocket<unknown>;

@@ -366,6 +366,50 @@ describe("reservation tokens and seats", () => {
   }, 30_000);
 });
 
+describe("hardened edges", () => {
+  test("a page of another origin may not open the live queue; the gateway's own and non-browser clients may", async () => {
+    const joined = await apiClient(base)("POST", "/api/v1/queue/join", { event_id: EVENT_ID });
+    const url = `${base.replace(/^http/, "ws")}/api/v1/queue/ws?token=${encodeURIComponent(joined.body.waiting_token)}`;
+    const opens = (headers: Record<string, string>) =>
+      new Promise<boolean>((resolve) => {
+        const ws = new WebSocket(url, { headers } as unknown as string[]);
+        ws.onopen = () => {
+          ws.close();
+          resolve(true);
+        };
+        ws.onerror = () => resolve(false);
+      });
+    expect(await opens({ origin: "https://evil.example" })).toBe(false);
+    expect(await opens({ origin: base })).toBe(true);
+    expect(await opens({})).toBe(true);
+
+    const refused = await fetch(url.replace(/^ws/, "http"), {
+      headers: {
+        origin: "https://evil.example",
+        upgrade: "websocket",
+        connection: "Upgrade",
+        "sec-websocket-version": "13",
+        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+      },
+    });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
+  });
+
+  test("a form-encoded body on a JSON route is 415, and answers carry nosniff", async () => {
+    const res = await fetch(`${base}/api/v1/queue/join`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: "Bearer load-test-bypass-token",
+      },
+      body: `event_id=${EVENT_ID}`,
+    });
+    expect(res.status).toBe(415);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+});
+
 describe("operators and webhooks", () => {
   test("the admin API needs the admin role and steers the queue live", async () => {
     const kim = await buyer("kim");

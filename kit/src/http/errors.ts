@@ -55,6 +55,11 @@ export function toAppError(error: unknown, elysiaCode: string | number): AppErro
   }
 }
 
+const isJson = (contentType: string | undefined) =>
+  contentType !== undefined && /^application\/([\w.+-]+\+)?json\b/i.test(contentType);
+const hasBody = (request: Request) =>
+  Number(request.headers.get("content-length") ?? 0) > 0 || request.headers.has("transfer-encoding");
+
 /** The 413 of a body over the service's limit. */
 export function payloadTooLarge(bodyLimitBytes: number): AppError {
   return new AppError("PAYLOAD_TOO_LARGE", `Request body is over the ${bodyLimitBytes}-byte limit`);
@@ -95,7 +100,14 @@ export function errorResponder(log: Logger, bodyLimitBytes: number) {
       // backs this up). A request hook would cost every request, body or not.
       .onParse({ as: "global" }, async ({ request, contentType }) => {
         refuseDeclaredOversize(request, bodyLimitBytes);
-        if (!contentType?.startsWith("application/json")) return;
+        if (!isJson(contentType)) {
+          // Every REST route takes JSON: anything else (a form, plain text) is refused, not
+          // half-understood by another parser. A request with no body at all is fine.
+          if (!contentType && !hasBody(request)) return;
+          throw new AppError("UNSUPPORTED_MEDIA_TYPE", "body: send JSON (Content-Type: application/json)", {
+            metadata: { field: "content-type" },
+          });
+        }
         const text = await request.text();
         // A UTF-16 unit is at most 3 UTF-8 bytes: count bytes only when the length cannot tell.
         if (

@@ -13,6 +13,30 @@ const routes = new WeakMap<Request, string>();
 const elysiaRoute = (request: Request) => routes.get(request) ?? "UNMATCHED";
 
 /**
+ * Headers every answer carries: the API serves JSON only, never a page, so nothing of it may be
+ * sniffed as another type, framed, or given a referrer; HSTS is added at the edge (CloudFront).
+ */
+const SECURITY_HEADERS: Array<[string, string]> = [
+  ["x-content-type-options", "nosniff"],
+  ["x-frame-options", "DENY"],
+  ["referrer-policy", "no-referrer"],
+  ["content-security-policy", "default-src 'none'; frame-ancestors 'none'"],
+];
+
+function secure(headers: Headers): void {
+  try {
+    // The one page a service serves (its API docs) brings its own scripts and styles.
+    const page = headers.get("content-type")?.startsWith("text/html") ?? false;
+    for (const [name, value] of SECURITY_HEADERS) {
+      if (page && name === "content-security-policy") continue;
+      if (!headers.has(name)) headers.set(name, value);
+    }
+  } catch {
+    // A passed-through response with immutable headers keeps its own.
+  }
+}
+
+/**
  * Runs one request in a server span continuing the caller's W3C trace context, and records the
  * HTTP metrics under the route `routeOf` names once it is answered. The span is the active
  * context for the whole request, error responses included. Kept to one plain function with no
@@ -33,6 +57,7 @@ export function observed(
     },
   });
   const finish = (response: Response) => {
+    if (response) secure(response.headers);
     const route = routeOf(request);
     const status = response?.status ?? 101;
     metrics.http.of(method, route, status).record((performance.now() - started) / 1000);
