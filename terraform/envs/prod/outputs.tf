@@ -47,6 +47,9 @@ output "app_env" {
     JWT_AUDIENCE       = var.jwt_audience
     TRUST_PROXY        = "true"
     TRUST_PROXY_HOPS   = "2"
+    # CloudFront forwards every viewer header but Host: the gateway cannot see that the web app's
+    # page is its own origin, so the live queue's Origin check is told.
+    WS_ALLOWED_ORIGINS = "https://${var.web_domain_name}"
   } : "${key}=${value}"])
 }
 
