@@ -130,6 +130,8 @@ export function baseFields(defaultPort: number) {
     stage: env.string("STAGE", "local"),
     bodyLimitBytes: env.int("BODY_LIMIT_BYTES", 16 * 1024, { min: 1024, max: 10 * 1024 * 1024 }),
     shutdownGraceMs: env.int("SHUTDOWN_GRACE_MS", 10_000, { min: 0, max: 120_000 }),
+    /** Requests one process answers at once; past that 503 OVERLOADED at once (http/observe.ts). */
+    maxInFlightRequests: env.int("MAX_IN_FLIGHT_REQUESTS", 4096, { min: 1, max: 1_000_000 }),
     otlpEndpoint: env.optionalUrl("OTEL_EXPORTER_OTLP_ENDPOINT"),
   };
 }

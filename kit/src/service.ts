@@ -7,7 +7,7 @@ import { docs } from "./http/docs.ts";
 import { errorResponder } from "./http/errors.ts";
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./http/health.ts";
 import { type NativeRoutes, nativeRoute } from "./http/native-routes.ts";
-import { observe } from "./http/observe.ts";
+import { observe, RequestGate } from "./http/observe.ts";
 import { createLogger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { initTelemetry } from "./telemetry.ts";
@@ -46,10 +46,11 @@ export function createService(options: ServiceOptions) {
   // Bun's own routes, filled by `mountNative` until the service listens (Elysia hands the table
   // to Bun.serve then).
   const native: NativeRoutes = {};
+  const gate = new RequestGate(config.maxInFlightRequests);
   // Bun's own cap is a backstop above the limit: under it, the error responder answers with
   // the standard 413 body; Bun's answer past it is a bare 413.
   const app = new Elysia({ name, serve: { maxRequestBodySize: config.bodyLimitBytes * 4, routes: native } })
-    .use(observe(metrics))
+    .use(observe(metrics, gate))
     .use(errorResponder(log, config.bodyLimitBytes))
     .use(healthRoutes(options.readiness ?? [], lifecycle, metrics))
     .use(
@@ -68,7 +69,7 @@ export function createService(options: ServiceOptions) {
   /** Adds routes that Bun answers before Elysia (see http/native-routes.ts); only before `start`. */
   function mountNative(routes: NativeRoutes): void {
     if (app.server) throw new Error("native routes must be mounted before the service listens");
-    const deps = { metrics, log, bodyLimitBytes: config.bodyLimitBytes };
+    const deps = { metrics, log, bodyLimitBytes: config.bodyLimitBytes, gate };
     for (const [path, methods] of Object.entries(routes)) {
       native[path] = Object.fromEntries(
         Object.entries(methods).map(([method, handle]) => [method, nativeRoute(path, handle, deps)]),

@@ -1,7 +1,7 @@
 import type { Logger } from "../log.ts";
 import type { Metrics } from "../metrics.ts";
 import { answerError, refuseDeclaredOversize } from "./errors.ts";
-import { type FetchHandler, observed } from "./observe.ts";
+import { type FetchHandler, observed, type RequestGate } from "./observe.ts";
 
 /** Routes Bun's router answers itself, before Elysia: exact path → method → handler. */
 export type NativeRoutes = Record<string, { GET?: FetchHandler; POST?: FetchHandler }>;
@@ -11,6 +11,7 @@ export interface NativeRouteDeps {
   metrics: Metrics;
   log: Logger;
   bodyLimitBytes: number;
+  gate?: RequestGate;
 }
 
 /**
@@ -32,5 +33,5 @@ export function nativeRoute(path: string, handle: FetchHandler, deps: NativeRout
     }
   };
   const routeOf = () => path;
-  return (request) => observed(metrics, request, guarded, routeOf);
+  return (request) => observed(metrics, request, guarded, routeOf, deps.gate);
 }

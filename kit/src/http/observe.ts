@@ -1,8 +1,10 @@
 import { context, SpanStatusCode } from "@opentelemetry/api";
 import { Elysia } from "elysia";
+import { AppError } from "../errors.ts";
 import type { Metrics } from "../metrics.ts";
 import { withOrigin } from "../origin.ts";
 import { startServerSpan } from "../telemetry.ts";
+import { errorResponse } from "./errors.ts";
 
 /** A request handler as Bun calls it. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -37,6 +39,25 @@ function secure(headers: Headers): void {
 }
 
 /**
+ * How many requests one process is answering at once, and the most it takes: past that a new
+ * request is answered at once with 503 OVERLOADED (Retry-After) instead of joining the pile, so a
+ * flood costs a bounded amount of memory. Health, readiness and metrics are always answered.
+ */
+export class RequestGate {
+  private inFlight = 0;
+  constructor(private readonly max: number) {}
+  enter(request: Request): boolean {
+    if (this.inFlight >= this.max && !OPS.test(request.url)) return false;
+    this.inFlight += 1;
+    return true;
+  }
+  leave(): void {
+    this.inFlight -= 1;
+  }
+}
+const OPS = /^https?:\/\/[^/]+\/(healthz|readyz|metrics)\b/;
+
+/**
  * Runs one request in a server span continuing the caller's W3C trace context, and records the
  * HTTP metrics under the route `routeOf` names once it is answered. The span is the active
  * context for the whole request, error responses included. Kept to one plain function with no
@@ -47,7 +68,13 @@ export function observed(
   request: Request,
   handle: FetchHandler,
   routeOf: (request: Request) => string,
+  gate?: RequestGate,
 ): Response | Promise<Response> {
+  if (gate && !gate.enter(request)) {
+    return errorResponse(
+      new AppError("OVERLOADED", "Too many requests in progress; retry shortly", { retryAfterSec: 1 }),
+    );
+  }
   const started = performance.now();
   const method = request.method;
   const { span, ctx: spanCtx } = startServerSpan(method, request.headers);
@@ -57,6 +84,7 @@ export function observed(
     },
   });
   const finish = (response: Response) => {
+    gate?.leave();
     if (response) secure(response.headers);
     const route = routeOf(request);
     const status = response?.status ?? 101;
@@ -70,6 +98,7 @@ export function observed(
     return response;
   };
   const fail = (error: unknown): never => {
+    gate?.leave();
     span.recordException(error as Error);
     span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
@@ -84,13 +113,12 @@ export function observed(
 }
 
 /** Wraps every request Elysia answers in `observed`, labelled with the matched route template. */
-export function observe(metrics: Metrics) {
+export function observe(metrics: Metrics, gate?: RequestGate) {
   return new Elysia({ name: "kit.observe" })
     .wrap((fn) => {
       const handle = fn as unknown as FetchHandler;
-      return ((request: Request) => observed(metrics, request, handle, elysiaRoute)) as unknown as ReturnType<
-        typeof fn
-      >;
+      return ((request: Request) =>
+        observed(metrics, request, handle, elysiaRoute, gate)) as unknown as ReturnType<typeof fn>;
     })
     .onTransform({ as: "global" }, ({ request, route }) => {
       routes.set(request, route);
