@@ -123,6 +123,8 @@ export async function createGateway({
         // With limiting off there is nothing to key buckets by: skip working out the client IP.
         callerOf: config.rateLimitEnabled ? (request) => ({ ip: edge.clientIpOf(request) }) : () => undefined,
         dropped: edge.ratelimitDropped,
+        maxSocketsPerToken: config.wsMaxPerToken,
+        maxSocketsPerClient: config.wsMaxPerClient,
         allowedOrigins: config.wsAllowedOrigins
           .split(",")
           .map((o) => o.trim())

@@ -47,6 +47,13 @@ export function gatewayFields() {
      */
     wsAllowedOrigins: env.string("WS_ALLOWED_ORIGINS", ""),
     /**
+     * Live-queue sockets open at once per waiting token and per client address (0: no cap; the
+     * per-address cap applies only with rate limiting on, which is what knows the address).
+     * A buyer has one page open; a few allow a reconnect that overlaps the old socket.
+     */
+    wsMaxPerToken: env.int("WS_MAX_PER_TOKEN", 3, { min: 0, max: 1000 }),
+    wsMaxPerClient: env.int("WS_MAX_PER_CLIENT", 500, { min: 0, max: 1_000_000 }),
+    /**
      * How long the gateway reuses an event's availability answer. Every buyer picks seats from it:
      * at 500 ms (plus inventory's own 500 ms) a 50/s drop lost 5,200 seat races, at 100 + 100 ms
      * 4,000, and half as many buyers gave up after losing every try.

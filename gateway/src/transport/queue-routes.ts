@@ -25,6 +25,9 @@ export interface QueueRouteDeps {
   dropped: { inc(labels: { scope: string }): void };
   /** Origins besides the gateway's own whose pages may open the live queue (WS_ALLOWED_ORIGINS). */
   allowedOrigins?: readonly string[];
+  /** Live sockets at once per waiting token and per client address (0: no cap; per client only when rate limiting knows the address). */
+  maxSocketsPerToken?: number;
+  maxSocketsPerClient?: number;
   /** Sockets buffering more than this many bytes are dropped (backpressure). */
   maxSocketBufferBytes?: number;
 }
@@ -67,6 +70,22 @@ export function originAllowed(request: Request, allowed: readonly string[]): boo
   return host === own;
 }
 
+/** Counts by key, forgetting a key at zero (bounded by what is open). */
+class Counts {
+  private readonly m = new Map<string, number>();
+  of(key: string): number {
+    return this.m.get(key) ?? 0;
+  }
+  add(key: string): void {
+    this.m.set(key, this.of(key) + 1);
+  }
+  remove(key: string): void {
+    const n = this.of(key) - 1;
+    if (n > 0) this.m.set(key, n);
+    else this.m.delete(key);
+  }
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const JoinBody = t.Object({
@@ -85,6 +104,16 @@ export function queueRoutes(deps: QueueRouteDeps) {
   const sinks = new WeakMap<object, FrameSink>();
   const maxBuffer = deps.maxSocketBufferBytes ?? 64 * 1024;
   const sockets = new WeakMap<object, Watcher>();
+  // Sockets open per waiting token and per client address, and what each socket counted under.
+  const perToken = new Counts();
+  const perClient = new Counts();
+  const countedAs = new WeakMap<object, { token: string; client: string | undefined }>();
+  const closed = new WeakSet<object>();
+  const capsReached = (token: string, client: string | undefined) =>
+    ((deps.maxSocketsPerToken ?? 0) > 0 && perToken.of(token) >= (deps.maxSocketsPerToken ?? 0)) ||
+    (client !== undefined &&
+      (deps.maxSocketsPerClient ?? 0) > 0 &&
+      perClient.of(client) >= (deps.maxSocketsPerClient ?? 0));
 
   /** Runs a limited queue call, putting its bucket verdict into the X-RateLimit-* headers either way. */
   const limited = async <T extends { rateLimit?: RateDecision | undefined }>(
@@ -180,12 +209,22 @@ export function queueRoutes(deps: QueueRouteDeps) {
     .ws("/ws", {
       query: TokenQuery,
       maxPayloadLength: MAX_CLIENT_FRAME_BYTES,
-      beforeHandle({ request }) {
+      beforeHandle({ request, query }) {
         if (!originAllowed(request, deps.allowedOrigins ?? [])) {
           throw new AppError("FORBIDDEN", "Pages of this origin may not open the live queue");
         }
+        if (capsReached(query.token, deps.callerOf(request)?.ip)) {
+          throw new AppError("RATE_LIMITED", "Too many live-queue sockets open for this place", {
+            retryAfterSec: 5,
+          });
+        }
       },
       async open(ws) {
+        const token = ws.data.query.token;
+        const client = deps.callerOf(ws.data.request)?.ip;
+        perToken.add(token);
+        if (client !== undefined) perClient.add(client);
+        countedAs.set(ws.raw, { token, client });
         // Elysia's type of the raw socket predates getBufferedAmount; Bun's own type has it.
         const raw = ws.raw as unknown as Bun.ServerWebSocket<unknown>;
         // send() answers -1 when the message was queued behind backpressure and 0 when dropped;
@@ -198,7 +237,9 @@ export function queueRoutes(deps: QueueRouteDeps) {
         sinks.set(ws.raw, sink);
         try {
           const watcher = await live.watch(ws.data.query.token, sink);
-          if (watcher) sockets.set(ws.raw, watcher);
+          // The socket may have closed while the watch was being set up: let nothing outlive it.
+          if (watcher && closed.has(ws.raw)) live.unwatch(watcher);
+          else if (watcher) sockets.set(ws.raw, watcher);
         } catch (error) {
           const appError =
             error instanceof AppError ? error : new AppError("INTERNAL", "Could not follow the queue");
@@ -207,6 +248,12 @@ export function queueRoutes(deps: QueueRouteDeps) {
         }
       },
       close(ws) {
+        closed.add(ws.raw);
+        const counted = countedAs.get(ws.raw);
+        if (counted) {
+          perToken.remove(counted.token);
+          if (counted.client !== undefined) perClient.remove(counted.client);
+        }
         const watcher = sockets.get(ws.raw);
         if (watcher) live.unwatch(watcher);
         const sink = sinks.get(ws.raw);

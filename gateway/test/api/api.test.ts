@@ -396,6 +396,27 @@ describe("hardened edges", () => {
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
   });
 
+  test("a place may have at most 3 live sockets at once; one closes, another may open", async () => {
+    const joined = await apiClient(base)("POST", "/api/v1/queue/join", { event_id: EVENT_ID });
+    const url = `${base.replace(/^http/, "ws")}/api/v1/queue/ws?token=${encodeURIComponent(joined.body.waiting_token)}`;
+    const open = () =>
+      new Promise<WebSocket | undefined>((resolve) => {
+        const ws = new WebSocket(url);
+        ws.onopen = () => resolve(ws);
+        ws.onerror = () => resolve(undefined);
+      });
+    const three = await Promise.all([open(), open(), open()]);
+    expect(three.every((ws) => ws !== undefined)).toBe(true);
+    expect(await open()).toBeUndefined();
+    three[0]?.close();
+    await eventually(async () => {
+      const again = await open();
+      again?.close();
+      return again !== undefined;
+    });
+    for (const ws of three) ws?.close();
+  });
+
   test("a form-encoded body on a JSON route is 415, and answers carry nosniff", async () => {
     const res = await fetch(`${base}/api/v1/queue/join`, {
       method: "POST",
