@@ -22,7 +22,9 @@ export interface BuyerRecord {
 
 const sleep = (ms: number) => Bun.sleep(ms);
 const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
-const TOKEN_REFRESH_MS = 25_000; // reservation tokens live 30 s: re-enter before a hold if older
+// Reservation tokens live 30 s: re-enter before a hold if older than this, so that a hold retried
+// for a while on "busy" answers (client.ts, up to 20 s) still carries a live token.
+const TOKEN_REFRESH_MS = 8_000;
 
 // The AVAILABLE seats of a map, listed once per map (buyers share identical maps, see client.ts).
 const freeSeats = new WeakMap<Record<string, string>, string[]>();
@@ -207,7 +209,7 @@ export async function runBuyer(
   while (!final && Date.now() < deadline) {
     await sleep(cfg.pollMs);
     if (selfConfirm) {
-      const p = await c.call("payment_status", "GET", `/api/v1/payments/${piId}/status`);
+      const p = await c.retrying("payment_status", "GET", `/api/v1/payments/${piId}/status`);
       if (p.body?.status !== "APPROVED") continue;
       const body = { payment_intent_id: piId };
       const conf = await c.retrying(
@@ -224,7 +226,7 @@ export async function runBuyer(
       else if (unsettled(conf)) selfConfirm = false;
       else return leaving(fail("confirm", conf));
     } else {
-      const g = await c.call("reservation_get", "GET", `/api/v1/reservations/${rid}`);
+      const g = await c.retrying("reservation_get", "GET", `/api/v1/reservations/${rid}`);
       const status = g.body?.status;
       if (status && status !== "HOLD") [final, orderId] = [status, g.body.order_id ?? undefined];
     }

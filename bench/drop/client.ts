@@ -8,7 +8,13 @@ export interface Reply {
   body: any;
   /** The error code of a refusal (`error.code`), if any. */
   code?: string;
+  /** Seconds the gateway asked to wait before trying again (`Retry-After`), if it did. */
+  retryAfterSec?: number;
 }
+
+// A buyer told "busy, retry in N s" (503 OVERLOADED, Retry-After) tries again after N s, as a
+// person at a busy page does, for up to this long; other failures get the usual four tries.
+const OVERLOADED_PATIENCE_MS = 20_000;
 
 /** Per step, refusals that are a normal part of a drop rather than a platform failure. */
 const EXPECTED: Partial<Record<Step, readonly string[]>> = {
@@ -82,10 +88,13 @@ export class BuyerClient {
     tries = 4,
   ): Promise<Reply> {
     const failed: { reply: Reply; ms: number }[] = [];
+    const started = performance.now();
     let last = await this.send(step, method, path, body, idempotencyKey);
-    for (let t = 1; t < tries && unsettled(last.reply); t++) {
+    for (let t = 1; unsettled(last.reply); t++) {
+      const told = last.reply.code === "OVERLOADED" && last.reply.retryAfterSec !== undefined;
+      if (told ? performance.now() - started > OVERLOADED_PATIENCE_MS : t >= tries) break;
       failed.push(last);
-      await Bun.sleep(300 * 2 ** t);
+      await Bun.sleep(told ? (last.reply.retryAfterSec ?? 1) * 1000 * (1 + Math.random() / 2) : 300 * 2 ** t);
       last = await this.send(step, method, path, body, idempotencyKey);
     }
     const answered = !unsettled(last.reply);
@@ -114,7 +123,13 @@ export class BuyerClient {
       } catch {
         json = { raw: text.slice(0, 200) };
       }
-      reply = { status: res.status, body: json, code: json?.error?.code };
+      const retryAfter = res.headers.get("retry-after");
+      reply = {
+        status: res.status,
+        body: json,
+        code: json?.error?.code,
+        ...(retryAfter ? { retryAfterSec: Number(retryAfter) } : {}),
+      };
       if (cached && res.status === 304) reply = { status: 200, body: cached.body };
       else if (step === "availability" && res.ok && res.headers.get("etag"))
         this.map = { etag: res.headers.get("etag") ?? "", body: json };
