@@ -1,8 +1,8 @@
 import { AppError, type Logger } from "@tt/kit";
 import type Redis from "ioredis";
 import { countBelow, etaSeconds, parseSeqs } from "./eta.ts";
+import { encodeFrame, type QueueFrame, type StreamId, type Watcher } from "./frames.ts";
 import { queueKeys } from "./keys.ts";
-import { encodeFrame, type QueueFrame, type Watcher } from "./live-queue.ts";
 import { placeLost } from "./room-model.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
@@ -25,7 +25,7 @@ interface Move {
 }
 
 /** A stream id ("ms-seq") as numbers. */
-export type StreamId = readonly [ms: number, seq: number];
+export type { StreamId } from "./frames.ts";
 
 /** Parses a stream id ("ms-seq"). */
 export function parseStreamId(id: string): StreamId {

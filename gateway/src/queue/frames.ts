@@ -1,0 +1,54 @@
+/**
+ * What the live queue sends a waiter's socket, and what it keeps per socket: the frame types
+ * (docs/spec.md, "Live queue (WebSocket)") and their encoding, apart from the fan-out
+ * (live-queue.ts) and the stream reader (event-reader.ts), which both use them.
+ */
+import type { PurchaseOutcome } from "@tt/kit";
+
+/** A position in the event's move stream: a Redis stream id as [milliseconds, sequence]. */
+export type StreamId = readonly [ms: number, seq: number];
+
+/** A frame pushed to a waiter's WebSocket (docs/spec.md, "Live queue (WebSocket)"). */
+export type QueueFrame =
+  | {
+      type: "position";
+      position: number | null;
+      eta_sec: number | null;
+      serving: number;
+      rate_per_sec: number;
+    }
+  | { type: "ready"; ready_for_entry: true }
+  | { type: "expired" }
+  | { type: "left" }
+  | { type: "error"; code: string; message: string }
+  | ({ type: "purchase" } & PurchaseOutcome);
+
+/**
+ * A frame as JSON text. Position frames go out to every socket that moved (10,000 sockets → 10,000
+ * per flush), so they are written by hand rather than through JSON.stringify.
+ */
+export function encodeFrame(frame: QueueFrame): string {
+  if (frame.type !== "position") return JSON.stringify(frame);
+  return `{"type":"position","position":${frame.position},"eta_sec":${frame.eta_sec},"serving":${frame.serving},"rate_per_sec":${frame.rate_per_sec}}`;
+}
+
+/** Where frames (as JSON text) for one socket go; `send` returns false when the socket cannot keep up. */
+export interface FrameSink {
+  send(json: string): boolean;
+  close(code: number, reason: string): void;
+}
+
+/** One connected waiter. */
+export interface Watcher {
+  readonly token: string;
+  readonly eventId: string;
+  readonly seq: number;
+  /** null while the event's pre-queue is closed: the place is drawn when it opens. */
+  position: number | null;
+  opensAt: number | null;
+  /** Moves up to this stream id are already in `position`. */
+  asOf: StreamId;
+  /** The id of the line the place is in ("" for a line older than ids): a move of another line means it was lost. */
+  readonly line: string;
+  readonly sink: FrameSink;
+}
