@@ -14,7 +14,7 @@
 import { DEV_RESERVATION_TOKEN_SECRET, signReservationToken } from "@tt/kit";
 import { StoreReader } from "./drop/store-read.ts";
 import { commandArgs, numberFlag, stringFlag } from "./lib/args.ts";
-import { processName } from "./lib/cpu.ts";
+import { type Answer, capacity, openLoop, pct, served, shed, watchMemory } from "./lib/open-loop.ts";
 import { ADMIN_HEADERS, createBenchEvent, startBenchStack } from "./lib/platform.ts";
 import { machineInfo, writeResults } from "./lib/results.ts";
 
@@ -33,14 +33,6 @@ const levels = (name: string, fallback: string) =>
 const holdLevels = levels("hold-levels", "1,2,4");
 const joinLevels = levels("join-levels", "1,2");
 const log = (msg: string) => process.stdout.write(`overload: ${msg}\n`);
-
-/** One answer: its status (0: none), error code, whether it said Retry-After, and its latency. */
-interface Answer {
-  status: number;
-  code?: string;
-  retryAfter: boolean;
-  ms: number;
-}
 
 const platform = await startBenchStack({ HOLD_SECONDS: "120", LOG_LEVEL: "error" });
 const gw = platform.gateway;
@@ -117,69 +109,6 @@ function holdPath() {
 
 const joinRequester = (eventId: string) => () => send("/api/v1/queue/join", { event_id: eventId });
 
-const served = (a: Answer) => (a.status >= 200 && a.status < 300) || a.status === 409;
-const shed = (a: Answer) => a.status === 429 || a.status === 503;
-
-/** Closed loop: `inFlight` callers back to back for `sec` s; served per second and served latencies. */
-async function capacity(request: () => Promise<Answer>, inFlight: number, sec: number) {
-  const answers: Answer[] = [];
-  const until = performance.now() + sec * 1000;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (performance.now() < until) answers.push(await request());
-    }),
-  );
-  const ok = answers.filter(served);
-  return {
-    perSec: ok.length / sec,
-    p99: pct(
-      ok.map((a) => a.ms),
-      0.99,
-    ),
-  };
-}
-
-/** Open loop: `rate` requests a second for `sec` s, sent every 10 ms on schedule; all answers. */
-async function openLoop(request: () => Promise<Answer>, rate: number, sec: number): Promise<Answer[]> {
-  const pending: Promise<Answer>[] = [];
-  const started = performance.now();
-  let sent = 0;
-  while (performance.now() - started < sec * 1000) {
-    const due = Math.floor(((performance.now() - started) / 1000) * rate);
-    for (; sent < due; sent++) pending.push(request());
-    await Bun.sleep(10);
-  }
-  return Promise.all(pending);
-}
-
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
-}
-
-/** The largest resident memory (MB) each platform process reaches while `work` runs. */
-async function watchMemory<T>(work: Promise<T>): Promise<{ result: T; rssMb: Record<string, number> }> {
-  const rssMb: Record<string, number> = {};
-  const sample = async () => {
-    for (const pid of platform.pids()) {
-      const name = processName(pid);
-      const status = await Bun.file(`/proc/${pid}/status`)
-        .text()
-        .catch(() => "");
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      rssMb[name] = Math.max(rssMb[name] ?? 0, Math.round(kb / 1024));
-    }
-  };
-  const timer = setInterval(() => void sample(), 500);
-  try {
-    const result = await work;
-    await sample();
-    return { result, rssMb };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 interface LevelRow {
   path: string;
   level: number;
@@ -221,7 +150,7 @@ async function runPath(
     const rate = Math.round(cap.perSec * level);
     await prepare(Math.ceil(rate * seconds * 1.1));
     await Bun.sleep(3000);
-    const { result: answers, rssMb } = await watchMemory(openLoop(request, rate, seconds));
+    const { result: answers, rssMb } = await watchMemory(platform.pids, openLoop(request, rate, seconds));
     const ok = answers.filter(served);
     const refused = answers.filter(shed);
     const codes: Record<string, number> = {};
