@@ -67,6 +67,18 @@ describe("joining the waiting room", () => {
     expect(other.token).not.toBe(first.token);
     expect(other.position).toBe(2);
   });
+
+  test("a user whose place was left or expired gets a new place on joining again, not the dead one", async () => {
+    const wr = room();
+    const eventId = freshEvent();
+    const first = await wr.join(eventId, { userId: "carol" });
+    await wr.leave(first.token);
+    const again = await wr.join(eventId, { userId: "carol" });
+    expect(again.token).not.toBe(first.token);
+    expect([again.status, again.isNew]).toEqual(["waiting", true]);
+    // The new place is the one kept: a third join returns it.
+    expect((await wr.join(eventId, { userId: "carol" })).token).toBe(again.token);
+  });
 });
 
 describe("joins and status calls made together", () => {

@@ -70,11 +70,18 @@ if preQueue then opensAt = cfg[3] end
 local fresh = {}                                   -- token -> position
 local freshBy = { [KEYS[5]] = {}, [KEYS[6]] = {} } -- hash -> field -> token
 
-local function existing(hash, field)
+-- `live`: reuse the place only while it is waiting or admitted (a user's earlier place that
+-- expired or was left must not be handed back: the buyer is joining again). A repeated
+-- idempotency key always gets its own answer back, whatever became of that place.
+local function existing(hash, field, live)
   if field == "" then return nil end
   local t = freshBy[hash][field] or redis.call("HGET", hash, field)
-  if t and (fresh[t] or redis.call("HEXISTS", KEYS[4], t) == 1) then return t end
-  return nil
+  if not t then return nil end
+  if fresh[t] then return t end
+  local record = redis.call("HGET", KEYS[4], t)
+  if not record then return nil end
+  if live and not string.match(record, "^[^|]*|[WR]") then return nil end
+  return t
 end
 
 local B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -108,7 +115,7 @@ for i = 1, entries do
     allowed, limit = limit_caller(KEYS[bucket], KEYS[bucket + 1], user ~= "", limitRate, limitBurst, tonumber(now))
     bucket = bucket + 2
   end
-  local found = allowed and (existing(KEYS[5], idem) or existing(KEYS[6], user))
+  local found = allowed and (existing(KEYS[5], idem) or existing(KEYS[6], user, true))
   if not allowed then
     out[i] = limit
   elseif found then
