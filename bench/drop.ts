@@ -23,7 +23,7 @@ import { warmUp } from "./drop/warm-up.ts";
 import { commandArgs } from "./lib/args.ts";
 import { chartSvg } from "./lib/chart.ts";
 import { busiestSentence, CpuSampler } from "./lib/cpu.ts";
-import { ADMIN_HEADERS, createBenchEvent, remotePlatform, startBenchStack } from "./lib/platform.ts";
+import { createBenchEvent, remotePlatform, setAdmission, startBenchStack } from "./lib/platform.ts";
 import { bestWindow, rawHoldRate } from "./lib/raw-dynamo.ts";
 import { machineInfo, round2, writeResults } from "./lib/results.ts";
 import { costByOrigin, ratePerSec, scrapeAll } from "./lib/service-metrics.ts";
@@ -55,12 +55,7 @@ try {
   const eventId = `evt_drop_${Date.now().toString(36)}`;
   await createBenchEvent(platform, eventId, cfg.seats);
   // Admission is per event and live-changeable: set it on this event whatever the target's defaults.
-  const tuned = await fetch(`${gw}/api/v1/admin/events/${eventId}/queue`, {
-    method: "PATCH",
-    headers: ADMIN_HEADERS,
-    body: JSON.stringify({ rate: cfg.admitRate, cap: cfg.admitCap }),
-  });
-  if (!tuned.ok) throw new Error(`setting admission: ${tuned.status} ${await tuned.text()}`);
+  await setAdmission(gw, eventId, cfg.admitRate, cfg.admitCap);
   log(`event ${eventId}: ${cfg.seats} seats; ${cfg.buyers} buyers arriving over ${cfg.arrivalSec} s`);
 
   // What an idle platform costs: its DynamoDB requests over a few quiet seconds.
@@ -96,11 +91,7 @@ try {
     const counts = watcher?.counts() ?? {};
     if (soldOutAt !== undefined || (counts.SOLD ?? 0) < cfg.seats) return;
     soldOutAt = Math.round((performance.now() - stats.startedAt) / 1000);
-    await fetch(`${gw}/api/v1/admin/events/${eventId}/queue`, {
-      method: "PATCH",
-      headers: ADMIN_HEADERS,
-      body: JSON.stringify({ rate: cfg.soldOutRate, cap: Math.max(cfg.admitCap, 1000) }),
-    }).catch(() => undefined);
+    await setAdmission(gw, eventId, cfg.soldOutRate, Math.max(cfg.admitCap, 1000)).catch(() => undefined);
   }, 1000);
 
   const chaos = cfg.chaos ? runChaos(platform, stats, cfg.chaos, log) : undefined;

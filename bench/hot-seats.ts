@@ -11,7 +11,7 @@ import { StoreReader } from "./drop/store-read.ts";
  */
 import { boolFlag, commandArgs, numberFlag } from "./lib/args.ts";
 import { CpuSampler } from "./lib/cpu.ts";
-import { ADMIN_HEADERS, createBenchEvent, startBenchStack } from "./lib/platform.ts";
+import { ADMIN_HEADERS, createBenchEvent, setAdmission, startBenchStack } from "./lib/platform.ts";
 import { costBetween, latencyBetween, scrapeAll } from "./lib/service-metrics.ts";
 
 const args = commandArgs({
@@ -73,11 +73,7 @@ try {
   for (let run = 1; run <= runs; run++) {
     const eventId = `evt_hot_${Date.now().toString(36)}`;
     await createBenchEvent(platform, eventId, 250);
-    await fetch(`${gw}/api/v1/admin/events/${eventId}/queue`, {
-      method: "PATCH",
-      headers: ADMIN_HEADERS,
-      body: JSON.stringify({ rate: 1000, cap: 10_000 }),
-    });
+    await setAdmission(gw, eventId, 1000, 10_000);
     const users = Array.from({ length: buyers }, (_, i) => `hot-${run}-${i}`);
     const tokens = await Promise.all(users.map((u) => admit(u, eventId)));
     const seats = Array.from(

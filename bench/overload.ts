@@ -15,7 +15,7 @@ import { DEV_RESERVATION_TOKEN_SECRET, signReservationToken } from "@tt/kit";
 import { StoreReader } from "./drop/store-read.ts";
 import { commandArgs, numberFlag, stringFlag } from "./lib/args.ts";
 import { type Answer, capacity, openLoop, pct, served, shed, watchMemory } from "./lib/open-loop.ts";
-import { ADMIN_HEADERS, createBenchEvent, startBenchStack } from "./lib/platform.ts";
+import { createBenchEvent, setAdmission, startBenchStack } from "./lib/platform.ts";
 import { machineInfo, writeResults } from "./lib/results.ts";
 
 const args = commandArgs({
@@ -217,11 +217,7 @@ try {
 
   const joinEvent = `evt_ovj_${Date.now().toString(36)}`;
   await createBenchEvent(platform, joinEvent, 100);
-  await fetch(`${gw}/api/v1/admin/events/${joinEvent}/queue`, {
-    method: "PATCH",
-    headers: ADMIN_HEADERS,
-    body: JSON.stringify({ rate: 1, cap: 1 }),
-  });
+  await setAdmission(gw, joinEvent, 1, 1);
   const join = await runPath("join", joinRequester(joinEvent), joinLevels, 64);
 
   const at = new Date().toISOString();

@@ -6,7 +6,7 @@
  * raw measurements) a small sale runs on an event of its own, through every step the buyers take.
  * Nobody walks away in it, so no hold timer of the warm-up fires during the measured sale.
  */
-import { ADMIN_HEADERS, type BenchPlatform, createBenchEvent } from "../lib/platform.ts";
+import { type BenchPlatform, createBenchEvent, setAdmission } from "../lib/platform.ts";
 import { runBuyer } from "./buyer.ts";
 import type { DropConfig } from "./config.ts";
 import { socketFindings } from "./queue-socket.ts";
@@ -19,12 +19,7 @@ export async function warmUp(platform: BenchPlatform, cfg: DropConfig): Promise<
   const eventId = `evt_warm_${Date.now().toString(36)}`;
   // Fewer seats than buyers, so lost races and sold-out answers are warmed too.
   await createBenchEvent(platform, eventId, Math.ceil(buyers * 0.75));
-  const tuned = await fetch(`${platform.gateway}/api/v1/admin/events/${eventId}/queue`, {
-    method: "PATCH",
-    headers: ADMIN_HEADERS,
-    body: JSON.stringify({ rate: 100, cap: 200 }),
-  });
-  if (!tuned.ok) throw new Error(`warm-up admission: ${tuned.status} ${await tuned.text()}`);
+  await setAdmission(platform.gateway, eventId, 100, 200);
   const warmCfg: DropConfig = {
     ...cfg,
     mix: { approve: 0.9, fail: 0.1, abandon: 0 },

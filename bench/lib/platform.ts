@@ -88,6 +88,21 @@ export const ADMIN_HEADERS = {
   "content-type": "application/json",
 };
 
+/** Sets an event's admission (per second, and admitted at once) through the admin API, as an operator would. */
+export async function setAdmission(
+  gateway: string,
+  eventId: string,
+  rate: number,
+  cap: number,
+): Promise<void> {
+  const res = await fetch(`${gateway}/api/v1/admin/events/${eventId}/queue`, {
+    method: "PATCH",
+    headers: ADMIN_HEADERS,
+    body: JSON.stringify({ rate, cap }),
+  });
+  if (!res.ok) throw new Error(`setting admission of ${eventId}: ${res.status} ${await res.text()}`);
+}
+
 /** Sections of 10 rows × 25 seats (the last one shorter) adding up to `seats`. */
 function layout(seats: number) {
   const perSection = 250;

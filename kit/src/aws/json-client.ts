@@ -110,10 +110,20 @@ export interface JsonClientOptions {
 export class AwsJsonClient {
   readonly middlewareStack = new InitializeStack();
   private readonly url: string;
+  /** The endpoint as SignatureV4 wants it, parsed once rather than per request. */
+  private readonly target: { protocol: string; hostname: string; port?: number; path: string; host: string };
   private readonly signer: SignatureV4;
 
   constructor(private readonly opts: JsonClientOptions) {
     this.url = opts.endpoint ?? `https://${opts.service}.${opts.region}.amazonaws.com`;
+    const url = new URL(this.url);
+    this.target = {
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      host: url.host,
+    };
     this.signer = new SignatureV4({
       service: opts.service,
       region: opts.region,
@@ -165,16 +175,13 @@ export class AwsJsonClient {
     attempt: number,
     abort?: AbortSignal,
   ): Promise<{ ok: true; value: unknown } | { ok: false; error: Error; retryable: boolean }> {
-    const url = new URL(this.url);
+    const { host, ...where } = this.target;
     const signed = await this.signer.sign({
       method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
+      ...where,
       query: {},
       headers: {
-        host: url.host,
+        host,
         "content-type": "application/x-amz-json-1.0",
         "x-amz-target": `${this.opts.targetPrefix}.${operation}`,
       },
