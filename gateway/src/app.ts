@@ -19,6 +19,7 @@ import { gatewayGuards } from "./guards.ts";
 import { LiveQueue } from "./queue/live-queue.ts";
 import { PurchaseWatch } from "./queue/purchase-watch.ts";
 import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-store.ts";
+import { StockWatch } from "./queue/stock-watch.ts";
 import { AdmissionTicker } from "./queue/ticker.ts";
 import { WaitingRoom } from "./queue/waiting-room.ts";
 import { adminRoutes } from "./transport/admin-routes.ts";
@@ -35,6 +36,7 @@ import {
 } from "./upstream/event-directory.ts";
 import { HoldFactsCache } from "./upstream/hold-facts.ts";
 import { inventoryQueueSettings } from "./upstream/queue-settings.ts";
+import { inventoryStock, type StockReader } from "./upstream/stock.ts";
 
 /** The gateway's validated configuration. */
 export type GatewayConfig = ConfigOf<ReturnType<typeof gatewayFields>>;
@@ -103,9 +105,17 @@ export async function createGateway({
   const app = service.app.use(edge.guards);
   if (auth.devIssuer) app.use(devIssuerRoutes(auth.devIssuer, edge.guards));
 
-  const upstreams = createUpstreams(config, service.metrics);
+  const upstreams = createUpstreams(config, service.metrics, service.credentials);
   const settingsStore = queueSettings ?? new CachedQueueSettings(inventoryQueueSettings(upstreams.inventory));
-  const queue = createQueue(config, queueRedis, clock, secret, settingsStore, service);
+  const queue = createQueue(
+    config,
+    queueRedis,
+    clock,
+    secret,
+    settingsStore,
+    service,
+    inventoryStock(upstreams.inventory),
+  );
   // A hold's facts outlive it by a while: a payment started in its last seconds still finds them.
   const holds = new HoldFactsCache(redis, 15 * 60_000);
   const guards = edge.guards;
@@ -156,6 +166,7 @@ function createQueue(
   secret: string,
   settingsStore: QueueSettingsStore,
   service: { log: Logger; metrics: Metrics },
+  readStock: StockReader,
 ) {
   // A line born in this process (a new event, or the first join after Redis lost the line) is
   // ticked here from the next tick on.
@@ -178,7 +189,11 @@ function createQueue(
   const live = new LiveQueue(redis, room, service.log, service.metrics, {
     positionEveryMs: config.queuePositionPushMs,
   });
-  ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs }, service.log, service.metrics);
+  const stock =
+    config.queueStockEveryMs > 0
+      ? new StockWatch(readStock, service.log, config.queueStockEveryMs)
+      : undefined;
+  ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs, stock }, service.log, service.metrics);
   // Its own connection: a subscribed Redis connection can do nothing else.
   const purchases = new PurchaseWatch(duplicateRedis(redis, service.log), secret, service.log);
   return { room, live, ticker, purchases };

@@ -18,6 +18,11 @@ export function gatewayFields() {
     queueTickMs: env.int("QUEUE_TICK_MS", 250, { min: 20, max: 10_000 }),
     /** Least time between two position frames to one WebSocket (0: a frame per queue move). */
     queuePositionPushMs: env.int("QUEUE_POSITION_PUSH_MS", 1000, { min: 0, max: 60_000 }),
+    /**
+     * How often the leader of an event's admission reads its seat counts from inventory, which tell
+     * the line when the event is sold out (docs/spec.md, "Sold out"); 0: never (always on sale).
+     */
+    queueStockEveryMs: env.int("QUEUE_STOCK_EVERY_MS", 500, { min: 0, max: 60_000 }),
     /** Whether this replica competes for admission-ticker leases (off: serve requests only). */
     queueTickerEnabled: env.bool("QUEUE_TICKER_ENABLED", true),
     /** Lifetime of a reservation token handed out by enter. */

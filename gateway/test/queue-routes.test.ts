@@ -68,6 +68,8 @@ describe("queue REST routes", () => {
       eta_sec: 1,
       waiting_time: 0,
       ready_for_entry: false,
+      sale: "on_sale",
+      seats_held: 0,
     });
     expect(await errorCode(await call("GET", "/status?token=garbage"))).toBe("VALIDATION_FAILED");
     expect(await errorCode(await call("GET", "/status"))).toBe("VALIDATION_FAILED");

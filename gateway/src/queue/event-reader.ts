@@ -4,6 +4,7 @@ import { countBelow, etaSeconds, parseSeqs } from "./eta.ts";
 import { encodeFrame, type QueueFrame, type StreamId, type Watcher } from "./frames.ts";
 import { queueKeys } from "./keys.ts";
 import { placeLost } from "./room-model.ts";
+import { type Sale, saleFields, saleFromReply } from "./sale.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
 /** One queue move as read from the stream. */
@@ -22,6 +23,8 @@ interface Move {
   opened: boolean;
   /** The id of the line the move happened in ("" from a gateway older than line ids). */
   line: string;
+  /** The line's sale state after the move (undefined from a gateway older than sale states). */
+  sale: Sale | undefined;
 }
 
 /** A stream id ("ms-seq") as numbers. */
@@ -32,6 +35,10 @@ export function parseStreamId(id: string): StreamId {
   const dash = id.indexOf("-");
   return [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
 }
+
+/** Whether a waiter would learn nothing new (the seats held matter only while sold out). */
+const sameSale = (a: Sale, b: Sale | undefined) =>
+  b !== undefined && a.state === b.state && (a.state === "on_sale" || a.seatsHeld === b.seatsHeld);
 
 const after = (a: StreamId, b: StreamId) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
 
@@ -55,6 +62,8 @@ export class EventReader {
   private loop: Promise<void> | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private last: { served: number; rate: number } = { served: 0, rate: 0 };
+  /** The line's sale state as of the last move that carried one (undefined before any). */
+  private sale: Sale | undefined;
   /** Sockets whose place moved since their last position frame. */
   private readonly moved = new Set<Watcher>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -97,12 +106,17 @@ export class EventReader {
     await this.loop?.catch(() => undefined);
   }
 
-  add(watcher: Watcher, state: { served: number; rate: number }): void {
-    if (state.served > this.last.served) this.last = state;
+  add(watcher: Watcher, state: { served: number; rate: number; sale: Sale }): void {
+    if (state.served > this.last.served) this.last = { served: state.served, rate: state.rate };
+    // Until a move says otherwise, the line stands where the first socket's status said.
+    this.sale ??= state.sale;
     this.watchers.add(watcher);
     // Moves this reader handled after the socket's status was read but before it registered.
     for (const move of this.recent) this.apply(watcher, move, true);
+    if (!this.watchers.has(watcher)) return;
     this.send(watcher, this.positionFrame(watcher));
+    // A line that is not on sale says so from the first frames on.
+    if (this.sale.state !== "on_sale") this.tellSale(watcher, this.sale);
   }
 
   remove(watcher: Watcher): boolean {
@@ -166,6 +180,7 @@ export class EventReader {
       served: Number(f.served ?? this.last.served),
       opened: f.opened === "1",
       line: f.g ?? "",
+      sale: f.sale === undefined ? undefined : saleFromReply(f.sale, f.held),
     };
   }
 
@@ -174,12 +189,29 @@ export class EventReader {
     this.recent.push(move);
     if (this.recent.length > this.opts.recentMoves) this.recent.shift();
     if (move.served > 0) this.last = { served: move.served, rate: move.rate };
+    // The sale first: a waiter admitted by the move that reopened the sale hears both, in order.
+    if (move.sale && !sameSale(move.sale, this.sale)) {
+      this.sale = move.sale;
+      for (const watcher of this.watchers) this.tellSale(watcher, move.sale);
+    }
     // The hot loop: ready and gone frames go out at once; moved places wait for the next flush.
     for (const watcher of this.watchers) {
       if (this.apply(watcher, move) && this.watchers.has(watcher)) this.moved.add(watcher);
     }
     this.schedulePositions();
     if (move.opened) void this.drawn();
+  }
+
+  /**
+   * Tells a waiter where the sale stands (sent at once). When the line is closed (every seat
+   * sold) that is the last frame: the socket is closed, and the place will never be admitted.
+   */
+  private tellSale(watcher: Watcher, sale: Sale): void {
+    this.send(watcher, { type: "sale", ...saleFields(sale) });
+    if (sale.state !== "closed" || !this.watchers.has(watcher)) return;
+    this.watchers.delete(watcher);
+    this.moved.delete(watcher);
+    watcher.sink.close(1000, "sold out");
   }
 
   /**

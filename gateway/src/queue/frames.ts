@@ -4,6 +4,7 @@
  * (live-queue.ts) and the stream reader (event-reader.ts), which both use them.
  */
 import type { PurchaseOutcome } from "@tt/kit";
+import type { SaleState } from "./sale.ts";
 
 /** A position in the event's move stream: a Redis stream id as [milliseconds, sequence]. */
 export type StreamId = readonly [ms: number, seq: number];
@@ -20,6 +21,7 @@ export type QueueFrame =
   | { type: "ready"; ready_for_entry: true }
   | { type: "expired" }
   | { type: "left" }
+  | { type: "sale"; sale: SaleState; seats_held: number }
   | { type: "error"; code: string; message: string }
   | ({ type: "purchase" } & PurchaseOutcome);
 

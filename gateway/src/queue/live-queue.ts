@@ -84,7 +84,7 @@ export class LiveQueue {
       reader.start();
     }
     const ratePerSec = status.ratePerSec;
-    reader.add(watcher, { served: status.served, rate: ratePerSec });
+    reader.add(watcher, { served: status.served, rate: ratePerSec, sale: status.sale });
     return watcher;
   }
 

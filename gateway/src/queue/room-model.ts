@@ -1,6 +1,7 @@
 import { AppError, type Logger, redisError } from "@tt/kit";
 import type { RateDecision } from "../ratelimit/decision.ts";
 import { etaSeconds } from "./eta.ts";
+import type { Sale } from "./sale.ts";
 import type { QueueSettingsStore } from "./settings-store.ts";
 import { eventOfWaitingToken } from "./tokens.ts";
 
@@ -49,6 +50,8 @@ export interface QueueStatus {
   lastMoveId: string;
   /** The id of the line the place is in ("" unless the move was asked for, or for a line older than ids). */
   line: string;
+  /** Whether the event still has seats to offer (sale.ts). */
+  sale: Sale;
   /** The caller's rate-limit verdict, when the call was limited. */
   rateLimit?: RateDecision | undefined;
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger, Metrics } from "@tt/kit";
+import type { StockWatch } from "./stock-watch.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
 /** Tuning of the admission ticker. */
@@ -11,6 +12,8 @@ export interface TickerOptions {
   refreshEventsMs?: number;
   /** How often the leader of an event re-reads its durable settings (catches Redis up after a missed write). */
   reconcileSettingsMs?: number;
+  /** The stock readings of led events, which set each line's sale state (sale.ts); none: always on sale. */
+  stock?: StockWatch;
 }
 
 /**
@@ -98,13 +101,15 @@ export class AdmissionTicker {
         if (!(await this.room.tryLease(eventId, this.owner, leaseMs))) {
           this.leading.delete(eventId);
           this.live.delete(eventId);
+          this.opts.stock?.forget(eventId);
           return;
         }
         this.leading.add(eventId);
-        let result = await this.room.admitTick(eventId);
+        const stock = this.opts.stock?.take(eventId);
+        let result = await this.room.admitTick(eventId, stock);
         if (result.needsSettings) {
           // Redis lost the operator's settings: admit nobody until they are back.
-          if (await this.restore(eventId, now)) result = await this.room.admitTick(eventId);
+          if (await this.restore(eventId, now)) result = await this.room.admitTick(eventId, stock);
         } else if (
           result.waiting > 0 &&
           now - (this.reconciledAt.get(eventId) ?? 0) >= (this.opts.reconcileSettingsMs ?? 30_000)
@@ -115,6 +120,7 @@ export class AdmissionTicker {
         if (result.gone) {
           // An event nobody has joined for a day (its keys expired), or a line Redis lost.
           await this.room.forgetEvent(eventId);
+          this.opts.stock?.forget(eventId);
           this.events = this.events.filter((e) => e !== eventId);
           this.leading.delete(eventId);
         }

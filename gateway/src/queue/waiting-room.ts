@@ -16,6 +16,7 @@ import {
   translated,
   type WaitingRoomOptions,
 } from "./room-model.ts";
+import { type Stock, saleFromReply, saleLetter, saleOf, soldOut } from "./sale.ts";
 import {
   EnterResult,
   type LimitReply,
@@ -104,13 +105,14 @@ export class WaitingRoom {
       idempotencyKey: who.idempotencyKey ?? "",
       buckets: this.bucketsOf(eventId, caller && { ...caller, userId: who.userId }),
     });
+    if (reply === "!closed") throw soldOut();
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
-    const [token = "", code = "W", position, isNew, rate = "", opensAt] = fields;
+    const [token = "", code = "W", position, isNew, rate = "", opensAt, sale, held] = fields;
     const status = STATUS[code as keyof typeof STATUS];
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const place = placeOf(status, Number(position), Number(opensAt), ratePerSec, this.now());
-    return { token, status, isNew: isNew === "1", ...place, rateLimit };
+    return { token, status, isNew: isNew === "1", ...place, sale: saleFromReply(sale, held), rateLimit };
   }
 
   /**
@@ -129,6 +131,7 @@ export class WaitingRoom {
       });
       lines = await this.runJoin(eventId, calls, false);
     }
+    if (lines[0] === "!closed") return calls.map(() => "!closed");
     const born = lines.at(-1) === "+born";
     if (born) lines.pop();
     const last = this.registeredAt.get(eventId);
@@ -172,8 +175,19 @@ export class WaitingRoom {
     });
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
-    const [code = "", position, seq, joinedMs, rate = "", served, lastMoveId = "", opensAt, line = ""] =
-      fields;
+    const [
+      code = "",
+      position,
+      seq,
+      joinedMs,
+      rate = "",
+      served,
+      lastMoveId = "",
+      opensAt,
+      line = "",
+      sale,
+      held,
+    ] = fields;
     // A token the room does not know: its place went with Redis's data (or with the line's keys).
     if (code === "") throw placeLost();
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
@@ -189,6 +203,7 @@ export class WaitingRoom {
       ratePerSec,
       lastMoveId,
       line,
+      sale: saleFromReply(sale, held),
       rateLimit,
     };
   }
@@ -269,9 +284,10 @@ export class WaitingRoom {
    * Runs one admission tick for an event (the caller must hold its lease). `needsSettings`: the
    * line has waiters but Redis lost the operator's settings, so nobody was admitted; put them
    * back (`restoreSettings`) and tick again. `gone`: the line has expired or was lost (only
-   * said with a durable settings store), see `forgetEvent`.
+   * said with a durable settings store), see `forgetEvent`. `stock`: a new reading of the
+   * event's seats, which sets the line's sale state (sale.ts); without one the line keeps its last.
    */
-  async admitTick(eventId: string, windowMs = 30_000, maxPerTick = 5000) {
+  async admitTick(eventId: string, stock?: Stock, windowMs = 30_000, maxPerTick = 5000) {
     const k = queueKeys(eventId);
     const [admitted, dropped, waiting, obsRate, note] = (await this.redis.ttqAdmit(
       k.config,
@@ -289,6 +305,9 @@ export class WaitingRoom {
       this.opts.defaultRate,
       this.opts.defaultCap,
       this.opts.settingsStore ? 1 : 0,
+      stock ? saleLetter(saleOf(stock).state) : "",
+      stock?.held ?? 0,
+      stock?.available ?? 0,
     )) as [number, number, number, string, string];
     return {
       admitted,

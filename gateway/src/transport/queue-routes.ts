@@ -3,6 +3,7 @@ import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { encodeFrame, type FrameSink, type LiveQueue, type Watcher } from "../queue/live-queue.ts";
 import type { PurchaseWatch } from "../queue/purchase-watch.ts";
+import { saleFields } from "../queue/sale.ts";
 import { isEventId } from "../queue/tokens.ts";
 import { type Caller, QueueRateLimited, type WaitingRoom } from "../queue/waiting-room.ts";
 import { type RateDecision, rateLimitHeaders } from "../ratelimit/decision.ts";
@@ -160,6 +161,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
           position_hint: joined.position,
           eta_sec: joined.etaSec,
           status: joined.status,
+          ...saleFields(joined.sale),
         };
       },
       {
@@ -178,6 +180,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
           eta_sec: s.etaSec,
           waiting_time: s.waitingTimeSec,
           ready_for_entry: s.status === "ready",
+          ...saleFields(s.sale),
         };
       },
       {

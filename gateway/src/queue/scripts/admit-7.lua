@@ -22,6 +22,15 @@
   ARGV[7] default_cap
   ARGV[8] gate                   "1": admit nobody while the operator's settings are missing
                                  (no "sv": Redis lost them) — the gateway puts them back first
+  ARGV[9] sale                   the event's stock as just read (queue/sale.ts): "O" on sale, "S"
+                                 sold out (seats held), "C" closed (all sold); "" when no new
+                                 reading: the line keeps its last state (config "sale")
+  ARGV[10] seats_held            seats HELD at that reading
+  ARGV[11] seats_available       seats AVAILABLE at that reading
+
+  Admission runs only while the line is on sale, and a tick admits no more buyers than there
+  are seats available (each needs at least one). A change of state, or of the seats held while
+  sold out (at most every 2 s), is a move of its own ("sale", "held"), so every socket hears it.
 
   Every move appended to the stream carries the line's id ("g", see join-n.lua), so a live socket
   whose place belongs to a lost line is told, never mistaken for a newcomer with its number.
@@ -33,7 +42,7 @@
 ]]
 local now = tonumber(ARGV[1])
 local maxPerTick = tonumber(ARGV[5])
-local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq", "sv")
+local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq", "sv", "sale", "sale_held", "sale_at")
 if ARGV[8] == "1" and not cfg[9] then
   -- Nobody in line: nothing to decide, and nothing written (a forgotten event leaves no keys).
   local waiting = redis.call("ZCARD", KEYS[2])
@@ -47,6 +56,19 @@ local credit = tonumber(cfg[4] or "0")
 -- A first tick gets one second of credit, as if the ticker had always been running.
 local last = tonumber(cfg[5] or (now - 1000))
 local served = tonumber(cfg[6] or "0")
+
+-- The stock: a new reading replaces the line's state; telling the sockets is a move of its own.
+local sale, seatsHeld, available = cfg[10] or "O", cfg[11] or "0", nil
+local saleMoved = false
+if ARGV[9] ~= "" then
+  available = tonumber(ARGV[11])
+  local heldChanged = ARGV[9] ~= "O" and ARGV[10] ~= seatsHeld and now - tonumber(cfg[12] or "0") >= 2000
+  if ARGV[9] ~= sale or heldChanged then
+    saleMoved = true
+    sale, seatsHeld = ARGV[9], ARGV[10]
+    redis.call("HSET", KEYS[1], "sale", sale, "sale_held", seatsHeld, "sale_at", now)
+  end
+end
 
 local function setStatus(token, status, admittedMs)
   local rec = redis.call("HGET", KEYS[4], token)
@@ -104,12 +126,12 @@ if opensAt > 0 and opensAt <= now and redis.call("HGET", KEYS[1], "opened") ~= "
   redis.call("HSET", KEYS[1], "opened", "1")
   opened = true
 end
-if cfg[3] ~= "1" and opensAt <= now then
+if cfg[3] ~= "1" and opensAt <= now and sale == "O" then
   -- Credit accrues at `rate` per second, at most one second's worth, so a stalled ticker
   -- cannot release a burst when it resumes.
   credit = math.min(credit + rate * math.min(now - last, 1000) / 1000, math.max(rate, 1))
   local room = cap - redis.call("ZCARD", KEYS[5])
-  local budget = math.min(math.floor(credit), room, maxPerTick)
+  local budget = math.min(math.floor(credit), room, maxPerTick, available or maxPerTick)
   if budget > 0 then
     local head = redis.call("ZRANGE", KEYS[2], 0, budget - 1, "WITHSCORES")
     for i = 1, #head, 2 do
@@ -139,10 +161,11 @@ end
 local obsRate = total * 1000 / math.max(now - first, 1000)
 
 redis.call("HSET", KEYS[1], "credit", credit, "last", now, "obs_rate", obsRate, "served", served, "hb_seq", registered)
-if #admitted > 0 or #dropped > 0 or opened then
+if #admitted > 0 or #dropped > 0 or opened or saleMoved then
   redis.call("XADD", KEYS[7], "MAXLEN", "~", 1000, "*",
     "a", table.concat(admitted, ","), "r", table.concat(dropped, ","), "rate", obsRate, "served", served,
-    "opened", opened and "1" or "0", "g", redis.call("HGET", KEYS[4], "~line") or "")
+    "opened", opened and "1" or "0", "g", redis.call("HGET", KEYS[4], "~line") or "",
+    "sale", sale, "held", seatsHeld)
 end
 if lineTtl > 0 then
   for _, key in ipairs({KEYS[1], KEYS[5], KEYS[6], KEYS[7]}) do

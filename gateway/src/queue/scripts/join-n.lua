@@ -16,7 +16,7 @@
   KEYS[4] tokens       hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[5] byIdemKey    hash idempotency key -> token
   KEYS[6] byUser       hash user -> token
-  KEYS[7] config       hash: rate, obs_rate, opens_at, sv (read only)
+  KEYS[7] config       hash: rate, obs_rate, opens_at, sv, sale, sale_held (read only)
   KEYS[8…]             the rate-limit buckets of the limited entries, in order, two each: the
                        client IP's, then the signed-in user's (the IP's again when anonymous)
   ARGV[1] now_ms
@@ -40,14 +40,16 @@
   or expired, so a place from before a loss is recognised (live sockets compare it, see
   admit-7.lua's moves).
 
-  Returns "!settings" when gated (nothing done), else one line per entry, in order, joined by
-  "\n": "limit|token|status|position|is_new|rate|opens_at", or just "limit" when that caller is
+  Returns "!settings" when gated, "!closed" when the line is closed (every seat sold, see
+  queue/sale.ts; nothing done either way), else one line per entry, in order, joined by
+  "\n": "limit|token|status|position|is_new|rate|opens_at|sale|held", or just "limit" when that caller is
   rate-limited (limit: five fields, see includes/limit-caller.lua; flat strings for the reason
   given in status-n.lua), and one more line "+born" when this batch started a new line.
     status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting and
     the sale is open;
     rate: observed admissions per second (or the configured rate, or "" before any), a string;
-    opens_at: the pre-queue's opening time (ms) while it is closed, else 0.
+    opens_at: the pre-queue's opening time (ms) while it is closed, else 0;
+    sale, held: the line's sale state and seats held as last read ("" before any reading).
 ]]
 --- @include "take-token"
 --- @include "limit-caller"
@@ -56,9 +58,12 @@ local limitRate, limitBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
 local FIXED = 6
 local entries = #ARGV - FIXED
 
-local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at", "sv")
+local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at", "sv", "sale", "sale_held")
 -- The settings decide where a joiner goes (a pre-queue draws places): never guess them.
 if ARGV[5] == "1" and not cfg[4] then return "!settings" end
+-- Every seat is sold: a place in this line would lead nowhere.
+if cfg[5] == "C" then return "!closed" end
+local saleTail = "|" .. (cfg[5] or "") .. "|" .. (cfg[6] or "")
 local rate = cfg[1]
 if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
 local preQueue = cfg[3] and tonumber(cfg[3]) > tonumber(now)
@@ -120,7 +125,7 @@ for i = 1, entries do
     out[i] = limit
   elseif found then
     local status, position = placeOf(found)
-    out[i] = limit .. "|" .. found .. "|" .. status .. "|" .. position .. "|0|" .. rate .. "|" .. opensAt
+    out[i] = limit .. "|" .. found .. "|" .. status .. "|" .. position .. "|0|" .. rate .. "|" .. opensAt .. saleTail
   else
     if not length then
       length = redis.call("ZCARD", KEYS[2])
@@ -151,7 +156,7 @@ for i = 1, entries do
       users = users + 2
       byUser[users - 1], byUser[users] = user, token
     end
-    out[i] = limit .. "|" .. token .. "|W|" .. position .. "|1|" .. rate .. "|" .. opensAt
+    out[i] = limit .. "|" .. token .. "|W|" .. position .. "|1|" .. rate .. "|" .. opensAt .. saleTail
   end
 end
 

@@ -8,7 +8,7 @@
   KEYS[1] tokens      hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
-  KEYS[4] config      hash: rate, obs_rate, served, opens_at
+  KEYS[4] config      hash: rate, obs_rate, served, opens_at, sale, sale_held
   KEYS[5] moves       stream of queue moves
   KEYS[6…]            the rate-limit buckets (client IPs) of the limited entries, in order
   ARGV[1] now_ms
@@ -20,7 +20,7 @@
     with_last_move  "1" to look up last_move_id (a WebSocket's resume point), else "0"
 
   Returns one line per entry, in order, joined by "\n":
-  "limit|status|position|seq|joined_ms|rate|served|last_move_id|opens_at|line", or just "limit" when
+  "limit|status|position|seq|joined_ms|rate|served|last_move_id|opens_at|line|sale|held", or just "limit" when
   that caller is rate-limited (limit: five fields, see includes/limit-caller.lua). Flat strings
   rather than nested arrays: Redis encodes them and ioredis decodes them in a fraction of the
   time, and this is the hottest call there is.
@@ -30,7 +30,8 @@
     last_move_id lets a WebSocket resume from exactly this point of the move stream ("" unless
     asked for); position is 0 while the pre-queue is closed (places are drawn when it opens at
     opens_at, ms, 0 when there is no pre-queue); line is the line's id (see join-n.lua), only
-    with last_move_id ("" for a line older than line ids).
+    with last_move_id ("" for a line older than line ids); sale and held are the line's sale state
+    and seats held as the admission ticker last read them ("" before any reading: on sale).
 ]]
 --- @include "take-token"
 --- @include "limit-caller"
@@ -57,7 +58,7 @@ end
 if wantsMove then asked[#asked + 1] = "~line" end
 local records = #asked > 0 and redis.call("HMGET", KEYS[1], unpack(asked)) or {}
 local line = wantsMove and (records[#asked] or "") or ""
-local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served", "opens_at")
+local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served", "opens_at", "sale", "sale_held")
 local opensAt = cfg[4] or "0"
 local rate = cfg[1]
 if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
@@ -90,11 +91,12 @@ for i = 1, entries do
       end
     end
     if not status then
-      out[i] = limits[i] .. "||0|0|0|0|0||0|"
+      out[i] = limits[i] .. "||0|0|0|0|0||0|||"
     else
       local move = ARGV[a + 2] == "1" and lastId or ""
       local lineId = ARGV[a + 2] == "1" and line or ""
-      out[i] = table.concat({limits[i], status, position, seq, joined, rate, cfg[3] or "0", move, opensAt, lineId}, "|")
+      out[i] = table.concat({limits[i], status, position, seq, joined, rate, cfg[3] or "0", move, opensAt, lineId,
+        cfg[5] or "", cfg[6] or ""}, "|")
     end
   end
 end

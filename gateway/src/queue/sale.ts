@@ -1,0 +1,60 @@
+import { AppError } from "@tt/kit";
+
+/**
+ * Whether a line still has seats to offer (docs/spec.md, "Sold out"). The admission ticker reads
+ * the event's stock from inventory and keeps the verdict with the line's settings in Redis, so
+ * every gateway answers joins, status calls and sockets from it, and admission stops spending
+ * places on an event that has nothing to sell.
+ */
+
+/** The seat counts of one event (inventory's cached map: a hold past its expiry counts as available). */
+export interface Stock {
+  available: number;
+  held: number;
+  sold: number;
+}
+
+/**
+ * - `on_sale`: at least one seat is AVAILABLE;
+ * - `sold_out`: none is, but some are HELD and may come back (unpaid or failed holds): a buyer
+ *   may stay in line or leave, and admission starts again by itself if seats come back;
+ * - `closed`: nothing AVAILABLE and nothing HELD: every seat is sold, the line is closed.
+ */
+export type SaleState = "on_sale" | "sold_out" | "closed";
+
+/** Where a line stands, as joins, status calls and sockets tell it. */
+export interface Sale {
+  state: SaleState;
+  /** Seats HELD when the state was read: those that may still come back while sold out. */
+  seatsHeld: number;
+}
+
+/** A line whose stock was never read (no inventory, or no reading yet) is on sale. */
+export const ON_SALE: Sale = { state: "on_sale", seatsHeld: 0 };
+
+/** The state a stock reading means. */
+export function saleOf(stock: Stock): Sale {
+  if (stock.available > 0) return { state: "on_sale", seatsHeld: stock.held };
+  return { state: stock.held > 0 ? "sold_out" : "closed", seatsHeld: stock.held };
+}
+
+// The one-letter form the waiting room's scripts keep and compare.
+const LETTER: Record<SaleState, string> = { on_sale: "O", sold_out: "S", closed: "C" };
+const STATE: Record<string, SaleState> = { O: "on_sale", S: "sold_out", C: "closed" };
+
+/** The letter the scripts store for a state. */
+export const saleLetter = (state: SaleState): string => LETTER[state];
+
+/** A sale from a script's letter and count; anything else (never read) is on sale. */
+export function saleFromReply(letter: string | undefined, held: string | undefined): Sale {
+  const state = STATE[letter ?? ""];
+  return state ? { state, seatsHeld: Number(held) || 0 } : ON_SALE;
+}
+
+/** The JSON fields the status route, the join route and the `sale` frame share. */
+export const saleFields = (sale: Sale) => ({ sale: sale.state, seats_held: sale.seatsHeld });
+
+/** SOLD_OUT: a join to a closed line (every seat sold). */
+export function soldOut(): AppError {
+  return new AppError("SOLD_OUT", "This event is sold out: every seat has been sold, and the line is closed");
+}
