@@ -12,6 +12,7 @@ import type { NativeRoutes } from "../http/native-routes.ts";
 import type { Logger } from "../log.ts";
 import { timeoutFromHeaders, withDeadline } from "./deadline.ts";
 import { toConnectError } from "./error-detail.ts";
+import { decodeFailuresAsInvalid } from "./refusals.ts";
 
 /** Registers a service's Connect handlers, e.g. `(router) => router.service(Desc, impl)`. */
 export type ConnectRoutes = (router: ConnectRouter) => void;
@@ -60,7 +61,7 @@ export function connectHandlers(routes: ConnectRoutes, log: Logger, readMaxBytes
   routes(router);
   const handlers: NativeRoutes = {};
   for (const handler of router.handlers) {
-    const handle = createFetchHandler(handler);
+    const handle = decodeFailuresAsInvalid(createFetchHandler(handler));
     // Side-effect-free procedures may also be called with Connect GET (cacheable).
     handlers[handler.requestPath] =
       handler.method.idempotency === Idempotency.NO_SIDE_EFFECTS
