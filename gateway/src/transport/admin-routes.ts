@@ -23,7 +23,7 @@ const CreateEventBody = t.Object({
     t.Object({
       section_id: t.String({ pattern: "^[A-Za-z0-9]{1,8}$" }),
       name: t.String({ minLength: 1, maxLength: 80 }),
-      price: t.Integer({ minimum: 0 }),
+      price: t.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
       rows: t.Integer({ minimum: 1, maximum: 200 }),
       seats_per_row: t.Integer({ minimum: 1, maximum: 200 }),
     }),

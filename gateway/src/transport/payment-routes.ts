@@ -17,7 +17,7 @@ const SCENARIOS = {
 
 const IntentBody = t.Object({
   reservation_id: t.String({ pattern: "^[A-Za-z0-9_-]{1,80}$" }),
-  amount: t.Integer({ minimum: 1 }),
+  amount: t.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
   currency: t.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 code, e.g. KRW" }),
   scenario: t.Union([t.Literal("approve"), t.Literal("fail"), t.Literal("delay"), t.Literal("random")]),
 });

@@ -33,7 +33,13 @@ function checkSection(s: Section, seen: Set<string>): void {
     }
   }
   if (s.price < 0n) throw new InvalidInputError(field, "price must not be negative");
+  // A JSON number carries whole numbers exactly up to 2^53 - 1; under it, even a hold of every seat
+  // a reservation may take adds up within int64 (a price of 2^63 answered 500 before).
+  if (s.price > MAX_PRICE) throw new InvalidInputError(field, `price must be at most ${MAX_PRICE}`);
 }
+
+/** The highest price of a seat, in the currency's minor unit (Number.MAX_SAFE_INTEGER). */
+export const MAX_PRICE = 9_007_199_254_740_991n;
 
 /** Checks a new event's description; every problem names its field. */
 export function checkNewEvent(e: NewEvent): void {
@@ -56,13 +62,22 @@ export function checkNewEvent(e: NewEvent): void {
 
 // The same bounds as the gateway's admin API (docs/spec.md, "Admin").
 const MAX_ADMIT_RATE = 100_000;
+// The slowest line that is not stopped: one admission in 1,000 s. Below it a rate is no rate, and
+// DynamoDB cannot even store one under 1e-130 (1e-320 answered 500 to the fuzzer).
+const MIN_ADMIT_RATE = 0.001;
 const MAX_ADMIT_CAP = 1_000_000;
 
 /** Checks a change of queue settings; every problem names its field. */
 export function checkQueueSettingsChange(change: QueueSettingsChange): void {
   const { rate, cap, opensAt } = change;
-  if (rate !== undefined && !(Number.isFinite(rate) && rate >= 0 && rate <= MAX_ADMIT_RATE)) {
-    throw new InvalidInputError("rate", `must be 0-${MAX_ADMIT_RATE} admissions per second`);
+  if (
+    rate !== undefined &&
+    !(Number.isFinite(rate) && (rate === 0 || (rate >= MIN_ADMIT_RATE && rate <= MAX_ADMIT_RATE)))
+  ) {
+    throw new InvalidInputError(
+      "rate",
+      `must be 0, or ${MIN_ADMIT_RATE}-${MAX_ADMIT_RATE} admissions per second`,
+    );
   }
   if (cap !== undefined && !(Number.isInteger(cap) && cap >= 1 && cap <= MAX_ADMIT_CAP)) {
     throw new InvalidInputError("cap", `must be a whole number 1-${MAX_ADMIT_CAP}`);
