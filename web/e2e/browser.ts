@@ -66,3 +66,13 @@ export async function screenshot(page: Page, step: string): Promise<string> {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+/** Signs a page in through the dev login from an event page, ready to join its queue. */
+export async function signInOnEvent(page: Page, eventId: string, name: string): Promise<void> {
+  await page.goto(`/events/${eventId}`);
+  await page.getByRole("link", { name: "Sign in to join the queue" }).click();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("signed-in-user").filter({ hasText: name }).waitFor();
+  await page.getByRole("button", { name: "Join queue" }).waitFor();
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { DESKTOP, launchChromium, newBuyer, PHONE, screenshot } from "./browser.ts";
+import { DESKTOP, launchChromium, newBuyer, PHONE, screenshot, signInOnEvent } from "./browser.ts";
 import { type E2EPlatform, HOLD_SECONDS, startE2EPlatform } from "./platform.ts";
 
 // The buyer app in real headless Chromium against the whole local platform (every service, the
@@ -25,13 +25,7 @@ afterAll(async () => {
 async function signedInBuyer(name: string, viewport = DESKTOP) {
   const buyer = await newBuyer(browser, platform.webUrl, viewport);
   buyers.push(buyer);
-  const { page } = buyer;
-  await page.goto(`/events/${platform.eventId}`);
-  await page.getByRole("link", { name: "Sign in to join the queue" }).click();
-  await page.getByLabel("Your name").fill(name);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("signed-in-user").filter({ hasText: name }).waitFor();
-  await page.getByRole("button", { name: "Join queue" }).waitFor();
+  await signInOnEvent(buyer.page, platform.eventId, name);
   return buyer;
 }
 

@@ -1,24 +1,37 @@
-// The whole local platform, web app included, on 21xxx ports for the browser tests: short holds
-// and fast admission so a full purchase takes seconds. The gateway's own API tests use 19xxx.
-import { type LocalStack, startLocalStack } from "@tt/kit/local";
-
-const PORTS = {
-  gateway: 21000,
-  reservation: 21010,
-  inventory: 21020,
-  payment: 21030,
-  worker: 21040,
-  web: 21300,
-  redis: 21390,
-  dynamodb: 21100,
-  sqs: 21566,
-};
+// The whole local platform, web app included, on a block of ports for the browser tests (21xxx
+// unless a file asks for its own): short holds and fast admission so a full purchase takes
+// seconds. The gateway's own API tests use 15xxx–19xxx.
+import { type LocalStack, portBlock, startLocalStack } from "@tt/kit/local";
 
 /** Hold length in the browser tests: long enough to pay, short enough to watch one run out. */
 export const HOLD_SECONDS = 6;
 
 /** The admin bypass token (accepted outside production only). */
 const ADMIN = { authorization: "Bearer dev-super-key-local-testing", "x-user-id": "ops" };
+
+/** A priced section of the test event: `rows` × `seats_per_row` seats. */
+export interface TestSection {
+  section_id: string;
+  name: string;
+  price: number;
+  rows: number;
+  seats_per_row: number;
+}
+
+/** The buyer flow's event: two sections of 2 × 10. */
+const TWO_SECTIONS: TestSection[] = [
+  { section_id: "A", name: "Floor", price: 150000, rows: 2, seats_per_row: 10 },
+  { section_id: "B", name: "Balcony", price: 90000, rows: 2, seats_per_row: 10 },
+];
+
+/** What a test file may change about its platform. */
+export interface E2EOptions {
+  /** First port of the file's block (21000: web app on 21300); each file its own. */
+  base?: number;
+  /** The test event's sections (default: two of 2 × 10). */
+  sections?: TestSection[];
+  env?: Record<string, string>;
+}
 
 /** A running platform plus the admin calls the tests steer it with. */
 export interface E2EPlatform {
@@ -32,21 +45,63 @@ export interface E2EPlatform {
   seatStatus: (seatId: string) => Promise<string | undefined>;
 }
 
-async function admin(gateway: string, method: string, path: string, body?: unknown): Promise<unknown> {
+/** An admin API call; throws on anything but 2xx. */
+export async function admin(gateway: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  return call(gateway, ADMIN, method, path, body);
+}
+
+/** A buyer's API call (the load-test bypass token names the buyer); throws on anything but 2xx. */
+export function asBuyer(gateway: string, userId: string) {
+  const headers = { authorization: "Bearer load-test-bypass-token", "x-user-id": userId };
+  return (method: string, path: string, body?: unknown, extra: Record<string, string> = {}) =>
+    call(gateway, { ...headers, ...extra }, method, path, body) as Promise<Record<string, unknown>>;
+}
+
+async function call(
+  gateway: string,
+  headers: Record<string, string>,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const res = await fetch(`${gateway}${path}`, {
     method,
-    headers: { "content-type": "application/json", ...ADMIN },
+    headers: { "content-type": "application/json", ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${await res.text()}`);
   return res.json();
 }
 
-/** Starts the platform and creates a small event (two sections of 2 × 10) on sale now. */
-export async function startE2EPlatform(): Promise<E2EPlatform> {
+/**
+ * Holds seats through the API as `userId` (join → admitted → enter → hold), as a buyer in
+ * another browser would: the reservation id. Needs admission running for the event.
+ */
+export async function holdThroughApi(gateway: string, eventId: string, userId: string, seatIds: string[]) {
+  const buyer = asBuyer(gateway, userId);
+  const joined = await buyer("POST", "/api/v1/queue/join", { event_id: eventId });
+  const token = encodeURIComponent(String(joined.waiting_token));
+  for (let tries = 0; ; tries++) {
+    const status = await buyer("GET", `/api/v1/queue/status?token=${token}`);
+    if (status.ready_for_entry === true) break;
+    if (tries > 100) throw new Error(`${userId} was never admitted: ${JSON.stringify(status)}`);
+    await Bun.sleep(100);
+  }
+  const entered = await buyer("POST", "/api/v1/queue/enter", { waiting_token: joined.waiting_token });
+  const held = await buyer(
+    "POST",
+    "/api/v1/reservations",
+    { event_id: eventId, seat_ids: seatIds, reservation_token: entered.reservation_token },
+    { "idempotency-key": crypto.randomUUID() },
+  );
+  return String(held.reservation_id);
+}
+
+/** Starts the platform and creates a small event (by default two sections of 2 × 10) on sale now. */
+export async function startE2EPlatform(opts: E2EOptions = {}): Promise<E2EPlatform> {
   const stack = await startLocalStack({
     web: true,
-    ports: PORTS,
+    ports: portBlock(opts.base ?? 21000),
     stage: `e2e${Date.now().toString(36)}`,
     env: {
       ...process.env,
@@ -59,6 +114,7 @@ export async function startE2EPlatform(): Promise<E2EPlatform> {
       PAYMENT_APPROVE_DELAY_MS: "200",
       SEAT_MAP_CACHE_MS: "0",
       AVAILABILITY_CACHE_MS: "0",
+      ...opts.env,
     },
     sink: () => undefined,
   });
@@ -66,7 +122,7 @@ export async function startE2EPlatform(): Promise<E2EPlatform> {
     const webUrl = stack.urls.web;
     if (!webUrl) throw new Error("the local stack did not start the web app");
     const eventId = `evt_e2e_${Date.now().toString(36)}`;
-    await createEvent(stack.urls.gateway, eventId);
+    await createEvent(stack.urls.gateway, eventId, opts.sections ?? TWO_SECTIONS);
     return platformApi(stack, webUrl, eventId);
   } catch (error) {
     // Nobody else holds the stack yet: stop it here or its processes outlive the test run.
@@ -80,7 +136,7 @@ export async function startE2EPlatform(): Promise<E2EPlatform> {
  * the gateway's upstream deadline on a busy machine; the call is idempotent for an identical
  * definition, so a timeout or an "in progress" conflict is simply retried.
  */
-async function createEvent(gateway: string, eventId: string): Promise<void> {
+async function createEvent(gateway: string, eventId: string, sections: TestSection[]): Promise<void> {
   const hour = 3_600_000;
   const definition = {
     event_id: eventId,
@@ -90,10 +146,7 @@ async function createEvent(gateway: string, eventId: string): Promise<void> {
     sale_opens_at: new Date(Date.now() - hour).toISOString(),
     sale_closes_at: new Date(Date.now() + 24 * hour).toISOString(),
     currency: "KRW",
-    sections: [
-      { section_id: "A", name: "Floor", price: 150000, rows: 2, seats_per_row: 10 },
-      { section_id: "B", name: "Balcony", price: 90000, rows: 2, seats_per_row: 10 },
-    ],
+    sections,
   };
   for (let attempt = 1; ; attempt++) {
     try {

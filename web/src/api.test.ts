@@ -128,10 +128,13 @@ describe("apiFetch", () => {
 describe("friendlyMessage", () => {
   test.each([
     ["SEAT_UNAVAILABLE", /seats was just taken/],
+    ["SOLD_OUT", /sold out/],
     ["RESERVATION_EXPIRED", /hold has expired/],
     ["QUEUE_PLACE_LOST", /join the queue again/],
     ["PAYMENT_NOT_APPROVED", /payment hasn't been approved/],
     ["RATE_LIMITED", /wait a few seconds/],
+    ["RESERVATION_LIMIT", /already have seats on hold/],
+    ["SEAT_LIMIT", /one person may buy/],
     ["OVERLOADED", /very busy right now/],
     ["UNAUTHENTICATED", /sign in/],
     ["UPSTREAM_TIMEOUT", /taking too long/],

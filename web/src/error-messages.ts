@@ -20,11 +20,16 @@ const MESSAGES: Record<string, string> = {
   RESERVATION_NOT_FOUND: "We couldn't find that reservation.",
   IDEMPOTENCY_CONFLICT: "This request clashes with one you already sent. Please refresh and try again.",
   IDEMPOTENCY_IN_PROGRESS: "We're still working on your previous request. Please wait a moment.",
+  SOLD_OUT: "Sorry, this event is sold out: every seat has been sold, so the queue is closed.",
   SEAT_UNAVAILABLE: "Sorry, one of those seats was just taken. Please pick different seats.",
   INVENTORY_CONFLICT: "Sorry, one of those seats was just taken. Please pick different seats.",
   RESERVATION_EXPIRED: "Your seat hold has expired and the seats were released. Please choose seats again.",
   RESERVATION_ALREADY_CONFIRMED: "This reservation is already confirmed. Check your order for details.",
   INVALID_STATE: "This reservation can't be changed any more. Please refresh to see its current status.",
+  RESERVATION_LIMIT:
+    "You already have seats on hold for this event. Pay for them or cancel that hold before choosing more.",
+  SEAT_LIMIT:
+    "That would take you over the number of tickets one person may buy for this event. Try fewer seats.",
   PAYMENT_NOT_APPROVED: "Your payment hasn't been approved yet. Please wait a moment or try another payment.",
   PAYLOAD_TOO_LARGE: "That request was too large to send. Please try again with less.",
   RATE_LIMITED: "Lots of people are trying at once. Please wait a few seconds and try again.",

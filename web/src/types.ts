@@ -43,12 +43,21 @@ export interface Availability {
   seats: Record<string, SeatStatus>;
 }
 
+/**
+ * Where an event's line stands (docs/spec.md, "Sold out"): `sold_out` while no seat is AVAILABLE
+ * but some are HELD and may come back, `closed` once every seat is sold.
+ */
+export type SaleState = "on_sale" | "sold_out" | "closed";
+
 /** `POST /queue/join` (202). */
 export interface JoinAnswer {
   waiting_token: string;
   position_hint: number | null;
   eta_sec: number | null;
   status: "waiting" | "ready";
+  sale: SaleState;
+  /** Seats held when the sale state was read: those that may come back while sold out. */
+  seats_held: number;
 }
 
 /** Every state a place in line can be in. */
@@ -61,6 +70,8 @@ export interface QueueStatusAnswer {
   eta_sec: number | null;
   waiting_time: number;
   ready_for_entry: boolean;
+  sale: SaleState;
+  seats_held: number;
 }
 
 /** Frames pushed on `GET /queue/ws` (docs/spec.md, "Live queue (WebSocket)"). */
@@ -75,6 +86,7 @@ export type QueueFrame =
   | { type: "ready"; ready_for_entry?: boolean }
   | { type: "expired" }
   | { type: "left" }
+  | { type: "sale"; sale: SaleState; seats_held: number }
   | { type: "error"; code: string; message: string };
 
 /** `POST /queue/enter`. */

@@ -49,8 +49,7 @@ function WaitingRoom({ place: initial }: { place: StoredPlace }) {
           setPlace(placeRef.current);
         }
         // A place that is over cannot be resumed: forget it so the event page offers a new join.
-        if (next.phase === "expired" || next.phase === "left" || next.phase === "failed")
-          places.clear(eventId, userId);
+        if (["expired", "left", "closed", "failed"].includes(next.phase)) places.clear(eventId, userId);
       },
     });
     watcher.start();
@@ -68,6 +67,8 @@ function WaitingRoom({ place: initial }: { place: StoredPlace }) {
     <section aria-labelledby="queue-heading" className="waiting-room">
       {view.phase === "ready" ? (
         <YourTurn place={place} />
+      ) : view.phase === "closed" ? (
+        <LineClosed />
       ) : (
         <>
           <h2 id="queue-heading">You're in the queue</h2>
@@ -120,7 +121,7 @@ function QueueState({ view, place }: { view: QueueView; place: StoredPlace }) {
         </>
       );
     case "waiting":
-      return <Position view={view} place={place} />;
+      return view.sale === "sold_out" ? <SoldOut view={view} /> : <Position view={view} place={place} />;
     default:
       return null;
   }
@@ -161,6 +162,37 @@ function Position({ view, place }: { view: Extract<QueueView, { phase: "waiting"
         </p>
       )}
       <p className="hint">Keep this page open. You won't lose your place if you reload it.</p>
+    </div>
+  );
+}
+
+/** No seat is available, some are held: the buyer keeps their place and decides whether to wait. */
+function SoldOut({ view }: { view: Extract<QueueView, { phase: "waiting" }> }) {
+  const held = view.seatsHeld === 1 ? "1 seat is" : `${view.seatsHeld.toLocaleString()} seats are`;
+  return (
+    <div className="notice notice--warning" role="status" data-testid="sold-out">
+      <p className="notice__message">
+        <strong>Sold out</strong> — {held} still held and may come back. You can stay in line or leave.
+      </p>
+      {view.position !== null && (
+        <p>
+          You keep your place: number <strong>{view.position.toLocaleString()}</strong> in line. If seats come
+          back, the line moves again by itself.
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Every seat is sold: the line is closed for good. */
+function LineClosed() {
+  return (
+    <div className="notice" role="alert" data-testid="line-closed">
+      <h2 id="queue-heading">Sold out</h2>
+      <p className="notice__message">Every seat has been sold, so the line for this event is closed.</p>
+      <Link className="button" href={paths.events()}>
+        See other events
+      </Link>
     </div>
   );
 }

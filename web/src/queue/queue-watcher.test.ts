@@ -63,6 +63,8 @@ const waiting = (position: number) => ({
   eta_sec: position * 2,
   waiting_time: 1,
   ready_for_entry: false,
+  sale: "on_sale",
+  seats_held: 0,
 });
 const frame = (f: QueueFrame) => JSON.stringify(f);
 const position = (p: number): QueueFrame => ({
@@ -152,6 +154,72 @@ describe("QueueWatcher over a live socket", () => {
     // Once live again, polling stops.
     const polls = gw.counts.polls;
     await Bun.sleep(150);
+    expect(gw.counts.polls).toBe(polls);
+  });
+});
+
+describe("QueueWatcher and the sale state", () => {
+  const sales = (views: QueueView[]) =>
+    views.flatMap((v) => (v.phase === "waiting" ? [`${v.position}:${v.sale}:${v.seatsHeld}`] : []));
+
+  test("a sold-out frame keeps the place and says how many seats may come back; on sale again resumes", async () => {
+    const gw = fakeGateway({
+      onOpen: (ws) => {
+        ws.send(frame(position(3)));
+        setTimeout(() => ws.send(frame({ type: "sale", sale: "sold_out", seats_held: 4 })), 20);
+        setTimeout(() => ws.send(frame({ type: "sale", sale: "sold_out", seats_held: 2 })), 40);
+        setTimeout(() => ws.send(frame({ type: "sale", sale: "on_sale", seats_held: 1 })), 60);
+        setTimeout(() => ws.send(frame(position(2))), 80);
+      },
+    });
+    const { views } = watch(gw.base);
+    await until(
+      () => last(views)?.phase === "waiting" && (last(views) as { position: number }).position === 2,
+    );
+    expect(sales(views)).toEqual([
+      "3:on_sale:0",
+      "3:sold_out:4",
+      "3:sold_out:2",
+      "3:on_sale:1",
+      "2:on_sale:1",
+    ]);
+    expect(gw.counts.polls).toBe(0);
+  });
+
+  test("a closed line is final: the server's close after it is not reconnected", async () => {
+    const gw = fakeGateway({
+      onOpen: (ws) => {
+        ws.send(frame(position(7)));
+        ws.send(frame({ type: "sale", sale: "sold_out", seats_held: 1 }));
+        setTimeout(() => {
+          ws.send(frame({ type: "sale", sale: "closed", seats_held: 0 }));
+          ws.close(1000, "sold out");
+        }, 20);
+      },
+    });
+    const { views } = watch(gw.base);
+    await until(() => last(views)?.phase === "closed");
+    await Bun.sleep(300);
+    expect(gw.counts.upgrades).toBe(1);
+    expect(gw.counts.polls).toBe(0);
+    expect(last(views)).toEqual({ phase: "closed" });
+  });
+
+  test("polls carry the sale state too, and a poll that says closed ends the wait", async () => {
+    const gw = fakeGateway({
+      upgrade: () => false,
+      status: (n) =>
+        Response.json(
+          n < 3
+            ? { ...waiting(5), sale: "sold_out", seats_held: 3 - n }
+            : { ...waiting(5), sale: "closed", seats_held: 0 },
+        ),
+    });
+    const { views } = watch(gw.base);
+    await until(() => last(views)?.phase === "closed");
+    expect(sales(views)).toEqual(["5:sold_out:2", "5:sold_out:1"]);
+    const polls = gw.counts.polls;
+    await Bun.sleep(200);
     expect(gw.counts.polls).toBe(polls);
   });
 });

@@ -1,11 +1,14 @@
 import { ApiError } from "../api.ts";
-import type { QueueFrame, QueueStatusAnswer } from "../types.ts";
+import type { QueueFrame, QueueStatusAnswer, SaleState } from "../types.ts";
 import { type BackoffOptions, backoffDelay, SOCKET_BACKOFF } from "./backoff.ts";
 
 /** How updates reached the buyer: pushed over the socket, or polled while it is down. */
 export type QueueChannel = "live" | "polling";
 
-/** What the waiting room shows; the last four phases are final. */
+/** Where the line stands while the buyer waits in it (`closed` ends the wait: see QueueView). */
+export type OpenSale = Exclude<SaleState, "closed">;
+
+/** What the waiting room shows; the last five phases are final. */
 export type QueueView =
   | { phase: "connecting" }
   | {
@@ -16,8 +19,13 @@ export type QueueView =
       channel: QueueChannel;
       /** The latest poll failed for a passing reason (rate limit, outage); we keep trying. */
       troubled: boolean;
+      /** `sold_out`: no seat is available, but `seatsHeld` seats are held and may come back. */
+      sale: OpenSale;
+      seatsHeld: number;
     }
   | { phase: "ready" }
+  /** Every seat is sold: the line is closed and the place will never be admitted. */
+  | { phase: "closed" }
   | { phase: "expired" }
   | { phase: "left" }
   | { phase: "failed"; error: unknown };
@@ -39,7 +47,7 @@ export interface QueueWatcherOptions {
   WebSocketImpl?: typeof WebSocket;
 }
 
-const FINAL = new Set(["ready", "expired", "left", "failed"]);
+const FINAL = new Set(["ready", "expired", "left", "closed", "failed"]);
 
 /**
  * Follows one place in line. The WebSocket is the main channel; whenever it is down (never
@@ -54,6 +62,8 @@ export class QueueWatcher {
   private attempt = 0;
   private finished = false;
   private last: QueueView | undefined;
+  /** The line's sale state as last heard (frames and polls); a position frame does not carry it. */
+  private sale: { sale: OpenSale; seatsHeld: number } = { sale: "on_sale", seatsHeld: 0 };
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setTimeout> | undefined;
@@ -145,7 +155,12 @@ export class QueueWatcher {
           etaSec: frame.eta_sec,
           channel: "live",
           troubled: false,
+          ...this.sale,
         });
+        return;
+      case "sale":
+        // After `closed` the server closes the socket (1000); finishing first means no reconnect.
+        this.noteSale(frame.sale, frame.seats_held, "live");
         return;
       case "ready":
       case "expired":
@@ -179,12 +194,15 @@ export class QueueWatcher {
       const status = await this.opts.pollStatus(this.aborter.signal);
       if (!current()) return;
       if (status.status === "waiting") {
+        // A gateway older than the sale state says nothing about it: the line is on sale.
+        if (this.noteSale(status.sale ?? "on_sale", status.seats_held ?? 0)) return;
         this.emit({
           phase: "waiting",
           position: status.position,
           etaSec: status.eta_sec,
           channel: "polling",
           troubled: false,
+          ...this.sale,
         });
       } else {
         this.finish({ phase: status.status });
@@ -203,9 +221,33 @@ export class QueueWatcher {
         etaSec: base?.etaSec ?? null,
         channel: "polling",
         troubled: true,
+        ...this.sale,
       });
     }
     this.pollTimer = setTimeout(() => void this.pollOnce(round), this.opts.pollEveryMs);
+  }
+
+  /**
+   * Takes in the line's sale state; true when that ended the wait (`closed`). With `channel`, the
+   * change is shown at once on the last known place (a sale frame carries no position).
+   */
+  private noteSale(sale: SaleState, seatsHeld: number, channel?: QueueChannel): boolean {
+    if (sale === "closed") {
+      this.finish({ phase: "closed" });
+      return true;
+    }
+    this.sale = { sale, seatsHeld };
+    if (!channel) return false;
+    const base = this.last?.phase === "waiting" ? this.last : undefined;
+    this.emit({
+      phase: "waiting",
+      position: base?.position ?? null,
+      etaSec: base?.etaSec ?? null,
+      channel,
+      troubled: false,
+      ...this.sale,
+    });
+    return false;
   }
 
   private finish(view: QueueView): void {
