@@ -7,11 +7,13 @@ import { env, type Metrics, tableName } from "@tt/kit";
 import type Redis from "ioredis";
 import { DynamoEventStore } from "./adapters/event-store.dynamo.ts";
 import { promInventoryMetrics } from "./adapters/metrics.prom.ts";
+import { DynamoPurchasePolicyStore } from "./adapters/purchase-policy.dynamo.ts";
 import { RedisSeatMapCache } from "./adapters/seat-map.redis.ts";
 import { DynamoSeatStore } from "./adapters/seat-store.dynamo.ts";
 import { EventCatalog } from "./domain/events.ts";
 import { Inventory } from "./domain/inventory.ts";
 import type { Clock } from "./domain/ports.ts";
+import { PurchasePolicies } from "./domain/purchase-policy.ts";
 import { SeatMaps } from "./domain/seat-map.ts";
 import type { InventoryCore } from "./transport/inventory-routes.ts";
 
@@ -71,5 +73,6 @@ export function buildInventory(deps: {
       maxHoldMs: MAX_HOLD_MS,
     },
   );
-  return { inventory, events, maps };
+  const policies = new PurchasePolicies(new DynamoPurchasePolicyStore(ddb, tables.events));
+  return { inventory, events, policies, maps };
 }

@@ -239,6 +239,44 @@ describe("events", () => {
     expect((await client.getQueueSettings({ eventId: evt })).settings?.version).toBe(0n);
   });
 
+  test("the purchase policy is kept with the event: set, changed one field at a time, given back to the default", async () => {
+    const evt = await newEvent();
+    const fresh = await client.getPurchasePolicy({ eventId: evt });
+    expect(fresh.policy).toMatchObject({ version: 0n });
+    expect([fresh.policy?.maxLiveReservations, fresh.policy?.maxSeatsPerUser]).toEqual([
+      undefined,
+      undefined,
+    ]);
+
+    const set = await client.updatePurchasePolicy({
+      eventId: evt,
+      maxLiveReservations: 2,
+      maxSeatsPerUser: 6,
+    });
+    expect(set.policy).toMatchObject({ maxLiveReservations: 2, maxSeatsPerUser: 6, version: 1n });
+    const seats = await client.updatePurchasePolicy({ eventId: evt, maxSeatsPerUser: 4 });
+    expect(seats.policy).toMatchObject({ maxLiveReservations: 2, maxSeatsPerUser: 4, version: 2n });
+    const back = await client.updatePurchasePolicy({ eventId: evt, maxLiveReservations: 0 });
+    expect(back.policy?.maxLiveReservations).toBeUndefined();
+    expect((await client.getPurchasePolicy({ eventId: evt })).policy).toMatchObject({
+      maxSeatsPerUser: 4,
+      version: 3n,
+    });
+    // The queue settings are a separate record on the same event.
+    expect((await client.getQueueSettings({ eventId: evt })).settings?.version).toBe(0n);
+  });
+
+  test("the purchase policy of an unknown event is 404, bad values 400 and change nothing", async () => {
+    expect(await codeOf(client.getPurchasePolicy({ eventId: "evt_never_made" }))).toBe("EVENT_NOT_FOUND");
+    expect(await codeOf(client.updatePurchasePolicy({ eventId: "evt_never_made", maxSeatsPerUser: 2 }))).toBe(
+      "EVENT_NOT_FOUND",
+    );
+    const evt = await newEvent();
+    for (const bad of [{ maxLiveReservations: -1 }, { maxLiveReservations: 11 }, { maxSeatsPerUser: 1001 }])
+      expect(await codeOf(client.updatePurchasePolicy({ eventId: evt, ...bad }))).toBe("VALIDATION_FAILED");
+    expect((await client.getPurchasePolicy({ eventId: evt })).policy?.version).toBe(0n);
+  });
+
   test("inventory metrics are exported", async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
     expect(text).toContain('inventory_operations_total{operation="hold",outcome="ok"');

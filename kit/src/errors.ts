@@ -29,6 +29,10 @@ export const ERROR_CATALOGUE = {
   RESERVATION_EXPIRED: { status: 409, connect: Code.FailedPrecondition },
   RESERVATION_ALREADY_CONFIRMED: { status: 409, connect: Code.FailedPrecondition },
   INVALID_STATE: { status: 409, connect: Code.FailedPrecondition },
+  // The buyer's own purchases stand in the way (docs/spec.md, "Purchase policy"): 409, not 429 —
+  // waiting does not help, ending or paying for a hold does.
+  RESERVATION_LIMIT: { status: 409, connect: Code.FailedPrecondition },
+  SEAT_LIMIT: { status: 409, connect: Code.FailedPrecondition },
   // The waiting room lost the place (its Redis lost its data): the token will never work again,
   // so not 404 (never existed) nor 409 (retry after a change): 410, join again.
   QUEUE_PLACE_LOST: { status: 410, connect: Code.NotFound },

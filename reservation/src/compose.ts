@@ -20,6 +20,7 @@ import { SqsExpiryTimer } from "./adapters/expiry-timer.sqs.ts";
 import { DynamoIdempotencyStore } from "./adapters/idempotency-store.dynamo.ts";
 import { ConnectInventoryGateway } from "./adapters/inventory-gateway.connect.ts";
 import { ConnectPaymentGateway } from "./adapters/payment-gateway.connect.ts";
+import { CachedPolicyReader } from "./adapters/purchase-policy.connect.ts";
 import { reservationMetrics } from "./adapters/reservation-metrics.prom.ts";
 import { DynamoReservationStore } from "./adapters/reservation-store.dynamo.ts";
 import { type ReservationConfig, tokenSecretOf } from "./config.ts";
@@ -111,6 +112,7 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
       idempotency: new DynamoIdempotencyStore(dynamo, tables.idempotency),
       tokens: (token) => readReservationToken(token, tokenSecretOf(config)),
       inventory: overrides.wrapInventory?.(inventoryGateway) ?? inventoryGateway,
+      policies: new CachedPolicyReader(inventoryClient, config.policyCacheMs),
       payments: new ConnectPaymentGateway(paymentClient),
       timer,
       metrics,
@@ -123,6 +125,10 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
       holdMs: config.holdSeconds * 1000,
       maxSeats: config.maxSeats,
       sweepGraceMs: config.sweepGraceMs,
+      defaultPolicy: {
+        maxLiveReservations: config.maxLiveReservations,
+        maxSeatsPerUser: config.maxSeatsPerUser ?? config.maxSeats,
+      },
     },
   );
   domain = built;

@@ -19,6 +19,13 @@ export function reservationFields() {
     // Inventory refuses holds longer than 15 minutes, and the SQS timer delays at most that long.
     holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
     maxSeats: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 100 }),
+    // The purchase policy of an event whose operator set none (docs/spec.md, "Purchase policy").
+    maxLiveReservations: env.int("PURCHASE_MAX_LIVE_RESERVATIONS", 1, { min: 1, max: 10 }),
+    // Unset: one reservation's worth (MAX_SEATS_PER_RESERVATION), so the cap never refuses a
+    // buyer's first hold, only a second one on top of it.
+    maxSeatsPerUser: env.optionalInt("PURCHASE_MAX_SEATS_PER_USER", { min: 1, max: 1000 }),
+    // How long an event's policy read from inventory is reused: a change reaches holds within it.
+    policyCacheMs: env.int("PURCHASE_POLICY_CACHE_MS", 1000, { min: 0, max: 60_000 }),
     // Verifies the waiting room's reservation tokens: the same secret as the gateway's.
     reservationTokenSecret: env.optional("RESERVATION_TOKEN_SECRET"),
     // An upper bound: a call never gets more than its caller's remaining budget (kit deadline.ts).

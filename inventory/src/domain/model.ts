@@ -51,6 +51,25 @@ export interface QueueSettingsChange {
   opensAt?: number | null | undefined;
 }
 
+/**
+ * What one buyer may hold and buy of an event, kept with the event; the reservation service
+ * enforces it. Absent: that service's default (docs/spec.md, "Purchase policy").
+ */
+export interface PurchasePolicy {
+  /** Most live reservations (HOLD, hold not passed) one buyer may have at once. */
+  maxLiveReservations?: number | undefined;
+  /** Most seats one buyer may hold and buy in all. */
+  maxSeatsPerUser?: number | undefined;
+  /** Goes up with every change; 0: never changed. */
+  version: number;
+}
+
+/** A change of the purchase policy; `null` gives a field back to the default. */
+export interface PurchasePolicyChange {
+  maxLiveReservations?: number | null | undefined;
+  maxSeatsPerUser?: number | null | undefined;
+}
+
 /** One seat as the store knows it. */
 export interface Seat {
   seatId: string;

@@ -1,5 +1,13 @@
 /** The narrow interfaces the inventory core needs; adapters implement them, tests fake them. */
-import type { EventInfo, Hold, QueueSettings, QueueSettingsChange, Seat } from "./model.ts";
+import type {
+  EventInfo,
+  Hold,
+  PurchasePolicy,
+  PurchasePolicyChange,
+  QueueSettings,
+  QueueSettingsChange,
+  Seat,
+} from "./model.ts";
 
 /** A hold to write: every seat or none. */
 export interface HoldWrite {
@@ -69,6 +77,14 @@ export interface EventStore {
   queueSettings(eventId: string): Promise<QueueSettings | undefined>;
   /** Applies the change and bumps the version; undefined when there is no such event. */
   updateQueueSettings(eventId: string, change: QueueSettingsChange): Promise<QueueSettings | undefined>;
+}
+
+/** Each event's purchase policy, stored with the event. */
+export interface PurchasePolicyStore {
+  /** The event's policy (read strongly consistent), or undefined when there is no such event. */
+  get(eventId: string): Promise<PurchasePolicy | undefined>;
+  /** Applies the change and bumps the version; undefined when there is no such event. */
+  update(eventId: string, change: PurchasePolicyChange): Promise<PurchasePolicy | undefined>;
 }
 
 /** Seat state as the read cache keeps it (no holder: the map is public). */

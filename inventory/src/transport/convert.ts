@@ -7,6 +7,8 @@ import type { NewEvent } from "../domain/events.ts";
 import { totalSeats } from "../domain/layout.ts";
 import type {
   EventInfo,
+  PurchasePolicy,
+  PurchasePolicyChange,
   QueueSettings,
   QueueSettingsChange,
   SeatStatus,
@@ -100,5 +102,23 @@ export function queueSettingsChange(req: inventory.UpdateQueueSettingsRequest): 
     cap: req.cap,
     paused: req.paused,
     opensAt: req.clearOpensAt ? null : optionalMs(req.opensAt),
+  };
+}
+
+/** A stored purchase policy as the proto message (fields left to the default stay absent). */
+export function purchasePolicyMessage(p: PurchasePolicy): inventory.PurchasePolicy {
+  return create(inventory.PurchasePolicySchema, {
+    ...(p.maxLiveReservations === undefined ? {} : { maxLiveReservations: p.maxLiveReservations }),
+    ...(p.maxSeatsPerUser === undefined ? {} : { maxSeatsPerUser: p.maxSeatsPerUser }),
+    version: BigInt(p.version),
+  });
+}
+
+/** An UpdatePurchasePolicy request as the domain's change; 0 gives a field back to the default. */
+export function purchasePolicyChange(req: inventory.UpdatePurchasePolicyRequest): PurchasePolicyChange {
+  const field = (v: number | undefined) => (v === 0 ? null : v);
+  return {
+    maxLiveReservations: field(req.maxLiveReservations),
+    maxSeatsPerUser: field(req.maxSeatsPerUser),
   };
 }

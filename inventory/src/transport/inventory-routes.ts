@@ -5,10 +5,13 @@ import type { ConnectRouter } from "@connectrpc/connect";
 import { inventory } from "@tt/contracts";
 import type { EventCatalog } from "../domain/events.ts";
 import type { Inventory } from "../domain/inventory.ts";
+import type { PurchasePolicies } from "../domain/purchase-policy.ts";
 import {
   eventMessage,
   newEvent,
   optionalMs,
+  purchasePolicyChange,
+  purchasePolicyMessage,
   queueSettingsChange,
   queueSettingsMessage,
   releaseReason,
@@ -20,6 +23,7 @@ import {
 export interface InventoryCore {
   inventory: Inventory;
   events: EventCatalog;
+  policies: PurchasePolicies;
 }
 
 /**
@@ -83,6 +87,16 @@ export function inventoryRoutes(core: () => InventoryCore) {
         const settings = await core().events.updateQueueSettings(req.eventId, queueSettingsChange(req));
         return create(inventory.UpdateQueueSettingsResponseSchema, {
           settings: queueSettingsMessage(settings),
+        });
+      },
+      async getPurchasePolicy(req) {
+        const policy = await core().policies.get(req.eventId);
+        return create(inventory.GetPurchasePolicyResponseSchema, { policy: purchasePolicyMessage(policy) });
+      },
+      async updatePurchasePolicy(req) {
+        const policy = await core().policies.update(req.eventId, purchasePolicyChange(req));
+        return create(inventory.UpdatePurchasePolicyResponseSchema, {
+          policy: purchasePolicyMessage(policy),
         });
       },
       async listEvents(req) {

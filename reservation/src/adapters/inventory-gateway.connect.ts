@@ -13,8 +13,8 @@ const REASONS: Record<ReleaseReason, inventory.ReleaseReason> = {
   COMPENSATION: inventory.ReleaseReason.COMPENSATION,
 };
 
-// Errors leave as AppError with the peer's catalogue code, so the domain never sees Connect.
-async function call<T>(fn: () => Promise<T>): Promise<T> {
+/** Runs one call; errors leave as AppError with the peer's catalogue code, so the domain never sees Connect. */
+export async function call<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

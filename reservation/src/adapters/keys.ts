@@ -41,4 +41,10 @@ export const keys = {
     sk: `EVT#${String(version).padStart(8, "0")}`,
   }),
   idempotency: (userId: string, key: string) => ({ pk: `IDEM#${userId}#${key}`, sk: "IDEMPOTENCY" }),
+  /**
+   * What one buyer holds and has bought of one event (the purchase policy's tally). Event ids
+   * hold no "#", so the user id, which may, goes last. One item per buyer: only that buyer's own
+   * holds write it.
+   */
+  buyerTally: (eventId: string, userId: string) => ({ pk: `BUYER#${eventId}#${userId}`, sk: "TALLY" }),
 };

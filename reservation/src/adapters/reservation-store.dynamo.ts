@@ -15,9 +15,12 @@ import {
   IdempotencyTaken,
   type ReservationStore,
   ReservationTokenSpent,
+  TallyChanged,
   type Transition,
   TransitionRejected,
 } from "../domain/ports.ts";
+import type { BuyerTally } from "../domain/purchase-policy.ts";
+import { tallyFrom, tallyJoin, tallyKey, tallyStep } from "./buyer-tally-items.ts";
 import { allOf, type Item, N, S } from "./dynamo-items.ts";
 import { keys, SHARDS } from "./keys.ts";
 import { outboxMessage } from "./outbox-items.ts";
@@ -82,6 +85,8 @@ export class DynamoReservationStore implements ReservationStore {
     }
     const tokenAt = token ? items.length : -1;
     if (token) items.push(tokenPut(this.tables.idempotency, token, r.id));
+    const tallyAt = guards.tally ? items.length : -1;
+    if (guards.tally) items.push(tallyJoin(this.tables.reservations, r, guards.tally));
     try {
       await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     } catch (error) {
@@ -89,6 +94,9 @@ export class DynamoReservationStore implements ReservationStore {
       const failed = (i: number) => i >= 0 && reasons[i]?.Code === "ConditionalCheckFailed";
       if (failed(idemAt)) throw new IdempotencyTaken(decodeRecord(reasons[idemAt]?.Item));
       if (failed(tokenAt)) throw new ReservationTokenSpent();
+      if (failed(tallyAt)) throw new TallyChanged(tallyFrom(reasons[tallyAt]?.Item));
+      // Another transaction of the same buyer was writing the tally at that moment.
+      if (tallyAt >= 0 && reasons[tallyAt]?.Code === "TransactionConflict") throw new TallyChanged(undefined);
       throw unavailable(error);
     }
     this.outbox.committed(message);
@@ -121,6 +129,8 @@ export class DynamoReservationStore implements ReservationStore {
     }
     const message = t.event && outboxMessage(t.event, t.to.updatedAt);
     if (message) extra.push(this.outbox.put(message));
+    const tally = tallyStep(this.tables.reservations, t);
+    if (tally) extra.push(tally);
     try {
       if (extra.length === 0) await this.ddb.send(new PutItemCommand(put));
       else await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: put }, ...extra] }));
@@ -149,6 +159,21 @@ export class DynamoReservationStore implements ReservationStore {
       }
     }
     return unavailable(error);
+  }
+
+  async tally(eventId: string, userId: string): Promise<BuyerTally> {
+    try {
+      const { Item } = await this.ddb.send(
+        new GetItemCommand({
+          TableName: this.tables.reservations,
+          Key: tallyKey(eventId, userId),
+          ConsistentRead: true,
+        }),
+      );
+      return tallyFrom(Item);
+    } catch (error) {
+      throw unavailable(error);
+    }
   }
 
   async get(id: string): Promise<Reservation | undefined> {

@@ -78,7 +78,9 @@ export class ConfirmFlow {
       { confirming: { paymentIntentId, until: now + this.settings.confirmLeaseMs } },
       now,
     );
-    await this.deps.store.transition({ from: r, to: claimed, holdLiveAt: now });
+    // The claim also marks the hold in the buyer's tally as being bought, so its seats keep
+    // counting against the seat cap if it is finished after its time.
+    await this.deps.store.transition({ from: r, to: claimed, holdLiveAt: now, tally: "confirming" });
     return this.finish(claimed);
   }
 
@@ -122,6 +124,7 @@ export class ConfirmFlow {
         to,
         order,
         event: { type: "reservation.confirmed", reservation: to },
+        tally: "ended",
       });
     } catch (error) {
       // A concurrent finisher of the same claim got there first: same order, same answer.

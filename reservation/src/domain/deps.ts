@@ -4,10 +4,12 @@ import type {
   IdempotencyStore,
   InventoryGateway,
   PaymentGateway,
+  PolicyReader,
   ReservationMetrics,
   ReservationStore,
   TokenReader,
 } from "./ports.ts";
+import type { PurchasePolicy } from "./purchase-policy.ts";
 
 /** Tunables of the reservation domain. */
 export interface ReservationSettings {
@@ -19,6 +21,8 @@ export interface ReservationSettings {
   confirmLeaseMs: number;
   /** How long past its time a HOLD may stay before the sweeper expires it. */
   sweepGraceMs: number;
+  /** The purchase policy of an event that sets none of its own. */
+  defaultPolicy: PurchasePolicy;
 }
 
 /** Everything the reservation domain talks to, as narrow interfaces. */
@@ -28,6 +32,8 @@ export interface ReservationDeps {
   /** Verifies reservation tokens (signature; binding and expiry are checked by the domain). */
   tokens: TokenReader;
   inventory: InventoryGateway;
+  /** Each event's purchase policy. */
+  policies: PolicyReader;
   payments: PaymentGateway;
   timer: ExpiryTimer;
   metrics: ReservationMetrics;
@@ -43,4 +49,5 @@ export const DEFAULT_SETTINGS: ReservationSettings = {
   maxSeats: 10,
   confirmLeaseMs: 15_000,
   sweepGraceMs: 5_000,
+  defaultPolicy: { maxLiveReservations: 1, maxSeatsPerUser: 10 },
 };

@@ -1,6 +1,7 @@
 // The narrow interfaces the reservation domain depends on; adapters implement them.
 import type { IdempotencyClaim, IdempotencyRecord, IdempotencyScope, ReservationGrant } from "@tt/kit";
 import type { Order, OutboxEvent, Reservation, ReservationPage, ReservationStatus } from "./model.ts";
+import type { BuyerTally, PolicyOverrides, TallyVerdict } from "./purchase-policy.ts";
 
 /** A state change of one reservation, applied only if nobody changed it since it was read. */
 export interface Transition {
@@ -16,6 +17,12 @@ export interface Transition {
   holdLiveAt?: number;
   /** Extra condition: the hold must have passed at this epoch ms (expiring). */
   holdPassedAt?: number;
+  /**
+   * Keeps the buyer's tally in step, in the same transaction: `confirming` marks the hold as
+   * being bought (it keeps counting past its time), `ended` drops it (adding its seats to the
+   * seats bought when `to` is CONFIRMED).
+   */
+  tally?: "confirming" | "ended";
 }
 
 /** The write was refused because the stored reservation differs from what was read. */
@@ -36,9 +43,12 @@ export interface ReservationStore {
    * Stores a new HOLD and its `reservation.created` record in one transaction — with the
    * request's idempotency record and the spent reservation token when given, so each is claimed
    * exactly when the reservation exists. Writes nothing and throws IdempotencyTaken when the key
-   * is already recorded, else ReservationTokenSpent when the token was already spent.
+   * is already recorded, else ReservationTokenSpent when the token was already spent, else
+   * TallyChanged when the buyer's tally is no longer the one the hold was judged on.
    */
   create(reservation: Reservation, event: OutboxEvent, guards?: CreateGuards): Promise<void>;
+  /** What the buyer holds and has bought of the event (strongly consistent). */
+  tally(eventId: string, userId: string): Promise<BuyerTally>;
   /** Applies a transition atomically; throws TransitionRejected when a condition fails. */
   transition(change: Transition): Promise<void>;
   /** Reads one reservation (strongly consistent). */
@@ -63,6 +73,25 @@ export interface CreateGuards {
   idempotency?: { claim: IdempotencyClaim; result: string };
   /** The reservation token spent on it (single use, kept until a while after it expires). */
   token?: { jti: string; expiresAt: number };
+  /** The purchase-policy verdict: the hold joins the buyer's tally only if it is still as read. */
+  tally?: TallyVerdict;
+}
+
+/** `create` found the buyer's tally changed since it was read: nothing was written. */
+export class TallyChanged extends Error {
+  override readonly name = "TallyChanged";
+  constructor(
+    /** The tally as it is now, when the store could tell. */
+    readonly current: BuyerTally | undefined,
+  ) {
+    super("the buyer's tally changed concurrently");
+  }
+}
+
+/** Each event's purchase policy as its owner (inventory) keeps it. */
+export interface PolicyReader {
+  /** The event's own choices (may be a second or so old); EVENT_NOT_FOUND for no such event. */
+  overrides(eventId: string): Promise<PolicyOverrides>;
 }
 
 /** `create` found the reservation token already spent: nothing was written. */

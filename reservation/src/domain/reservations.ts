@@ -7,11 +7,13 @@ import {
   type IdempotencyRecord,
   SingleFlight,
 } from "@tt/kit";
+import { BuyerLimits } from "./buyer-limits.ts";
 import { ConfirmFlow, type ConfirmResult } from "./confirm.ts";
 import type { ReservationDeps, ReservationSettings } from "./deps.ts";
 import { type Outcome, replayOf } from "./idempotency.ts";
 import { claimIsLive, type Order, type Reservation, type ReservationPage } from "./model.ts";
 import { type CreateGuards, IdempotencyTaken, ReservationTokenSpent, TransitionRejected } from "./ports.ts";
+import { isPolicyRefusal, type TallyVerdict } from "./purchase-policy.ts";
 import { endHold, releaseSeats } from "./transitions.ts";
 import {
   type CreateInput,
@@ -46,6 +48,7 @@ const tokenInvalid = () =>
 /** The reservation lifecycle: HOLD → CONFIRMED | CANCELLED | EXPIRED, orders and idempotency. */
 export class Reservations {
   private readonly confirmFlow: ConfirmFlow;
+  private readonly limits: BuyerLimits;
   private readonly creating = new SingleFlight<Outcome<Reservation>>();
 
   constructor(
@@ -53,6 +56,7 @@ export class Reservations {
     readonly settings: ReservationSettings,
   ) {
     this.confirmFlow = new ConfirmFlow(deps, settings);
+    this.limits = new BuyerLimits(deps, settings.defaultPolicy);
   }
 
   /**
@@ -84,9 +88,20 @@ export class Reservations {
       // Too late for a new reservation, but a repeat of the request that spent it gets its answer.
       return (await this.earlier(claim)) ?? Promise.reject(tokenInvalid());
     }
+    let verdict: TallyVerdict;
+    try {
+      verdict = await this.limits.judge(req.eventId, req.userId, req.seatIds.length || req.quantity);
+    } catch (error) {
+      // A repeat of a hold that was made finds the buyer at the limit because of that very hold.
+      if (isPolicyRefusal(error)) {
+        const earlier = await this.earlier(claim);
+        if (earlier) return earlier;
+      }
+      throw error;
+    }
     try {
       const token = { jti: grant.jti, expiresAt: grant.exp * 1000 };
-      return { value: await this.hold(req, claim, token), replayed: false };
+      return { value: await this.hold(req, claim, token, verdict), replayed: false };
     } catch (error) {
       const taken = error instanceof IdempotencyTaken;
       const ownSeats = error instanceof AppError && error.metadata.held_by_you === "true";
@@ -114,6 +129,7 @@ export class Reservations {
     req: CreateInput,
     claim: IdempotencyClaim,
     token: NonNullable<CreateGuards["token"]>,
+    verdict: TallyVerdict,
   ): Promise<Reservation> {
     const { deps } = this;
     // A caller that has already given up gets no hold (it would only have to be undone).
@@ -149,10 +165,10 @@ export class Reservations {
       version: 1,
     };
     try {
-      await deps.store.create(
+      await this.limits.record(
         reservation,
-        { type: "reservation.created", reservation },
         { idempotency: { claim, result: JSON.stringify(reservation) }, token },
+        verdict,
       );
     } catch (error) {
       await release(held.seatIds);

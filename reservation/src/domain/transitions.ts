@@ -21,7 +21,7 @@ export async function endHold(
   const now = deps.now();
   const to = advance(r, { status, confirming: undefined }, now);
   const type = status === "CANCELLED" ? "reservation.cancelled" : "reservation.expired";
-  await deps.store.transition({ from: r, to, event: { type, reservation: to }, ...guard });
+  await deps.store.transition({ from: r, to, event: { type, reservation: to }, tally: "ended", ...guard });
   deps.metrics.transitioned(status);
   if (status === "CANCELLED") await disarm(deps, r.id);
   await releaseSeats(deps, to, status);

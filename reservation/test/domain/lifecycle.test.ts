@@ -86,6 +86,8 @@ describe("create", () => {
   });
 
   test("a reservation token buys one reservation, for its own user and event, while it is valid", async () => {
+    // A second live hold would be refused by the purchase policy first; this test is about tokens.
+    f.policies.byEvent.set("evt_1", { maxLiveReservations: 5 });
     const token = testToken("u1", "evt_1", f.clock.ms);
     const first = await create({ reservationToken: token, seatIds: ["A-1-1"] });
     expect(first.replayed).toBe(false);
@@ -292,7 +294,7 @@ describe("cancel, expire, sweep", () => {
   test("the sweeper expires only holds overdue by more than the grace period", async () => {
     const { value: old } = await create({ seatIds: ["A-1-1"] });
     f.clock.advance(30_000);
-    const { value: fresh } = await create({ seatIds: ["A-1-2"] });
+    const { value: fresh } = await create({ userId: "u2", seatIds: ["A-1-2"] });
     f.clock.advance(30_000 + DEFAULT_SETTINGS.sweepGraceMs + 1);
     expect(await svc.sweep()).toBe(1);
     expect((await f.store.get(old.id))?.status).toBe("EXPIRED");

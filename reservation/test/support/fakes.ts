@@ -21,11 +21,14 @@ import {
   type InventoryGateway,
   type PaymentGateway,
   type PaymentInfo,
+  type PolicyReader,
   type ReservationStore,
   ReservationTokenSpent,
+  TallyChanged,
   type Transition,
   TransitionRejected,
 } from "../../src/domain/ports.ts";
+import { type BuyerTally, EMPTY_TALLY, type PolicyOverrides } from "../../src/domain/purchase-policy.ts";
 
 /** The secret the domain tests sign reservation tokens with. */
 export const TEST_TOKEN_SECRET = "reservation-test-token-secret";
@@ -57,16 +60,53 @@ export class MemoryStore implements ReservationStore {
   constructor(private readonly idempotency = new MemoryIdempotency()) {}
 
   readonly spentTokens = new Set<string>();
+  /** Buyers' tallies by `event#user`. */
+  readonly tallies = new Map<string, BuyerTally>();
+
+  async tally(eventId: string, userId: string): Promise<BuyerTally> {
+    return structuredClone(this.tallies.get(`${eventId}#${userId}`) ?? EMPTY_TALLY);
+  }
 
   async create(r: Reservation, event: OutboxEvent, guards: CreateGuards = {}) {
     if (this.failCreate) throw new AppError("UPSTREAM_UNAVAILABLE", "injected store failure");
-    const { idempotency, token } = guards;
+    const { idempotency, token, tally } = guards;
     if (idempotency) this.idempotency.check(idempotency.claim, r.createdAt);
     if (token && this.spentTokens.has(token.jti)) throw new ReservationTokenSpent();
+    // Read and written without a pause in between, as one transaction.
+    const current = this.tallies.get(`${r.eventId}#${r.userId}`) ?? EMPTY_TALLY;
+    if (tally && current.version !== tally.read.version) throw new TallyChanged(structuredClone(current));
     if (idempotency) this.idempotency.record(idempotency.claim, idempotency.result, r.createdAt);
     if (token) this.spentTokens.add(token.jti);
+    if (tally) {
+      const holds = current.holds.filter((h) => !tally.prune.includes(h.reservationId));
+      holds.push({
+        reservationId: r.id,
+        seats: r.seatIds.length,
+        holdExpiresAt: r.holdExpiresAt,
+        confirming: false,
+      });
+      this.tallies.set(`${r.eventId}#${r.userId}`, { ...current, version: current.version + 1, holds });
+    }
     this.reservations.set(r.id, structuredClone(r));
     this.outbox.push(structuredClone(event));
+  }
+
+  // The tally's side of a transition, as buyer-tally-items.ts writes it.
+  private stepTally(t: Transition) {
+    if (!t.tally) return;
+    const r = t.to;
+    const cur = this.tallies.get(`${r.eventId}#${r.userId}`) ?? EMPTY_TALLY;
+    const holds = cur.holds.filter((h) => h.reservationId !== r.id);
+    if (t.tally === "confirming") {
+      holds.push({
+        reservationId: r.id,
+        seats: r.seatIds.length,
+        holdExpiresAt: r.holdExpiresAt,
+        confirming: true,
+      });
+    }
+    const bought = cur.bought + (t.tally === "ended" && r.status === "CONFIRMED" ? r.seatIds.length : 0);
+    this.tallies.set(`${r.eventId}#${r.userId}`, { version: cur.version + 1, bought, holds });
   }
 
   async transition(t: Transition) {
@@ -80,6 +120,7 @@ export class MemoryStore implements ReservationStore {
       (!t.order || !this.orders.has(t.order.id));
     if (!ok) throw new TransitionRejected(cur && structuredClone(cur));
     this.reservations.set(t.to.id, structuredClone(t.to));
+    this.stepTally(t);
     if (t.order) this.orders.set(t.order.id, structuredClone(t.order));
     if (t.event) this.outbox.push(structuredClone(t.event));
   }
@@ -222,6 +263,14 @@ export class FakeTimer implements ExpiryTimer {
   }
 }
 
+/** Each event's purchase policy, set by the test. */
+export class FakePolicies implements PolicyReader {
+  readonly byEvent = new Map<string, PolicyOverrides>();
+  async overrides(eventId: string) {
+    return this.byEvent.get(eventId) ?? {};
+  }
+}
+
 /** A full set of fakes wired as ReservationDeps. */
 export function fakeDeps() {
   const clock = new TestClock();
@@ -230,6 +279,7 @@ export function fakeDeps() {
   const inventory = new FakeInventory(clock);
   const payments = new FakePayments();
   const timer = new FakeTimer();
+  const policies = new FakePolicies();
   const statuses: string[] = [];
   const hits: string[] = [];
   let n = 0;
@@ -238,6 +288,7 @@ export function fakeDeps() {
     idempotency,
     tokens: (token) => readReservationToken(token, TEST_TOKEN_SECRET),
     inventory,
+    policies,
     payments,
     timer,
     metrics: { transitioned: (s) => statuses.push(s), idempotencyHit: (o) => hits.push(o) },
@@ -245,5 +296,5 @@ export function fakeDeps() {
     now: clock.now,
     newReservationId: () => `rsv_${(++n).toString(16).padStart(32, "0")}`,
   };
-  return { deps, clock, store, idempotency, inventory, payments, timer, statuses, hits };
+  return { deps, clock, store, idempotency, inventory, policies, payments, timer, statuses, hits };
 }

@@ -64,7 +64,13 @@ function SeatPicker({ event, place, token }: { event: EventDetail; place: Stored
   const [selection, setSelection] = useState<string[]>([]);
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ error: unknown; message?: string; rejoin?: boolean }>();
+  const [error, setError] = useState<{
+    error: unknown;
+    message?: string;
+    rejoin?: boolean;
+    /** The buyer's own hold stands in the way: show where it is. */
+    mine?: boolean;
+  }>();
   const keys = useRef(new RequestKeys());
   const selectionRef = useRef(selection);
   selectionRef.current = selection;
@@ -127,6 +133,11 @@ function SeatPicker({ event, place, token }: { event: EventDetail; place: Stored
         });
         return;
       }
+      if (code === "RESERVATION_LIMIT" || code === "SEAT_LIMIT") {
+        // The entry pass was not spent: the buyer may come back here once that hold has ended.
+        setError({ error: e, mine: true });
+        return;
+      }
       if (code === "SEAT_UNAVAILABLE" || code === "INVENTORY_CONFLICT") {
         if ("quantity" in request)
           setError({
@@ -153,6 +164,11 @@ function SeatPicker({ event, place, token }: { event: EventDetail; place: Stored
       {error?.rejoin && (
         <Link className="button" href={paths.event(eventId)}>
           Back to the event
+        </Link>
+      )}
+      {error?.mine && (
+        <Link className="button" href={paths.reservations()}>
+          See my reservations
         </Link>
       )}
       {mapError !== undefined && !availability && (
