@@ -5,7 +5,7 @@ import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
 import { holdKey, seatKey } from "@tt/inventory/src/adapters/dynamo-keys.ts";
-import { createDynamoClient, createServiceClient, ensureTables } from "@tt/kit";
+import { createDynamoClient, createServiceClient, devCredentials, ensureTables } from "@tt/kit";
 import { Supervisor, startDynamo, startRedis, waitForReady } from "@tt/kit/local";
 import { freePort } from "@tt/kit/testing";
 /**
@@ -90,6 +90,7 @@ try {
     name: "inventory",
     baseUrl: url,
     timeoutMs: 10_000,
+    credentials: devCredentials(),
   });
 
   const now = Date.now();

@@ -4,7 +4,7 @@
  */
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
-import { createServiceClient } from "@tt/kit";
+import { createServiceClient, devCredentials } from "@tt/kit";
 import { type LocalStack, PortBusyError, portBlock, startLocalStack } from "@tt/kit/local";
 
 /** Where a scenario sends traffic, what it may inspect, and how to let go of it. */
@@ -137,6 +137,8 @@ export async function createBenchEvent(
       baseUrl: platform.inventory,
       timeoutMs: 120_000,
     });
+      // Straight to a service: the developer credential (the bench's stack is never production).
+      credentials: devCredentials(),
     await client.createEvent({
       eventId,
       name: `Bench drop ${eventId}`,

@@ -16,6 +16,8 @@ export async function startStubInventory() {
   const service = createService({
     name: "inventory-stub",
     description: "benchmark stand-in",
+    // Called as inventory, so held to inventory's callers (the gateway).
+    identity: { audiences: ["inventory"] },
     config: loadConfig(baseFields(port), {
       HOST: "127.0.0.1",
       PORT: String(port),

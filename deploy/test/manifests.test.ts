@@ -3,7 +3,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { awsFields, baseFields, redisFields, upstreamFields } from "@tt/kit";
+import { awsFields, baseFields, calleesOf, callersOf, redisFields, upstreamFields } from "@tt/kit";
 import { PORTS, SERVICE_NAMES } from "@tt/kit/local";
 import { gatewayFields } from "../../gateway/src/config.ts";
 import { inventoryFields } from "../../inventory/src/app.ts";
@@ -179,6 +179,48 @@ describe("manifests: wired to the services", () => {
         expect({ service, name, ref }).toEqual({ service, name, ref: { name: "tt-secrets", key: name } });
         expect(secretData).toMatch(new RegExp(`\\b${name}\\s*=`));
       }
+    }
+  });
+
+  test("each service gets its signing key if it calls others and the public keys if it is called, from tt-secrets", () => {
+    const secretData = readFileSync(join(REPO, "terraform/envs/prod/kubernetes.tf"), "utf8");
+    for (const service of SERVICE_NAMES) {
+      const env: Doc[] = named("Deployment", service)?.spec.template.spec.containers[0].env ?? [];
+      const ref = (name: string) => env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+      const signing =
+        calleesOf(service).length > 0 ? `SERVICE_SIGNING_KEY_${service.toUpperCase()}` : undefined;
+      const trusted = callersOf(service).length > 0 ? "SERVICE_TRUSTED_KEYS" : undefined;
+      expect({
+        service,
+        signing: ref("SERVICE_SIGNING_KEY")?.key,
+        trusted: ref("SERVICE_TRUSTED_KEYS")?.key,
+      }).toEqual({
+        service,
+        signing,
+        trusted,
+      });
+      for (const key of [signing, trusted].filter(Boolean))
+        expect(secretData).toMatch(new RegExp(`\\b${key}\\s*=`));
+    }
+  });
+
+  test("NetworkPolicies let each service be called only by its callers in the call graph (plus monitoring)", () => {
+    for (const service of SERVICE_NAMES) {
+      const policy = named("NetworkPolicy", service);
+      expect(policy?.spec.podSelector.matchLabels).toEqual({ "app.kubernetes.io/name": service });
+      const rules: Doc[] = policy?.spec.ingress ?? [];
+      const fromPods = rules
+        .flatMap((r) => r.from ?? [])
+        .map((f: Doc) => f.podSelector?.matchLabels?.["app.kubernetes.io/name"])
+        .filter(Boolean)
+        .sort();
+      expect({ service, callers: fromPods }).toEqual({ service, callers: [...callersOf(service)].sort() });
+      const monitoring = rules.find((r) =>
+        (r.from ?? []).some(
+          (f: Doc) => f.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring",
+        ),
+      );
+      expect(monitoring?.ports).toEqual([{ port: PORTS[service].defaultPort }]);
     }
   });
 

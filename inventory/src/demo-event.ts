@@ -8,7 +8,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
-import { AppError, createServiceClient, fromConnectError } from "@tt/kit";
+import { AppError, type Credentials, createServiceClient, devCredentials, fromConnectError } from "@tt/kit";
 
 /** The demo event's id. */
 export const DEMO_EVENT_ID = "evt_2025_1001";
@@ -30,11 +30,18 @@ export const DEMO_EVENT = create(inventory.CreateEventRequestSchema, {
   ],
 });
 
-/** Creates the demo event through the inventory service (idempotent); retries while another creator is busy. */
-export async function seedDemoEvent(inventoryUrl: string): Promise<inventory.Event | undefined> {
+/**
+ * Creates the demo event through the inventory service (idempotent); retries while another creator
+ * is busy. Local only, so it calls as the developer unless told otherwise.
+ */
+export async function seedDemoEvent(
+  inventoryUrl: string,
+  credentials: Credentials = devCredentials(),
+): Promise<inventory.Event | undefined> {
   const client = createServiceClient(inventory.InventoryService, {
     name: "inventory",
     baseUrl: inventoryUrl,
+    credentials,
   });
   for (let attempt = 1; ; attempt++) {
     try {

@@ -4,7 +4,13 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { inventory } from "@tt/contracts";
-import { createService, createServiceClient, fromConnectError } from "@tt/kit";
+import {
+  createService,
+  createServiceClient,
+  devAuthorization,
+  devCredentials,
+  fromConnectError,
+} from "@tt/kit";
 import { testConfig } from "@tt/kit/testing";
 import { seatMapKeys } from "../src/adapters/seat-map.redis.ts";
 import { buildInventory } from "../src/app.ts";
@@ -48,6 +54,7 @@ beforeAll(async () => {
     name: "inventory",
     baseUrl: url,
     timeoutMs: 20_000,
+    credentials: devCredentials(),
   });
 }, 60_000);
 
@@ -98,7 +105,7 @@ describe("bad input over Connect", () => {
   test("an unknown event answers 404 with the catalogue body over Connect JSON, never a 5xx", async () => {
     const res = await fetch(`${url}/inventory.v1.InventoryService/GetInventoryStatus`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: await devAuthorization("inventory") },
       body: JSON.stringify({ eventId: "evt_nothing_here" }),
     });
     expect(res.status).toBe(404);

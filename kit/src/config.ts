@@ -133,6 +133,10 @@ export function baseFields(defaultPort: number) {
     /** Requests one process answers at once; past that 503 OVERLOADED at once (http/observe.ts). */
     maxInFlightRequests: env.int("MAX_IN_FLIGHT_REQUESTS", 4096, { min: 1, max: 1_000_000 }),
     otlpEndpoint: env.optionalUrl("OTEL_EXPORTER_OTLP_ENDPOINT"),
+    /** This service's Ed25519 private JWK, signing its calls (identity/keys.ts). */
+    serviceSigningKey: env.optional("SERVICE_SIGNING_KEY"),
+    /** The platform's public keys, `{"<service>": [JWK or PEM, …]}`, checking its callers (identity/keys.ts). */
+    serviceTrustedKeys: env.optional("SERVICE_TRUSTED_KEYS"),
   };
 }
 

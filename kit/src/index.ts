@@ -49,6 +49,22 @@ export { type ErrorBody, errorResponse } from "./http/errors.ts";
 export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.ts";
 export type { NativeRoutes } from "./http/native-routes.ts";
 export * from "./idempotency/index.ts";
+export { CALL_GRAPH, calleesOf, callersOf, DEVELOPER, type GraphService } from "./identity/call-graph.ts";
+export { callerInterceptor, callerOf, credentialInterceptor } from "./identity/connect.ts";
+export { type CredentialOptions, type Credentials, ServiceCredentials } from "./identity/credentials.ts";
+export { DEV_SIGNING_KEY, devAuthorization, devCredentials } from "./identity/dev-key.ts";
+export {
+  generateSigningKey,
+  type IdentityEnv,
+  identityEnv,
+  parseSigningKey,
+  parseTrustedKeys,
+  publicJwkOf,
+  type TrustedKeys,
+} from "./identity/keys.ts";
+export { buyerOf, callerGuard } from "./identity/rest.ts";
+export { type IdentityOptions, type ServiceIdentity, serviceIdentity } from "./identity/service-identity.ts";
+export { type Caller, CredentialVerifier, type VerifierOptions } from "./identity/verifier.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
 export { currentOrigin, type Origin, runAs, withOrigin } from "./origin.ts";

@@ -8,6 +8,8 @@ import { errorResponder } from "./http/errors.ts";
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./http/health.ts";
 import { type NativeRoutes, nativeRoute } from "./http/native-routes.ts";
 import { observe, RequestGate } from "./http/observe.ts";
+import { callerGuard } from "./identity/rest.ts";
+import { type IdentityOptions, serviceIdentity } from "./identity/service-identity.ts";
 import { createLogger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { initTelemetry } from "./telemetry.ts";
@@ -24,6 +26,8 @@ export interface ServiceOptions {
   readiness?: ReadinessCheck[];
   /** The service's Connect handlers, mounted on the same listener as REST. */
   rpc?: ConnectRoutes;
+  /** Who the service is to its callers (names it answers to, who may call it; identity/service-identity.ts). */
+  identity?: IdentityOptions;
   /** Closed after the listener has drained (Redis, AWS clients, consumers …), in order. */
   onShutdown?: Array<() => unknown>;
 }
@@ -42,6 +46,8 @@ export function createService(options: ServiceOptions) {
   const lifecycle: Lifecycle = { draining: false };
   const shutdownHooks = [...(options.onShutdown ?? [])];
   const drainHooks: Array<() => unknown> = [];
+  // Fails fast (ConfigError) on a production service without its keys.
+  const identity = serviceIdentity(name, config, options.identity);
 
   // Bun's own routes, filled by `mountNative` until the service listens (Elysia hands the table
   // to Bun.serve then).
@@ -76,7 +82,7 @@ export function createService(options: ServiceOptions) {
       );
     }
   }
-  mountNative(connectHandlers(rpcRoutes, log, config.bodyLimitBytes));
+  mountNative(connectHandlers(rpcRoutes, log, config.bodyLimitBytes, identity.verifier));
   let grpc: GrpcListener | undefined;
 
   let stopping: Promise<void> | undefined;
@@ -136,8 +142,8 @@ export function createService(options: ServiceOptions) {
     }
     const rpcPort = config.rpcPort ?? config.port + 1;
     if (rpcPort > 0) {
-      grpc = await listenGrpc(rpcRoutes, log, config.host, rpcPort).catch((error: unknown) =>
-        exitOnListenError(error as unknown, rpcPort, "RPC_PORT"),
+      grpc = await listenGrpc(rpcRoutes, log, config.host, rpcPort, identity.verifier).catch(
+        (error: unknown) => exitOnListenError(error as unknown, rpcPort, "RPC_PORT"),
       );
     }
     log.info("listening", {
@@ -160,6 +166,10 @@ export function createService(options: ServiceOptions) {
     start,
     stop,
     mountNative,
+    /** Signs this service's calls: pass to `createServiceClient(…, { credentials })`. */
+    credentials: identity.credentials,
+    /** For the service's REST route plugins: `.use(service.callerGuard())` (identity/rest.ts). */
+    callerGuard: () => callerGuard(identity.verifier),
     onShutdown: (hook: () => unknown) => shutdownHooks.push(hook),
     /** Runs as draining starts, before the listener stops: e.g. close long-lived sockets so clients move on. */
     onDrain: (hook: () => unknown) => drainHooks.push(hook),

@@ -5,6 +5,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { baseFields, type Env } from "./config.ts";
+import { fromConnectError } from "./connect/error-detail.ts";
+import { ServiceCredentials } from "./identity/credentials.ts";
+import { identityEnv } from "./identity/keys.ts";
 import { type BaseConfig, loadConfig } from "./index.ts";
 import { redisAnswers } from "./local/redis.ts";
 import { DEV_RESERVATION_TOKEN_SECRET, newJti, signReservationToken } from "./reservation-token.ts";
@@ -158,4 +161,30 @@ export async function startTestRedisCluster(): Promise<TestRedis> {
 export function admissionToken(userId: string, eventId: string, ttlSec = 30): string {
   const grant = { userId, eventId, jti: newJti(), exp: Math.floor(Date.now() / 1000) + ttlSec };
   return signReservationToken(grant, DEV_RESERVATION_TOKEN_SECRET);
+}
+
+/**
+ * Service keys for one test file, as the launcher makes them: `env[service]` for the service under
+ * test (its key and the platform's public keys) and `as(issuer)` to call it as any of them.
+ */
+export function testIdentities() {
+  const names = ["gateway", "reservation", "inventory", "payment", "worker"] as const;
+  const { env, keys } = identityEnv(names);
+  return {
+    env,
+    /** Each service's private key (to forge with in tests). */
+    keys,
+    /** Credentials signed with `issuer`'s own key. */
+    as: (issuer: (typeof names)[number]) => new ServiceCredentials(issuer, keys[issuer]),
+  };
+}
+
+/** How a call was answered: "ok", or the catalogue code it was refused with. */
+export async function outcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return "ok";
+  } catch (error) {
+    return fromConnectError(error).code;
+  }
 }

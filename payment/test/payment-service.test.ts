@@ -5,6 +5,7 @@ import {
   createLogger,
   createService,
   createServiceClient,
+  devCredentials,
   fromConnectError,
   verifyWebhook,
   WEBHOOK_SIGNATURE_HEADER,
@@ -58,6 +59,7 @@ async function startPayment(overrides: Partial<PaymentSettings> = {}) {
     name: "payment",
     baseUrl: url,
     timeoutMs: 5000,
+    credentials: devCredentials(),
   });
   return { core, service, client, url, stop: () => service.stop() };
 }

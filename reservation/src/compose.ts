@@ -70,12 +70,14 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
     baseUrl: config.inventoryUrl,
     timeoutMs: config.inventoryTimeoutMs,
     metrics: service.metrics,
+    credentials: service.credentials,
   });
   const paymentClient = createServiceClient(payment.PaymentService, {
     name: "payment",
     baseUrl: config.paymentUrl,
     timeoutMs: config.paymentTimeoutMs,
     metrics: service.metrics,
+    credentials: service.credentials,
   });
 
   const queue = new EventsQueue(sqs, queueNames(config.stage).events, config.eventsQueueUrl);
@@ -132,7 +134,7 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
     },
   );
   domain = built;
-  service.app.use(reservationRoutes(built));
+  service.app.use(reservationRoutes(built, service.callerGuard()));
   const sweeper = new Poller(
     "hold sweeper",
     () => built.sweep(),

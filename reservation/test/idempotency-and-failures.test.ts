@@ -2,7 +2,7 @@
 // the REST/metrics surface — against DynamoDB Local, fauxqs and the real inventory service.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
-import { AppError, fromConnectError, idempotencyPut, judge, tableName } from "@tt/kit";
+import { AppError, devAuthorization, fromConnectError, idempotencyPut, judge, tableName } from "@tt/kit";
 import { admissionToken } from "@tt/kit/testing";
 import { DynamoIdempotencyStore } from "../src/adapters/idempotency-store.dynamo.ts";
 import type { InventoryGateway, ReservationStore } from "../src/domain/ports.ts";
@@ -199,12 +199,13 @@ describe("bad input and other users", () => {
 });
 
 describe("REST debug routes, docs and metrics", () => {
-  const rest = (path: string, init: RequestInit & { user?: string } = {}) =>
+  // Called as the developer acting for `user` (the buyer travels in the signed credential).
+  const rest = async (path: string, init: RequestInit & { user?: string } = {}) =>
     fetch(`${p.url}${path}`, {
       ...init,
       headers: {
         "content-type": "application/json",
-        ...(init.user ? { "x-user-id": init.user } : {}),
+        ...(init.user ? { authorization: await devAuthorization("reservation", init.user) } : {}),
         ...init.headers,
       },
     });
@@ -233,8 +234,12 @@ describe("REST debug routes, docs and metrics", () => {
     const theirs = await rest(`/v1/reservations/${body.reservation_id}`, { user: "u-other" });
     expect(theirs.status).toBe(404);
     expect(((await theirs.json()) as { error: { code: string } }).error.code).toBe("RESERVATION_NOT_FOUND");
-    const noUser = await rest(`/v1/reservations/${body.reservation_id}`);
-    expect(noUser.status).toBe(400);
+    // A bare x-user-id header is no identity at all.
+    const bare = await rest(`/v1/reservations/${body.reservation_id}`, {
+      headers: { "x-user-id": "u-rest" },
+    });
+    expect(bare.status).toBe(401);
+    expect(((await bare.json()) as { error: { code: string } }).error.code).toBe("UNAUTHENTICATED");
   });
 
   test("the routes are in the OpenAPI document", async () => {

@@ -3,7 +3,16 @@
  * way through here.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { type ConfigOf, DeadLetters, type Logger, type Metrics, Poller, queueNames, queueUrl } from "@tt/kit";
+import {
+  type ConfigOf,
+  type Credentials,
+  DeadLetters,
+  type Logger,
+  type Metrics,
+  Poller,
+  queueNames,
+  queueUrl,
+} from "@tt/kit";
 import type Redis from "ioredis";
 import { RedisBuyers } from "./adapters/buyers.redis.ts";
 import { SqsEventQueue } from "./adapters/event-queue.sqs.ts";
@@ -27,12 +36,14 @@ export async function buildWorker(deps: {
   config: WorkerConfig;
   metrics: Metrics;
   log: Logger;
+  /** Signs the worker's calls to reservation and payment (`service.credentials`). */
+  credentials: Credentials;
 }) {
   const { config, metrics, log } = deps;
   const queue = SqsEventQueue.open(deps.sqs, queueNames(config.stage));
   const handler = new EventHandler(
-    new ConnectReservations(config.reservationUrl, config.upstreamTimeoutMs, metrics),
-    new ConnectPayments(config.paymentUrl, config.upstreamTimeoutMs, metrics),
+    new ConnectReservations(config.reservationUrl, config.upstreamTimeoutMs, deps.credentials, metrics),
+    new ConnectPayments(config.paymentUrl, config.upstreamTimeoutMs, deps.credentials, metrics),
     Date.now,
     deps.redis ? new RedisBuyers(deps.redis, log) : undefined,
   );

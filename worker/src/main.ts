@@ -28,7 +28,14 @@ const service = createService({
 instrumentAws(sqs, service.metrics, "sqs");
 const redis = createRedis(config.redisUrl, service.log, { cluster: config.redisCluster });
 instrumentRedis(redis, service.metrics);
-const worker = await buildWorker({ sqs, redis, config, metrics: service.metrics, log: service.log });
+const worker = await buildWorker({
+  sqs,
+  redis,
+  config,
+  metrics: service.metrics,
+  log: service.log,
+  credentials: service.credentials,
+});
 // Hooks run in order, after the HTTP listener has drained: finish in-flight events, then close SQS.
 service.onShutdown(() => worker.stop());
 service.onShutdown(() => sqs.destroy());

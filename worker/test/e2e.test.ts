@@ -9,8 +9,10 @@ import {
   createDynamoClient,
   createServiceClient,
   createSqsClient,
+  devCredentials,
   ensureQueues,
   ensureTables,
+  identityEnv,
 } from "@tt/kit";
 import { Supervisor, startDynamo, startRedis, startSqs, waitForReady } from "@tt/kit/local";
 import { admissionToken, eventually, freePort } from "@tt/kit/testing";
@@ -22,7 +24,14 @@ const sup = new Supervisor({ sink: () => undefined, stopGraceMs: 3000 });
 const EVENT_ID = `evt_e2e_${Date.now().toString(36)}`;
 const USER = "buyer-1";
 
-const client = (baseUrl: string) => ({ name: "e2e", baseUrl, timeoutMs: 10_000, retries: 0 });
+// The test calls each service as the developer; the services call each other with their own keys.
+const client = (name: string, baseUrl: string) => ({
+  name,
+  baseUrl,
+  timeoutMs: 10_000,
+  retries: 0,
+  credentials: devCredentials(),
+});
 let rsv: ReturnType<typeof createServiceClient<typeof reservation.ReservationService>>;
 let inv: ReturnType<typeof createServiceClient<typeof inventory.InventoryService>>;
 let pay: ReturnType<typeof createServiceClient<typeof payment.PaymentService>>;
@@ -83,20 +92,21 @@ beforeAll(async () => {
     WORKER_VISIBILITY_TIMEOUT_SEC: "5",
     WORKER_RETRY_BASE_SEC: "1",
   };
+  const identity = identityEnv(["inventory", "reservation", "payment", "worker"] as const);
   for (const [name, url] of Object.entries(urls)) {
     sup.spawn({
       name,
       cmd: [process.execPath, `${name}/src/main.ts`],
       cwd: REPO,
-      env: { ...shared, PORT: new URL(url).port },
+      env: { ...shared, ...identity.env[name as keyof typeof urls], PORT: new URL(url).port },
     });
   }
   await waitForReady(urls, { timeoutMs: 30_000 });
   workerUrl = urls.worker;
 
-  rsv = createServiceClient(reservation.ReservationService, client(urls.reservation));
-  inv = createServiceClient(inventory.InventoryService, client(urls.inventory));
-  pay = createServiceClient(payment.PaymentService, client(urls.payment));
+  rsv = createServiceClient(reservation.ReservationService, client("reservation", urls.reservation));
+  inv = createServiceClient(inventory.InventoryService, client("inventory", urls.inventory));
+  pay = createServiceClient(payment.PaymentService, client("payment", urls.payment));
   const now = Date.now();
   await inv.createEvent({
     eventId: EVENT_ID,

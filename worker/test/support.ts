@@ -94,6 +94,7 @@ export class ServiceDoubles {
       name: "doubles",
       description: "reservation and payment test doubles",
       config,
+      identity: { audiences: ["reservation", "payment"] },
       rpc: (router) => {
         router.service(reservation.ReservationService, {
           confirmReservation: async (req) => {

@@ -2,7 +2,7 @@
 // (see support.ts): duplicates, poison messages, slow work and graceful shutdown.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { createLogger, decodeEvent, loadConfig, Metrics } from "@tt/kit";
+import { createLogger, decodeEvent, devCredentials, loadConfig, Metrics } from "@tt/kit";
 import { eventually } from "@tt/kit/testing";
 import { buildWorker } from "../src/app.ts";
 import { workerFields } from "../src/config.ts";
@@ -41,7 +41,14 @@ async function startWorker(env: Record<string, string> = {}) {
     ...env,
   });
   const metrics = new Metrics("worker-test");
-  const worker = await buildWorker({ sqs: q.sqs, config, metrics, log: createLogger("worker", "error") });
+  const worker = await buildWorker({
+    sqs: q.sqs,
+    config,
+    metrics,
+    log: createLogger("worker", "error"),
+    // Signed as the worker with the developer key, as a worker started without keys signs.
+    credentials: devCredentials("worker"),
+  });
   worker.start();
   return { ...worker, metrics };
 }

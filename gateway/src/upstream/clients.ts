@@ -1,5 +1,5 @@
 import { inventory, payment, reservation } from "@tt/contracts";
-import { createServiceClient, type Metrics } from "@tt/kit";
+import { type Credentials, createServiceClient, type Metrics } from "@tt/kit";
 
 /** Where the other services are, and how long each call may take. */
 export interface UpstreamSettings {
@@ -17,9 +17,10 @@ export interface UpstreamSettings {
  * Connect clients of the services behind the gateway, each with a deadline and its own breaker.
  * The purchase path's (reservation, payment) let through as many calls as their latency allows
  * and refuse the rest at once: at several times capacity the excess is shed at the door instead of
- * queueing behind the calls that can still be served (bench/overload.ts).
+ * queueing behind the calls that can still be served (bench/overload.ts). Every call is signed as
+ * the gateway (`credentials`), naming the buyer it acts for.
  */
-export function createUpstreams(urls: UpstreamSettings, metrics: Metrics) {
+export function createUpstreams(urls: UpstreamSettings, metrics: Metrics, credentials: Credentials) {
   const edge = {
     // A crowd clicking in the same second waits its turn while the upstream is fast.
     maxQueued: 1024,
@@ -31,12 +32,14 @@ export function createUpstreams(urls: UpstreamSettings, metrics: Metrics) {
       baseUrl: urls.inventoryUrl,
       timeoutMs: urls.inventoryTimeoutMs,
       metrics,
+      credentials,
     }),
     reservation: createServiceClient(reservation.ReservationService, {
       name: "reservation",
       baseUrl: urls.reservationUrl,
       timeoutMs: urls.reservationTimeoutMs,
       metrics,
+      credentials,
       ...edge,
     }),
     payment: createServiceClient(payment.PaymentService, {
@@ -44,6 +47,7 @@ export function createUpstreams(urls: UpstreamSettings, metrics: Metrics) {
       baseUrl: urls.paymentUrl,
       timeoutMs: urls.paymentTimeoutMs,
       metrics,
+      credentials,
       ...edge,
     }),
   };

@@ -14,6 +14,8 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { common } from "@tt/contracts";
 import { type Bulkhead, bulkhead } from "../bulkhead.ts";
 import { AppError } from "../errors.ts";
+import { credentialInterceptor } from "../identity/connect.ts";
+import type { Credentials } from "../identity/credentials.ts";
 import type { Metrics } from "../metrics.ts";
 import { currentOrigin } from "../origin.ts";
 import { injectHeaders } from "../telemetry.ts";
@@ -37,6 +39,13 @@ export interface ServiceClientOptions {
   maxQueued?: number;
   /** A latency-driven limit, for a client at the edge (bulkhead.ts). */
   adaptive?: { minInFlight: number; targetMs: number; queuePerSlot?: number };
+  /**
+   * Who the calls come from: the calling service's `service.credentials`, or `devCredentials()`
+   * outside production. Without them the upstream refuses every procedure but health (401).
+   */
+  credentials?: Credentials;
+  /** The upstream's service name its credentials must name (`aud`); default `name`. */
+  audience?: string;
 }
 
 // Only failures that say the upstream is unhealthy trip the breaker; a domain answer such as
@@ -236,6 +245,10 @@ export function createServiceClient<S extends DescService>(
       retryInterceptor(options.retries ?? 2),
       breakerInterceptor(options.name, breaker, timeoutMs),
       observeInterceptor(options.name, options.metrics),
+      // Innermost, so every attempt carries a token that is still fresh.
+      ...(options.credentials
+        ? [credentialInterceptor(options.credentials, options.audience ?? options.name)]
+        : []),
     ],
   });
   return Object.assign(createClient(service, budgeted(transport, timeoutMs)), { breaker });

@@ -1,6 +1,8 @@
 import http2 from "node:http2";
 import type { Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { callerInterceptor } from "../identity/connect.ts";
+import type { CredentialVerifier } from "../identity/verifier.ts";
 import type { Logger } from "../log.ts";
 import { contextFromHeaders, inSpan, SpanKind } from "../telemetry.ts";
 import { serverReflection } from "./reflection.ts";
@@ -30,13 +32,14 @@ export function listenGrpc(
   log: Logger,
   host: string,
   port: number,
+  verifier: CredentialVerifier,
 ): Promise<GrpcListener> {
   const handler = connectNodeAdapter({
     routes: (router) => {
       routes(router);
       serverReflection(router);
     },
-    interceptors: [traceInterceptor, errorInterceptor(log), deadlineInterceptor],
+    interceptors: [traceInterceptor, errorInterceptor(log), callerInterceptor(verifier), deadlineInterceptor],
   });
   const server = http2.createServer(handler);
   return new Promise((resolve, reject) => {

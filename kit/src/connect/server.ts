@@ -9,6 +9,8 @@ import {
 import { createFetchHandler } from "@connectrpc/connect/protocol";
 import { AppError } from "../errors.ts";
 import type { NativeRoutes } from "../http/native-routes.ts";
+import { callerInterceptor } from "../identity/connect.ts";
+import type { CredentialVerifier } from "../identity/verifier.ts";
 import type { Logger } from "../log.ts";
 import { timeoutFromHeaders, withDeadline } from "./deadline.ts";
 import { toConnectError } from "./error-detail.ts";
@@ -52,10 +54,15 @@ export const deadlineInterceptor: Interceptor = (next) => (req) => {
  * Procedures bypass Elysia: its global JSON parser would otherwise consume the body the Connect
  * handler must read, and a request hook to divert them would run on every REST request too.
  */
-export function connectHandlers(routes: ConnectRoutes, log: Logger, readMaxBytes: number): NativeRoutes {
+export function connectHandlers(
+  routes: ConnectRoutes,
+  log: Logger,
+  readMaxBytes: number,
+  verifier: CredentialVerifier,
+): NativeRoutes {
   const router = createConnectRouter({
     grpc: false,
-    interceptors: [errorInterceptor(log), deadlineInterceptor],
+    interceptors: [errorInterceptor(log), callerInterceptor(verifier), deadlineInterceptor],
     readMaxBytes,
   });
   routes(router);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDynamoClient, createSqsClient } from "../aws/clients.ts";
 import { ensureQueues, ensureTables, type QueueRefs } from "../aws/provision.ts";
+import { identityEnv } from "../identity/keys.ts";
 import {
   type LocalPorts,
   PORTS,
@@ -187,12 +188,15 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       GATEWAY_URL: services.gateway,
       PAYMENT_WEBHOOK_URL: `${services.gateway}/api/v1/payments/webhook`,
     };
+    // A fresh key per service for this run, and every service's public key to each of them, as
+    // production's Secrets give them (identity/keys.ts); tools call in with the developer key.
+    const identity = identityEnv(SERVICE_NAMES);
     SERVICE_NAMES.forEach((name, i) => {
       sup.spawn({
         name,
         cmd: [process.execPath, entries[i] ?? ""],
         cwd: repoRoot,
-        env: { ...src, ...env, PORT: String(ports[name]), ...opts.serviceEnv?.[name] },
+        env: { ...src, ...env, ...identity.env[name], PORT: String(ports[name]), ...opts.serviceEnv?.[name] },
         tier: 1,
       });
     });

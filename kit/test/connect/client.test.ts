@@ -5,6 +5,7 @@ import { CircuitBreaker } from "../../src/connect/breaker.ts";
 import { createServiceClient } from "../../src/connect/client.ts";
 import { fromConnectError } from "../../src/connect/error-detail.ts";
 import { AppError } from "../../src/errors.ts";
+import { devCredentials } from "../../src/identity/dev-key.ts";
 import { freePort, type RunningService, startService } from "./support.ts";
 
 // Calls seen by the upstream, by event id, so each test scripts its own failures.
@@ -54,6 +55,7 @@ describe("service client deadline", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
+      ...upstream.dev,
       timeoutMs: 100,
     });
     const started = performance.now();
@@ -70,6 +72,7 @@ describe("service client deadline", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
+      ...upstream.dev,
       timeoutMs: 50,
       breaker: { failureThreshold: 1, openMs: 10_000 },
     });
@@ -83,6 +86,7 @@ describe("service client retries", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
+      ...upstream.dev,
     });
     const res = await client.reserveSeats({ eventId: "flaky", seatIds: ["A-1"] });
     expect(res.seatIds).toEqual(["A-1"]);
@@ -93,6 +97,7 @@ describe("service client retries", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
+      ...upstream.dev,
       retries: 1,
     });
     const error = await client.reserveSeats({ eventId: "down", seatIds: ["A-1"] }).catch((e) => e);
@@ -104,6 +109,7 @@ describe("service client retries", () => {
     const client = createServiceClient(reservation.ReservationService, {
       name: "reservation",
       baseUrl: upstream.url,
+      ...upstream.dev,
       retries: 3,
     });
     const error = await client.createReservation({ eventId: "create-once" }).catch((e) => e);
@@ -115,6 +121,7 @@ describe("service client retries", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
+      ...upstream.dev,
       breaker: { failureThreshold: 1, openMs: 10_000 },
     });
     const error = await client.reserveSeats({ eventId: "sold-out", seatIds: ["A-1"] }).catch((e) => e);
@@ -127,6 +134,7 @@ describe("service client retries", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
+      ...upstream.dev,
       retries: 0,
       breaker: { failureThreshold: 1, openMs: 10_000 },
     });
@@ -141,6 +149,7 @@ describe("service client overload", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
+      ...upstream.dev,
       maxInFlight: 1,
       maxQueued: 1,
       timeoutMs: 2_000,
@@ -165,6 +174,7 @@ describe("service client overload", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
+      ...upstream.dev,
     });
     for (let i = 0; i < 6; i++) {
       const error = fromConnectError(
@@ -206,6 +216,8 @@ describe("service client circuit breaker", () => {
       baseUrl: `http://127.0.0.1:${port}`,
       retries: 0,
       breaker: { failureThreshold: 3, openMs: 300 },
+      credentials: devCredentials(),
+      audience: "client-test-revived",
     });
     for (let i = 0; i < 3; i++) {
       await client.getInventoryStatus({ eventId: "probe" }).catch(() => undefined);

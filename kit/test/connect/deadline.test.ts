@@ -38,6 +38,7 @@ beforeAll(async () => {
     name: "last",
     baseUrl: last.url,
     timeoutMs: 5000,
+    ...last.dev,
   });
   middle = await startService("deadline-middle", (router) => {
     router.service(inventory.InventoryService, {
@@ -58,7 +59,12 @@ afterAll(async () => {
 });
 
 const caller = () =>
-  createServiceClient(inventory.InventoryService, { name: "middle", baseUrl: middle.url, timeoutMs: 300 });
+  createServiceClient(inventory.InventoryService, {
+    name: "middle",
+    baseUrl: middle.url,
+    timeoutMs: 300,
+    ...middle.dev,
+  });
 
 describe("deadline propagation", () => {
   test("the next hop gets what is left of the caller's budget, not its own default", async () => {
@@ -89,6 +95,7 @@ describe("deadline propagation", () => {
     const tight = createServiceClient(inventory.InventoryService, {
       name: "middle",
       baseUrl: middle.url,
+      ...middle.dev,
       timeoutMs: 100,
     });
     await tight.getInventoryStatus({ eventId: "late-2" }).catch(() => undefined);

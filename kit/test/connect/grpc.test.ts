@@ -5,6 +5,8 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { health, inventory } from "@tt/contracts";
 import { fromConnectError } from "../../src/connect/error-detail.ts";
 import { AppError } from "../../src/errors.ts";
+import { credentialInterceptor } from "../../src/identity/connect.ts";
+import { devCredentials } from "../../src/identity/dev-key.ts";
 import { createService } from "../../src/service.ts";
 import { currentTraceId } from "../../src/telemetry.ts";
 import { freePort, testConfig } from "../../src/testing.ts";
@@ -25,8 +27,11 @@ const service = createService({
     }),
 });
 
-// A real gRPC client: HTTP/2 with trailers, which Bun.serve cannot answer.
-const transport = createGrpcTransport({ baseUrl: `http://127.0.0.1:${rpcPort}` });
+// A real gRPC client: HTTP/2 with trailers, which Bun.serve cannot answer; it calls as the developer.
+const transport = createGrpcTransport({
+  baseUrl: `http://127.0.0.1:${rpcPort}`,
+  interceptors: [credentialInterceptor(devCredentials(), "grpc-test")],
+});
 
 beforeAll(async () => {
   await service.start({ handleSignals: false });

@@ -6,6 +6,8 @@ import { inventory } from "@tt/contracts";
 import { createServiceClient } from "../../src/connect/client.ts";
 import { fromConnectError } from "../../src/connect/error-detail.ts";
 import { AppError } from "../../src/errors.ts";
+import { credentialInterceptor } from "../../src/identity/connect.ts";
+import { devAuthorization, devCredentials } from "../../src/identity/dev-key.ts";
 import { captureStdout, type RunningService, startService } from "./support.ts";
 
 const SECRET = "db password is hunter2";
@@ -32,12 +34,22 @@ const stubInventory = {
 };
 
 let inv: RunningService;
+// Calls come as the developer: every procedure but health needs a credential.
+let authorization = "";
 
 beforeAll(async () => {
   inv = await startService("mount-test", (router) =>
     router.service(inventory.InventoryService, stubInventory),
   );
+  authorization = await devAuthorization("mount-test");
 });
+
+const grpcWeb = () =>
+  createGrpcWebTransport({
+    baseUrl: inv.url,
+    useBinaryFormat: true,
+    interceptors: [credentialInterceptor(devCredentials(), "mount-test")],
+  });
 
 afterAll(async () => {
   await inv.service.stop();
@@ -46,7 +58,7 @@ afterAll(async () => {
 function postJson(path: string, body: unknown) {
   return fetch(`${inv.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", authorization },
     body: JSON.stringify(body),
   });
 }
@@ -63,7 +75,11 @@ describe("Connect handlers mounted on the service listener", () => {
   });
 
   test("answers the kit's binary Connect client", async () => {
-    const client = createServiceClient(inventory.InventoryService, { name: "inventory", baseUrl: inv.url });
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: inv.url,
+      ...inv.dev,
+    });
     const res = await client.reserveSeats({ eventId: "e1", seatIds: ["A-1", "A-2"] });
     expect(res.seatIds).toEqual(["A-1", "A-2"]);
     expect(res.totalAmount).toBe(30_000n);
@@ -71,7 +87,7 @@ describe("Connect handlers mounted on the service listener", () => {
   });
 
   test("answers a gRPC-Web client", async () => {
-    const transport = createGrpcWebTransport({ baseUrl: inv.url, useBinaryFormat: true });
+    const transport = grpcWeb();
     const client = createClient(inventory.InventoryService, transport);
     const res = await client.getInventoryStatus({ eventId: "e2" });
     expect(res.eventId).toBe("e2");
@@ -82,6 +98,7 @@ describe("Connect handlers mounted on the service listener", () => {
     const message = encodeURIComponent(JSON.stringify({ eventId: "e3" }));
     const res = await fetch(
       `${inv.url}/inventory.v1.InventoryService/GetInventoryStatus?connect=v1&encoding=json&message=${message}`,
+      { headers: { authorization } },
     );
     expect(res.status).toBe(200);
     expect(((await res.json()) as { eventId: string }).eventId).toBe("e3");
@@ -91,6 +108,7 @@ describe("Connect handlers mounted on the service listener", () => {
     const message = encodeURIComponent(JSON.stringify({ eventId: "e3" }));
     const res = await fetch(
       `${inv.url}/inventory.v1.InventoryService/ReserveSeats?connect=v1&encoding=json&message=${message}`,
+      { headers: { authorization } },
     );
     expect(res.ok).toBe(false);
   });
@@ -128,7 +146,11 @@ describe("Connect handlers mounted on the service listener", () => {
 
 describe("errors thrown by handlers", () => {
   test("a domain AppError reaches the client as FailedPrecondition carrying its catalogue code", async () => {
-    const client = createServiceClient(inventory.InventoryService, { name: "inventory", baseUrl: inv.url });
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: inv.url,
+      ...inv.dev,
+    });
     const error = await client.reserveSeats({ eventId: "sold-out", seatIds: ["A-1"] }).catch((e) => e);
     expect(error).toBeInstanceOf(ConnectError);
     expect((error as ConnectError).code).toBe(Code.FailedPrecondition);
@@ -150,7 +172,7 @@ describe("errors thrown by handlers", () => {
   });
 
   test("a domain AppError reaches a gRPC-Web client with its catalogue code", async () => {
-    const transport = createGrpcWebTransport({ baseUrl: inv.url, useBinaryFormat: true });
+    const transport = grpcWeb();
     const client = createClient(inventory.InventoryService, transport);
     const error = await client.reserveSeats({ eventId: "sold-out", seatIds: ["A-1"] }).catch((e) => e);
     expect(ConnectError.from(error).code).toBe(Code.FailedPrecondition);
@@ -161,6 +183,7 @@ describe("errors thrown by handlers", () => {
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: inv.url,
+      ...inv.dev,
       retries: 0,
     });
     const { result: error, lines } = await captureStdout(() =>

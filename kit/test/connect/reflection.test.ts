@@ -12,6 +12,7 @@ import { Code, type ConnectRouter, createClient, createRouterTransport } from "@
 import { inventory, reflection, reflectionV1alpha } from "@tt/contracts";
 import { healthService } from "../../src/connect/health.ts";
 import { answer, SchemaIndex, serverReflection } from "../../src/connect/reflection.ts";
+import { devAuthorization } from "../../src/identity/dev-key.ts";
 import { createService } from "../../src/service.ts";
 import { freePort, testConfig } from "../../src/testing.ts";
 
@@ -256,6 +257,8 @@ describe("buf curl over native gRPC without a local schema", () => {
 
   test("calls a procedure with JSON, encoded from the reflected schema", async () => {
     const out = await bufCurl(
+      "-H",
+      `authorization: ${await devAuthorization("reflection-test")}`,
       "-d",
       '{"event_id": "evt_1"}',
       `${url}/inventory.v1.InventoryService/GetInventoryStatus`,
@@ -265,6 +268,15 @@ describe("buf curl over native gRPC without a local schema", () => {
       sections: [{ sectionId: "A", available: 3 }],
       asOf: "2025-10-01T00:00:00Z",
     });
+  });
+
+  test("a procedure called without a credential is refused, while reflection and health stay open", async () => {
+    const refused = await bufCurl(
+      "-d",
+      '{"event_id": "evt_1"}',
+      `${url}/inventory.v1.InventoryService/GetInventoryStatus`,
+    ).catch((e: Error) => e.message);
+    expect(refused).toContain("unauthenticated");
   });
 
   test("calls the health check", async () => {

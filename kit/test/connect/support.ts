@@ -1,6 +1,7 @@
 // Starts real kit services on 127.0.0.1 for the Connect tests; not a test file itself.
 import { baseFields, loadConfig } from "../../src/config.ts";
 import type { ConnectRoutes } from "../../src/connect/server.ts";
+import { devCredentials } from "../../src/identity/dev-key.ts";
 import { createService } from "../../src/service.ts";
 import { freePort } from "../../src/testing.ts";
 
@@ -11,6 +12,8 @@ export interface RunningService {
   service: ReturnType<typeof createService>;
   url: string;
   port: number;
+  /** Client options that call it as the developer (any service accepts that outside production). */
+  dev: { credentials: ReturnType<typeof devCredentials>; audience: string };
 }
 
 /** Starts a service with `rpc` mounted on a free (or the given) port; stop it with `service.stop()`. */
@@ -36,7 +39,12 @@ export async function startService(
   const service = createService({ name, description: `${name} under test`, config, rpc });
   opts.http?.(service);
   await service.start({ handleSignals: false });
-  return { service, url: `http://127.0.0.1:${port}`, port };
+  return {
+    service,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dev: { credentials: devCredentials(), audience: name },
+  };
 }
 
 /** Captures the JSON lines written to stdout while `fn` runs (the kit logger's default sink). */

@@ -27,7 +27,11 @@ beforeAll(async () => {
       },
     }),
   );
-  const inv = createServiceClient(inventory.InventoryService, { name: "inventory", baseUrl: b.url });
+  const inv = createServiceClient(inventory.InventoryService, {
+    name: "inventory",
+    baseUrl: b.url,
+    ...b.dev,
+  });
   a = await startService("trace-a", undefined, {
     logLevel: "info",
     http: ({ app, log }) => {

@@ -1,26 +1,31 @@
+import { buyerOf, type callerGuard } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { Reservations } from "../domain/reservations.ts";
 import { orderJson, reservationJson } from "./json-view.ts";
 
-// The caller's identity: these routes sit behind the gateway, which authenticates buyers and
-// passes the user on; calling them directly is for debugging.
-const user = t.Object({ "x-user-id": t.String({ minLength: 1, description: "The calling user" }) });
+// Who calls: a service credential (Authorization: Bearer, kit identity) from a caller the call
+// graph allows, or the developer credential outside production. The buyer is only ever the
+// credential's signed `usr` claim — never a header (an `x-user-id` is ignored).
 const withKey = t.Object({
-  "x-user-id": t.String({ minLength: 1, description: "The calling user" }),
   "idempotency-key": t.Optional(t.String({ description: "UUID; same key + same request replays" })),
 });
 const reservationParams = t.Object({ id: t.String({ description: "Reservation id (rsv_…)" }) });
 const tags = ["reservations"];
 
 /** REST `/v1/...` debug routes over the same domain as the Connect service. */
-export function reservationRoutes(domain: Reservations, now: () => number = Date.now) {
+export function reservationRoutes(
+  domain: Reservations,
+  guard: ReturnType<typeof callerGuard>,
+  now: () => number = Date.now,
+) {
   return new Elysia({ name: "reservation.routes", prefix: "/v1" })
+    .use(guard)
     .post(
       "/reservations",
-      async ({ body, headers, set }) => {
+      async ({ body, headers, set, caller }) => {
         const { value, replayed } = await domain.create({
           eventId: body.event_id,
-          userId: headers["x-user-id"],
+          userId: buyerOf(caller),
           seatIds: body.seat_ids ?? [],
           quantity: body.quantity ?? 0,
           sectionId: body.section_id ?? "",
@@ -45,31 +50,29 @@ export function reservationRoutes(domain: Reservations, now: () => number = Date
     )
     .get(
       "/reservations",
-      async ({ headers, query }) => {
-        const page = await domain.listByUser(headers["x-user-id"], query.page_size ?? 20, query.page_token);
+      async ({ caller, query }) => {
+        const page = await domain.listByUser(buyerOf(caller), query.page_size ?? 20, query.page_token);
         return {
           reservations: page.items.map((r) => reservationJson(r, now())),
           next_page_token: page.next ?? null,
         };
       },
       {
-        headers: user,
         query: t.Object({ page_size: t.Optional(t.Integer()), page_token: t.Optional(t.String()) }),
         detail: { summary: "The calling user's reservations, newest first", tags },
       },
     )
     .get(
       "/reservations/:id",
-      async ({ params, headers }) =>
-        reservationJson(await domain.get(params.id, headers["x-user-id"]), now()),
-      { headers: user, params: reservationParams, detail: { summary: "One reservation (owner only)", tags } },
+      async ({ params, caller }) => reservationJson(await domain.get(params.id, buyerOf(caller)), now()),
+      { params: reservationParams, detail: { summary: "One reservation (owner only)", tags } },
     )
     .post(
       "/reservations/:id/confirm",
-      async ({ params, headers, body, set }) => {
+      async ({ params, headers, body, set, caller }) => {
         const { value, replayed } = await domain.confirm({
           reservationId: params.id,
-          userId: headers["x-user-id"],
+          userId: buyerOf(caller),
           paymentIntentId: body.payment_intent_id,
           idempotencyKey: headers["idempotency-key"] ?? "",
         });
@@ -85,10 +88,8 @@ export function reservationRoutes(domain: Reservations, now: () => number = Date
     )
     .post(
       "/reservations/:id/cancel",
-      async ({ params, headers }) =>
-        reservationJson(await domain.cancel(params.id, headers["x-user-id"]), now()),
+      async ({ params, caller }) => reservationJson(await domain.cancel(params.id, buyerOf(caller)), now()),
       {
-        headers: user,
         params: reservationParams,
         detail: { summary: "Give a hold back (owner only)", tags },
       },
@@ -106,9 +107,8 @@ export function reservationRoutes(domain: Reservations, now: () => number = Date
     )
     .get(
       "/orders/:id",
-      async ({ params, headers }) => orderJson(await domain.getOrder(params.id, headers["x-user-id"])),
+      async ({ params, caller }) => orderJson(await domain.getOrder(params.id, buyerOf(caller))),
       {
-        headers: user,
         params: t.Object({ id: t.String({ description: "Order id (ord_…)" }) }),
         detail: { summary: "One order (owner only)", tags: ["orders"] },
       },

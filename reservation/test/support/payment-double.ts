@@ -12,8 +12,11 @@ export interface DoubleIntent {
   status: payment.PaymentStatus;
 }
 
-/** Starts the double on a free port; `approve` and `refunds` script and observe it. */
-export async function startPaymentDouble() {
+/**
+ * Starts the double on a free port; `approve` and `refunds` script and observe it. `identity` is
+ * payment's key environment (identityEnv), when the test runs the services with their own keys.
+ */
+export async function startPaymentDouble(identity: Record<string, string> = {}) {
   const intents = new Map<string, DoubleIntent>();
   const refunds: Array<{ paymentIntentId: string; idempotencyKey: string; reason: string }> = [];
   const message = (id: string, i: DoubleIntent) => ({
@@ -43,8 +46,19 @@ export async function startPaymentDouble() {
       },
     });
   const port = freePort();
-  const config = loadConfig(baseFields(port), { HOST: "127.0.0.1", RPC_PORT: "0", LOG_LEVEL: "error" });
-  const service = createService({ name: "payment-double", description: "payment test double", config, rpc });
+  const config = loadConfig(baseFields(port), {
+    HOST: "127.0.0.1",
+    RPC_PORT: "0",
+    LOG_LEVEL: "error",
+    ...identity,
+  });
+  const service = createService({
+    name: "payment-double",
+    description: "payment test double",
+    config,
+    rpc,
+    identity: { audiences: ["payment"] },
+  });
   await service.start({ handleSignals: false });
   return {
     url: `http://127.0.0.1:${port}`,

@@ -11,6 +11,7 @@ import {
   createServiceClient,
   createSqsClient,
   decodeEvent,
+  devCredentials,
   ensureQueues,
   ensureTables,
 } from "@tt/kit";
@@ -27,6 +28,8 @@ export interface PlatformOptions extends ComposeOverrides {
   holdSeconds: number;
   /** Extra reservation env (e.g. SWEEP_GRACE_MS). */
   env?: Record<string, string>;
+  /** Each service's keys (testIdentities().env); without them all sign with the developer key. */
+  identity?: Record<"inventory" | "reservation" | "payment", Record<string, string>>;
 }
 
 /** Starts the platform; call `stop()` in afterAll. */
@@ -67,9 +70,10 @@ export async function startPlatform(opts: PlatformOptions) {
       PORT: new URL(inventoryUrl).port,
       REDIS_URL: redisUrl,
       SEAT_MAP_CACHE_MS: "0",
+      ...opts.identity?.inventory,
     },
   });
-  const payments = await startPaymentDouble();
+  const payments = await startPaymentDouble(opts.identity?.payment);
   await waitForReady({ inventory: inventoryUrl }, { timeoutMs: 30_000 });
 
   const port = freePort();
@@ -86,12 +90,20 @@ export async function startPlatform(opts: PlatformOptions) {
     SHUTDOWN_GRACE_MS: "1000",
     // Writers publish their events at commit; the backstop sweep stays out of the way here.
     OUTBOX_STALE_MS: "600000",
+    ...opts.identity?.reservation,
     ...opts.env,
   });
   const app = composeReservation(config, opts);
   await app.start({ handleSignals: false });
   const url = `http://127.0.0.1:${port}`;
-  const client = (name: string, baseUrl: string) => ({ name, baseUrl, timeoutMs: 10_000, retries: 0 });
+  // The tests call as the developer; reservation (no keys here) signs as itself with the same key.
+  const client = (name: string, baseUrl: string) => ({
+    name,
+    baseUrl,
+    timeoutMs: 10_000,
+    retries: 0,
+    credentials: devCredentials(),
+  });
   const raw = createServiceClient(reservation.ReservationService, {
     ...client("reservation", url),
     breaker: { failureThreshold: 1_000_000, openMs: 1 },

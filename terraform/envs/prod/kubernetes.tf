@@ -20,6 +20,14 @@ resource "random_password" "reservation_token" {
   special = false
 }
 
+# Each service's own Ed25519 key, signing its calls to the others (docs/architecture.md, "Service
+# identity"); every service gets all the public keys. Rotate one with `terraform apply
+# -replace='tls_private_key.service["gateway"]'` after publishing the new public key beside the old.
+resource "tls_private_key" "service" {
+  for_each  = toset(["gateway", "reservation", "payment", "worker"])
+  algorithm = "ED25519"
+}
+
 resource "kubernetes_secret_v1" "app" {
   metadata {
     name      = "tt-secrets"
@@ -30,5 +38,11 @@ resource "kubernetes_secret_v1" "app" {
     REDIS_AUTH_TOKEN         = module.redis.auth_token
     PAYMENT_WEBHOOK_SECRET   = random_password.payment_webhook.result
     RESERVATION_TOKEN_SECRET = random_password.reservation_token.result
+
+    SERVICE_SIGNING_KEY_GATEWAY     = tls_private_key.service["gateway"].private_key_pem_pkcs8
+    SERVICE_SIGNING_KEY_RESERVATION = tls_private_key.service["reservation"].private_key_pem_pkcs8
+    SERVICE_SIGNING_KEY_PAYMENT     = tls_private_key.service["payment"].private_key_pem_pkcs8
+    SERVICE_SIGNING_KEY_WORKER      = tls_private_key.service["worker"].private_key_pem_pkcs8
+    SERVICE_TRUSTED_KEYS            = jsonencode({ for name, key in tls_private_key.service : name => [key.public_key_pem] })
   }
 }

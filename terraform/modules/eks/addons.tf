@@ -32,6 +32,8 @@ resource "aws_eks_addon" "this" {
   addon_version               = data.aws_eks_addon_version.latest[each.key].version
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "PRESERVE"
+  # The VPC CNI enforces the NetworkPolicies of deploy/k8s (only the services' call graph).
+  configuration_values = each.key == "vpc-cni" ? jsonencode({ enableNetworkPolicy = "true" }) : null
 
   tags = var.tags
 

@@ -1,5 +1,5 @@
 import { payment } from "@tt/contracts";
-import { createServiceClient, type Metrics } from "@tt/kit";
+import { type Credentials, createServiceClient, type Metrics } from "@tt/kit";
 import type { Payments } from "../domain/ports.ts";
 import { calling } from "./upstream-errors.ts";
 
@@ -7,11 +7,12 @@ import { calling } from "./upstream-errors.ts";
 export class ConnectPayments implements Payments {
   private readonly client;
 
-  constructor(baseUrl: string, timeoutMs: number, metrics?: Metrics) {
+  constructor(baseUrl: string, timeoutMs: number, credentials: Credentials, metrics?: Metrics) {
     this.client = createServiceClient(payment.PaymentService, {
       name: "payment",
       baseUrl,
       timeoutMs,
+      credentials,
       ...(metrics ? { metrics } : {}),
     });
   }

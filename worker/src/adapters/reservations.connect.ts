@@ -1,6 +1,6 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { reservation } from "@tt/contracts";
-import { createServiceClient, type Metrics } from "@tt/kit";
+import { type Credentials, createServiceClient, type Metrics } from "@tt/kit";
 import type { Reservations, ReservationView } from "../domain/ports.ts";
 import { calling } from "./upstream-errors.ts";
 
@@ -15,11 +15,12 @@ const STATUS: Record<number, ReservationView["status"]> = {
 export class ConnectReservations implements Reservations {
   private readonly client;
 
-  constructor(baseUrl: string, timeoutMs: number, metrics?: Metrics) {
+  constructor(baseUrl: string, timeoutMs: number, credentials: Credentials, metrics?: Metrics) {
     this.client = createServiceClient(reservation.ReservationService, {
       name: "reservation",
       baseUrl,
       timeoutMs,
+      credentials,
       ...(metrics ? { metrics } : {}),
     });
   }

@@ -1,0 +1,70 @@
+/** A service's identity from its configuration: how it signs its calls and checks its callers. */
+import { ConfigError } from "../config.ts";
+import { calleesOf, callersOf } from "./call-graph.ts";
+import { type Credentials, ServiceCredentials } from "./credentials.ts";
+import { DEV_SIGNING_KEY, devCredentials } from "./dev-key.ts";
+import { parseSigningKey, parseTrustedKeys, type TrustedKeys } from "./keys.ts";
+import { CredentialVerifier } from "./verifier.ts";
+
+/** The identity settings of `baseFields`. */
+export interface IdentityConfig {
+  appEnv: string;
+  serviceSigningKey: string | undefined;
+  serviceTrustedKeys: string | undefined;
+}
+
+/** How a service signs its calls and checks its callers. */
+export interface ServiceIdentity {
+  credentials: Credentials;
+  verifier: CredentialVerifier;
+}
+
+/** Who a service is to its callers. */
+export interface IdentityOptions {
+  /** Names the service answers to (`aud`); default its own. A test double standing in for others lists theirs. */
+  audiences?: readonly string[];
+  /** Issuers allowed to call it; default the call graph's callers of its audiences. */
+  callers?: readonly string[];
+}
+
+/**
+ * Builds `name`'s identity. In production its own key is required when it calls anyone, and a
+ * key of every caller the call graph allows it; the developer key is never trusted there.
+ * Outside production a service without a key signs with the developer key under its own name
+ * (still held to the call graph), and the developer key is accepted.
+ */
+export function serviceIdentity(
+  name: string,
+  config: IdentityConfig,
+  options: IdentityOptions = {},
+): ServiceIdentity {
+  const audiences = options.audiences ?? [name];
+  const callers = options.callers ?? [...new Set(audiences.flatMap(callersOf))];
+  const production = config.appEnv === "production";
+  const trusted: TrustedKeys = config.serviceTrustedKeys ? parseTrustedKeys(config.serviceTrustedKeys) : {};
+  if (production) {
+    const problems: string[] = [];
+    if (!config.serviceSigningKey && calleesOf(name).length > 0) {
+      problems.push(
+        `SERVICE_SIGNING_KEY is required in production (${name} calls ${calleesOf(name).join(", ")})`,
+      );
+    }
+    const missing = callers.filter((c) => !trusted[c]?.length);
+    if (missing.length > 0) {
+      problems.push(
+        `SERVICE_TRUSTED_KEYS needs a key of each caller in production (missing: ${missing.join(", ")})`,
+      );
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  const credentials = config.serviceSigningKey
+    ? new ServiceCredentials(name, parseSigningKey(config.serviceSigningKey))
+    : devCredentials(name);
+  const verifier = new CredentialVerifier({
+    audience: audiences,
+    callers,
+    trusted,
+    ...(production ? {} : { developerKey: DEV_SIGNING_KEY }),
+  });
+  return { credentials, verifier };
+}
