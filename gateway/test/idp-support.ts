@@ -1,6 +1,7 @@
 // A stand-in identity provider for the auth tests: key pairs, a JWKS endpoint that counts its
 // fetches, a token signer on the tests' clock, and routes that show who the gateway thinks you are.
 import { expect } from "bun:test";
+import { generateSigningKey } from "@tt/kit";
 import { Elysia } from "elysia";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import type { Gateway } from "../src/app.ts";
@@ -114,6 +115,8 @@ export const PRODUCTION_ENV = {
   APP_ENV: "production",
   RESERVATION_TOKEN_SECRET: "prod-test-secret",
   PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
+  // The gateway signs its calls to the services behind it with its own key.
+  SERVICE_SIGNING_KEY: JSON.stringify(generateSigningKey("gateway-prod-test").privateJwk),
 };
 
 /** A development and a production gateway trusting the same provider, on one Redis. */
