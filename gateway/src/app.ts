@@ -22,6 +22,7 @@ import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-s
 import { StockWatch } from "./queue/stock-watch.ts";
 import { AdmissionTicker } from "./queue/ticker.ts";
 import { WaitingRoom } from "./queue/waiting-room.ts";
+import { adminLiveRoutes } from "./transport/admin-live-routes.ts";
 import { adminRoutes } from "./transport/admin-routes.ts";
 import { eventRoutes } from "./transport/event-routes.ts";
 import { paymentRoutes } from "./transport/payment-routes.ts";
@@ -52,6 +53,8 @@ export interface GatewayDeps {
   events?: EventDirectory;
   /** Where the operator's queue settings are kept durably; defaults to inventory, behind a brief cache. */
   queueSettings?: QueueSettingsStore;
+  /** Events' seat counts (the line's sale state, the live view); defaults to inventory's. */
+  stock?: StockReader;
 }
 
 // The payment simulator's own default outside production, so the local stack verifies out of the box.
@@ -70,6 +73,7 @@ export async function createGateway({
   clock = systemClock,
   events,
   queueSettings,
+  stock,
 }: GatewayDeps) {
   const secret =
     config.reservationTokenSecret ??
@@ -107,15 +111,8 @@ export async function createGateway({
 
   const upstreams = createUpstreams(config, service.metrics, service.credentials);
   const settingsStore = queueSettings ?? new CachedQueueSettings(inventoryQueueSettings(upstreams.inventory));
-  const queue = createQueue(
-    config,
-    queueRedis,
-    clock,
-    secret,
-    settingsStore,
-    service,
-    inventoryStock(upstreams.inventory),
-  );
+  const readStock = stock ?? inventoryStock(upstreams.inventory);
+  const queue = createQueue(config, queueRedis, clock, secret, settingsStore, service, readStock);
   // A hold's facts outlive it by a while: a payment started in its last seconds still finds them.
   const holds = new HoldFactsCache(redis, 15 * 60_000);
   const guards = edge.guards;
@@ -144,7 +141,10 @@ export async function createGateway({
     .use(eventRoutes({ upstreams, guards, availabilityTtlMs: config.availabilityCacheMs }))
     .use(reservationRoutes({ upstreams, guards, purchases: queue.purchases, holds }))
     .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl, holds }))
-    .use(adminRoutes({ upstreams, room: queue.room, guards }));
+    .use(adminRoutes({ upstreams, room: queue.room, guards }))
+    .use(
+      adminLiveRoutes({ room: queue.room, readStock, metrics: service.metrics, guards, log: service.log }),
+    );
   service.onDrain(() => queue.live.close());
   service.onShutdown(() => queue.purchases.close());
   service.onShutdown(() => queue.ticker.stop());
