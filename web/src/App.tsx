@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import { AuthProvider } from "./auth.tsx";
 import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { Header } from "./components/Header.tsx";
+import { ConsolePage } from "./pages/ConsolePage.tsx";
 import { EventPage } from "./pages/EventPage.tsx";
 import { EventsPage } from "./pages/EventsPage.tsx";
 import { NotFoundPage } from "./pages/NotFoundPage.tsx";
@@ -33,6 +34,8 @@ function Page({ route }: { route: Route }) {
       return <SignInPage next={route.next} />;
     case "signin-callback":
       return <SignInCallbackPage />;
+    case "console":
+      return <ConsolePage eventId={route.eventId} />;
     case "not-found":
       return <NotFoundPage />;
   }

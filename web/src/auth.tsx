@@ -1,13 +1,20 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
 import { ApiError } from "./api.ts";
 import { devLogin } from "./buyer-api.ts";
-import { clearSession, loadSession, type Session, saveSession, sessionFromToken } from "./session.ts";
+import {
+  clearSession,
+  loadSession,
+  rolesOf,
+  type Session,
+  saveSession,
+  sessionFromToken,
+} from "./session.ts";
 
 /** What pages get from {@link useAuth}. */
 export interface AuthValue {
   session: Session | undefined;
-  /** Signs in through the local issuer's dev login (development mode). */
-  signInDev: (userName: string) => Promise<void>;
+  /** Signs in through the local issuer's dev login (development mode), with roles if asked. */
+  signInDev: (userName: string, roles?: string[]) => Promise<void>;
   /** Adopts a token from the identity provider (production mode); false if it is unusable. */
   adoptToken: (token: string) => boolean;
   signOut: () => void;
@@ -33,12 +40,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<AuthValue>(
     () => ({
       session,
-      signInDev: async (userName) => {
-        const answer = await devLogin(userName);
+      signInDev: async (userName, roles) => {
+        const answer = await devLogin(userName, roles);
+        const granted = rolesOf(answer.access_token);
         keep({
           userId: userName,
           token: answer.access_token,
           expiresAt: Date.now() + answer.expires_in * 1000,
+          ...(granted.length > 0 ? { roles: granted } : {}),
         });
       },
       adoptToken: (token) => {

@@ -18,7 +18,14 @@ export interface CallContext extends Omit<ApiFetchOptions, "json" | "method"> {
   token?: string | undefined;
 }
 
-function call<T>(method: string, path: string, ctx: CallContext, json?: unknown, idempotencyKey?: string) {
+/** A gateway call with the session's bearer token and, when given, an Idempotency-Key. */
+export function call<T>(
+  method: string,
+  path: string,
+  ctx: CallContext,
+  json?: unknown,
+  idempotencyKey?: string,
+) {
   const { token, headers, ...rest } = ctx;
   const h = new Headers(headers);
   if (token) h.set("Authorization", `Bearer ${token}`);
@@ -28,10 +35,11 @@ function call<T>(method: string, path: string, ctx: CallContext, json?: unknown,
 
 const enc = encodeURIComponent;
 
-/** `POST /auth/dev-login`: the local issuer's sign-in (absent in production). */
-export function devLogin(userId: string, ctx: CallContext = {}) {
+/** `POST /auth/dev-login`: the local issuer's sign-in (absent in production); `roles` e.g. `["admin"]`. */
+export function devLogin(userId: string, roles?: string[], ctx: CallContext = {}) {
   return call<{ access_token: string; expires_in: number }>("POST", "/api/v1/auth/dev-login", ctx, {
     user_id: userId,
+    ...(roles && roles.length > 0 ? { roles } : {}),
   });
 }
 

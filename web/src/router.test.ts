@@ -10,6 +10,7 @@ describe("parseRoute", () => {
     expect(parseRoute(paths.reservation("rsv_1"))).toEqual({ name: "reservation", reservationId: "rsv_1" });
     expect(parseRoute(paths.reservations())).toEqual({ name: "reservations" });
     expect(parseRoute(paths.order("ord_1"))).toEqual({ name: "order", orderId: "ord_1" });
+    expect(parseRoute(paths.console("evt_1"))).toEqual({ name: "console", eventId: "evt_1" });
     const [path, query] = paths.signin("/events/e1").split("?");
     expect(parseRoute(path ?? "", `?${query}`)).toEqual({ name: "signin", next: "/events/e1" });
   });

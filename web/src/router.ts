@@ -11,6 +11,7 @@ export type Route =
   | { name: "order"; orderId: string }
   | { name: "signin"; next: string }
   | { name: "signin-callback" }
+  | { name: "console"; eventId: string }
   | { name: "not-found" };
 
 const enc = encodeURIComponent;
@@ -25,6 +26,7 @@ export const paths = {
   reservations: () => "/reservations",
   order: (id: string) => `/orders/${enc(id)}`,
   signin: (next: string) => `/signin?next=${enc(next)}`,
+  console: (eventId: string) => `/admin/events/${enc(eventId)}`,
 };
 
 /** Only same-site paths are followed after sign-in, so `?next=` cannot send a buyer elsewhere. */
@@ -47,6 +49,7 @@ export function parseRoute(pathname: string, search = ""): Route {
   if (a === "signin" && !b)
     return { name: "signin", next: safeNext(new URLSearchParams(search).get("next")) };
   if (a === "signin" && b === "callback" && !c) return { name: "signin-callback" };
+  if (a === "admin" && b === "events" && c && !extra) return { name: "console", eventId: c };
   return { name: "not-found" };
 }
 

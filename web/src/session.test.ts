@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { authConfigFrom } from "./config.ts";
-import { loadSession, saveSession, sessionFromToken, tokenFromFragment } from "./session.ts";
+import { isOperator, loadSession, saveSession, sessionFromToken, tokenFromFragment } from "./session.ts";
 
 const memory = () => {
   const m = new Map<string, string>();
@@ -25,6 +25,16 @@ describe("sessions", () => {
     const token = jwt({ sub: "user-7", exp: 2_000 });
     expect(sessionFromToken(token, 60, 0)).toEqual({ userId: "user-7", token, expiresAt: 2_000_000 });
     expect(sessionFromToken("not-a-jwt", 60, 0)).toBeUndefined();
+  });
+
+  test("know an operator by the admin role in the token, and nobody else", () => {
+    const admin = sessionFromToken(jwt({ sub: "ops", exp: 2_000, roles: ["admin", 7] }), 60, 0);
+    expect(admin?.roles).toEqual(["admin"]);
+    expect(isOperator(admin)).toBe(true);
+    expect(isOperator(sessionFromToken(jwt({ sub: "bob", exp: 2_000, roles: ["buyer"] }), 60, 0))).toBe(
+      false,
+    );
+    expect(isOperator(undefined)).toBe(false);
   });
 
   test("read the token an OIDC provider puts in the redirect fragment", () => {

@@ -6,6 +6,13 @@ export interface Session {
   token: string;
   /** Epoch ms; the app signs out a little before the token expires rather than fail mid-purchase. */
   expiresAt: number;
+  /** The token's `roles` claim, when it has any (`admin` opens the operator console). */
+  roles?: string[];
+}
+
+/** Whether the session may use the admin API (the gateway checks again on every call). */
+export function isOperator(session: Session | undefined): boolean {
+  return session?.roles?.includes("admin") === true;
 }
 
 /** The gateway's user id rule (gateway/src/auth/authenticator.ts), checked before a dev login. */
@@ -44,8 +51,11 @@ export function clearSession(storage: KeyValueStorage): void {
   }
 }
 
-/** The claims of a JWT, read without verifying (the gateway verifies; the app only needs sub and exp). */
-export function jwtClaims(token: string): { sub?: unknown; exp?: unknown } | undefined {
+/** The claims the app reads from a JWT. */
+type Claims = { sub?: unknown; exp?: unknown; roles?: unknown };
+
+/** The claims of a JWT, read without verifying (the gateway verifies; the app needs sub, exp and roles). */
+export function jwtClaims(token: string): Claims | undefined {
   const payload = token.split(".")[1];
   if (payload === undefined) return undefined;
   try {
@@ -54,7 +64,7 @@ export function jwtClaims(token: string): { sub?: unknown; exp?: unknown } | und
       .replace(/_/g, "/")
       .padEnd(Math.ceil(payload.length / 4) * 4, "=");
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes)) as { sub?: unknown; exp?: unknown };
+    return JSON.parse(new TextDecoder().decode(bytes)) as Claims;
   } catch {
     return undefined;
   }
@@ -65,7 +75,14 @@ export function sessionFromToken(token: string, fallbackTtlSec: number, nowMs: n
   const claims = jwtClaims(token);
   if (!claims || typeof claims.sub !== "string") return undefined;
   const expiresAt = typeof claims.exp === "number" ? claims.exp * 1000 : nowMs + fallbackTtlSec * 1000;
-  return { userId: claims.sub, token, expiresAt };
+  const roles = rolesOf(token);
+  return { userId: claims.sub, token, expiresAt, ...(roles.length > 0 ? { roles } : {}) };
+}
+
+/** The string entries of a JWT's `roles` claim (none when it has no such claim). */
+export function rolesOf(token: string): string[] {
+  const roles = jwtClaims(token)?.roles;
+  return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
 }
 
 /** Reads `access_token` (and `state`) from an OIDC implicit-flow redirect's `#fragment`. */

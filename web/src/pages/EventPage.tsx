@@ -7,6 +7,7 @@ import { formatDateTime, formatMoney, saleState } from "../format.ts";
 import { useLoad, useTitle } from "../hooks.ts";
 import { PlaceStore } from "../queue/place-store.ts";
 import { navigate, paths } from "../router.ts";
+import { isOperator } from "../session.ts";
 import type { EventDetail, SectionCount } from "../types.ts";
 import { newUuid } from "../uuid.ts";
 
@@ -62,7 +63,19 @@ export function EventPage({ eventId }: { eventId: string }) {
       </dl>
       <SectionsTable event={event} counts={counts} />
       <JoinQueue event={event} />
+      <OperatorLink eventId={event.event_id} />
     </article>
+  );
+}
+
+/** For operators only: the way to this event's live console. */
+function OperatorLink({ eventId }: { eventId: string }) {
+  const { session } = useAuth();
+  if (!isOperator(session)) return null;
+  return (
+    <p>
+      <Link href={paths.console(eventId)}>Operator console for this event</Link>
+    </p>
   );
 }
 

@@ -23,6 +23,7 @@ export function SignInPage({ next }: { next: string }) {
 function DevSignIn({ next }: { next: string }) {
   const { signInDev } = useAuth();
   const [name, setName] = useState("");
+  const [operator, setOperator] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [invalid, setInvalid] = useState(false);
@@ -39,7 +40,7 @@ function DevSignIn({ next }: { next: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      await signInDev(userName);
+      await signInDev(userName, operator ? ["admin"] : undefined);
       navigate(next, { replace: true });
     } catch (err) {
       setError(err);
@@ -69,6 +70,12 @@ function DevSignIn({ next }: { next: string }) {
         <p id={hintId} className={invalid ? "field-error" : "muted"}>
           Letters and digits, optionally with . _ - : @ (up to 64 characters).
         </p>
+      </div>
+      <div className="form-row">
+        <label>
+          <input type="checkbox" checked={operator} onChange={(e) => setOperator(e.target.checked)} /> Sign in
+          as an operator (admin role: the operator console)
+        </label>
       </div>
       {error !== undefined && <ErrorNotice error={error} />}
       <button type="submit" className="button" disabled={busy}>
