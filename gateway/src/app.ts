@@ -16,6 +16,7 @@ import { devIssuerRoutes } from "./auth/dev-issuer-routes.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import type { gatewayFields } from "./config.ts";
 import { gatewayGuards } from "./guards.ts";
+import { EntryPasses } from "./queue/entry-passes.ts";
 import { LiveQueue } from "./queue/live-queue.ts";
 import { PurchaseWatch } from "./queue/purchase-watch.ts";
 import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-store.ts";
@@ -139,7 +140,15 @@ export async function createGateway({
       }),
     )
     .use(eventRoutes({ upstreams, guards, availabilityTtlMs: config.availabilityCacheMs }))
-    .use(reservationRoutes({ upstreams, guards, purchases: queue.purchases, holds }))
+    .use(
+      reservationRoutes({
+        upstreams,
+        guards,
+        purchases: queue.purchases,
+        holds,
+        passes: new EntryPasses(redis, secret, service.log),
+      }),
+    )
     .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl, holds }))
     .use(adminRoutes({ upstreams, room: queue.room, guards }))
     .use(
@@ -182,6 +191,7 @@ function createQueue(
     rateLimit: config.rateLimitEnabled
       ? { perSec: config.rateLimitPerSec, burst: config.rateLimitBurst }
       : undefined,
+    maxPlacesPerClient: config.queueMaxPlacesPerClient,
     settingsStore,
     onLineBorn: (eventId) => ticker?.watch(eventId),
     log: service.log,

@@ -27,6 +27,11 @@ export function gatewayFields() {
     queueTickerEnabled: env.bool("QUEUE_TICKER_ENABLED", true),
     /** Lifetime of a reservation token handed out by enter. */
     reservationTokenTtlSec: env.int("RESERVATION_TOKEN_TTL_SEC", 30, { min: 1, max: 600 }),
+    /**
+     * Most live anonymous places per client address per event (only with rate limiting on, like
+     * the socket caps); 0: no cap. Generous: a carrier's NAT puts many buyers behind one address.
+     */
+    queueMaxPlacesPerClient: env.int("QUEUE_MAX_PLACES_PER_CLIENT", 10, { min: 0, max: 1_000_000 }),
     /** Signs reservation tokens; every gateway replica needs the same one (required in production). */
     reservationTokenSecret: env.optional("RESERVATION_TOKEN_SECRET"),
     // --- calls to the services behind the gateway -------------------------------------------

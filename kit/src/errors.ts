@@ -40,6 +40,8 @@ export const ERROR_CATALOGUE = {
   PAYLOAD_TOO_LARGE: { status: 413, connect: Code.InvalidArgument },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, connect: Code.InvalidArgument },
   RATE_LIMITED: { status: 429, connect: Code.ResourceExhausted },
+  // Too many anonymous places in one event's line from one client address; one frees when it ends.
+  QUEUE_CLIENT_LIMIT: { status: 429, connect: Code.ResourceExhausted },
   INTERNAL: { status: 500, connect: Code.Internal },
   UPSTREAM_UNAVAILABLE: { status: 503, connect: Code.Unavailable },
   // A dependency's line of waiting calls is full (bulkhead.ts). ResourceExhausted, not Unavailable:

@@ -135,6 +135,7 @@ describe("friendlyMessage", () => {
     ["RATE_LIMITED", /wait a few seconds/],
     ["RESERVATION_LIMIT", /already have seats on hold/],
     ["SEAT_LIMIT", /one person may buy/],
+    ["QUEUE_CLIENT_LIMIT", /from your connection/],
     ["OVERLOADED", /very busy right now/],
     ["UNAUTHENTICATED", /sign in/],
     ["UPSTREAM_TIMEOUT", /taking too long/],

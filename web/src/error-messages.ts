@@ -33,6 +33,8 @@ const MESSAGES: Record<string, string> = {
   PAYMENT_NOT_APPROVED: "Your payment hasn't been approved yet. Please wait a moment or try another payment.",
   PAYLOAD_TOO_LARGE: "That request was too large to send. Please try again with less.",
   RATE_LIMITED: "Lots of people are trying at once. Please wait a few seconds and try again.",
+  QUEUE_CLIENT_LIMIT:
+    "Too many places in this queue are already held from your connection. Sign in, or use a place you already have.",
   INTERNAL: "Something went wrong on our side. Please try again in a moment.",
   UPSTREAM_UNAVAILABLE: SERVICE_UNAVAILABLE_MESSAGE,
   OVERLOADED: "We're very busy right now and couldn't take your request. Please try again in a moment.",

@@ -32,6 +32,19 @@ export function queueKeys(eventId: string) {
   };
 }
 
+/**
+ * The one live reservation token of a buyer for an event: its id (jti), written by enter (a new
+ * enter replaces it) and read by the hold route; it expires with the token.
+ */
+export function currentPassKey(eventId: string, userId: string): string {
+  return `tt:q:{${eventId}}:pass:${userId}`;
+}
+
+/** Anonymous places taken from one client address: zset token → joined ms (QUEUE_MAX_PLACES_PER_CLIENT). */
+export function clientPlacesKey(eventId: string, clientIp: string): string {
+  return `tt:q:{${eventId}}:ipp:${clientIp}`;
+}
+
 /** The set of events with a live waiting room; read by every gateway's ticker loop. */
 export const ACTIVE_EVENTS_KEY = "tt:q:active";
 

@@ -18,6 +18,8 @@ export interface WaitingRoomOptions {
   defaultCap: number;
   /** Per-event limit on each client IP and user for join, status and enter; undefined: off. */
   rateLimit?: { perSec: number; burst: number };
+  /** Most live anonymous places per client address per event (only with `rateLimit`); 0 or undefined: no cap. */
+  maxPlacesPerClient?: number;
   /** Lifetime of an event's queue keys after the last join. */
   keysTtlSec?: number;
   /**

@@ -5,12 +5,12 @@ import { expandIncludes } from "../ratelimit/scripts.ts";
 
 // Bump when a script's KEYS/ARGV contract or the token record's format changes, so old and new
 // gateways never share a name during a rolling deploy.
-const VERSION = "v8";
+const VERSION = "v9";
 
 const SCRIPTS = {
   join: "join-n.lua",
   status: "status-n.lua",
-  enter: "enter-4.lua",
+  enter: "enter-5.lua",
   leave: "leave-5.lua",
   admit: "admit-7.lua",
   lease: "lease-1.lua",
@@ -38,6 +38,9 @@ export enum EnterResult {
   NotAdmitted = -3,
   OtherUser = -4,
 }
+
+/** The join script's answer for an anonymous caller whose address holds too many places. */
+export const PLACES_FULL = "!places";
 
 const LIMIT_CALLER = readFileSync(join(import.meta.dir, "scripts", "includes", "limit-caller.lua"), "utf8");
 // The queue's own include; expandIncludes then brings in the rate limiter's take-token.

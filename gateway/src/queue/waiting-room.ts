@@ -3,7 +3,7 @@ import type Redis from "ioredis";
 import { decisionFromReply, type RateDecision, type RateScope } from "../ratelimit/decision.ts";
 import { rateLimitKeys } from "../ratelimit/keys.ts";
 import { Batcher } from "./batcher.ts";
-import { ACTIVE_EVENTS_KEY, queueKeys } from "./keys.ts";
+import { ACTIVE_EVENTS_KEY, clientPlacesKey, currentPassKey, queueKeys } from "./keys.ts";
 import {
   type Caller,
   placeLost,
@@ -20,6 +20,7 @@ import { type Stock, saleFromReply, saleLetter, saleOf, soldOut } from "./sale.t
 import {
   EnterResult,
   type LimitReply,
+  PLACES_FULL,
   type QueueCommands,
   splitLimited,
   withQueueScripts,
@@ -27,8 +28,8 @@ import {
 import type { DurableQueueSettings } from "./settings-store.ts";
 import { newWaitingToken } from "./tokens.ts";
 
-/** A limited caller's rate-limit buckets (see `bucketsOf`); undefined: not limited. */
-type Buckets = { ip: string; user: string } | undefined;
+/** A limited caller's rate-limit buckets and its address's places (see `bucketsOf`); undefined: not limited. */
+type Buckets = { ip: string; user: string; places: string } | undefined;
 /** One join waiting for its batch. */
 type JoinCall = { token: string; userId: string; idempotencyKey: string; buckets: Buckets };
 /** One status call waiting for its batch. */
@@ -75,7 +76,8 @@ export class WaitingRoom {
     if (!caller || !this.opts.rateLimit) return undefined;
     const tag = `tt:q:{${eventId}}`;
     const ip = rateLimitKeys.scoped(tag, `ip:${caller.ip}`, "queue");
-    return { ip, user: caller.userId ? rateLimitKeys.scoped(tag, `u:${caller.userId}`, "queue") : ip };
+    const user = caller.userId ? rateLimitKeys.scoped(tag, `u:${caller.userId}`, "queue") : ip;
+    return { ip, user, places: clientPlacesKey(eventId, caller.ip) };
   }
 
   /** The bucket settings every limited script takes (0, 0: off). */
@@ -108,6 +110,13 @@ export class WaitingRoom {
     if (reply === "!closed") throw soldOut();
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
+    if (fields[0] === PLACES_FULL) {
+      throw new AppError(
+        "QUEUE_CLIENT_LIMIT",
+        "Too many places in this line are held from your address; sign in, or use one you have",
+        { metadata: { max_places_per_client: String(this.opts.maxPlacesPerClient ?? 0) } },
+      );
+    }
     const [token = "", code = "W", position, isNew, rate = "", opensAt, sale, held] = fields;
     const status = STATUS[code as keyof typeof STATUS];
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
@@ -153,9 +162,11 @@ export class WaitingRoom {
       ...this.limitPolicy(),
       gate ? 1 : 0,
       randomString(9, "base64url"),
+      this.opts.maxPlacesPerClient ?? 0,
+      this.opts.admittedTtlMs,
     ];
     for (const call of calls) {
-      if (call.buckets) keys.push(call.buckets.ip, call.buckets.user);
+      if (call.buckets) keys.push(call.buckets.ip, call.buckets.user, call.buckets.places);
       args.push(`${call.buckets ? 1 : 0}|${call.token}|${call.idempotencyKey}|${call.userId}`);
     }
     return ((await this.redis.ttqJoin(keys.length, ...keys, ...args)) as string).split("\n");
@@ -223,6 +234,8 @@ export class WaitingRoom {
   /**
    * Issues a reservation token to an admitted waiter, bound to `userId` and the event. The
    * reservation service verifies it and spends it, durably, with the reservation it creates.
+   * It replaces the buyer's previous token for the event (one live token at a time, see
+   * entry-passes.ts): a buyer who enters again is never locked out, and never holds two passes.
    */
   async enter(token: string, userId: string, caller?: Caller) {
     const eventId = tokenEvent(token);
@@ -237,10 +250,14 @@ export class WaitingRoom {
       k.admitted,
       ipBucket,
       userBucket,
+      currentPassKey(eventId, userId),
       token,
       userId,
       this.now(),
       ...(buckets ? this.limitPolicy() : [0, 0]),
+      jti,
+      // A little past the token's own end: reservation refuses an expired token by itself.
+      ttlSec * 1000 + 5000,
     )) as string;
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);

@@ -2,6 +2,7 @@ import { reservation } from "@tt/contracts";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
+import type { EntryPasses } from "../queue/entry-passes.ts";
 import type { PurchaseWatch } from "../queue/purchase-watch.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 import type { HoldFactsCache } from "../upstream/hold-facts.ts";
@@ -26,6 +27,7 @@ export function reservationRoutes(deps: {
   guards: Guards;
   purchases: Pick<PurchaseWatch, "tokenFor">;
   holds: Pick<HoldFactsCache, "remember">;
+  passes: Pick<EntryPasses, "superseded">;
 }) {
   const rsv = deps.upstreams.reservation;
   return new Elysia({ name: "gateway.reservations", prefix: "/api/v1" })
@@ -35,6 +37,8 @@ export function reservationRoutes(deps: {
       async ({ body, user, request, set }) => {
         // Reservation verifies the token and spends it with the reservation it creates, so a
         // refused attempt leaves it usable and a repeat of a finished request is still answered.
+        // A token a newer enter replaced buys nothing new there, like an expired one.
+        const superseded = await deps.passes.superseded(body.event_id, user.id, body.reservation_token);
         const { reservation: r, replayed } = await upstream(
           rsv.createReservation({
             eventId: body.event_id,
@@ -43,6 +47,7 @@ export function reservationRoutes(deps: {
             quantity: body.quantity ?? 0,
             sectionId: body.section_id ?? "",
             reservationToken: body.reservation_token,
+            reservationTokenSuperseded: superseded,
             idempotencyKey: idempotencyKeyOf(request),
           }),
         );

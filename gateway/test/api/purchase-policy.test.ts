@@ -1,5 +1,6 @@
 // One admission, one purchase, through the gateway on the whole real platform: the purchase
-// policy set through the admin API and refused on the REST hold route.
+// policy set through the admin API and refused on the REST hold route, one live reservation
+// token per buyer, and anonymous places capped per client address.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { LocalStack } from "@tt/kit/local";
 import { eventually } from "@tt/kit/testing";
@@ -13,6 +14,9 @@ const idem = () => ({ "idempotency-key": crypto.randomUUID() });
 beforeAll(async () => {
   stack = await startApiPlatform(60, {
     base: 14000,
+    // Limits on, as in production (each test client behind its own address), with a small cap
+    // on anonymous places per address.
+    env: { RATE_LIMIT_ENABLED: "true", TRUST_PROXY: "true", QUEUE_MAX_PLACES_PER_CLIENT: "2" },
     // An operator's change reaches holds at once here (production reuses a read for 1 s).
     serviceEnv: { reservation: { PURCHASE_POLICY_CACHE_MS: "0" } },
   });
@@ -28,9 +32,16 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A signed-in buyer (load-test bypass token naming the buyer). */
+let addresses = 0;
+const nextAddress = () => `10.77.${Math.floor(++addresses / 250)}.${addresses % 250}`;
+
+/** A signed-in buyer (load-test bypass token naming the buyer), behind an address of its own. */
 const buyer = (userId: string) =>
-  apiClient(base, { authorization: "Bearer load-test-bypass-token", "x-user-id": userId });
+  apiClient(base, {
+    authorization: "Bearer load-test-bypass-token",
+    "x-user-id": userId,
+    "x-forwarded-for": nextAddress(),
+  });
 type Buyer = ReturnType<typeof buyer>;
 
 /** Join → admitted → enter: the buyer's waiting token and a reservation token. */
@@ -99,5 +110,38 @@ describe("holds through the gateway", () => {
     expect(second.body.error.trace_id).toMatch(/^[0-9a-f]{32}$/);
     const seats = (await b("GET", `/api/v1/events/${EVENT_ID}/availability`)).body.seats;
     expect([seats["A-1-1"], seats["A-1-2"]]).toEqual(["HELD", "AVAILABLE"]);
+  });
+});
+
+describe("one live reservation token per buyer", () => {
+  test("enter again replaces the token: the old one is refused, the new one holds, a repeat is still answered", async () => {
+    const b = buyer("pp-reenter");
+    const { waiting, token: first } = await admitted(b);
+    const second = (await b("POST", "/api/v1/queue/enter", { waiting_token: waiting })).body
+      .reservation_token;
+    const stale = await holdWith(b, first, ["A-2-1"]);
+    expect([stale.status, stale.body.error.code]).toEqual([403, "RESERVATION_TOKEN_INVALID"]);
+    const key = idem();
+    const body = { event_id: EVENT_ID, seat_ids: ["A-2-1"], reservation_token: second };
+    const held = await b("POST", "/api/v1/reservations", body, key);
+    expect(held.status).toBe(201);
+    // Entering yet again replaces that token too, but the request it paid for is still answered.
+    expect((await b("POST", "/api/v1/queue/enter", { waiting_token: waiting })).status).toBe(200);
+    const repeat = await b("POST", "/api/v1/reservations", body, key);
+    expect([repeat.status, repeat.headers.get("x-idempotency-replayed")]).toEqual([201, "true"]);
+    expect(repeat.body.reservation_id).toBe(held.body.reservation_id);
+  });
+});
+
+describe("anonymous places per client address", () => {
+  test("a third anonymous place from one address is 429 QUEUE_CLIENT_LIMIT; another address joins", async () => {
+    const from = (ip: string) => apiClient(base, { "x-forwarded-for": ip });
+    const join = (ip: string) => from(ip)("POST", "/api/v1/queue/join", { event_id: EVENT_ID });
+    expect((await join("10.99.0.1")).status).toBe(202);
+    expect((await join("10.99.0.1")).status).toBe(202);
+    const third = await join("10.99.0.1");
+    expect([third.status, third.body.error.code]).toEqual([429, "QUEUE_CLIENT_LIMIT"]);
+    expect(third.body.error.details).toEqual({ max_places_per_client: "2" });
+    expect((await join("10.99.0.2")).status).toBe(202);
   });
 });

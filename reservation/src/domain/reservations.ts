@@ -68,7 +68,7 @@ export class Reservations {
   async create(input: CreateInput): Promise<Outcome<Reservation>> {
     const req = validateCreate(input, this.settings.maxSeats);
     // The token is left out: a buyer retrying with a fresh token still sends the same request.
-    const { idempotencyKey: key, reservationToken: _token, ...body } = req;
+    const { idempotencyKey: key, reservationToken: _token, reservationTokenSuperseded: _old, ...body } = req;
     const claim: IdempotencyClaim = {
       scope: { userId: req.userId, key },
       fingerprint: fingerprint(["create", body]),
@@ -84,8 +84,9 @@ export class Reservations {
   private async createOnce(req: CreateInput, claim: IdempotencyClaim): Promise<Outcome<Reservation>> {
     const grant = this.deps.tokens(req.reservationToken);
     if (!grant || grant.userId !== req.userId || grant.eventId !== req.eventId) throw tokenInvalid();
-    if (grant.exp * 1000 <= this.deps.now()) {
-      // Too late for a new reservation, but a repeat of the request that spent it gets its answer.
+    if (grant.exp * 1000 <= this.deps.now() || req.reservationTokenSuperseded) {
+      // Too late for a new reservation (expired, or replaced by a newer enter), but a repeat of
+      // the request that spent it gets its answer.
       return (await this.earlier(claim)) ?? Promise.reject(tokenInvalid());
     }
     let verdict: TallyVerdict;

@@ -52,6 +52,8 @@ export interface CreateInput {
   idempotencyKey: string;
   /** The token the waiting room handed the buyer on enter. */
   reservationToken: string;
+  /** The waiting room has since handed the buyer a newer token (the gateway says so). */
+  reservationTokenSuperseded?: boolean;
 }
 
 /** Checks a create request: explicit seats or a quantity, at most `maxSeats`, no duplicates. */

@@ -19,6 +19,7 @@ export function reservationRpc(domain: () => Reservations, now: () => number = D
           sectionId: req.sectionId,
           idempotencyKey: req.idempotencyKey,
           reservationToken: req.reservationToken,
+          reservationTokenSuperseded: req.reservationTokenSuperseded,
         });
         return { reservation: reservationMessage(value, now()), replayed };
       },

@@ -118,6 +118,21 @@ describe("create", () => {
     );
   });
 
+  test("a token the waiting room has replaced buys nothing new, but its request's repeat is answered", async () => {
+    const token = testToken("u1", "evt_1", f.clock.ms);
+    const first = await create({ reservationToken: token, idempotencyKey: KEY });
+    const replaced = { reservationToken: token, reservationTokenSuperseded: true };
+    expect(await create({ ...replaced, idempotencyKey: KEY })).toEqual({
+      value: first.value,
+      replayed: true,
+    });
+    const fresh = testToken("u2", "evt_1", f.clock.ms);
+    expect(
+      await codeOf(create({ userId: "u2", reservationToken: fresh, reservationTokenSuperseded: true })),
+    ).toBe("RESERVATION_TOKEN_INVALID");
+    expect(f.store.reservations.size).toBe(1);
+  });
+
   test("a token refused for a taken seat stays usable for another pick", async () => {
     await create({ seatIds: ["A-5-1"] });
     const token = testToken("u2", "evt_1", f.clock.ms);

@@ -8,7 +8,12 @@
   sale opens everyone who came early is in a uniformly random order, ahead of later arrivals,
   and arriving first by milliseconds gives no edge.
 
-  "-n": the key count depends on the batch, so callers pass it (7 + 2 per limited entry).
+  Anonymous places are capped per client address (ARGV[7]): an anonymous newcomer whose address
+  already holds that many places still in play (waiting, or admitted within the admission window
+  and not yet bound to a buyer by enter) gets "!places" instead of a place.
+  The places of an address are counted in a zset, pruned of ended places only when it is full.
+
+  "-n": the key count depends on the batch, so callers pass it (7 + 3 per limited entry).
   KEYS[1] seq          arrival counter
   KEYS[2] wait         zset token -> seq
   KEYS[3] heartbeat    zset token -> last seen ms (written here for pre-queue joiners only; the
@@ -17,8 +22,9 @@
   KEYS[5] byIdemKey    hash idempotency key -> token
   KEYS[6] byUser       hash user -> token
   KEYS[7] config       hash: rate, obs_rate, opens_at, sv, sale, sale_held (read only)
-  KEYS[8…]             the rate-limit buckets of the limited entries, in order, two each: the
-                       client IP's, then the signed-in user's (the IP's again when anonymous)
+  KEYS[8…]             per limited entry, in order, three keys: the client IP's rate-limit
+                       bucket, the signed-in user's (the IP's again when anonymous), and the
+                       client address's anonymous places (zset token -> joined ms)
   ARGV[1] now_ms
   ARGV[2] ttl_sec      lifetime of the waiting room's keys (set on the first join, refreshed every 1000th)
   ARGV[3] limit_rate   tokens per second of each bucket; 0 turns limiting off
@@ -26,7 +32,9 @@
   ARGV[5] gate         "1": refuse the batch (before any work) while the operator's settings are
                        missing from config (no "sv": Redis lost them), "0": join anyway
   ARGV[6] line_id      a fresh random id; becomes the line's id if this batch starts a new line
-  ARGV[7…] one per entry, "limited|token|idem_key|user" (one argument rather than four: the
+  ARGV[7] max_places   most live anonymous places per client address (limited entries only); 0: no cap
+  ARGV[8] admitted_ttl_ms  how long an admission lasts (an unused admitted place counts that long)
+  ARGV[9…] one per entry, "limited|token|idem_key|user" (one argument rather than four: the
            client encodes every argument separately, which was a measurable share of the
            gateway's time per join):
     limited    "1" to rate-limit this caller, "0" not to
@@ -42,7 +50,8 @@
 
   Returns "!settings" when gated, "!closed" when the line is closed (every seat sold, see
   queue/sale.ts; nothing done either way), else one line per entry, in order, joined by
-  "\n": "limit|token|status|position|is_new|rate|opens_at|sale|held", or just "limit" when that caller is
+  "\n": "limit|token|status|position|is_new|rate|opens_at|sale|held", "limit|!places" when an
+  anonymous caller's address holds too many places, or just "limit" when that caller is
   rate-limited (limit: five fields, see includes/limit-caller.lua; flat strings for the reason
   given in status-n.lua), and one more line "+born" when this batch started a new line.
     status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting and
@@ -55,7 +64,8 @@
 --- @include "limit-caller"
 local now, ttl = ARGV[1], tonumber(ARGV[2])
 local limitRate, limitBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
-local FIXED = 6
+local maxPlaces, admittedTtl = tonumber(ARGV[7]), tonumber(ARGV[8])
+local FIXED = 8
 local entries = #ARGV - FIXED
 
 local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at", "sv", "sale", "sale_held")
@@ -108,21 +118,43 @@ local function placeOf(token)
   return status, rank and rank + 1 or 0
 end
 
-local bucket = 8      -- the next limited entry's first bucket key
+-- An anonymous place still in play: waiting, or admitted and unused within its window (once
+-- enter binds it to a buyer it is that buyer's, and no longer the address's).
+local function inPlay(record)
+  if not record then return false end
+  local status, admitted, owner = string.match(record, "^[^|]*|(%a)|%d+|(%d+)|(.*)$")
+  if status == "W" then return true end
+  return status == "R" and owner == "" and tonumber(admitted) + admittedTtl > tonumber(now)
+end
+
+-- True when one more anonymous place fits under the address's cap; places out of play are
+-- dropped from its set only once it looks full.
+local function roomForPlace(key)
+  if redis.call("ZCARD", key) < maxPlaces then return true end
+  for _, t in ipairs(redis.call("ZRANGE", key, 0, -1)) do
+    if fresh[t] == nil and not inPlay(redis.call("HGET", KEYS[4], t)) then redis.call("ZREM", key, t) end
+  end
+  return redis.call("ZCARD", key) < maxPlaces
+end
+
+local bucket = 8      -- the next limited entry's first key
 local length, counter -- read on the first new join only
 local born = false    -- this batch started a new line
 local added, idems, users = 0, 0, 0
 local wait, heartbeat, records, byIdem, byUser, out = {}, {}, {}, {}, {}, {}
 for i = 1, entries do
   local limited, token, idem, user = string.match(ARGV[FIXED + i], "^(%d)|([^|]*)|([^|]*)|(.*)$")
-  local allowed, limit = true, "1|0|0|0|off"
+  local allowed, limit, places = true, "1|0|0|0|off", nil
   if limited == "1" then
     allowed, limit = limit_caller(KEYS[bucket], KEYS[bucket + 1], user ~= "", limitRate, limitBurst, tonumber(now))
-    bucket = bucket + 2
+    if user == "" and maxPlaces > 0 then places = KEYS[bucket + 2] end
+    bucket = bucket + 3
   end
   local found = allowed and (existing(KEYS[5], idem) or existing(KEYS[6], user, true))
   if not allowed then
     out[i] = limit
+  elseif not found and places and not roomForPlace(places) then
+    out[i] = limit .. "|!places"
   elseif found then
     local status, position = placeOf(found)
     out[i] = limit .. "|" .. found .. "|" .. status .. "|" .. position .. "|0|" .. rate .. "|" .. opensAt .. saleTail
@@ -142,6 +174,10 @@ for i = 1, entries do
       position = length + added
     end
     fresh[token] = position
+    if places then
+      redis.call("ZADD", places, now, token)
+      redis.call("EXPIRE", places, ttl)
+    end
     local at = 2 * added
     if preQueue then heartbeat[at - 1], heartbeat[at] = now, token end
     wait[at - 1], wait[at] = seq, token
