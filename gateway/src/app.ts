@@ -131,6 +131,21 @@ export async function createGateway({
         // With limiting off there is nothing to key buckets by: skip working out the client IP.
         callerOf: config.rateLimitEnabled ? (request) => ({ ip: edge.clientIpOf(request) }) : () => undefined,
         dropped: edge.ratelimitDropped,
+        limitLookup: (request, headers) => edge.limit(request, headers),
+        ...(config.rateLimitEnabled && config.wsUpgradeRatePerSec > 0
+          ? {
+              limitUpgrade: (request: Request) =>
+                edge.limit(
+                  request,
+                  {},
+                  {
+                    name: "ws-upgrade",
+                    perSec: config.wsUpgradeRatePerSec,
+                    burst: config.wsUpgradeBurst,
+                  },
+                ),
+            }
+          : {}),
         maxSocketsPerToken: config.wsMaxPerToken,
         maxSocketsPerClient: config.wsMaxPerClient,
         allowedOrigins: config.wsAllowedOrigins

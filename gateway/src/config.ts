@@ -64,6 +64,13 @@ export function gatewayFields() {
     wsMaxPerToken: env.int("WS_MAX_PER_TOKEN", 3, { min: 0, max: 1000 }),
     wsMaxPerClient: env.int("WS_MAX_PER_CLIENT", 500, { min: 0, max: 1_000_000 }),
     /**
+     * Live-queue upgrades per second per client address, and their burst (0: no limit; only with
+     * rate limiting on). A page opens one socket and reconnects now and then; many buyers may share
+     * an address behind a NAT, hence the burst.
+     */
+    wsUpgradeRatePerSec: env.int("WS_UPGRADE_RATE_PER_SEC", 10, { min: 0, max: 1_000_000 }),
+    wsUpgradeBurst: env.int("WS_UPGRADE_BURST", 50, { min: 1, max: 1_000_000 }),
+    /**
      * How long the gateway reuses an event's availability answer. Every buyer picks seats from it:
      * at 500 ms (plus inventory's own 500 ms) a 50/s drop lost 5,200 seat races, at 100 + 100 ms
      * 4,000, and half as many buyers gave up after losing every try.

@@ -7,7 +7,7 @@ import type { Clock } from "./clock.ts";
 import { idempotencyPlugin } from "./idempotency/idempotency-plugin.ts";
 import { clientIp } from "./ratelimit/client-ip.ts";
 import { RedisRateLimiter } from "./ratelimit/rate-limiter.redis.ts";
-import { rateLimitPlugin } from "./ratelimit/ratelimit-plugin.ts";
+import { rateGate, rateLimitPlugin } from "./ratelimit/ratelimit-plugin.ts";
 
 /** What can tell a request's socket address (Bun's server). */
 export interface ClientAddressSource {
@@ -53,21 +53,22 @@ export function gatewayGuards(deps: GuardsDeps) {
   /** The rate-limit address of a request (for scripts that limit inside their own round trip). */
   const clientIpOf = (request: Request) =>
     clientIp(request.headers.get("x-forwarded-for"), deps.server()?.requestIP(request)?.address, ipOptions);
+  const limits = {
+    limiter: rateLimiter,
+    identify,
+    clientIpOf,
+    defaultPolicy: { name: "default", perSec: config.rateLimitPerSec, burst: config.rateLimitBurst },
+    enabled: config.rateLimitEnabled,
+    dropped,
+    log: deps.log,
+  };
+  /** The general limit, for a route to take a token itself (before a lookup it is about to make). */
+  const limit = rateGate(limits);
   const guards = new Elysia({ name: "gateway.guards" })
     .use(authPlugin(identify))
-    .use(
-      rateLimitPlugin({
-        limiter: rateLimiter,
-        identify,
-        clientIpOf,
-        defaultPolicy: { name: "default", perSec: config.rateLimitPerSec, burst: config.rateLimitBurst },
-        enabled: config.rateLimitEnabled,
-        dropped,
-        log: deps.log,
-      }),
-    )
+    .use(rateLimitPlugin(limits, limit))
     .use(idempotencyPlugin());
-  return { guards, identify, clientIpOf, rateLimiter, ratelimitDropped: dropped };
+  return { guards, identify, clientIpOf, rateLimiter, limit, ratelimitDropped: dropped };
 }
 
 /** The guards plugin's type, for routes plugins that take it as a parameter. */

@@ -35,42 +35,55 @@ export function policyOf(option: RateLimitOption, fallback: RateLimitPolicy): Ra
 const WARN_EVERY_MS = 10_000;
 
 /**
- * Route option `rateLimit: true | { perSec, burst, name? }`: a token per request from the client
- * IP's bucket and, when signed in, the user's; 429 RATE_LIMITED with Retry-After when either is
- * empty, and X-RateLimit-* headers on every answer of the route. Runs as a resolve step so it
- * comes before the idempotency guard: a refused request never claims an Idempotency-Key.
+ * Takes a token per request under `policy` from the client IP's bucket and, when signed in, the
+ * user's; throws 429 RATE_LIMITED with Retry-After when either is empty and puts the X-RateLimit-*
+ * headers into `headers` either way. For the `rateLimit` route option, and for routes that must
+ * limit before a lookup of their own (a join for an event the gateway has not seen lately).
  */
-export function rateLimitPlugin(options: RateLimitPluginOptions) {
+export function rateGate(options: RateLimitPluginOptions) {
   let lastWarnAt = 0;
+  return async (request: Request, headers: Record<string, unknown>, policy = options.defaultPolicy) => {
+    if (!options.enabled) return;
+    const ip = options.clientIpOf(request);
+    // A bad token is the auth guard's 401 to give; for the limiter the caller is anonymous.
+    const user = await options.identify(request).catch(() => undefined);
+    let decision: RateDecision;
+    try {
+      decision = await options.limiter.take({ ip, userId: user?.id }, policy);
+    } catch (error) {
+      // Fail open: the limiter protects the back end, but a Redis hiccup should not turn
+      // every route into an error; routes that need Redis will report it themselves.
+      if (Date.now() - lastWarnAt > WARN_EVERY_MS) {
+        lastWarnAt = Date.now();
+        options.log.warn("rate limiter unavailable; letting requests through", { err: error });
+      }
+      return;
+    }
+    Object.assign(headers, rateLimitHeaders(decision));
+    if (!decision.allowed) {
+      options.dropped.inc({ scope: decision.scope });
+      throw new AppError("RATE_LIMITED", `Too many requests; retry in ${decision.retryAfterSec} s`, {
+        retryAfterSec: decision.retryAfterSec,
+        metadata: { scope: decision.scope },
+      });
+    }
+  };
+}
+
+/** A gate as `rateGate` builds it. */
+export type RateGate = ReturnType<typeof rateGate>;
+
+/**
+ * Route option `rateLimit: true | { perSec, burst, name? }` (see `rateGate`). Runs as a resolve
+ * step so it comes before the idempotency guard: a refused request never claims an Idempotency-Key.
+ */
+export function rateLimitPlugin(options: RateLimitPluginOptions, gate: RateGate = rateGate(options)) {
   return new Elysia({ name: "gateway.ratelimit" }).macro({
     rateLimit: (option: RateLimitOption) => {
       const policy = policyOf(option, options.defaultPolicy);
       return {
         async resolve({ request, set }) {
-          if (!options.enabled) return {};
-          const ip = options.clientIpOf(request);
-          // A bad token is the auth guard's 401 to give; for the limiter the caller is anonymous.
-          const user = await options.identify(request).catch(() => undefined);
-          let decision: RateDecision;
-          try {
-            decision = await options.limiter.take({ ip, userId: user?.id }, policy);
-          } catch (error) {
-            // Fail open: the limiter protects the back end, but a Redis hiccup should not turn
-            // every route into an error; routes that need Redis will report it themselves.
-            if (Date.now() - lastWarnAt > WARN_EVERY_MS) {
-              lastWarnAt = Date.now();
-              options.log.warn("rate limiter unavailable; letting requests through", { err: error });
-            }
-            return {};
-          }
-          Object.assign(set.headers, rateLimitHeaders(decision));
-          if (!decision.allowed) {
-            options.dropped.inc({ scope: decision.scope });
-            throw new AppError("RATE_LIMITED", `Too many requests; retry in ${decision.retryAfterSec} s`, {
-              retryAfterSec: decision.retryAfterSec,
-              metadata: { scope: decision.scope },
-            });
-          }
+          await gate(request, set.headers, policy);
           return {};
         },
       };

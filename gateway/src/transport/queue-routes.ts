@@ -22,6 +22,13 @@ export interface QueueRouteDeps {
    * script (one Redis round trip), so they do not use the `rateLimit` guard.
    */
   callerOf(request: Request): Caller | undefined;
+  /**
+   * The general rate limit, taken before asking inventory whether an event the gateway has not
+   * seen lately exists (a flood of made-up event ids is refused before it reaches inventory).
+   */
+  limitLookup?(request: Request, headers: Record<string, unknown>): Promise<void>;
+  /** The live queue's upgrade limit per client address (WS_UPGRADE_RATE_PER_SEC); throws RATE_LIMITED. */
+  limitUpgrade?(request: Request): Promise<void>;
   /** ratelimit_dropped_total, shared with the guard. */
   dropped: { inc(labels: { scope: string }): void };
   /** Origins besides the gateway's own whose pages may open the live queue (WS_ALLOWED_ORIGINS). */
@@ -116,6 +123,18 @@ export function queueRoutes(deps: QueueRouteDeps) {
       (deps.maxSocketsPerClient ?? 0) > 0 &&
       perClient.of(client) >= (deps.maxSocketsPerClient ?? 0));
 
+  // Elysia runs a socket route's beforeHandle twice (as the route's hook, then before the
+  // upgrade), with the same Request: one token per upgrade, not two.
+  const upgradesLimited = new WeakMap<Request, Promise<void>>();
+  const limitUpgradeOnce = (request: Request): Promise<void> => {
+    let limited = upgradesLimited.get(request);
+    if (!limited) {
+      limited = deps.limitUpgrade?.(request) ?? Promise.resolve();
+      upgradesLimited.set(request, limited);
+    }
+    return limited;
+  };
+
   /** Runs a limited queue call, putting its bucket verdict into the X-RateLimit-* headers either way. */
   const limited = async <T extends { rateLimit?: RateDecision | undefined }>(
     headers: Record<string, unknown>,
@@ -148,7 +167,9 @@ export function queueRoutes(deps: QueueRouteDeps) {
         if (idempotencyKey !== undefined && !UUID.test(idempotencyKey)) {
           throw new AppError("INVALID_IDEMPOTENCY_KEY", "Idempotency-Key must be a UUID");
         }
-        if (!(await deps.events.exists(body.event_id))) {
+        const limitLookup = deps.limitLookup;
+        const beforeLookup = limitLookup && (() => limitLookup(request, set.headers));
+        if (!(await deps.events.exists(body.event_id, beforeLookup))) {
           throw new AppError("EVENT_NOT_FOUND", `No event ${body.event_id}`);
         }
         const caller = deps.callerOf(request);
@@ -212,7 +233,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
     .ws("/ws", {
       query: TokenQuery,
       maxPayloadLength: MAX_CLIENT_FRAME_BYTES,
-      beforeHandle({ request, query }) {
+      async beforeHandle({ request, query }) {
         if (!originAllowed(request, deps.allowedOrigins ?? [])) {
           throw new AppError("FORBIDDEN", "Pages of this origin may not open the live queue");
         }
@@ -221,6 +242,8 @@ export function queueRoutes(deps: QueueRouteDeps) {
             retryAfterSec: 5,
           });
         }
+        // Last, as it costs a Redis round trip: an upgrade is a socket and a watch to set up.
+        await limitUpgradeOnce(request);
       },
       async open(ws) {
         const token = ws.data.query.token;

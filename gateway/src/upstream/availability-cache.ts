@@ -15,12 +15,23 @@ export class AvailabilityCache<T = string> {
     private readonly maxEvents = 1000,
   ) {}
 
+  /** Events held (for tests). */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** The availability answer of an event: cached, or fetched once for all concurrent callers. */
   get(eventId: string): Promise<T> {
     const hit = this.entries.get(eventId);
     if (hit && hit.until > this.now()) return hit.body;
-    if (this.entries.size >= this.maxEvents) this.entries.clear();
+    // Past the bound the oldest entry goes, not all of them: ids made up by the thousand must not
+    // keep pushing the drop's own event out (each push is a refetch from inventory).
+    if (this.entries.size >= this.maxEvents) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
     const body = this.fetchBody(eventId);
+    this.entries.delete(eventId);
     this.entries.set(eventId, { until: this.now() + this.ttlMs, body });
     // A failed fetch is not reused: the next caller tries again.
     body.catch(() => this.entries.delete(eventId));
