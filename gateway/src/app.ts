@@ -17,6 +17,7 @@ import { type Clock, systemClock } from "./clock.ts";
 import type { gatewayFields } from "./config.ts";
 import { gatewayGuards } from "./guards.ts";
 import { EntryPasses } from "./queue/entry-passes.ts";
+import { AdmissionTuner, purchaseTally } from "./queue/governor.ts";
 import { LiveQueue } from "./queue/live-queue.ts";
 import { PurchaseWatch } from "./queue/purchase-watch.ts";
 import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-store.ts";
@@ -218,7 +219,16 @@ function createQueue(
     config.queueStockEveryMs > 0
       ? new StockWatch(readStock, service.log, config.queueStockEveryMs)
       : undefined;
-  ticker = new AdmissionTicker(room, { tickMs: config.queueTickMs, stock }, service.log, service.metrics);
+  const tuner = new AdmissionTuner(
+    (eventId) => room.tuning(eventId),
+    purchaseTally(service.metrics.http, config.queueAutoTargetMs / 1000),
+  );
+  ticker = new AdmissionTicker(
+    room,
+    { tickMs: config.queueTickMs, stock, tuner },
+    service.log,
+    service.metrics,
+  );
   // Its own connection: a subscribed Redis connection can do nothing else.
   const purchases = new PurchaseWatch(duplicateRedis(redis, service.log), secret, service.log);
   return { room, live, ticker, purchases };

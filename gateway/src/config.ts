@@ -23,6 +23,12 @@ export function gatewayFields() {
      * the line when the event is sold out (docs/spec.md, "Sold out"); 0: never (always on sale).
      */
     queueStockEveryMs: env.int("QUEUE_STOCK_EVERY_MS", 500, { min: 0, max: 60_000 }),
+    /**
+     * Self-tuning admission (an event's `admission: "auto"`) holds the hold route's p95 under this:
+     * more than 5 % of holds slower counts as trouble, as does any 5xx on a purchase route. Best a
+     * bucket bound of the request-latency histogram (…, 100, 120, 250, … ms).
+     */
+    queueAutoTargetMs: env.int("QUEUE_AUTO_TARGET_MS", 120, { min: 1, max: 60_000 }),
     /** Whether this replica competes for admission-ticker leases (off: serve requests only). */
     queueTickerEnabled: env.bool("QUEUE_TICKER_ENABLED", true),
     /** Lifetime of a reservation token handed out by enter. */

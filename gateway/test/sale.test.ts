@@ -36,7 +36,7 @@ describe("the line follows the stock", () => {
     const eventId = freshEvent();
     const tokens = await line(eventId, 5);
     clock += 1000;
-    const tick = await room.admitTick(eventId, { available: 0, held: 7, sold: 93 });
+    const tick = await room.admitTick(eventId, { stock: { available: 0, held: 7, sold: 93 } });
     expect(tick.admitted).toBe(0);
     const status = await room.status(tokens[0] ?? "");
     expect([status.status, status.sale]).toEqual(["waiting", { state: "sold_out", seatsHeld: 7 }]);
@@ -50,19 +50,19 @@ describe("the line follows the stock", () => {
     const eventId = freshEvent();
     await line(eventId, 20);
     clock += 1000;
-    await room.admitTick(eventId, { available: 0, held: 4, sold: 0 });
+    await room.admitTick(eventId, { stock: { available: 0, held: 4, sold: 0 } });
     clock += 1000;
-    const reopened = await room.admitTick(eventId, { available: 3, held: 1, sold: 0 });
+    const reopened = await room.admitTick(eventId, { stock: { available: 3, held: 1, sold: 0 } });
     expect(reopened.admitted).toBe(3);
     clock += 1000;
-    expect((await room.admitTick(eventId, { available: 50, held: 1, sold: 0 })).admitted).toBe(17);
+    expect((await room.admitTick(eventId, { stock: { available: 50, held: 1, sold: 0 } })).admitted).toBe(17);
   });
 
   test("once every seat is sold the line is closed: joins are refused with SOLD_OUT", async () => {
     const eventId = freshEvent();
     const [token] = await line(eventId, 1);
     clock += 1000;
-    await room.admitTick(eventId, { available: 0, held: 0, sold: 100 });
+    await room.admitTick(eventId, { stock: { available: 0, held: 0, sold: 100 } });
     expect((await room.status(token ?? "")).sale.state).toBe("closed");
     const refused = await room.join(eventId).catch((e: unknown) => e);
     expect(refused instanceof AppError && refused.code).toBe("SOLD_OUT");

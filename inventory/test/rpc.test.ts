@@ -228,6 +228,20 @@ describe("events", () => {
     expect(read.settings).toMatchObject({ rate: 2.5, cap: 40, paused: true, version: 3n });
     // The event itself is unchanged by its settings.
     expect((await client.getEvent({ eventId: e.eventId })).event?.totalSeats).toBe(60);
+
+    // Self-tuning admission's bounds: kept, then cleared, without touching the rest.
+    const tuned = await client.updateQueueSettings({ eventId: e.eventId, autoMin: 5, autoMax: 80 });
+    expect(tuned.settings).toMatchObject({ rate: 2.5, autoMin: 5, autoMax: 80, version: 4n });
+    expect((await client.getQueueSettings({ eventId: e.eventId })).settings).toMatchObject({
+      autoMin: 5,
+      autoMax: 80,
+    });
+    const fixed = await client.updateQueueSettings({ eventId: e.eventId, clearAuto: true });
+    expect([fixed.settings?.autoMin, fixed.settings?.autoMax, fixed.settings?.rate]).toEqual([
+      undefined,
+      undefined,
+      2.5,
+    ]);
   });
 
   test("queue settings of an unknown event are 404, bad values 400", async () => {
@@ -241,6 +255,10 @@ describe("events", () => {
       { rate: 1e6 },
       { cap: 0 },
       { clearOpensAt: true, opensAt: timestampFromMs(1) },
+      { autoMin: 10 },
+      { autoMin: 50, autoMax: 10 },
+      { autoMin: 0.5, autoMax: 10 },
+      { autoMin: 1, autoMax: 10, clearAuto: true },
     ])
       expect(await codeOf(client.updateQueueSettings({ eventId: evt, ...bad }))).toBe("VALIDATION_FAILED");
     expect((await client.getQueueSettings({ eventId: evt })).settings?.version).toBe(0n);

@@ -26,7 +26,7 @@ const labelValue = (value: string) => value.replace(/\\/g, "\\\\").replace(/"/g,
 export class HttpMetrics {
   private readonly series = new Map<string, HttpSeries>();
   /** One per bound series: `of` binds each (method, route, status) once. */
-  private readonly counts: Array<{ labels: string; n: number }> = [];
+  private readonly counts: Array<{ labels: string; route: string; status: number; n: number }> = [];
   private readonly durations = new Map<string, Duration>();
 
   constructor(
@@ -47,7 +47,7 @@ export class HttpMetrics {
 
   private bind(method: string, route: string, status: number): HttpSeries {
     const base = `method="${labelValue(method)}",route="${labelValue(route)}"`;
-    const counter = { labels: `${base},status_code="${status}"`, n: 0 };
+    const counter = { labels: `${base},status_code="${status}"`, route: `${method} ${route}`, status, n: 0 };
     this.counts.push(counter);
     let duration = this.durations.get(base);
     if (!duration) {
@@ -69,6 +69,28 @@ export class HttpMetrics {
         }
       },
     };
+  }
+
+  /**
+   * What one route has answered since the start: how many requests, how many took longer than
+   * `slowerThanSec` (counted by bucket: give a bucket bound), how many were 5xx. Windows come from
+   * the difference of two tallies (the admission governor's health, queue/governor.ts).
+   */
+  tally(
+    method: string,
+    route: string,
+    slowerThanSec: number,
+  ): { count: number; slow: number; failed: number } {
+    const key = `${method} ${route}`;
+    let failed = 0;
+    for (const c of this.counts) if (c.route === key && c.status >= 500) failed += c.n;
+    const d = this.durations.get(`method="${labelValue(method)}",route="${labelValue(route)}"`);
+    if (!d) return { count: 0, slow: 0, failed };
+    let fast = 0;
+    this.bounds.forEach((le, i) => {
+      if (le <= slowerThanSec) fast += d.buckets[i] as number;
+    });
+    return { count: d.count, slow: d.count - fast, failed };
   }
 
   /** Prometheus text exposition of both metrics (labels as prom-client writes them, `app` last). */

@@ -1,6 +1,7 @@
 import { AppError, type Logger, redisError } from "@tt/kit";
 import type { RateDecision } from "../ratelimit/decision.ts";
 import { etaSeconds } from "./eta.ts";
+import type { AutoAdmission } from "./governor.ts";
 import type { Sale } from "./sale.ts";
 import type { QueueSettingsStore } from "./settings-store.ts";
 import { eventOfWaitingToken } from "./tokens.ts";
@@ -82,6 +83,8 @@ export interface QueueSettings {
   paused: boolean;
   /** Sale start (epoch ms) for a pre-queue: earlier joiners are shuffled at this time; null for none. */
   opensAt: number | null;
+  /** Self-tuning bounds (governor.ts): admission follows the back end's health within them; null: `rate` fixed. */
+  auto: AutoAdmission | null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { AutoAdmission } from "./governor.ts";
 import type { QueueSettings } from "./room-model.ts";
 
 /**
@@ -10,6 +11,8 @@ export interface DurableQueueSettings {
   cap?: number | undefined;
   paused: boolean;
   opensAt: number | null;
+  /** Self-tuning bounds; absent: admission at the fixed rate. */
+  auto?: AutoAdmission | undefined;
   version: number;
 }
 
@@ -19,7 +22,7 @@ export interface DurableQueueSettings {
  */
 export interface QueueSettingsStore {
   get(eventId: string): Promise<DurableQueueSettings>;
-  /** Changes the given settings (`opensAt: null` removes the pre-queue); returns all of them. */
+  /** Changes the given settings (`opensAt: null` removes the pre-queue, `auto: null` self-tuning); returns all of them. */
   update(eventId: string, change: Partial<QueueSettings>): Promise<DurableQueueSettings>;
 }
 
@@ -90,6 +93,7 @@ export class MemoryQueueSettings implements QueueSettingsStore {
       cap: change.cap ?? current.cap,
       paused: change.paused ?? current.paused,
       opensAt: change.opensAt === undefined ? current.opensAt : change.opensAt,
+      auto: change.auto === undefined ? current.auto : (change.auto ?? undefined),
       version: current.version + 1,
     };
     this.settings.set(eventId, next);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger, Metrics } from "@tt/kit";
+import type { AdmissionTuner } from "./governor.ts";
 import type { StockWatch } from "./stock-watch.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
@@ -14,6 +15,8 @@ export interface TickerOptions {
   reconcileSettingsMs?: number;
   /** The stock readings of led events, which set each line's sale state (sale.ts); none: always on sale. */
   stock?: StockWatch;
+  /** Self-tuning of the events that ask for it (governor.ts); none: every event at its fixed rate. */
+  tuner?: AdmissionTuner;
 }
 
 /**
@@ -102,14 +105,16 @@ export class AdmissionTicker {
           this.leading.delete(eventId);
           this.live.delete(eventId);
           this.opts.stock?.forget(eventId);
+          this.opts.tuner?.forget(eventId);
           return;
         }
         this.leading.add(eventId);
         const stock = this.opts.stock?.take(eventId);
-        let result = await this.room.admitTick(eventId, stock);
+        const rate = await this.opts.tuner?.rateFor(eventId, this.live.has(eventId));
+        let result = await this.room.admitTick(eventId, { stock, rate });
         if (result.needsSettings) {
           // Redis lost the operator's settings: admit nobody until they are back.
-          if (await this.restore(eventId, now)) result = await this.room.admitTick(eventId, stock);
+          if (await this.restore(eventId, now)) result = await this.room.admitTick(eventId, { stock, rate });
         } else if (
           result.waiting > 0 &&
           now - (this.reconciledAt.get(eventId) ?? 0) >= (this.opts.reconcileSettingsMs ?? 30_000)

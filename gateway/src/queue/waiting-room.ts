@@ -303,8 +303,15 @@ export class WaitingRoom {
    * back (`restoreSettings`) and tick again. `gone`: the line has expired or was lost (only
    * said with a durable settings store), see `forgetEvent`. `stock`: a new reading of the
    * event's seats, which sets the line's sale state (sale.ts); without one the line keeps its last.
+   * `rate`: the self-tuned rate (governor.ts) instead of the configured one.
    */
-  async admitTick(eventId: string, stock?: Stock, windowMs = 30_000, maxPerTick = 5000) {
+  async admitTick(
+    eventId: string,
+    tick: { stock?: Stock | undefined; rate?: number | undefined } = {},
+    windowMs = 30_000,
+    maxPerTick = 5000,
+  ) {
+    const { stock } = tick;
     const k = queueKeys(eventId);
     const [admitted, dropped, waiting, obsRate, note] = (await this.redis.ttqAdmit(
       k.config,
@@ -325,6 +332,7 @@ export class WaitingRoom {
       stock ? saleLetter(saleOf(stock).state) : "",
       stock?.held ?? 0,
       stock?.available ?? 0,
+      tick.rate ?? "",
     )) as [number, number, number, string, string];
     return {
       admitted,
@@ -375,13 +383,15 @@ export class WaitingRoom {
   }
 
   private async readSettings(eventId: string): Promise<{ settings: QueueSettings; known: boolean }> {
-    const [rate, cap, paused, opensAt, version] = await this.redis.hmget(
+    const [rate, cap, paused, opensAt, version, autoMin, autoMax] = await this.redis.hmget(
       queueKeys(eventId).config,
       "rate",
       "cap",
       "paused",
       "opens_at",
       "sv",
+      "auto_min",
+      "auto_max",
     );
     return {
       settings: {
@@ -389,6 +399,7 @@ export class WaitingRoom {
         cap: cap === null ? this.opts.defaultCap : Number(cap),
         paused: paused === "1",
         opensAt: opensAt === null || opensAt === "0" ? null : Number(opensAt),
+        auto: autoMin === null || autoMax === null ? null : { min: Number(autoMin), max: Number(autoMax) },
       },
       known: version !== null,
     };
@@ -410,6 +421,9 @@ export class WaitingRoom {
     if (change.cap !== undefined) fields.cap = String(change.cap);
     if (change.paused !== undefined) fields.paused = change.paused ? "1" : "0";
     if (change.opensAt !== undefined) fields.opens_at = String(change.opensAt ?? 0);
+    if (change.auto)
+      Object.assign(fields, { auto_min: String(change.auto.min), auto_max: String(change.auto.max) });
+    if (change.auto === null) await this.redis.hdel(queueKeys(eventId).config, "auto_min", "auto_max");
     if (Object.keys(fields).length > 0) await this.redis.hset(queueKeys(eventId).config, fields);
     return this.settings(eventId);
   }
@@ -433,18 +447,43 @@ export class WaitingRoom {
       s.cap ?? "",
       s.paused ? 1 : 0,
       s.opensAt ?? 0,
+      s.auto?.min ?? "",
+      s.auto?.max ?? "",
     );
     return written === 1;
   }
 
-  /** Counts for operators: waiting, admitted-and-unfinished, observed rate. */
+  /** What self-tuning reads of an event once a period (governor.ts), in one round trip. */
+  async tuning(eventId: string) {
+    const [rate, autoMin, autoMax, autoRate] = await this.redis.hmget(
+      queueKeys(eventId).config,
+      "rate",
+      "auto_min",
+      "auto_max",
+      "auto_rate",
+    );
+    return {
+      rate: rate === null ? this.opts.defaultRate : Number(rate),
+      auto: autoMin === null || autoMax === null ? null : { min: Number(autoMin), max: Number(autoMax) },
+      lastRate: autoRate === null ? null : Number(autoRate),
+    };
+  }
+
+  /** Counts for operators: waiting, admitted-and-unfinished, observed rate, the self-tuned rate, the sale. */
   async stats(eventId: string) {
     const k = queueKeys(eventId);
     const [waiting, admitted, cfg] = await Promise.all([
       this.redis.zcard(k.wait),
       this.redis.zcard(k.admitted),
-      this.redis.hmget(k.config, "obs_rate", "served"),
+      this.redis.hmget(k.config, "obs_rate", "served", "auto_rate", "sale", "sale_held"),
     ]);
-    return { waiting, admitted, ratePerSec: Number(cfg[0] ?? 0), served: Number(cfg[1] ?? 0) };
+    return {
+      waiting,
+      admitted,
+      ratePerSec: Number(cfg[0] ?? 0),
+      served: Number(cfg[1] ?? 0),
+      autoRate: cfg[2] === null ? null : Number(cfg[2]),
+      sale: saleFromReply(cfg[3] ?? undefined, cfg[4] ?? undefined),
+    };
   }
 }

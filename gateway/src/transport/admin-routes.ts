@@ -1,8 +1,10 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
+import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
+import type { AutoAdmission } from "../queue/governor.ts";
 import type { WaitingRoom } from "../queue/waiting-room.ts";
 import type { Upstreams } from "../upstream/clients.ts";
 import { upstream } from "./upstream-call.ts";
@@ -38,7 +40,43 @@ const QueueChange = t.Object({
     t.Integer({ minimum: 1, maximum: 1_000_000, description: "Admitted-but-unfinished buyers" }),
   ),
   opens_at: t.Optional(t.Union([Iso, t.Null()], { description: "Pre-queue opening; null for none" })),
+  admission: t.Optional(
+    t.Union([t.Literal("fixed"), t.Literal("auto")], {
+      description: "auto: the rate follows the back end's health between rate_min and rate_max",
+    }),
+  ),
+  rate_min: t.Optional(
+    t.Number({ minimum: 1, maximum: 100_000, description: "Self-tuning floor (default 1)" }),
+  ),
+  rate_max: t.Optional(
+    t.Number({ minimum: 1, maximum: 100_000, description: "Self-tuning ceiling (default 1,000)" }),
+  ),
 });
+
+/** The self-tuning part of a queue change: bounds given (or the current or default ones) with `auto`, null with `fixed`. */
+function autoChange(
+  body: { admission?: "fixed" | "auto"; rate_min?: number; rate_max?: number },
+  current: AutoAdmission | null,
+): { auto?: AutoAdmission | null } {
+  const tuned = body.admission === "auto" || (body.admission === undefined && current !== null);
+  if (body.admission === "fixed") return { auto: null };
+  if (!tuned) {
+    if (body.rate_min !== undefined || body.rate_max !== undefined) {
+      throw new AppError("VALIDATION_FAILED", 'rate_min, rate_max: only with admission "auto"', {
+        metadata: { field: "admission" },
+      });
+    }
+    return {};
+  }
+  const min = body.rate_min ?? current?.min ?? 1;
+  const max = body.rate_max ?? current?.max ?? 1000;
+  if (min > max) {
+    throw new AppError("VALIDATION_FAILED", "rate_min: must not be above rate_max", {
+      metadata: { field: "rate_min" },
+    });
+  }
+  return { auto: { min, max } };
+}
 
 // null gives a field back to the reservation service's default (PURCHASE_MAX_* settings).
 const PolicyChange = t.Object({
@@ -76,6 +114,11 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
       cap: settings.cap,
       paused: settings.paused,
       opens_at: settings.opensAt === null ? null : new Date(settings.opensAt).toISOString(),
+      admission: settings.auto ? "auto" : "fixed",
+      rate_min: settings.auto?.min ?? null,
+      rate_max: settings.auto?.max ?? null,
+      // The rate self-tuning admits at now (null unless self-tuned and ticking).
+      auto_rate: settings.auto ? stats.autoRate : null,
       waiting: stats.waiting,
       admitted: stats.admitted,
       served: stats.served,
@@ -130,7 +173,9 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
     .patch(
       "/:id/queue",
       async ({ params, body }) => {
+        const auto = autoChange(body, (await room.settings(params.id)).auto);
         await room.updateSettings(params.id, {
+          ...auto,
           ...(body.rate !== undefined ? { rate: body.rate } : {}),
           ...(body.cap !== undefined ? { cap: body.cap } : {}),
           ...(body.opens_at !== undefined
@@ -143,7 +188,11 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
         params: EventParams,
         body: QueueChange,
         ...admin,
-        detail: { summary: "Change admission rate, cap or pre-queue opening live", tags: ["admin"] },
+        detail: {
+          summary:
+            "Change admission rate (fixed, or self-tuning within bounds), cap or pre-queue opening live",
+          tags: ["admin"],
+        },
       },
     )
     .post(

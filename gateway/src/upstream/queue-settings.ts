@@ -12,6 +12,7 @@ function fromMessage(s: inventory.QueueSettings | undefined): DurableQueueSettin
     cap: s.cap,
     paused: s.paused,
     opensAt: s.opensAt ? timestampMs(s.opensAt) : null,
+    auto: s.autoMin === undefined || s.autoMax === undefined ? undefined : { min: s.autoMin, max: s.autoMax },
     version: Number(s.version),
   };
 }
@@ -33,6 +34,8 @@ export function inventoryQueueSettings(
           ...(change.paused === undefined ? {} : { paused: change.paused }),
           ...(typeof change.opensAt === "number" ? { opensAt: timestampFromMs(change.opensAt) } : {}),
           clearOpensAt: change.opensAt === null,
+          ...(change.auto ? { autoMin: change.auto.min, autoMax: change.auto.max } : {}),
+          clearAuto: change.auto === null,
         }),
       );
       return fromMessage(settings);

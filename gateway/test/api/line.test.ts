@@ -1,6 +1,6 @@
-// The line knows the stock, on the whole real platform: when no seat is AVAILABLE the people in
-// line hear it at once (and stop being admitted), seats that come back reopen admission, and
-// when everything is sold the line closes.
+// The line on the whole real platform. It knows the stock: when no seat is AVAILABLE the people
+// in line hear it at once (and stop being admitted), seats that come back reopen admission, and
+// when everything is sold the line closes. And its admission can tune itself.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { LocalStack } from "@tt/kit/local";
 import { eventually } from "@tt/kit/testing";
@@ -152,5 +152,36 @@ describe("sold out", () => {
     expect((await status(dave, daveToken)).body).toMatchObject({ sale: "closed" });
     const refused = await join(buyer("sold-never"));
     expect([refused.status, refused.body.error?.code]).toEqual([409, "SOLD_OUT"]);
+  }, 30_000);
+});
+
+describe("self-tuning admission", () => {
+  const TUNED = `${EVENT_ID}_auto`;
+
+  test("bounds are checked, kept with the event, and shown with the rate chosen", async () => {
+    const created = await createOnSaleEvent(base, TUNED, "Tuned night", [
+      { section_id: "A", name: "Floor", price: 50000, rows: 10, seats_per_row: 10 },
+    ]);
+    expect(created).toBe(201);
+    const path = `/api/v1/admin/events/${TUNED}/queue`;
+    const wrong = await admin("PATCH", path, { admission: "auto", rate_min: 20, rate_max: 10 });
+    expect([wrong.status, wrong.body.error?.code]).toEqual([400, "VALIDATION_FAILED"]);
+    const set = await admin("PATCH", path, { rate: 2, admission: "auto", rate_min: 2, rate_max: 40 });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ rate: 2, admission: "auto", rate_min: 2, rate_max: 40 });
+  }, 30_000);
+
+  test("with nothing going wrong and people waiting, the rate climbs from the floor within seconds", async () => {
+    const people = Array.from({ length: 200 }, (_, i) => buyer(`tuned-${i}`));
+    const from = Date.now();
+    await Promise.all(people.map((p) => p("POST", "/api/v1/queue/join", { event_id: TUNED })));
+    const path = `/api/v1/admin/events/${TUNED}/queue`;
+    await eventually(async () => ((await admin("GET", path)).body.auto_rate ?? 0) >= 6, 8000, 200);
+    const view = (await admin("GET", path)).body;
+    expect(view.admission).toBe("auto");
+    // More admitted than the floor alone could have let in (2/s, plus a first second's credit).
+    expect(view.served).toBeGreaterThan(2 * ((Date.now() - from) / 1000 + 1));
+    const fixed = await admin("PATCH", path, { admission: "fixed" });
+    expect(fixed.body).toMatchObject({ admission: "fixed", rate: 2, rate_min: null, auto_rate: null });
   }, 30_000);
 });

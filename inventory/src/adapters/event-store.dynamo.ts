@@ -65,11 +65,13 @@ function decodeEvent(item: Item): EventInfo {
 
 function decodeQueueSettings(item: Item): QueueSettings {
   const number = (name: string) => (item[name]?.N === undefined ? undefined : Number(item[name]?.N));
+  const [autoMin, autoMax] = [number("q_auto_min"), number("q_auto_max")];
   return {
     rate: number("q_rate"),
     cap: number("q_cap"),
     paused: item.q_paused?.BOOL === true,
     opensAt: number("q_opens_at"),
+    auto: autoMin === undefined || autoMax === undefined ? undefined : { min: autoMin, max: autoMax },
     version: number("q_version") ?? 0,
   };
 }
@@ -201,7 +203,7 @@ export class DynamoEventStore implements EventStore {
           TableName: this.tables.events,
           Key: eventKey(eventId),
           ConsistentRead: true,
-          ProjectionExpression: "#s, q_rate, q_cap, q_paused, q_opens_at, q_version",
+          ProjectionExpression: "#s, q_rate, q_cap, q_paused, q_opens_at, q_auto_min, q_auto_max, q_version",
           ExpressionAttributeNames: { "#s": "status" },
         }),
       );
@@ -225,9 +227,17 @@ export class DynamoEventStore implements EventStore {
     if (change.cap !== undefined) put("q_cap", { N: String(change.cap) });
     if (change.paused !== undefined) put("q_paused", { BOOL: change.paused });
     if (typeof change.opensAt === "number") put("q_opens_at", { N: String(change.opensAt) });
+    if (change.auto) {
+      put("q_auto_min", { N: String(change.auto.min) });
+      put("q_auto_max", { N: String(change.auto.max) });
+    }
+    const removed = [
+      ...(change.opensAt === null ? ["q_opens_at"] : []),
+      ...(change.auto === null ? ["q_auto_min", "q_auto_max"] : []),
+    ];
     const update = [
       ...(set.length > 0 ? [`SET ${set.join(", ")}`] : []),
-      ...(change.opensAt === null ? ["REMOVE q_opens_at"] : []),
+      ...(removed.length > 0 ? [`REMOVE ${removed.join(", ")}`] : []),
       "ADD q_version :one",
     ].join(" ");
     try {

@@ -85,6 +85,14 @@ export function checkQueueSettingsChange(change: QueueSettingsChange): void {
   if (opensAt !== undefined && opensAt !== null && !(Number.isFinite(opensAt) && opensAt > 0)) {
     throw new InvalidInputError("opens_at", "must be a time");
   }
+  const auto = change.auto;
+  const inRange = (r: number) => Number.isFinite(r) && r >= 1 && r <= MAX_ADMIT_RATE;
+  if (auto && !(inRange(auto.min) && inRange(auto.max) && auto.min <= auto.max)) {
+    throw new InvalidInputError(
+      "auto",
+      `bounds must be 1-${MAX_ADMIT_RATE} admissions per second, min ≤ max`,
+    );
+  }
 }
 
 /** The organiser-visible definition, for comparing a repeated create with the stored event. */

@@ -39,6 +39,8 @@ export interface QueueSettings {
   paused: boolean;
   /** Pre-queue opening, epoch ms; absent: no pre-queue. */
   opensAt?: number | undefined;
+  /** Self-tuning admission's bounds (admissions per second); absent: the fixed rate. */
+  auto?: { min: number; max: number } | undefined;
   /** Goes up with every change (a copy with a lower version is stale); 0: never changed. */
   version: number;
 }
@@ -49,6 +51,8 @@ export interface QueueSettingsChange {
   cap?: number | undefined;
   paused?: boolean | undefined;
   opensAt?: number | null | undefined;
+  /** New self-tuning bounds; null: back to the fixed rate. */
+  auto?: { min: number; max: number } | null | undefined;
 }
 
 /**

@@ -88,6 +88,7 @@ export function queueSettingsMessage(s: QueueSettings): inventory.QueueSettings 
     ...(s.cap === undefined ? {} : { cap: s.cap }),
     paused: s.paused,
     ...(s.opensAt === undefined ? {} : { opensAt: timestampFromMs(s.opensAt) }),
+    ...(s.auto === undefined ? {} : { autoMin: s.auto.min, autoMax: s.auto.max }),
     version: BigInt(s.version),
   });
 }
@@ -97,11 +98,16 @@ export function queueSettingsChange(req: inventory.UpdateQueueSettingsRequest): 
   if (req.clearOpensAt && req.opensAt) {
     throw new InvalidInputError("opens_at", "cannot be set and cleared at once");
   }
+  const autoGiven = req.autoMin !== undefined || req.autoMax !== undefined;
+  if (autoGiven && (req.clearAuto || req.autoMin === undefined || req.autoMax === undefined)) {
+    throw new InvalidInputError("auto", "give both bounds, or clear_auto alone");
+  }
   return {
     rate: req.rate,
     cap: req.cap,
     paused: req.paused,
     opensAt: req.clearOpensAt ? null : optionalMs(req.opensAt),
+    auto: req.clearAuto ? null : autoGiven ? { min: req.autoMin ?? 0, max: req.autoMax ?? 0 } : undefined,
   };
 }
 

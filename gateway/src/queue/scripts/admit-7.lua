@@ -27,6 +27,9 @@
                                  reading: the line keeps its last state (config "sale")
   ARGV[10] seats_held            seats HELD at that reading
   ARGV[11] seats_available       seats AVAILABLE at that reading
+  ARGV[12] auto_rate             the rate self-tuning chose for this tick (queue/governor.ts), used
+                                 instead of the configured one and kept as "auto_rate"; "" when
+                                 the event's admission is not self-tuned
 
   Admission runs only while the line is on sale, and a tick admits no more buyers than there
   are seats available (each needs at least one). A change of state, or of the seats held while
@@ -42,7 +45,7 @@
 ]]
 local now = tonumber(ARGV[1])
 local maxPerTick = tonumber(ARGV[5])
-local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq", "sv", "sale", "sale_held", "sale_at")
+local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq", "sv", "sale", "sale_held", "sale_at", "auto_rate")
 if ARGV[8] == "1" and not cfg[9] then
   -- Nobody in line: nothing to decide, and nothing written (a forgotten event leaves no keys).
   local waiting = redis.call("ZCARD", KEYS[2])
@@ -51,6 +54,12 @@ if ARGV[8] == "1" and not cfg[9] then
   return {0, 0, 0, "0", redis.call("EXISTS", KEYS[4]) == 0 and "gone" or ""}
 end
 local rate = tonumber(cfg[1] or ARGV[6])
+if ARGV[12] ~= "" then
+  rate = tonumber(ARGV[12])
+  if cfg[13] ~= ARGV[12] then redis.call("HSET", KEYS[1], "auto_rate", ARGV[12]) end
+elseif cfg[13] then
+  redis.call("HDEL", KEYS[1], "auto_rate")
+end
 local cap = tonumber(cfg[2] or ARGV[7])
 local credit = tonumber(cfg[4] or "0")
 -- A first tick gets one second of credit, as if the ticker had always been running.
