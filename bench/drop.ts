@@ -7,6 +7,7 @@ import { readDlq } from "./drop/dlq-read.ts";
 import { showProgress } from "./drop/progress.ts";
 import { socketFindings } from "./drop/queue-socket.ts";
 import { type DropResult, dropChart, dropMarkdown } from "./drop/report.ts";
+import { soldOutTold } from "./drop/sale-told.ts";
 import { DropStats } from "./drop/stats.ts";
 import { type CheckReport, checkStores } from "./drop/store-check.ts";
 import { StoreReader } from "./drop/store-read.ts";
@@ -55,7 +56,11 @@ try {
   const eventId = `evt_drop_${Date.now().toString(36)}`;
   await createBenchEvent(platform, eventId, cfg.seats);
   // Admission is per event and live-changeable: set it on this event whatever the target's defaults.
-  await setAdmission(gw, eventId, cfg.admitRate, cfg.admitCap);
+  await setAdmission(gw, eventId, cfg.admitRate, cfg.admitCap, {
+    ...(cfg.autoAdmission
+      ? { admission: "auto", rate_min: cfg.autoAdmission.min, rate_max: cfg.autoAdmission.max }
+      : {}),
+  });
   log(`event ${eventId}: ${cfg.seats} seats; ${cfg.buyers} buyers arriving over ${cfg.arrivalSec} s`);
 
   // What an idle platform costs: its DynamoDB requests over a few quiet seconds.
@@ -89,7 +94,7 @@ try {
   let soldOutAt: number | undefined;
   const operator = setInterval(async () => {
     const counts = watcher?.counts() ?? {};
-    if (soldOutAt !== undefined || (counts.SOLD ?? 0) < cfg.seats) return;
+    if (!cfg.operator || soldOutAt !== undefined || (counts.SOLD ?? 0) < cfg.seats) return;
     soldOutAt = Math.round((performance.now() - stats.startedAt) / 1000);
     await setAdmission(gw, eventId, cfg.soldOutRate, Math.max(cfg.admitCap, 1000)).catch(() => undefined);
   }, 1000);
@@ -119,6 +124,8 @@ try {
     await Bun.sleep(settleMs);
   }
   const allTakenAt = watcher?.noneAvailableAt();
+  const told = soldOutTold(records, watcher?.lastFreeAt(), allTakenAt);
+  const firstAdmitted = stats.firstAt.admitted;
   const sightings = (await watcher?.stop()) ?? [];
   let checks: CheckReport | undefined;
   if (reader) {
@@ -151,6 +158,10 @@ try {
     ...(allTakenAt !== undefined && stats.firstAt.admitted !== undefined
       ? { allTakenSec: Math.round((allTakenAt - stats.firstAt.admitted) / 100) / 10 }
       : {}),
+    ...(firstAdmitted !== undefined
+      ? { ordersFirst60s: stats.times("orders").filter((t) => t <= firstAdmitted + 60_000).length }
+      : {}),
+    ...(told ? { soldOutTold: told } : {}),
     requests: stats.requests,
     errors: stats.errors,
     errorRate: stats.requests ? round2((stats.errors / stats.requests) * 10_000) / 10_000 : 0,

@@ -5,7 +5,13 @@
  */
 import { BuyerClient, type Reply, unsettled } from "./client.ts";
 import type { DropConfig } from "./config.ts";
-import { PurchaseChannel, type PurchaseFrame, type WaitEnd, waitForAdmission } from "./queue-socket.ts";
+import {
+  PurchaseChannel,
+  type PurchaseFrame,
+  type SaleSignal,
+  type WaitEnd,
+  waitForAdmission,
+} from "./queue-socket.ts";
 import type { BuyerOutcome, BuyerState, DropStats } from "./stats.ts";
 
 /** What one buyer ended with: the store checks compare it with what the stores say. */
@@ -18,6 +24,10 @@ export interface BuyerRecord {
   orderId?: string;
   /** Why an `error` outcome happened. */
   reason?: string;
+  /** When (Date.now) the buyer joined and was admitted, and what it heard of the sale meanwhile. */
+  joinedAt?: number;
+  admittedAt?: number;
+  heard?: SaleSignal[];
 }
 
 const sleep = (ms: number) => Bun.sleep(ms);
@@ -70,11 +80,13 @@ export async function runBuyer(
   };
   // Once a hold exists every outcome carries it, so the store checks can find its reservation.
   let held: Pick<BuyerRecord, "reservationId" | "holdExpiresAt" | "seatIds"> = {};
+  // The line: when the buyer joined and was let in, and what it was told of the sale meanwhile.
+  const line: Pick<BuyerRecord, "joinedAt" | "admittedAt"> & { heard: SaleSignal[] } = { heard: [] };
   const end = (record: Omit<BuyerRecord, "userId">): BuyerRecord => {
     channel.close();
     to("done");
     stats.finish(record.outcome);
-    return { userId, ...held, ...record };
+    return { userId, ...held, ...line, ...record };
   };
   const fail = (reason: string, reply?: Reply) =>
     end({ outcome: "error", reason: reply ? `${reason}: ${reply.status} ${reply.code ?? ""}` : reason });
@@ -93,19 +105,33 @@ export async function runBuyer(
       { event_id: eventId },
       crypto.randomUUID(),
     );
+    // Every seat already sold: the answer a buyer arriving late gets, not an error.
+    if (joined.code === "SOLD_OUT") {
+      line.heard.push([Date.now(), "closed"]);
+      return end({ outcome: "sold_out" });
+    }
     if (joined.status !== 202) return fail("join", joined);
     waitingToken = joined.body.waiting_token;
+    if (joined.body.sale && joined.body.sale !== "on_sale") line.heard.push([Date.now(), joined.body.sale]);
     if (joins === 0) {
       to("waiting");
       joinedAt = performance.now();
+      line.joinedAt = Date.now();
     }
     wait = await waitForAdmission(gateway.replace(/^http/, "ws"), waitingToken, c, stats, {
       silenceMs: 20_000,
       maxWaitMs: 30 * 60_000,
       keepOpen: channel,
+      heard: line.heard,
     });
   }
+  if (wait === "closed") {
+    // Told in line that everything is sold: the sold-out tail the issue measures.
+    stats.record("sold_out_in_line", performance.now() - joinedAt, "ok");
+    return end({ outcome: "sold_out" });
+  }
   if (wait !== "ready") return fail(`queue wait ended ${wait}`);
+  line.admittedAt = Date.now();
   stats.record("queue_wait", performance.now() - joinedAt, "ok");
   stats.milestone("admitted");
   to("admitted");

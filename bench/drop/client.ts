@@ -18,6 +18,8 @@ const OVERLOADED_PATIENCE_MS = 20_000;
 
 /** Per step, refusals that are a normal part of a drop rather than a platform failure. */
 const EXPECTED: Partial<Record<Step, readonly string[]>> = {
+  // Every seat sold: the line is closed (docs/spec.md, "Sold out").
+  join: ["SOLD_OUT"],
   // Two buyers picked the same seat from their (slightly stale) maps: one must lose.
   hold: ["SEAT_UNAVAILABLE", "INVENTORY_CONFLICT", "IDEMPOTENCY_IN_PROGRESS"],
   // The documented answer to a retry that overtakes a slow first attempt (docs/spec.md, "Idempotency");

@@ -6,7 +6,9 @@ export const DROP_COMMAND: CommandSpec = {
   usage: `bun run --cwd bench drop [flags]   the ticket-drop simulator (bench/README.md)
   --buyers 5000 --seats 1000 --arrival 20      who comes, and over how many seconds
   --admit-rate 10 --admit-cap 400              admission per second and admitted-at-once cap
+  --admit-rate auto [--auto-min 10 --auto-max 200]   self-tuning admission within bounds (starts at the floor)
   --sold-out-rate 200                          admission once every seat is SOLD (the "operator")
+  --no-operator                                no operator: the line itself tells buyers it is sold out
   --hold 20 --grace 5                          hold seconds; lateness allowed by the expiry checks
   --mix approve=0.8,fail=0.1,abandon=0.1       what buyers do once holding
   --self-confirm 0.5 --max-seats 2 --max-races 5 --patience 120
@@ -22,6 +24,9 @@ export const DROP_COMMAND: CommandSpec = {
     "admit-rate",
     "admit-cap",
     "sold-out-rate",
+    "auto-min",
+    "auto-max",
+    "no-operator",
     "hold",
     "grace",
     "mix",
@@ -54,8 +59,12 @@ export interface DropConfig {
   /** Admissions per second and cap on admitted-but-unfinished buyers (set on the event via the admin API). */
   admitRate: number;
   admitCap: number;
+  /** `--admit-rate auto`: the event's admission tunes itself within these (starting at `admitRate`, the floor). */
+  autoAdmission?: { min: number; max: number };
   /** Once every seat is SOLD the "operator" raises admission to this, so the sold-out tail drains fast. */
   soldOutRate: number;
+  /** Whether that operator acts (off: the line's own sold-out awareness is what tells buyers). */
+  operator: boolean;
   holdSeconds: number;
   /** How late a hold may be released and still count as on time (the issue's "hold + 5 s"). */
   graceSec: number;
@@ -101,11 +110,15 @@ export function dropConfig(args: Args): DropConfig {
   const ddb = stringFlag(args, "dynamodb", "BENCH_DYNAMODB");
   const stage = stringFlag(args, "stage", "BENCH_STAGE");
   const chaos = boolFlag(args, "chaos");
+  const auto = stringFlag(args, "admit-rate") === "auto";
+  const autoMin = n("auto-min", 10);
   return {
     buyers: n("buyers", 5000, "BENCH_BUYERS"),
     seats: n("seats", 1000, "BENCH_SEATS"),
     arrivalSec: n("arrival", 20),
-    admitRate: n("admit-rate", 10, "QUEUE_ADMIT_RATE"),
+    admitRate: auto ? autoMin : n("admit-rate", 10, "QUEUE_ADMIT_RATE"),
+    ...(auto ? { autoAdmission: { min: autoMin, max: n("auto-max", 200) } } : {}),
+    operator: !boolFlag(args, "no-operator"),
     admitCap: n("admit-cap", 400, "QUEUE_ADMIT_CAP"),
     soldOutRate: n("sold-out-rate", 200),
     holdSeconds: n("hold", 20, "HOLD_SECONDS"),

@@ -9,8 +9,14 @@ import type { PurchaseOutcome } from "@tt/kit";
 import type { BuyerClient } from "./client.ts";
 import type { DropStats } from "./stats.ts";
 
-/** How the wait ended; "lost": the waiting room lost the place (QUEUE_PLACE_LOST), join again. */
-export type WaitEnd = "ready" | "expired" | "left" | "lost" | "failed";
+/**
+ * How the wait ended; "lost": the waiting room lost the place (QUEUE_PLACE_LOST), join again;
+ * "closed": every seat is sold, the line closed.
+ */
+export type WaitEnd = "ready" | "expired" | "left" | "lost" | "closed" | "failed";
+
+/** When a buyer heard where the sale stands (Date.now, and `sale` of the frame or answer). */
+export type SaleSignal = [at: number, sale: string];
 
 const RECONNECT_GRACE_MS = 5000;
 
@@ -23,7 +29,7 @@ export function waitForAdmission(
   token: string,
   client: BuyerClient,
   stats: DropStats,
-  opts: { silenceMs: number; maxWaitMs: number; keepOpen?: PurchaseChannel },
+  opts: { silenceMs: number; maxWaitMs: number; keepOpen?: PurchaseChannel; heard?: SaleSignal[] },
 ): Promise<WaitEnd> {
   const url = `${wsBase}/api/v1/queue/ws?token=${encodeURIComponent(token)}`;
   return new Promise<WaitEnd>((resolve) => {
@@ -48,7 +54,7 @@ export function waitForAdmission(
       if (done) return;
       done = true;
       clearInterval(watchdog);
-      settleFailures(end === "ready" || end === "expired" || end === "left");
+      settleFailures(end === "ready" || end === "expired" || end === "left" || end === "closed");
       // Admitted: the same socket carries the purchase's outcome later, as in the web app.
       if (end === "ready" && ws && opts.keepOpen) opts.keepOpen.adopt(ws);
       else ws?.close(1000, "done");
@@ -72,7 +78,13 @@ export function waitForAdmission(
           type: string;
           position?: number | null;
           code?: string;
+          sale?: string;
         };
+        if (frame.type === "sale") {
+          opts.heard?.push([Date.now(), frame.sale ?? ""]);
+          if (frame.sale === "closed") finish("closed");
+          return;
+        }
         if (frame.type === "position" && typeof frame.position === "number") {
           // docs/spec.md ("Live queue (WebSocket)"): a waiter's position only goes down while waiting.
           if (frame.position > lastPosition) socketFindings.positionWentUp++;

@@ -6,6 +6,7 @@ import { type CostRow, costMarkdown } from "../lib/service-metrics.ts";
 import type { BackendWindow } from "./backend-probe.ts";
 import type { KillReport } from "./chaos.ts";
 import type { DropConfig } from "./config.ts";
+import { type SoldOutTold, soldOutToldSentence } from "./sale-told.ts";
 import type { StepSummary } from "./stats.ts";
 import type { CheckReport } from "./store-check.ts";
 
@@ -21,6 +22,10 @@ export interface DropResult {
   soldOutAtSec?: number;
   /** Seconds from the first admission to the first store poll that found no seat AVAILABLE. */
   allTakenSec?: number;
+  /** Orders confirmed in the first 60 s after the first admission (self-tuning's yardstick). */
+  ordersFirst60s?: number;
+  /** How fast the line told waiting buyers that nothing was left (drop/sale-told.ts). */
+  soldOutTold?: SoldOutTold;
   requests: number;
   errors: number;
   errorRate: number;
@@ -59,6 +64,7 @@ export interface DropResult {
 const PLAIN: Record<string, string> = {
   ws_first_frame: "WebSocket open → first frame",
   queue_wait: "join → ready (time in line)",
+  sold_out_in_line: "join → told the line closed (time in line, buyers who end sold out)",
   queue_status: "queue status (fallback poll)",
   paid_to_final: "payment intent → CONFIRMED/CANCELLED seen",
   outcome_pushed: "payment intent → outcome pushed on the socket",
@@ -71,7 +77,7 @@ export function dropMarkdown(r: DropResult): string {
   const lines = [
     `# drop — ${r.at}`,
     "",
-    `${c.buyers} buyers for ${c.seats} seats; arrivals over ${c.arrivalSec} s; admission ${c.admitRate}/s (cap ${c.admitCap}); ` +
+    `${c.buyers} buyers for ${c.seats} seats; arrivals over ${c.arrivalSec} s; admission ${c.autoAdmission ? `self-tuning ${c.autoAdmission.min}–${c.autoAdmission.max}/s` : `${c.admitRate}/s`} (cap ${c.admitCap}); ` +
       `hold ${c.holdSeconds} s; mix approve ${pct(c.mix.approve)} / fail ${pct(c.mix.fail)} / abandon ${pct(c.mix.abandon)}; ` +
       `${r.machine.cpus} CPUs, Bun ${r.machine.bun}, load average at start ${r.machine.loadavg.join(" ")}.`,
     "",
@@ -85,6 +91,10 @@ export function dropMarkdown(r: DropResult): string {
       ? `No seat AVAILABLE (each held or sold) **${r.allTakenSec} s after the first admission** (the store is polled every 3 s).`
       : "Some seat was still AVAILABLE at every store poll.",
     "",
+    ...(r.ordersFirst60s !== undefined
+      ? [`**${r.ordersFirst60s} orders in the first 60 s** after the first admission.`, ""]
+      : []),
+    ...(r.soldOutTold ? [soldOutToldSentence(r.soldOutTold, c.operator), ""] : []),
     "## Outcomes",
     "",
     "| outcome | buyers |",

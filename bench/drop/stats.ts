@@ -5,6 +5,7 @@ export const STEPS = [
   "join",
   "ws_first_frame",
   "queue_wait",
+  "sold_out_in_line",
   "queue_status",
   "enter",
   "availability",
@@ -129,10 +130,19 @@ export class DropStats {
   /** When (Date.now) each milestone first happened. */
   readonly firstAt: Partial<Record<"admitted" | "holds" | "orders", number>> = {};
 
+  private readonly milestones = { admitted: [] as number[], holds: [] as number[], orders: [] as number[] };
+
   /** Counts a milestone on the timeline. */
   milestone(rate: "admitted" | "holds" | "orders"): void {
-    this.firstAt[rate] ??= Date.now();
+    const now = Date.now();
+    this.firstAt[rate] ??= now;
+    this.milestones[rate].push(now);
     this.bump(rate);
+  }
+
+  /** When (Date.now) each milestone of a kind happened, in order. */
+  times(rate: "admitted" | "holds" | "orders"): readonly number[] {
+    return this.milestones[rate];
   }
 
   /** Moves a buyer between states. */

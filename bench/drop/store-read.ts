@@ -200,6 +200,7 @@ export class StoreReader {
     const worst = new Map<string, StaleSighting>();
     let counts: Record<string, number> = {};
     let noneAvailableAt: number | undefined;
+    let lastFreeAt: number | undefined;
     let running = true;
     const loop = (async () => {
       while (running) {
@@ -226,6 +227,7 @@ export class StoreReader {
               });
           }
           if (free === 0 && seats.length > 0) noneAvailableAt ??= now;
+          else if (noneAvailableAt === undefined) lastFreeAt = now;
         } catch {
           // A busy DynamoDB Local may time out a poll; the next one looks again.
         }
@@ -237,6 +239,8 @@ export class StoreReader {
       counts: () => counts,
       /** The first poll (Date.now) that found no seat free: each one held or sold. */
       noneAvailableAt: () => noneAvailableAt,
+      /** The poll before it, the last that found a seat free: the moment lies between the two. */
+      lastFreeAt: () => lastFreeAt,
       stop: async (): Promise<StaleSighting[]> => {
         running = false;
         await loop;

@@ -94,11 +94,12 @@ export async function setAdmission(
   eventId: string,
   rate: number,
   cap: number,
+  more: Record<string, unknown> = {},
 ): Promise<void> {
   const res = await fetch(`${gateway}/api/v1/admin/events/${eventId}/queue`, {
     method: "PATCH",
     headers: ADMIN_HEADERS,
-    body: JSON.stringify({ rate, cap }),
+    body: JSON.stringify({ rate, cap, ...more }),
   });
   if (!res.ok) throw new Error(`setting admission of ${eventId}: ${res.status} ${await res.text()}`);
 }
@@ -136,9 +137,9 @@ export async function createBenchEvent(
       name: "inventory",
       baseUrl: platform.inventory,
       timeoutMs: 120_000,
-    });
       // Straight to a service: the developer credential (the bench's stack is never production).
       credentials: devCredentials(),
+    });
     await client.createEvent({
       eventId,
       name: `Bench drop ${eventId}`,
