@@ -24,9 +24,9 @@ export interface LiveView {
 export type AdmissionMode = "fixed" | "auto";
 
 /**
- * The queue view (`GET`/`PATCH /admin/events/{id}/queue`, pause, resume). `admission`,
- * `rate_min` and `rate_max` come with self-tuning admission: the console shows and sends them
- * only when the gateway's view has them.
+ * The queue view (`GET`/`PATCH /admin/events/{id}/queue`, pause, resume). `rate_min` and
+ * `rate_max` are the self-tuning bounds (null while the rate is fixed), `auto_rate` the rate it
+ * admits at now.
  */
 export interface AdminQueueView {
   event_id: string;
@@ -39,8 +39,9 @@ export interface AdminQueueView {
   served: number;
   observed_rate_per_sec: number;
   admission?: AdmissionMode;
-  rate_min?: number;
-  rate_max?: number;
+  rate_min?: number | null;
+  rate_max?: number | null;
+  auto_rate?: number | null;
 }
 
 /** `PATCH /admin/events/{id}/queue`. */

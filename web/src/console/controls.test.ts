@@ -24,13 +24,27 @@ describe("the console's admission controls", () => {
   test("show and send the pacing and its bounds once the queue view has them", () => {
     const values = controlsOf({ ...view, admission: "auto", rate_min: 5, rate_max: 80 });
     expect(values).toEqual({ rate: "20", cap: "500", admission: "auto", rateMin: "5", rateMax: "80" });
-    expect(changeFrom({ ...values, admission: "fixed", rateMax: "60" })).toEqual({
+    expect(changeFrom({ ...values, rateMax: "60" })).toEqual({
       rate: 20,
       cap: 500,
-      admission: "fixed",
+      admission: "auto",
       rate_min: 5,
       rate_max: 60,
     });
+    // Back to a fixed rate: the bounds are not sent (the API refuses them without self-tuning).
+    expect(changeFrom({ ...values, admission: "fixed" })).toEqual({ rate: 20, cap: 500, admission: "fixed" });
+  });
+
+  test("a fixed-rate view offers the API's default bounds for switching self-tuning on", () => {
+    const values = controlsOf({
+      ...view,
+      admission: "fixed",
+      rate_min: null,
+      rate_max: null,
+      auto_rate: null,
+    });
+    expect(values).toEqual({ rate: "20", cap: "500", admission: "fixed", rateMin: "1", rateMax: "1000" });
+    expect(changeFrom({ ...values, rate: "25" })).toEqual({ rate: 25, cap: 500, admission: "fixed" });
   });
 
   test("say what to fix instead of sending what the API would refuse", () => {

@@ -13,10 +13,14 @@ export interface ControlValues {
 /** The form's values for the settings in a queue view. */
 export function controlsOf(view: AdminQueueView): ControlValues {
   const values: ControlValues = { rate: String(view.rate), cap: String(view.cap) };
-  if (view.admission !== undefined) values.admission = view.admission;
-  if (view.rate_min !== undefined) values.rateMin = String(view.rate_min);
-  if (view.rate_max !== undefined) values.rateMax = String(view.rate_max);
-  return values;
+  if (view.admission === undefined) return values;
+  // Fixed, the bounds are null: the form offers the API's defaults for switching to self-tuning.
+  return {
+    ...values,
+    admission: view.admission,
+    rateMin: String(view.rate_min ?? 1),
+    rateMax: String(view.rate_max ?? 1000),
+  };
 }
 
 /** The limits of the admin API (docs/spec.md, "Admin"): checked here to explain, there to enforce. */
@@ -24,8 +28,8 @@ const RATE_MAX = 100_000;
 const CAP_MAX = 1_000_000;
 
 /**
- * The PATCH body for the form, or the sentence that says what to fix. Fields the gateway's view
- * does not have are never sent, so the console works before and after self-tuning admission.
+ * The PATCH body for the form, or the sentence that says what to fix. The bounds are sent only
+ * with self-tuning on: the API refuses bounds for a fixed rate.
  */
 export function changeFrom(values: ControlValues): QueueChange | { problem: string } {
   const rate = number(values.rate);
@@ -36,15 +40,16 @@ export function changeFrom(values: ControlValues): QueueChange | { problem: stri
     return { problem: `The cap must be a whole number from 1 to ${CAP_MAX.toLocaleString()}.` };
   const change: QueueChange = { rate, cap };
   if (values.admission !== undefined) change.admission = values.admission;
+  if (values.admission !== "auto") return change;
   for (const [key, field] of [
     ["rateMin", "rate_min"],
     ["rateMax", "rate_max"],
   ] as const) {
     if (values[key] === undefined) continue;
     const bound = number(values[key] ?? "");
-    if (bound === undefined || bound < 0 || bound > RATE_MAX)
+    if (bound === undefined || bound < 1 || bound > RATE_MAX)
       return {
-        problem: `The ${field === "rate_min" ? "lowest" : "highest"} rate must be a number from 0 to ${RATE_MAX.toLocaleString()}.`,
+        problem: `The ${field === "rate_min" ? "lowest" : "highest"} rate must be a number from 1 to ${RATE_MAX.toLocaleString()}.`,
       };
     change[field] = bound;
   }
