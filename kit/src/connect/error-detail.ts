@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { ConnectError } from "@connectrpc/connect";
 import { common } from "@tt/contracts";
-import { AppError, codeForConnectCode, ERROR_CATALOGUE, isErrorCode } from "../errors.ts";
+import { AppError, codeForConnectCode, ERROR_CATALOGUE, type ErrorCode, isErrorCode } from "../errors.ts";
 
 /** A domain error as a ConnectError with the catalogue code attached as an ErrorDetail. */
 export function toConnectError(error: AppError): ConnectError {
@@ -32,5 +32,16 @@ export function fromConnectError(error: unknown): AppError {
     });
   }
   const code = codeForConnectCode(ce.code);
-  return new AppError(code, ce.rawMessage, { cause: ce });
+  return new AppError(code, PLAIN[code] ?? ce.rawMessage, { cause: ce });
 }
+
+/**
+ * Without a peer's detail the raw message is the transport's or the serializer's ("fetch failed:
+ * connect ECONNREFUSED 10.0.3.7:8011", "serialize binary: … invalid int64"): it stays with the
+ * cause, for the log, and the caller gets a plain sentence instead.
+ */
+const PLAIN: Partial<Record<ErrorCode, string>> = {
+  UPSTREAM_UNAVAILABLE: "A service this request needs is unavailable; try again shortly",
+  UPSTREAM_TIMEOUT: "A service this request needs did not answer in time; try again shortly",
+  INTERNAL: "Something went wrong on our side",
+};

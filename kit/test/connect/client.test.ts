@@ -102,6 +102,10 @@ describe("service client retries", () => {
     });
     const error = await client.reserveSeats({ eventId: "down", seatIds: ["A-1"] }).catch((e) => e);
     expect(fromConnectError(error).code).toBe("UPSTREAM_UNAVAILABLE");
+    // What the transport said stays in the log, not in the answer.
+    expect(fromConnectError(error).message).toBe(
+      "A service this request needs is unavailable; try again shortly",
+    );
     expect(calls.get("down")).toBe(2);
   });
 
