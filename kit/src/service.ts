@@ -3,7 +3,7 @@ import type { baseFields, ConfigOf } from "./config.ts";
 import { type GrpcListener, listenGrpc } from "./connect/grpc.ts";
 import { healthService } from "./connect/health.ts";
 import { type ConnectRoutes, connectHandlers } from "./connect/server.ts";
-import { docs } from "./http/docs.ts";
+import { docs, type RouteBody } from "./http/docs.ts";
 import { errorResponder } from "./http/errors.ts";
 import { healthRoutes, type Lifecycle, type ReadinessCheck } from "./http/health.ts";
 import { type NativeRoutes, nativeRoute } from "./http/native-routes.ts";
@@ -55,17 +55,23 @@ export function createService(options: ServiceOptions) {
   const gate = new RequestGate(config.maxInFlightRequests);
   // Bun's own cap is a backstop above the limit: under it, the error responder answers with
   // the standard 413 body; Bun's answer past it is a bare 413.
+  let routeTable: () => readonly RouteBody[] = () => [];
   const app = new Elysia({ name, serve: { maxRequestBodySize: config.bodyLimitBytes * 4, routes: native } })
     .use(observe(metrics, gate))
     .use(errorResponder(log, config.bodyLimitBytes))
     .use(healthRoutes(options.readiness ?? [], lifecycle, metrics))
     .use(
-      docs({
-        title: `Traffic Tacos ${name}`,
-        version: options.version ?? "0.1.0",
-        description: options.description,
-      }),
+      docs(
+        {
+          title: `Traffic Tacos ${name}`,
+          version: options.version ?? "0.1.0",
+          description: options.description,
+        },
+        () => routeTable(),
+      ),
     );
+  // Read when the document is asked for: every route is mounted by then.
+  routeTable = () => app.routes;
   const health = healthService(options.readiness ?? [], () => lifecycle.draining);
   const rpcRoutes: ConnectRoutes = (router) => {
     health(router);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { t } from "elysia";
 import { createRedis, createService, redisCheck } from "../src/index.ts";
 import { eventually, freePort, testConfig } from "../src/testing.ts";
 
@@ -20,6 +21,10 @@ const service = createService({
   config,
   readiness: [redisCheck(redis)],
   onShutdown: [() => redis.disconnect()],
+});
+// A route with a JSON body, as every service has: the document must show what it takes.
+service.app.post("/v1/things/:id", ({ body }) => body, {
+  body: t.Object({ name: t.String({ maxLength: 20 }) }),
 });
 const base = `http://127.0.0.1:${config.port}`;
 
@@ -85,6 +90,16 @@ describe("operations routes", () => {
       bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
     });
     expect(full.security).toEqual([{ bearer: [] }, {}]);
+    // The kit's own body parser does not hide the body's schema from the document.
+    const paths = spec.paths as Record<string, Record<string, { requestBody?: { content: object } }>>;
+    expect(paths["/v1/things/{id}"]?.post?.requestBody?.content).toEqual({
+      "application/json": {
+        schema: expect.objectContaining({
+          type: "object",
+          properties: { name: expect.objectContaining({ type: "string", maxLength: 20 }) },
+        }),
+      },
+    });
   });
 
   test("while draining, /readyz is 503 so load balancers stop sending traffic", async () => {

@@ -14,9 +14,41 @@ export interface DocsInfo {
   description: string;
 }
 
+/** What the document needs to know of a route (Elysia's own route table). */
+export interface RouteBody {
+  method: string;
+  path: string;
+  hooks: { body?: unknown };
+}
+
+type OpenApiDoc = {
+  paths?: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>>;
+};
+
+/**
+ * Gives every JSON body its schema back. The kit reads bodies with its own parse hook
+ * (errors.ts: the size limit, 415), and the plugin, seeing a function parser, lists no content
+ * for any body; every REST route takes JSON, so each body's TypeBox schema (JSON Schema already)
+ * is its `application/json` content.
+ */
+function withBodies(doc: OpenApiDoc, routes: readonly RouteBody[]): OpenApiDoc {
+  for (const route of routes) {
+    if (!route.hooks.body) continue;
+    const path = route.path.replace(/:(\w+)/g, "{$1}");
+    const body = doc.paths?.[path]?.[route.method.toLowerCase()]?.requestBody;
+    if (body && Object.keys(body.content ?? {}).length === 0)
+      body.content = { "application/json": { schema: route.hooks.body } };
+  }
+  return doc;
+}
+
 /** OpenAPI document at `/swagger/json` and an offline Swagger UI at `/swagger`. */
-export function docs(info: DocsInfo) {
+export function docs(info: DocsInfo, routes: () => readonly RouteBody[] = () => []) {
   return new Elysia({ name: "kit.docs" })
+    .onAfterHandle({ as: "global" }, ({ path, response }) => {
+      if (path === "/swagger/json" && response && typeof response === "object")
+        return withBodies(response as OpenApiDoc, routes());
+    })
     .get(
       "/swagger/assets/:file",
       ({ params, status }) => {
