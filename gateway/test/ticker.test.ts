@@ -67,3 +67,30 @@ test("the running ticker admits on its own, at the configured rate", async () =>
   expect(admitted).toBeGreaterThanOrEqual(20);
   expect(admitted).toBeLessThanOrEqual(45);
 });
+
+test("the last-tick metric moves with every completed tick and stands still while ticks fail (the stall alert's signal)", async () => {
+  const redis = createRedis(server.url);
+  clients.push(redis);
+  const metrics = new Metrics("gateway");
+  const ticker = new AdmissionTicker(
+    new WaitingRoom(redis, testRoomOptions),
+    { tickMs: 50, refreshEventsMs: 0 },
+    createLogger("t", "error"),
+    metrics,
+  );
+  const lastTick = async () =>
+    Number(/^queue_ticker_last_tick_seconds\{[^}]*\} (\S+)$/m.exec(await metrics.render())?.[1]);
+  const born = await lastTick();
+  expect(born).toBeGreaterThan(Date.now() / 1000 - 5);
+
+  await Bun.sleep(20);
+  await ticker.tick();
+  const ticked = await lastTick();
+  expect(ticked).toBeGreaterThan(born);
+
+  // Redis gone: the pass fails, and the metric keeps the last good tick.
+  redis.disconnect();
+  await Bun.sleep(20);
+  await expect(ticker.tick()).rejects.toThrow();
+  expect(await lastTick()).toBe(ticked);
+});

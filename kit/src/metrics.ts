@@ -1,8 +1,12 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { BreakerState } from "./connect/breaker.ts";
 import { HttpMetrics } from "./http-metrics.ts";
 
 // Latency buckets sized around the 120 ms P95 target and the 500 ms confirm budget.
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.12, 0.25, 0.5, 1, 2.5, 5];
+
+/** circuit_breaker_state values: anything above 0 means calls to that upstream are being refused. */
+const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1, open: 2 };
 
 /** A service's Prometheus registry with the HTTP and backend-call metrics of docs/spec.md (Observability). */
 export class Metrics {
@@ -15,9 +19,14 @@ export class Metrics {
    * made for (origin.ts): what each step of a purchase costs, and what idling costs.
    */
   readonly dependencyRequests: Counter<"origin" | "dependency" | "operation">;
+  /** The breakers circuit_breaker_state reports, read at scrape time (never on the call path). */
+  private readonly breakers = new Map<string, () => BreakerState>();
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ app: service });
+    // Event-loop lag (nodejs_eventloop_lag_p99_seconds), heap and RSS: a process that stalls or
+    // grows shows here before its latency does. prom-client's sampler works under Bun.
+    collectDefaultMetrics({ register: this.registry });
     this.http = new HttpMetrics(service, LATENCY_BUCKETS);
     this.backendDuration = this.histogram(
       "backend_call_duration_seconds",
@@ -29,6 +38,21 @@ export class Metrics {
       "Requests sent to dependencies (DynamoDB, SQS, Redis, services) by the route or loop they served",
       ["origin", "dependency", "operation"],
     );
+    const breakers = this.breakers;
+    new Gauge({
+      name: "circuit_breaker_state",
+      help: "Circuit breaker towards each upstream: 0 closed, 1 half-open (probing), 2 open (calls refused)",
+      labelNames: ["service"],
+      registers: [this.registry],
+      collect() {
+        for (const [service, state] of breakers) this.set({ service }, BREAKER_STATE_VALUE[state()]);
+      },
+    });
+  }
+
+  /** Reports a client's circuit breaker as circuit_breaker_state{service=name}. */
+  watchBreaker(name: string, state: () => BreakerState): void {
+    this.breakers.set(name, state);
   }
 
   /** Registers a counter on this service's registry. */

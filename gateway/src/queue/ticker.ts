@@ -44,6 +44,7 @@ export class AdmissionTicker {
   private warnedAt = 0;
   private readonly admittedTotal;
   private readonly waitingGauge;
+  private readonly lastTickGauge;
   /** Events this process admitted for at its last tick (for tests and stats). */
   readonly leading = new Set<string>();
 
@@ -57,6 +58,14 @@ export class AdmissionTicker {
       "event_id",
     ]);
     this.waitingGauge = metrics.gauge("queue_waiting", "Waiters in line", ["event_id"]);
+    // Set after every completed pass (failed ones leave it): the QueueTickerStalled alert fires
+    // when it falls behind, whether the loop died, hangs on Redis or fails every pass.
+    this.lastTickGauge = metrics.gauge(
+      "queue_ticker_last_tick_seconds",
+      "Unix time of this process's last completed admission tick",
+    );
+    // From construction: a process whose first pass never completes is stalled from its start.
+    this.lastTickGauge.set(Date.now() / 1000);
   }
 
   /** Starts ticking until `stop`. */
@@ -135,6 +144,7 @@ export class AdmissionTicker {
         else this.live.delete(eventId);
       }),
     );
+    this.lastTickGauge.set(Date.now() / 1000);
   }
 
   /** Puts the event's durable settings into Redis if Redis is behind; false when the store could not say. */

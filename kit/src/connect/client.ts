@@ -228,6 +228,7 @@ export function createServiceClient<S extends DescService>(
   options: ServiceClientOptions,
 ): Client<S> & { breaker: CircuitBreaker } {
   const breaker = new CircuitBreaker(options.breaker);
+  options.metrics?.watchBreaker(options.name, () => breaker.state);
   const timeoutMs = options.timeoutMs ?? 1000;
   const transport = createConnectTransport({
     baseUrl: options.baseUrl,

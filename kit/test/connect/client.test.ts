@@ -6,6 +6,7 @@ import { createServiceClient } from "../../src/connect/client.ts";
 import { fromConnectError } from "../../src/connect/error-detail.ts";
 import { AppError } from "../../src/errors.ts";
 import { devCredentials } from "../../src/identity/dev-key.ts";
+import { Metrics } from "../../src/metrics.ts";
 import { freePort, type RunningService, startService } from "./support.ts";
 
 // Calls seen by the upstream, by event id, so each test scripts its own failures.
@@ -211,6 +212,24 @@ describe("service client circuit breaker", () => {
     });
     await client.getInventoryStatus({ eventId: "e1" }).catch(() => undefined);
     expect(client.breaker.state).toBe("open");
+  });
+
+  test("its state is on the caller's /metrics as circuit_breaker_state{service} (2 open, 1 probing, 0 closed)", async () => {
+    const metrics = new Metrics("client-test");
+    const client = createServiceClient(inventory.InventoryService, {
+      name: "inventory",
+      baseUrl: `http://127.0.0.1:${await freePort()}`,
+      retries: 0,
+      breaker: { failureThreshold: 1, openMs: 100 },
+      metrics,
+    });
+    const state = async () =>
+      /^circuit_breaker_state\{[^}]*service="inventory"[^}]*\} (\d)$/m.exec(await metrics.render())?.[1];
+    expect(await state()).toBe("0");
+    await client.getInventoryStatus({ eventId: "e1" }).catch(() => undefined);
+    expect(await state()).toBe("2");
+    await Bun.sleep(120);
+    expect(await state()).toBe("1");
   });
 
   test("opens after consecutive failures, fails fast without the network, and closes after a good probe", async () => {
