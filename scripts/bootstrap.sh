@@ -17,13 +17,28 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
 # The web app's end-to-end tests drive Debian's Chromium (playwright-core never downloads one).
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-if [ ${#missing[@]} -gt 0 ]; then
+# The deploy tests' static checks: promtool (from Debian's prometheus package, a 19 MB download
+# installed in about 10 s; only promtool is used) for the alert rules, shellcheck for the scripts.
+# Without recommends: they would add node-exporter, a daemon.
+tools=()
+command -v promtool >/dev/null 2>&1 || tools+=(prometheus)
+command -v shellcheck >/dev/null 2>&1 || tools+=(shellcheck)
+if [ $((${#missing[@]} + ${#tools[@]})) -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    say "installing ${missing[*]} with apt-get"
+    say "installing ${missing[*]} ${tools[*]} with apt-get"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    if [ ${#missing[@]} -gt 0 ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    fi
+    if [ ${#tools[@]} -gt 0 ]; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${tools[@]}" >/dev/null
+      # The package enables a Prometheus server; on a machine with systemd, keep it stopped.
+      if [[ " ${tools[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null 2>&1; then
+        systemctl disable --now prometheus >/dev/null 2>&1 || true
+      fi
+    fi
   else
-    say "missing ${missing[*]}: run  sudo apt-get install -y ${missing[*]}  and try again"
+    say "missing ${missing[*]} ${tools[*]}: run  sudo apt-get install -y ${missing[*]} ${tools[*]}  and try again"
     exit 1
   fi
 fi

@@ -123,6 +123,12 @@ module "addons" {
   karpenter_interruption_queue_name = module.eks.karpenter_interruption_queue_name
   hosted_zone_id                    = var.hosted_zone_id
   domain_filter                     = var.api_domain_name
+  alerts_topic_arn                  = aws_sns_topic.alerts.arn
+  alert_slack_channel               = var.alert_slack_channel
+  alert_secrets = {
+    slack_webhook_url     = var.alert_slack_webhook_url
+    pagerduty_routing_key = var.alert_pagerduty_routing_key
+  }
 
   # Charts need running nodes and CoreDNS; KEDA's operator role comes with the service roles.
   depends_on = [module.eks, module.service_roles]

@@ -58,6 +58,7 @@ resource "helm_release" "monitoring" {
         }
       }
     }
+    alertmanager = local.alertmanager_values
     grafana = {
       adminPassword = random_password.grafana_admin.result
       nodeSelector  = { "traffic-tacos/capacity" = "on_demand" }
@@ -66,4 +67,7 @@ resource "helm_release" "monitoring" {
       }
     }
   })]
+
+  # Alertmanager mounts the receivers' Secret and publishes with its Pod Identity role.
+  depends_on = [kubernetes_secret_v1.alert_receivers, module.alertmanager_identity]
 }

@@ -52,6 +52,28 @@ variable "prometheus_retention" {
   default     = "15d"
 }
 
+variable "alerts_topic_arn" {
+  description = "SNS topic every alert is published to (the CloudWatch alarms' topic); null for none."
+  type        = string
+  default     = null
+}
+
+variable "alert_slack_channel" {
+  description = "Slack channel of the webhook in alert_secrets (null: the webhook's own channel)."
+  type        = string
+  default     = null
+}
+
+variable "alert_secrets" {
+  description = "A Slack incoming-webhook URL (every alert) and a PagerDuty Events v2 routing key (severity=page); null leaves one out."
+  type = object({
+    slack_webhook_url     = optional(string)
+    pagerduty_routing_key = optional(string)
+  })
+  default   = {}
+  sensitive = true
+}
+
 variable "tags" {
   description = "Tags added to every AWS resource."
   type        = map(string)
