@@ -37,3 +37,8 @@ output "scheduler_role_arn" {
   description = "Role EventBridge Scheduler assumes to deliver expiries (SCHEDULER_ROLE_ARN)."
   value       = aws_iam_role.scheduler.arn
 }
+
+output "events_dlq_name" {
+  description = "Name of the dead-letter queue (its depth alarm)."
+  value       = aws_sqs_queue.events_dlq.name
+}

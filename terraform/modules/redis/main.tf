@@ -122,3 +122,27 @@ resource "aws_cloudwatch_metric_alarm" "memory" {
 
   depends_on = [aws_elasticache_replication_group.this]
 }
+
+# noeviction makes an eviction impossible; one means the parameter group is not applied (a
+# default group after a restore, say), and buyers' places can vanish without a trace.
+resource "aws_cloudwatch_metric_alarm" "evictions" {
+  for_each = toset(local.node_ids)
+
+  alarm_name          = "${each.value}-evictions"
+  alarm_description   = "Redis node ${each.value} evicted keys although the platform runs noeviction: check the node's parameter group (maxmemory-policy) at once."
+  namespace           = "AWS/ElastiCache"
+  metric_name         = "Evictions"
+  dimensions          = { CacheClusterId = each.value }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_actions
+  ok_actions          = var.alarm_actions
+
+  tags = var.tags
+
+  depends_on = [aws_elasticache_replication_group.this]
+}
