@@ -1,3 +1,5 @@
+import { isEdgeChallenge, type Send } from "./waf.ts";
+
 /** The gateway's standard error body: `{"error":{"code","message","trace_id"}}`. */
 export interface ErrorBody {
   error: { code: string; message: string; trace_id?: string };
@@ -7,6 +9,15 @@ export interface ErrorBody {
 export const NETWORK_UNREACHABLE = "NETWORK_UNREACHABLE";
 /** Code used when the gateway answered 2xx with a body that is not JSON. */
 export const BAD_RESPONSE = "BAD_RESPONSE";
+/** Code used when the edge (AWS WAF) still challenged the call after the page answered once. */
+export const EDGE_CHALLENGE = "EDGE_CHALLENGE";
+
+let send: Send = (input, init) => fetch(input, init);
+
+/** Sends every API call through `next` from now on (main.tsx: the AWS WAF integration). */
+export function setApiTransport(next: Send): void {
+  send = next;
+}
 
 /** A failed API call, carrying the catalogue code so the UI never has to parse message text. */
 export class ApiError extends Error {
@@ -85,7 +96,7 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
 
   let response: Response;
   try {
-    response = await fetch(`${baseUrl}${path}`, {
+    response = await send(`${baseUrl}${path}`, {
       ...init,
       headers: requestHeaders,
       body: json === undefined ? null : JSON.stringify(json),
@@ -103,6 +114,14 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
       },
       { cause },
     );
+  }
+
+  if (isEdgeChallenge(response)) {
+    throw new ApiError({
+      code: EDGE_CHALLENGE,
+      message: "The edge asked for a browser check the page could not pass",
+      status: response.status,
+    });
   }
 
   const text = await response.text();

@@ -1,4 +1,4 @@
-import { ApiError, BAD_RESPONSE, NETWORK_UNREACHABLE } from "./api.ts";
+import { ApiError, BAD_RESPONSE, EDGE_CHALLENGE, NETWORK_UNREACHABLE } from "./api.ts";
 
 /** Shown whenever the platform cannot be reached or is down; also the fallback for unknown codes. */
 export const SERVICE_UNAVAILABLE_MESSAGE =
@@ -41,6 +41,7 @@ const MESSAGES: Record<string, string> = {
   UPSTREAM_TIMEOUT: "The ticketing service is taking too long to answer. Please try again in a moment.",
   [NETWORK_UNREACHABLE]: SERVICE_UNAVAILABLE_MESSAGE,
   [BAD_RESPONSE]: "We got an unexpected answer from the ticketing service. Please try again in a moment.",
+  [EDGE_CHALLENGE]: "We couldn't confirm your browser is not a bot. Please reload the page and try again.",
 };
 
 /** Fallback for codes this app does not know yet; honest without guessing at a cause. */

@@ -112,6 +112,10 @@ module "web" {
   origin_verify_secret = random_password.origin_verify.result
   vpc_id               = module.network.vpc_id
   vpc_cidr_block       = module.network.vpc_cidr_block
+
+  waf_count_only             = var.waf_count_only
+  api_rate_limit_per_minute  = var.api_rate_limit_per_minute
+  join_rate_limit_per_minute = var.join_rate_limit_per_minute
 }
 
 module "addons" {

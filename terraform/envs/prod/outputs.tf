@@ -62,13 +62,18 @@ output "deploy_env" {
     API_DOMAIN_NAME       = var.api_domain_name
     API_CERTIFICATE_ARN   = module.web.api_certificate_arn
     ALB_SECURITY_GROUP_ID = module.web.alb_security_group_id
-    ALB_ORIGIN_CONDITION  = jsonencode([{ field = "http-header", httpHeaderConfig = { httpHeaderName = "X-Origin-Verify", values = [random_password.origin_verify.result] } }])
+    ALB_WEB_ACL_ARN       = module.web.origin_web_acl_arn
     EVENTS_QUEUE_URL      = module.messaging.events_queue_url
     CLUSTER_NAME          = module.eks.cluster_name
     KARPENTER_NODE_ROLE   = module.eks.karpenter_node_role_name
     ECR_REGISTRY          = split("/", module.ecr.repository_urls["gateway"])[0]
   } : "${key}=${value}"])
-  sensitive = true
+}
+
+# Build-time variable of the web app (deploy/web/publish.sh reads it): the AWS WAF integration.
+output "waf_challenge_script_url" {
+  description = "AWS WAF challenge script the web app loads (VITE_WAF_CHALLENGE_URL)."
+  value       = module.web.waf_challenge_script_url
 }
 
 output "alerts_topic_arn" {

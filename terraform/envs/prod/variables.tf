@@ -88,3 +88,21 @@ variable "kubernetes_version" {
   type        = string
   default     = "1.35"
 }
+
+variable "waf_count_only" {
+  description = "Edge WAF rules only count, never block or challenge (a staging stage under load test; a first look at new rules)."
+  type        = bool
+  default     = false
+}
+
+variable "api_rate_limit_per_minute" {
+  description = "API requests per client address per minute before the edge WAF blocks it."
+  type        = number
+  default     = 3000
+}
+
+variable "join_rate_limit_per_minute" {
+  description = "Queue joins per client address per minute before the edge WAF blocks it."
+  type        = number
+  default     = 300
+}

@@ -1,6 +1,7 @@
 # The gateway's ALB (created by the AWS Load Balancer Controller from the Ingress) gets this
-# security group: HTTPS from CloudFront's origin-facing ranges only. The Ingress also requires
-# the X-Origin-Verify header CloudFront adds, so nobody can skip the CDN with a forged source.
+# security group: HTTPS from CloudFront's origin-facing ranges only, and the web ACL below, which
+# requires the X-Origin-Verify header CloudFront adds, so nobody can skip the CDN through another
+# distribution of their own.
 # Its certificate (regional, for the API hostname) is issued here too.
 
 data "aws_ec2_managed_prefix_list" "cloudfront" {
@@ -57,4 +58,56 @@ resource "aws_route53_record" "api_validation" {
 resource "aws_acm_certificate_validation" "api" {
   certificate_arn         = aws_acm_certificate.api.arn
   validation_record_fqdns = [for record in aws_route53_record.api_validation : record.fqdn]
+}
+
+# The ALB's own ACL: only requests carrying CloudFront's X-Origin-Verify header pass. The secret
+# lives in AWS (this rule and the CloudFront origin), never in the cluster: the Ingress only names
+# this ACL. Regional, in the stack's region, beside the ALB.
+resource "aws_wafv2_web_acl" "origin" {
+  name        = "${replace(var.bucket_name, ".", "-")}-origin"
+  description = "Gateway ALB: only requests that came through CloudFront"
+  scope       = "REGIONAL"
+
+  default_action {
+    block {}
+  }
+
+  rule {
+    name     = "from-cloudfront"
+    priority = 0
+
+    action {
+      allow {}
+    }
+
+    statement {
+      byte_match_statement {
+        search_string         = var.origin_verify_secret
+        positional_constraint = "EXACTLY"
+        field_to_match {
+          single_header {
+            name = "x-origin-verify"
+          }
+        }
+        text_transformation {
+          priority = 0
+          type     = "NONE"
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "from-cloudfront"
+      sampled_requests_enabled   = false
+    }
+  }
+
+  visibility_config {
+    cloudwatch_metrics_enabled = true
+    metric_name                = "${replace(var.bucket_name, ".", "-")}-origin"
+    sampled_requests_enabled   = false
+  }
+
+  tags = var.tags
 }

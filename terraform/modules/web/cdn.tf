@@ -1,6 +1,7 @@
 # One origin for buyers: CloudFront serves the SPA from S3 and forwards /api/* (REST and the
 # live-queue WebSocket) and /.well-known/* to the gateway's ALB, so the browser never needs CORS,
-# exactly as the Vite proxy does locally. The ALB only accepts CloudFront (see alb.tf).
+# exactly as the Vite proxy does locally. The ALB only accepts CloudFront (see alb.tf); the edge's
+# web ACL (waf.tf) screens every request first.
 
 locals {
   # AWS-managed policies: no caching for the API, every viewer header but Host forwarded.
@@ -65,6 +66,7 @@ resource "aws_cloudfront_distribution" "web" {
   aliases             = [var.web_domain_name]
   default_root_object = "index.html"
   comment             = "Traffic Tacos web app and API"
+  web_acl_id          = aws_wafv2_web_acl.edge.arn
 
   origin {
     origin_id                = "web"

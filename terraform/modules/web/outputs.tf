@@ -22,3 +22,13 @@ output "alb_security_group_id" {
   description = "Security group the gateway ALB uses (Ingress security-groups)."
   value       = aws_security_group.alb.id
 }
+
+output "origin_web_acl_arn" {
+  description = "Regional web ACL of the gateway ALB (Ingress wafv2-acl-arn): only CloudFront's requests pass."
+  value       = aws_wafv2_web_acl.origin.arn
+}
+
+output "waf_challenge_script_url" {
+  description = "AWS WAF challenge script the web app loads (VITE_WAF_CHALLENGE_URL) so API calls carry a WAF token."
+  value       = "${aws_wafv2_web_acl.edge.application_integration_url}challenge.js"
+}

@@ -45,3 +45,21 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "waf_count_only" {
+  description = "Every edge WAF rule only counts (a load-tested staging stage, or watching new rules before they block)."
+  type        = bool
+  default     = false
+}
+
+variable "api_rate_limit_per_minute" {
+  description = "API requests one client address may send per minute through CloudFront before the edge blocks it."
+  type        = number
+  default     = 3000
+}
+
+variable "join_rate_limit_per_minute" {
+  description = "Queue joins one client address may send per minute (carrier-grade NAT puts many buyers behind one)."
+  type        = number
+  default     = 300
+}
