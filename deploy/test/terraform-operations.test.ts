@@ -78,3 +78,51 @@ describe("Alertmanager", () => {
     expect(locals.alertmanager_values.alertmanagerSpec.secrets).toEqual(["${local.alert_secret_name}"]);
   });
 });
+
+describe("prepared for a sale in Korea", () => {
+  const variable = (dir: string, name: string) =>
+    files.filter((f) => f.dir === dir).flatMap((f) => f.hcl.variable?.[name] ?? [])[0];
+
+  test("Seoul by default, and a CDN price class with Asian edges", () => {
+    expect(variable("terraform/envs/prod", "region")?.default).toBe("ap-northeast-2");
+    expect(variable("terraform/envs/prod", "availability_zones")?.default).toEqual([
+      "ap-northeast-2a",
+      "ap-northeast-2b",
+      "ap-northeast-2c",
+    ]);
+    expect(variable("terraform/envs/prod", "cdn_price_class")?.default).not.toBe("PriceClass_100");
+    expect(prodModule("web")?.price_class).toBe("${var.cdn_price_class}");
+  });
+
+  test("DynamoDB tables and their indexes take warm throughput from a variable", () => {
+    const [table] = blocksOf(files, "resource", "aws_dynamodb_table");
+    expect(table?.body.dynamic?.warm_throughput).toBeDefined();
+    expect(table?.body.dynamic?.global_secondary_index?.[0].content[0].dynamic.warm_throughput).toBeDefined();
+    expect(prodModule("dynamodb")?.warm_throughput).toBe("${var.dynamodb_warm_throughput}");
+  });
+
+  test("change freeze: no add-on on 'most recent', the Karpenter chart supports the cluster's Kubernetes", () => {
+    for (const d of blocksOf(files, "data", "aws_eks_addon_version")) expect(d.body.most_recent).toBe(false);
+    const k8s = variable("terraform/envs/prod", "kubernetes_version")?.default as string;
+    const chart = variable("terraform/modules/addons", "chart_versions")?.default.karpenter as string;
+    // Newest Kubernetes minor each Karpenter minor supports (karpenter.sh compatibility matrix).
+    const supports: Record<string, number> = { "1.8": 34, "1.9": 35, "1.10": 35, "1.11": 35 };
+    const minor = chart.split(".").slice(0, 2).join(".");
+    expect({ chart, k8s, ok: (supports[minor] ?? 0) >= Number(k8s.split(".")[1]) }).toEqual({
+      chart,
+      k8s,
+      ok: true,
+    });
+  });
+
+  test("Redis maintenance and snapshots fall outside sale hours (10:00–24:00 KST)", () => {
+    const [group] = blocksOf(files, "resource", "aws_elasticache_replication_group");
+    const kstHour = (hhmm: string) => (Number(hhmm.split(":")[0]) + 9) % 24;
+    const maintenance = String(group?.body.maintenance_window)
+      .split("-")
+      .map((p) => kstHour(p.split(":").slice(1).join(":")));
+    const snapshot = String(group?.body.snapshot_window).split("-").map(kstHour);
+    for (const hour of [...maintenance, ...snapshot])
+      expect({ hour, inSale: hour >= 10 }).toEqual({ hour, inSale: false });
+  });
+});

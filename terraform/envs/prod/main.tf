@@ -36,7 +36,8 @@ module "eks" {
 module "dynamodb" {
   source = "../../modules/dynamodb"
 
-  stage = var.stage
+  stage           = var.stage
+  warm_throughput = var.dynamodb_warm_throughput
 }
 
 module "messaging" {
@@ -112,6 +113,7 @@ module "web" {
   origin_verify_secret = random_password.origin_verify.result
   vpc_id               = module.network.vpc_id
   vpc_cidr_block       = module.network.vpc_cidr_block
+  price_class          = var.cdn_price_class
 
   waf_count_only             = var.waf_count_only
   api_rate_limit_per_minute  = var.api_rate_limit_per_minute

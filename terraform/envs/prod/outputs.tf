@@ -66,6 +66,7 @@ output "deploy_env" {
     EVENTS_QUEUE_URL      = module.messaging.events_queue_url
     CLUSTER_NAME          = module.eks.cluster_name
     KARPENTER_NODE_ROLE   = module.eks.karpenter_node_role_name
+    KARPENTER_AMI_ALIAS   = var.karpenter_ami_alias
     ECR_REGISTRY          = split("/", module.ecr.repository_urls["gateway"])[0]
   } : "${key}=${value}"])
 }

@@ -1,13 +1,13 @@
 variable "region" {
-  description = "AWS region of the platform."
+  description = "AWS region of the platform: Seoul, next to the Korean buyers of a KRW sale."
   type        = string
-  default     = "us-east-1"
+  default     = "ap-northeast-2"
 }
 
 variable "availability_zones" {
   description = "The three AZs everything spreads over."
   type        = list(string)
-  default     = ["us-east-1a", "us-east-1b", "us-east-1c"]
+  default     = ["ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]
 }
 
 variable "stage" {

@@ -38,7 +38,8 @@ variable "chart_versions" {
     external_dns                 = string
   })
   default = {
-    karpenter                    = "1.8.1"
+    # 1.11 supports Kubernetes 1.29–1.35 (1.8 stopped at 1.34).
+    karpenter                    = "1.11.1"
     aws_load_balancer_controller = "1.14.0"
     keda                         = "2.18.0"
     kube_prometheus_stack        = "79.0.1"

@@ -15,6 +15,12 @@ variable "kms_key_arn" {
   default     = null
 }
 
+variable "warm_throughput" {
+  description = "Warm throughput (units per second) of tables and their indexes by logical name; tables not listed keep on-demand's start. Raising it takes minutes and cannot be lowered: set it days before a sale."
+  type        = map(object({ reads = number, writes = number }))
+  default     = {}
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

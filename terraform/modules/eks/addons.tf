@@ -16,12 +16,14 @@ locals {
   addons = toset(["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "metrics-server", "aws-ebs-csi-driver"])
 }
 
-data "aws_eks_addon_version" "latest" {
+# Change freeze: an add-on runs the version pinned in addon_versions, else AWS's default for
+# the cluster's Kubernetes version (never "most recent", which moves under a running sale).
+data "aws_eks_addon_version" "default" {
   for_each = local.addons
 
   addon_name         = each.key
   kubernetes_version = aws_eks_cluster.this.version
-  most_recent        = true
+  most_recent        = false
 }
 
 resource "aws_eks_addon" "this" {
@@ -29,7 +31,7 @@ resource "aws_eks_addon" "this" {
 
   cluster_name                = aws_eks_cluster.this.name
   addon_name                  = each.key
-  addon_version               = data.aws_eks_addon_version.latest[each.key].version
+  addon_version               = lookup(var.addon_versions, each.key, data.aws_eks_addon_version.default[each.key].version)
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "PRESERVE"
   # The VPC CNI enforces the NetworkPolicies of deploy/k8s (only the services' call graph).

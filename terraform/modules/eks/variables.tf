@@ -61,6 +61,12 @@ variable "log_retention_days" {
   default     = 30
 }
 
+variable "addon_versions" {
+  description = "Pinned EKS add-on versions by add-on name (aws eks describe-addon-versions); unlisted ones take AWS's default for the Kubernetes version. Bump outside sale hours."
+  type        = map(string)
+  default     = {}
+}
+
 variable "tags" {
   description = "Tags added to every resource."
   type        = map(string)

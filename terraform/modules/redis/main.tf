@@ -79,9 +79,11 @@ resource "aws_elasticache_replication_group" "this" {
   auth_token                 = random_password.auth.result
   auth_token_update_strategy = "ROTATE"
 
+  # Windows at 02:00–04:00 KST (UTC+9), outside sale hours: a failover or a snapshot fork never
+  # lands in the middle of a drop.
   snapshot_retention_limit   = 3
-  snapshot_window            = "03:00-04:00"
-  maintenance_window         = "tue:04:30-tue:05:30"
+  snapshot_window            = "17:00-18:00"
+  maintenance_window         = "tue:18:30-tue:19:30"
   auto_minor_version_upgrade = true
   apply_immediately          = false
 
