@@ -1,7 +1,8 @@
 /**
  * One simulated buyer's whole drop: join → wait on the live queue (WebSocket) → enter → pick
  * seats from the availability map → hold → pay (approve / fail) or walk away → confirmed (by
- * themselves or the worker) — with think times between steps, like a person at a browser.
+ * themselves or the worker); after a declined card some pay again within the hold, the others
+ * walk away — with think times between steps, like a person at a browser.
  */
 import { BuyerClient, type Reply, unsettled } from "./client.ts";
 import type { DropConfig } from "./config.ts";
@@ -24,6 +25,8 @@ export interface BuyerRecord {
   orderId?: string;
   /** Why an `error` outcome happened. */
   reason?: string;
+  /** Paid again after a declined payment (within the hold). */
+  paidAgain?: boolean;
   /** When (Date.now) the buyer joined and was admitted, and what it heard of the sale meanwhile. */
   joinedAt?: number;
   admittedAt?: number;
@@ -199,71 +202,114 @@ export async function runBuyer(
     // Walks away: no payment, no leave (a closed tab); the hold must expire on its own.
     return end({ outcome: "abandoned" });
   }
-  const scenario = roll < cfg.mix.approve ? "approve" : "fail";
-  await sleep(between(cfg.thinkMs));
-  const intentBody = {
-    reservation_id: rid,
-    amount: hold.body.total_amount,
-    currency: hold.body.currency,
-    scenario,
-  };
-  const intent = await c.retrying(
-    "pay_intent",
-    "POST",
-    "/api/v1/payments/intent",
-    intentBody,
-    crypto.randomUUID(),
-  );
-  if (intent.status !== 200) return leaving(fail("payment intent", intent));
-  to("paying");
-  const paidAt = performance.now();
-  const piId: string = intent.body.payment_intent_id;
   const deadline = holdExpiresAt + 30_000;
-  let selfConfirm = scenario === "approve" && Math.random() < cfg.selfConfirm;
-
+  let scenario: "approve" | "fail" = roll < cfg.mix.approve ? "approve" : "fail";
+  let watching = pushed;
+  let paidAgain = false;
   let final: string | undefined;
   let orderId: string | undefined;
+  let piId = "";
+  let paidAt = 0;
+  for (;;) {
+    await sleep(between(cfg.thinkMs));
+    const intentBody = {
+      reservation_id: rid,
+      amount: hold.body.total_amount,
+      currency: hold.body.currency,
+      scenario,
+    };
+    // A fresh key per payment: paying again after a decline is a new payment, not a repeat.
+    const intent = await c.retrying(
+      "pay_intent",
+      "POST",
+      "/api/v1/payments/intent",
+      intentBody,
+      crypto.randomUUID(),
+    );
+    if (intent.status !== 200) return leaving(fail("payment intent", intent));
+    to("paying");
+    paidAt = performance.now();
+    piId = intent.body.payment_intent_id;
+    [final, orderId] = await outcomeOf(c, cfg, stats, { rid, piId, scenario, deadline, pushed: watching });
+    if (final !== "DECLINED") break;
+    stats.record("paid_to_final", performance.now() - paidAt, "ok");
+    // Declined, the hold still stands (docs/spec.md, "Reservations"): some buyers try another
+    // card while there is time, the others walk away and leave the hold to expire.
+    const timeLeft = holdExpiresAt - Date.now();
+    if (paidAgain || Math.random() >= cfg.retryDeclined || timeLeft < PAY_AGAIN_MIN_MS) break;
+    paidAgain = true;
+    scenario = "approve";
+    watching = channel.next(rid);
+  }
+  await leave();
+  if (!final) return fail(`no outcome by hold expiry + 30 s (${scenario})`);
+  const told = paidAgain ? { paidAgain } : {};
+  if (final === "DECLINED") return end({ outcome: "payment_failed", ...told });
+  stats.record("paid_to_final", performance.now() - paidAt, "ok");
+  if (scenario === "approve" && final === "CONFIRMED") {
+    stats.milestone("orders");
+    return end({ outcome: "confirmed", ...told, ...(orderId ? { orderId } : {}) });
+  }
+  return end({ outcome: "error", reason: `${scenario} payment ended ${final}`, ...told });
+}
+
+// A declined buyer pays again only with this much of the hold left: a card takes a second or two.
+const PAY_AGAIN_MIN_MS = 5_000;
+
+/**
+ * How one payment ended, as the buyer learns it: pushed on the socket, else (no socket, or a
+ * buyer who confirms by themselves) by polling — CONFIRMED or EXPIRED from the reservation,
+ * DECLINED from the payment while the hold stands. Undefined when nothing came by `deadline`.
+ */
+async function outcomeOf(
+  c: BuyerClient,
+  cfg: DropConfig,
+  stats: DropStats,
+  p: {
+    rid: string;
+    piId: string;
+    scenario: string;
+    deadline: number;
+    pushed: Promise<PurchaseFrame | undefined>;
+  },
+): Promise<[status: string | undefined, orderId: string | undefined]> {
+  const paidAt = performance.now();
+  let selfConfirm = p.scenario === "approve" && Math.random() < cfg.selfConfirm;
   if (!selfConfirm) {
     // Wait for the push; only a socket that died (or a push that never came) sends us polling.
-    const timeout = Bun.sleep(Math.max(0, deadline - Date.now())).then(() => undefined);
-    const frame: PurchaseFrame | undefined = await Promise.race([pushed, timeout]);
+    const timeout = Bun.sleep(Math.max(0, p.deadline - Date.now())).then(() => undefined);
+    const frame: PurchaseFrame | undefined = await Promise.race([p.pushed, timeout]);
     if (frame) {
-      [final, orderId] = [frame.status, frame.order_id];
       stats.record("outcome_pushed", performance.now() - paidAt, "ok");
+      return [frame.status, frame.order_id];
     }
   }
-  while (!final && Date.now() < deadline) {
+  while (Date.now() < p.deadline) {
     await sleep(cfg.pollMs);
+    const pay = await c.retrying("payment_status", "GET", `/api/v1/payments/${p.piId}/status`);
     if (selfConfirm) {
-      const p = await c.retrying("payment_status", "GET", `/api/v1/payments/${piId}/status`);
-      if (p.body?.status !== "APPROVED") continue;
-      const body = { payment_intent_id: piId };
+      if (pay.body?.status === "FAILED") return ["DECLINED", undefined];
+      if (pay.body?.status !== "APPROVED") continue;
+      const body = { payment_intent_id: p.piId };
       const conf = await c.retrying(
         "confirm",
         "POST",
-        `/api/v1/reservations/${rid}/confirm`,
+        `/api/v1/reservations/${p.rid}/confirm`,
         body,
         crypto.randomUUID(),
       );
       // The worker may have confirmed first; confirm then answers with the same order.
-      if (conf.status === 200) [final, orderId] = ["CONFIRMED", conf.body.order_id];
+      if (conf.status === 200) return ["CONFIRMED", conf.body.order_id];
       // Still no answer after the retries: the confirm (or the worker's) may yet land, so watch
       // the reservation, as a buyer reloading the page would, rather than give up on it.
-      else if (unsettled(conf)) selfConfirm = false;
-      else return leaving(fail("confirm", conf));
+      if (unsettled(conf)) selfConfirm = false;
+      else return [`confirm refused: ${conf.status} ${conf.code ?? ""}`, undefined];
     } else {
-      const g = await c.retrying("reservation_get", "GET", `/api/v1/reservations/${rid}`);
+      const g = await c.retrying("reservation_get", "GET", `/api/v1/reservations/${p.rid}`);
       const status = g.body?.status;
-      if (status && status !== "HOLD") [final, orderId] = [status, g.body.order_id ?? undefined];
+      if (status && status !== "HOLD") return [status, g.body.order_id ?? undefined];
+      if (pay.body?.status === "FAILED") return ["DECLINED", undefined];
     }
   }
-  await leave();
-  if (!final) return fail(`no outcome by hold expiry + 30 s (${scenario})`);
-  stats.record("paid_to_final", performance.now() - paidAt, "ok");
-  if (scenario === "approve" && final === "CONFIRMED") {
-    stats.milestone("orders");
-    return end({ outcome: "confirmed", ...(orderId ? { orderId } : {}) });
-  }
-  if (scenario === "fail" && final === "CANCELLED") return end({ outcome: "payment_failed" });
-  return end({ outcome: "error", reason: `${scenario} payment ended ${final}` });
+  return [undefined, undefined];
 }

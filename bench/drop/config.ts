@@ -11,6 +11,7 @@ export const DROP_COMMAND: CommandSpec = {
   --no-operator                                no operator: the line itself tells buyers it is sold out
   --hold 20 --grace 5                          hold seconds; lateness allowed by the expiry checks
   --mix approve=0.8,fail=0.1,abandon=0.1       what buyers do once holding
+  --retry-declined 0.5                         share of declined buyers who pay again within the hold
   --self-confirm 0.5 --max-seats 2 --max-races 5 --patience 120
   --think-min 300 --think-max 1500 --poll 500 --timeout 10000
   --warmup 400                                 buyers of a small sale first, to warm the fresh platform (0: none)
@@ -30,6 +31,7 @@ export const DROP_COMMAND: CommandSpec = {
     "hold",
     "grace",
     "mix",
+    "retry-declined",
     "self-confirm",
     "max-seats",
     "think-min",
@@ -70,6 +72,8 @@ export interface DropConfig {
   graceSec: number;
   /** Shares of buyers who, once holding, pay and are approved / pay and are declined / walk away. */
   mix: { approve: number; fail: number; abandon: number };
+  /** Share of buyers whose card was declined who pay again (approved) while the hold lasts. */
+  retryDeclined: number;
   /** Share of approved buyers who confirm themselves (the rest wait for the worker). */
   selfConfirm: number;
   maxSeatsPerBuyer: number;
@@ -126,6 +130,7 @@ export function dropConfig(args: Args): DropConfig {
     // drop, see platformEnv): a hold whose timer it held may be released that much later.
     graceSec: n("grace", chaos ? 15 : 5),
     mix: parseMix(stringFlag(args, "mix")),
+    retryDeclined: n("retry-declined", 0.5),
     selfConfirm: n("self-confirm", 0.5),
     maxSeatsPerBuyer: n("max-seats", 2),
     thinkMs: [n("think-min", 300), n("think-max", 1500)],

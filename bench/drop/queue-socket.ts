@@ -134,13 +134,15 @@ export type PurchaseFrame = { type: "purchase" } & PurchaseOutcome;
 
 /**
  * The live-queue socket kept open after admission: after the hold the buyer sends a `watch` of
- * its reservation, and the outcome arrives as a `purchase` frame — pushed, as the web app gets it.
- * A socket that closes meanwhile ends every watch with undefined (the buyer then looks it up).
+ * its reservation, and its news arrives as `purchase` frames — pushed, as the web app gets them:
+ * DECLINED for a declined card (the hold stands), then CONFIRMED or EXPIRED. A socket that closes
+ * meanwhile ends every wait with undefined (the buyer then looks it up).
  */
 export class PurchaseChannel {
   private ws: WebSocket | undefined;
   private readonly waiting = new Map<string, (frame: PurchaseFrame | undefined) => void>();
-  private readonly arrived = new Map<string, PurchaseFrame>();
+  /** Frames that came before anyone waited for them, oldest first. */
+  private readonly arrived = new Map<string, PurchaseFrame[]>();
 
   adopt(ws: WebSocket): void {
     this.ws = ws;
@@ -150,7 +152,7 @@ export class PurchaseChannel {
       const p = frame as PurchaseFrame;
       const resolve = this.waiting.get(p.reservation_id);
       if (resolve) resolve(p);
-      else this.arrived.set(p.reservation_id, p);
+      else this.arrived.set(p.reservation_id, [...(this.arrived.get(p.reservation_id) ?? []), p]);
     };
     ws.onclose = () => {
       this.ws = undefined;
@@ -159,19 +161,24 @@ export class PurchaseChannel {
     };
   }
 
-  /** Asks for the reservation's outcome; resolves with it, or undefined if the socket is gone. */
+  /** Asks for the reservation's news; resolves with its first frame, or undefined if the socket is gone. */
   watch(reservationId: string, watchToken: string): Promise<PurchaseFrame | undefined> {
-    const early = this.arrived.get(reservationId);
+    const first = this.next(reservationId);
+    this.ws?.send(JSON.stringify({ type: "watch", reservation_id: reservationId, watch_token: watchToken }));
+    return first;
+  }
+
+  /** The reservation's next frame (after a DECLINED one); undefined if the socket is gone. */
+  next(reservationId: string): Promise<PurchaseFrame | undefined> {
+    const early = this.arrived.get(reservationId)?.shift();
     if (early) return Promise.resolve(early);
     if (!this.ws) return Promise.resolve(undefined);
-    const outcome = new Promise<PurchaseFrame | undefined>((resolve) => {
+    return new Promise<PurchaseFrame | undefined>((resolve) => {
       this.waiting.set(reservationId, (frame) => {
         this.waiting.delete(reservationId);
         resolve(frame);
       });
     });
-    this.ws.send(JSON.stringify({ type: "watch", reservation_id: reservationId, watch_token: watchToken }));
-    return outcome;
   }
 
   close(): void {

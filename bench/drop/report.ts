@@ -66,7 +66,7 @@ const PLAIN: Record<string, string> = {
   queue_wait: "join → ready (time in line)",
   sold_out_in_line: "join → told the line closed (time in line, buyers who end sold out)",
   queue_status: "queue status (fallback poll)",
-  paid_to_final: "payment intent → CONFIRMED/CANCELLED seen",
+  paid_to_final: "payment intent → CONFIRMED/DECLINED/EXPIRED seen",
   outcome_pushed: "payment intent → outcome pushed on the socket",
 };
 
@@ -78,7 +78,7 @@ export function dropMarkdown(r: DropResult): string {
     `# drop — ${r.at}`,
     "",
     `${c.buyers} buyers for ${c.seats} seats; arrivals over ${c.arrivalSec} s; admission ${c.autoAdmission ? `self-tuning ${c.autoAdmission.min}–${c.autoAdmission.max}/s` : `${c.admitRate}/s`} (cap ${c.admitCap}); ` +
-      `hold ${c.holdSeconds} s; mix approve ${pct(c.mix.approve)} / fail ${pct(c.mix.fail)} / abandon ${pct(c.mix.abandon)}; ` +
+      `hold ${c.holdSeconds} s; mix approve ${pct(c.mix.approve)} / fail ${pct(c.mix.fail)} (${pct(c.retryDeclined)} of them pay again) / abandon ${pct(c.mix.abandon)}; ` +
       `${r.machine.cpus} CPUs, Bun ${r.machine.bun}, load average at start ${r.machine.loadavg.join(" ")}.`,
     "",
     `**${r.durationSec} s**${r.soldOutAtSec !== undefined ? ` (every seat SOLD at ${r.soldOutAtSec} s; admission then raised to ${c.soldOutRate}/s)` : ""}, ${r.requests} requests (avg ${r.throughput.avgRequestsPerSec} req/s, peak ${r.throughput.peakRequestsPerSec}), ` +

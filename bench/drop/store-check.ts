@@ -149,8 +149,8 @@ const countBy = <T>(rows: T[], key: (r: T) => string) => {
 };
 
 /**
- * Money: an APPROVED intent must end in exactly one order (else the buyer paid for nothing, or
- * twice for one thing) or be refunded; every order must be paid by an APPROVED intent of its own
+ * Money: a reservation keeps at most one APPROVED intent; an APPROVED intent must end in exactly
+ * one order (else the buyer paid for nothing, or twice for one thing) or be refunded; every order must be paid by an APPROVED intent of its own
  * reservation. Each broken rule is reported once: from the intent when money has too few or too
  * many orders, from the order when the order's money is missing, not approved or someone else's.
  */
@@ -160,6 +160,16 @@ function moneyProblems(snap: StoreSnapshot): string[] {
   for (const o of snap.orders)
     ordersByIntent.set(o.paymentIntentId, [...(ordersByIntent.get(o.paymentIntentId) ?? []), o]);
   const problems: string[] = [];
+  // A buyer may pay again after a decline, or twice at once: one payment is kept, others refunded.
+  const approvedBy = countBy(
+    snap.payments.filter((p) => p.status === "APPROVED"),
+    (p) => p.reservationId,
+  );
+  for (const [reservationId, n] of Object.entries(approvedBy))
+    if (n > 1)
+      problems.push(
+        `reservation ${reservationId} keeps ${n} APPROVED payments (one at most, others refunded)`,
+      );
   for (const p of snap.payments) {
     if (p.status !== "APPROVED") continue;
     const orders = ordersByIntent.get(p.intentId) ?? [];
@@ -300,7 +310,8 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
   if (input.buyers) {
     const expected: Record<string, string> = {
       confirmed: "CONFIRMED",
-      payment_failed: "CANCELLED",
+      // Declined and walked away: the hold stood until its time (docs/spec.md, "Reservations").
+      payment_failed: "EXPIRED",
       abandoned: "EXPIRED",
     };
     const seen = new Set<string>();

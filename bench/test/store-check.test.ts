@@ -208,6 +208,27 @@ describe("the drop's store checks", () => {
     expect(failed(snap, { buyers: other })).toEqual(["outcome counts add up"]);
   });
 
+  test("a declined buyer who walked away left the hold to expire; one whose hold was released at once is flagged", () => {
+    const snap = cleanDrop();
+    const declined: BuyerRecord[] = buyers.map((b) =>
+      b.userId === "u2" ? { ...b, outcome: "payment_failed" } : b,
+    );
+    snap.payments.push({
+      intentId: "pi_2",
+      reservationId: "rsv_2",
+      status: "FAILED",
+      amount: 5000,
+      updatedAt: NOW,
+    });
+    expect(failed(snap, { buyers: declined })).toEqual([]);
+    const r = snap.reservations.find((x) => x.reservationId === "rsv_2");
+    if (r) r.status = "CANCELLED";
+    const report = checkStores(snap, { ...input, buyers: declined });
+    expect(report.checks.find((c) => c.name === "outcome counts add up")?.examples).toContain(
+      "u2 ended payment_failed but rsv_2 is CANCELLED",
+    );
+  });
+
   test("flag unsold seats when demand exceeded supply", () => {
     const snap = cleanDrop();
     snap.seats.push({ seatId: "A-1-3", status: "AVAILABLE", updatedAt: NOW });
@@ -234,6 +255,24 @@ describe("the money check", () => {
       updatedAt: NOW,
     });
     expect(failed(snap)).toEqual([]);
+  });
+
+  test("passes a reservation paid twice whose second approval was refunded, flags one that kept both", () => {
+    const snap = cleanDrop();
+    const twice = {
+      intentId: "pi_1b",
+      reservationId: "rsv_1",
+      status: "REFUNDED",
+      amount: 5000,
+      updatedAt: NOW,
+    };
+    snap.payments.push(twice);
+    expect(failed(snap)).toEqual([]);
+    twice.status = "APPROVED";
+    expect(failed(snap)).toEqual([MONEY]);
+    expect(money(snap)?.examples).toContain(
+      "reservation rsv_1 keeps 2 APPROVED payments (one at most, others refunded)",
+    );
   });
 
   test("flags an APPROVED intent with no order and no refund", () => {

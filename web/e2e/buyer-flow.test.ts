@@ -189,19 +189,25 @@ describe("buying tickets in the browser", () => {
     expect(crashes).toEqual([]);
   });
 
-  buyerTest("a declined payment is explained and releases the seats; quantity-only picks work", async () => {
+  buyerTest("a declined payment keeps the seats, and another card within the hold buys them", async () => {
     const { page, crashes } = await signedInBuyer("dave");
     await admitted(page);
     await holdSeats(page, "Balcony", ["B-1-1"]);
     await page.getByRole("radio", { name: /Card declined/ }).check();
     await page.getByRole("button", { name: /^Pay / }).click();
-    await page.getByTestId("outcome").filter({ hasText: "Your payment failed" }).waitFor();
+    await page.getByTestId("declined").filter({ hasText: "your seats are still held" }).waitFor();
     await screenshot(page, "payment-declined");
+    expect(await platform.seatStatus("B-1-1")).toBe("HELD");
+    await page.getByRole("radio", { name: /Card approved/ }).check();
+    await page.getByRole("button", { name: /^Pay / }).click();
+    await page.getByRole("heading", { name: /Your order is confirmed/ }).waitFor();
+    expect(await platform.seatStatus("B-1-1")).toBe("SOLD");
+    expect(crashes).toEqual([]);
+  });
 
-    await page.getByRole("link", { name: "Choose seats again" }).click();
-    await page.getByRole("radio", { name: /Balcony/ }).check();
-    await page.locator('[data-seat="B-1-1"][data-status="AVAILABLE"]').waitFor();
-
+  buyerTest("quantity-only picks work", async () => {
+    const { page, crashes } = await signedInBuyer("erin");
+    await admitted(page);
     // "Best available": two seats in the balcony without choosing them.
     await page.getByLabel("Number of seats").selectOption("2");
     await page.getByLabel("In section").selectOption({ label: "Balcony" });

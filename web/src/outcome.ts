@@ -1,21 +1,21 @@
 import type { Reservation } from "./types.ts";
 
 /** How a hold ended. */
-export type Outcome = "confirmed" | "declined" | "expired" | "cancelled";
+export type Outcome = "confirmed" | "expired" | "cancelled";
 
 /**
- * How a reservation ended, from its status and (if known) its payment's; undefined while it is
- * still undecided. A failed payment wins over the reservation's status because the worker
- * cancels the hold only after the payment event reaches it, and the buyer should hear "declined"
- * at once rather than "cancelled" later.
+ * How a reservation ended, from its status; undefined while it is still a hold. A declined
+ * payment is not an end: the hold stands until its time and the buyer may pay again (see
+ * {@link wasDeclined}).
  */
-export function outcomeOf(
-  r: Pick<Reservation, "status" | "payment_intent_id">,
-  payment?: string,
-): Outcome | undefined {
-  if (payment === "FAILED") return "declined";
+export function outcomeOf(r: Pick<Reservation, "status">): Outcome | undefined {
   if (r.status === "CONFIRMED") return "confirmed";
   if (r.status === "EXPIRED") return "expired";
-  if (r.status === "CANCELLED") return r.payment_intent_id ? "declined" : "cancelled";
+  if (r.status === "CANCELLED") return "cancelled";
   return undefined;
+}
+
+/** The payment under way was declined while its hold still stands: the buyer may pay again. */
+export function wasDeclined(r: Pick<Reservation, "status">, payment?: string): boolean {
+  return r.status === "HOLD" && payment === "FAILED";
 }

@@ -169,16 +169,44 @@ describe("end to end", () => {
     expect(await seatsFree(r.seatIds)).toBe(false);
   }, 20_000);
 
-  test("fail: the worker cancels the reservation and the seats are free again", async () => {
+  test("a declined payment keeps the hold; paying again confirms it, and a second approval is refunded", async () => {
+    const declinedBefore = await workerCount("payment.failed", "declined");
     const r = await hold();
     await pays(r, payment.PaymentScenario.FAIL);
     await eventually(
-      async () => (await reservationOf(r.reservationId))?.status === RS.CANCELLED,
+      async () => (await workerCount("payment.failed", "declined")) > declinedBefore,
+      HOLD_SECONDS * 1000,
+      50,
+    );
+    // The decline took nothing from the buyer: the reservation and its seats are still held.
+    expect((await reservationOf(r.reservationId))?.status).toBe(RS.HOLD);
+    expect(await seatsFree(r.seatIds)).toBe(false);
+
+    // Two cards at once, both approved: one becomes the order, the other's money goes back.
+    const [first, second] = await Promise.all([
+      pays(r, payment.PaymentScenario.APPROVE),
+      pays(r, payment.PaymentScenario.APPROVE),
+    ]);
+    await eventually(
+      async () => (await reservationOf(r.reservationId))?.status === RS.CONFIRMED,
       10_000,
       100,
     );
-    await eventually(() => seatsFree(r.seatIds), 3000, 100);
-  }, 20_000);
+    const statusOf = async (id: string) =>
+      (await pay.getPaymentStatus({ paymentIntentId: id })).intent?.status;
+    await eventually(
+      async () => [await statusOf(first), await statusOf(second)].includes(payment.PaymentStatus.REFUNDED),
+      20_000,
+      200,
+    );
+    const confirmed = await reservationOf(r.reservationId);
+    const paidBy = confirmed?.paymentIntentId;
+    const other = paidBy === first ? second : first;
+    expect([first, second]).toContain(paidBy ?? "");
+    expect(await statusOf(paidBy ?? "")).toBe(payment.PaymentStatus.APPROVED);
+    expect(await statusOf(other)).toBe(payment.PaymentStatus.REFUNDED);
+    expect(await seatsFree(r.seatIds)).toBe(false);
+  }, 30_000);
 
   test("hold expiry: the timer's event reaches the worker, which expires the hold and frees the seats", async () => {
     const before = await workerCount("reservation.hold_due", "expired");

@@ -2,11 +2,14 @@
 // (see support.ts): duplicates, poison messages, slow work and graceful shutdown.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { reservation } from "@tt/contracts";
 import { createLogger, decodeEvent, devCredentials, loadConfig, Metrics } from "@tt/kit";
 import { eventually } from "@tt/kit/testing";
 import { buildWorker } from "../src/app.ts";
 import { workerFields } from "../src/config.ts";
 import { detail, eventBody, ServiceDoubles, send, startQueues } from "./support.ts";
+
+const RS = reservation.ReservationStatus;
 
 let q: Awaited<ReturnType<typeof startQueues>>;
 let doubles: ServiceDoubles;
@@ -85,7 +88,9 @@ describe("worker", () => {
     try {
       await send(q.sqs, q.queues.eventsUrl, [...bodies, ...bodies]);
       await eventually(drained, 10_000);
-      expect(doubles.effects).toEqual({ confirmed: 1, cancelled: 1, expired: 1, refunded: 1 });
+      // The declined payment changed nothing: its hold stands for the buyer to pay again.
+      expect(doubles.effects).toEqual({ confirmed: 1, cancelled: 0, expired: 1, refunded: 1 });
+      expect(doubles.reservations.get("r_fail")?.status).toBe(RS.HOLD);
       expect(doubles.calls.confirm).toBe(4); // each approved event twice: the duplicates were real deliveries
       const text = await worker.metrics.render();
       expect(text).toContain(
@@ -93,6 +98,9 @@ describe("worker", () => {
       );
       expect(text).toContain(
         'worker_events_total{type="payment.approved",outcome="refunded",app="worker-test"} 2',
+      );
+      expect(text).toContain(
+        'worker_events_total{type="payment.failed",outcome="declined",app="worker-test"} 2',
       );
       expect(text).toContain(
         'worker_events_total{type="reservation.created",outcome="ignored",app="worker-test"} 2',

@@ -1,15 +1,15 @@
 /**
  * The purchase's outcome, pushed on the live-queue socket the buyer already has open: after a
  * hold, the client sends `{"type":"watch","reservation_id","watch_token"}` (the token came with
- * the hold's answer) and later receives one `{"type":"purchase","reservation_id","status",
- * "order_id"}` frame when the reservation is CONFIRMED, CANCELLED or EXPIRED — no polling of the
- * reservation or the payment. The worker, which makes those outcomes, publishes each on the
+ * the hold's answer) and later receives `{"type":"purchase","reservation_id","status",…}` frames:
+ * DECLINED for each declined payment while the hold stands, then one when the reservation is
+ * CONFIRMED or EXPIRED — no polling of the reservation or the payment. The worker, which makes those outcomes, publishes each on the
  * Redis channel `tt:purchase:<reservation id>`; this process subscribes to the channels of the
  * reservations its sockets watch, on one connection. The watch token (an HMAC of the reservation
  * id under the gateway's secret) proves the socket's owner made the hold, without a read.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { type Logger, type PurchaseOutcome, purchaseChannel } from "@tt/kit";
+import { endsPurchase, type Logger, type PurchaseOutcome, purchaseChannel } from "@tt/kit";
 import type Redis from "ioredis";
 import { encodeFrame, type FrameSink } from "./live-queue.ts";
 
@@ -77,8 +77,8 @@ export class PurchaseWatch {
       }
       const frame = encodeFrame({ type: "purchase", ...outcome, reservation_id: reservationId });
       for (const sink of sinks) sink.send(frame);
-      // One outcome per reservation: nothing more will come.
-      this.drop(reservationId);
+      // After the end nothing more will come; a decline leaves the buyer paying again.
+      if (endsPurchase(outcome.status)) this.drop(reservationId);
     });
   }
 

@@ -239,20 +239,52 @@ describe("a buyer's whole flow", () => {
     ws.close();
   }, 30_000);
 
-  test("a failed payment cancels the hold and frees the seats", async () => {
+  test("a declined payment is pushed as DECLINED and keeps the seats; paying again buys them", async () => {
     const carol = await buyer("carol");
-    const { reservation_id: id, total_amount } = await hold(carol, ["B-1-1"]);
-    await carol(
+    const joined = await carol("POST", "/api/v1/queue/join", { event_id: EVENT_ID });
+    const token: string = joined.body.waiting_token;
+    const frames: Array<Record<string, string>> = [];
+    const ws = new WebSocket(
+      `${base.replace(/^http/, "ws")}/api/v1/queue/ws?token=${encodeURIComponent(token)}`,
+    );
+    ws.onmessage = (e) => frames.push(JSON.parse(String(e.data)));
+    await eventually(() => frames.some((f) => f.type === "ready"), 10_000);
+    const entered = await carol("POST", "/api/v1/queue/enter", { waiting_token: token });
+    const held = await carol(
       "POST",
-      "/api/v1/payments/intent",
-      { reservation_id: id, amount: total_amount, currency: "KRW", scenario: "fail" },
+      "/api/v1/reservations",
+      { event_id: EVENT_ID, seat_ids: ["B-1-1"], reservation_token: entered.body.reservation_token },
       idem(),
     );
-    await eventually(
-      async () => (await carol("GET", `/api/v1/reservations/${id}`)).body.status === "CANCELLED",
-      10_000,
-    );
-    await eventually(async () => (await seatStatus("B-1-1")) === "AVAILABLE");
+    expect(held.status).toBe(201);
+    const id: string = held.body.reservation_id;
+    ws.send(JSON.stringify({ type: "watch", reservation_id: id, watch_token: held.body.watch_token }));
+    await Bun.sleep(100);
+    const payWith = (scenario: string) =>
+      carol(
+        "POST",
+        "/api/v1/payments/intent",
+        { reservation_id: id, amount: held.body.total_amount, currency: "KRW", scenario },
+        idem(),
+      );
+    const declined = await payWith("fail");
+    await eventually(() => frames.some((f) => f.type === "purchase"), HOLD_SECONDS * 1000);
+    expect(frames.find((f) => f.type === "purchase")).toEqual({
+      type: "purchase",
+      reservation_id: id,
+      status: "DECLINED",
+      payment_intent_id: declined.body.payment_intent_id,
+    });
+    expect((await carol("GET", `/api/v1/reservations/${id}`)).body.status).toBe("HOLD");
+    expect(await seatStatus("B-1-1")).toBe("HELD");
+
+    // Another card, within the hold: the same socket is told the order.
+    expect((await payWith("approve")).status).toBe(200);
+    await eventually(() => frames.some((f) => f.type === "purchase" && f.status === "CONFIRMED"), 10_000);
+    const order = frames.find((f) => f.status === "CONFIRMED")?.order_id;
+    expect((await carol("GET", `/api/v1/orders/${order}`)).body).toMatchObject({ reservation_id: id });
+    expect(await seatStatus("B-1-1")).toBe("SOLD");
+    ws.close();
   }, 30_000);
 
   test("cancel gives the seats back; confirming afterwards is refused", async () => {

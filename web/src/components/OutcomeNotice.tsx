@@ -34,15 +34,6 @@ export function OutcomeNotice({ outcome, eventId, orderId, paid }: OutcomeNotice
           </Link>
         </div>
       );
-    case "declined":
-      return (
-        <div className="notice notice--error" role="alert" data-testid="outcome" data-outcome="declined">
-          <p className="notice__message">
-            Your payment failed: the bank declined it. You have not been charged, and the seats were released.
-          </p>
-          {again}
-        </div>
-      );
     case "expired":
       return (
         <div className="notice notice--error" role="alert" data-testid="outcome" data-outcome="expired">

@@ -5,7 +5,7 @@ import { PAYMENT_SCENARIOS, type PaymentScenario } from "../types.ts";
 // The simulator's scenarios in buyer words (docs/spec.md, "Payments"); this is a demo payment step.
 const LABELS: Record<PaymentScenario, { title: string; detail: string }> = {
   approve: { title: "Card approved", detail: "The payment goes through in about a second." },
-  fail: { title: "Card declined", detail: "The bank says no; your seats are released." },
+  fail: { title: "Card declined", detail: "The bank says no; your seats stay held to try again." },
   delay: { title: "Slow bank", detail: "Approved, but only after a delay." },
   random: { title: "Surprise me", detail: "Approved or declined at random." },
 };

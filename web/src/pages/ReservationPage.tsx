@@ -10,7 +10,7 @@ import { PaymentForm } from "../components/PaymentForm.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { formatMoney } from "../format.ts";
 import { useLoad, usePoll, useTitle } from "../hooks.ts";
-import { type Outcome, outcomeOf } from "../outcome.ts";
+import { type Outcome, outcomeOf, wasDeclined } from "../outcome.ts";
 import { PlaceStore } from "../queue/place-store.ts";
 import { WatchTokens, watchPurchase } from "../queue/purchase-push.ts";
 import { queueSocketUrl } from "../queue/socket-url.ts";
@@ -62,7 +62,9 @@ function Hold({ initial, sections, token }: { initial: Reservation; sections: Se
   const [intentId, setIntentId] = useState(initial.payment_intent_id ?? undefined);
   const [paidAt, setPaidAt] = useState<number>();
   const [ranOut, setRanOut] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome | undefined>(() => outcomeOf(initial, undefined));
+  const [outcome, setOutcome] = useState<Outcome | undefined>(() => outcomeOf(initial));
+  // Declined payments so far: the hold stands and the form comes back for another card.
+  const [declines, setDeclines] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const keys = useRef(new RequestKeys());
@@ -98,8 +100,12 @@ function Hold({ initial, sections, token }: { initial: Reservation; sections: Se
       navigate(paths.order(fresh.order_id), { replace: true });
       return;
     }
-    const next = outcomeOf(fresh, payment?.status);
+    const next = outcomeOf(fresh);
     if (next) setOutcome(next);
+    else if (wasDeclined(fresh, payment?.status) && payment?.payment_intent_id === intentId) {
+      setIntentId(undefined);
+      setDeclines((n) => n + 1);
+    }
   };
   const settleRef = useRef(settle);
   settleRef.current = settle;
@@ -116,7 +122,8 @@ function Hold({ initial, sections, token }: { initial: Reservation; sections: Se
     setBusy(true);
     setError(undefined);
     try {
-      const key = keys.current.keyFor(`${id}:${scenario}`);
+      // A new key per attempt after a decline: the retry is a new payment, not a repeat.
+      const key = keys.current.keyFor(`${id}:${scenario}:${declines}`);
       const intent = await startPayment(reservation, scenario, key, { token });
       setIntentId(intent.payment_intent_id);
       setPaidAt(Date.now());
@@ -179,6 +186,14 @@ function Hold({ initial, sections, token }: { initial: Reservation; sections: Se
             </p>
           )}
           {error !== undefined && <ErrorNotice error={error} />}
+          {declines > 0 && !processing && !ranOut && (
+            <div className="notice notice--error" role="alert" data-testid="declined">
+              <p className="notice__message">
+                Your payment was declined. You have not been charged, and your seats are still held until the
+                timer runs out: try another card.
+              </p>
+            </div>
+          )}
           {processing ? (
             <div className="notice" role="status" aria-live="polite">
               <p className="notice__message">Processing your payment… please keep this page open.</p>

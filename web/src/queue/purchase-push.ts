@@ -1,18 +1,20 @@
 /**
  * The purchase's outcome by push: the live-queue socket (opened again with the buyer's waiting
- * token) carries a `watch` of the hold, and the gateway answers with one `purchase` frame when
- * the reservation is CONFIRMED, CANCELLED or EXPIRED. The reservation page then reads the
+ * token) carries a `watch` of the hold, and the gateway answers with a `purchase` frame for each
+ * declined payment (DECLINED: the hold stands) and one when the reservation is CONFIRMED or
+ * EXPIRED. The reservation page then reads the
  * reservation once instead of polling it and the payment every second; it polls only while this
  * channel is not live (no socket, or it dropped). Plain TS so it is testable without React.
  */
 import type { KeyValueStorage } from "./place-store.ts";
 
-/** The frame that ends a purchase. */
+/** A purchase's news: its end, or a declined payment (the hold stands). */
 export interface PurchaseFrame {
   type: "purchase";
   reservation_id: string;
-  status: "CONFIRMED" | "CANCELLED" | "EXPIRED";
+  status: "CONFIRMED" | "DECLINED" | "EXPIRED";
   order_id?: string;
+  payment_intent_id?: string;
 }
 
 const key = (reservationId: string) => `tt.watch.${reservationId}`;

@@ -18,6 +18,7 @@ export class RedisBuyers implements Buyers {
       reservation_id: outcome.reservationId,
       status: outcome.status,
       ...(outcome.orderId ? { order_id: outcome.orderId } : {}),
+      ...(outcome.paymentIntentId ? { payment_intent_id: outcome.paymentIntentId } : {}),
     };
     await this.redis
       .publish(purchaseChannel(outcome.reservationId), JSON.stringify(message))

@@ -29,10 +29,6 @@ export class ConnectReservations implements Reservations {
     return (await calling(() => this.client.confirmReservation(req))).orderId;
   }
 
-  async cancel(req: { reservationId: string; userId: string }): Promise<void> {
-    await calling(() => this.client.cancelReservation(req));
-  }
-
   async expire(reservationId: string): Promise<{ changed: boolean }> {
     const res = await calling(() => this.client.expireReservation({ reservationId }));
     return { changed: res.changed };

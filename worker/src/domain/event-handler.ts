@@ -2,7 +2,7 @@ import type { events } from "@tt/contracts";
 import { type Buyers, type Payments, Refusal, type Reservations } from "./ports.ts";
 
 /** What handling an event did; becomes the `outcome` label of worker_events_total. */
-export type Outcome = "confirmed" | "refunded" | "cancelled" | "expired" | "noop" | "ignored";
+export type Outcome = "confirmed" | "refunded" | "declined" | "expired" | "noop" | "ignored";
 
 // Confirm answers that mean "this payment will never become an order here".
 const NEVER_CONFIRMS = new Set(["PAYMENT_NOT_APPROVED", "RESERVATION_NOT_FOUND", "NOT_FOUND", "FORBIDDEN"]);
@@ -10,7 +10,7 @@ const NEVER_CONFIRMS = new Set(["PAYMENT_NOT_APPROVED", "RESERVATION_NOT_FOUND",
 const DEPENDS_ON_STATE = new Set(["RESERVATION_EXPIRED", "RESERVATION_ALREADY_CONFIRMED", "INVALID_STATE"]);
 
 /**
- * Reservations this worker saw end (confirmed or cancelled by its own call). Those states are
+ * Reservations this worker saw end (confirmed or expired by its own call). Those states are
  * final, so the hold timer that fires for them later (every hold has one) can be dropped without
  * asking: in the 5,000-buyer drop three hold timers in four found their reservation already
  * settled, each an ExpireReservation call and a DynamoDB read for nothing. Bounded; a reservation
@@ -61,7 +61,7 @@ export class EventHandler {
       case "paymentApproved":
         return this.confirm(detail.value);
       case "paymentFailed":
-        return this.release(detail.value);
+        return this.declined(detail.value);
       default:
         return "ignored";
     }
@@ -113,13 +113,24 @@ export class EventHandler {
     }
   }
 
-  /** payment.failed → give the seats back, unless the reservation has moved on. */
-  private async release(p: events.PaymentFailed): Promise<Outcome> {
+  /**
+   * payment.failed → the hold stands: the buyer may pay again with another card until the hold
+   * runs out, and the expiry timer gives the seats back if they do not (docs/spec.md,
+   * "Reservations"). Releasing here, as the worker once did, lost a buyer's seats to one typo.
+   * The buyer is told only while the hold is still theirs to pay: a decline that arrives after
+   * another payment confirmed it, or after it ended, changes nothing they could act on.
+   */
+  private async declined(p: events.PaymentFailed): Promise<Outcome> {
+    if (this.settled.has(p.reservationId)) return "noop";
     try {
-      await this.reservations.cancel({ reservationId: p.reservationId, userId: p.userId });
-      this.settled.add(p.reservationId);
-      await this.buyers.tell({ reservationId: p.reservationId, status: "CANCELLED" });
-      return "cancelled";
+      const now = await this.reservations.get({ reservationId: p.reservationId, userId: p.userId });
+      if (now.status !== "HOLD" || this.now() >= now.holdExpiresAt) return "noop";
+      await this.buyers.tell({
+        reservationId: p.reservationId,
+        status: "DECLINED",
+        paymentIntentId: p.paymentIntentId,
+      });
+      return "declined";
     } catch (error) {
       if (error instanceof Refusal) return "noop";
       throw error;

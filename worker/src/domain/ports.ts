@@ -27,16 +27,20 @@ export interface ReservationView {
 export interface Reservations {
   /** Returns the order id. */
   confirm(req: { reservationId: string; userId: string; paymentIntentId: string }): Promise<string>;
-  cancel(req: { reservationId: string; userId: string }): Promise<void>;
   expire(reservationId: string): Promise<{ changed: boolean }>;
   get(req: { reservationId: string; userId: string }): Promise<ReservationView>;
 }
 
-/** How a purchase ended, as its buyer is told. */
+/**
+ * What the buyer is told of their purchase: how it ended (CONFIRMED, EXPIRED), or that a payment
+ * was declined while the hold stands (DECLINED, not an end: they may pay again).
+ */
 export interface Told {
   reservationId: string;
-  status: "CONFIRMED" | "CANCELLED" | "EXPIRED";
+  status: "CONFIRMED" | "DECLINED" | "EXPIRED";
   orderId?: string;
+  /** The declined payment. */
+  paymentIntentId?: string;
 }
 
 /** The buyers: told how their purchase ended (best effort: they can always look it up). */

@@ -23,7 +23,6 @@ function fakes(confirmAnswer?: Error, view: Partial<ReservationView> = {}) {
       if (confirmAnswer) throw confirmAnswer;
       return `ord_${req.reservationId}`;
     },
-    cancel: async () => undefined,
     expire: async (id) => {
       expired.push(id);
       return { changed: true };
@@ -107,6 +106,27 @@ const due = (reservationId: string) =>
     value: create(events.ReservationHoldDueSchema, { reservationId, eventId: "e" }),
   } as EventDetail);
 
+describe("payment.failed", () => {
+  test("leaves the hold standing and tells the buyer to pay again", async () => {
+    const f = fakes();
+    expect(await f.handler.handle(failed)).toBe("declined");
+    expect(f.told).toEqual([{ reservationId: "r2", status: "DECLINED", paymentIntentId: "pi_2" }]);
+  });
+
+  test("tells nothing once the hold is no longer payable: confirmed by another payment, ended, or past its time", async () => {
+    for (const view of [
+      { status: "CONFIRMED", paymentIntentId: "pi_other" },
+      { status: "EXPIRED" },
+      { status: "CANCELLED" },
+      { status: "HOLD", holdExpiresAt: NOW - 1 },
+    ] as const) {
+      const f = fakes(undefined, view);
+      expect(await f.handler.handle(failed)).toBe("noop");
+      expect(f.told).toEqual([]);
+    }
+  });
+});
+
 describe("telling the buyer", () => {
   test("each outcome the worker makes is told to the buyer, with the order", async () => {
     const f = fakes();
@@ -115,7 +135,7 @@ describe("telling the buyer", () => {
     await f.handler.handle(due("r3"));
     expect(f.told).toEqual([
       { reservationId: "r1", status: "CONFIRMED", orderId: "ord_r1" },
-      { reservationId: "r2", status: "CANCELLED" },
+      { reservationId: "r2", status: "DECLINED", paymentIntentId: "pi_2" },
       { reservationId: "r3", status: "EXPIRED" },
     ]);
   });
@@ -134,13 +154,17 @@ describe("reservation.hold_due", () => {
     expect(f.expired).toEqual(["r9"]);
   });
 
-  test("a reservation this worker confirmed or cancelled is not asked again when its timer fires", async () => {
+  test("a reservation this worker confirmed is not asked again when its timer fires", async () => {
     const f = fakes();
     await f.handler.handle(approved);
-    await f.handler.handle(failed);
     expect(await f.handler.handle(due("r1"))).toBe("noop");
-    expect(await f.handler.handle(due("r2"))).toBe("noop");
     expect(await f.handler.handle(due("r3"))).toBe("expired");
     expect(f.expired).toEqual(["r3"]);
+  });
+
+  test("a hold whose payment was declined is still expired by its timer", async () => {
+    const f = fakes();
+    await f.handler.handle(failed);
+    expect(await f.handler.handle(due("r2"))).toBe("expired");
   });
 });
