@@ -1,4 +1,14 @@
-import { baseFields, env, redisFields, upstreamFields } from "@tt/kit";
+import {
+  baseFields,
+  type ConfigOf,
+  configSchema,
+  DEV_RESERVATION_TOKEN_SECRET,
+  DEV_WEBHOOK_SECRET,
+  env,
+  identityCheck,
+  redisFields,
+  upstreamFields,
+} from "@tt/kit";
 
 /** Every environment variable the gateway reads (validated once at start). */
 export function gatewayFields() {
@@ -39,7 +49,7 @@ export function gatewayFields() {
      */
     queueMaxPlacesPerClient: env.int("QUEUE_MAX_PLACES_PER_CLIENT", 10, { min: 0, max: 1_000_000 }),
     /** Signs reservation tokens; every gateway replica needs the same one (required in production). */
-    reservationTokenSecret: env.optional("RESERVATION_TOKEN_SECRET"),
+    reservationTokenSecret: env.secret("RESERVATION_TOKEN_SECRET", DEV_RESERVATION_TOKEN_SECRET),
     // --- calls to the services behind the gateway -------------------------------------------
     /** Deadline of calls to inventory (events, availability). */
     inventoryTimeoutMs: env.int("INVENTORY_TIMEOUT_MS", 500, { min: 10, max: 30_000 }),
@@ -86,15 +96,27 @@ export function gatewayFields() {
     /** Where the payment simulator posts signed outcomes (this gateway's webhook route); unset for none. */
     paymentWebhookUrl: env.optionalUrl("PAYMENT_WEBHOOK_URL"),
     /** HMAC secret shared with the payment simulator (comma-separated while rotating; required in production). */
-    paymentWebhookSecret: env.optional("PAYMENT_WEBHOOK_SECRET"),
+    paymentWebhookSecret: env.secret("PAYMENT_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET),
     /** How long an admitted buyer counts against the cap unless they leave first. */
     queueAdmittedTtlSec: env.int("QUEUE_ADMITTED_TTL_SEC", 600, { min: 10, max: 86_400 }),
   };
 }
 
 /**
+ * The gateway's configuration schema: its fields, and what production needs besides them — a
+ * JWKS source (no dev issuer there) and its service keys.
+ */
+export const gatewayConfig = configSchema("gateway", gatewayFields(), [
+  identityCheck("gateway"),
+  (config: ConfigOf<ReturnType<typeof gatewayFields>>) =>
+    config.appEnv === "production" && !config.jwksUrl && !config.jwksFile
+      ? ["JWKS_URL or JWKS_FILE is required when APP_ENV=production"]
+      : [],
+]);
+
+/**
  * Auth, rate-limit and idempotency settings: the guards in front of every route. Production
- * needs JWKS_URL or JWKS_FILE (checked when the gateway is built, see auth/auth-setup.ts).
+ * needs JWKS_URL or JWKS_FILE (`gatewayConfig`, and again when auth is built, auth/auth-setup.ts).
  */
 export function edgeFields() {
   return {

@@ -1,9 +1,9 @@
 // Wiring only: reads config, builds clients, starts the gateway.
 import { createRedis, readConfig } from "@tt/kit";
 import { createGateway } from "./app.ts";
-import { gatewayFields } from "./config.ts";
+import { gatewayConfig } from "./config.ts";
 
-const config = readConfig("gateway", gatewayFields());
+const config = readConfig(gatewayConfig);
 const redis = createRedis(config.redisUrl, undefined, { cluster: config.redisCluster });
 // The waiting room batches its hot calls itself (queue/batcher.ts); auto-pipelining on top would
 // hold each batch back one more event-loop turn (measured: about a fifth of join's throughput).

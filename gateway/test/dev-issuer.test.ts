@@ -141,8 +141,14 @@ describe("production mode", () => {
     await expect(createGateway({ config, redis: dev.redis })).rejects.toBeInstanceOf(ConfigError);
   });
 
-  test("will not start without a reservation-token secret", async () => {
-    const config = loadConfig(gatewayFields(), { ...idp.env, APP_ENV: "production", REDIS_URL: redis.url });
-    await expect(createGateway({ config, redis: dev.redis })).rejects.toThrow("RESERVATION_TOKEN_SECRET");
+  test("will not start without a reservation-token secret (no dev default in production)", () => {
+    expect(() =>
+      loadConfig(gatewayFields(), {
+        ...idp.env,
+        APP_ENV: "production",
+        REDIS_URL: redis.url,
+        PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
+      }),
+    ).toThrow("RESERVATION_TOKEN_SECRET is required in production");
   });
 });

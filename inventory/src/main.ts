@@ -1,7 +1,5 @@
 // Wiring only: reads config, builds clients and the inventory core, starts the service on the kit.
 import {
-  awsFields,
-  baseFields,
   createDynamoClient,
   createRedis,
   createService,
@@ -10,17 +8,12 @@ import {
   instrumentRedis,
   readConfig,
   redisCheck,
-  redisFields,
 } from "@tt/kit";
-import { buildInventory, inventoryFields } from "./app.ts";
+import { buildInventory } from "./app.ts";
+import { inventoryConfig } from "./config.ts";
 import { type InventoryCore, inventoryRoutes } from "./transport/inventory-routes.ts";
 
-const config = readConfig("inventory", {
-  ...baseFields(8020),
-  ...awsFields(),
-  ...redisFields(),
-  ...inventoryFields(),
-});
+const config = readConfig(inventoryConfig);
 const aws = { region: config.awsRegion };
 const dynamo = createDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
 const redis = createRedis(config.redisUrl, undefined, { cluster: config.redisCluster });

@@ -1,10 +1,17 @@
 /** Raw environment, usually `process.env`. */
 export type Env = Record<string, string | undefined>;
 
+/** What a field may depend on besides its own text: whether the service runs in production. */
+export interface FieldContext {
+  readonly production: boolean;
+}
+
 /** One environment variable: its name and how to turn its text into a value. */
 export interface Field<T> {
   readonly name: string;
-  parse(raw: string | undefined): T;
+  /** A secret: its value comes from the secret store in production, never from a default. */
+  readonly secret?: boolean;
+  parse(raw: string | undefined, context?: FieldContext): T;
 }
 
 /** Thrown at start when the environment is invalid; the message names every bad variable. */
@@ -17,7 +24,10 @@ export class ConfigError extends Error {
 
 class FieldProblem extends Error {}
 
-const field = <T>(name: string, parse: (raw: string | undefined) => T): Field<T> => ({ name, parse });
+const field = <T>(name: string, parse: (raw: string | undefined, context?: FieldContext) => T): Field<T> => ({
+  name,
+  parse,
+});
 
 function present(raw: string | undefined): raw is string {
   return raw !== undefined && raw.trim() !== "";
@@ -34,6 +44,26 @@ export const env = {
   },
   optional(name: string): Field<string | undefined> {
     return field(name, (raw) => (present(raw) ? raw.trim() : undefined));
+  },
+  /**
+   * A secret with a well-known value for the local stack. Production never uses `devDefault`:
+   * there the variable is required, so a missing secret stops the service at start rather than
+   * letting it sign with a value anyone can read in this repository.
+   */
+  secret(name: string, devDefault: string): Field<string> {
+    return {
+      name,
+      secret: true,
+      parse(raw, context) {
+        if (present(raw)) return raw.trim();
+        if (context?.production) throw new FieldProblem(`${name} is required in production (a secret)`);
+        return devDefault;
+      },
+    };
+  },
+  /** A secret nobody needs by default; a schema check says when production requires it. */
+  optionalSecret(name: string): Field<string | undefined> {
+    return { name, secret: true, parse: (raw) => (present(raw) ? raw.trim() : undefined) };
   },
   int(name: string, fallback: number, range: { min?: number; max?: number } = {}): Field<number> {
     const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = range;
@@ -93,26 +123,65 @@ export type ConfigOf<S extends Record<string, Field<unknown>>> = {
   readonly [K in keyof S]: S[K] extends Field<infer T> ? T : never;
 };
 
+/** A rule across fields (a production requirement, a setting another one needs): its problems. */
+export type ConfigCheck<C> = (config: C) => string[];
+
 /**
- * Reads every field once at start. All problems are gathered before throwing so an operator
- * fixes the environment in one go rather than one variable per restart.
+ * Reads every field once at start, then runs `checks` over the result. All problems are gathered
+ * before throwing so an operator fixes the environment in one go rather than one variable per
+ * restart.
  */
 export function loadConfig<S extends Record<string, Field<unknown>>>(
   fields: S,
   source: Env = process.env,
+  checks: readonly ConfigCheck<ConfigOf<S>>[] = [],
 ): ConfigOf<S> {
+  const context: FieldContext = { production: source.APP_ENV?.trim() === "production" };
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, f] of Object.entries(fields)) {
     try {
-      out[key] = f.parse(source[f.name]);
+      out[key] = f.parse(source[f.name], context);
     } catch (error) {
       if (!(error instanceof FieldProblem)) throw error;
       problems.push(error.message);
     }
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return Object.freeze(out) as ConfigOf<S>;
+  const config = Object.freeze(out) as ConfigOf<S>;
+  const failed = checks.flatMap((check) => check(config));
+  if (failed.length > 0) throw new ConfigError(failed);
+  return config;
+}
+
+/**
+ * A service's whole configuration in one place: its fields and the rules across them,
+ * production's requirements included. main.ts reads it, the tests load it, and
+ * deploy/test/production-env.test.ts runs it over the environment the manifests give a pod.
+ */
+export interface ConfigSchema<S extends Record<string, Field<unknown>>> {
+  readonly service: string;
+  readonly fields: S;
+  readonly checks: readonly ConfigCheck<ConfigOf<S>>[];
+  /** Parses `source` and runs every check; a ConfigError names every problem. */
+  load(source?: Env): ConfigOf<S>;
+  /** The variables holding secrets (`env.secret`, `env.optionalSecret`). */
+  secrets(): string[];
+}
+
+/** Declares a service's configuration schema. */
+export function configSchema<S extends Record<string, Field<unknown>>>(
+  service: string,
+  fields: S,
+  checks: readonly ConfigCheck<ConfigOf<S>>[] = [],
+): ConfigSchema<S> {
+  return {
+    service,
+    fields,
+    checks,
+    load: (source = process.env) => loadConfig(fields, source, checks),
+    secrets: () => Object.values(fields).flatMap((f) => (f.secret ? [f.name] : [])),
+  };
 }
 
 /** Deployment modes; `production` turns off dev login and bypass tokens. */
@@ -133,10 +202,13 @@ export function baseFields(defaultPort: number) {
     /** Requests one process answers at once; past that 503 OVERLOADED at once (http/observe.ts). */
     maxInFlightRequests: env.int("MAX_IN_FLIGHT_REQUESTS", 4096, { min: 1, max: 1_000_000 }),
     otlpEndpoint: env.optionalUrl("OTEL_EXPORTER_OTLP_ENDPOINT"),
-    /** This service's Ed25519 private JWK, signing its calls (identity/keys.ts). */
-    serviceSigningKey: env.optional("SERVICE_SIGNING_KEY"),
+    /**
+     * This service's Ed25519 private JWK, signing its calls (identity/keys.ts); production needs
+     * it in a service that calls others (identity/service-identity.ts, `identityCheck`).
+     */
+    serviceSigningKey: env.optionalSecret("SERVICE_SIGNING_KEY"),
     /** The platform's public keys, `{"<service>": [JWK or PEM, …]}`, checking its callers (identity/keys.ts). */
-    serviceTrustedKeys: env.optional("SERVICE_TRUSTED_KEYS"),
+    serviceTrustedKeys: env.optionalSecret("SERVICE_TRUSTED_KEYS"),
   };
 }
 
@@ -168,15 +240,20 @@ export function upstreamFields() {
 }
 
 /**
- * `loadConfig` for a service's entry point: on a bad environment it prints which variables are
- * wrong and exits 1, instead of a stack trace.
+ * Loads a schema (or bare fields) for a service's entry point: on a bad environment it prints
+ * which variables are wrong and exits 1, instead of a stack trace.
  */
+export function readConfig<S extends Record<string, Field<unknown>>>(schema: ConfigSchema<S>): ConfigOf<S>;
+export function readConfig<S extends Record<string, Field<unknown>>>(service: string, fields: S): ConfigOf<S>;
 export function readConfig<S extends Record<string, Field<unknown>>>(
-  service: string,
-  fields: S,
+  schemaOrService: ConfigSchema<S> | string,
+  fields?: S,
 ): ConfigOf<S> {
+  const schema =
+    typeof schemaOrService === "string" ? configSchema(schemaOrService, fields as S) : schemaOrService;
+  const service = schema.service;
   try {
-    return loadConfig(fields);
+    return schema.load();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${service}: ${error.message}\n`);

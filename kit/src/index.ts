@@ -11,11 +11,15 @@ export {
   APP_ENVS,
   awsFields,
   baseFields,
+  type ConfigCheck,
   ConfigError,
   type ConfigOf,
+  type ConfigSchema,
+  configSchema,
   type Env,
   env,
   type Field,
+  type FieldContext,
   loadConfig,
   readConfig,
   redisFields,
@@ -63,14 +67,19 @@ export {
   type TrustedKeys,
 } from "./identity/keys.ts";
 export { buyerOf, callerGuard } from "./identity/rest.ts";
-export { type IdentityOptions, type ServiceIdentity, serviceIdentity } from "./identity/service-identity.ts";
+export {
+  type IdentityOptions,
+  identityCheck,
+  type ServiceIdentity,
+  serviceIdentity,
+} from "./identity/service-identity.ts";
 export { type Caller, CredentialVerifier, type VerifierOptions } from "./identity/verifier.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
 export { currentOrigin, type Origin, runAs, withOrigin } from "./origin.ts";
 export { Outbox, type OutboxMessage, type OutboxMetrics, type OutboxOptions } from "./outbox.ts";
 export { Poller, type PollerOptions } from "./poller.ts";
-export { endsPurchase, type PurchaseOutcome, purchaseChannel } from "./purchase-outcome.ts";
+export { type PurchaseOutcome, purchaseChannel } from "./purchase-outcome.ts";
 export { randomString } from "./random.ts";
 export { createRedis, duplicateRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";
 export {
@@ -92,6 +101,7 @@ export {
   SpanKind,
 } from "./telemetry.ts";
 export {
+  DEV_WEBHOOK_SECRET,
   signWebhook,
   type VerifyWebhookInput,
   verifyWebhook,

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { baseFields, type Env } from "./config.ts";
+import { baseFields, ConfigError, type ConfigSchema, type Env, type Field } from "./config.ts";
 import { fromConnectError } from "./connect/error-detail.ts";
 import { ServiceCredentials } from "./identity/credentials.ts";
 import { identityEnv } from "./identity/keys.ts";
@@ -187,4 +187,26 @@ export async function outcome(call: Promise<unknown>): Promise<string> {
   } catch (error) {
     return fromConnectError(error).code;
   }
+}
+
+/**
+ * What `schema` answers when each of its secrets in turn is left out of `productionEnv` (an
+ * environment it starts with): the ConfigError's message per variable, or "started".
+ */
+export function withoutEachSecret<S extends Record<string, Field<unknown>>>(
+  schema: ConfigSchema<S>,
+  productionEnv: Env,
+): Record<string, string> {
+  const answers: Record<string, string> = {};
+  for (const name of schema.secrets()) {
+    const { [name]: _left, ...rest } = productionEnv;
+    try {
+      schema.load(rest);
+      answers[name] = "started";
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      answers[name] = error.message;
+    }
+  }
+  return answers;
 }

@@ -9,6 +9,11 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 export const WEBHOOK_SIGNATURE_HEADER = "x-webhook-signature";
 /** Header carrying the signing time in Unix seconds. */
 export const WEBHOOK_TIMESTAMP_HEADER = "x-webhook-timestamp";
+/**
+ * The webhook secret outside production when none is configured, the same on the payment
+ * simulator and the gateway so the local stack verifies out of the box (never valid in production).
+ */
+export const DEV_WEBHOOK_SECRET = "tt-dev-webhook-secret";
 /** How far (either way) a timestamp may be from the receiver's clock by default: five minutes. */
 export const WEBHOOK_TOLERANCE_SEC = 300;
 

@@ -56,7 +56,8 @@ export function paymentSettings(config: ReturnType<typeof readPaymentConfig>): P
       retryMaxMs: config.retryMaxMs,
       webhookMaxAttempts: config.webhookMaxAttempts,
     },
-    webhookSecret: config.webhookSecret,
+    // The first of a rotation's "new,old" list signs; the gateway accepts either meanwhile.
+    webhookSecret: config.webhookSecret.split(",")[0] as string,
     webhookTimeoutMs: config.webhookTimeoutMs,
     pollMs: config.pollMs,
     jobLeaseMs: config.jobLeaseMs,

@@ -1,5 +1,13 @@
 /** The payment service's environment: kit fields plus the simulator's timings and webhook settings. */
-import { awsFields, baseFields, env, readConfig } from "@tt/kit";
+import {
+  awsFields,
+  baseFields,
+  configSchema,
+  DEV_WEBHOOK_SECRET,
+  env,
+  identityCheck,
+  readConfig,
+} from "@tt/kit";
 
 /** Fields the payment service reads at start. */
 export function paymentFields() {
@@ -9,7 +17,8 @@ export function paymentFields() {
     approveDelayMs: env.int("PAYMENT_APPROVE_DELAY_MS", 1000, { min: 0, max: 600_000 }),
     slowDelayMs: env.int("PAYMENT_DELAY_MS", 10_000, { min: 0, max: 3_600_000 }),
     randomApprovePercent: env.int("PAYMENT_RANDOM_APPROVE_PERCENT", 80, { min: 0, max: 100 }),
-    webhookSecret: env.optional("PAYMENT_WEBHOOK_SECRET"),
+    // Signs outcome webhooks (the first of a comma-separated list while rotating).
+    webhookSecret: env.secret("PAYMENT_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET),
     webhookTimeoutMs: env.int("PAYMENT_WEBHOOK_TIMEOUT_MS", 3000, { min: 100, max: 60_000 }),
     webhookMaxAttempts: env.int("PAYMENT_WEBHOOK_MAX_ATTEMPTS", 8, { min: 1, max: 50 }),
     retryBaseMs: env.int("PAYMENT_RETRY_BASE_MS", 1000, { min: 10, max: 600_000 }),
@@ -25,17 +34,10 @@ export function paymentFields() {
   };
 }
 
-/** A well-known secret outside production, so the local stack's gateway verifies out of the box. */
-export const DEV_WEBHOOK_SECRET = "tt-dev-webhook-secret";
+/** The payment service's configuration schema: its fields and its service keys in production. */
+export const paymentConfig = configSchema("payment", paymentFields(), [identityCheck("payment")]);
 
-/** Reads the config (exiting with a message when invalid) and settles the webhook secret. */
+/** Reads the config, exiting with a message when invalid. */
 export function readPaymentConfig() {
-  const config = readConfig("payment", paymentFields());
-  if (!config.webhookSecret && config.appEnv === "production") {
-    process.stderr.write(
-      "payment: Invalid configuration:\n  PAYMENT_WEBHOOK_SECRET is required in production\n",
-    );
-    process.exit(1);
-  }
-  return { ...config, webhookSecret: config.webhookSecret ?? DEV_WEBHOOK_SECRET };
+  return readConfig(paymentConfig);
 }

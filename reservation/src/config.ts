@@ -1,12 +1,12 @@
 import {
   awsFields,
   baseFields,
-  ConfigError,
   type ConfigOf,
+  configSchema,
   DEV_RESERVATION_TOKEN_SECRET,
   type Env,
   env,
-  loadConfig,
+  identityCheck,
   upstreamFields,
 } from "@tt/kit";
 
@@ -27,7 +27,7 @@ export function reservationFields() {
     // How long an event's policy read from inventory is reused: a change reaches holds within it.
     policyCacheMs: env.int("PURCHASE_POLICY_CACHE_MS", 1000, { min: 0, max: 60_000 }),
     // Verifies the waiting room's reservation tokens: the same secret as the gateway's.
-    reservationTokenSecret: env.optional("RESERVATION_TOKEN_SECRET"),
+    reservationTokenSecret: env.secret("RESERVATION_TOKEN_SECRET", DEV_RESERVATION_TOKEN_SECRET),
     // An upper bound: a call never gets more than its caller's remaining budget (kit deadline.ts).
     // 250 ms turned a contended hold on a busy store into a timeout, a breaker trip and a ghost.
     inventoryTimeoutMs: env.int("INVENTORY_TIMEOUT_MS", 1500, { min: 10, max: 30_000 }),
@@ -48,22 +48,23 @@ export function reservationFields() {
 /** The reservation service's typed configuration. */
 export type ReservationConfig = ConfigOf<ReturnType<typeof reservationFields>>;
 
-/** The secret reservation tokens are verified with (the shared dev value outside production). */
-export const tokenSecretOf = (config: ReservationConfig) =>
-  config.reservationTokenSecret ?? DEV_RESERVATION_TOKEN_SECRET;
+/** The secret reservation tokens are verified with (required in production, env.secret). */
+export const tokenSecretOf = (config: ReservationConfig) => config.reservationTokenSecret;
 
-/** Loads and cross-checks the configuration (the Scheduler timer needs its ARNs). */
+/** The reservation service's configuration schema: its fields and the rules across them. */
+export const reservationConfig = configSchema("reservation", reservationFields(), [
+  identityCheck("reservation"),
+  // The Scheduler timer needs its ARNs.
+  (config: ReservationConfig) =>
+    config.expiryTimer !== "scheduler"
+      ? []
+      : [
+          config.eventsQueueArn ? undefined : "EVENTS_QUEUE_ARN is required when EXPIRY_TIMER=scheduler",
+          config.schedulerRoleArn ? undefined : "SCHEDULER_ROLE_ARN is required when EXPIRY_TIMER=scheduler",
+        ].filter((p): p is string => p !== undefined),
+]);
+
+/** Loads and cross-checks the configuration (`reservationConfig`). */
 export function loadReservationConfig(source: Env = process.env): ReservationConfig {
-  const config = loadConfig(reservationFields(), source);
-  if (!config.reservationTokenSecret && config.appEnv === "production") {
-    throw new ConfigError(["RESERVATION_TOKEN_SECRET is required in production"]);
-  }
-  if (config.expiryTimer === "scheduler") {
-    const missing = [
-      config.eventsQueueArn ? undefined : "EVENTS_QUEUE_ARN is required when EXPIRY_TIMER=scheduler",
-      config.schedulerRoleArn ? undefined : "SCHEDULER_ROLE_ARN is required when EXPIRY_TIMER=scheduler",
-    ].filter((p): p is string => p !== undefined);
-    if (missing.length > 0) throw new ConfigError(missing);
-  }
-  return config;
+  return reservationConfig.load(source);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { ConfigError } from "@tt/kit";
-import { loadReservationConfig } from "../src/config.ts";
+import { ConfigError, DEV_RESERVATION_TOKEN_SECRET, identityEnv } from "@tt/kit";
+import { withoutEachSecret } from "@tt/kit/testing";
+import { loadReservationConfig, reservationConfig, tokenSecretOf } from "../src/config.ts";
 
 describe("reservation config", () => {
   test("defaults: 60 s holds, 10 seats, a 1.5 s inventory deadline, the SQS timer", () => {
@@ -29,5 +30,27 @@ describe("reservation config", () => {
 
   test("a bad hold length is refused with the variable's name", () => {
     expect(() => loadReservationConfig({ HOLD_SECONDS: "0" })).toThrow(/HOLD_SECONDS/);
+  });
+});
+
+describe("reservation config in production", () => {
+  const { env: keys } = identityEnv(["gateway", "reservation", "worker"]);
+  const PRODUCTION = {
+    APP_ENV: "production",
+    RESERVATION_TOKEN_SECRET: "prod-token-secret",
+    ...keys.reservation,
+  };
+
+  test("verifies reservation tokens with the secret given, never the dev one", () => {
+    expect(tokenSecretOf(loadReservationConfig(PRODUCTION))).toBe("prod-token-secret");
+    expect(tokenSecretOf(loadReservationConfig({}))).toBe(DEV_RESERVATION_TOKEN_SECRET);
+  });
+
+  test("refuses to start without any one of its secrets, naming it", () => {
+    expect(withoutEachSecret(reservationConfig, PRODUCTION)).toEqual({
+      RESERVATION_TOKEN_SECRET: expect.stringContaining("RESERVATION_TOKEN_SECRET is required in production"),
+      SERVICE_SIGNING_KEY: expect.stringContaining("SERVICE_SIGNING_KEY is required in production"),
+      SERVICE_TRUSTED_KEYS: expect.stringContaining("SERVICE_TRUSTED_KEYS needs a key of each caller"),
+    });
   });
 });

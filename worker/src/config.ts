@@ -1,5 +1,13 @@
 /** The worker's environment: kit fields plus the consumer's tuning. */
-import { awsFields, baseFields, env, redisFields, upstreamFields } from "@tt/kit";
+import {
+  awsFields,
+  baseFields,
+  configSchema,
+  env,
+  identityCheck,
+  redisFields,
+  upstreamFields,
+} from "@tt/kit";
 
 /** Fields the worker reads at start. */
 export function workerFields() {
@@ -23,3 +31,6 @@ export function workerFields() {
     maxRedrives: env.int("WORKER_MAX_REDRIVES", 10, { min: 0, max: 1000 }),
   };
 }
+
+/** The worker's configuration schema: its fields and its service key in production. */
+export const workerConfig = configSchema("worker", workerFields(), [identityCheck("worker")]);

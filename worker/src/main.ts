@@ -9,9 +9,9 @@ import {
   sqsCheck,
 } from "@tt/kit";
 import { buildWorker } from "./app.ts";
-import { workerFields } from "./config.ts";
+import { workerConfig } from "./config.ts";
 
-const config = readConfig("worker", workerFields());
+const config = readConfig(workerConfig);
 // The long poll outlives the client's default 2 s deadline; give it the wait plus a margin.
 const sqs = createSqsClient({
   region: config.awsRegion,

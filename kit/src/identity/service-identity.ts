@@ -1,5 +1,5 @@
 /** A service's identity from its configuration: how it signs its calls and checks its callers. */
-import { ConfigError } from "../config.ts";
+import { type ConfigCheck, ConfigError } from "../config.ts";
 import { calleesOf, callersOf } from "./call-graph.ts";
 import { type Credentials, ServiceCredentials } from "./credentials.ts";
 import { DEV_SIGNING_KEY, devCredentials } from "./dev-key.ts";
@@ -43,18 +43,7 @@ export function serviceIdentity(
   const production = config.appEnv === "production";
   const trusted: TrustedKeys = config.serviceTrustedKeys ? parseTrustedKeys(config.serviceTrustedKeys) : {};
   if (production) {
-    const problems: string[] = [];
-    if (!config.serviceSigningKey && calleesOf(name).length > 0) {
-      problems.push(
-        `SERVICE_SIGNING_KEY is required in production (${name} calls ${calleesOf(name).join(", ")})`,
-      );
-    }
-    const missing = callers.filter((c) => !trusted[c]?.length);
-    if (missing.length > 0) {
-      problems.push(
-        `SERVICE_TRUSTED_KEYS needs a key of each caller in production (missing: ${missing.join(", ")})`,
-      );
-    }
+    const problems = productionProblems(name, config, callers, trusted);
     if (problems.length > 0) throw new ConfigError(problems);
   }
   const credentials = config.serviceSigningKey
@@ -67,4 +56,44 @@ export function serviceIdentity(
     ...(production ? {} : { developerKey: DEV_SIGNING_KEY }),
   });
   return { credentials, verifier };
+}
+
+function productionProblems(
+  name: string,
+  config: IdentityConfig,
+  callers: readonly string[],
+  trusted: TrustedKeys,
+): string[] {
+  const problems: string[] = [];
+  if (!config.serviceSigningKey && calleesOf(name).length > 0) {
+    problems.push(
+      `SERVICE_SIGNING_KEY is required in production (${name} calls ${calleesOf(name).join(", ")})`,
+    );
+  }
+  const missing = callers.filter((c) => !trusted[c]?.length);
+  if (missing.length > 0) {
+    problems.push(
+      `SERVICE_TRUSTED_KEYS needs a key of each caller in production (missing: ${missing.join(", ")})`,
+    );
+  }
+  return problems;
+}
+
+/**
+ * The identity part of `name`'s configuration schema: in production, the keys serviceIdentity
+ * would refuse to start without (its own when it calls anyone, one of each caller), and keys
+ * that parse. Checked with the rest of the configuration, before anything is built.
+ */
+export function identityCheck(name: string): ConfigCheck<IdentityConfig> {
+  return (config) => {
+    let trusted: TrustedKeys = {};
+    try {
+      if (config.serviceSigningKey) parseSigningKey(config.serviceSigningKey);
+      if (config.serviceTrustedKeys) trusted = parseTrustedKeys(config.serviceTrustedKeys);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return config.appEnv === "production" ? productionProblems(name, config, callersOf(name), trusted) : [];
+  };
 }
