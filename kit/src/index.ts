@@ -89,6 +89,18 @@ export {
   readReservationToken,
   signReservationToken,
 } from "./reservation-token.ts";
+export {
+  ABANDON_REASONS,
+  type AbandonReason,
+  FUNNEL_STEPS,
+  type FunnelStep,
+  readSaleTally,
+  type SaleFigures,
+  SaleTally,
+  type SaleTallyOptions,
+  saleTallyKey,
+  WAIT_BUCKETS,
+} from "./sale-tally.ts";
 export { type BaseConfig, createService, type ServiceOptions } from "./service.ts";
 export {
   contextFromHeaders,

@@ -1,4 +1,4 @@
-import { AppError, type Logger, redisError } from "@tt/kit";
+import { AppError, type Logger, redisError, type SaleTally } from "@tt/kit";
 import type { RateDecision } from "../ratelimit/decision.ts";
 import { etaSeconds } from "./eta.ts";
 import type { AutoAdmission } from "./governor.ts";
@@ -29,6 +29,8 @@ export interface WaitingRoomOptions {
    * back from there; without one they live in Redis only.
    */
   settingsStore?: QueueSettingsStore;
+  /** Counts new places (joined) and places given up while waiting (sale analytics); none: not counted. */
+  tally?: Pick<SaleTally, "count" | "abandoned">;
   /** Told when a join starts a new line: an event's first, or the first after Redis lost its line. */
   onLineBorn?: (eventId: string) => void;
   log?: Pick<Logger, "warn">;

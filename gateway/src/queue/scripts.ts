@@ -5,7 +5,7 @@ import { expandIncludes } from "../ratelimit/scripts.ts";
 
 // Bump when a script's KEYS/ARGV contract or the token record's format changes, so old and new
 // gateways never share a name during a rolling deploy.
-const VERSION = "v9";
+const VERSION = "v10";
 
 const SCRIPTS = {
   join: "join-n.lua",

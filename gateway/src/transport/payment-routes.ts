@@ -1,5 +1,5 @@
 import { payment } from "@tt/contracts";
-import { AppError } from "@tt/kit";
+import { AppError, type SaleTally } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
@@ -29,6 +29,8 @@ export interface PaymentRouteDeps {
   /** Where the simulator posts signed outcomes (the webhook receiver); undefined for none. */
   webhookUrl: string | undefined;
   holds: Pick<HoldFactsCache, "recall">;
+  /** Sale analytics: each new payment intent (not a repeat) counts as "paid". */
+  tally?: Pick<SaleTally, "count">;
 }
 
 /** Simulated payments for the buyer's own reservations (docs/spec.md, "Payments"). */
@@ -67,6 +69,7 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
           }),
         );
         markReplayed(set, res.replayed);
+        if (!res.replayed) deps.tally?.count(r.eventId, "paid");
         return { payment_intent_id: res.paymentIntentId, status: "PENDING", next: res.next || "webhook" };
       },
       {

@@ -1,4 +1,5 @@
 import { reservation } from "@tt/contracts";
+import type { SaleTally } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
@@ -28,6 +29,8 @@ export function reservationRoutes(deps: {
   purchases: Pick<PurchaseWatch, "tokenFor">;
   holds: Pick<HoldFactsCache, "remember">;
   passes: Pick<EntryPasses, "superseded">;
+  /** Sale analytics: each new hold (not a repeat) counts as "held". */
+  tally?: Pick<SaleTally, "count">;
 }) {
   const rsv = deps.upstreams.reservation;
   return new Elysia({ name: "gateway.reservations", prefix: "/api/v1" })
@@ -54,8 +57,10 @@ export function reservationRoutes(deps: {
         if (!r) throw new Error("reservation answered without a reservation");
         set.status = 201;
         markReplayed(set, replayed);
+        if (!replayed) deps.tally?.count(r.eventId, "held");
         await deps.holds.remember(r.reservationId, {
           userId: user.id,
+          eventId: r.eventId,
           totalAmount: r.totalAmount,
           currency: r.currency,
         });

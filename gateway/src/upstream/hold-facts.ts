@@ -10,11 +10,14 @@ import type Redis from "ioredis";
 /** A hold's unchanging facts. */
 export interface HoldFacts {
   userId: string;
+  /** Its event (the sale funnel counts the payment under it). */
+  eventId: string;
   totalAmount: bigint;
   currency: string;
 }
 
-const key = (reservationId: string) => `tt:hold:${reservationId}`;
+// v2 added the event id: a value of the first format is never misread, only missed (asked again).
+const key = (reservationId: string) => `tt:hold:v2:${reservationId}`;
 
 /** Hold facts in Redis. */
 export class HoldFactsCache {
@@ -25,7 +28,7 @@ export class HoldFactsCache {
 
   /** Remembers a new hold's facts (best effort: a failure only costs the later lookup). */
   async remember(reservationId: string, facts: HoldFacts): Promise<void> {
-    const value = `${facts.totalAmount}|${facts.currency}|${facts.userId}`;
+    const value = `${facts.totalAmount}|${facts.currency}|${facts.eventId}|${facts.userId}`;
     await this.redis.set(key(reservationId), value, "PX", this.ttlMs).catch(() => undefined);
   }
 
@@ -34,7 +37,7 @@ export class HoldFactsCache {
     const value = await this.redis.get(key(reservationId)).catch(() => null);
     if (!value) return undefined;
     // The user id goes last: ids such as Auth0's `auth0|123` hold the separator.
-    const [total = "", currency = "", ...user] = value.split("|");
-    return { totalAmount: BigInt(total), currency, userId: user.join("|") };
+    const [total = "", currency = "", eventId = "", ...user] = value.split("|");
+    return { totalAmount: BigInt(total), currency, eventId, userId: user.join("|") };
   }
 }

@@ -190,6 +190,8 @@ describe("confirm", () => {
     expect(b.value.orderId).toBe(a.value.orderId);
     expect(f.store.orders.size).toBe(1);
     expect(f.store.eventTypes(r.id).filter((t) => t === "reservation.confirmed")).toHaveLength(1);
+    // The sale funnel counts the order once, under its event.
+    expect(f.orders).toEqual([r.eventId]);
   });
 
   test("a pending, foreign or wrong-amount payment is PAYMENT_NOT_APPROVED", async () => {

@@ -282,6 +282,7 @@ export function fakeDeps() {
   const policies = new FakePolicies();
   const statuses: string[] = [];
   const hits: string[] = [];
+  const orders: string[] = [];
   let n = 0;
   const deps: ReservationDeps = {
     store,
@@ -291,10 +292,14 @@ export function fakeDeps() {
     policies,
     payments,
     timer,
-    metrics: { transitioned: (s) => statuses.push(s), idempotencyHit: (o) => hits.push(o) },
+    metrics: {
+      transitioned: (s) => statuses.push(s),
+      idempotencyHit: (o) => hits.push(o),
+      confirmed: (eventId) => orders.push(eventId),
+    },
     log: createLogger("reservation-test", "error", () => undefined),
     now: clock.now,
     newReservationId: () => `rsv_${(++n).toString(16).padStart(32, "0")}`,
   };
-  return { deps, clock, store, idempotency, inventory, policies, payments, timer, statuses, hits };
+  return { deps, clock, store, idempotency, inventory, policies, payments, timer, statuses, hits, orders };
 }

@@ -8,7 +8,8 @@
   KEYS[5] moves       stream of queue moves
   ARGV[1] token
 
-  Returns 1 when the token was known (now left), 0 when unknown.
+  Returns 2 when a waiting place was given up (an abandoned place, counted by the caller), 1
+  when another known token (admitted, or already ended) is now left, 0 when unknown.
 ]]
 local rec = redis.call("HGET", KEYS[1], ARGV[1])
 if not rec then return 0 end
@@ -22,4 +23,4 @@ elseif status == "R" then
   redis.call("ZREM", KEYS[4], ARGV[1])
 end
 redis.call("HSET", KEYS[1], ARGV[1], seq .. "|L|" .. rest)
-return 1
+return status == "W" and 2 or 1

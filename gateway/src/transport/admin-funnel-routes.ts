@@ -1,0 +1,82 @@
+import { readSaleTally, type SaleFigures } from "@tt/kit";
+import { Elysia, t } from "elysia";
+import type Redis from "ioredis";
+import type { Guards } from "../guards.ts";
+import { type Buckets, quantileBetween } from "./live-figures.ts";
+
+const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
+const Count = t.Integer({ minimum: 0 });
+const Seconds = t.Nullable(t.Number({ minimum: 0 }));
+
+/** `GET /api/v1/admin/events/{id}/funnel` (docs/spec.md, "Admin"). */
+export const FunnelView = t.Object({
+  event_id: t.String(),
+  as_of: t.String({ format: "date-time" }),
+  funnel: t.Object({ joined: Count, admitted: Count, held: Count, paid: Count, confirmed: t.Null() }),
+  abandoned: t.Object({ silent: Count, left: Count }),
+  wait: t.Object({
+    count: Count,
+    p50_sec: Seconds,
+    p95_sec: Seconds,
+    buckets: t.Array(t.Object({ le: t.Nullable(t.Number()), count: Count }), {
+      description: "Admitted buyers per time-in-line bucket (le: upper bound in seconds, null past the last)",
+    }),
+  }),
+});
+
+/** What the funnel view reads. */
+export interface AdminFunnelDeps {
+  /** The Redis every gateway adds its sale tallies to (kit/src/sale-tally.ts). */
+  redis: Redis;
+  guards: Guards;
+  now?: () => number;
+}
+
+/** The `q` quantile of the time in line (seconds) from the tally's buckets; null when nobody was admitted. */
+export function waitQuantile(wait: SaleFigures["wait"], q: number): number | null {
+  const cumulative: Buckets = new Map();
+  let sum = 0;
+  for (const { le, count } of wait.buckets) {
+    sum += count;
+    cumulative.set(le ?? Number.POSITIVE_INFINITY, sum);
+  }
+  const value = quantileBetween(new Map(), cumulative, q);
+  return value === null ? null : Math.round(value * 10) / 10;
+}
+
+/**
+ * The operator's sale analytics of one event: the funnel, the places abandoned and the time in
+ * line, added up in Redis by every gateway once a second (one HGETALL per read). `confirmed` is
+ * counted where orders are made (reservation), in Prometheus only: null here.
+ */
+export function adminFunnelRoutes(deps: AdminFunnelDeps) {
+  const now = deps.now ?? Date.now;
+  return new Elysia({ name: "gateway.admin-funnel", prefix: "/api/v1/admin/events" }).use(deps.guards).get(
+    "/:id/funnel",
+    async ({ params }) => {
+      const figures = await readSaleTally(deps.redis, params.id);
+      return {
+        event_id: params.id,
+        as_of: new Date(now()).toISOString(),
+        funnel: { ...figures.funnel, confirmed: null },
+        abandoned: figures.abandoned,
+        wait: {
+          count: figures.wait.count,
+          p50_sec: waitQuantile(figures.wait, 0.5),
+          p95_sec: waitQuantile(figures.wait, 0.95),
+          buckets: figures.wait.buckets,
+        },
+      };
+    },
+    {
+      params: EventParams,
+      response: { 200: FunnelView },
+      auth: "admin",
+      rateLimit: true,
+      detail: {
+        summary: "An event's sale funnel, abandoned places and time in line, for the operator console",
+        tags: ["admin"],
+      },
+    },
+  );
+}
