@@ -16,7 +16,7 @@ export interface AuthValue {
   /** Signs in through the local issuer's dev login (development mode), with roles if asked. */
   signInDev: (userName: string, roles?: string[]) => Promise<void>;
   /** Adopts a token from the identity provider (production mode); false if it is unusable. */
-  adoptToken: (token: string) => boolean;
+  adoptToken: (token: string, expiresInSec?: number) => boolean;
   signOut: () => void;
   /** Call with any API error: a 401 means the token is no longer accepted, so sign out. */
   noteError: (error: unknown) => void;
@@ -50,8 +50,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
           ...(granted.length > 0 ? { roles: granted } : {}),
         });
       },
-      adoptToken: (token) => {
-        const s = sessionFromToken(token, 3600, Date.now());
+      adoptToken: (token, expiresInSec) => {
+        const s = sessionFromToken(token, expiresInSec ?? 3600, Date.now());
         if (s) keep(s);
         return s !== undefined;
       },

@@ -26,6 +26,8 @@ export const paths = {
   reservations: () => "/reservations",
   order: (id: string) => `/orders/${enc(id)}`,
   signin: (next: string) => `/signin?next=${enc(next)}`,
+  /** Where the identity provider sends the buyer back (registered with it as the redirect URI). */
+  signinCallback: "/signin/callback",
   console: (eventId: string) => `/admin/events/${enc(eventId)}`,
 };
 

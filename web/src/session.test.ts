@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { authConfigFrom } from "./config.ts";
-import { isOperator, loadSession, saveSession, sessionFromToken, tokenFromFragment } from "./session.ts";
+import { isOperator, loadSession, saveSession, sessionFromToken } from "./session.ts";
 
 const memory = () => {
   const m = new Map<string, string>();
@@ -36,14 +36,6 @@ describe("sessions", () => {
     );
     expect(isOperator(undefined)).toBe(false);
   });
-
-  test("read the token an OIDC provider puts in the redirect fragment", () => {
-    expect(tokenFromFragment("#access_token=abc&token_type=Bearer&state=xyz")).toEqual({
-      token: "abc",
-      state: "xyz",
-    });
-    expect(tokenFromFragment("#error=access_denied")).toBeUndefined();
-  });
 });
 
 describe("auth configuration", () => {
@@ -51,7 +43,18 @@ describe("auth configuration", () => {
     expect(authConfigFrom({}).mode).toBe("dev");
     expect(authConfigFrom({ PROD: true }).mode).toBe("oidc");
     expect(authConfigFrom({ PROD: true, VITE_AUTH_MODE: "dev" }).mode).toBe("dev");
-    const prod = authConfigFrom({ VITE_AUTH_MODE: "oidc", VITE_OIDC_LOGIN_URL: "https://idp/authorize" });
-    expect(prod).toMatchObject({ mode: "oidc", loginUrl: "https://idp/authorize" });
+    const prod = authConfigFrom({
+      VITE_AUTH_MODE: "oidc",
+      VITE_OIDC_AUTHORITY: "https://idp.example",
+      VITE_OIDC_CLIENT_ID: "tickets-web",
+    });
+    expect(prod).toMatchObject({
+      mode: "oidc",
+      provider: { authority: "https://idp.example", clientId: "tickets-web", scope: "openid" },
+    });
+    // Half a provider is none: the page says sign-in is not configured rather than fail at the provider.
+    expect(
+      authConfigFrom({ PROD: true, VITE_OIDC_AUTHORITY: "https://idp.example" }).provider,
+    ).toBeUndefined();
   });
 });

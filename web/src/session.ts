@@ -84,10 +84,3 @@ export function rolesOf(token: string): string[] {
   const roles = jwtClaims(token)?.roles;
   return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === "string") : [];
 }
-
-/** Reads `access_token` (and `state`) from an OIDC implicit-flow redirect's `#fragment`. */
-export function tokenFromFragment(hash: string): { token: string; state: string | undefined } | undefined {
-  const params = new URLSearchParams(hash.startsWith("#") ? hash.slice(1) : hash);
-  const token = params.get("access_token") ?? params.get("id_token");
-  return token ? { token, state: params.get("state") ?? undefined } : undefined;
-}

@@ -3,11 +3,9 @@ import { useAuth } from "../auth.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { authConfig } from "../config.ts";
 import { useTitle } from "../hooks.ts";
+import { completeSignIn, oidcClient, type SignedIn, signInUrl } from "../oidc.ts";
 import { navigate, safeNext } from "../router.ts";
-import { tokenFromFragment, USER_NAME_PATTERN } from "../session.ts";
-import { newUuid } from "../uuid.ts";
-
-const STATE_KEY = "tt.oidc.state";
+import { USER_NAME_PATTERN } from "../session.ts";
 
 /** Sign-in: a user name for the local issuer (dev), or a hand-off to the identity provider (production). */
 export function SignInPage({ next }: { next: string }) {
@@ -85,24 +83,36 @@ function DevSignIn({ next }: { next: string }) {
   );
 }
 
+/** The provider for this build, with a client whose PKCE state lives in this tab. */
+function providerClient() {
+  const provider = authConfig.provider;
+  return provider ? oidcClient(provider, location.origin, sessionStorage) : undefined;
+}
+
 function ProviderSignIn({ next }: { next: string }) {
-  if (!authConfig.loginUrl) {
+  const [error, setError] = useState<unknown>();
+  const client = providerClient();
+  if (!client) {
     return (
       <p className="notice notice--error" role="alert">
         Sign-in is not configured for this site. Please try again later.
       </p>
     );
   }
-  const go = () => {
-    // The state ties the provider's answer to this browser and carries where to return to.
-    const nonce = newUuid();
-    sessionStorage.setItem(STATE_KEY, JSON.stringify({ nonce, next }));
-    const url = new URL(authConfig.loginUrl ?? "");
-    url.searchParams.set("state", nonce);
-    location.assign(url.toString());
+  const go = async () => {
+    try {
+      location.assign(await signInUrl(client, next));
+    } catch (err) {
+      setError(err); // The provider's discovery document could not be read.
+    }
   };
   return (
     <div className="panel">
+      {error !== undefined && (
+        <p className="notice notice--error" role="alert">
+          We couldn't reach {authConfig.providerName}. Please try again in a moment.
+        </p>
+      )}
       <button type="button" className="button" onClick={go}>
         Sign in with {authConfig.providerName}
       </button>
@@ -110,23 +120,31 @@ function ProviderSignIn({ next }: { next: string }) {
   );
 }
 
-/** Where the identity provider sends the buyer back, with the token in the URL fragment. */
+// React may run the callback's effect twice (StrictMode): the code can be traded only once.
+let completing: { url: string; result: Promise<SignedIn> } | undefined;
+
+/** Where the identity provider sends the buyer back, with a one-time code in the query. */
 export function SignInCallbackPage() {
   const { adoptToken } = useAuth();
   const [failed, setFailed] = useState(false);
   useTitle("Signing in");
   useEffect(() => {
-    const answer = tokenFromFragment(location.hash);
-    const saved = sessionStorage.getItem(STATE_KEY);
-    sessionStorage.removeItem(STATE_KEY);
-    const expected = saved ? (JSON.parse(saved) as { nonce: string; next: string }) : undefined;
-    // Drop the token from the address bar and history before anything else happens.
-    history.replaceState(null, "", location.pathname);
-    if (!answer || !expected || answer.state !== expected.nonce || !adoptToken(answer.token)) {
+    const client = providerClient();
+    if (!client) {
       setFailed(true);
       return;
     }
-    navigate(safeNext(expected.next), { replace: true });
+    const url = location.href;
+    if (completing?.url !== url) completing = { url, result: completeSignIn(client, url) };
+    // Drop the code and state from the address bar and history before anything else happens.
+    history.replaceState(null, "", location.pathname);
+    completing.result.then(
+      (signedIn) => {
+        if (!adoptToken(signedIn.token, signedIn.expiresInSec)) setFailed(true);
+        else navigate(safeNext(signedIn.next), { replace: true });
+      },
+      () => setFailed(true),
+    );
   }, [adoptToken]);
   return failed ? (
     <p className="notice notice--error" role="alert">
