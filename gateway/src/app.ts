@@ -1,12 +1,13 @@
 import {
+  ConfigError,
   type ConfigOf,
   createService,
+  DEV_RESERVATION_TOKEN_SECRET,
   duplicateRedis,
   instrumentRedis,
   type Logger,
   type Metrics,
   redisCheck,
-  SaleTally,
   upstreamCheck,
 } from "@tt/kit";
 import type Redis from "ioredis";
@@ -23,7 +24,6 @@ import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-s
 import { StockWatch } from "./queue/stock-watch.ts";
 import { AdmissionTicker } from "./queue/ticker.ts";
 import { WaitingRoom } from "./queue/waiting-room.ts";
-import { adminFunnelRoutes } from "./transport/admin-funnel-routes.ts";
 import { adminLiveRoutes } from "./transport/admin-live-routes.ts";
 import { adminRoutes } from "./transport/admin-routes.ts";
 import { eventRoutes } from "./transport/event-routes.ts";
@@ -59,6 +59,9 @@ export interface GatewayDeps {
   stock?: StockReader;
 }
 
+// The payment simulator's own default outside production, so the local stack verifies out of the box.
+const DEV_WEBHOOK_SECRET = "tt-dev-webhook-secret";
+
 /**
  * Builds the gateway service (not yet listening): the kit skeleton, the guards every route
  * plugin uses (`gateway.guards`), and the dev issuer's routes outside production. Route plugins
@@ -74,9 +77,13 @@ export async function createGateway({
   queueSettings,
   stock,
 }: GatewayDeps) {
-  // Both secrets are required in production by the schema itself (config.ts, env.secret).
-  const secret = config.reservationTokenSecret;
-  const webhookSecret = config.paymentWebhookSecret;
+  const secret =
+    config.reservationTokenSecret ??
+    (config.appEnv === "production" ? undefined : DEV_RESERVATION_TOKEN_SECRET);
+  if (!secret) throw new ConfigError(["RESERVATION_TOKEN_SECRET is required in production"]);
+  const webhookSecret =
+    config.paymentWebhookSecret ?? (config.appEnv === "production" ? undefined : DEV_WEBHOOK_SECRET);
+  if (!webhookSecret) throw new ConfigError(["PAYMENT_WEBHOOK_SECRET is required in production"]);
   // Auth first: a production gateway without a JWKS source must fail before anything is built.
   const auth = await createAuth(config, redis, clock);
   const service = createService({
@@ -107,7 +114,10 @@ export async function createGateway({
   const upstreams = createUpstreams(config, service.metrics, service.credentials);
   const settingsStore = queueSettings ?? new CachedQueueSettings(inventoryQueueSettings(upstreams.inventory));
   const readStock = stock ?? inventoryStock(upstreams.inventory);
-  const queue = createQueue(config, queueRedis, clock, secret, settingsStore, service, readStock);
+  // One directory for joins and the ticker: both follow each event's sale window from it.
+  const directory =
+    events ?? new CachedEventDirectory(inventoryEventLookup(upstreams.inventory), undefined, clock);
+  const queue = createQueue(config, queueRedis, clock, secret, settingsStore, service, readStock, directory);
   // A hold's facts outlive it by a while: a payment started in its last seconds still finds them.
   const holds = new HoldFactsCache(redis, 15 * 60_000);
   const guards = edge.guards;
@@ -120,7 +130,7 @@ export async function createGateway({
         room: queue.room,
         live: queue.live,
         purchases: queue.purchases,
-        events: events ?? new CachedEventDirectory(inventoryEventLookup(upstreams.inventory)),
+        events: directory,
         guards,
         // With limiting off there is nothing to key buckets by: skip working out the client IP.
         callerOf: config.rateLimitEnabled ? (request) => ({ ip: edge.clientIpOf(request) }) : () => undefined,
@@ -156,27 +166,21 @@ export async function createGateway({
         purchases: queue.purchases,
         holds,
         passes: new EntryPasses(redis, secret, service.log),
-        tally: queue.tally,
       }),
     )
-    .use(
-      paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl, holds, tally: queue.tally }),
-    )
+    .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl, holds }))
     .use(adminRoutes({ upstreams, room: queue.room, guards }))
-    .use(adminFunnelRoutes({ redis: queueRedis, guards }))
     .use(
       adminLiveRoutes({ room: queue.room, readStock, metrics: service.metrics, guards, log: service.log }),
     );
   service.onDrain(() => queue.live.close());
   service.onShutdown(() => queue.purchases.close());
   service.onShutdown(() => queue.ticker.stop());
-  service.onShutdown(() => queue.tally.stop());
 
   /** Listens and starts this replica's admission ticker. */
   const start: typeof service.start = async (opts) => {
     const server = await service.start(opts);
     if (config.queueTickerEnabled) queue.ticker.start();
-    queue.tally.start();
     return server;
   };
   return { ...service, app, start, ...edge, ...queue, devIssuer: auth.devIssuer };
@@ -191,12 +195,11 @@ function createQueue(
   settingsStore: QueueSettingsStore,
   service: { log: Logger; metrics: Metrics },
   readStock: StockReader,
+  directory: EventDirectory,
 ) {
   // A line born in this process (a new event, or the first join after Redis lost the line) is
   // ticked here from the next tick on.
   let ticker: AdmissionTicker | undefined;
-  // Sale analytics: counted where decided, added up in Redis once a second for the console.
-  const tally = new SaleTally(service.metrics, { redis, log: service.log });
   const room = new WaitingRoom(redis, {
     heartbeatTimeoutMs: config.queueHeartbeatTimeoutSec * 1000,
     admittedTtlMs: config.queueAdmittedTtlSec * 1000,
@@ -210,7 +213,6 @@ function createQueue(
       : undefined,
     maxPlacesPerClient: config.queueMaxPlacesPerClient,
     settingsStore,
-    tally,
     onLineBorn: (eventId) => ticker?.watch(eventId),
     log: service.log,
   });
@@ -227,13 +229,18 @@ function createQueue(
   );
   ticker = new AdmissionTicker(
     room,
-    { tickMs: config.queueTickMs, stock, tuner, tally },
+    {
+      tickMs: config.queueTickMs,
+      stock,
+      tuner,
+      ...(directory.saleWindow ? { windows: (eventId: string) => directory.saleWindow?.(eventId) } : {}),
+    },
     service.log,
     service.metrics,
   );
   // Its own connection: a subscribed Redis connection can do nothing else.
   const purchases = new PurchaseWatch(duplicateRedis(redis, service.log), secret, service.log);
-  return { room, live, ticker, purchases, tally };
+  return { room, live, ticker, purchases };
 }
 
 /** A built gateway. */

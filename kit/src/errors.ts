@@ -25,6 +25,7 @@ export const ERROR_CATALOGUE = {
   IDEMPOTENCY_IN_PROGRESS: { status: 409, connect: Code.Aborted },
   SEAT_UNAVAILABLE: { status: 409, connect: Code.FailedPrecondition },
   SOLD_OUT: { status: 409, connect: Code.FailedPrecondition },
+  SALE_CLOSED: { status: 409, connect: Code.FailedPrecondition },
   INVENTORY_CONFLICT: { status: 409, connect: Code.Aborted },
   RESERVATION_EXPIRED: { status: 409, connect: Code.FailedPrecondition },
   RESERVATION_ALREADY_CONFIRMED: { status: 409, connect: Code.FailedPrecondition },

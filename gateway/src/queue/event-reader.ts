@@ -4,7 +4,7 @@ import { countBelow, etaSeconds, parseSeqs } from "./eta.ts";
 import { encodeFrame, type QueueFrame, type StreamId, type Watcher } from "./frames.ts";
 import { queueKeys } from "./keys.ts";
 import { placeLost } from "./room-model.ts";
-import { type Sale, saleFields, saleFromReply } from "./sale.ts";
+import { isFinal, type Sale, saleFields, saleFromReply } from "./sale.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
 /** One queue move as read from the stream. */
@@ -204,14 +204,15 @@ export class EventReader {
 
   /**
    * Tells a waiter where the sale stands (sent at once). When the line is closed (every seat
-   * sold) that is the last frame: the socket is closed, and the place will never be admitted.
+   * sold) or the sale has ended (its window closed) that is the last frame: the socket is
+   * closed, and the place will never be admitted.
    */
   private tellSale(watcher: Watcher, sale: Sale): void {
     this.send(watcher, { type: "sale", ...saleFields(sale) });
-    if (sale.state !== "closed" || !this.watchers.has(watcher)) return;
+    if (!isFinal(sale.state) || !this.watchers.has(watcher)) return;
     this.watchers.delete(watcher);
     this.moved.delete(watcher);
-    watcher.sink.close(1000, "sold out");
+    watcher.sink.close(1000, sale.state === "ended" ? "sale ended" : "sold out");
   }
 
   /**

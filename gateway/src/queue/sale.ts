@@ -18,15 +18,27 @@ export interface Stock {
  * - `on_sale`: at least one seat is AVAILABLE;
  * - `sold_out`: none is, but some are HELD and may come back (unpaid or failed holds): a buyer
  *   may stay in line or leave, and admission starts again by itself if seats come back;
- * - `closed`: nothing AVAILABLE and nothing HELD: every seat is sold, the line is closed.
+ * - `closed`: nothing AVAILABLE and nothing HELD: every seat is sold, the line is closed;
+ * - `ended`: the event's sale window closed (`sale_closes_at` passed), whatever the stock: nobody
+ *   more is admitted and the line takes no joins (docs/spec.md, "Scheduled sales").
  */
-export type SaleState = "on_sale" | "sold_out" | "closed";
+export type SaleState = "on_sale" | "sold_out" | "closed" | "ended";
 
 /** Where a line stands, as joins, status calls and sockets tell it. */
 export interface Sale {
   state: SaleState;
   /** Seats HELD when the state was read: those that may still come back while sold out. */
   seatsHeld: number;
+}
+
+/**
+ * An event's sale window (epoch ms), as inventory keeps it: before `opensAt` a join is a pre-queue
+ * join (its place is drawn at the opening), admission starts at `opensAt`, and from `closesAt` on
+ * the line takes no joins and admits nobody. The window is half-open: a join at `closesAt` is late.
+ */
+export interface SaleWindow {
+  opensAt: number;
+  closesAt: number;
 }
 
 /** A line whose stock was never read (no inventory, or no reading yet) is on sale. */
@@ -39,8 +51,8 @@ export function saleOf(stock: Stock): Sale {
 }
 
 // The one-letter form the waiting room's scripts keep and compare.
-const LETTER: Record<SaleState, string> = { on_sale: "O", sold_out: "S", closed: "C" };
-const STATE: Record<string, SaleState> = { O: "on_sale", S: "sold_out", C: "closed" };
+const LETTER: Record<SaleState, string> = { on_sale: "O", sold_out: "S", closed: "C", ended: "E" };
+const STATE: Record<string, SaleState> = { O: "on_sale", S: "sold_out", C: "closed", E: "ended" };
 
 /** The letter the scripts store for a state. */
 export const saleLetter = (state: SaleState): string => LETTER[state];
@@ -58,3 +70,11 @@ export const saleFields = (sale: Sale) => ({ sale: sale.state, seats_held: sale.
 export function soldOut(): AppError {
   return new AppError("SOLD_OUT", "This event is sold out: every seat has been sold, and the line is closed");
 }
+
+/** SALE_CLOSED: a join after the event's sale window closed (`sale_closes_at`). */
+export function saleClosed(): AppError {
+  return new AppError("SALE_CLOSED", "The sale for this event has ended, and its line is closed");
+}
+
+/** The states after which a place will never be admitted: the socket's last frame, the line takes no joins. */
+export const isFinal = (state: SaleState): boolean => state === "closed" || state === "ended";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Logger, Metrics, SaleTally } from "@tt/kit";
+import type { Logger, Metrics } from "@tt/kit";
 import type { AdmissionTuner } from "./governor.ts";
+import type { SaleWindow } from "./sale.ts";
 import type { StockWatch } from "./stock-watch.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
@@ -17,8 +18,11 @@ export interface TickerOptions {
   stock?: StockWatch;
   /** Self-tuning of the events that ask for it (governor.ts); none: every event at its fixed rate. */
   tuner?: AdmissionTuner;
-  /** Sale analytics: admissions, places dropped for silence and each admitted buyer's time in line. */
-  tally?: Pick<SaleTally, "count" | "abandoned" | "waited">;
+  /**
+   * Each event's sale window as last read, without waiting (the event directory's): it opens
+   * admission and ends the sale (sale.ts); none, or undefined: the line keeps what it was told.
+   */
+  windows?: (eventId: string) => SaleWindow | undefined;
 }
 
 /**
@@ -122,10 +126,12 @@ export class AdmissionTicker {
         this.leading.add(eventId);
         const stock = this.opts.stock?.take(eventId);
         const rate = await this.opts.tuner?.rateFor(eventId, this.live.has(eventId));
-        let result = await this.room.admitTick(eventId, { stock, rate });
+        const window = this.opts.windows?.(eventId);
+        let result = await this.room.admitTick(eventId, { stock, rate, window });
         if (result.needsSettings) {
           // Redis lost the operator's settings: admit nobody until they are back.
-          if (await this.restore(eventId, now)) result = await this.room.admitTick(eventId, { stock, rate });
+          if (await this.restore(eventId, now))
+            result = await this.room.admitTick(eventId, { stock, rate, window });
         } else if (
           result.waiting > 0 &&
           now - (this.reconciledAt.get(eventId) ?? 0) >= (this.opts.reconcileSettingsMs ?? 30_000)
@@ -141,9 +147,6 @@ export class AdmissionTicker {
           this.leading.delete(eventId);
         }
         if (result.admitted > 0) this.admittedTotal.inc({ event_id: eventId }, result.admitted);
-        if (result.admitted > 0) this.opts.tally?.count(eventId, "admitted", result.admitted);
-        if (result.dropped > 0) this.opts.tally?.abandoned(eventId, "silent", result.dropped);
-        this.opts.tally?.waited(eventId, result.waits);
         this.waitingGauge.set({ event_id: eventId }, result.waiting);
         if (result.waiting > 0) this.live.add(eventId);
         else this.live.delete(eventId);

@@ -16,7 +16,15 @@ import {
   translated,
   type WaitingRoomOptions,
 } from "./room-model.ts";
-import { type Stock, saleFromReply, saleLetter, saleOf, soldOut } from "./sale.ts";
+import {
+  type SaleWindow,
+  type Stock,
+  saleClosed,
+  saleFromReply,
+  saleLetter,
+  saleOf,
+  soldOut,
+} from "./sale.ts";
 import {
   EnterResult,
   type LimitReply,
@@ -31,7 +39,13 @@ import { newWaitingToken } from "./tokens.ts";
 /** A limited caller's rate-limit buckets and its address's places (see `bucketsOf`); undefined: not limited. */
 type Buckets = { ip: string; user: string; places: string } | undefined;
 /** One join waiting for its batch. */
-type JoinCall = { token: string; userId: string; idempotencyKey: string; buckets: Buckets };
+type JoinCall = {
+  token: string;
+  userId: string;
+  idempotencyKey: string;
+  buckets: Buckets;
+  window: SaleWindow | undefined;
+};
 /** One status call waiting for its batch. */
 type StatusCall = { token: string; buckets: Buckets; withLastMove: boolean };
 
@@ -99,15 +113,27 @@ export class WaitingRoom {
     return decision;
   }
 
-  /** Takes a place in line, or returns the place this idempotency key or user already has. */
-  async join(eventId: string, who: { userId?: string; idempotencyKey?: string } = {}, caller?: Caller) {
+  /**
+   * Takes a place in line, or returns the place this idempotency key or user already has. With
+   * the event's sale window, a join before its opening is a pre-queue join (unless the operator
+   * set another opening) and one from its close on is SALE_CLOSED, both decided by the script
+   * against this process's clock, so the boundary is exact.
+   */
+  async join(
+    eventId: string,
+    who: { userId?: string; idempotencyKey?: string } = {},
+    caller?: Caller,
+    window?: SaleWindow,
+  ) {
     const reply = await this.joins.add(eventId, {
       token: newWaitingToken(eventId),
       userId: who.userId ?? "",
       idempotencyKey: who.idempotencyKey ?? "",
       buckets: this.bucketsOf(eventId, caller && { ...caller, userId: who.userId }),
+      window,
     });
     if (reply === "!closed") throw soldOut();
+    if (reply === "!ended") throw saleClosed();
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
     if (fields[0] === PLACES_FULL) {
@@ -118,7 +144,6 @@ export class WaitingRoom {
       );
     }
     const [token = "", code = "W", position, isNew, rate = "", opensAt, sale, held] = fields;
-    if (isNew === "1") this.opts.tally?.count(eventId, "joined");
     const status = STATUS[code as keyof typeof STATUS];
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const place = placeOf(status, Number(position), Number(opensAt), ratePerSec, this.now());
@@ -141,7 +166,7 @@ export class WaitingRoom {
       });
       lines = await this.runJoin(eventId, calls, false);
     }
-    if (lines[0] === "!closed") return calls.map(() => "!closed");
+    if (lines[0] === "!closed" || lines[0] === "!ended") return calls.map(() => lines[0] as string);
     const born = lines.at(-1) === "+born";
     if (born) lines.pop();
     const last = this.registeredAt.get(eventId);
@@ -156,6 +181,8 @@ export class WaitingRoom {
 
   private async runJoin(eventId: string, calls: JoinCall[], gate: boolean): Promise<string[]> {
     const k = queueKeys(eventId);
+    // One event's calls: the same window, as this process knows it.
+    const window = calls.find((c) => c.window)?.window;
     const keys = [k.seq, k.wait, k.heartbeat, k.tokens, k.byIdemKey, k.byUser, k.config];
     const args: (string | number)[] = [
       this.now(),
@@ -165,6 +192,8 @@ export class WaitingRoom {
       randomString(9, "base64url"),
       this.opts.maxPlacesPerClient ?? 0,
       this.opts.admittedTtlMs,
+      window?.opensAt ?? 0,
+      window?.closesAt ?? 0,
     ];
     for (const call of calls) {
       if (call.buckets) keys.push(call.buckets.ip, call.buckets.user, call.buckets.places);
@@ -286,11 +315,8 @@ export class WaitingRoom {
 
   /** Gives up a place (idempotent). */
   async leave(token: string): Promise<void> {
-    const eventId = tokenEvent(token);
-    const k = queueKeys(eventId);
-    const left = await this.redis.ttqLeave(k.tokens, k.wait, k.heartbeat, k.admitted, k.moves, token);
-    // 2: a place given up while waiting (an abandoned place); not a repeat, nor an admission.
-    if (left === 2) this.opts.tally?.abandoned(eventId, "left");
+    const k = queueKeys(tokenEvent(token));
+    await this.redis.ttqLeave(k.tokens, k.wait, k.heartbeat, k.admitted, k.moves, token);
   }
 
   /** Refreshes the heartbeat of waiters with a live WebSocket, in one call per event. */
@@ -307,17 +333,19 @@ export class WaitingRoom {
    * back (`restoreSettings`) and tick again. `gone`: the line has expired or was lost (only
    * said with a durable settings store), see `forgetEvent`. `stock`: a new reading of the
    * event's seats, which sets the line's sale state (sale.ts); without one the line keeps its last.
-   * `rate`: the self-tuned rate (governor.ts) instead of the configured one.
+   * `rate`: the self-tuned rate (governor.ts) instead of the configured one. `window`: the event's
+   * sale window, which opens admission and ends the sale (sale.ts); without one the line keeps the
+   * last it was told.
    */
   async admitTick(
     eventId: string,
-    tick: { stock?: Stock | undefined; rate?: number | undefined } = {},
+    tick: { stock?: Stock | undefined; rate?: number | undefined; window?: SaleWindow | undefined } = {},
     windowMs = 30_000,
     maxPerTick = 5000,
   ) {
     const { stock } = tick;
     const k = queueKeys(eventId);
-    const [admitted, dropped, waiting, obsRate, note, waits] = (await this.redis.ttqAdmit(
+    const [admitted, dropped, waiting, obsRate, note] = (await this.redis.ttqAdmit(
       k.config,
       k.wait,
       k.heartbeat,
@@ -337,12 +365,12 @@ export class WaitingRoom {
       stock?.held ?? 0,
       stock?.available ?? 0,
       tick.rate ?? "",
-    )) as [number, number, number, string, string, number[]];
+      tick.window?.opensAt ?? 0,
+      tick.window?.closesAt ?? 0,
+    )) as [number, number, number, string, string];
     return {
       admitted,
       dropped,
-      /** Time in line (ms) of each buyer this tick admitted. */
-      waits,
       waiting,
       ratePerSec: Number(obsRate),
       needsSettings: note === "settings",

@@ -13,7 +13,9 @@ const Count = t.Integer({ minimum: 0 });
 export const LiveView = t.Object({
   event_id: t.String(),
   as_of: t.String({ format: "date-time" }),
-  sale: t.Nullable(t.Union([t.Literal("on_sale"), t.Literal("sold_out"), t.Literal("closed")])),
+  sale: t.Nullable(
+    t.Union([t.Literal("on_sale"), t.Literal("sold_out"), t.Literal("closed"), t.Literal("ended")]),
+  ),
   waiting: Count,
   active_buyers: t.Integer({ minimum: 0, description: "Admitted and not finished (counts against the cap)" }),
   served: t.Integer({ minimum: 0, description: "Admitted since the line began" }),
@@ -83,7 +85,8 @@ export function adminLiveRoutes(deps: AdminLiveDeps) {
       return {
         event_id: eventId,
         as_of: new Date(at).toISOString(),
-        sale: stock ? saleOf(stock).state : null,
+        // A closed sale window ends the sale whatever the seats say (the line's own state).
+        sale: stats.sale.state === "ended" ? "ended" : stock ? saleOf(stock).state : null,
         waiting: stats.waiting,
         active_buyers: stats.admitted,
         served: stats.served,

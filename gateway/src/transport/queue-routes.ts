@@ -173,8 +173,10 @@ export function queueRoutes(deps: QueueRouteDeps) {
           throw new AppError("EVENT_NOT_FOUND", `No event ${body.event_id}`);
         }
         const caller = deps.callerOf(request);
+        // Known by now (the lookup above): the line pre-queues before it and closes after it.
+        const window = deps.events.saleWindow?.(body.event_id);
         const joined = await limited(set.headers, () =>
-          room.join(body.event_id, { userId: user?.id, idempotencyKey }, caller),
+          room.join(body.event_id, { userId: user?.id, idempotencyKey }, caller, window),
         );
         set.status = 202;
         return {

@@ -30,6 +30,13 @@
   ARGV[12] auto_rate             the rate self-tuning chose for this tick (queue/governor.ts), used
                                  instead of the configured one and kept as "auto_rate"; "" when
                                  the event's admission is not self-tuned
+  ARGV[13] sale_opens            the event's sale_opens_at (ms) as the gateway knows it, kept as
+                                 "sale_opens"; 0: not known (the line keeps what it was told)
+  ARGV[14] sale_closes           the event's sale_closes_at (ms), kept as "sale_closes"; 0: not known
+
+  The sale window drives the line: admission starts at the opening (the operator's opens_at when
+  set, else sale_opens), and from sale_closes on the line is "E" (ended) whatever the stock:
+  nobody more is admitted, and that change is a move like any other sale change.
 
   Admission runs only while the line is on sale, and a tick admits no more buyers than there
   are seats available (each needs at least one). A change of state, or of the seats held while
@@ -40,20 +47,18 @@
   A tick that registers newcomers also gives the line's other keys (config, admitted, window,
   moves) the line's remaining lifetime when theirs is shorter or unset: they go when it goes.
 
-  Returns {admitted, dropped, waiting, obs_rate, note, waits}; note is "settings" when gated
-  (nothing done), "gone" when gated and the line has no token records left (expired or lost),
-  else ""; waits lists the time in line (ms, join to now) of each buyer this tick admitted (the
-  token record already read to mark them admitted holds the join time: no extra read).
+  Returns {admitted, dropped, waiting, obs_rate, note}; note is "settings" when gated (nothing
+  done), "gone" when gated and the line has no token records left (expired or lost), else "".
 ]]
 local now = tonumber(ARGV[1])
 local maxPerTick = tonumber(ARGV[5])
-local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq", "sv", "sale", "sale_held", "sale_at", "auto_rate")
+local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "last", "served", "opens_at", "hb_seq", "sv", "sale", "sale_held", "sale_at", "auto_rate", "sale_opens", "sale_closes", "opened")
 if ARGV[8] == "1" and not cfg[9] then
   -- Nobody in line: nothing to decide, and nothing written (a forgotten event leaves no keys).
   local waiting = redis.call("ZCARD", KEYS[2])
-  if waiting > 0 then return {0, 0, waiting, "0", "settings", {}} end
+  if waiting > 0 then return {0, 0, waiting, "0", "settings"} end
   -- No token records either: the line expired or was lost; the ticker stops ticking it.
-  return {0, 0, 0, "0", redis.call("EXISTS", KEYS[4]) == 0 and "gone" or "", {}}
+  return {0, 0, 0, "0", redis.call("EXISTS", KEYS[4]) == 0 and "gone" or ""}
 end
 local rate = tonumber(cfg[1] or ARGV[6])
 if ARGV[12] ~= "" then
@@ -68,26 +73,40 @@ local credit = tonumber(cfg[4] or "0")
 local last = tonumber(cfg[5] or (now - 1000))
 local served = tonumber(cfg[6] or "0")
 
+-- The event's window: as this gateway knows it, else as the line was last told.
+local saleOpens, saleCloses = cfg[14] or "0", cfg[15] or "0"
+if tonumber(ARGV[13]) > 0 and (ARGV[13] ~= saleOpens or ARGV[14] ~= saleCloses) then
+  saleOpens, saleCloses = ARGV[13], ARGV[14]
+  redis.call("HSET", KEYS[1], "sale_opens", saleOpens, "sale_closes", saleCloses)
+end
+local ended = tonumber(saleCloses) > 0 and now >= tonumber(saleCloses)
+
 -- The stock: a new reading replaces the line's state; telling the sockets is a move of its own.
+-- A closed window overrides any reading; a line told "ended" whose window is open again (moved
+-- later) goes back to its stock, or on sale until the next reading.
 local sale, seatsHeld, available = cfg[10] or "O", cfg[11] or "0", nil
+local reading, readingHeld = ARGV[9], ARGV[10]
+if ARGV[9] ~= "" then available = tonumber(ARGV[11]) end
+if ended then
+  reading, readingHeld = "E", seatsHeld
+elseif sale == "E" and reading == "" then
+  reading, readingHeld = "O", "0"
+end
 local saleMoved = false
-if ARGV[9] ~= "" then
-  available = tonumber(ARGV[11])
-  local heldChanged = ARGV[9] ~= "O" and ARGV[10] ~= seatsHeld and now - tonumber(cfg[12] or "0") >= 2000
-  if ARGV[9] ~= sale or heldChanged then
+if reading ~= "" then
+  local heldChanged = reading == "S" and readingHeld ~= seatsHeld and now - tonumber(cfg[12] or "0") >= 2000
+  if reading ~= sale or heldChanged then
     saleMoved = true
-    sale, seatsHeld = ARGV[9], ARGV[10]
+    sale, seatsHeld = reading, readingHeld
     redis.call("HSET", KEYS[1], "sale", sale, "sale_held", seatsHeld, "sale_at", now)
   end
 end
 
--- Returns the waiter's join time (ms), or nil when the token has no record.
 local function setStatus(token, status, admittedMs)
   local rec = redis.call("HGET", KEYS[4], token)
   if rec then
     local seq, joined, owner = string.match(rec, "^(-?%d+)|%a|(%d+)|%d+|(.*)$")
     redis.call("HSET", KEYS[4], token, seq .. "|" .. status .. "|" .. joined .. "|" .. admittedMs .. "|" .. owner)
-    return tonumber(joined)
   end
 end
 
@@ -132,12 +151,14 @@ end
 redis.call("ZREMRANGEBYSCORE", KEYS[5], "-inf", now - tonumber(ARGV[3]))
 
 local admitted = {}
-local waits = {}
+-- The operator's opening overrides the event's (see join-n.lua).
 local opensAt = tonumber(cfg[7] or "0")
+if opensAt <= 0 then opensAt = tonumber(saleOpens) end
 local opened = false
-if opensAt > 0 and opensAt <= now and redis.call("HGET", KEYS[1], "opened") ~= "1" then
-  -- First tick after the pre-queue opens: live sockets learn their drawn places.
-  redis.call("HSET", KEYS[1], "opened", "1")
+if opensAt > 0 and opensAt <= now and cfg[16] ~= string.format("%d", opensAt) then
+  -- First tick after the pre-queue opens (kept as the opening it was, so an opening moved later
+  -- opens again): live sockets learn their drawn places.
+  redis.call("HSET", KEYS[1], "opened", string.format("%d", opensAt))
   opened = true
 end
 if cfg[3] ~= "1" and opensAt <= now and sale == "O" then
@@ -153,8 +174,7 @@ if cfg[3] ~= "1" and opensAt <= now and sale == "O" then
       redis.call("ZREM", KEYS[2], token)
       redis.call("ZREM", KEYS[3], token)
       redis.call("ZADD", KEYS[5], now, token)
-      local joined = setStatus(token, "R", now)
-      if joined then waits[#waits + 1] = math.max(0, now - joined) end
+      setStatus(token, "R", now)
       admitted[#admitted + 1] = seq
       served = served + 1
     end
@@ -188,4 +208,4 @@ if lineTtl > 0 then
     if ttl == -1 or (ttl >= 0 and ttl < lineTtl) then redis.call("PEXPIRE", key, lineTtl) end
   end
 end
-return {#admitted, #dropped, redis.call("ZCARD", KEYS[2]), tostring(obsRate), "", waits}
+return {#admitted, #dropped, redis.call("ZCARD", KEYS[2]), tostring(obsRate), ""}

@@ -4,9 +4,10 @@
   batch included). The gateway gathers one event's joins of an event-loop turn into one call
   (queue/batcher.ts), so Redis runs one script and three bulk writes instead of one script per
   buyer. Arrival order is the counter, so places are strict and never tied. Before an event's
-  pre-queue opens (config opens_at), a joiner instead gets a random negative place, so when the
-  sale opens everyone who came early is in a uniformly random order, ahead of later arrivals,
-  and arriving first by milliseconds gives no edge.
+  pre-queue opens, a joiner instead gets a random negative place, so when the sale opens
+  everyone who came early is in a uniformly random order, ahead of later arrivals, and arriving
+  first by milliseconds gives no edge. The pre-queue opens at the operator's opens_at when set,
+  else at the event's sale_opens_at; from the event's sale_closes_at on, the line takes no joins.
 
   Anonymous places are capped per client address (ARGV[7]): an anonymous newcomer whose address
   already holds that many places still in play (waiting, or admitted within the admission window
@@ -21,7 +22,8 @@
   KEYS[4] tokens       hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[5] byIdemKey    hash idempotency key -> token
   KEYS[6] byUser       hash user -> token
-  KEYS[7] config       hash: rate, obs_rate, opens_at, sv, sale, sale_held (read only)
+  KEYS[7] config       hash: rate, obs_rate, opens_at, sv, sale, sale_held (read), sale_opens,
+                       sale_closes (the event's window: written when this batch knows another)
   KEYS[8…]             per limited entry, in order, three keys: the client IP's rate-limit
                        bucket, the signed-in user's (the IP's again when anonymous), and the
                        client address's anonymous places (zset token -> joined ms)
@@ -34,7 +36,9 @@
   ARGV[6] line_id      a fresh random id; becomes the line's id if this batch starts a new line
   ARGV[7] max_places   most live anonymous places per client address (limited entries only); 0: no cap
   ARGV[8] admitted_ttl_ms  how long an admission lasts (an unused admitted place counts that long)
-  ARGV[9…] one per entry, "limited|token|idem_key|user" (one argument rather than four: the
+  ARGV[9] sale_opens   the event's sale_opens_at (ms) as the gateway knows it; 0: not known
+  ARGV[10] sale_closes the event's sale_closes_at (ms); 0: not known
+  ARGV[11…] one per entry, "limited|token|idem_key|user" (one argument rather than four: the
            client encodes every argument separately, which was a measurable share of the
            gateway's time per join):
     limited    "1" to rate-limit this caller, "0" not to
@@ -49,7 +53,8 @@
   admit-7.lua's moves).
 
   Returns "!settings" when gated, "!closed" when the line is closed (every seat sold, see
-  queue/sale.ts; nothing done either way), else one line per entry, in order, joined by
+  queue/sale.ts), "!ended" when the sale window has closed (now >= sale_closes, or the ticker
+  already said so; nothing done in any of these), else one line per entry, in order, joined by
   "\n": "limit|token|status|position|is_new|rate|opens_at|sale|held", "limit|!places" when an
   anonymous caller's address holds too many places, or just "limit" when that caller is
   rate-limited (limit: five fields, see includes/limit-caller.lua; flat strings for the reason
@@ -65,20 +70,31 @@
 local now, ttl = ARGV[1], tonumber(ARGV[2])
 local limitRate, limitBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
 local maxPlaces, admittedTtl = tonumber(ARGV[7]), tonumber(ARGV[8])
-local FIXED = 8
+local FIXED = 10
 local entries = #ARGV - FIXED
 
-local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at", "sv", "sale", "sale_held")
+local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at", "sv", "sale", "sale_held", "sale_opens", "sale_closes")
 -- The settings decide where a joiner goes (a pre-queue draws places): never guess them.
 if ARGV[5] == "1" and not cfg[4] then return "!settings" end
 -- Every seat is sold: a place in this line would lead nowhere.
 if cfg[5] == "C" then return "!closed" end
+-- The event's window as this gateway knows it, else as the line was last told.
+local saleOpens = tonumber(ARGV[9]) > 0 and ARGV[9] or (cfg[7] or "0")
+local saleCloses = tonumber(ARGV[10]) > 0 and ARGV[10] or (cfg[8] or "0")
+-- Half-open window: at sale_closes exactly the sale is over.
+if cfg[5] == "E" or (tonumber(saleCloses) > 0 and tonumber(now) >= tonumber(saleCloses)) then return "!ended" end
+if saleOpens ~= (cfg[7] or "0") or saleCloses ~= (cfg[8] or "0") then
+  -- Status calls and the ticker read it from here (so does the first join of a line, before any tick).
+  redis.call("HSET", KEYS[7], "sale_opens", saleOpens, "sale_closes", saleCloses)
+end
 local saleTail = "|" .. (cfg[5] or "") .. "|" .. (cfg[6] or "")
 local rate = cfg[1]
 if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
-local preQueue = cfg[3] and tonumber(cfg[3]) > tonumber(now)
+-- The operator's opening overrides the event's (0 or none: follow the event).
+local opening = tonumber(cfg[3] or "0") > 0 and cfg[3] or saleOpens
+local preQueue = tonumber(opening) > tonumber(now)
 local opensAt = 0
-if preQueue then opensAt = cfg[3] end
+if preQueue then opensAt = opening end
 
 -- Places taken earlier in this batch are written at the end; until then these tables stand in
 -- for the hashes, so a key or user repeated within one batch still finds its place.

@@ -8,7 +8,7 @@
   KEYS[1] tokens      hash token -> "seq|status|joined_ms|admitted_ms|user" (user last: an id may hold "|")
   KEYS[2] wait        zset token -> seq
   KEYS[3] heartbeat   zset token -> last seen ms
-  KEYS[4] config      hash: rate, obs_rate, served, opens_at, sale, sale_held
+  KEYS[4] config      hash: rate, obs_rate, served, opens_at, sale, sale_held, sale_opens
   KEYS[5] moves       stream of queue moves
   KEYS[6…]            the rate-limit buckets (client IPs) of the limited entries, in order
   ARGV[1] now_ms
@@ -29,9 +29,10 @@
     configured one before any admission, or "" when none is configured), as a string;
     last_move_id lets a WebSocket resume from exactly this point of the move stream ("" unless
     asked for); position is 0 while the pre-queue is closed (places are drawn when it opens at
-    opens_at, ms, 0 when there is no pre-queue); line is the line's id (see join-n.lua), only
-    with last_move_id ("" for a line older than line ids); sale and held are the line's sale state
-    and seats held as the admission ticker last read them ("" before any reading: on sale).
+    opens_at, ms: the operator's opening, else the event's sale_opens; 0 when there is none);
+    line is the line's id (see join-n.lua), only with last_move_id ("" for a line older than line
+    ids); sale and held are the line's sale state and seats held as the admission ticker last read
+    them ("" before any reading: on sale).
 ]]
 --- @include "take-token"
 --- @include "limit-caller"
@@ -58,8 +59,9 @@ end
 if wantsMove then asked[#asked + 1] = "~line" end
 local records = #asked > 0 and redis.call("HMGET", KEYS[1], unpack(asked)) or {}
 local line = wantsMove and (records[#asked] or "") or ""
-local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served", "opens_at", "sale", "sale_held")
-local opensAt = cfg[4] or "0"
+local cfg = redis.call("HMGET", KEYS[4], "obs_rate", "rate", "served", "opens_at", "sale", "sale_held", "sale_opens")
+-- The operator's opening overrides the event's (see join-n.lua).
+local opensAt = tonumber(cfg[4] or "0") > 0 and cfg[4] or (cfg[7] or "0")
 local rate = cfg[1]
 if not rate or tonumber(rate) == 0 then rate = cfg[2] or "" end
 local lastId = ""
