@@ -165,13 +165,13 @@ describe("manifests: wired to the services", () => {
     expect(unknown).toEqual([]);
   });
 
-  test("every secret a service requires in production comes from tt-secrets, which Terraform fills", () => {
+  test("every secret a service requires in production comes from tt-secrets, which Terraform fills (in Secrets Manager)", () => {
     const required: Record<string, string[]> = {
       gateway: ["RESERVATION_TOKEN_SECRET", "PAYMENT_WEBHOOK_SECRET"],
       reservation: ["RESERVATION_TOKEN_SECRET"],
       payment: ["PAYMENT_WEBHOOK_SECRET"],
     };
-    const secretData = readFileSync(join(REPO, "terraform/envs/prod/kubernetes.tf"), "utf8");
+    const secretData = readFileSync(join(REPO, "terraform/envs/prod/secrets.tf"), "utf8");
     for (const [service, names] of Object.entries(required)) {
       const env: Doc[] = named("Deployment", service)?.spec.template.spec.containers[0].env ?? [];
       for (const name of names) {
@@ -183,7 +183,7 @@ describe("manifests: wired to the services", () => {
   });
 
   test("each service gets its signing key if it calls others and the public keys if it is called, from tt-secrets", () => {
-    const secretData = readFileSync(join(REPO, "terraform/envs/prod/kubernetes.tf"), "utf8");
+    const secretData = readFileSync(join(REPO, "terraform/envs/prod/secrets.tf"), "utf8");
     for (const service of SERVICE_NAMES) {
       const env: Doc[] = named("Deployment", service)?.spec.template.spec.containers[0].env ?? [];
       const ref = (name: string) => env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;

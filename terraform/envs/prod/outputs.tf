@@ -68,6 +68,7 @@ output "deploy_env" {
     KARPENTER_NODE_ROLE   = module.eks.karpenter_node_role_name
     KARPENTER_AMI_ALIAS   = var.karpenter_ami_alias
     ECR_REGISTRY          = split("/", module.ecr.repository_urls["gateway"])[0]
+    APP_SECRET_NAME       = aws_secretsmanager_secret.app.name
   } : "${key}=${value}"])
 }
 

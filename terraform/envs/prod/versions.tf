@@ -1,5 +1,6 @@
 terraform {
-  required_version = ">= 1.10.0"
+  # 1.11: write-only arguments (secrets.tf keeps the HMAC secrets out of state).
+  required_version = ">= 1.11.0"
 
   required_providers {
     aws = {
