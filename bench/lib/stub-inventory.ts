@@ -38,6 +38,9 @@ export async function startStubInventory() {
             ...(req.cap === undefined ? {} : { cap: req.cap }),
             ...(req.paused === undefined ? {} : { paused: req.paused }),
             ...(req.opensAt ? { opensAt: req.opensAt } : {}),
+            ...(req.challengeDifficulty === undefined
+              ? {}
+              : { challengeDifficulty: req.challengeDifficulty }),
             version: current.version + 1n,
           });
           if (req.clearOpensAt) next.opensAt = undefined;

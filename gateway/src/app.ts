@@ -18,6 +18,7 @@ import type { gatewayFields } from "./config.ts";
 import { gatewayGuards } from "./guards.ts";
 import { EntryPasses } from "./queue/entry-passes.ts";
 import { AdmissionTuner, purchaseTally } from "./queue/governor.ts";
+import { JoinChallenges } from "./queue/join-challenge.ts";
 import { LiveQueue } from "./queue/live-queue.ts";
 import { PurchaseWatch } from "./queue/purchase-watch.ts";
 import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-store.ts";
@@ -130,6 +131,7 @@ export async function createGateway({
         room: queue.room,
         live: queue.live,
         purchases: queue.purchases,
+        challenges: new JoinChallenges(secret, config.queueChallengeTtlSec * 1000, clock),
         events: directory,
         guards,
         // With limiting off there is nothing to key buckets by: skip working out the client IP.

@@ -41,6 +41,11 @@ export function gatewayFields() {
     queueAutoTargetMs: env.int("QUEUE_AUTO_TARGET_MS", 120, { min: 1, max: 60_000 }),
     /** Whether this replica competes for admission-ticker leases (off: serve requests only). */
     queueTickerEnabled: env.bool("QUEUE_TICKER_ENABLED", true),
+    /**
+     * How long a join challenge may be solved and used (docs/spec.md, "Bot protection"). Long
+     * enough for a slow phone at a high difficulty; its spent nonce is kept that long.
+     */
+    queueChallengeTtlSec: env.int("QUEUE_CHALLENGE_TTL_SEC", 120, { min: 10, max: 3600 }),
     /** Lifetime of a reservation token handed out by enter. */
     reservationTokenTtlSec: env.int("RESERVATION_TOKEN_TTL_SEC", 30, { min: 1, max: 600 }),
     /**

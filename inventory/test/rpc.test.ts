@@ -242,6 +242,13 @@ describe("events", () => {
       undefined,
       2.5,
     ]);
+
+    // The join challenge's difficulty: kept with the rest, and back to 0 (off).
+    const challenged = await client.updateQueueSettings({ eventId: e.eventId, challengeDifficulty: 18 });
+    expect(challenged.settings).toMatchObject({ rate: 2.5, challengeDifficulty: 18, version: 6n });
+    expect((await client.getQueueSettings({ eventId: e.eventId })).settings?.challengeDifficulty).toBe(18);
+    const open = await client.updateQueueSettings({ eventId: e.eventId, challengeDifficulty: 0 });
+    expect(open.settings?.challengeDifficulty).toBe(0);
   });
 
   test("queue settings of an unknown event are 404, bad values 400", async () => {
@@ -259,6 +266,8 @@ describe("events", () => {
       { autoMin: 50, autoMax: 10 },
       { autoMin: 0.5, autoMax: 10 },
       { autoMin: 1, autoMax: 10, clearAuto: true },
+      { challengeDifficulty: -1 },
+      { challengeDifficulty: 29 },
     ])
       expect(await codeOf(client.updateQueueSettings({ eventId: evt, ...bad }))).toBe("VALIDATION_FAILED");
     expect((await client.getQueueSettings({ eventId: evt })).settings?.version).toBe(0n);

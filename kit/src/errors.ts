@@ -18,6 +18,9 @@ export const ERROR_CATALOGUE = {
   FORBIDDEN: { status: 403, connect: Code.PermissionDenied },
   NOT_READY: { status: 403, connect: Code.PermissionDenied },
   RESERVATION_TOKEN_INVALID: { status: 403, connect: Code.PermissionDenied },
+  // A join challenge (docs/spec.md, "Bot protection") that is forged, expired, for another event,
+  // already spent or not solved.
+  CHALLENGE_FAILED: { status: 403, connect: Code.PermissionDenied },
   NOT_FOUND: { status: 404, connect: Code.NotFound },
   RESERVATION_NOT_FOUND: { status: 404, connect: Code.NotFound },
   EVENT_NOT_FOUND: { status: 404, connect: Code.NotFound },
@@ -38,6 +41,8 @@ export const ERROR_CATALOGUE = {
   // so not 404 (never existed) nor 409 (retry after a change): 410, join again.
   QUEUE_PLACE_LOST: { status: 410, connect: Code.NotFound },
   PAYMENT_NOT_APPROVED: { status: 412, connect: Code.FailedPrecondition },
+  // The event asks joiners for a solved challenge first (428: the request lacks a precondition).
+  CHALLENGE_REQUIRED: { status: 428, connect: Code.FailedPrecondition },
   PAYLOAD_TOO_LARGE: { status: 413, connect: Code.InvalidArgument },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, connect: Code.InvalidArgument },
   RATE_LIMITED: { status: 429, connect: Code.ResourceExhausted },

@@ -79,6 +79,13 @@ export { Metrics } from "./metrics.ts";
 export { currentOrigin, type Origin, runAs, withOrigin } from "./origin.ts";
 export { Outbox, type OutboxMessage, type OutboxMetrics, type OutboxOptions } from "./outbox.ts";
 export { Poller, type PollerOptions } from "./poller.ts";
+export {
+  type ChallengeCheck,
+  type ChallengeFault,
+  challengeKey,
+  checkChallenge,
+  issueChallenge,
+} from "./pow/challenge.ts";
 export { endsPurchase, type PurchaseOutcome, purchaseChannel } from "./purchase-outcome.ts";
 export { randomString } from "./random.ts";
 export { createRedis, duplicateRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";

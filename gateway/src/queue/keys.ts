@@ -28,6 +28,8 @@ export function queueKeys(eventId: string) {
     moves: `${p}:moves`,
     /** Lease naming the one gateway process that runs this event's admission ticker. */
     lease: `${p}:lease`,
+    /** Join challenges spent: nonce → expires at (ms), so none is used twice (join-n.lua). */
+    spentChallenges: `${p}:pow`,
     /** A reservation token's single-use marker. */
   };
 }

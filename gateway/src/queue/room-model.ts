@@ -87,6 +87,8 @@ export interface QueueSettings {
   opensAt: number | null;
   /** Self-tuning bounds (governor.ts): admission follows the back end's health within them; null: `rate` fixed. */
   auto: AutoAdmission | null;
+  /** Leading zero bits a joiner's challenge solution needs (docs/spec.md, "Bot protection"); 0: no challenge. */
+  challengeDifficulty: number;
 }
 
 /**

@@ -5,7 +5,7 @@ import { expandIncludes } from "../ratelimit/scripts.ts";
 
 // Bump when a script's KEYS/ARGV contract or the token record's format changes, so old and new
 // gateways never share a name during a rolling deploy.
-const VERSION = "v10";
+const VERSION = "v11";
 
 const SCRIPTS = {
   join: "join-n.lua",
@@ -41,6 +41,12 @@ export enum EnterResult {
 
 /** The join script's answer for an anonymous caller whose address holds too many places. */
 export const PLACES_FULL = "!places";
+
+/** The join script's answer when a new place needs a solved challenge ("!challenge|<difficulty>"). */
+export const CHALLENGE_NEEDED = "!challenge";
+
+/** The join script's answer for a challenge whose nonce was spent already. */
+export const CHALLENGE_SPENT = "!spent";
 
 const LIMIT_CALLER = readFileSync(join(import.meta.dir, "scripts", "includes", "limit-caller.lua"), "utf8");
 // The queue's own include; expandIncludes then brings in the rate limiter's take-token.

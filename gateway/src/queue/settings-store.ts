@@ -13,6 +13,8 @@ export interface DurableQueueSettings {
   opensAt: number | null;
   /** Self-tuning bounds; absent: admission at the fixed rate. */
   auto?: AutoAdmission | undefined;
+  /** Join challenge difficulty (leading zero bits); absent or 0: none. */
+  challengeDifficulty?: number | undefined;
   version: number;
 }
 
@@ -94,6 +96,7 @@ export class MemoryQueueSettings implements QueueSettingsStore {
       paused: change.paused ?? current.paused,
       opensAt: change.opensAt === undefined ? current.opensAt : change.opensAt,
       auto: change.auto === undefined ? current.auto : (change.auto ?? undefined),
+      challengeDifficulty: change.challengeDifficulty ?? current.challengeDifficulty,
       version: current.version + 1,
     };
     this.settings.set(eventId, next);

@@ -3,6 +3,7 @@ import type Redis from "ioredis";
 import { decisionFromReply, type RateDecision, type RateScope } from "../ratelimit/decision.ts";
 import { rateLimitKeys } from "../ratelimit/keys.ts";
 import { Batcher } from "./batcher.ts";
+import { ChallengeNeeded, challengeSpent } from "./join-challenge.ts";
 import { ACTIVE_EVENTS_KEY, clientPlacesKey, currentPassKey, queueKeys } from "./keys.ts";
 import {
   type Caller,
@@ -26,6 +27,8 @@ import {
   soldOut,
 } from "./sale.ts";
 import {
+  CHALLENGE_NEEDED,
+  CHALLENGE_SPENT,
   EnterResult,
   type LimitReply,
   PLACES_FULL,
@@ -43,6 +46,8 @@ type JoinCall = {
   token: string;
   userId: string;
   idempotencyKey: string;
+  /** "nonce:difficulty:expires_ms" of a checked challenge (join-challenge.ts), "" for none. */
+  challenge: string;
   buckets: Buckets;
   window: SaleWindow | undefined;
 };
@@ -121,7 +126,7 @@ export class WaitingRoom {
    */
   async join(
     eventId: string,
-    who: { userId?: string; idempotencyKey?: string } = {},
+    who: { userId?: string; idempotencyKey?: string; challenge?: string } = {},
     caller?: Caller,
     window?: SaleWindow,
   ) {
@@ -129,6 +134,7 @@ export class WaitingRoom {
       token: newWaitingToken(eventId),
       userId: who.userId ?? "",
       idempotencyKey: who.idempotencyKey ?? "",
+      challenge: who.challenge ?? "",
       buckets: this.bucketsOf(eventId, caller && { ...caller, userId: who.userId }),
       window,
     });
@@ -136,6 +142,8 @@ export class WaitingRoom {
     if (reply === "!ended") throw saleClosed();
     const { limit, fields } = splitLimited(reply);
     const rateLimit = this.verdict(limit);
+    if (fields[0] === CHALLENGE_NEEDED) throw new ChallengeNeeded(Number(fields[1]));
+    if (fields[0] === CHALLENGE_SPENT) throw challengeSpent();
     if (fields[0] === PLACES_FULL) {
       throw new AppError(
         "QUEUE_CLIENT_LIMIT",
@@ -183,7 +191,7 @@ export class WaitingRoom {
     const k = queueKeys(eventId);
     // One event's calls: the same window, as this process knows it.
     const window = calls.find((c) => c.window)?.window;
-    const keys = [k.seq, k.wait, k.heartbeat, k.tokens, k.byIdemKey, k.byUser, k.config];
+    const keys = [k.seq, k.wait, k.heartbeat, k.tokens, k.byIdemKey, k.byUser, k.config, k.spentChallenges];
     const args: (string | number)[] = [
       this.now(),
       this.opts.keysTtlSec ?? 86_400,
@@ -197,7 +205,9 @@ export class WaitingRoom {
     ];
     for (const call of calls) {
       if (call.buckets) keys.push(call.buckets.ip, call.buckets.user, call.buckets.places);
-      args.push(`${call.buckets ? 1 : 0}|${call.token}|${call.idempotencyKey}|${call.userId}`);
+      args.push(
+        `${call.buckets ? 1 : 0}|${call.token}|${call.idempotencyKey}|${call.challenge}|${call.userId}`,
+      );
     }
     return ((await this.redis.ttqJoin(keys.length, ...keys, ...args)) as string).split("\n");
   }
@@ -417,7 +427,7 @@ export class WaitingRoom {
   }
 
   private async readSettings(eventId: string): Promise<{ settings: QueueSettings; known: boolean }> {
-    const [rate, cap, paused, opensAt, version, autoMin, autoMax] = await this.redis.hmget(
+    const [rate, cap, paused, opensAt, version, autoMin, autoMax, pow] = await this.redis.hmget(
       queueKeys(eventId).config,
       "rate",
       "cap",
@@ -426,6 +436,7 @@ export class WaitingRoom {
       "sv",
       "auto_min",
       "auto_max",
+      "pow",
     );
     return {
       settings: {
@@ -434,6 +445,7 @@ export class WaitingRoom {
         paused: paused === "1",
         opensAt: opensAt === null || opensAt === "0" ? null : Number(opensAt),
         auto: autoMin === null || autoMax === null ? null : { min: Number(autoMin), max: Number(autoMax) },
+        challengeDifficulty: Number(pow ?? 0),
       },
       known: version !== null,
     };
@@ -453,6 +465,7 @@ export class WaitingRoom {
     const fields: Record<string, string> = {};
     if (change.rate !== undefined) fields.rate = String(change.rate);
     if (change.cap !== undefined) fields.cap = String(change.cap);
+    if (change.challengeDifficulty !== undefined) fields.pow = String(change.challengeDifficulty);
     if (change.paused !== undefined) fields.paused = change.paused ? "1" : "0";
     if (change.opensAt !== undefined) fields.opens_at = String(change.opensAt ?? 0);
     if (change.auto)
@@ -483,6 +496,7 @@ export class WaitingRoom {
       s.opensAt ?? 0,
       s.auto?.min ?? "",
       s.auto?.max ?? "",
+      s.challengeDifficulty ?? 0,
     );
     return written === 1;
   }

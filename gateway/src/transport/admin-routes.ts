@@ -34,6 +34,9 @@ const CreateEventBody = t.Object({
   pre_queue: t.Optional(t.Boolean({ description: "Shuffle everyone who joins before sale_opens_at" })),
 });
 
+/** The hardest join challenge an operator may set: 2^28 tries, minutes for a browser (bench/README.md). */
+const MAX_CHALLENGE_DIFFICULTY = 28;
+
 const QueueChange = t.Object({
   rate: t.Optional(t.Number({ minimum: 0, maximum: 100_000, description: "Admissions per second" })),
   cap: t.Optional(
@@ -50,6 +53,13 @@ const QueueChange = t.Object({
   ),
   rate_max: t.Optional(
     t.Number({ minimum: 1, maximum: 100_000, description: "Self-tuning ceiling (default 1,000)" }),
+  ),
+  challenge_difficulty: t.Optional(
+    t.Integer({
+      minimum: 0,
+      maximum: MAX_CHALLENGE_DIFFICULTY,
+      description: "Leading zero bits a join's proof of work needs (0: no challenge)",
+    }),
   ),
 });
 
@@ -119,6 +129,7 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
       rate_max: settings.auto?.max ?? null,
       // The rate self-tuning admits at now (null unless self-tuned and ticking).
       auto_rate: settings.auto ? stats.autoRate : null,
+      challenge_difficulty: settings.challengeDifficulty,
       waiting: stats.waiting,
       admitted: stats.admitted,
       served: stats.served,
@@ -178,6 +189,9 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
           ...auto,
           ...(body.rate !== undefined ? { rate: body.rate } : {}),
           ...(body.cap !== undefined ? { cap: body.cap } : {}),
+          ...(body.challenge_difficulty !== undefined
+            ? { challengeDifficulty: body.challenge_difficulty }
+            : {}),
           ...(body.opens_at !== undefined
             ? { opensAt: body.opens_at === null ? null : Date.parse(body.opens_at) }
             : {}),

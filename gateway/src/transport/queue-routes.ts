@@ -1,6 +1,7 @@
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
+import { ChallengeNeeded, type JoinChallenges } from "../queue/join-challenge.ts";
 import { encodeFrame, type FrameSink, type LiveQueue, type Watcher } from "../queue/live-queue.ts";
 import type { PurchaseWatch } from "../queue/purchase-watch.ts";
 import { saleFields } from "../queue/sale.ts";
@@ -15,6 +16,8 @@ export interface QueueRouteDeps {
   live: LiveQueue;
   purchases: PurchaseWatch;
   events: EventDirectory;
+  /** Join challenges of events that ask for one (docs/spec.md, "Bot protection"). */
+  challenges: JoinChallenges;
   /** The gateway's route-option guards (auth, rate limits). */
   guards: Guards;
   /**
@@ -99,7 +102,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JoinBody = t.Object({
   event_id: t.String({ minLength: 1, maxLength: 64, description: "Event to queue for" }),
   user_id: t.Optional(t.String({ maxLength: 128, description: "Ignored: identity comes from the JWT" })),
+  challenge: t.Optional(
+    t.String({ maxLength: 200, description: "A challenge from GET /queue/challenge or a 428" }),
+  ),
+  solution: t.Optional(t.String({ maxLength: 16, description: "Its solution (base-36), see docs/spec.md" })),
 });
+const EventQuery = t.Object({ event_id: t.String({ minLength: 1, maxLength: 64 }) });
 const TokenQuery = t.Object({ token: t.String({ minLength: 1, maxLength: 200 }) });
 const EnterBody = t.Object({ waiting_token: t.String({ minLength: 1, maxLength: 200 }) });
 
@@ -172,12 +180,22 @@ export function queueRoutes(deps: QueueRouteDeps) {
         if (!(await deps.events.exists(body.event_id, beforeLookup))) {
           throw new AppError("EVENT_NOT_FOUND", `No event ${body.event_id}`);
         }
+        // Checked here (MAC, event, expiry, one SHA-256: microseconds); whether the event asks for
+        // one, and at what difficulty, the join script decides, and spends it there.
+        const challenge =
+          body.challenge === undefined && body.solution === undefined
+            ? undefined
+            : deps.challenges.check(body.event_id, body.challenge ?? "", body.solution ?? "");
         const caller = deps.callerOf(request);
         // Known by now (the lookup above): the line pre-queues before it and closes after it.
         const window = deps.events.saleWindow?.(body.event_id);
         const joined = await limited(set.headers, () =>
-          room.join(body.event_id, { userId: user?.id, idempotencyKey }, caller, window),
-        );
+          room.join(body.event_id, { userId: user?.id, idempotencyKey, challenge }, caller, window),
+        ).catch((error: unknown) => {
+          throw error instanceof ChallengeNeeded
+            ? deps.challenges.required(body.event_id, error.difficulty)
+            : error;
+        });
         set.status = 202;
         return {
           waiting_token: joined.token,
@@ -191,6 +209,27 @@ export function queueRoutes(deps: QueueRouteDeps) {
         body: JoinBody,
         optionalAuth: true,
         detail: { summary: "Join an event's waiting room (JWT optional)", tags: ["queue"] },
+      },
+    )
+    .get(
+      "/challenge",
+      async ({ query, request, set }) => {
+        const limitLookup = deps.limitLookup;
+        const beforeLookup = limitLookup && (() => limitLookup(request, set.headers));
+        if (!isEventId(query.event_id) || !(await deps.events.exists(query.event_id, beforeLookup))) {
+          throw new AppError("EVENT_NOT_FOUND", `No event ${query.event_id}`);
+        }
+        const { challengeDifficulty } = await room.settings(query.event_id);
+        if (challengeDifficulty === 0) return { challenge: null, difficulty: 0, expires_at: null };
+        return deps.challenges.offer(query.event_id, challengeDifficulty);
+      },
+      {
+        query: EventQuery,
+        rateLimit: true,
+        detail: {
+          summary: "A proof-of-work challenge for joining the event (if it asks for one)",
+          tags: ["queue"],
+        },
       },
     )
     .get(

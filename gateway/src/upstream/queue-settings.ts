@@ -13,6 +13,7 @@ function fromMessage(s: inventory.QueueSettings | undefined): DurableQueueSettin
     paused: s.paused,
     opensAt: s.opensAt ? timestampMs(s.opensAt) : null,
     auto: s.autoMin === undefined || s.autoMax === undefined ? undefined : { min: s.autoMin, max: s.autoMax },
+    challengeDifficulty: s.challengeDifficulty,
     version: Number(s.version),
   };
 }
@@ -36,6 +37,9 @@ export function inventoryQueueSettings(
           clearOpensAt: change.opensAt === null,
           ...(change.auto ? { autoMin: change.auto.min, autoMax: change.auto.max } : {}),
           clearAuto: change.auto === null,
+          ...(change.challengeDifficulty === undefined
+            ? {}
+            : { challengeDifficulty: change.challengeDifficulty }),
         }),
       );
       return fromMessage(settings);

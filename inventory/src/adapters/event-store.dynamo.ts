@@ -72,6 +72,7 @@ function decodeQueueSettings(item: Item): QueueSettings {
     paused: item.q_paused?.BOOL === true,
     opensAt: number("q_opens_at"),
     auto: autoMin === undefined || autoMax === undefined ? undefined : { min: autoMin, max: autoMax },
+    challengeDifficulty: number("q_pow"),
     version: number("q_version") ?? 0,
   };
 }
@@ -203,7 +204,8 @@ export class DynamoEventStore implements EventStore {
           TableName: this.tables.events,
           Key: eventKey(eventId),
           ConsistentRead: true,
-          ProjectionExpression: "#s, q_rate, q_cap, q_paused, q_opens_at, q_auto_min, q_auto_max, q_version",
+          ProjectionExpression:
+            "#s, q_rate, q_cap, q_paused, q_opens_at, q_auto_min, q_auto_max, q_pow, q_version",
           ExpressionAttributeNames: { "#s": "status" },
         }),
       );
@@ -226,6 +228,7 @@ export class DynamoEventStore implements EventStore {
     if (change.rate !== undefined) put("q_rate", { N: String(change.rate) });
     if (change.cap !== undefined) put("q_cap", { N: String(change.cap) });
     if (change.paused !== undefined) put("q_paused", { BOOL: change.paused });
+    if (change.challengeDifficulty !== undefined) put("q_pow", { N: String(change.challengeDifficulty) });
     if (typeof change.opensAt === "number") put("q_opens_at", { N: String(change.opensAt) });
     if (change.auto) {
       put("q_auto_min", { N: String(change.auto.min) });

@@ -66,6 +66,7 @@ const MAX_ADMIT_RATE = 100_000;
 // DynamoDB cannot even store one under 1e-130 (1e-320 answered 500 to the fuzzer).
 const MIN_ADMIT_RATE = 0.001;
 const MAX_ADMIT_CAP = 1_000_000;
+const MAX_CHALLENGE_DIFFICULTY = 28;
 
 /** Checks a change of queue settings; every problem names its field. */
 export function checkQueueSettingsChange(change: QueueSettingsChange): void {
@@ -91,6 +92,13 @@ export function checkQueueSettingsChange(change: QueueSettingsChange): void {
     throw new InvalidInputError(
       "auto",
       `bounds must be 1-${MAX_ADMIT_RATE} admissions per second, min ≤ max`,
+    );
+  }
+  const pow = change.challengeDifficulty;
+  if (pow !== undefined && !(Number.isInteger(pow) && pow >= 0 && pow <= MAX_CHALLENGE_DIFFICULTY)) {
+    throw new InvalidInputError(
+      "challenge_difficulty",
+      `must be a whole number 0-${MAX_CHALLENGE_DIFFICULTY}`,
     );
   }
 }

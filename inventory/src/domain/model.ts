@@ -41,6 +41,8 @@ export interface QueueSettings {
   opensAt?: number | undefined;
   /** Self-tuning admission's bounds (admissions per second); absent: the fixed rate. */
   auto?: { min: number; max: number } | undefined;
+  /** Join challenge difficulty (leading zero bits); absent or 0: joins need none. */
+  challengeDifficulty?: number | undefined;
   /** Goes up with every change (a copy with a lower version is stale); 0: never changed. */
   version: number;
 }
@@ -53,6 +55,8 @@ export interface QueueSettingsChange {
   opensAt?: number | null | undefined;
   /** New self-tuning bounds; null: back to the fixed rate. */
   auto?: { min: number; max: number } | null | undefined;
+  /** A new join challenge difficulty; 0: none. */
+  challengeDifficulty?: number | undefined;
 }
 
 /**

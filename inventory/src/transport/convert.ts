@@ -89,6 +89,7 @@ export function queueSettingsMessage(s: QueueSettings): inventory.QueueSettings 
     paused: s.paused,
     ...(s.opensAt === undefined ? {} : { opensAt: timestampFromMs(s.opensAt) }),
     ...(s.auto === undefined ? {} : { autoMin: s.auto.min, autoMax: s.auto.max }),
+    challengeDifficulty: s.challengeDifficulty ?? 0,
     version: BigInt(s.version),
   });
 }
@@ -108,6 +109,7 @@ export function queueSettingsChange(req: inventory.UpdateQueueSettingsRequest): 
     paused: req.paused,
     opensAt: req.clearOpensAt ? null : optionalMs(req.opensAt),
     auto: req.clearAuto ? null : autoGiven ? { min: req.autoMin ?? 0, max: req.autoMax ?? 0 } : undefined,
+    challengeDifficulty: req.challengeDifficulty,
   };
 }
 

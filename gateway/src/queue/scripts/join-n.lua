@@ -14,7 +14,13 @@
   and not yet bound to a buyer by enter) gets "!places" instead of a place.
   The places of an address are counted in a zset, pruned of ended places only when it is full.
 
-  "-n": the key count depends on the batch, so callers pass it (7 + 3 per limited entry).
+  While the operator asks for a challenge (config pow: leading zero bits, 0 or none: off), a new
+  place needs a solved challenge of at least that difficulty, which the gateway has checked
+  (signature, event, expiry, solution: kit/src/pow/challenge.ts); this script spends its nonce,
+  once: a nonce seen before is refused until the challenge expires. A repeated idempotency key,
+  or a signed-in user with a live place, gets that place back without one (no new place).
+
+  "-n": the key count depends on the batch, so callers pass it (8 + 3 per limited entry).
   KEYS[1] seq          arrival counter
   KEYS[2] wait         zset token -> seq
   KEYS[3] heartbeat    zset token -> last seen ms (written here for pre-queue joiners only; the
@@ -24,7 +30,8 @@
   KEYS[6] byUser       hash user -> token
   KEYS[7] config       hash: rate, obs_rate, opens_at, sv, sale, sale_held (read), sale_opens,
                        sale_closes (the event's window: written when this batch knows another)
-  KEYS[8…]             per limited entry, in order, three keys: the client IP's rate-limit
+  KEYS[8] spent        zset challenge nonce -> expires ms (pruned of expired ones when spending)
+  KEYS[9…]             per limited entry, in order, three keys: the client IP's rate-limit
                        bucket, the signed-in user's (the IP's again when anonymous), and the
                        client address's anonymous places (zset token -> joined ms)
   ARGV[1] now_ms
@@ -38,13 +45,14 @@
   ARGV[8] admitted_ttl_ms  how long an admission lasts (an unused admitted place counts that long)
   ARGV[9] sale_opens   the event's sale_opens_at (ms) as the gateway knows it; 0: not known
   ARGV[10] sale_closes the event's sale_closes_at (ms); 0: not known
-  ARGV[11…] one per entry, "limited|token|idem_key|user" (one argument rather than four: the
+  ARGV[11…] one per entry, "limited|token|idem_key|challenge|user" (one argument rather than five: the
            client encodes every argument separately, which was a measurable share of the
            gateway's time per join):
     limited    "1" to rate-limit this caller, "0" not to
     token      the new token ("<event>.<22 base64url chars of 128 random bits>"), used only when
                this is a new join
     idem_key   "" when none (a UUID)
+    challenge  "" when none, else "nonce:difficulty:expires_ms" of a challenge the gateway checked
     user       "" when anonymous; last, since an id may itself hold "|"
 
   The line's id lives in the token records under the field "~line" (no token looks like that):
@@ -56,7 +64,9 @@
   queue/sale.ts), "!ended" when the sale window has closed (now >= sale_closes, or the ticker
   already said so; nothing done in any of these), else one line per entry, in order, joined by
   "\n": "limit|token|status|position|is_new|rate|opens_at|sale|held", "limit|!places" when an
-  anonymous caller's address holds too many places, or just "limit" when that caller is
+  anonymous caller's address holds too many places, "limit|!challenge|<difficulty>" when a new
+  place needs a solved challenge of that difficulty, "limit|!spent" when its nonce was spent
+  already, or just "limit" when that caller is
   rate-limited (limit: five fields, see includes/limit-caller.lua; flat strings for the reason
   given in status-n.lua), and one more line "+born" when this batch started a new line.
     status: W waiting, R ready (admitted), X expired, L left; position 0 unless waiting and
@@ -72,6 +82,8 @@ local limitRate, limitBurst = tonumber(ARGV[3]), tonumber(ARGV[4])
 local maxPlaces, admittedTtl = tonumber(ARGV[7]), tonumber(ARGV[8])
 local FIXED = 10
 local entries = #ARGV - FIXED
+-- The challenge difficulty asked of new places (0: none); read apart from the settings below.
+local need = tonumber(redis.call("HGET", KEYS[7], "pow") or "0")
 
 local cfg = redis.call("HMGET", KEYS[7], "obs_rate", "rate", "opens_at", "sv", "sale", "sale_held", "sale_opens", "sale_closes")
 -- The settings decide where a joiner goes (a pre-queue draws places): never guess them.
@@ -127,6 +139,17 @@ local function drawnPlace(token)
   return string.format("%d", -1 - bits)
 end
 
+-- Nonces spent by this batch (until written at the end): nonce -> true, and ZADD arguments.
+local spentNow, spending = {}, {}
+
+-- Why a new place cannot be given for this challenge ("" none given), or nil when it may.
+local function challengeRefusal(challenge)
+  local nonce, difficulty = string.match(challenge, "^([^:]+):(%d+):%d+$")
+  if not nonce or tonumber(difficulty) < need then return "!challenge|" .. need end
+  if spentNow[nonce] or redis.call("ZSCORE", KEYS[8], nonce) then return "!spent" end
+  return nil
+end
+
 local function placeOf(token)
   if fresh[token] then return "W", fresh[token] end
   local status = string.match(redis.call("HGET", KEYS[4], token), "^[^|]*|(%a)")
@@ -153,13 +176,14 @@ local function roomForPlace(key)
   return redis.call("ZCARD", key) < maxPlaces
 end
 
-local bucket = 8      -- the next limited entry's first key
+local bucket = 9      -- the next limited entry's first key
 local length, counter -- read on the first new join only
 local born = false    -- this batch started a new line
 local added, idems, users = 0, 0, 0
 local wait, heartbeat, records, byIdem, byUser, out = {}, {}, {}, {}, {}, {}
 for i = 1, entries do
-  local limited, token, idem, user = string.match(ARGV[FIXED + i], "^(%d)|([^|]*)|([^|]*)|(.*)$")
+  local limited, token, idem, challenge, user =
+    string.match(ARGV[FIXED + i], "^(%d)|([^|]*)|([^|]*)|([^|]*)|(.*)$")
   local allowed, limit, places = true, "1|0|0|0|off", nil
   if limited == "1" then
     allowed, limit = limit_caller(KEYS[bucket], KEYS[bucket + 1], user ~= "", limitRate, limitBurst, tonumber(now))
@@ -167,8 +191,11 @@ for i = 1, entries do
     bucket = bucket + 3
   end
   local found = allowed and (existing(KEYS[5], idem) or existing(KEYS[6], user, true))
+  local refused = allowed and not found and need > 0 and challengeRefusal(challenge)
   if not allowed then
     out[i] = limit
+  elseif refused then
+    out[i] = limit .. "|" .. refused
   elseif not found and places and not roomForPlace(places) then
     out[i] = limit .. "|!places"
   elseif found then
@@ -179,6 +206,11 @@ for i = 1, entries do
       length = redis.call("ZCARD", KEYS[2])
       counter = tonumber(redis.call("GET", KEYS[1]) or "0")
       born = redis.call("HSETNX", KEYS[4], "~line", ARGV[6]) == 1
+    end
+    if need > 0 then
+      local nonce, expires = string.match(challenge, "^([^:]+):%d+:(%d+)$")
+      spentNow[nonce] = true
+      spending[#spending + 1], spending[#spending + 2] = expires, nonce
     end
     added = added + 1
     local seq, position
@@ -224,6 +256,11 @@ if added > 0 then
   if length == 0 or math.floor((counter + added) / 1000) > math.floor(counter / 1000) then
     for k = 1, 6 do redis.call("EXPIRE", KEYS[k], ttl) end
   end
+end
+if #spending > 0 then
+  redis.call("ZREMRANGEBYSCORE", KEYS[8], "-inf", now)
+  redis.call("ZADD", KEYS[8], unpack(spending))
+  redis.call("EXPIRE", KEYS[8], ttl)
 end
 if born then out[#out + 1] = "+born" end
 return table.concat(out, "\n")

@@ -4,7 +4,7 @@
   the admin API writes it first and then this; after Redis lost the hash, the gateway puts it
   back from there (a stale copy never overwrites a newer one: versions only go up).
 
-  KEYS[1] config      hash: rate, cap, paused, opens_at, auto_min, auto_max, sv (the version written), and the
+  KEYS[1] config      hash: rate, cap, paused, opens_at, auto_min, auto_max, pow, sv (the version written), and the
                       ticker's own fields (left alone)
   ARGV[1] version     0: the operator never changed anything (then only "sv" is written, so the
                       fields of a line older than durable settings are kept)
@@ -15,6 +15,7 @@
   ARGV[6] opens_at    pre-queue opening (ms), "0" for none
   ARGV[7] auto_min    self-tuning bounds (queue/governor.ts), "" for a fixed rate
   ARGV[8] auto_max
+  ARGV[9] pow         join challenge difficulty (leading zero bits), "0" for none
 
   Returns 1 when written, 0 when the hash already had this version or a newer one.
 ]]
@@ -25,7 +26,7 @@ if version > 0 then
   for field, value in pairs({rate = ARGV[3], cap = ARGV[4], auto_min = ARGV[7], auto_max = ARGV[8]}) do
     if value == "" then redis.call("HDEL", KEYS[1], field) else redis.call("HSET", KEYS[1], field, value) end
   end
-  redis.call("HSET", KEYS[1], "paused", ARGV[5], "opens_at", ARGV[6])
+  redis.call("HSET", KEYS[1], "paused", ARGV[5], "opens_at", ARGV[6], "pow", ARGV[9])
 end
 redis.call("HSET", KEYS[1], "sv", version)
 local ttl = redis.call("PTTL", KEYS[1])
