@@ -8,6 +8,7 @@ import {
   type Logger,
   type Metrics,
   redisCheck,
+  SaleTally,
   upstreamCheck,
 } from "@tt/kit";
 import type Redis from "ioredis";
@@ -25,6 +26,7 @@ import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-s
 import { StockWatch } from "./queue/stock-watch.ts";
 import { AdmissionTicker } from "./queue/ticker.ts";
 import { WaitingRoom } from "./queue/waiting-room.ts";
+import { adminFunnelRoutes } from "./transport/admin-funnel-routes.ts";
 import { adminLiveRoutes } from "./transport/admin-live-routes.ts";
 import { adminRoutes } from "./transport/admin-routes.ts";
 import { eventRoutes } from "./transport/event-routes.ts";
@@ -168,21 +170,27 @@ export async function createGateway({
         purchases: queue.purchases,
         holds,
         passes: new EntryPasses(redis, secret, service.log),
+        tally: queue.tally,
       }),
     )
-    .use(paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl, holds }))
+    .use(
+      paymentRoutes({ upstreams, guards, webhookUrl: config.paymentWebhookUrl, holds, tally: queue.tally }),
+    )
     .use(adminRoutes({ upstreams, room: queue.room, guards }))
+    .use(adminFunnelRoutes({ redis: queueRedis, guards }))
     .use(
       adminLiveRoutes({ room: queue.room, readStock, metrics: service.metrics, guards, log: service.log }),
     );
   service.onDrain(() => queue.live.close());
   service.onShutdown(() => queue.purchases.close());
   service.onShutdown(() => queue.ticker.stop());
+  service.onShutdown(() => queue.tally.stop());
 
   /** Listens and starts this replica's admission ticker. */
   const start: typeof service.start = async (opts) => {
     const server = await service.start(opts);
     if (config.queueTickerEnabled) queue.ticker.start();
+    queue.tally.start();
     return server;
   };
   return { ...service, app, start, ...edge, ...queue, devIssuer: auth.devIssuer };
@@ -202,6 +210,8 @@ function createQueue(
   // A line born in this process (a new event, or the first join after Redis lost the line) is
   // ticked here from the next tick on.
   let ticker: AdmissionTicker | undefined;
+  // Sale analytics: counted where decided, added up in Redis once a second for the console.
+  const tally = new SaleTally(service.metrics, { redis, log: service.log });
   const room = new WaitingRoom(redis, {
     heartbeatTimeoutMs: config.queueHeartbeatTimeoutSec * 1000,
     admittedTtlMs: config.queueAdmittedTtlSec * 1000,
@@ -215,6 +225,7 @@ function createQueue(
       : undefined,
     maxPlacesPerClient: config.queueMaxPlacesPerClient,
     settingsStore,
+    tally,
     onLineBorn: (eventId) => ticker?.watch(eventId),
     log: service.log,
   });
@@ -235,6 +246,7 @@ function createQueue(
       tickMs: config.queueTickMs,
       stock,
       tuner,
+      tally,
       ...(directory.saleWindow ? { windows: (eventId: string) => directory.saleWindow?.(eventId) } : {}),
     },
     service.log,
@@ -242,7 +254,7 @@ function createQueue(
   );
   // Its own connection: a subscribed Redis connection can do nothing else.
   const purchases = new PurchaseWatch(duplicateRedis(redis, service.log), secret, service.log);
-  return { room, live, ticker, purchases };
+  return { room, live, ticker, purchases, tally };
 }
 
 /** A built gateway. */

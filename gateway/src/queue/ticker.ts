@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Logger, Metrics } from "@tt/kit";
+import type { Logger, Metrics, SaleTally } from "@tt/kit";
 import type { AdmissionTuner } from "./governor.ts";
 import type { SaleWindow } from "./sale.ts";
 import type { StockWatch } from "./stock-watch.ts";
@@ -18,6 +18,8 @@ export interface TickerOptions {
   stock?: StockWatch;
   /** Self-tuning of the events that ask for it (governor.ts); none: every event at its fixed rate. */
   tuner?: AdmissionTuner;
+  /** Sale analytics: admissions, places dropped for silence and each admitted buyer's time in line. */
+  tally?: Pick<SaleTally, "count" | "abandoned" | "waited">;
   /**
    * Each event's sale window as last read, without waiting (the event directory's): it opens
    * admission and ends the sale (sale.ts); none, or undefined: the line keeps what it was told.
@@ -147,6 +149,9 @@ export class AdmissionTicker {
           this.leading.delete(eventId);
         }
         if (result.admitted > 0) this.admittedTotal.inc({ event_id: eventId }, result.admitted);
+        if (result.admitted > 0) this.opts.tally?.count(eventId, "admitted", result.admitted);
+        if (result.dropped > 0) this.opts.tally?.abandoned(eventId, "silent", result.dropped);
+        this.opts.tally?.waited(eventId, result.waits);
         this.waitingGauge.set({ event_id: eventId }, result.waiting);
         if (result.waiting > 0) this.live.add(eventId);
         else this.live.delete(eventId);

@@ -152,6 +152,7 @@ export class WaitingRoom {
       );
     }
     const [token = "", code = "W", position, isNew, rate = "", opensAt, sale, held] = fields;
+    if (isNew === "1") this.opts.tally?.count(eventId, "joined");
     const status = STATUS[code as keyof typeof STATUS];
     const ratePerSec = rate === "" ? this.opts.defaultRate : Number(rate);
     const place = placeOf(status, Number(position), Number(opensAt), ratePerSec, this.now());
@@ -325,8 +326,11 @@ export class WaitingRoom {
 
   /** Gives up a place (idempotent). */
   async leave(token: string): Promise<void> {
-    const k = queueKeys(tokenEvent(token));
-    await this.redis.ttqLeave(k.tokens, k.wait, k.heartbeat, k.admitted, k.moves, token);
+    const eventId = tokenEvent(token);
+    const k = queueKeys(eventId);
+    const left = await this.redis.ttqLeave(k.tokens, k.wait, k.heartbeat, k.admitted, k.moves, token);
+    // 2: a place given up while waiting (an abandoned place); not a repeat, nor an admission.
+    if (left === 2) this.opts.tally?.abandoned(eventId, "left");
   }
 
   /** Refreshes the heartbeat of waiters with a live WebSocket, in one call per event. */
@@ -355,7 +359,7 @@ export class WaitingRoom {
   ) {
     const { stock } = tick;
     const k = queueKeys(eventId);
-    const [admitted, dropped, waiting, obsRate, note] = (await this.redis.ttqAdmit(
+    const [admitted, dropped, waiting, obsRate, note, waits] = (await this.redis.ttqAdmit(
       k.config,
       k.wait,
       k.heartbeat,
@@ -377,10 +381,12 @@ export class WaitingRoom {
       tick.rate ?? "",
       tick.window?.opensAt ?? 0,
       tick.window?.closesAt ?? 0,
-    )) as [number, number, number, string, string];
+    )) as [number, number, number, string, string, number[]];
     return {
       admitted,
       dropped,
+      /** Time in line (ms) of each buyer this tick admitted. */
+      waits: waits ?? [],
       waiting,
       ratePerSec: Number(obsRate),
       needsSettings: note === "settings",

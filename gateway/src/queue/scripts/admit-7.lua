@@ -47,8 +47,10 @@
   A tick that registers newcomers also gives the line's other keys (config, admitted, window,
   moves) the line's remaining lifetime when theirs is shorter or unset: they go when it goes.
 
-  Returns {admitted, dropped, waiting, obs_rate, note}; note is "settings" when gated (nothing
-  done), "gone" when gated and the line has no token records left (expired or lost), else "".
+  Returns {admitted, dropped, waiting, obs_rate, note, waits}; note is "settings" when gated
+  (nothing done), "gone" when gated and the line has no token records left (expired or lost),
+  else ""; waits lists the time in line (ms, join to now) of each buyer this tick admitted (the
+  token record already read to mark them admitted holds the join time: no extra read).
 ]]
 local now = tonumber(ARGV[1])
 local maxPerTick = tonumber(ARGV[5])
@@ -56,9 +58,9 @@ local cfg = redis.call("HMGET", KEYS[1], "rate", "cap", "paused", "credit", "las
 if ARGV[8] == "1" and not cfg[9] then
   -- Nobody in line: nothing to decide, and nothing written (a forgotten event leaves no keys).
   local waiting = redis.call("ZCARD", KEYS[2])
-  if waiting > 0 then return {0, 0, waiting, "0", "settings"} end
+  if waiting > 0 then return {0, 0, waiting, "0", "settings", {}} end
   -- No token records either: the line expired or was lost; the ticker stops ticking it.
-  return {0, 0, 0, "0", redis.call("EXISTS", KEYS[4]) == 0 and "gone" or ""}
+  return {0, 0, 0, "0", redis.call("EXISTS", KEYS[4]) == 0 and "gone" or "", {}}
 end
 local rate = tonumber(cfg[1] or ARGV[6])
 if ARGV[12] ~= "" then
@@ -102,11 +104,13 @@ if reading ~= "" then
   end
 end
 
+-- Returns the waiter's join time (ms), or nil when the token has no record.
 local function setStatus(token, status, admittedMs)
   local rec = redis.call("HGET", KEYS[4], token)
   if rec then
     local seq, joined, owner = string.match(rec, "^(-?%d+)|%a|(%d+)|%d+|(.*)$")
     redis.call("HSET", KEYS[4], token, seq .. "|" .. status .. "|" .. joined .. "|" .. admittedMs .. "|" .. owner)
+    return tonumber(joined)
   end
 end
 
@@ -151,6 +155,7 @@ end
 redis.call("ZREMRANGEBYSCORE", KEYS[5], "-inf", now - tonumber(ARGV[3]))
 
 local admitted = {}
+local waits = {}
 -- The operator's opening overrides the event's (see join-n.lua).
 local opensAt = tonumber(cfg[7] or "0")
 if opensAt <= 0 then opensAt = tonumber(saleOpens) end
@@ -174,7 +179,8 @@ if cfg[3] ~= "1" and opensAt <= now and sale == "O" then
       redis.call("ZREM", KEYS[2], token)
       redis.call("ZREM", KEYS[3], token)
       redis.call("ZADD", KEYS[5], now, token)
-      setStatus(token, "R", now)
+      local joined = setStatus(token, "R", now)
+      if joined then waits[#waits + 1] = math.max(0, now - joined) end
       admitted[#admitted + 1] = seq
       served = served + 1
     end
@@ -208,4 +214,4 @@ if lineTtl > 0 then
     if ttl == -1 or (ttl >= 0 and ttl < lineTtl) then redis.call("PEXPIRE", key, lineTtl) end
   end
 end
-return {#admitted, #dropped, redis.call("ZCARD", KEYS[2]), tostring(obsRate), ""}
+return {#admitted, #dropped, redis.call("ZCARD", KEYS[2]), tostring(obsRate), "", waits}
