@@ -41,7 +41,7 @@ export function issueChallenge(
 
 /**
  * Checks a solution to a challenge for `eventId` at `nowMs`: the cheap refusals first, then the
- * MAC, then the one SHA-256 of the solution (≈ 2 µs in all, see bench/README.md, "pow").
+ * MAC, then the one SHA-256 of the solution (≈ 2 µs in all, measured over 200,000 checks).
  */
 export function checkChallenge(
   key: Buffer,
