@@ -20,6 +20,25 @@ export interface LiveView {
   settings: { rate: number; cap: number; paused: boolean; opens_at: string | null };
 }
 
+/** The funnel's steps, in order (docs/spec.md, "Observability"). */
+export type FunnelStep = "joined" | "admitted" | "held" | "paid" | "confirmed";
+
+/** `GET /admin/events/{id}/funnel`: the sale's analytics, added up across gateways. */
+export interface FunnelView {
+  event_id: string;
+  as_of: string;
+  /** `confirmed` is null here: orders are counted by reservation, in Prometheus only. */
+  funnel: Record<FunnelStep, number | null>;
+  abandoned: { silent: number; left: number };
+  wait: {
+    count: number;
+    p50_sec: number | null;
+    p95_sec: number | null;
+    /** Admitted buyers per bucket; `le` in seconds, null past the last bound. */
+    buckets: Array<{ le: number | null; count: number }>;
+  };
+}
+
 /** How admission is paced: at the operator's rate, or tuned by the gateway within bounds. */
 export type AdmissionMode = "fixed" | "auto";
 
@@ -58,6 +77,11 @@ const base = (eventId: string) => `/api/v1/admin/events/${encodeURIComponent(eve
 /** The live figures of an event. */
 export function getLive(eventId: string, ctx: CallContext) {
   return call<LiveView>("GET", `${base(eventId)}/live`, ctx);
+}
+
+/** The sale's funnel, abandoned places and time in line. */
+export function getFunnel(eventId: string, ctx: CallContext) {
+  return call<FunnelView>("GET", `${base(eventId)}/funnel`, ctx);
 }
 
 /** The event's admission settings and counts. */

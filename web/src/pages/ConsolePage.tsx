@@ -10,6 +10,7 @@ import {
 import { useAuth } from "../auth.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
+import { SaleFunnel } from "../components/SaleFunnel.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { type ControlValues, changeFrom, controlsOf, milliseconds, perSecond } from "../console/controls.ts";
 import { usePoll, useTitle } from "../hooks.ts";
@@ -86,6 +87,7 @@ function Console({ eventId, token }: { eventId: string; token: string }) {
         <ErrorNotice error={liveError} message="The live figures could not be read; retrying every second." />
       )}
       {live && <Figures live={live} />}
+      <SaleFunnel eventId={eventId} token={token} />
       {queue && live && (
         <Controls
           eventId={eventId}
