@@ -1,8 +1,6 @@
 import {
-  ConfigError,
   type ConfigOf,
   createService,
-  DEV_RESERVATION_TOKEN_SECRET,
   duplicateRedis,
   instrumentRedis,
   type Logger,
@@ -62,9 +60,6 @@ export interface GatewayDeps {
   stock?: StockReader;
 }
 
-// The payment simulator's own default outside production, so the local stack verifies out of the box.
-const DEV_WEBHOOK_SECRET = "tt-dev-webhook-secret";
-
 /**
  * Builds the gateway service (not yet listening): the kit skeleton, the guards every route
  * plugin uses (`gateway.guards`), and the dev issuer's routes outside production. Route plugins
@@ -80,13 +75,9 @@ export async function createGateway({
   queueSettings,
   stock,
 }: GatewayDeps) {
-  const secret =
-    config.reservationTokenSecret ??
-    (config.appEnv === "production" ? undefined : DEV_RESERVATION_TOKEN_SECRET);
-  if (!secret) throw new ConfigError(["RESERVATION_TOKEN_SECRET is required in production"]);
-  const webhookSecret =
-    config.paymentWebhookSecret ?? (config.appEnv === "production" ? undefined : DEV_WEBHOOK_SECRET);
-  if (!webhookSecret) throw new ConfigError(["PAYMENT_WEBHOOK_SECRET is required in production"]);
+  // Both secrets are required in production by the schema itself (config.ts, env.secret).
+  const secret = config.reservationTokenSecret;
+  const webhookSecret = config.paymentWebhookSecret;
   // Auth first: a production gateway without a JWKS source must fail before anything is built.
   const auth = await createAuth(config, redis, clock);
   const service = createService({

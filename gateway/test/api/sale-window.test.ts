@@ -14,7 +14,7 @@ let opensAt = 0;
 let closesAt = 0;
 
 beforeAll(async () => {
-  stack = await startApiPlatform(60, { base: 26000 });
+  stack = await startApiPlatform(60, { base: 29000 });
   base = stack.urls.gateway;
   opensAt = Date.now() + 4000;
   closesAt = opensAt + 6000;
