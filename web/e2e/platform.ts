@@ -30,6 +30,8 @@ export interface E2EOptions {
   base?: number;
   /** The test event's sections (default: two of 2 × 10). */
   sections?: TestSection[];
+  /** When the event's sale opens, from now (default: it opened an hour ago); it closes a day later. */
+  saleOpensInMs?: number;
   env?: Record<string, string>;
 }
 
@@ -38,6 +40,8 @@ export interface E2EPlatform {
   stack: LocalStack;
   webUrl: string;
   eventId: string;
+  /** When the test event's sale opens (epoch ms). */
+  saleOpensAt: number;
   /** Stops admissions for the test event, so a buyer sits in line. */
   pauseQueue: () => Promise<void>;
   resumeQueue: () => Promise<void>;
@@ -122,8 +126,9 @@ export async function startE2EPlatform(opts: E2EOptions = {}): Promise<E2EPlatfo
     const webUrl = stack.urls.web;
     if (!webUrl) throw new Error("the local stack did not start the web app");
     const eventId = `evt_e2e_${Date.now().toString(36)}`;
-    await createEvent(stack.urls.gateway, eventId, opts.sections ?? TWO_SECTIONS);
-    return platformApi(stack, webUrl, eventId);
+    const saleOpensAt = Date.now() + (opts.saleOpensInMs ?? -3_600_000);
+    await createEvent(stack.urls.gateway, eventId, opts.sections ?? TWO_SECTIONS, saleOpensAt);
+    return { ...platformApi(stack, webUrl, eventId), saleOpensAt };
   } catch (error) {
     // Nobody else holds the stack yet: stop it here or its processes outlive the test run.
     await stack.stop();
@@ -136,15 +141,20 @@ export async function startE2EPlatform(opts: E2EOptions = {}): Promise<E2EPlatfo
  * the gateway's upstream deadline on a busy machine; the call is idempotent for an identical
  * definition, so a timeout or an "in progress" conflict is simply retried.
  */
-async function createEvent(gateway: string, eventId: string, sections: TestSection[]): Promise<void> {
+async function createEvent(
+  gateway: string,
+  eventId: string,
+  sections: TestSection[],
+  saleOpensAt: number,
+): Promise<void> {
   const hour = 3_600_000;
   const definition = {
     event_id: eventId,
     name: "Browser test night",
     venue: "Chromium Hall",
     starts_at: new Date(Date.now() + 48 * hour).toISOString(),
-    sale_opens_at: new Date(Date.now() - hour).toISOString(),
-    sale_closes_at: new Date(Date.now() + 24 * hour).toISOString(),
+    sale_opens_at: new Date(saleOpensAt).toISOString(),
+    sale_closes_at: new Date(saleOpensAt + 24 * hour).toISOString(),
     currency: "KRW",
     sections,
   };
@@ -160,7 +170,7 @@ async function createEvent(gateway: string, eventId: string, sections: TestSecti
   }
 }
 
-function platformApi(stack: LocalStack, webUrl: string, eventId: string): E2EPlatform {
+function platformApi(stack: LocalStack, webUrl: string, eventId: string): Omit<E2EPlatform, "saleOpensAt"> {
   const gateway = stack.urls.gateway;
   const queue = `/api/v1/admin/events/${eventId}/queue`;
   return {

@@ -21,6 +21,7 @@ const MESSAGES: Record<string, string> = {
   IDEMPOTENCY_CONFLICT: "This request clashes with one you already sent. Please refresh and try again.",
   IDEMPOTENCY_IN_PROGRESS: "We're still working on your previous request. Please wait a moment.",
   SOLD_OUT: "Sorry, this event is sold out: every seat has been sold, so the queue is closed.",
+  SALE_CLOSED: "Sorry, the sale for this event has ended, so the queue is closed.",
   SEAT_UNAVAILABLE: "Sorry, one of those seats was just taken. Please pick different seats.",
   INVENTORY_CONFLICT: "Sorry, one of those seats was just taken. Please pick different seats.",
   RESERVATION_EXPIRED: "Your seat hold has expired and the seats were released. Please choose seats again.",

@@ -44,10 +44,11 @@ export interface Availability {
 }
 
 /**
- * Where an event's line stands (docs/spec.md, "Sold out"): `sold_out` while no seat is AVAILABLE
- * but some are HELD and may come back, `closed` once every seat is sold.
+ * Where an event's line stands (docs/spec.md, "Sold out" and "Scheduled sales"): `sold_out` while
+ * no seat is AVAILABLE but some are HELD and may come back, `closed` once every seat is sold,
+ * `ended` once the event's sale window has closed.
  */
-export type SaleState = "on_sale" | "sold_out" | "closed";
+export type SaleState = "on_sale" | "sold_out" | "closed" | "ended";
 
 /** `POST /queue/join` (202). */
 export interface JoinAnswer {
@@ -58,6 +59,13 @@ export interface JoinAnswer {
   sale: SaleState;
   /** Seats held when the sale state was read: those that may come back while sold out. */
   seats_held: number;
+}
+
+/** `GET /queue/challenge` (docs/spec.md, "Bot protection"); `challenge: null` when the event asks for none. */
+export interface JoinChallengeOffer {
+  challenge: string | null;
+  difficulty: number;
+  expires_at: string | null;
 }
 
 /** Every state a place in line can be in. */

@@ -105,6 +105,7 @@ const SALE_LABEL: Record<SaleState, string> = {
   on_sale: "On sale",
   sold_out: "Sold out (seats held may come back)",
   closed: "Closed: every seat sold",
+  ended: "Ended: the sale window has closed",
 };
 
 function Figures({ live }: { live: LiveView }) {

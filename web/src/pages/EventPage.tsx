@@ -1,12 +1,14 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useAuth } from "../auth.tsx";
 import { getAvailability, getEvent, joinQueue } from "../buyer-api.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
-import { formatDateTime, formatMoney, saleState } from "../format.ts";
+import { SaleCountdown } from "../components/SaleCountdown.tsx";
+import { formatDateTime, formatMoney } from "../format.ts";
 import { useLoad, useTitle } from "../hooks.ts";
 import { PlaceStore } from "../queue/place-store.ts";
 import { navigate, paths } from "../router.ts";
+import { nextSaleChange, type SaleStatus, saleStatus } from "../sale-status.ts";
 import { isOperator } from "../session.ts";
 import type { EventDetail, SectionCount } from "../types.ts";
 import { newUuid } from "../uuid.ts";
@@ -25,6 +27,8 @@ export function EventPage({ eventId }: { eventId: string }) {
     [eventId],
   );
   useTitle(state.status === "ready" ? state.value.event.name : "Event");
+  // Re-rendered when the sale opens or closes, so the page follows the window by itself.
+  const now = useNowAcrossSaleWindow(state.status === "ready" ? state.value.event : undefined);
 
   if (state.status === "loading") {
     return (
@@ -35,6 +39,8 @@ export function EventPage({ eventId }: { eventId: string }) {
   }
   if (state.status === "failed") return <ErrorNotice error={state.error} onRetry={retry} />;
   const { event, counts } = state.value;
+  const seatsLeft = counts.length > 0 ? counts.reduce((sum, c) => sum + c.available, 0) : undefined;
+  const status = saleStatus(event, seatsLeft, now);
   return (
     <article aria-labelledby="event-heading">
       <p className="breadcrumbs">
@@ -56,13 +62,13 @@ export function EventPage({ eventId }: { eventId: string }) {
         </div>
         <div>
           <dt>Sale</dt>
-          <dd data-testid="sale-status">
-            <SaleStatus event={event} />
+          <dd data-testid="sale-status" data-sale={status}>
+            <SaleStatusLine event={event} status={status} />
           </dd>
         </div>
       </dl>
       <SectionsTable event={event} counts={counts} />
-      <JoinQueue event={event} />
+      <JoinQueue event={event} status={status} />
       <OperatorLink eventId={event.event_id} />
     </article>
   );
@@ -79,17 +85,47 @@ function OperatorLink({ eventId }: { eventId: string }) {
   );
 }
 
-function SaleStatus({ event }: { event: EventDetail }) {
-  const state = saleState(event, Date.now());
-  if (state === "closed") return <>Sale has ended</>;
-  if (state === "upcoming" && event.sale_opens_at)
-    return <>Opens {formatDateTime(event.sale_opens_at)} — you can join the queue now</>;
-  return (
-    <>
-      <span className="badge badge--open">On sale now</span>
-      {event.sale_closes_at && <> until {formatDateTime(event.sale_closes_at)}</>}
-    </>
-  );
+/**
+ * The current time, refreshed at the event's next sale opening or close (the page shows the new
+ * state at that moment without a reload; a timer longer than setTimeout's ~24.8 days is re-armed).
+ */
+function useNowAcrossSaleWindow(event: EventDetail | undefined): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const next = event && nextSaleChange(event, now);
+    if (next === undefined) return;
+    const timer = setTimeout(() => setNow(Date.now()), Math.min(next - now + 5, 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [event, now]);
+  return now;
+}
+
+function SaleStatusLine({ event, status }: { event: EventDetail; status: SaleStatus }) {
+  switch (status) {
+    case "closed":
+      return <>Sale has ended</>;
+    case "sold_out":
+      return (
+        <>
+          <span className="badge">Sold out</span> — every seat is taken or held; held seats may come back
+        </>
+      );
+    case "upcoming":
+      return (
+        <>
+          Opens {event.sale_opens_at && formatDateTime(event.sale_opens_at)} — you can join the queue now:
+          places are drawn fairly when it opens.
+          {event.sale_opens_at && <SaleCountdown opensAt={event.sale_opens_at} />}
+        </>
+      );
+    default:
+      return (
+        <>
+          <span className="badge badge--open">On sale now</span>
+          {event.sale_closes_at && <> until {formatDateTime(event.sale_closes_at)}</>}
+        </>
+      );
+  }
 }
 
 function SectionsTable({ event, counts }: { event: EventDetail; counts: SectionCount[] }) {
@@ -123,7 +159,7 @@ function SectionsTable({ event, counts }: { event: EventDetail; counts: SectionC
   );
 }
 
-function JoinQueue({ event }: { event: EventDetail }) {
+function JoinQueue({ event, status }: { event: EventDetail; status: SaleStatus }) {
   const { session, noteError } = useAuth();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -131,7 +167,7 @@ function JoinQueue({ event }: { event: EventDetail }) {
   const [joinKey] = useState(newUuid);
   const places = new PlaceStore(localStorage);
 
-  if (saleState(event, Date.now()) === "closed") return null;
+  if (status === "closed") return null;
   if (!session) {
     return (
       <div className="cta">

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { AdmissionStore } from "../admission.ts";
 import { useAuth } from "../auth.tsx";
 import { enterQueue, leaveQueue, queueStatus } from "../buyer-api.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
+import { SaleCountdown } from "../components/SaleCountdown.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { formatEta } from "../format.ts";
 import { useTitle } from "../hooks.ts";
@@ -49,7 +50,8 @@ function WaitingRoom({ place: initial }: { place: StoredPlace }) {
           setPlace(placeRef.current);
         }
         // A place that is over cannot be resumed: forget it so the event page offers a new join.
-        if (["expired", "left", "closed", "failed"].includes(next.phase)) places.clear(eventId, userId);
+        if (["expired", "left", "closed", "ended", "failed"].includes(next.phase))
+          places.clear(eventId, userId);
       },
     });
     watcher.start();
@@ -69,6 +71,8 @@ function WaitingRoom({ place: initial }: { place: StoredPlace }) {
         <YourTurn place={place} />
       ) : view.phase === "closed" ? (
         <LineClosed />
+      ) : view.phase === "ended" ? (
+        <SaleEnded />
       ) : (
         <>
           <h2 id="queue-heading">You're in the queue</h2>
@@ -129,8 +133,18 @@ function QueueState({ view, place }: { view: QueueView; place: StoredPlace }) {
 
 function Position({ view, place }: { view: Extract<QueueView, { phase: "waiting" }>; place: StoredPlace }) {
   const progress = queueProgress(place.firstPosition, view.position);
+  // Before the opening the wait counts down to it (docs/spec.md, "Scheduled sales"): a clock
+  // set from it each time the gateway says, ticking by itself in between.
+  const opensAt = useMemo(
+    () =>
+      view.position === null && view.etaSec !== null
+        ? new Date(Date.now() + view.etaSec * 1000).toISOString()
+        : undefined,
+    [view.position, view.etaSec],
+  );
   return (
     <div className="queue-card">
+      {opensAt && <SaleCountdown opensAt={opensAt} />}
       <p className="queue-card__position" data-testid="queue-position">
         {view.position === null ? (
           "The sale hasn't opened yet: places are drawn fairly when it does."
@@ -190,6 +204,21 @@ function LineClosed() {
     <div className="notice" role="alert" data-testid="line-closed">
       <h2 id="queue-heading">Sold out</h2>
       <p className="notice__message">Every seat has been sold, so the line for this event is closed.</p>
+      <Link className="button" href={paths.events()}>
+        See other events
+      </Link>
+    </div>
+  );
+}
+
+/** The event's sale window closed while the buyer waited: nobody more is admitted. */
+function SaleEnded() {
+  return (
+    <div className="notice" role="alert" data-testid="sale-ended">
+      <h2 id="queue-heading">The sale has ended</h2>
+      <p className="notice__message">
+        The sale for this event closed before your turn came, so the line is closed.
+      </p>
       <Link className="button" href={paths.events()}>
         See other events
       </Link>

@@ -205,6 +205,24 @@ describe("QueueWatcher and the sale state", () => {
     expect(last(views)).toEqual({ phase: "closed" });
   });
 
+  test("a sale that ended is final: the buyer sees it ended, and the server's close is not reconnected", async () => {
+    const gw = fakeGateway({
+      onOpen: (ws) => {
+        ws.send(frame(position(4)));
+        setTimeout(() => {
+          ws.send(frame({ type: "sale", sale: "ended", seats_held: 0 }));
+          ws.close(1000, "sale ended");
+        }, 20);
+      },
+    });
+    const { views } = watch(gw.base);
+    await until(() => last(views)?.phase === "ended");
+    await Bun.sleep(300);
+    expect(gw.counts.upgrades).toBe(1);
+    expect(gw.counts.polls).toBe(0);
+    expect(last(views)).toEqual({ phase: "ended" });
+  });
+
   test("polls carry the sale state too, and a poll that says closed ends the wait", async () => {
     const gw = fakeGateway({
       upgrade: () => false,

@@ -5,10 +5,10 @@ import { type BackoffOptions, backoffDelay, SOCKET_BACKOFF } from "./backoff.ts"
 /** How updates reached the buyer: pushed over the socket, or polled while it is down. */
 export type QueueChannel = "live" | "polling";
 
-/** Where the line stands while the buyer waits in it (`closed` ends the wait: see QueueView). */
-export type OpenSale = Exclude<SaleState, "closed">;
+/** Where the line stands while the buyer waits in it (`closed` and `ended` end the wait: see QueueView). */
+export type OpenSale = Exclude<SaleState, "closed" | "ended">;
 
-/** What the waiting room shows; the last five phases are final. */
+/** What the waiting room shows; the last six phases are final. */
 export type QueueView =
   | { phase: "connecting" }
   | {
@@ -26,6 +26,8 @@ export type QueueView =
   | { phase: "ready" }
   /** Every seat is sold: the line is closed and the place will never be admitted. */
   | { phase: "closed" }
+  /** The event's sale window closed: nobody more is admitted from this line. */
+  | { phase: "ended" }
   | { phase: "expired" }
   | { phase: "left" }
   | { phase: "failed"; error: unknown };
@@ -47,7 +49,7 @@ export interface QueueWatcherOptions {
   WebSocketImpl?: typeof WebSocket;
 }
 
-const FINAL = new Set(["ready", "expired", "left", "closed", "failed"]);
+const FINAL = new Set(["ready", "expired", "left", "closed", "ended", "failed"]);
 
 /**
  * Follows one place in line. The WebSocket is the main channel; whenever it is down (never
@@ -228,12 +230,12 @@ export class QueueWatcher {
   }
 
   /**
-   * Takes in the line's sale state; true when that ended the wait (`closed`). With `channel`, the
+   * Takes in the line's sale state; true when that ended the wait (`closed`, `ended`). With `channel`, the
    * change is shown at once on the last known place (a sale frame carries no position).
    */
   private noteSale(sale: SaleState, seatsHeld: number, channel?: QueueChannel): boolean {
-    if (sale === "closed") {
-      this.finish({ phase: "closed" });
+    if (sale === "closed" || sale === "ended") {
+      this.finish({ phase: sale });
       return true;
     }
     this.sale = { sale, seatsHeld };
