@@ -80,26 +80,33 @@ describe("manifests: what the API server requires", () => {
     }
   });
 
-  test("HPA on CPU for the gateway and the request-serving services; KEDA on queue depth for the worker", () => {
-    const hpas = of("HorizontalPodAutoscaler");
-    expect(hpas.map((h) => h.spec.scaleTargetRef.name).sort()).toEqual([
-      "gateway",
-      "inventory",
-      "payment",
-      "reservation",
-    ]);
-    for (const h of hpas) {
-      expect(h.spec.metrics[0].resource.name).toBe("cpu");
-      expect(h.spec.minReplicas).toBeGreaterThanOrEqual(2);
-      expect(h.spec.maxReplicas).toBeGreaterThan(h.spec.minReplicas);
+  test("KEDA scales every service: CPU and a sale's cron floor for the request-serving ones, queue depth for the worker", () => {
+    // KEDA makes the HPAs; a hand-written one beside it would fight it over the same Deployment.
+    expect(of("HorizontalPodAutoscaler")).toEqual([]);
+    const scaled = of("ScaledObject");
+    expect(scaled.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual([...SERVICE_NAMES].sort());
+    for (const s of scaled.filter((x) => x.metadata.name !== "worker")) {
+      const [cpu, cron] = s.spec.triggers;
+      expect({ name: s.metadata.name, cpu }).toEqual({
+        name: s.metadata.name,
+        cpu: { type: "cpu", metricType: "Utilization", metadata: { value: "60" } },
+      });
+      expect(cron).toMatchObject({ type: "cron", metadata: { timezone: "Asia/Seoul" } });
+      const floor = Number(cron.metadata.desiredReplicas);
+      expect(s.spec.minReplicaCount).toBeGreaterThanOrEqual(2);
+      expect(floor).toBeGreaterThan(s.spec.minReplicaCount);
+      expect(floor).toBeLessThan(s.spec.maxReplicaCount);
+      // Up at once (a drop doubles every 15 s), down slowly (a lull inside the sale is not its end).
+      const behavior = s.spec.advanced.horizontalPodAutoscalerConfig.behavior;
+      expect(behavior.scaleUp.stabilizationWindowSeconds).toBe(0);
+      expect(behavior.scaleDown.stabilizationWindowSeconds).toBeGreaterThanOrEqual(300);
     }
-    const [scaled] = of("ScaledObject");
-    expect(scaled?.spec.scaleTargetRef.name).toBe("worker");
-    expect(scaled?.spec.triggers[0]).toMatchObject({
+    const worker = named("ScaledObject", "worker");
+    expect(worker?.spec.triggers[0]).toMatchObject({
       type: "aws-sqs-queue",
       metadata: { queueURLFromEnv: "EVENTS_QUEUE_URL" },
     });
-    expect(named("TriggerAuthentication", scaled?.spec.triggers[0].authenticationRef.name)).toBeDefined();
+    expect(named("TriggerAuthentication", worker?.spec.triggers[0].authenticationRef.name)).toBeDefined();
   });
 
   test("the gateway Ingress is an ALB with a WebSocket-friendly idle timeout", () => {

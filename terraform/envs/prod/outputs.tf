@@ -56,7 +56,7 @@ output "app_env" {
 # Values the manifests' replacements copy into the Ingress and ScaledObject:
 # terraform output -raw deploy_env > deploy/k8s/overlays/prod/deploy.env
 output "deploy_env" {
-  description = "KEY=VALUE lines for the tt-deploy ConfigMap (Ingress and KEDA settings)."
+  description = "KEY=VALUE lines for the tt-deploy ConfigMap (Ingress, KEDA and Karpenter settings)."
   value = join("\n", [for key, value in {
     AWS_REGION            = var.region
     API_DOMAIN_NAME       = var.api_domain_name
@@ -69,6 +69,8 @@ output "deploy_env" {
     KARPENTER_AMI_ALIAS   = var.karpenter_ami_alias
     ECR_REGISTRY          = split("/", module.ecr.repository_urls["gateway"])[0]
     APP_SECRET_NAME       = aws_secretsmanager_secret.app.name
+    SALE_PRESCALE_START   = var.sale_prescale_window.start
+    SALE_PRESCALE_END     = var.sale_prescale_window.end
   } : "${key}=${value}"])
 }
 

@@ -1,5 +1,5 @@
 # EKS-managed add-ons. Pod Identity's agent is what lets every service account get its own role;
-# metrics-server feeds the CPU HPAs; the EBS CSI driver gives Prometheus its volume.
+# metrics-server feeds KEDA's CPU triggers; the EBS CSI driver gives Prometheus its volume.
 
 module "ebs_csi_identity" {
   source = "../pod-identity"
