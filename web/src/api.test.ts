@@ -32,6 +32,17 @@ beforeAll(() => {
             { error: { code: "RATE_LIMITED", message: "slow down", trace_id: "t-429" } },
             { status: 429, headers: { "Retry-After": "2" } },
           );
+        case "/api/v1/queue/join":
+          return Response.json(
+            {
+              error: {
+                code: "CHALLENGE_REQUIRED",
+                message: "solve",
+                details: { challenge: "c.12", difficulty: "12" },
+              },
+            },
+            { status: 428 },
+          );
         case "/api/v1/proxy-down":
           return new Response("Bad Gateway", { status: 502 });
         case "/api/v1/garbled":
@@ -89,6 +100,12 @@ describe("apiFetch", () => {
     expect(error.retryAfterSec).toBe(2);
   });
 
+  test("keeps the error body's details, such as the fresh challenge of a 428", async () => {
+    const error = await failure(apiFetch("/api/v1/queue/join", { baseUrl, method: "POST", json: {} }));
+    expect(error.code).toBe("CHALLENGE_REQUIRED");
+    expect(error.details).toEqual({ challenge: "c.12", difficulty: "12" });
+  });
+
   test("treats a non-JSON 5xx (the dev proxy with the gateway down) as unavailable", async () => {
     const error = await failure(apiFetch("/api/v1/proxy-down", { baseUrl }));
     expect(error.code).toBe("UPSTREAM_UNAVAILABLE");
@@ -136,6 +153,7 @@ describe("friendlyMessage", () => {
     ["RESERVATION_LIMIT", /already have seats on hold/],
     ["SEAT_LIMIT", /one person may buy/],
     ["QUEUE_CLIENT_LIMIT", /from your connection/],
+    ["CHALLENGE_FAILED", /not a bot/],
     ["OVERLOADED", /very busy right now/],
     ["UNAUTHENTICATED", /sign in/],
     ["UPSTREAM_TIMEOUT", /taking too long/],

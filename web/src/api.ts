@@ -2,7 +2,7 @@ import { isEdgeChallenge, type Send } from "./waf.ts";
 
 /** The gateway's standard error body: `{"error":{"code","message","trace_id"}}`. */
 export interface ErrorBody {
-  error: { code: string; message: string; trace_id?: string };
+  error: { code: string; message: string; trace_id?: string; details?: Record<string, string> };
 }
 
 /** Code used when the gateway could not be reached at all (no HTTP answer). */
@@ -30,9 +30,18 @@ export class ApiError extends Error {
   readonly traceId: string | undefined;
   /** Seconds from `Retry-After`, when the gateway sent one. */
   readonly retryAfterSec: number | undefined;
+  /** The body's `details`: facts a client acts on (e.g. the fresh challenge of a 428). */
+  readonly details: Readonly<Record<string, string>>;
 
   constructor(
-    init: { code: string; message: string; status: number; traceId?: string; retryAfterSec?: number },
+    init: {
+      code: string;
+      message: string;
+      status: number;
+      traceId?: string;
+      retryAfterSec?: number;
+      details?: Record<string, string>;
+    },
     options?: { cause?: unknown },
   ) {
     super(init.message, options);
@@ -40,6 +49,7 @@ export class ApiError extends Error {
     this.status = init.status;
     this.traceId = init.traceId;
     this.retryAfterSec = init.retryAfterSec;
+    this.details = init.details ?? {};
   }
 }
 
@@ -141,8 +151,8 @@ export async function apiFetch<T>(path: string, options: ApiFetchOptions = {}): 
 
   const retryAfterSec = parseRetryAfter(response.headers.get("Retry-After"));
   if (isErrorBody(body)) {
-    const { code, message, trace_id } = body.error;
-    throw new ApiError({ code, message, status: response.status, traceId: trace_id, retryAfterSec });
+    const { code, message, trace_id, details } = body.error;
+    throw new ApiError({ code, message, status: response.status, traceId: trace_id, retryAfterSec, details });
   }
   throw new ApiError({
     code: codeForStatus(response.status),

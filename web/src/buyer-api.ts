@@ -5,6 +5,7 @@ import type {
   EventDetail,
   HoldAnswer,
   JoinAnswer,
+  JoinChallengeOffer,
   Order,
   PaymentIntentAnswer,
   PaymentScenario,
@@ -53,9 +54,26 @@ export function getAvailability(eventId: string, ctx: CallContext = {}) {
   return call<Availability>("GET", `/api/v1/events/${enc(eventId)}/availability`, ctx);
 }
 
+/** A solved join challenge (docs/spec.md, "Bot protection"). */
+export interface SolvedChallenge {
+  challenge: string;
+  solution: string;
+}
+
 /** `POST /queue/join`; the key makes a retried join land on the same place. */
-export function joinQueue(eventId: string, idempotencyKey: string, ctx: CallContext) {
-  return call<JoinAnswer>("POST", "/api/v1/queue/join", ctx, { event_id: eventId }, idempotencyKey);
+export function joinQueue(
+  eventId: string,
+  idempotencyKey: string,
+  ctx: CallContext,
+  solved?: SolvedChallenge,
+) {
+  const body = { event_id: eventId, ...solved };
+  return call<JoinAnswer>("POST", "/api/v1/queue/join", ctx, body, idempotencyKey);
+}
+
+/** `GET /queue/challenge`: a challenge to solve before joining, or `challenge: null` if none is asked. */
+export function getJoinChallenge(eventId: string, ctx: CallContext = {}) {
+  return call<JoinChallengeOffer>("GET", `/api/v1/queue/challenge?event_id=${enc(eventId)}`, ctx);
 }
 
 /** `GET /queue/status` (also a heartbeat). */

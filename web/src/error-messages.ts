@@ -36,6 +36,9 @@ const MESSAGES: Record<string, string> = {
   RATE_LIMITED: "Lots of people are trying at once. Please wait a few seconds and try again.",
   QUEUE_CLIENT_LIMIT:
     "Too many places in this queue are already held from your connection. Sign in, or use a place you already have.",
+  CHALLENGE_REQUIRED:
+    "This event checks that buyers are not bots before they join. Please try joining again.",
+  CHALLENGE_FAILED: "We couldn't confirm you're not a bot. Please try joining again.",
   INTERNAL: "Something went wrong on our side. Please try again in a moment.",
   UPSTREAM_UNAVAILABLE: SERVICE_UNAVAILABLE_MESSAGE,
   OVERLOADED: "We're very busy right now and couldn't take your request. Please try again in a moment.",

@@ -61,6 +61,13 @@ export interface JoinAnswer {
   seats_held: number;
 }
 
+/** `GET /queue/challenge` (docs/spec.md, "Bot protection"); `challenge: null` when the event asks for none. */
+export interface JoinChallengeOffer {
+  challenge: string | null;
+  difficulty: number;
+  expires_at: string | null;
+}
+
 /** Every state a place in line can be in. */
 export type QueuePlaceStatus = "waiting" | "ready" | "expired" | "left";
 

@@ -1,6 +1,8 @@
 import { useEffect, useState } from "react";
 import { useAuth } from "../auth.tsx";
-import { getAvailability, getEvent, joinQueue } from "../buyer-api.ts";
+import { getAvailability, getEvent } from "../buyer-api.ts";
+import { useChallengedJoin } from "../challenge/use-challenged-join.ts";
+import { ChallengeProgress } from "../components/ChallengeProgress.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
 import { SaleCountdown } from "../components/SaleCountdown.tsx";
@@ -165,6 +167,8 @@ function JoinQueue({ event, status }: { event: EventDetail; status: SaleStatus }
   const [error, setError] = useState<unknown>();
   // One key per visit: a double click or a retry after a lost answer joins once.
   const [joinKey] = useState(newUuid);
+  // An event may ask joiners for a proof of work: solved in a worker, with progress shown.
+  const challenged = useChallengedJoin(event.event_id);
   const places = new PlaceStore(localStorage);
 
   if (status === "closed") return null;
@@ -192,7 +196,7 @@ function JoinQueue({ event, status }: { event: EventDetail; status: SaleStatus }
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await joinQueue(event.event_id, joinKey, { token: session.token });
+      const answer = await challenged.join(joinKey, { token: session.token });
       places.save({
         eventId: event.event_id,
         userId: session.userId,
@@ -212,6 +216,7 @@ function JoinQueue({ event, status }: { event: EventDetail; status: SaleStatus }
       <button type="button" className="button button--big" onClick={join} disabled={busy}>
         {busy ? "Joining…" : "Join queue"}
       </button>
+      {challenged.percent !== undefined && <ChallengeProgress percent={challenged.percent} />}
       {error !== undefined && <ErrorNotice error={error} />}
     </div>
   );
