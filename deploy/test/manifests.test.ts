@@ -50,7 +50,7 @@ describe("manifests: what the API server requires", () => {
   });
 
   test("Services, PDBs, HPAs, ScaledObjects and the Ingress point at objects that exist", () => {
-    const deployments = of("Deployment");
+    const deployments = [...of("Deployment"), ...of("StatefulSet"), ...of("DaemonSet")];
     const podLabels = (name: string) => named("Deployment", name)?.spec.template.metadata.labels;
     for (const s of of("Service")) {
       const target = deployments.find((d) =>
@@ -161,8 +161,8 @@ describe("manifests: wired to the services", () => {
     );
     // Only composed into REDIS_URL inside the manifests.
     const composeOnly = new Set(["REDIS_HOST", "REDIS_AUTH_TOKEN"]);
-    const set = of("Deployment").flatMap((d) =>
-      d.spec.template.spec.containers[0].env.map((e: Doc) => e.name),
+    const set = SERVICE_NAMES.flatMap((name) =>
+      named("Deployment", name)?.spec.template.spec.containers[0].env.map((e: Doc) => e.name),
     );
     const example = readFileSync(join(K8S, "overlays/prod/app.env.example"), "utf8")
       .split("\n")

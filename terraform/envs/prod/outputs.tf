@@ -50,6 +50,8 @@ output "app_env" {
     # CloudFront forwards every viewer header but Host: the gateway cannot see that the web app's
     # page is its own origin, so the live queue's Origin check is told.
     WS_ALLOWED_ORIGINS = "https://${var.web_domain_name}"
+    # Spans go to the in-cluster collector, which samples whole traces (telemetry.tf).
+    OTEL_EXPORTER_OTLP_ENDPOINT = "http://otel-collector:4318"
   } : "${key}=${value}"])
 }
 
@@ -71,6 +73,7 @@ output "deploy_env" {
     APP_SECRET_NAME       = aws_secretsmanager_secret.app.name
     SALE_PRESCALE_START   = var.sale_prescale_window.start
     SALE_PRESCALE_END     = var.sale_prescale_window.end
+    CONTAINER_LOG_GROUP   = aws_cloudwatch_log_group.containers.name
   } : "${key}=${value}"])
 }
 
