@@ -6,7 +6,7 @@ import { DROP_COMMAND, dropConfig, platformEnv } from "./drop/config.ts";
 import { readDlq } from "./drop/dlq-read.ts";
 import { showProgress } from "./drop/progress.ts";
 import { socketFindings } from "./drop/queue-socket.ts";
-import { type DropResult, dropChart, dropMarkdown } from "./drop/report.ts";
+import { challengeCost, type DropResult, dropChart, dropMarkdown } from "./drop/report.ts";
 import { soldOutTold } from "./drop/sale-told.ts";
 import { DropStats } from "./drop/stats.ts";
 import { type CheckReport, checkStores } from "./drop/store-check.ts";
@@ -60,6 +60,7 @@ try {
     ...(cfg.autoAdmission
       ? { admission: "auto", rate_min: cfg.autoAdmission.min, rate_max: cfg.autoAdmission.max }
       : {}),
+    ...(cfg.challengeDifficulty > 0 ? { challenge_difficulty: cfg.challengeDifficulty } : {}),
   });
   log(`event ${eventId}: ${cfg.seats} seats; ${cfg.buyers} buyers arriving over ${cfg.arrivalSec} s`);
 
@@ -162,6 +163,7 @@ try {
       ? { ordersFirst60s: stats.times("orders").filter((t) => t <= firstAdmitted + 60_000).length }
       : {}),
     ...(told ? { soldOutTold: told } : {}),
+    ...(cfg.challengeDifficulty > 0 ? { challenge: challengeCost(cfg.challengeDifficulty, stats) } : {}),
     requests: stats.requests,
     errors: stats.errors,
     errorRate: stats.requests ? round2((stats.errors / stats.requests) * 10_000) / 10_000 : 0,

@@ -4,6 +4,7 @@
  * themselves or the worker); after a declined card some pay again within the hold, the others
  * walk away — with think times between steps, like a person at a browser.
  */
+import { joinLine } from "./challenge.ts";
 import { BuyerClient, type Reply, unsettled } from "./client.ts";
 import type { DropConfig } from "./config.ts";
 import {
@@ -101,13 +102,8 @@ export async function runBuyer(
   // A place the waiting room lost (Redis lost its data) is joined again, as the buyer is told to.
   for (let joins = 0; wait === "lost" && joins < 3; joins++) {
     if (joins > 0) stats.record("join", 0, "retried", "place lost: joined again");
-    const joined = await c.retrying(
-      "join",
-      "POST",
-      "/api/v1/queue/join",
-      { event_id: eventId },
-      crypto.randomUUID(),
-    );
+    // Solving the event's challenge first when it asks for one (`--challenge`).
+    const joined = await joinLine(c, eventId, stats);
     // Every seat already sold: the answer a buyer arriving late gets, not an error.
     if (joined.code === "SOLD_OUT") {
       line.heard.push([Date.now(), "closed"]);

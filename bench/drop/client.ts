@@ -18,8 +18,9 @@ const OVERLOADED_PATIENCE_MS = 20_000;
 
 /** Per step, refusals that are a normal part of a drop rather than a platform failure. */
 const EXPECTED: Partial<Record<Step, readonly string[]>> = {
-  // Every seat sold: the line is closed (docs/spec.md, "Sold out").
-  join: ["SOLD_OUT"],
+  // Every seat sold: the line is closed (docs/spec.md, "Sold out"). A challenged event's first
+  // join is answered with the challenge to solve (drop/challenge.ts).
+  join: ["SOLD_OUT", "CHALLENGE_REQUIRED"],
   // Two buyers picked the same seat from their (slightly stale) maps: one must lose.
   hold: ["SEAT_UNAVAILABLE", "INVENTORY_CONFLICT", "IDEMPOTENCY_IN_PROGRESS"],
   // The documented answer to a retry that overtakes a slow first attempt (docs/spec.md, "Idempotency");

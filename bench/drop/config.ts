@@ -15,6 +15,7 @@ export const DROP_COMMAND: CommandSpec = {
   --self-confirm 0.5 --max-seats 2 --max-races 5 --patience 120
   --think-min 300 --think-max 1500 --poll 500 --timeout 10000
   --warmup 400                                 buyers of a small sale first, to warm the fresh platform (0: none)
+  --challenge 0                                a proof-of-work challenge on join at this difficulty (0–28; 0: none)
   --env K=V,K=V                                extra platform settings
   --chaos [--chaos-kills 2 --chaos-start 3 --chaos-window 40]   kill -9 services and Redis meanwhile
   --url U --dynamodb E --stage S               an existing platform instead of a private one`,
@@ -42,6 +43,7 @@ export const DROP_COMMAND: CommandSpec = {
     "timeout",
     "env",
     "warmup",
+    "challenge",
     "url",
     "dynamodb",
     "stage",
@@ -86,6 +88,8 @@ export interface DropConfig {
   requestTimeoutMs: number;
   /** Buyers of the warm-up sale run before the measured one (drop/warm-up.ts); 0 for none. */
   warmupBuyers: number;
+  /** `--challenge`: the measured event asks joiners for a proof of work of this difficulty (0: none). */
+  challengeDifficulty: number;
   /** `--chaos`: kill -9 every service (and Redis) during the drop (drop/chaos.ts). */
   chaos?: { killsPerService: number; startSec: number; windowSec: number };
   /** Extra platform settings (`--env K=V,K=V`), on top of the drop's defaults. */
@@ -105,6 +109,13 @@ function parseMix(raw: string | undefined): DropConfig["mix"] {
   const total = mix.approve + mix.fail + mix.abandon;
   if (!(total > 0)) throw new Error("--mix: shares must add up to more than 0");
   return { approve: mix.approve / total, fail: mix.fail / total, abandon: mix.abandon / total };
+}
+
+/** The gateway's range for `challenge_difficulty` (docs/spec.md, "Bot protection"). */
+function challengeDifficulty(d: number): number {
+  if (!Number.isInteger(d) || d < 0 || d > 28)
+    throw new Error(`--challenge ${d}: a whole number of bits, 0–28`);
+  return d;
 }
 
 /** Reads the drop's configuration from flags and env (BENCH_*). */
@@ -139,6 +150,7 @@ export function dropConfig(args: Args): DropConfig {
     pollMs: n("poll", 500),
     requestTimeoutMs: n("timeout", 10_000),
     warmupBuyers: n("warmup", 400),
+    challengeDifficulty: challengeDifficulty(n("challenge", 0)),
     extraEnv: Object.fromEntries(
       (stringFlag(args, "env") ?? "")
         .split(",")

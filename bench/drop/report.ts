@@ -7,7 +7,7 @@ import type { BackendWindow } from "./backend-probe.ts";
 import type { KillReport } from "./chaos.ts";
 import type { DropConfig } from "./config.ts";
 import { type SoldOutTold, soldOutToldSentence } from "./sale-told.ts";
-import type { StepSummary } from "./stats.ts";
+import type { DropStats, StepSummary } from "./stats.ts";
 import type { CheckReport } from "./store-check.ts";
 
 /** Everything a drop run reports (the JSON file). */
@@ -26,6 +26,8 @@ export interface DropResult {
   ordersFirst60s?: number;
   /** How fast the line told waiting buyers that nothing was left (drop/sale-told.ts). */
   soldOutTold?: SoldOutTold;
+  /** What the join challenge (`--challenge`) cost the simulated buyers. */
+  challenge?: ChallengeCost;
   requests: number;
   errors: number;
   errorRate: number;
@@ -61,7 +63,45 @@ export interface DropResult {
   timeline: Record<string, Array<[number, number]>>;
 }
 
+/** What solving the join challenge cost the simulated buyers (drop/challenge.ts). */
+export interface ChallengeCost {
+  difficulty: number;
+  solves: number;
+  meanTries: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** The simulator's time spent solving, all buyers together. */
+  totalSec: number;
+  triesPerSec: number;
+}
+
+/** Sums up the drop's challenge solves. */
+export function challengeCost(difficulty: number, stats: DropStats): ChallengeCost {
+  const { solves, tries, ms } = stats.solving;
+  const step = stats.summary().find((s) => s.step === "pow_solve");
+  return {
+    difficulty,
+    solves,
+    meanTries: solves ? Math.round(tries / solves) : 0,
+    p50Ms: step?.p50 ?? 0,
+    p95Ms: step?.p95 ?? 0,
+    maxMs: step?.max ?? 0,
+    totalSec: Math.round(ms / 100) / 10,
+    triesPerSec: ms ? Math.round(tries / (ms / 1000)) : 0,
+  };
+}
+
+function challengeSentence(k: ChallengeCost): string {
+  return (
+    `${k.solves} solves (${2 ** k.difficulty} tries expected each, ${k.meanTries} on average): per buyer p50 ${k.p50Ms} ms, ` +
+    `p95 ${k.p95Ms} ms, max ${k.maxMs} ms; **${k.totalSec} s of the simulator's CPU** in all (${k.triesPerSec} tries/s). ` +
+    "The simulator solves on its one thread between its other buyers' steps, so at a high difficulty it, not the platform, paces the joins."
+  );
+}
+
 const PLAIN: Record<string, string> = {
+  pow_solve: "join challenge solved (simulator CPU)",
   ws_first_frame: "WebSocket open → first frame",
   queue_wait: "join → ready (time in line)",
   sold_out_in_line: "join → told the line closed (time in line, buyers who end sold out)",
@@ -95,6 +135,9 @@ export function dropMarkdown(r: DropResult): string {
       ? [`**${r.ordersFirst60s} orders in the first 60 s** after the first admission.`, ""]
       : []),
     ...(r.soldOutTold ? [soldOutToldSentence(r.soldOutTold, c.operator), ""] : []),
+    ...(r.challenge
+      ? [`## Join challenge (difficulty ${r.challenge.difficulty})`, "", challengeSentence(r.challenge), ""]
+      : []),
     "## Outcomes",
     "",
     "| outcome | buyers |",

@@ -3,6 +3,7 @@
 /** The steps of a buyer's flow whose latency is reported. */
 export const STEPS = [
   "join",
+  "pow_solve",
   "ws_first_frame",
   "queue_wait",
   "sold_out_in_line",
@@ -95,7 +96,7 @@ export class DropStats {
   /** Records one request (or one wait) of a step. */
   record(step: Step, ms: number, outcome: Outcome, kind?: string): void {
     // Waits are not requests; a WebSocket open is (its failures count as errors like any call).
-    const isRequest = step !== "queue_wait" && step !== "paid_to_final";
+    const isRequest = step !== "queue_wait" && step !== "paid_to_final" && step !== "pow_solve";
     if (isRequest) {
       this.requests++;
       this.bump("requests");
@@ -143,6 +144,17 @@ export class DropStats {
   /** When (Date.now) each milestone of a kind happened, in order. */
   times(rate: "admitted" | "holds" | "orders"): readonly number[] {
     return this.milestones[rate];
+  }
+
+  /** Join challenges solved (`--challenge`): how many, their tries and the simulator's time on them. */
+  readonly solving = { solves: 0, tries: 0, ms: 0 };
+
+  /** Records one join challenge solved by a buyer (drop/challenge.ts). */
+  solved(ms: number, tries: number): void {
+    this.solving.solves++;
+    this.solving.tries += tries;
+    this.solving.ms += ms;
+    this.record("pow_solve", ms, "ok");
   }
 
   /** Moves a buyer between states. */
