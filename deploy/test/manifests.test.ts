@@ -194,8 +194,9 @@ describe("manifests: wired to the services", () => {
     for (const service of SERVICE_NAMES) {
       const env: Doc[] = named("Deployment", service)?.spec.template.spec.containers[0].env ?? [];
       const ref = (name: string) => env.find((e) => e.name === name)?.valueFrom?.secretKeyRef;
-      const signing =
-        calleesOf(service).length > 0 ? `SERVICE_SIGNING_KEY_${service.toUpperCase()}` : undefined;
+      // Payment calls nobody but signs its approvals for reservation (kit identity/attestation.ts).
+      const signs = calleesOf(service).length > 0 || service === "payment";
+      const signing = signs ? `SERVICE_SIGNING_KEY_${service.toUpperCase()}` : undefined;
       const trusted = callersOf(service).length > 0 ? "SERVICE_TRUSTED_KEYS" : undefined;
       expect({
         service,

@@ -53,6 +53,12 @@ export { type ErrorBody, errorResponse } from "./http/errors.ts";
 export { type CheckResult, type ReadinessCheck, runChecks } from "./http/health.ts";
 export type { NativeRoutes } from "./http/native-routes.ts";
 export * from "./idempotency/index.ts";
+export {
+  type AttestationReader,
+  type Attester,
+  keyAttestationReader,
+  keyAttester,
+} from "./identity/attestation.ts";
 export { CALL_GRAPH, calleesOf, callersOf, DEVELOPER, type GraphService } from "./identity/call-graph.ts";
 export { callerInterceptor, callerOf, credentialInterceptor } from "./identity/connect.ts";
 export { type CredentialOptions, type Credentials, ServiceCredentials } from "./identity/credentials.ts";
@@ -68,6 +74,7 @@ export {
 } from "./identity/keys.ts";
 export { buyerOf, callerGuard } from "./identity/rest.ts";
 export {
+  attesterOf,
   type IdentityOptions,
   identityCheck,
   type ServiceIdentity,

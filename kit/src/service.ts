@@ -174,6 +174,10 @@ export function createService(options: ServiceOptions) {
     mountNative,
     /** Signs this service's calls: pass to `createServiceClient(…, { credentials })`. */
     credentials: identity.credentials,
+    /** Signs facts other services may act on without asking again (identity/attestation.ts). */
+    attester: identity.attester,
+    /** Reads facts other services signed for this one; undefined for anything that does not verify. */
+    attestations: identity.attestations,
     /** For the service's REST route plugins: `.use(service.callerGuard())` (identity/rest.ts). */
     callerGuard: () => callerGuard(identity.verifier),
     onShutdown: (hook: () => unknown) => shutdownHooks.push(hook),

@@ -5,6 +5,7 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import {
+  type Attester,
   currentTraceparent,
   detached,
   type Logger,
@@ -15,6 +16,7 @@ import {
   runAs,
   tableName,
 } from "@tt/kit";
+import { AttestedApprovals } from "./adapters/approval-signer.ts";
 import { DynamoIntentStore } from "./adapters/intent-store.dynamo.ts";
 import { PrometheusPaymentObserver } from "./adapters/payment-metrics.prom.ts";
 import { HttpWebhookSender } from "./adapters/webhook-sender.http.ts";
@@ -75,6 +77,8 @@ export async function buildPayment(deps: {
   sqs: SQSClient;
   settings: PaymentSettings;
   log: Logger;
+  /** Signs approvals into their events (the service's identity); absent, they go unsigned. */
+  attester?: Attester;
 }) {
   const { settings, log } = deps;
   const observer = new PrometheusPaymentObserver();
@@ -118,6 +122,7 @@ export async function buildPayment(deps: {
     scenarios: settings.scenarios,
     delivery: settings.delivery,
     traceparent: currentTraceparent,
+    ...(deps.attester ? { approvals: new AttestedApprovals(deps.attester) } : {}),
   });
   runJob = (job) => simulator.runJob(job);
   // A full batch polls again at once; otherwise every PAYMENT_POLL_MS (each poll queries every

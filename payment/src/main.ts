@@ -1,5 +1,6 @@
 // Wiring only: reads config, builds clients and the core, starts the service and its background loops.
 import {
+  attesterOf,
   createDynamoClient,
   createLogger,
   createService,
@@ -18,7 +19,13 @@ const sqs = createSqsClient({ ...aws, endpoint: config.sqsEndpoint });
 // The core exists before the service (the service mounts its handlers when created), so its
 // background loops get a logger of their own, writing the same lines as the service's.
 const log = createLogger("payment", config.logLevel);
-const payment = await buildPayment({ dynamo, sqs, settings: paymentSettings(config), log });
+const payment = await buildPayment({
+  dynamo,
+  sqs,
+  settings: paymentSettings(config),
+  log,
+  attester: attesterOf("payment", config),
+});
 
 const service = createService({
   name: "payment",

@@ -115,7 +115,7 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
       tokens: (token) => readReservationToken(token, tokenSecretOf(config)),
       inventory: overrides.wrapInventory?.(inventoryGateway) ?? inventoryGateway,
       policies: new CachedPolicyReader(inventoryClient, config.policyCacheMs),
-      payments: new ConnectPaymentGateway(paymentClient),
+      payments: new ConnectPaymentGateway(paymentClient, service.attestations),
       timer,
       metrics,
       log: service.log,

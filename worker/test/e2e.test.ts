@@ -12,7 +12,9 @@ import {
   devCredentials,
   ensureQueues,
   ensureTables,
+  generateSigningKey,
   identityEnv,
+  keyAttester,
 } from "@tt/kit";
 import { Supervisor, startDynamo, startRedis, startSqs, waitForReady } from "@tt/kit/local";
 import { admissionToken, eventually, freePort } from "@tt/kit/testing";
@@ -36,6 +38,7 @@ let rsv: ReturnType<typeof createServiceClient<typeof reservation.ReservationSer
 let inv: ReturnType<typeof createServiceClient<typeof inventory.InventoryService>>;
 let pay: ReturnType<typeof createServiceClient<typeof payment.PaymentService>>;
 let workerUrl: string;
+let reservationUrl: string;
 
 /** How many events of `type` the worker handled with `outcome` (from its /metrics). */
 async function workerCount(type: string, outcome: string): Promise<number> {
@@ -43,6 +46,20 @@ async function workerCount(type: string, outcome: string): Promise<number> {
   const line = text
     .split("\n")
     .find((l) => l.startsWith(`worker_events_total{type="${type}",outcome="${outcome}"`));
+  return Number(line?.split(" ").pop() ?? "0");
+}
+
+/** GetPaymentStatus calls reservation's confirms made (from its dependency_requests_total). */
+async function statusCallsOfConfirm(): Promise<number> {
+  const text = await (await fetch(`${reservationUrl}/metrics`)).text();
+  const line = text
+    .split("\n")
+    .find(
+      (l) =>
+        l.startsWith("dependency_requests_total{") &&
+        l.includes('origin="POST /reservation.v1.ReservationService/ConfirmReservation"') &&
+        l.includes('operation="GetPaymentStatus"'),
+    );
   return Number(line?.split(" ").pop() ?? "0");
 }
 
@@ -103,6 +120,7 @@ beforeAll(async () => {
   }
   await waitForReady(urls, { timeoutMs: 30_000 });
   workerUrl = urls.worker;
+  reservationUrl = urls.reservation;
 
   rsv = createServiceClient(reservation.ReservationService, client("reservation", urls.reservation));
   inv = createServiceClient(inventory.InventoryService, client("inventory", urls.inventory));
@@ -122,28 +140,28 @@ beforeAll(async () => {
 
 afterAll(() => sup.stop());
 
-async function hold() {
+async function hold(user = USER) {
   const res = await rsv.createReservation({
     eventId: EVENT_ID,
-    userId: USER,
+    userId: user,
     quantity: 1,
     idempotencyKey: crypto.randomUUID(),
-    reservationToken: admissionToken(USER, EVENT_ID),
+    reservationToken: admissionToken(user, EVENT_ID),
   });
   const r = res.reservation;
   if (!r) throw new Error("no reservation");
   return r;
 }
 
-const reservationOf = async (id: string) =>
-  (await rsv.getReservation({ reservationId: id, userId: USER })).reservation;
+const reservationOf = async (id: string, user = USER) =>
+  (await rsv.getReservation({ reservationId: id, userId: user })).reservation;
 const seatsFree = async (seatIds: string[]) =>
   (await inv.checkAvailability({ eventId: EVENT_ID, seatIds })).available;
 
-async function pays(r: reservation.Reservation, scenario: payment.PaymentScenario) {
+async function pays(r: reservation.Reservation, scenario: payment.PaymentScenario, user = USER) {
   const res = await pay.createPaymentIntent({
     reservationId: r.reservationId,
-    userId: USER,
+    userId: user,
     amount: r.totalAmount,
     currency: r.currency,
     scenario,
@@ -154,6 +172,7 @@ async function pays(r: reservation.Reservation, scenario: payment.PaymentScenari
 
 describe("end to end", () => {
   test("approve: the worker confirms the reservation and the order exists", async () => {
+    const asked = await statusCallsOfConfirm();
     const r = await hold();
     await pays(r, payment.PaymentScenario.APPROVE);
     await eventually(
@@ -167,6 +186,36 @@ describe("end to end", () => {
     expect(order.order?.reservationId).toBe(r.reservationId);
     expect(order.order?.seatIds).toEqual(r.seatIds);
     expect(await seatsFree(r.seatIds)).toBe(false);
+    // The event carried payment's signed approval: the confirm took it and did not ask payment.
+    expect(await statusCallsOfConfirm()).toBe(asked);
+  }, 20_000);
+
+  test("an approval signed with a key that is not payment's confirms nothing", async () => {
+    const forger = "buyer-forged";
+    const r = await hold(forger);
+    // Still PENDING for longer than the hold: only a forged approval could say otherwise.
+    const intentId = await pays(r, payment.PaymentScenario.DELAY, forger);
+    const forged = await keyAttester("payment", generateSigningKey().privateJwk).sign(
+      "reservation",
+      intentId,
+      { rsv: r.reservationId, amt: String(r.totalAmount), cur: r.currency, st: "APPROVED" },
+      60,
+    );
+    const asked = await statusCallsOfConfirm();
+    const answer = await rsv
+      .confirmReservation({
+        reservationId: r.reservationId,
+        userId: forger,
+        paymentIntentId: intentId,
+        paymentApproval: forged,
+      })
+      .catch((error: Error) => error);
+    expect(String(answer)).toContain("payment is pending");
+    expect((await reservationOf(r.reservationId, forger))?.status).toBe(RS.HOLD);
+    // Unverified, the approval was ignored and payment was asked instead.
+    expect(await statusCallsOfConfirm()).toBe(asked + 1);
+    // Given back, so its hold timer expires nothing the expiry test below counts.
+    await rsv.cancelReservation({ reservationId: r.reservationId, userId: forger });
   }, 20_000);
 
   test("a declined payment keeps the hold; paying again confirms it, and a second approval is refunded", async () => {

@@ -1,5 +1,6 @@
 /** A service's identity from its configuration: how it signs its calls and checks its callers. */
 import { type ConfigCheck, ConfigError } from "../config.ts";
+import { type AttestationReader, type Attester, keyAttestationReader, keyAttester } from "./attestation.ts";
 import { calleesOf, callersOf } from "./call-graph.ts";
 import { type Credentials, ServiceCredentials } from "./credentials.ts";
 import { DEV_SIGNING_KEY, devCredentials } from "./dev-key.ts";
@@ -17,6 +18,10 @@ export interface IdentityConfig {
 export interface ServiceIdentity {
   credentials: Credentials;
   verifier: CredentialVerifier;
+  /** Signs facts for other services with this service's key (attestation.ts). */
+  attester: Attester;
+  /** Reads facts other services signed for this one. */
+  attestations: AttestationReader;
 }
 
 /** Who a service is to its callers. */
@@ -25,6 +30,16 @@ export interface IdentityOptions {
   audiences?: readonly string[];
   /** Issuers allowed to call it; default the call graph's callers of its audiences. */
   callers?: readonly string[];
+}
+
+/**
+ * How `name` signs facts for other services (attestation.ts): with its own key, or outside
+ * production the developer key; in production without a key it signs nothing (no reader there
+ * would trust the developer key). For a service whose core is built before its service.
+ */
+export function attesterOf(name: string, config: IdentityConfig): Attester {
+  if (config.serviceSigningKey) return keyAttester(name, parseSigningKey(config.serviceSigningKey));
+  return keyAttester(name, config.appEnv === "production" ? undefined : DEV_SIGNING_KEY);
 }
 
 /**
@@ -46,16 +61,17 @@ export function serviceIdentity(
     const problems = productionProblems(name, config, callers, trusted);
     if (problems.length > 0) throw new ConfigError(problems);
   }
-  const credentials = config.serviceSigningKey
-    ? new ServiceCredentials(name, parseSigningKey(config.serviceSigningKey))
-    : devCredentials(name);
+  const signingKey = config.serviceSigningKey ? parseSigningKey(config.serviceSigningKey) : undefined;
+  const credentials = signingKey ? new ServiceCredentials(name, signingKey) : devCredentials(name);
+  const attester = attesterOf(name, config);
+  const attestations = keyAttestationReader(name, trusted, production ? undefined : DEV_SIGNING_KEY);
   const verifier = new CredentialVerifier({
     audience: audiences,
     callers,
     trusted,
     ...(production ? {} : { developerKey: DEV_SIGNING_KEY }),
   });
-  return { credentials, verifier };
+  return { credentials, verifier, attester, attestations };
 }
 
 function productionProblems(

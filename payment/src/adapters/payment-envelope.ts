@@ -15,6 +15,7 @@ function detailOf(event: PaymentEvent): EventDetail {
           userId: d.userId,
           amount: BigInt(d.amount),
           currency: d.currency,
+          approval: d.approval ?? "",
         }),
       };
     case "payment.failed":

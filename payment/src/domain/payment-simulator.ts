@@ -7,6 +7,7 @@ import {
   validateCreate,
 } from "./intent.ts";
 import type {
+  ApprovalSigner,
   ClaimedJob,
   IntentStore,
   Job,
@@ -46,6 +47,8 @@ export interface PaymentSimulatorDeps {
   runSoon?: (job: ClaimedJob) => void;
   /** How long after its due time a job written here may be taken over by a poller. */
   takeoverMs?: number;
+  /** Signs each approval into its event; absent, approvals go unsigned (confirm then asks). */
+  approvals?: ApprovalSigner;
 }
 
 const EVENT_FOR: Record<"APPROVED" | "FAILED" | "REFUNDED", PaymentEventType> = {
@@ -179,7 +182,9 @@ export class PaymentSimulator {
     if (current.status !== "PENDING") return { intent: current, moved: false };
     const now = this.now();
     const decided: PaymentIntent = { ...current, status: outcome, failureReason: reason, updatedAt: now };
-    const { event, jobs } = this.announce(decided);
+    // Signed before the write, so the recorded event (queue and webhook alike) carries it.
+    const approval = outcome === "APPROVED" ? ((await this.deps.approvals?.sign(decided)) ?? "") : "";
+    const { event, jobs } = this.announce(decided, approval);
     const moved = await this.deps.store.transition(
       current,
       { status: outcome, failureReason: reason, updatedAt: now },
@@ -211,8 +216,8 @@ export class PaymentSimulator {
    * it with the change and publishes it after the commit) and, when the intent has a webhook, the
    * job that posts the same event there with retries.
    */
-  private announce(intent: PaymentIntent): { event: PaymentEvent; jobs: Job[] } {
-    const event = outcomeEvent(intent, this.now());
+  private announce(intent: PaymentIntent, approval = ""): { event: PaymentEvent; jobs: Job[] } {
+    const event = outcomeEvent(intent, this.now(), approval);
     const jobs: Job[] = [];
     if (intent.webhookUrl) {
       jobs.push(
@@ -281,8 +286,11 @@ export function eventIdFor(intentId: string, type: PaymentEventType): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${((Number.parseInt(h[16] ?? "0", 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The event announcing an intent's current status; its id is stable per intent and type. */
-export function outcomeEvent(intent: PaymentIntent, now: number): PaymentEvent {
+/**
+ * The event announcing an intent's current status; its id is stable per intent and type. An
+ * approval's event carries `approval`, payment's signature of it, when one was made.
+ */
+export function outcomeEvent(intent: PaymentIntent, now: number, approval = ""): PaymentEvent {
   const type = EVENT_FOR[intent.status as keyof typeof EVENT_FOR];
   if (!type) throw new Error(`no event for status ${intent.status}`);
   return {
@@ -302,6 +310,7 @@ export function outcomeEvent(intent: PaymentIntent, now: number): PaymentEvent {
           : intent.status === "REFUNDED"
             ? intent.refundReason
             : "",
+      ...(approval ? { approval } : {}),
     },
   };
 }

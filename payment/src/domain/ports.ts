@@ -20,7 +20,15 @@ export interface PaymentEvent {
     amount: number;
     currency: string;
     reason: string;
+    /** payment.approved only: payment's signed statement of the approval ("" when unsigned). */
+    approval?: string;
   };
+}
+
+/** Signs an approval, so the confirm it leads to need not ask payment again (docs/architecture.md). */
+export interface ApprovalSigner {
+  /** The signed statement that `intent` is APPROVED; "" when this process cannot sign. */
+  sign(intent: PaymentIntent): Promise<string>;
 }
 
 /**

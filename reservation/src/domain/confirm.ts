@@ -41,32 +41,40 @@ export class ConfirmFlow {
     private readonly settings: ReservationSettings,
   ) {}
 
-  /** Confirms `r` (freshly read, owned by the caller) with the payment; throws TransitionRejected on a race. */
-  async confirm(r: Reservation, paymentIntentId: string): Promise<ConfirmResult> {
+  /**
+   * Confirms `r` (freshly read, owned by the caller) with the payment; throws TransitionRejected
+   * on a race. `approval` (from the worker's payment.approved) spares the call to payment.
+   */
+  async confirm(r: Reservation, paymentIntentId: string, approval = ""): Promise<ConfirmResult> {
     const now = this.deps.now();
     if (r.status === "CONFIRMED") {
       if (r.paymentIntentId === paymentIntentId && r.orderId) return { orderId: r.orderId, reservation: r };
-      await this.refundIfPaid(r, paymentIntentId, "reservation already confirmed with another payment");
+      await this.refundIfPaid(
+        r,
+        paymentIntentId,
+        "reservation already confirmed with another payment",
+        approval,
+      );
       throw new AppError("RESERVATION_ALREADY_CONFIRMED", "The reservation is already confirmed");
     }
     if (r.status === "CANCELLED") {
-      await this.refundIfPaid(r, paymentIntentId, "reservation cancelled");
+      await this.refundIfPaid(r, paymentIntentId, "reservation cancelled", approval);
       throw new AppError("INVALID_STATE", "The reservation was cancelled");
     }
     if (r.status === "EXPIRED") {
-      await this.refundIfPaid(r, paymentIntentId, "hold expired");
+      await this.refundIfPaid(r, paymentIntentId, "hold expired", approval);
       throw expired();
     }
     if (r.confirming) {
       if (r.confirming.paymentIntentId === paymentIntentId) return this.finish(r);
       if (claimIsLive(r, now)) throw new AppError("INVALID_STATE", "Another payment is confirming this hold");
     }
-    const payment = await this.deps.payments.status(paymentIntentId);
+    const payment = await this.deps.payments.status(paymentIntentId, approval);
     if (!payment || payment.reservationId !== r.id)
       throw notApproved("The payment is not for this reservation");
     if (now >= r.holdExpiresAt) {
       // Too late: no order, seats left to the expiry path, and the buyer gets the money back.
-      await this.refundIfPaid(r, paymentIntentId, "hold expired", payment);
+      await this.refundIfPaid(r, paymentIntentId, "hold expired", approval, payment);
       throw expired();
     }
     if (payment.status !== "APPROVED") throw notApproved(`The payment is ${payment.status.toLowerCase()}`);
@@ -139,8 +147,14 @@ export class ConfirmFlow {
     return { orderId, reservation: to };
   }
 
-  private async refundIfPaid(r: Reservation, paymentIntentId: string, reason: string, known?: PaymentInfo) {
-    const payment = known ?? (await this.deps.payments.status(paymentIntentId));
+  private async refundIfPaid(
+    r: Reservation,
+    paymentIntentId: string,
+    reason: string,
+    approval: string,
+    known?: PaymentInfo,
+  ) {
+    const payment = known ?? (await this.deps.payments.status(paymentIntentId, approval));
     if (payment?.status === "APPROVED" && payment.reservationId === r.id) {
       await this.refund(r, paymentIntentId, reason);
     }

@@ -161,8 +161,11 @@ export interface PaymentInfo {
 
 /** The payment service as the reservation domain needs it. */
 export interface PaymentGateway {
-  /** The intent's state, or undefined when no such intent exists. */
-  status(paymentIntentId: string): Promise<PaymentInfo | undefined>;
+  /**
+   * The intent's state, or undefined when no such intent exists. `approval`, payment's signed
+   * statement from its payment.approved event, answers without asking payment when it verifies.
+   */
+  status(paymentIntentId: string, approval?: string): Promise<PaymentInfo | undefined>;
   /** Returns the money of an approved intent (idempotent on the key). */
   refund(paymentIntentId: string, reason: string, idempotencyKey: string): Promise<void>;
 }

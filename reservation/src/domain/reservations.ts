@@ -21,6 +21,8 @@ export interface ConfirmInput {
   userId: string;
   paymentIntentId: string;
   idempotencyKey: string;
+  /** Payment's signed approval, when the caller has one (the worker, from payment.approved). */
+  paymentApproval?: string;
 }
 
 /** Answer of an expire call: the reservation and whether this call changed it. */
@@ -96,7 +98,7 @@ export class Reservations {
     const value = await this.retryRaces(async () => {
       const r = await this.get(input.reservationId, input.userId);
       replayed = r.status === "CONFIRMED" && r.paymentIntentId === input.paymentIntentId;
-      return this.confirmFlow.confirm(r, input.paymentIntentId);
+      return this.confirmFlow.confirm(r, input.paymentIntentId, input.paymentApproval);
     });
     if (replayed) this.deps.metrics.idempotencyHit("replayed");
     return { value, replayed };

@@ -32,6 +32,7 @@ export function reservationRpc(domain: () => Reservations, now: () => number = D
           userId: req.userId,
           paymentIntentId: req.paymentIntentId,
           idempotencyKey: req.idempotencyKey,
+          paymentApproval: req.paymentApproval,
         });
         return {
           orderId: value.orderId,

@@ -25,7 +25,12 @@ export class ConnectReservations implements Reservations {
     });
   }
 
-  async confirm(req: { reservationId: string; userId: string; paymentIntentId: string }): Promise<string> {
+  async confirm(req: {
+    reservationId: string;
+    userId: string;
+    paymentIntentId: string;
+    paymentApproval: string;
+  }): Promise<string> {
     return (await calling(() => this.client.confirmReservation(req))).orderId;
   }
 

@@ -86,7 +86,11 @@ export class EventHandler {
   private async confirm(p: events.PaymentApproved): Promise<Outcome> {
     const ids = { reservationId: p.reservationId, userId: p.userId };
     try {
-      const orderId = await this.reservations.confirm({ ...ids, paymentIntentId: p.paymentIntentId });
+      const orderId = await this.reservations.confirm({
+        ...ids,
+        paymentIntentId: p.paymentIntentId,
+        paymentApproval: p.approval,
+      });
       this.settled.add(p.reservationId);
       await this.buyers.tell({ reservationId: p.reservationId, status: "CONFIRMED", orderId });
       return "confirmed";

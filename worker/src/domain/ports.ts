@@ -25,8 +25,16 @@ export interface ReservationView {
 
 /** ReservationService as the worker calls it; every call is idempotent on the service side. */
 export interface Reservations {
-  /** Returns the order id. */
-  confirm(req: { reservationId: string; userId: string; paymentIntentId: string }): Promise<string>;
+  /**
+   * Returns the order id. `paymentApproval` is payment's signed approval from the event: with it
+   * the confirm need not ask payment again.
+   */
+  confirm(req: {
+    reservationId: string;
+    userId: string;
+    paymentIntentId: string;
+    paymentApproval: string;
+  }): Promise<string>;
   expire(reservationId: string): Promise<{ changed: boolean }>;
   get(req: { reservationId: string; userId: string }): Promise<ReservationView>;
 }
