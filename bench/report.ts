@@ -98,6 +98,21 @@ if (d) {
     `Full report: bench/results/${d.file.replace(/\.json$/, ".md")}`,
   );
 }
+const pow = read("pow");
+if (pow) {
+  out.push(
+    "",
+    "## pow — the join challenge",
+    "",
+    `${pow.at}${load(pow)}: ${pow.rate} tries/s in Bun (the browser stand-in).`,
+    "",
+    "| difficulty | solves | median ms | p95 ms |",
+    "| ---: | ---: | ---: | ---: |",
+    ...pow.solves.map((r: Json) => `| ${r.difficulty} | ${r.solves} | ${r.medianMs} | ${r.p95Ms} |`),
+    "",
+    `The gateway's check: ${pow.verify.map((v: Json) => `${v.case} ${v.p50Us} µs`).join(", ")} (median of batches).`,
+  );
+}
 const text = `${out.join("\n")}\n`;
 writeFileSync(join(RESULTS_DIR, "REPORT.md"), text);
 process.stdout.write(text);
