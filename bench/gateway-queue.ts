@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { JoinAnswer } from "@tt/kit/api";
 import { freePort, startTestRedis } from "@tt/kit/testing";
 /**
  * The gateway ratio benchmark:
@@ -88,7 +89,7 @@ try {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ event_id: EVENT }),
   });
-  const { waiting_token } = (await joined.json()) as { waiting_token: string };
+  const { waiting_token } = (await joined.json()) as JoinAnswer;
   const scenarios = {
     reference: { url: `http://127.0.0.1:${refPort}/`, pid: reference.pid },
     join: {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { JoinAnswer } from "@tt/kit/api";
 import { freePort, startTestRedis } from "@tt/kit/testing";
 import Redis from "ioredis";
 /**
@@ -157,7 +158,7 @@ try {
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ event_id: EVENT }),
         });
-        tokens[i] = ((await res.json()) as { waiting_token: string }).waiting_token;
+        tokens[i] = ((await res.json()) as JoinAnswer).waiting_token;
       }
     }),
   );

@@ -7,6 +7,7 @@
  * reference runs the gateway issue's bare Bun.serve + one EVALSHA server on a private Redis.
  * Results: bench/results/<scenario>-<time>.{json,md,svg}.
  */
+import type { JoinAnswer } from "@tt/kit/api";
 import { freePort, startTestRedis } from "@tt/kit/testing";
 import { type Args, commandArgs, numberFlag, stringFlag } from "./lib/args.ts";
 import { chartSvg } from "./lib/chart.ts";
@@ -78,7 +79,7 @@ async function gatewayTarget(scenario: Exclude<Scenario, "reference">, args: Arg
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ event_id: eventId }),
     });
-    const { waiting_token } = (await joined.json()) as { waiting_token: string };
+    const { waiting_token } = (await joined.json()) as JoinAnswer;
     return {
       ...common,
       load: { url: `${gw}/api/v1/queue/status?token=${encodeURIComponent(waiting_token)}` },

@@ -106,6 +106,36 @@ describe("queue REST routes", () => {
   });
 });
 
+describe("the API document", () => {
+  test("Swagger shows each buyer route's answer, and the standard error body for its refusals", async () => {
+    const doc = await json(await fetch(`${gw.url}/swagger/json`));
+    // One field of each answer that only the real answer has; the refusals share the error body.
+    const answers: Array<[string, string, string, string]> = [
+      ["/api/v1/queue/join", "post", "202", "waiting_token"],
+      ["/api/v1/queue/status", "get", "200", "ready_for_entry"],
+      ["/api/v1/queue/enter", "post", "200", "reservation_token"],
+      ["/api/v1/events/", "get", "200", "available_seats"],
+      ["/api/v1/events/{id}", "get", "200", "sale_closes_at"],
+      ["/api/v1/reservations", "post", "201", "watch_token"],
+      ["/api/v1/reservations/{id}", "get", "200", "payment_intent_id"],
+      ["/api/v1/orders/{id}", "get", "200", "order_id"],
+      ["/api/v1/payments/intent", "post", "200", "payment_intent_id"],
+      ["/api/v1/payments/{id}/status", "get", "200", "failure_reason"],
+    ];
+    for (const [path, method, status, field] of answers) {
+      const op = doc.paths[path]?.[method] ?? doc.paths[path.replace(/\/$/, "")]?.[method];
+      expect({ path, answer: JSON.stringify(op?.responses?.[status] ?? null) }).toEqual({
+        path,
+        answer: expect.stringContaining(`"${field}"`),
+      });
+      expect({ path, refusal: JSON.stringify(op.responses["409"] ?? null) }).toEqual({
+        path,
+        refusal: expect.stringContaining('"trace_id"'),
+      });
+    }
+  });
+});
+
 describe("when Redis is down", () => {
   test("queue routes answer 503 UPSTREAM_UNAVAILABLE with Retry-After, never 500", async () => {
     const eventId = uniqueEvent();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { t } from "elysia";
+import { type ErrorAnswer, errorAnswers } from "../src/api/index.ts";
 import { AppError, createService, ERROR_CATALOGUE, type ErrorCode } from "../src/index.ts";
 import { testConfig } from "../src/testing.ts";
 
@@ -16,6 +17,17 @@ const app = service.app
   .get("/boom", () => {
     throw new Error("database password is hunter2");
   })
+  // An answer that breaks its own response schema (a bug of ours), and a refusal under one.
+  .get("/broken-answer", () => ({ seats: "many" }) as unknown as { seats: number }, {
+    response: { 200: t.Object({ seats: t.Integer() }), ...errorAnswers },
+  })
+  .get(
+    "/refused-with-schema",
+    (): { seats: number } => {
+      throw new AppError("SOLD_OUT", "nothing left", { metadata: { event_id: "evt_1" } });
+    },
+    { response: { 200: t.Object({ seats: t.Integer() }), ...errorAnswers } },
+  )
   .post("/orders", ({ body }) => ({ ok: true, seats: body.seat_ids.length }), {
     body: t.Object({ event_id: t.String({ minLength: 1 }), seat_ids: t.Array(t.String(), { maxItems: 10 }) }),
   });
@@ -53,6 +65,31 @@ describe("the REST error responder", () => {
     expect(res.status).toBe(500);
     expect(body.error.code).toBe("INTERNAL");
     expect(JSON.stringify(body)).not.toContain("hunter2");
+  });
+
+  test("an answer that breaks its route's response schema is a 500 INTERNAL, not the caller's 400", async () => {
+    const { res, body } = await call("/broken-answer");
+    expect(res.status).toBe(500);
+    expect(body.error.code).toBe("INTERNAL");
+    expect(JSON.stringify(body)).not.toContain("many");
+  });
+
+  test("a refusal on a route with response schemas keeps its status and standard body", async () => {
+    const { res, body } = await call("/refused-with-schema");
+    expect(res.status).toBe(409);
+    expect(body as ErrorAnswer).toEqual({
+      error: {
+        code: "SOLD_OUT",
+        message: "nothing left",
+        trace_id: body.error.trace_id,
+        details: { event_id: "evt_1" },
+      },
+    });
+  });
+
+  test("every status the catalogue answers is listed with the error body in the response schemas", () => {
+    const statuses = new Set(Object.values(ERROR_CATALOGUE).map((e) => e.status));
+    expect([...statuses].filter((s) => !(s in errorAnswers))).toEqual([]);
   });
 
   test("an unknown route is a 404 NOT_FOUND", async () => {

@@ -18,6 +18,7 @@ const held: HoldAnswer = {
   hold_expires_at: null,
   total_amount: 1,
   currency: "KRW",
+  watch_token: "watch-1",
 };
 const tokenInvalid = new ApiError({ code: "RESERVATION_TOKEN_INVALID", message: "used", status: 403 });
 

@@ -1,4 +1,5 @@
 import { inventory } from "@tt/contracts";
+import { Availability, EventDetail, EventList, errorAnswers } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { AvailabilityCache } from "../upstream/availability-cache.ts";
@@ -84,6 +85,7 @@ export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards; availa
       },
       {
         rateLimit: true,
+        response: { 200: EventList, ...errorAnswers },
         detail: { summary: "Events on sale or coming up, with sale window and counts", tags: ["events"] },
       },
     )
@@ -97,6 +99,7 @@ export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards; availa
       {
         params: EventParams,
         rateLimit: true,
+        response: { 200: EventDetail, ...errorAnswers },
         detail: { summary: "One event with its sections and prices", tags: ["events"] },
       },
     )
@@ -106,6 +109,8 @@ export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards; availa
       {
         params: EventParams,
         rateLimit: true,
+        // Documentation only: the answer leaves pre-encoded (a Response), which Elysia does not check.
+        response: { 200: Availability, ...errorAnswers },
         detail: {
           summary: "Per-section counts and the seat map (seat id → AVAILABLE/HELD/SOLD)",
           tags: ["events"],

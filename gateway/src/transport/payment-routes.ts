@@ -1,5 +1,6 @@
 import { payment } from "@tt/contracts";
 import { AppError, type SaleTally } from "@tt/kit";
+import { errorAnswers, PaymentIntentAnswer, PaymentStatusAnswer } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
@@ -70,13 +71,18 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
         );
         markReplayed(set, res.replayed);
         if (!res.replayed) deps.tally?.count(r.eventId, "paid");
-        return { payment_intent_id: res.paymentIntentId, status: "PENDING", next: res.next || "webhook" };
+        return {
+          payment_intent_id: res.paymentIntentId,
+          status: "PENDING" as const,
+          next: res.next || "webhook",
+        };
       },
       {
         body: IntentBody,
         auth: "required",
         idempotent: true,
         rateLimit: true,
+        response: { 200: PaymentIntentAnswer, ...errorAnswers },
         detail: { summary: "Start a simulated payment for one of my reservations", tags: ["payments"] },
       },
     )
@@ -95,6 +101,7 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
         params: t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,80}$" }) }),
         auth: "required",
         rateLimit: true,
+        response: { 200: PaymentStatusAnswer, ...errorAnswers },
         detail: { summary: "Where one of my payments stands", tags: ["payments"] },
       },
     );

@@ -1,4 +1,12 @@
 import { AppError } from "@tt/kit";
+import {
+  EnterAnswer,
+  errorAnswers,
+  JoinAnswer,
+  JoinChallengeOffer,
+  LeaveAnswer,
+  QueueStatusAnswer,
+} from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { ChallengeNeeded, type JoinChallenges } from "../queue/join-challenge.ts";
@@ -208,6 +216,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
       {
         body: JoinBody,
         optionalAuth: true,
+        response: { 202: JoinAnswer, ...errorAnswers },
         detail: { summary: "Join an event's waiting room (JWT optional)", tags: ["queue"] },
       },
     )
@@ -226,6 +235,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
       {
         query: EventQuery,
         rateLimit: true,
+        response: { 200: JoinChallengeOffer, ...errorAnswers },
         detail: {
           summary: "A proof-of-work challenge for joining the event (if it asks for one)",
           tags: ["queue"],
@@ -247,6 +257,7 @@ export function queueRoutes(deps: QueueRouteDeps) {
       },
       {
         query: TokenQuery,
+        response: { 200: QueueStatusAnswer, ...errorAnswers },
         detail: { summary: "Where a waiter stands (also a heartbeat)", tags: ["queue"] },
       },
     )
@@ -255,11 +266,16 @@ export function queueRoutes(deps: QueueRouteDeps) {
       async ({ body, request, set, user }) => {
         const caller = deps.callerOf(request);
         const granted = await limited(set.headers, () => room.enter(body.waiting_token, user.id, caller));
-        return { admission: "granted", reservation_token: granted.reservationToken, ttl_sec: granted.ttlSec };
+        return {
+          admission: "granted" as const,
+          reservation_token: granted.reservationToken,
+          ttl_sec: granted.ttlSec,
+        };
       },
       {
         body: EnterBody,
         auth: "required",
+        response: { 200: EnterAnswer, ...errorAnswers },
         detail: { summary: "Exchange an admitted place for a reservation token", tags: ["queue"] },
       },
     )
@@ -267,9 +283,14 @@ export function queueRoutes(deps: QueueRouteDeps) {
       "/leave",
       async ({ query }) => {
         await room.leave(query.token);
-        return { status: "left" };
+        return { status: "left" as const };
       },
-      { query: TokenQuery, rateLimit: true, detail: { summary: "Give up a place in line", tags: ["queue"] } },
+      {
+        query: TokenQuery,
+        rateLimit: true,
+        response: { 200: LeaveAnswer, ...errorAnswers },
+        detail: { summary: "Give up a place in line", tags: ["queue"] },
+      },
     )
     .ws("/ws", {
       query: TokenQuery,

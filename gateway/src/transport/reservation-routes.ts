@@ -1,5 +1,14 @@
 import { reservation } from "@tt/contracts";
 import type { SaleTally } from "@tt/kit";
+import {
+  CancelAnswer,
+  ConfirmAnswer,
+  errorAnswers,
+  HoldAnswer,
+  Order,
+  Reservation,
+  ReservationList,
+} from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
@@ -81,6 +90,7 @@ export function reservationRoutes(deps: {
         auth: "required",
         idempotent: true,
         rateLimit: true,
+        response: { 201: HoldAnswer, ...errorAnswers },
         detail: {
           summary: "Hold seats for 60 s with a reservation token from the queue",
           tags: ["reservations"],
@@ -96,6 +106,7 @@ export function reservationRoutes(deps: {
       {
         auth: "required",
         rateLimit: true,
+        response: { 200: ReservationList, ...errorAnswers },
         detail: { summary: "My reservations, newest first", tags: ["reservations"] },
       },
     )
@@ -112,6 +123,7 @@ export function reservationRoutes(deps: {
         params: IdParams,
         auth: "required",
         rateLimit: true,
+        response: { 200: Reservation, ...errorAnswers },
         detail: { summary: "One of my reservations", tags: ["reservations"] },
       },
     )
@@ -127,7 +139,7 @@ export function reservationRoutes(deps: {
           }),
         );
         markReplayed(set, res.replayed);
-        return { order_id: res.orderId, status: "CONFIRMED" };
+        return { order_id: res.orderId, status: "CONFIRMED" as const };
       },
       {
         params: IdParams,
@@ -135,6 +147,7 @@ export function reservationRoutes(deps: {
         auth: "required",
         idempotent: true,
         rateLimit: true,
+        response: { 200: ConfirmAnswer, ...errorAnswers },
         detail: { summary: "Turn a paid hold into an order", tags: ["reservations"] },
       },
     )
@@ -142,12 +155,13 @@ export function reservationRoutes(deps: {
       "/reservations/:id/cancel",
       async ({ params, user }) => {
         await upstream(rsv.cancelReservation({ reservationId: params.id, userId: user.id }));
-        return { status: "CANCELLED" };
+        return { status: "CANCELLED" as const };
       },
       {
         params: IdParams,
         auth: "required",
         rateLimit: true,
+        response: { 200: CancelAnswer, ...errorAnswers },
         detail: { summary: "Give the seats back", tags: ["reservations"] },
       },
     )
@@ -162,6 +176,7 @@ export function reservationRoutes(deps: {
         params: IdParams,
         auth: "required",
         rateLimit: true,
+        response: { 200: Order, ...errorAnswers },
         detail: { summary: "One of my orders", tags: ["orders"] },
       },
     );

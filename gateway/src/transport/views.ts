@@ -1,5 +1,6 @@
 import { type Timestamp, timestampDate } from "@bufbuild/protobuf/wkt";
 import type { inventory, payment, reservation } from "@tt/contracts";
+import type { EventDetail, Order, PaymentStatusAnswer, Reservation } from "@tt/kit/api";
 
 // Proto messages → the snake_case JSON of docs/spec.md ("REST API"). Explicit mappers rather than
 // protobuf JSON: enums read as "HOLD" not "RESERVATION_STATUS_HOLD", amounts are numbers.
@@ -9,7 +10,7 @@ export const iso = (t: Timestamp | undefined) => (t ? timestampDate(t).toISOStri
 const enumName = (name: string | undefined, prefix: string) => (name ?? "UNSPECIFIED").replace(prefix, "");
 
 /** An event as listed and shown to buyers. */
-export function eventView(e: inventory.Event) {
+export function eventView(e: inventory.Event): EventDetail {
   return {
     event_id: e.eventId,
     name: e.name,
@@ -35,11 +36,11 @@ export function sectionCountView(c: inventory.SectionCount) {
 }
 
 /** A reservation as its owner sees it. */
-export function reservationView(r: reservation.Reservation, statusName: (s: number) => string) {
+export function reservationView(r: reservation.Reservation, statusName: (s: number) => string): Reservation {
   return {
     reservation_id: r.reservationId,
     event_id: r.eventId,
-    status: enumName(statusName(r.status), "RESERVATION_STATUS_"),
+    status: enumName(statusName(r.status), "RESERVATION_STATUS_") as Reservation["status"],
     seat_ids: r.seatIds,
     hold_expires_at: iso(r.holdExpiresAt),
     total_amount: Number(r.totalAmount),
@@ -52,7 +53,7 @@ export function reservationView(r: reservation.Reservation, statusName: (s: numb
 }
 
 /** An order as its owner sees it. */
-export function orderView(o: reservation.Order) {
+export function orderView(o: reservation.Order): Order {
   return {
     order_id: o.orderId,
     reservation_id: o.reservationId,
@@ -71,11 +72,11 @@ export function paymentView(
   p: payment.PaymentIntent,
   statusName: (s: number) => string,
   scenarioName: (s: number) => string,
-) {
+): PaymentStatusAnswer {
   return {
     payment_intent_id: p.paymentIntentId,
     reservation_id: p.reservationId,
-    status: enumName(statusName(p.status), "PAYMENT_STATUS_"),
+    status: enumName(statusName(p.status), "PAYMENT_STATUS_") as PaymentStatusAnswer["status"],
     amount: Number(p.amount),
     currency: p.currency,
     scenario: enumName(scenarioName(p.scenario), "PAYMENT_SCENARIO_").toLowerCase(),

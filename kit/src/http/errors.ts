@@ -39,6 +39,10 @@ export function toAppError(error: unknown, elysiaCode: string | number): AppErro
   switch (elysiaCode) {
     case "VALIDATION": {
       const v = error as ValidationLike;
+      // An answer that breaks its own route's response schema is our fault, never the caller's.
+      if (v.type === "response") {
+        return new AppError("INTERNAL", "Something went wrong on our side", { cause: error });
+      }
       const first = v.all?.[0];
       const field = fieldName(v.type, first?.path);
       const why = first?.summary ?? first?.message ?? "is invalid";
