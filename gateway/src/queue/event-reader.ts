@@ -1,54 +1,15 @@
 import { AppError, type Logger } from "@tt/kit";
 import type Redis from "ioredis";
-import { countBelow, etaSeconds, parseSeqs } from "./eta.ts";
-import { encodeFrame, type QueueFrame, type StreamId, type Watcher } from "./frames.ts";
+import { etaSeconds } from "./eta.ts";
+import { encodeFrame, type QueueFrame, type Watcher } from "./frames.ts";
 import { queueKeys } from "./keys.ts";
+import { after, below, holds, type Move, parseMove, parseStreamId, sameSale } from "./moves.ts";
 import { placeLost } from "./room-model.ts";
-import { isFinal, type Sale, saleFields, saleFromReply } from "./sale.ts";
+import { isFinal, type Sale, saleFields } from "./sale.ts";
 import type { WaitingRoom } from "./waiting-room.ts";
 
-/** One queue move as read from the stream. */
-interface Move {
-  id: string;
-  /** `id` parsed once per move, so comparing it with every socket's position is cheap. */
-  at: StreamId;
-  admitted: number[];
-  /** Dropped for silence. */
-  removed: number[];
-  /** Gave up their place. */
-  left: number[];
-  rate: number;
-  served: number;
-  /** The pre-queue opened with this move: places were drawn. */
-  opened: boolean;
-  /** The id of the line the move happened in ("" from a gateway older than line ids). */
-  line: string;
-  /** The line's sale state after the move (undefined from a gateway older than sale states). */
-  sale: Sale | undefined;
-}
-
-/** A stream id ("ms-seq") as numbers. */
-export type { StreamId } from "./frames.ts";
-
-/** Parses a stream id ("ms-seq"). */
-export function parseStreamId(id: string): StreamId {
-  const dash = id.indexOf("-");
-  return [Number(id.slice(0, dash)), Number(id.slice(dash + 1))];
-}
-
-/** Whether a waiter would learn nothing new (the seats held matter only while sold out). */
-const sameSale = (a: Sale, b: Sale | undefined) =>
-  b !== undefined && a.state === b.state && (a.state === "on_sale" || a.seatsHeld === b.seatsHeld);
-
-const after = (a: StreamId, b: StreamId) => a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
-
-/** How many of the ascending `sorted` are below `seq`; the common case (all of them) costs one comparison. */
-const below = (sorted: readonly number[], seq: number) =>
-  sorted.length === 0 ? 0 : seq > (sorted[sorted.length - 1] ?? 0) ? sorted.length : countBelow(sorted, seq);
-
-/** Whether the ascending `sorted` holds `seq`. */
-const holds = (sorted: readonly number[], seq: number) =>
-  sorted.length > 0 && seq <= (sorted[sorted.length - 1] ?? 0) && sorted.includes(seq);
+/** Parses a stream id ("ms-seq"); the live queue reads a status's resume point with it. */
+export { parseStreamId } from "./moves.ts";
 
 /**
  * Tails one event's move stream and keeps this process's sockets for that event current. A
@@ -137,7 +98,7 @@ export class EventReader {
           this.lastId,
         )) as [string, [string, string[]][]][] | null;
         for (const [, entries] of reply ?? []) {
-          for (const [id, fields] of entries) this.handle(this.parse(id, fields));
+          for (const [id, fields] of entries) this.handle(parseMove(id, fields, this.last));
         }
         if (!reply) await this.checkLine();
       } catch (error) {
@@ -165,23 +126,6 @@ export class EventReader {
     const error = placeLost();
     watcher.sink.send(encodeFrame({ type: "error", code: error.code, message: error.message }));
     watcher.sink.close(1008, error.code);
-  }
-
-  private parse(id: string, fields: string[]): Move {
-    const f: Record<string, string> = {};
-    for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i] ?? ""] = fields[i + 1] ?? "";
-    return {
-      id,
-      at: parseStreamId(id),
-      admitted: parseSeqs(f.a),
-      removed: parseSeqs(f.r),
-      left: parseSeqs(f.l),
-      rate: Number(f.rate ?? this.last.rate),
-      served: Number(f.served ?? this.last.served),
-      opened: f.opened === "1",
-      line: f.g ?? "",
-      sale: f.sale === undefined ? undefined : saleFromReply(f.sale, f.held),
-    };
   }
 
   private handle(move: Move): void {
