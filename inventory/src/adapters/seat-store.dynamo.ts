@@ -6,13 +6,8 @@
  * blocks a buyer.
  */
 import {
-  type AttributeValue,
-  BatchGetItemCommand,
-  type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  GetItemCommand,
-  QueryCommand,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
@@ -27,26 +22,29 @@ import {
 import type { EventInfo, Hold, Seat } from "../domain/model.ts";
 import type { HoldWrite, Operation, SeatStore, WriteResult } from "../domain/ports.ts";
 import { storageError, transact } from "./dynamo-errors.ts";
-import { holdKey, seatKey, shardPk } from "./dynamo-keys.ts";
+import { holdKey, seatKey } from "./dynamo-keys.ts";
 import { decodeHold, decodeSeat, encodeHold, seatSetKey } from "./seat-codec.ts";
-
-const NAMES = { "#s": "status" };
-// A seat may be taken when nobody holds it, when its hold has passed, or when this very
-// reservation already holds it (a re-sent hold).
-const SEAT_FREE_FOR_ME =
-  "attribute_exists(pk) AND (#s = :available OR (#s = :held AND (hold_expires_at < :now OR holder = :rid)))";
-// The hold record may be (re)written when new, or when it is this same live-or-lapsed hold.
-const HOLD_NEW_OR_SAME = "attribute_not_exists(pk) OR (#s = :held AND seat_key = :key)";
-const SEAT_HELD_BY_ME_LIVE = "holder = :rid AND #s = :held AND hold_expires_at >= :now";
-const HOLD_LIVE = "#s = :held AND hold_expires_at >= :now";
+import {
+  freeSeat,
+  HOLD_LIVE,
+  HOLD_NEW_OR_SAME,
+  NAMES,
+  SEAT_FREE_FOR_ME,
+  SEAT_HELD_BY_ME_LIVE,
+} from "./seat-conditions.ts";
+import { DynamoSeatReads } from "./seat-reads.dynamo.ts";
 
 /** SeatStore over the `seats` table (seat items sharded per event, hold records per reservation). */
 export class DynamoSeatStore implements SeatStore {
+  private readonly reads: DynamoSeatReads;
+
   constructor(
     private readonly ddb: Pick<DynamoDBClient, "send">,
     private readonly table: string,
     private readonly onConflict: (op: Operation) => void = () => undefined,
-  ) {}
+  ) {
+    this.reads = new DynamoSeatReads(ddb, table);
+  }
 
   async hold(w: HoldWrite): Promise<WriteResult> {
     const { event, reservationId: rid, seatIds, now } = w;
@@ -129,19 +127,19 @@ export class DynamoSeatStore implements SeatStore {
     );
   }
 
-  async getHold(reservationId: string, eventId: string): Promise<Hold | undefined> {
-    try {
-      const { Item } = await this.ddb.send(
-        new GetItemCommand({
-          TableName: this.table,
-          Key: holdKey(reservationId, eventId),
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? decodeHold(Item) : undefined;
-    } catch (error) {
-      throw storageError(error);
-    }
+  /** The hold record of a reservation (seat-reads.dynamo.ts). */
+  getHold(reservationId: string, eventId: string): Promise<Hold | undefined> {
+    return this.reads.getHold(reservationId, eventId);
+  }
+
+  /** The given seats, read consistently (seat-reads.dynamo.ts). */
+  readSeats(event: EventInfo, seatIds: string[]): Promise<Seat[]> {
+    return this.reads.readSeats(event, seatIds);
+  }
+
+  /** Every seat of an event, all shards at once (seat-reads.dynamo.ts). */
+  loadSeats(event: EventInfo): Promise<Seat[]> {
+    return this.reads.loadSeats(event);
   }
 
   async commit(event: EventInfo, hold: Hold, orderId: string, now: number): Promise<WriteResult> {
@@ -223,7 +221,9 @@ export class DynamoSeatStore implements SeatStore {
     // Seats are freed one by one, each only where this reservation still holds it: a seat that
     // was sold, or re-held by someone else after the hold lapsed, is never touched.
     const freed = await Promise.all(
-      all.map((id) => this.conditional(this.freeSeat(event, id, "holder = :rid AND #s = :held", rid, now))),
+      all.map((id) =>
+        this.conditional(freeSeat(this.table, event, id, "holder = :rid AND #s = :held", rid, now)),
+      ),
     );
     const released = all.filter((_, i) => freed[i]);
     const changed: Seat[] = released.map((seatId) => ({ seatId, status: "AVAILABLE", updatedAt: now }));
@@ -260,57 +260,6 @@ export class DynamoSeatStore implements SeatStore {
     }
   }
 
-  async readSeats(event: EventInfo, seatIds: string[]): Promise<Seat[]> {
-    const seats: Seat[] = [];
-    let keys: Record<string, AttributeValue>[] | undefined = seatIds.map((id) =>
-      seatKey(event.eventId, id, event.seatShards),
-    );
-    try {
-      // DynamoDB may hand back part of a batch as unprocessed under load: ask again for the rest.
-      while (keys?.length) {
-        const page: BatchGetItemCommandOutput = await this.ddb.send(
-          new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-        );
-        for (const item of page.Responses?.[this.table] ?? []) seats.push(decodeSeat(item));
-        keys = page.UnprocessedKeys?.[this.table]?.Keys;
-      }
-    } catch (error) {
-      throw storageError(error);
-    }
-    return seats;
-  }
-
-  async loadSeats(event: EventInfo): Promise<Seat[]> {
-    const shards = Array.from({ length: event.seatShards }, (_, shard) =>
-      this.queryShard(event.eventId, shard),
-    );
-    return (await Promise.all(shards)).flat();
-  }
-
-  private async queryShard(eventId: string, shard: number): Promise<Seat[]> {
-    const seats: Seat[] = [];
-    let start: QueryCommand["input"]["ExclusiveStartKey"];
-    try {
-      do {
-        const page = await this.ddb.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: "pk = :pk",
-            ExpressionAttributeValues: { ":pk": { S: shardPk(eventId, shard) } },
-            ProjectionExpression: "sk, #s, holder, hold_expires_at, updated_at",
-            ExpressionAttributeNames: NAMES,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) seats.push(decodeSeat(item));
-        start = page.LastEvaluatedKey;
-      } while (start);
-    } catch (error) {
-      throw storageError(error);
-    }
-    return seats;
-  }
-
   /** Sends a conditional update; false when its condition did not hold. */
   async releaseLapsed(event: EventInfo, seats: Seat[], cutoff: number, now: number): Promise<Seat[]> {
     // Still the hold this sweep saw, and still lapsed: a sale or a new hold wins.
@@ -318,7 +267,7 @@ export class DynamoSeatStore implements SeatStore {
     const freed = await Promise.all(
       seats.map((seat) =>
         this.conditional(
-          this.freeSeat(event, seat.seatId, condition, seat.holder ?? "", now, {
+          freeSeat(this.table, event, seat.seatId, condition, seat.holder ?? "", now, {
             ":cutoff": { N: String(cutoff) },
           }),
         ),
@@ -327,31 +276,6 @@ export class DynamoSeatStore implements SeatStore {
     return seats
       .filter((_, i) => freed[i])
       .map((seat) => ({ seatId: seat.seatId, status: "AVAILABLE" as const, updatedAt: now }));
-  }
-
-  /** Makes a seat AVAILABLE again where `condition` (over :held, :rid and `extra`) still holds. */
-  private freeSeat(
-    event: EventInfo,
-    seatId: string,
-    condition: string,
-    rid: string,
-    now: number,
-    extra: Record<string, AttributeValue> = {},
-  ): UpdateItemCommand {
-    return new UpdateItemCommand({
-      TableName: this.table,
-      Key: seatKey(event.eventId, seatId, event.seatShards),
-      UpdateExpression: "SET #s = :available, updated_at = :now REMOVE holder, hold_expires_at, user_id",
-      ConditionExpression: condition,
-      ExpressionAttributeNames: NAMES,
-      ExpressionAttributeValues: {
-        ":available": { S: "AVAILABLE" },
-        ":held": { S: "HELD" },
-        ":rid": { S: rid },
-        ":now": { N: String(now) },
-        ...extra,
-      },
-    });
   }
 
   private async conditional(command: UpdateItemCommand): Promise<boolean> {

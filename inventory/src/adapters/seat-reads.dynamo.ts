@@ -1,0 +1,92 @@
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+} from "@aws-sdk/client-dynamodb";
+import type { EventInfo, Hold, Seat } from "../domain/model.ts";
+import { storageError } from "./dynamo-errors.ts";
+import { holdKey, seatKey, shardPk } from "./dynamo-keys.ts";
+import { decodeHold, decodeSeat } from "./seat-codec.ts";
+import { NAMES } from "./seat-conditions.ts";
+
+/**
+ * The reads of the `seats` table: a reservation's hold record, some seats (consistent), and an
+ * event's whole seat map (every shard queried at once). The writes are seat-store.dynamo.ts.
+ */
+export class DynamoSeatReads {
+  constructor(
+    private readonly ddb: Pick<DynamoDBClient, "send">,
+    private readonly table: string,
+  ) {}
+
+  /** The hold record of a reservation, read consistently; undefined when there is none. */
+  async getHold(reservationId: string, eventId: string): Promise<Hold | undefined> {
+    try {
+      const { Item } = await this.ddb.send(
+        new GetItemCommand({
+          TableName: this.table,
+          Key: holdKey(reservationId, eventId),
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? decodeHold(Item) : undefined;
+    } catch (error) {
+      throw storageError(error);
+    }
+  }
+
+  /** The given seats, read consistently (a batch DynamoDB answers in part is asked again for the rest). */
+  async readSeats(event: EventInfo, seatIds: string[]): Promise<Seat[]> {
+    const seats: Seat[] = [];
+    let keys: Record<string, AttributeValue>[] | undefined = seatIds.map((id) =>
+      seatKey(event.eventId, id, event.seatShards),
+    );
+    try {
+      // DynamoDB may hand back part of a batch as unprocessed under load: ask again for the rest.
+      while (keys?.length) {
+        const page: BatchGetItemCommandOutput = await this.ddb.send(
+          new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of page.Responses?.[this.table] ?? []) seats.push(decodeSeat(item));
+        keys = page.UnprocessedKeys?.[this.table]?.Keys;
+      }
+    } catch (error) {
+      throw storageError(error);
+    }
+    return seats;
+  }
+
+  async loadSeats(event: EventInfo): Promise<Seat[]> {
+    const shards = Array.from({ length: event.seatShards }, (_, shard) =>
+      this.queryShard(event.eventId, shard),
+    );
+    return (await Promise.all(shards)).flat();
+  }
+
+  private async queryShard(eventId: string, shard: number): Promise<Seat[]> {
+    const seats: Seat[] = [];
+    let start: QueryCommand["input"]["ExclusiveStartKey"];
+    try {
+      do {
+        const page = await this.ddb.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: "pk = :pk",
+            ExpressionAttributeValues: { ":pk": { S: shardPk(eventId, shard) } },
+            ProjectionExpression: "sk, #s, holder, hold_expires_at, updated_at",
+            ExpressionAttributeNames: NAMES,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) seats.push(decodeSeat(item));
+        start = page.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      throw storageError(error);
+    }
+    return seats;
+  }
+}
