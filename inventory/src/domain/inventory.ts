@@ -1,16 +1,11 @@
 /** The inventory core: holds, commits, releases and availability over the narrow ports. */
 import { AppError } from "@tt/kit";
 import { pickBestSeats } from "./best-seats.ts";
-import {
-  HoldExpiredError,
-  HoldNotFoundError,
-  InvalidHoldStateError,
-  InvalidInputError,
-  SeatsUnavailableError,
-} from "./errors.ts";
+import { HoldExpiredError, HoldNotFoundError, InvalidHoldStateError, InvalidInputError } from "./errors.ts";
 import type { EventCatalog } from "./events.ts";
+import { pickAndHold, refuseTaken } from "./hold-picks.ts";
 import { priceOf } from "./layout.ts";
-import { type EventInfo, type Hold, isFree, type SeatStatus, type SectionCount } from "./model.ts";
+import type { Hold, SeatStatus, SectionCount } from "./model.ts";
 import type { Clock, InventoryMetrics, Operation, SeatStore } from "./ports.ts";
 import { SeatLanes } from "./seat-lanes.ts";
 import { countSections, type SeatMaps, statusIn } from "./seat-map.ts";
@@ -61,11 +56,6 @@ const UNREAD_HOLD: Omit<Hold, "reservationId" | "eventId" | "seatIds"> = {
   currency: "",
 };
 
-// Quantity picks race other buyers for the same "best" seats; after a collision the next try
-// skips the seats that were taken and chooses among several good blocks.
-const PICK_ATTEMPTS = 3;
-const PICK_SPREAD = 4;
-
 /** Holds, commits and releases seats with zero oversell, and answers availability from the cache. */
 export class Inventory {
   private readonly lanes: SeatLanes;
@@ -102,7 +92,7 @@ export class Inventory {
           throw new InvalidInputError("quantity", "must be 0 or the number of seat_ids");
         }
         const seatIds = checkSeatIds(event, input.seatIds, limit);
-        await this.refuseTaken(event, input.reservationId, input.userId, seatIds, now);
+        await refuseTaken(this.deps, event, input.reservationId, input.userId, seatIds, now);
         const result = await this.lanes.hold({ ...write, seatIds, totalAmount: priceOf(event, seatIds) });
         await maps.written(event.eventId, result.changed);
         return result.hold;
@@ -122,88 +112,8 @@ export class Inventory {
         await maps.written(event.eventId, result.changed);
         return result.hold;
       }
-      return this.pickAndHold(event, input, write);
+      return pickAndHold({ maps, lanes: this.lanes }, event, input, write);
     });
-  }
-
-  /**
-   * Refuses, before any transaction, a hold whose refusal is already certain. A seat the map
-   * shows SOLD stays sold (SOLD is final), so that refusal needs nothing more — except for this
-   * very reservation re-sending a hold it already committed. A seat the map shows HELD may have
-   * been released since (the map can be behind), so it is read from the store, strongly
-   * consistent: if the store says it is held by another live hold, the transaction would be
-   * cancelled on it just the same, and the read costs DynamoDB a quarter of that cancelled
-   * transaction (0.4 vs 1.6 ms of DynamoDB Local's CPU, measured). In a drop most hold requests
-   * are lost races on seats the buyer's map still showed free, so this is most of the store's
-   * hold work. Winners are still made only by the transaction.
-   */
-  private async refuseTaken(
-    event: EventInfo,
-    reservationId: string,
-    userId: string,
-    seatIds: string[],
-    now: number,
-  ) {
-    const snapshot = await this.deps.maps.snapshot(event);
-    const sold = seatIds.filter((id) => statusIn(snapshot, id, now) === "SOLD");
-    if (sold.length > 0) {
-      const mine = await this.deps.seats.getHold(reservationId, event.eventId);
-      if (mine?.status === "SOLD") return;
-      // The map does not say to whom a seat was sold: let the caller check its own records.
-      const states = sold.map((seatId) => ({ seatId, status: "SOLD" as const, updatedAt: now }));
-      throw new SeatsUnavailableError(sold, states, true);
-    }
-    const held = seatIds.filter((id) => statusIn(snapshot, id, now) === "HELD");
-    if (held.length === 0) return;
-    const stored = await this.deps.seats.readSeats(event, held);
-    const taken = stored.filter((s) => s.holder !== reservationId && !isFree(s, now));
-    // The map was behind on a seat the store has freed: correct it for the next buyer (a seat it
-    // rightly shows held needs no write).
-    const freed = stored.filter((s) => isFree(s, now));
-    if (freed.length > 0) await this.deps.maps.written(event.eventId, freed);
-    if (taken.length === 0) return;
-    const yours = Boolean(userId) && taken.some((s) => s.userId === userId);
-    throw new SeatsUnavailableError(
-      taken.map((s) => s.seatId),
-      taken,
-      yours,
-    );
-  }
-
-  private async pickAndHold(
-    event: EventInfo,
-    input: ReserveInput,
-    write: Omit<Parameters<SeatStore["hold"]>[0], "seatIds" | "totalAmount">,
-  ): Promise<Hold> {
-    const { maps } = this.deps;
-    const taken = new Set<string>();
-    let lastError: unknown;
-    for (let attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
-      const snapshot = await maps.snapshot(event);
-      const picked = pickBestSeats({
-        event,
-        quantity: input.quantity,
-        sectionId: input.sectionId || undefined,
-        isFree: (id) => !taken.has(id) && statusIn(snapshot, id, write.now) === "AVAILABLE",
-        spread: attempt === 0 ? 1 : PICK_SPREAD,
-      });
-      if (!picked) throw new SeatsUnavailableError([]);
-      try {
-        const result = await this.lanes.hold({
-          ...write,
-          seatIds: picked,
-          totalAmount: priceOf(event, picked),
-        });
-        await maps.written(event.eventId, result.changed);
-        return result.hold;
-      } catch (error) {
-        if (!(error instanceof SeatsUnavailableError)) throw error;
-        lastError = error;
-        for (const id of error.seatIds) taken.add(id);
-        await maps.written(event.eventId, error.seats);
-      }
-    }
-    throw lastError;
   }
 
   /** Turns the reservation's live hold into sold seats, all or none. Idempotent. */
