@@ -5,15 +5,10 @@
  * walk away — with think times between steps, like a person at a browser.
  */
 import { joinLine } from "./challenge.ts";
-import { BuyerClient, type Reply, unsettled } from "./client.ts";
+import { BuyerClient, type Reply } from "./client.ts";
 import type { DropConfig } from "./config.ts";
-import {
-  PurchaseChannel,
-  type PurchaseFrame,
-  type SaleSignal,
-  type WaitEnd,
-  waitForAdmission,
-} from "./queue-socket.ts";
+import { outcomeOf } from "./purchase-outcome.ts";
+import { PurchaseChannel, type SaleSignal, type WaitEnd, waitForAdmission } from "./queue-socket.ts";
 import type { BuyerOutcome, BuyerState, DropStats } from "./stats.ts";
 
 /** What one buyer ended with: the store checks compare it with what the stores say. */
@@ -251,61 +246,3 @@ export async function runBuyer(
 
 // A declined buyer pays again only with this much of the hold left: a card takes a second or two.
 const PAY_AGAIN_MIN_MS = 5_000;
-
-/**
- * How one payment ended, as the buyer learns it: pushed on the socket, else (no socket, or a
- * buyer who confirms by themselves) by polling — CONFIRMED or EXPIRED from the reservation,
- * DECLINED from the payment while the hold stands. Undefined when nothing came by `deadline`.
- */
-async function outcomeOf(
-  c: BuyerClient,
-  cfg: DropConfig,
-  stats: DropStats,
-  p: {
-    rid: string;
-    piId: string;
-    scenario: string;
-    deadline: number;
-    pushed: Promise<PurchaseFrame | undefined>;
-  },
-): Promise<[status: string | undefined, orderId: string | undefined]> {
-  const paidAt = performance.now();
-  let selfConfirm = p.scenario === "approve" && Math.random() < cfg.selfConfirm;
-  if (!selfConfirm) {
-    // Wait for the push; only a socket that died (or a push that never came) sends us polling.
-    const timeout = Bun.sleep(Math.max(0, p.deadline - Date.now())).then(() => undefined);
-    const frame: PurchaseFrame | undefined = await Promise.race([p.pushed, timeout]);
-    if (frame) {
-      stats.record("outcome_pushed", performance.now() - paidAt, "ok");
-      return [frame.status, frame.order_id];
-    }
-  }
-  while (Date.now() < p.deadline) {
-    await sleep(cfg.pollMs);
-    const pay = await c.retrying("payment_status", "GET", `/api/v1/payments/${p.piId}/status`);
-    if (selfConfirm) {
-      if (pay.body?.status === "FAILED") return ["DECLINED", undefined];
-      if (pay.body?.status !== "APPROVED") continue;
-      const body = { payment_intent_id: p.piId };
-      const conf = await c.retrying(
-        "confirm",
-        "POST",
-        `/api/v1/reservations/${p.rid}/confirm`,
-        body,
-        crypto.randomUUID(),
-      );
-      // The worker may have confirmed first; confirm then answers with the same order.
-      if (conf.status === 200) return ["CONFIRMED", conf.body.order_id];
-      // Still no answer after the retries: the confirm (or the worker's) may yet land, so watch
-      // the reservation, as a buyer reloading the page would, rather than give up on it.
-      if (unsettled(conf)) selfConfirm = false;
-      else return [`confirm refused: ${conf.status} ${conf.code ?? ""}`, undefined];
-    } else {
-      const g = await c.retrying("reservation_get", "GET", `/api/v1/reservations/${p.rid}`);
-      const status = g.body?.status;
-      if (status && status !== "HOLD") return [status, g.body.order_id ?? undefined];
-      if (pay.body?.status === "FAILED") return ["DECLINED", undefined];
-    }
-  }
-  return [undefined, undefined];
-}

@@ -1,0 +1,62 @@
+import { type BuyerClient, unsettled } from "./client.ts";
+import type { DropConfig } from "./config.ts";
+import type { PurchaseFrame } from "./queue-socket.ts";
+import type { DropStats } from "./stats.ts";
+
+/**
+ * How one payment ended, as the buyer learns it: pushed on the socket, else (no socket, or a
+ * buyer who confirms by themselves) by polling — CONFIRMED or EXPIRED from the reservation,
+ * DECLINED from the payment while the hold stands. Undefined when nothing came by `deadline`.
+ */
+export async function outcomeOf(
+  c: BuyerClient,
+  cfg: DropConfig,
+  stats: DropStats,
+  p: {
+    rid: string;
+    piId: string;
+    scenario: string;
+    deadline: number;
+    pushed: Promise<PurchaseFrame | undefined>;
+  },
+): Promise<[status: string | undefined, orderId: string | undefined]> {
+  const paidAt = performance.now();
+  let selfConfirm = p.scenario === "approve" && Math.random() < cfg.selfConfirm;
+  if (!selfConfirm) {
+    // Wait for the push; only a socket that died (or a push that never came) sends us polling.
+    const timeout = Bun.sleep(Math.max(0, p.deadline - Date.now())).then(() => undefined);
+    const frame: PurchaseFrame | undefined = await Promise.race([p.pushed, timeout]);
+    if (frame) {
+      stats.record("outcome_pushed", performance.now() - paidAt, "ok");
+      return [frame.status, frame.order_id];
+    }
+  }
+  while (Date.now() < p.deadline) {
+    await Bun.sleep(cfg.pollMs);
+    const pay = await c.retrying("payment_status", "GET", `/api/v1/payments/${p.piId}/status`);
+    if (selfConfirm) {
+      if (pay.body?.status === "FAILED") return ["DECLINED", undefined];
+      if (pay.body?.status !== "APPROVED") continue;
+      const body = { payment_intent_id: p.piId };
+      const conf = await c.retrying(
+        "confirm",
+        "POST",
+        `/api/v1/reservations/${p.rid}/confirm`,
+        body,
+        crypto.randomUUID(),
+      );
+      // The worker may have confirmed first; confirm then answers with the same order.
+      if (conf.status === 200) return ["CONFIRMED", conf.body.order_id];
+      // Still no answer after the retries: the confirm (or the worker's) may yet land, so watch
+      // the reservation, as a buyer reloading the page would, rather than give up on it.
+      if (unsettled(conf)) selfConfirm = false;
+      else return [`confirm refused: ${conf.status} ${conf.code ?? ""}`, undefined];
+    } else {
+      const g = await c.retrying("reservation_get", "GET", `/api/v1/reservations/${p.rid}`);
+      const status = g.body?.status;
+      if (status && status !== "HOLD") return [status, g.body.order_id ?? undefined];
+      if (pay.body?.status === "FAILED") return ["DECLINED", undefined];
+    }
+  }
+  return [undefined, undefined];
+}
