@@ -4,7 +4,7 @@
  */
 import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { createSqsClient, type DeadLetter, DeadLetters, describeDeadLetter, MALFORMED } from "@tt/kit";
-import type { DlqContents, DlqMessage } from "./store-check.ts";
+import type { DlqContents, DlqMessage } from "./store-rows.ts";
 
 /** Where the DLQ is: the SQS endpoint (the local emulator) and the queue's URL. */
 export interface DlqTarget {

@@ -7,17 +7,8 @@
 import type { BuyerRecord } from "./buyer.ts";
 import type { DlqContents, OrderRow, StaleSighting, StoreSnapshot } from "./store-rows.ts";
 
-export type {
-  DlqContents,
-  DlqMessage,
-  HoldRow,
-  OrderRow,
-  PaymentRow,
-  ReservationRow,
-  SeatRow,
-  StaleSighting,
-  StoreSnapshot,
-} from "./store-rows.ts";
+/** The snapshot the checks judge (drop/store-rows.ts). */
+export type { DlqContents, StoreSnapshot } from "./store-rows.ts";
 
 /** One named check and what broke it (at most a few examples). */
 export interface Check {

@@ -22,7 +22,7 @@ import type {
   SeatRow,
   StaleSighting,
   StoreSnapshot,
-} from "./store-check.ts";
+} from "./store-rows.ts";
 
 type Item = Record<string, AttributeValue>;
 const s = (i: Item, k: string) => i[k]?.S;

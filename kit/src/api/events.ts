@@ -40,7 +40,7 @@ export const EventList = t.Object({
 export type EventList = typeof EventList.static;
 
 /** What one seat is doing right now. */
-export const SeatStatus = t.Union([t.Literal("AVAILABLE"), t.Literal("HELD"), t.Literal("SOLD")]);
+export const SeatStatus = t.UnionEnum(["AVAILABLE", "HELD", "SOLD"]);
 /** What one seat is doing right now. */
 export type SeatStatus = typeof SeatStatus.static;
 

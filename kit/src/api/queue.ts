@@ -3,22 +3,12 @@ import { t } from "elysia";
 // The answers of the waiting-room routes (docs/spec.md, "REST API" and "Sold out").
 
 /** Where an event's line stands: `sold_out` while held seats may come back, `closed` once all are sold, `ended` after the sale window. */
-export const SaleState = t.Union([
-  t.Literal("on_sale"),
-  t.Literal("sold_out"),
-  t.Literal("closed"),
-  t.Literal("ended"),
-]);
+export const SaleState = t.UnionEnum(["on_sale", "sold_out", "closed", "ended"]);
 /** Where an event's line stands. */
 export type SaleState = typeof SaleState.static;
 
 /** Every state a place in line can be in. */
-export const QueuePlaceStatus = t.Union([
-  t.Literal("waiting"),
-  t.Literal("ready"),
-  t.Literal("expired"),
-  t.Literal("left"),
-]);
+export const QueuePlaceStatus = t.UnionEnum(["waiting", "ready", "expired", "left"]);
 /** Every state a place in line can be in. */
 export type QueuePlaceStatus = typeof QueuePlaceStatus.static;
 

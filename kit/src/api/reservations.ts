@@ -5,12 +5,7 @@ import { t } from "elysia";
 const Time = t.Union([t.String({ format: "date-time" }), t.Null()]);
 
 /** Reservation lifecycle states. */
-export const ReservationStatus = t.Union([
-  t.Literal("HOLD"),
-  t.Literal("CONFIRMED"),
-  t.Literal("CANCELLED"),
-  t.Literal("EXPIRED"),
-]);
+export const ReservationStatus = t.UnionEnum(["HOLD", "CONFIRMED", "CANCELLED", "EXPIRED"]);
 /** Reservation lifecycle states. */
 export type ReservationStatus = typeof ReservationStatus.static;
 
@@ -86,7 +81,7 @@ export type PaymentIntentAnswer = typeof PaymentIntentAnswer.static;
 export const PaymentStatusAnswer = t.Object({
   payment_intent_id: t.String(),
   reservation_id: t.String(),
-  status: t.Union([t.Literal("PENDING"), t.Literal("APPROVED"), t.Literal("FAILED"), t.Literal("REFUNDED")]),
+  status: t.UnionEnum(["PENDING", "APPROVED", "FAILED", "REFUNDED"]),
   amount: t.Number(),
   currency: t.String(),
   scenario: t.String(),
