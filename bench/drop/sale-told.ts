@@ -11,6 +11,11 @@ export interface SoldOutTold {
   waiting: number;
   /** Of them, those told "sold out" or "closed" afterwards (frame, or answer to a status call). */
   told: number;
+  /**
+   * Of them, those let in before any "sold out" reached them: seats came back (or the store poll
+   * saw the last seat go a moment before the line's own reading did), so there was nothing to tell.
+   */
+  admittedFirst: number;
   /** Lag of the slowest 5 % and of the slowest, in ms: at most (from the earlier poll) and at least. */
   p95Ms: { atMost: number; atLeast: number };
   maxMs: { atMost: number; atLeast: number };
@@ -32,8 +37,14 @@ export function soldOutTold(
       !(r.admittedAt !== undefined && r.admittedAt <= noneAt),
   );
   if (waiting.length === 0) return undefined;
+  const firstTold = (r: BuyerRecord) =>
+    r.heard?.find(([at, sale]) => at >= freeAt && sale !== "on_sale")?.[0];
+  const admittedFirst = waiting.filter((r) => {
+    const told = firstTold(r);
+    return r.admittedAt !== undefined && (told === undefined || r.admittedAt < told);
+  }).length;
   const toldAt = waiting
-    .map((r) => r.heard?.find(([at, sale]) => at >= freeAt && sale !== "on_sale")?.[0])
+    .map(firstTold)
     .filter((at): at is number => at !== undefined)
     .sort((a, b) => a - b);
   const atMost = toldAt.map((at) => at - freeAt);
@@ -41,6 +52,7 @@ export function soldOutTold(
   return {
     waiting: waiting.length,
     told: toldAt.length,
+    admittedFirst,
     p95Ms: { atMost: p95(atMost), atLeast: p95(atLeast) },
     maxMs: { atMost: atMost.at(-1) ?? 0, atLeast: atLeast.at(-1) ?? 0 },
   };
@@ -51,7 +63,9 @@ export function soldOutToldSentence(t: SoldOutTold, operator: boolean): string {
   const s = (ms: { atMost: number; atLeast: number }) =>
     `${(ms.atLeast / 1000).toFixed(1)}–${(ms.atMost / 1000).toFixed(1)} s`;
   return (
-    `Sold out told: **${t.told} of ${t.waiting}** buyers in line when no seat was left heard it; the slowest 5 % ` +
+    `Sold out told: **${t.told} of ${t.waiting}** buyers in line when no seat was left heard it` +
+    (t.admittedFirst > 0 ? ` (${t.admittedFirst} were let in first: seats had come back)` : "") +
+    "; the slowest 5 % " +
     `within ${s(t.p95Ms)}, the slowest within **${s(t.maxMs)}** of that moment` +
     ` (the range: the store polls around it)${operator ? "; the simulator's operator was on" : ""}.`
   );

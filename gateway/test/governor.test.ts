@@ -23,6 +23,15 @@ describe("the governor", () => {
     expect(g.step({ holds: 3, slowHolds: 0, failures: 1 }, bounds, true)).toBe(61.25);
   });
 
+  test("trouble right after a cut is the load from before it: no second cut for two periods", () => {
+    const g = new Governor(40);
+    const slow = { holds: 100, slowHolds: 30, failures: 2 };
+    expect([g.step(slow, bounds, true), g.step(slow, bounds, true), g.step(slow, bounds, true)]).toEqual([
+      28, 28, 28,
+    ]);
+    expect(g.step(slow, bounds, true)).toBe(19.6);
+  });
+
   test("never below the floor; nobody waiting: no rise; too few holds say nothing about latency", () => {
     const g = new Governor(6);
     expect(g.step({ holds: 50, slowHolds: 50, failures: 9 }, bounds, true)).toBe(5);

@@ -5,7 +5,10 @@
  *
  * - trouble — any purchase answer was a 5xx (a timeout, an outage, or the edge shedding load with
  *   503 OVERLOADED), or more than 5 % of holds took longer than the target (hold p95 above it):
- *   the rate drops to 70 % at once, and is not raised again for two periods;
+ *   the rate drops to 70 % at once, and is neither raised nor cut again for two periods. Holds
+ *   lag admissions by the buyers' think time, so the periods right after a cut still show the
+ *   load from before it: cutting on them too took the rate from 40/s to the floor in four
+ *   seconds in a drop, and the line crawled for ten;
  * - headroom — no trouble, and people are waiting: the rate rises by a quarter each period (at
  *   least 1/s), so it reaches any rate the back end keeps up with in seconds, not minutes;
  * - otherwise it stays.
@@ -53,7 +56,7 @@ export class Governor {
     const judged = health.holds >= (this.opts.minSample ?? 5);
     const trouble = health.failures > 0 || (judged && health.slowHolds > health.holds * slowShare);
     let rate = Math.min(bounds.max, Math.max(bounds.min, this.rate));
-    if (trouble) {
+    if (trouble && this.calm >= 0) {
       rate *= 0.7;
       this.calm = -2;
     } else if (this.calm < 0) {
