@@ -14,6 +14,9 @@ import { createLogger } from "./log.ts";
 import { Metrics } from "./metrics.ts";
 import { initTelemetry } from "./telemetry.ts";
 
+/** The most a client may send in one WebSocket message, on every service. */
+export const MAX_CLIENT_WS_MESSAGE_BYTES = 4096;
+
 /** The config every service has (see `baseFields`). */
 export type BaseConfig = ConfigOf<ReturnType<typeof baseFields>>;
 
@@ -56,7 +59,14 @@ export function createService(options: ServiceOptions) {
   // Bun's own cap is a backstop above the limit: under it, the error responder answers with
   // the standard 413 body; Bun's answer past it is a bare 413.
   let routeTable: () => readonly RouteBody[] = () => [];
-  const app = new Elysia({ name, serve: { maxRequestBodySize: config.bodyLimitBytes * 4, routes: native } })
+  const app = new Elysia({
+    name,
+    serve: { maxRequestBodySize: config.bodyLimitBytes * 4, routes: native },
+    // Bun applies a message limit per server, not per route (a route's own option never reached
+    // it): the one WebSocket there is, the gateway's live queue, takes ~200-byte watches, and a
+    // bigger client message drops the socket instead of being read (Bun's default is 16 MB).
+    websocket: { maxPayloadLength: MAX_CLIENT_WS_MESSAGE_BYTES },
+  })
     .use(observe(metrics, gate))
     .use(errorResponder(log, config.bodyLimitBytes))
     .use(healthRoutes(options.readiness ?? [], lifecycle, metrics))

@@ -38,9 +38,6 @@ const safeJson = (text: string): unknown => {
   }
 };
 
-/** The most a client may send in one WebSocket message: a watch is ~200 bytes. */
-const MAX_CLIENT_FRAME_BYTES = 4096;
-
 /**
  * A browser always says where a socket's page comes from; a page of another site must not follow
  * a buyer's place with the buyer's cookies or token (cross-site WebSocket hijacking). The
@@ -112,7 +109,6 @@ export function liveQueueSocket(deps: LiveSocketDeps) {
 
   return new Elysia().ws("/ws", {
     query: TokenQuery,
-    maxPayloadLength: MAX_CLIENT_FRAME_BYTES,
     async beforeHandle({ request, query }) {
       if (!originAllowed(request, deps.allowedOrigins ?? [])) {
         throw new AppError("FORBIDDEN", "Pages of this origin may not open the live queue");
