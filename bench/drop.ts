@@ -152,7 +152,8 @@ try {
     scenario: "drop",
     at: new Date().toISOString(),
     machine,
-    config: cfg,
+    // The buyers' JWTs are credentials: the results say how many, never the tokens.
+    config: { ...cfg, ...(cfg.jwts ? { jwts: [`${cfg.jwts.length} JWTs`] } : {}) },
     platformEnv: cfg.url ? {} : platformEnv(cfg),
     durationSec,
     ...(soldOutAt !== undefined ? { soldOutAtSec: soldOutAt } : {}),

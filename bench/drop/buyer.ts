@@ -4,6 +4,8 @@
  * themselves or the worker); after a declined card some pay again within the hold, the others
  * walk away — with think times between steps, like a person at a browser.
  */
+
+import { subjectOf } from "../lib/load-test-identity.ts";
 import { joinLine } from "./challenge.ts";
 import { BuyerClient, type Reply } from "./client.ts";
 import type { DropConfig } from "./config.ts";
@@ -69,8 +71,10 @@ export async function runBuyer(
   cfg: DropConfig,
   stats: DropStats,
 ): Promise<BuyerRecord> {
-  const userId = `buyer-${String(index).padStart(5, "0")}`;
-  const c = new BuyerClient(gateway, userId, stats, cfg.requestTimeoutMs);
+  // A staging stage's buyers are its load-test JWTs (the buyer is the token's sub).
+  const jwt = cfg.jwts?.[index % cfg.jwts.length];
+  const userId = jwt ? subjectOf(jwt) : `buyer-${String(index).padStart(5, "0")}`;
+  const c = new BuyerClient(gateway, userId, stats, cfg.requestTimeoutMs, jwt);
   let state: BuyerState = "arriving";
   stats.move(undefined, state);
   const to = (next: BuyerState) => {

@@ -45,7 +45,10 @@ function parseMap(text: string): unknown {
 export const unsettled = (r: Reply) =>
   r.status === 0 || r.status >= 500 || r.code === "IDEMPOTENCY_IN_PROGRESS";
 
-/** Calls the gateway as one buyer (load-test bypass token naming the buyer: no login per buyer). */
+/**
+ * Calls the gateway as one buyer: the load-test bypass token naming the buyer (no login per
+ * buyer), or, against a stage that takes no bypass tokens, a load-test JWT.
+ */
 export class BuyerClient {
   private readonly headers: Record<string, string>;
   /** The last seat map and its tag: revalidated with If-None-Match, as a browser does (304 → this). */
@@ -56,12 +59,16 @@ export class BuyerClient {
     readonly userId: string,
     private readonly stats: DropStats,
     private readonly timeoutMs: number,
+    /** A JWT naming this buyer (a staging stage: drop/config `--jwts`); else the bypass token. */
+    jwt?: string,
   ) {
-    this.headers = {
-      authorization: "Bearer load-test-bypass-token",
-      "x-user-id": userId,
-      "content-type": "application/json",
-    };
+    this.headers = jwt
+      ? { authorization: `Bearer ${jwt}`, "content-type": "application/json" }
+      : {
+          authorization: "Bearer load-test-bypass-token",
+          "x-user-id": userId,
+          "content-type": "application/json",
+        };
   }
 
   /** One request, timed and counted; never throws. */

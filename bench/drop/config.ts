@@ -1,5 +1,6 @@
 /** The drop's knobs: command-line flags (or env) with defaults sized for 5,000 buyers on 2 cores. */
 import { type Args, boolFlag, type CommandSpec, numberFlag, stringFlag } from "../lib/args.ts";
+import { readJwts } from "../lib/load-test-identity.ts";
 
 /** The drop's flags and what `--help` prints. */
 export const DROP_COMMAND: CommandSpec = {
@@ -18,7 +19,9 @@ export const DROP_COMMAND: CommandSpec = {
   --challenge 0                                a proof-of-work challenge on join at this difficulty (0–28; 0: none)
   --env K=V,K=V                                extra platform settings
   --chaos [--chaos-kills 2 --chaos-start 3 --chaos-window 40]   kill -9 services and Redis meanwhile
-  --url U --dynamodb E --stage S               an existing platform instead of a private one`,
+  --url U --dynamodb E --stage S               an existing platform instead of a private one
+  --jwts FILE                                  buyers as load-test JWTs, one per line (a staging stage:
+                                               bun run --cwd bench mint-jwts; admin calls: BENCH_ADMIN_JWT)`,
   flags: [
     "buyers",
     "seats",
@@ -45,6 +48,7 @@ export const DROP_COMMAND: CommandSpec = {
     "warmup",
     "challenge",
     "url",
+    "jwts",
     "dynamodb",
     "stage",
     "chaos",
@@ -94,6 +98,8 @@ export interface DropConfig {
   chaos?: { killsPerService: number; startSec: number; windowSec: number };
   /** Extra platform settings (`--env K=V,K=V`), on top of the drop's defaults. */
   extraEnv: Record<string, string>;
+  /** `--jwts`: the buyers' JWTs (buyer i signs in with the i-th, named by its sub). */
+  jwts?: string[];
   /** Only for a target given by --url: where its event and stores are. */
   url?: string;
   dynamodb?: { endpoint: string; stage: string };
@@ -122,6 +128,7 @@ function challengeDifficulty(d: number): number {
 export function dropConfig(args: Args): DropConfig {
   const n = (name: string, fallback: number, env?: string) => numberFlag(args, name, fallback, env);
   const url = stringFlag(args, "url", "BENCH_URL");
+  const jwts = stringFlag(args, "jwts", "BENCH_JWTS");
   const ddb = stringFlag(args, "dynamodb", "BENCH_DYNAMODB");
   const stage = stringFlag(args, "stage", "BENCH_STAGE");
   const chaos = boolFlag(args, "chaos");
@@ -167,6 +174,7 @@ export function dropConfig(args: Args): DropConfig {
         }
       : {}),
     ...(url ? { url } : {}),
+    ...(jwts ? { jwts: readJwts(jwts) } : {}),
     ...(ddb && stage ? { dynamodb: { endpoint: ddb, stage } } : {}),
   };
 }

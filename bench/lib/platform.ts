@@ -6,6 +6,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
 import { createServiceClient, devCredentials } from "@tt/kit";
 import { type LocalStack, PortBusyError, portBlock, startLocalStack } from "@tt/kit/local";
+import { jwtOrFile } from "./load-test-identity.ts";
 
 /** Where a scenario sends traffic, what it may inspect, and how to let go of it. */
 export interface BenchPlatform {
@@ -81,12 +82,21 @@ export function remotePlatform(url: string, dynamodb?: { endpoint: string; stage
   };
 }
 
-/** The admin bypass headers (outside production only). */
-export const ADMIN_HEADERS = {
-  authorization: "Bearer dev-super-key-local-testing",
-  "x-user-id": "bench-ops",
-  "content-type": "application/json",
-};
+/**
+ * The admin's headers: the bypass token outside production and staging, or, against a staging
+ * stage, the admin JWT of its load-test identity (BENCH_ADMIN_JWT: the token, or the file
+ * `mint-jwts` wrote).
+ */
+export const ADMIN_HEADERS: Record<string, string> = process.env.BENCH_ADMIN_JWT
+  ? {
+      authorization: `Bearer ${jwtOrFile(process.env.BENCH_ADMIN_JWT)}`,
+      "content-type": "application/json",
+    }
+  : {
+      authorization: "Bearer dev-super-key-local-testing",
+      "x-user-id": "bench-ops",
+      "content-type": "application/json",
+    };
 
 /** Sets an event's admission (per second, and admitted at once) through the admin API, as an operator would. */
 export async function setAdmission(

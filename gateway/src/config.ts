@@ -6,6 +6,7 @@ import {
   DEV_WEBHOOK_SECRET,
   env,
   identityCheck,
+  productionLike,
   redisFields,
   upstreamFields,
 } from "@tt/kit";
@@ -114,8 +115,12 @@ export function gatewayFields() {
 export const gatewayConfig = configSchema("gateway", gatewayFields(), [
   identityCheck("gateway"),
   (config: ConfigOf<ReturnType<typeof gatewayFields>>) =>
-    config.appEnv === "production" && !config.jwksUrl && !config.jwksFile
-      ? ["JWKS_URL or JWKS_FILE is required when APP_ENV=production"]
+    productionLike(config.appEnv) && !config.jwksUrl && !config.jwksFile
+      ? [`JWKS_URL or JWKS_FILE is required when APP_ENV=${config.appEnv}`]
+      : [],
+  (config: ConfigOf<ReturnType<typeof gatewayFields>>) =>
+    config.appEnv === "production" && config.loadTestJwks
+      ? ["LOADTEST_JWKS is refused when APP_ENV=production (staging only)"]
       : [],
 ]);
 
@@ -130,6 +135,11 @@ export function edgeFields() {
     jwksUrl: env.optionalUrl("JWKS_URL"),
     /** A local JWK Set file (e.g. a mounted secret), used instead of a remote URL. */
     jwksFile: env.optional("JWKS_FILE"),
+    /**
+     * A load-test identity's public keys (a JWK Set as JSON), trusted beside the provider's on a
+     * staging stage so the drop runs against AWS with real JWTs; refused with APP_ENV=production.
+     */
+    loadTestJwks: env.optional("LOADTEST_JWKS"),
     /** A fetched JWKS is re-read after this long even when every `kid` is known. */
     jwksCacheMaxAgeSec: env.int("JWKS_CACHE_MAX_AGE_SEC", 600, { min: 10, max: 86_400 }),
     /** Minimum gap between refetches triggered by an unknown `kid` (a flood of forged kids cannot hammer the IdP). */

@@ -136,7 +136,7 @@ export function loadConfig<S extends Record<string, Field<unknown>>>(
   source: Env = process.env,
   checks: readonly ConfigCheck<ConfigOf<S>>[] = [],
 ): ConfigOf<S> {
-  const context: FieldContext = { production: source.APP_ENV?.trim() === "production" };
+  const context: FieldContext = { production: productionLike(source.APP_ENV?.trim()) };
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   for (const [key, f] of Object.entries(fields)) {
@@ -184,8 +184,17 @@ export function configSchema<S extends Record<string, Field<unknown>>>(
   };
 }
 
-/** Deployment modes; `production` turns off dev login and bypass tokens. */
-export const APP_ENVS = ["development", "test", "production"] as const;
+/**
+ * Deployment modes; `production` turns off dev login and bypass tokens. `staging` is a stage on
+ * AWS run by production's rules everywhere (secrets required, no dev key, no bypass tokens, no
+ * dev login); the only difference is the gateway's load-test identity (LOADTEST_JWKS), which
+ * production refuses.
+ */
+export const APP_ENVS = ["development", "test", "staging", "production"] as const;
+
+/** Whether a mode runs by production's rules (production and staging). */
+export const productionLike = (appEnv: string | undefined): boolean =>
+  appEnv === "production" || appEnv === "staging";
 
 /** Fields every service reads; a service spreads these into its own field set. */
 export function baseFields(defaultPort: number) {

@@ -21,6 +21,7 @@ export {
   type Field,
   type FieldContext,
   loadConfig,
+  productionLike,
   readConfig,
   redisFields,
   upstreamFields,

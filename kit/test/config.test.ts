@@ -33,7 +33,7 @@ describe("config from the environment", () => {
     const attempt = () =>
       loadConfig(
         { ...baseFields(8020), ...awsFields() },
-        { PORT: "eighty", APP_ENV: "staging", DYNAMODB_ENDPOINT: "not a url" },
+        { PORT: "eighty", APP_ENV: "stagingg", DYNAMODB_ENDPOINT: "not a url" },
       );
     expect(attempt).toThrow(ConfigError);
     try {
@@ -42,7 +42,7 @@ describe("config from the environment", () => {
       const problems = (error as ConfigError).problems;
       expect(problems).toHaveLength(3);
       expect(problems.join("\n")).toContain('PORT must be an integer from 1 to 65535 (got "eighty")');
-      expect(problems.join("\n")).toContain("APP_ENV must be one of development, test, production");
+      expect(problems.join("\n")).toContain("APP_ENV must be one of development, test, staging, production");
       expect(problems.join("\n")).toContain('DYNAMODB_ENDPOINT must be a URL (got "not a url")');
     }
   });

@@ -1,16 +1,18 @@
-import { ConfigError } from "@tt/kit";
+import { ConfigError, productionLike } from "@tt/kit";
 import type Redis from "ioredis";
 import type { Clock } from "../clock.ts";
 import { Authenticator } from "./authenticator.ts";
 import { DevIssuer } from "./dev-issuer.ts";
 import { redisDevKeyStore } from "./dev-key-store.redis.ts";
-import { providerKeys, withDevIssuer } from "./key-sources.ts";
+import { loadTestKeys, providerKeys, withDevIssuer, withLoadTestKeys } from "./key-sources.ts";
 import { TokenCache } from "./token-cache.ts";
 import { TokenVerifier } from "./verifier.ts";
 
 /** The config auth reads (see `edgeFields` in config.ts). */
 export interface AuthConfig {
-  appEnv: "development" | "test" | "production";
+  appEnv: "development" | "test" | "staging" | "production";
+  /** A load-test identity's JWK Set (JSON), trusted beside the provider's; refused in production. */
+  loadTestJwks: string | undefined;
   jwksUrl: string | undefined;
   jwksFile: string | undefined;
   jwksCacheMaxAgeSec: number;
@@ -32,7 +34,7 @@ export interface AuthSetup {
 
 /** Builds auth from config; in production a JWKS source is mandatory (ConfigError otherwise). */
 export async function createAuth(config: AuthConfig, redis: Redis, clock: Clock): Promise<AuthSetup> {
-  const production = config.appEnv === "production";
+  const production = productionLike(config.appEnv);
   const provider = await providerKeys({
     jwksUrl: config.jwksUrl,
     jwksFile: config.jwksFile,
@@ -44,7 +46,12 @@ export async function createAuth(config: AuthConfig, redis: Redis, clock: Clock)
     throw new ConfigError(["JWKS_URL or JWKS_FILE is required when APP_ENV=production"]);
   }
   const devIssuer = production ? undefined : await createDevIssuer(config, redis, clock);
-  const keys = devIssuer ? withDevIssuer(devIssuer, provider) : provider;
+  const loadTest = config.loadTestJwks ? loadTestKeys(config.loadTestJwks) : undefined;
+  if (loadTest && config.appEnv === "production") {
+    throw new ConfigError(["LOADTEST_JWKS is refused when APP_ENV=production (staging only)"]);
+  }
+  const issued = devIssuer ? withDevIssuer(devIssuer, provider) : provider;
+  const keys = loadTest ? withLoadTestKeys(loadTest, issued) : issued;
   if (!keys) throw new ConfigError(["no JWT keys configured"]);
   const verifier = new TokenVerifier({
     keys,

@@ -1,5 +1,5 @@
 /** A service's identity from its configuration: how it signs its calls and checks its callers. */
-import { type ConfigCheck, ConfigError } from "../config.ts";
+import { type ConfigCheck, ConfigError, productionLike } from "../config.ts";
 import { type AttestationReader, type Attester, keyAttestationReader, keyAttester } from "./attestation.ts";
 import { calleesOf, callersOf } from "./call-graph.ts";
 import { type Credentials, ServiceCredentials } from "./credentials.ts";
@@ -39,7 +39,7 @@ export interface IdentityOptions {
  */
 export function attesterOf(name: string, config: IdentityConfig): Attester {
   if (config.serviceSigningKey) return keyAttester(name, parseSigningKey(config.serviceSigningKey));
-  return keyAttester(name, config.appEnv === "production" ? undefined : DEV_SIGNING_KEY);
+  return keyAttester(name, productionLike(config.appEnv) ? undefined : DEV_SIGNING_KEY);
 }
 
 /**
@@ -55,7 +55,7 @@ export function serviceIdentity(
 ): ServiceIdentity {
   const audiences = options.audiences ?? [name];
   const callers = options.callers ?? [...new Set(audiences.flatMap(callersOf))];
-  const production = config.appEnv === "production";
+  const production = productionLike(config.appEnv);
   const trusted: TrustedKeys = config.serviceTrustedKeys ? parseTrustedKeys(config.serviceTrustedKeys) : {};
   if (production) {
     const problems = productionProblems(name, config, callers, trusted);
@@ -110,6 +110,6 @@ export function identityCheck(name: string): ConfigCheck<IdentityConfig> {
       if (error instanceof ConfigError) return error.problems;
       throw error;
     }
-    return config.appEnv === "production" ? productionProblems(name, config, callersOf(name), trusted) : [];
+    return productionLike(config.appEnv) ? productionProblems(name, config, callersOf(name), trusted) : [];
   };
 }

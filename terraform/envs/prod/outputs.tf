@@ -33,7 +33,9 @@ output "grafana_admin_password" {
 output "app_env" {
   description = "KEY=VALUE lines of the services' environment, for the tt-config ConfigMap."
   value = join("\n", [for key, value in {
-    APP_ENV            = "production"
+    # A stage given a load-test identity is staging: production's rules, plus that identity.
+    APP_ENV            = var.load_test_jwks == "" ? "production" : "staging"
+    LOADTEST_JWKS      = var.load_test_jwks
     STAGE              = var.stage
     AWS_REGION         = var.region
     REDIS_HOST         = module.redis.configuration_endpoint

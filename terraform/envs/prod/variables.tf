@@ -36,6 +36,12 @@ variable "jwks_url" {
   type        = string
 }
 
+variable "load_test_jwks" {
+  description = "A staging stage's load-test identity: a JWK Set (JSON) the gateway trusts beside the provider's, for the drop's minted JWTs (bench: mint-jwts). Set, the stage runs with APP_ENV=staging; production (empty) refuses it."
+  type        = string
+  default     = ""
+}
+
 variable "jwt_issuer" {
   description = "Required iss of buyer tokens (JWT_ISSUER)."
   type        = string
