@@ -3,7 +3,7 @@
 // lookup, no cache entry. The API tests (api/api.test.ts) cover the same edges on the platform.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createRedis } from "@tt/kit";
-import { startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { eventually, startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import { AvailabilityCache } from "../src/upstream/availability-cache.ts";
 import { CachedEventDirectory } from "../src/upstream/event-directory.ts";
@@ -158,12 +158,15 @@ describe("the live queue's upgrades", () => {
   test("upgrades past the per-address rate are 429 with Retry-After, and open no socket", async () => {
     const joined = (await (await join(REAL_EVENT, freshIp())).json()) as { waiting_token: string };
     const ip = freshIp();
+    const before = await openSockets();
     const held: AbortController[] = [];
     for (let i = 0; i < 3; i++) {
       const opened = await upgrade(joined.waiting_token, ip);
       expect(opened.status).toBe(101);
       held.push(opened.abort);
     }
+    // A socket counts once its watch is set up, a moment after the upgrade answered.
+    await eventually(async () => (await openSockets()) === before + 3);
     const open = await openSockets();
     const refused = await upgrade(joined.waiting_token, ip);
     expect(refused.headers.get("retry-after")).toBeTruthy();
