@@ -85,6 +85,16 @@ const upgrade = async (token: string, ip: string) => {
   return Object.assign(res, { abort });
 };
 
+/** A WebSocket from `ip`, once open. */
+const openSocket = (token: string, ip: string) =>
+  new Promise<WebSocket>((resolve, reject) => {
+    const url = `${gw.url.replace("http", "ws")}/api/v1/queue/ws?token=${encodeURIComponent(token)}`;
+    // Bun's WebSocket takes headers: the address the gateway trusts through the proxy header.
+    const ws = new WebSocket(url, { headers: { "x-forwarded-for": ip } } as unknown as string[]);
+    ws.onopen = () => resolve(ws);
+    ws.onclose = () => reject(new Error("socket closed before it opened"));
+  });
+
 const openSockets = async () =>
   Number(
     (await (await fetch(`${gw.url}/metrics`)).text()).match(
@@ -159,23 +169,19 @@ describe("the live queue's upgrades", () => {
     const joined = (await (await join(REAL_EVENT, freshIp())).json()) as { waiting_token: string };
     const ip = freshIp();
     const before = await openSockets();
-    const held: AbortController[] = [];
-    for (let i = 0; i < 3; i++) {
-      const opened = await upgrade(joined.waiting_token, ip);
-      expect(opened.status).toBe(101);
-      held.push(opened.abort);
-    }
+    // Three real sockets (a fetch's upgraded socket is not kept open), each from `ip`.
+    const held = await Promise.all([0, 1, 2].map(() => openSocket(joined.waiting_token, ip)));
     // A socket counts once its watch is set up, a moment after the upgrade answered.
     await eventually(async () => (await openSockets()) === before + 3);
-    const open = await openSockets();
     const refused = await upgrade(joined.waiting_token, ip);
     expect(refused.headers.get("retry-after")).toBeTruthy();
     await expectRefusal(refused, 429, "RATE_LIMITED");
-    expect(await openSockets()).toBe(open);
+    expect(await openSockets()).toBe(before + 3);
     // Another address is not held back by this one's flood.
     const other = await upgrade(joined.waiting_token, freshIp());
     expect(other.status).toBe(101);
-    for (const abort of [...held, other.abort]) abort.abort();
+    other.abort.abort();
+    for (const ws of held) ws.close();
   });
 });
 
