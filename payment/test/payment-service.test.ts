@@ -193,6 +193,10 @@ describe("payment service", () => {
       await codeOf(client.createPaymentIntent(intentRequest({ scenario: PaymentScenario.UNSPECIFIED }))),
     ).toBe("VALIDATION_FAILED");
     expect(await codeOf(client.getPaymentStatus({ paymentIntentId: "pi_missing" }))).toBe("NOT_FOUND");
+    // An id past what a store key may be (the fuzzer's 3 KB one read as the store being down, 503).
+    const huge = "y".repeat(3000);
+    expect(await codeOf(client.getPaymentStatus({ paymentIntentId: huge }))).toBe("NOT_FOUND");
+    expect(await codeOf(client.refundPayment({ paymentIntentId: huge, reason: "x" }))).toBe("NOT_FOUND");
     expect(await codeOf(client.refundPayment({ paymentIntentId: "pi_missing" }))).toBe("NOT_FOUND");
 
     const request = intentRequest({ idempotencyKey: crypto.randomUUID(), scenario: PaymentScenario.DELAY });

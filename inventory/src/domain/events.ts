@@ -38,6 +38,9 @@ function checkSection(s: Section, seen: Set<string>): void {
   if (s.price > MAX_PRICE) throw new InvalidInputError(field, `price must be at most ${MAX_PRICE}`);
 }
 
+/** The latest time an event may name: 9999-12-31T23:59:59.999Z, the end of a protobuf Timestamp's range. */
+const LATEST_TIME_MS = 253_402_300_799_999;
+
 /** The highest price of a seat, in the currency's minor unit (Number.MAX_SAFE_INTEGER). */
 export const MAX_PRICE = 9_007_199_254_740_991n;
 
@@ -49,6 +52,17 @@ export function checkNewEvent(e: NewEvent): void {
     throw new InvalidInputError("currency", "must be an ISO 4217 code like KRW");
   if (Number.isNaN(e.saleOpensAt.getTime()) || Number.isNaN(e.saleClosesAt.getTime())) {
     throw new InvalidInputError("sale_opens_at", "sale window is required");
+  }
+  // A time the wire cannot carry back (a protobuf Timestamp spans years 1–9999) would be stored
+  // and then break every listing of events: the fuzzer's year-10000 event made ListEvents 500.
+  for (const [field, at] of [
+    ["starts_at", e.startsAt],
+    ["sale_opens_at", e.saleOpensAt],
+    ["sale_closes_at", e.saleClosesAt],
+  ] as const) {
+    const ms = at.getTime();
+    if (!(ms >= 0 && ms <= LATEST_TIME_MS))
+      throw new InvalidInputError(field, "must be a time from 1970 to 9999");
   }
   if (e.saleClosesAt <= e.saleOpensAt)
     throw new InvalidInputError("sale_closes_at", "must be after sale_opens_at");

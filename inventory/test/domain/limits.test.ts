@@ -24,6 +24,17 @@ describe("numbers past what the platform stores are refused with their field nam
     }
   });
 
+  test("a time past year 9999 (or before 1970) is refused: stored, it would break every listing of events", () => {
+    const at = (field: "startsAt" | "saleOpensAt" | "saleClosesAt", ms: number) => ({
+      ...smallEvent(),
+      [field]: new Date(ms),
+    });
+    expect(refusal(() => checkNewEvent(at("startsAt", 253_402_300_800_000)))).toBe("starts_at");
+    expect(refusal(() => checkNewEvent(at("saleClosesAt", 8.64e15)))).toBe("sale_closes_at");
+    expect(refusal(() => checkNewEvent(at("saleOpensAt", -1)))).toBe("sale_opens_at");
+    expect(refusal(() => checkNewEvent(at("startsAt", 253_402_300_799_999)))).toBeUndefined();
+  });
+
   test("a seat price past 2^53 - 1 is refused, so no reservation's total can overflow int64", () => {
     const withPrice = (price: bigint) => {
       const e = smallEvent();

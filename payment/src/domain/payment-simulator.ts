@@ -53,6 +53,9 @@ export interface PaymentSimulatorDeps {
   approvals?: ApprovalSigner;
 }
 
+/** What an intent id can look like (ids are made by `newIntentId`; tests may name their own). */
+const INTENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 /** The intent's id, a fresh one per intent; `pi_` marks the kind in logs and URLs. */
 export function newIntentId(): string {
   return `pi_${crypto.randomUUID().replaceAll("-", "")}`;
@@ -114,9 +117,13 @@ export class PaymentSimulator {
     return result;
   }
 
-  /** The intent, or NOT_FOUND. */
+  /**
+   * The intent, or NOT_FOUND. An id no intent can have (not the shape ids are made in, or longer
+   * than a store key may be) is not looked up: a 3 KB id made DynamoDB refuse the key, which read
+   * as the store being down (503) to the fuzzer.
+   */
   async get(id: string): Promise<PaymentIntent> {
-    const intent = id ? await this.deps.store.get(id) : undefined;
+    const intent = INTENT_ID.test(id) ? await this.deps.store.get(id) : undefined;
     if (!intent) throw new PaymentError("NOT_FOUND", `payment intent ${id} not found`, "payment_intent_id");
     return intent;
   }
