@@ -1,7 +1,6 @@
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { BreakerState } from "./connect/breaker.ts";
 import { HttpMetrics } from "./http-metrics.ts";
-import { registerProcessMetrics } from "./process-metrics.ts";
 
 // Latency buckets sized around the 120 ms P95 target and the 500 ms confirm budget.
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.12, 0.25, 0.5, 1, 2.5, 5];
@@ -20,19 +19,14 @@ export class Metrics {
    * made for (origin.ts): what each step of a purchase costs, and what idling costs.
    */
   readonly dependencyRequests: Counter<"origin" | "dependency" | "operation">;
-  /**
-   * Calls a bulkhead refused at once (OVERLOADED) because its dependency's line was full
-   * (bulkhead.ts): load shed, which callers retry — apart from the calls that failed.
-   */
-  readonly bulkheadRejected: Counter<"dependency">;
   /** The breakers circuit_breaker_state reports, read at scrape time (never on the call path). */
   private readonly breakers = new Map<string, () => BreakerState>();
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ app: service });
-    // Event-loop lag (nodejs_eventloop_lag_p99_seconds), heap, RSS and CPU: a process that stalls
-    // or grows shows here before its latency does (process-metrics.ts: not prom-client's defaults).
-    registerProcessMetrics(this.registry);
+    // Event-loop lag (nodejs_eventloop_lag_p99_seconds), heap and RSS: a process that stalls or
+    // grows shows here before its latency does. prom-client's sampler works under Bun.
+    collectDefaultMetrics({ register: this.registry });
     this.http = new HttpMetrics(service, LATENCY_BUCKETS);
     this.backendDuration = this.histogram(
       "backend_call_duration_seconds",
@@ -43,11 +37,6 @@ export class Metrics {
       "dependency_requests_total",
       "Requests sent to dependencies (DynamoDB, SQS, Redis, services) by the route or loop they served",
       ["origin", "dependency", "operation"],
-    );
-    this.bulkheadRejected = this.counter(
-      "bulkhead_rejected_total",
-      "Calls refused at once (OVERLOADED) because the line to a dependency was full",
-      ["dependency"],
     );
     const breakers = this.breakers;
     new Gauge({
