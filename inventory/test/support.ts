@@ -1,50 +1,34 @@
 // Real backends for the inventory's adapter and service tests: a private DynamoDB Local and
 // redis-server on free ports (never the dev stack's), a random stage and Redis key prefix.
 
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
-import { createDynamoClient, createRedis, ensureTables, Metrics } from "@tt/kit";
-import { Supervisor, startDynamo, startRedis } from "@tt/kit/local";
-import { freePort } from "@tt/kit/testing";
+import { createRedis, Metrics } from "@tt/kit";
+import { Supervisor, startRedis } from "@tt/kit/local";
+import { freePort, startTestDynamo, type TestDynamo } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import { buildInventory, type InventorySettings } from "../src/app.ts";
 import type { NewEvent } from "../src/domain/events.ts";
 
 /** Running DynamoDB Local + Redis and clients to them. */
-export interface Backends {
-  dynamo: DynamoDBClient;
+export interface Backends extends TestDynamo {
   redis: Redis;
-  dynamoEndpoint: string;
   redisUrl: string;
-  stage: string;
   stop(): Promise<void>;
 }
 
 /** Starts DynamoDB Local and Redis on free ports and creates the tables under a random stage. */
 export async function startBackends(): Promise<Backends> {
   const sup = new Supervisor({ sink: () => undefined });
-  const [dynamoEndpoint, redisUrl] = await Promise.all([
-    startDynamo(sup, { port: freePort() }),
-    startRedis(sup, { port: freePort() }),
-  ]);
-  const stage = `t${Math.random().toString(36).slice(2, 8)}`;
-  const dynamo = createDynamoClient({
-    region: "us-east-1",
-    endpoint: dynamoEndpoint,
-    requestTimeoutMs: 10_000,
-  });
-  await ensureTables(dynamo, stage);
+  const [db, redisUrl] = await Promise.all([startTestDynamo(sup), startRedis(sup, { port: freePort() })]);
   const redis = createRedis(redisUrl);
   return {
-    dynamo,
+    ...db,
     redis,
-    dynamoEndpoint,
     redisUrl,
-    stage,
     async stop() {
-      dynamo.destroy();
+      db.dynamo.destroy();
       redis.disconnect();
       await sup.stop();
     },

@@ -4,11 +4,16 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { createDynamoClient } from "./aws/clients.ts";
+import { ensureTables } from "./aws/provision.ts";
 import { baseFields, ConfigError, type ConfigSchema, type Env, type Field } from "./config.ts";
 import { fromConnectError } from "./connect/error-detail.ts";
 import { ServiceCredentials } from "./identity/credentials.ts";
 import { identityEnv } from "./identity/keys.ts";
 import { type BaseConfig, loadConfig } from "./index.ts";
+import { startDynamo } from "./local/dynamodb.ts";
+import type { Supervisor } from "./local/processes.ts";
 import { redisAnswers } from "./local/redis.ts";
 import { DEV_RESERVATION_TOKEN_SECRET, newJti, signReservationToken } from "./reservation-token.ts";
 
@@ -89,6 +94,29 @@ export async function eventually(fn: () => Promise<boolean> | boolean, timeoutMs
     await Bun.sleep(everyMs);
   }
   throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/** A private DynamoDB Local with the platform's tables, under a stage no other test uses. */
+export interface TestDynamo {
+  dynamo: DynamoDBClient;
+  dynamoEndpoint: string;
+  stage: string;
+}
+
+/**
+ * Starts DynamoDB Local on a free port under `sup` (never the dev stack's) and creates every
+ * table under a random stage; stopping `sup` stops it, `dynamo.destroy()` closes the client.
+ */
+export async function startTestDynamo(sup: Supervisor): Promise<TestDynamo> {
+  const dynamoEndpoint = await startDynamo(sup, { port: freePort() });
+  const stage = `t${Math.random().toString(36).slice(2, 8)}`;
+  const dynamo = createDynamoClient({
+    region: "us-east-1",
+    endpoint: dynamoEndpoint,
+    requestTimeoutMs: 10_000,
+  });
+  await ensureTables(dynamo, stage);
+  return { dynamo, dynamoEndpoint, stage };
 }
 
 /** A private redis-server for one test file; `stop` kills it. */

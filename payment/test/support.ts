@@ -1,26 +1,15 @@
 // Real backends for the payment tests: a private DynamoDB Local and fauxqs on free ports (never
 // the dev stack's), with the platform tables and queues under a random stage.
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { events } from "@tt/contracts";
-import {
-  createDynamoClient,
-  createSqsClient,
-  decodeEvent,
-  ensureQueues,
-  ensureTables,
-  type QueueRefs,
-} from "@tt/kit";
-import { Supervisor, startDynamo, startSqs } from "@tt/kit/local";
-import { freePort } from "@tt/kit/testing";
+import { createSqsClient, decodeEvent, ensureQueues, type QueueRefs } from "@tt/kit";
+import { Supervisor, startSqs } from "@tt/kit/local";
+import { freePort, startTestDynamo, type TestDynamo } from "@tt/kit/testing";
 
 /** Running emulators, clients to them and the stage their resources live under. */
-export interface Backends {
-  dynamo: DynamoDBClient;
+export interface Backends extends TestDynamo {
   sqs: SQSClient;
-  dynamoEndpoint: string;
   sqsEndpoint: string;
-  stage: string;
   queues: QueueRefs;
   stop(): Promise<void>;
 }
@@ -28,27 +17,16 @@ export interface Backends {
 /** Starts DynamoDB Local and fauxqs, and provisions tables and queues under a random stage. */
 export async function startBackends(): Promise<Backends> {
   const sup = new Supervisor({ sink: () => undefined });
-  const [dynamoEndpoint, sqsEndpoint] = await Promise.all([
-    startDynamo(sup, { port: freePort() }),
-    startSqs(sup, { port: freePort() }),
-  ]);
-  const stage = `t${Math.random().toString(36).slice(2, 8)}`;
-  const dynamo = createDynamoClient({
-    region: "us-east-1",
-    endpoint: dynamoEndpoint,
-    requestTimeoutMs: 10_000,
-  });
+  const [db, sqsEndpoint] = await Promise.all([startTestDynamo(sup), startSqs(sup, { port: freePort() })]);
   const sqs = createSqsClient({ region: "us-east-1", endpoint: sqsEndpoint });
-  const [, queues] = await Promise.all([ensureTables(dynamo, stage), ensureQueues(sqs, stage)]);
+  const queues = await ensureQueues(sqs, db.stage);
   return {
-    dynamo,
+    ...db,
     sqs,
-    dynamoEndpoint,
     sqsEndpoint,
-    stage,
     queues,
     async stop() {
-      dynamo.destroy();
+      db.dynamo.destroy();
       sqs.destroy();
       await sup.stop();
     },
