@@ -107,7 +107,7 @@ describe("queue REST routes", () => {
 });
 
 describe("the API document", () => {
-  test("Swagger shows each buyer route's answer, and the standard error body for its refusals", async () => {
+  test("Swagger shows each buyer and admin route's answer, and the standard error body for its refusals", async () => {
     const doc = await json(await fetch(`${gw.url}/swagger/json`));
     // One field of each answer that only the real answer has; the refusals share the error body.
     const answers: Array<[string, string, string, string]> = [
@@ -121,6 +121,15 @@ describe("the API document", () => {
       ["/api/v1/orders/{id}", "get", "200", "order_id"],
       ["/api/v1/payments/intent", "post", "200", "payment_intent_id"],
       ["/api/v1/payments/{id}/status", "get", "200", "failure_reason"],
+      ["/api/v1/admin/events", "post", "201", "sale_closes_at"],
+      ["/api/v1/admin/events/{id}/queue", "get", "200", "observed_rate_per_sec"],
+      ["/api/v1/admin/events/{id}/queue", "patch", "200", "auto_rate"],
+      ["/api/v1/admin/events/{id}/queue/pause", "post", "200", "challenge_difficulty"],
+      ["/api/v1/admin/events/{id}/queue/resume", "post", "200", "rate_max"],
+      ["/api/v1/admin/events/{id}/purchase-policy", "get", "200", "max_seats_per_user"],
+      ["/api/v1/admin/events/{id}/purchase-policy", "patch", "200", "max_live_reservations"],
+      ["/api/v1/admin/events/{id}/live", "get", "200", "hold_p95_ms"],
+      ["/api/v1/admin/events/{id}/funnel", "get", "200", "p95_sec"],
     ];
     for (const [path, method, status, field] of answers) {
       const op = doc.paths[path]?.[method] ?? doc.paths[path.replace(/\/$/, "")]?.[method];

@@ -1,76 +1,22 @@
+import type * as api from "@tt/kit/api";
+import type { FunnelView, LiveView, QueueChange } from "@tt/kit/api";
 import { type CallContext, call } from "./buyer-api.ts";
-import type { SaleState } from "./types.ts";
 
 // The admin API the operator console calls (docs/spec.md, "Admin"); the gateway checks the
-// admin role on every call.
+// admin role on every call. Its answers and the queue change are the gateway's own schemas
+// (kit/src/api/admin.ts).
 
-/** `GET /admin/events/{id}/live`: the figures the console shows, read every second. */
-export interface LiveView {
-  event_id: string;
-  as_of: string;
-  /** null while inventory cannot be read, like `seats` and `sold_per_sec`. */
-  sale: SaleState | null;
-  waiting: number;
-  active_buyers: number;
-  served: number;
-  admitted_per_sec: number;
-  seats: { available: number; held: number; sold: number } | null;
-  sold_per_sec: number | null;
-  hold_p95_ms: number | null;
-  settings: { rate: number; cap: number; paused: boolean; opens_at: string | null };
-}
+export type { AdmissionMode, FunnelStep, FunnelView, LiveView, QueueChange } from "@tt/kit/api";
 
-/** The funnel's steps, in order (docs/spec.md, "Observability"). */
-export type FunnelStep = "joined" | "admitted" | "held" | "paid" | "confirmed";
-
-/** `GET /admin/events/{id}/funnel`: the sale's analytics, added up across gateways. */
-export interface FunnelView {
-  event_id: string;
-  as_of: string;
-  /** `confirmed` is null here: orders are counted by reservation, in Prometheus only. */
-  funnel: Record<FunnelStep, number | null>;
-  abandoned: { silent: number; left: number };
-  wait: {
-    count: number;
-    p50_sec: number | null;
-    p95_sec: number | null;
-    /** Admitted buyers per bucket; `le` in seconds, null past the last bound. */
-    buckets: Array<{ le: number | null; count: number }>;
-  };
-}
-
-/** How admission is paced: at the operator's rate, or tuned by the gateway within bounds. */
-export type AdmissionMode = "fixed" | "auto";
+/** Fields of the queue view a gateway older than self-tuning and bot protection leaves out. */
+type NewerQueueFields = "admission" | "rate_min" | "rate_max" | "auto_rate" | "challenge_difficulty";
 
 /**
- * The queue view (`GET`/`PATCH /admin/events/{id}/queue`, pause, resume). `rate_min` and
- * `rate_max` are the self-tuning bounds (null while the rate is fixed), `auto_rate` the rate it
- * admits at now.
+ * The queue view (`GET`/`PATCH /admin/events/{id}/queue`, pause, resume), with the newer fields
+ * optional: the web app is published apart from the gateway, so it may meet an older one.
  */
-export interface AdminQueueView {
-  event_id: string;
-  rate: number;
-  cap: number;
-  paused: boolean;
-  opens_at: string | null;
-  waiting: number;
-  admitted: number;
-  served: number;
-  observed_rate_per_sec: number;
-  admission?: AdmissionMode;
-  rate_min?: number | null;
-  rate_max?: number | null;
-  auto_rate?: number | null;
-}
-
-/** `PATCH /admin/events/{id}/queue`. */
-export interface QueueChange {
-  rate?: number;
-  cap?: number;
-  admission?: AdmissionMode;
-  rate_min?: number;
-  rate_max?: number;
-}
+export type AdminQueueView = Omit<api.AdminQueueView, NewerQueueFields> &
+  Partial<Pick<api.AdminQueueView, NewerQueueFields>>;
 
 const base = (eventId: string) => `/api/v1/admin/events/${encodeURIComponent(eventId)}`;
 

@@ -1,28 +1,11 @@
 import { readSaleTally, type SaleFigures } from "@tt/kit";
+import { errorAnswers, FunnelView } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type Redis from "ioredis";
 import type { Guards } from "../guards.ts";
 import { type Buckets, quantileBetween } from "./live-figures.ts";
 
 const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
-const Count = t.Integer({ minimum: 0 });
-const Seconds = t.Nullable(t.Number({ minimum: 0 }));
-
-/** `GET /api/v1/admin/events/{id}/funnel` (docs/spec.md, "Admin"). */
-export const FunnelView = t.Object({
-  event_id: t.String(),
-  as_of: t.String({ format: "date-time" }),
-  funnel: t.Object({ joined: Count, admitted: Count, held: Count, paid: Count, confirmed: t.Null() }),
-  abandoned: t.Object({ silent: Count, left: Count }),
-  wait: t.Object({
-    count: Count,
-    p50_sec: Seconds,
-    p95_sec: Seconds,
-    buckets: t.Array(t.Object({ le: t.Nullable(t.Number()), count: Count }), {
-      description: "Admitted buyers per time-in-line bucket (le: upper bound in seconds, null past the last)",
-    }),
-  }),
-});
 
 /** What the funnel view reads. */
 export interface AdminFunnelDeps {
@@ -70,7 +53,7 @@ export function adminFunnelRoutes(deps: AdminFunnelDeps) {
     },
     {
       params: EventParams,
-      response: { 200: FunnelView },
+      response: { 200: FunnelView, ...errorAnswers },
       auth: "admin",
       rateLimit: true,
       detail: {

@@ -1,4 +1,5 @@
 import { AppError, type Logger, type Metrics } from "@tt/kit";
+import { errorAnswers, LiveView } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import { type Stock, saleOf } from "../queue/sale.ts";
@@ -7,29 +8,6 @@ import type { StockReader } from "../upstream/stock.ts";
 import { bucketsOf, RateOfChange, RecentQuantile } from "./live-figures.ts";
 
 const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
-const Count = t.Integer({ minimum: 0 });
-
-/** `GET /api/v1/admin/events/{id}/live` (docs/spec.md, "Admin"). */
-export const LiveView = t.Object({
-  event_id: t.String(),
-  as_of: t.String({ format: "date-time" }),
-  sale: t.Nullable(
-    t.Union([t.Literal("on_sale"), t.Literal("sold_out"), t.Literal("closed"), t.Literal("ended")]),
-  ),
-  waiting: Count,
-  active_buyers: t.Integer({ minimum: 0, description: "Admitted and not finished (counts against the cap)" }),
-  served: t.Integer({ minimum: 0, description: "Admitted since the line began" }),
-  admitted_per_sec: t.Number({ minimum: 0, description: "Observed admissions per second (30 s window)" }),
-  seats: t.Nullable(t.Object({ available: Count, held: Count, sold: Count })),
-  sold_per_sec: t.Nullable(t.Number({ minimum: 0, description: "Seats turned SOLD per second (last 10 s)" })),
-  hold_p95_ms: t.Nullable(t.Number({ minimum: 0, description: "This gateway's hold calls, last 60 s" })),
-  settings: t.Object({
-    rate: t.Number(),
-    cap: t.Integer(),
-    paused: t.Boolean(),
-    opens_at: t.Nullable(t.String({ format: "date-time" })),
-  }),
-});
 
 /** What the live view reads. */
 export interface AdminLiveDeps {
@@ -104,7 +82,7 @@ export function adminLiveRoutes(deps: AdminLiveDeps) {
     },
     {
       params: EventParams,
-      response: { 200: LiveView },
+      response: { 200: LiveView, ...errorAnswers },
       auth: "admin",
       rateLimit: true,
       detail: {

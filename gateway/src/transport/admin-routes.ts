@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
 import { AppError } from "@tt/kit";
+import { AdminQueueView, EventDetail, errorAnswers, PurchasePolicyView, QueueChange } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type { Guards } from "../guards.ts";
 import type { AutoAdmission } from "../queue/governor.ts";
@@ -32,35 +33,6 @@ const CreateEventBody = t.Object({
     { minItems: 1, maxItems: 50 },
   ),
   pre_queue: t.Optional(t.Boolean({ description: "Shuffle everyone who joins before sale_opens_at" })),
-});
-
-/** The hardest join challenge an operator may set: 2^28 tries, ~4.5 min at the ~1 M tries/s measured in Bun. */
-const MAX_CHALLENGE_DIFFICULTY = 28;
-
-const QueueChange = t.Object({
-  rate: t.Optional(t.Number({ minimum: 0, maximum: 100_000, description: "Admissions per second" })),
-  cap: t.Optional(
-    t.Integer({ minimum: 1, maximum: 1_000_000, description: "Admitted-but-unfinished buyers" }),
-  ),
-  opens_at: t.Optional(t.Union([Iso, t.Null()], { description: "Pre-queue opening; null for none" })),
-  admission: t.Optional(
-    t.Union([t.Literal("fixed"), t.Literal("auto")], {
-      description: "auto: the rate follows the back end's health between rate_min and rate_max",
-    }),
-  ),
-  rate_min: t.Optional(
-    t.Number({ minimum: 1, maximum: 100_000, description: "Self-tuning floor (default 1)" }),
-  ),
-  rate_max: t.Optional(
-    t.Number({ minimum: 1, maximum: 100_000, description: "Self-tuning ceiling (default 1,000)" }),
-  ),
-  challenge_difficulty: t.Optional(
-    t.Integer({
-      minimum: 0,
-      maximum: MAX_CHALLENGE_DIFFICULTY,
-      description: "Leading zero bits a join's proof of work needs (0: no challenge)",
-    }),
-  ),
 });
 
 /** The self-tuning part of a queue change: bounds given (or the current or default ones) with `auto`, null with `fixed`. */
@@ -103,7 +75,7 @@ const PolicyChange = t.Object({
 });
 
 /** The purchase policy as the admin API shows it; null: the platform's default. */
-function policyView(eventId: string, policy: inventory.PurchasePolicy | undefined) {
+function policyView(eventId: string, policy: inventory.PurchasePolicy | undefined): PurchasePolicyView {
   if (!policy) throw new Error("inventory answered without a purchase policy");
   return {
     event_id: eventId,
@@ -116,7 +88,7 @@ function policyView(eventId: string, policy: inventory.PurchasePolicy | undefine
 /** Operators' API (admin role): create events, steer each event's admissions live, set its purchase policy. */
 export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; guards: Guards }) {
   const { room } = deps;
-  const queueView = async (eventId: string) => {
+  const queueView = async (eventId: string): Promise<AdminQueueView> => {
     const [settings, stats] = await Promise.all([room.settings(eventId), room.stats(eventId)]);
     return {
       event_id: eventId,
@@ -137,6 +109,11 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
     };
   };
   const admin = { auth: "admin" as const, rateLimit: true as const };
+  // Every route answers one of these views, or the standard error body.
+  const answers = {
+    queue: { 200: AdminQueueView, ...errorAnswers },
+    policy: { 200: PurchasePolicyView, ...errorAnswers },
+  };
   return new Elysia({ name: "gateway.admin", prefix: "/api/v1/admin/events" })
     .use(deps.guards)
     .post(
@@ -173,11 +150,13 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
       {
         body: CreateEventBody,
         ...admin,
+        response: { 201: EventDetail, ...errorAnswers },
         detail: { summary: "Create an event from a compact seat map", tags: ["admin"] },
       },
     )
     .get("/:id/queue", ({ params }) => queueView(params.id), {
       params: EventParams,
+      response: answers.queue,
       ...admin,
       detail: { summary: "Queue settings and counts", tags: ["admin"] },
     })
@@ -200,6 +179,7 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
       },
       {
         params: EventParams,
+        response: answers.queue,
         body: QueueChange,
         ...admin,
         detail: {
@@ -217,6 +197,7 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
       },
       {
         params: EventParams,
+        response: answers.queue,
         ...admin,
         detail: { summary: "Stop admitting (the line keeps its order)", tags: ["admin"] },
       },
@@ -227,7 +208,12 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
         await room.updateSettings(params.id, { paused: false });
         return queueView(params.id);
       },
-      { params: EventParams, ...admin, detail: { summary: "Admit again", tags: ["admin"] } },
+      {
+        params: EventParams,
+        response: answers.queue,
+        ...admin,
+        detail: { summary: "Admit again", tags: ["admin"] },
+      },
     )
     .get(
       "/:id/purchase-policy",
@@ -237,6 +223,7 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
       },
       {
         params: EventParams,
+        response: answers.policy,
         ...admin,
         detail: { summary: "What one buyer may hold and buy of the event", tags: ["admin"] },
       },
@@ -257,6 +244,7 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
       },
       {
         params: EventParams,
+        response: answers.policy,
         body: PolicyChange,
         ...admin,
         detail: {

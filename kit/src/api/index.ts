@@ -1,6 +1,7 @@
-// The JSON answers of the gateway's buyer routes as Elysia models: the routes declare them as
-// their `response` (so Swagger shows them and Elysia checks them), and the web app and the bench
+// The JSON answers of the gateway's routes as Elysia models: the routes declare them as their
+// `response` (so Swagger shows them and Elysia checks them), and the web app and the bench
 // import their types (`import type`) from here, `@tt/kit/api`, without pulling in server code.
+export * from "./admin.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./queue.ts";
