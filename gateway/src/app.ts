@@ -230,6 +230,7 @@ function createQueue(
   const tuner = new AdmissionTuner(
     (eventId) => room.tuning(eventId),
     purchaseTally(service.metrics.http, config.queueAutoTargetMs / 1000),
+    { shedShare: config.queueAutoShedPct / 100 },
   );
   ticker = new AdmissionTicker(
     room,

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { describe, expect, test } from "bun:test";
 import { base64url, exportSPKI, SignJWT } from "jose";
 import { type EdgeGateway, errorCode, manualClock } from "./edge-support.ts";
 import {
   AUDIENCE,
+  devAndProdForFile,
   expectUnauthenticated,
   get,
   ISSUER,
   makeKey,
   signToken,
-  startDevAndProd,
   startTestIdp,
   type TestKey,
   type TokenOptions,
@@ -25,27 +24,26 @@ let rotatedAgain: TestKey;
 let stranger: TestKey;
 const sign = (options: Partial<TokenOptions> = {}) => signToken(time.clock, { key: rsa, ...options });
 
-let redis: TestRedis;
 let dev: EdgeGateway;
 let prod: EdgeGateway;
 
-beforeAll(async () => {
-  [rsa, ec, rotated, rotatedAgain, stranger] = await Promise.all([
-    makeKey("idp-1", "RS256"),
-    makeKey("idp-es", "ES256"),
-    makeKey("idp-2", "RS256"),
-    makeKey("idp-3", "ES256"),
-    makeKey("idp-x", "RS256"),
-  ]);
-  idp.published.push(rsa.publicJwk, ec.publicJwk);
-  redis = await startTestRedis();
-  ({ dev, prod } = await startDevAndProd(redis.url, idp.env, time.clock));
-});
-afterAll(async () => {
-  await Promise.all([dev?.stop(), prod?.stop()]);
-  await redis?.stop();
-  idp.stop();
-});
+devAndProdForFile(
+  idp,
+  time.clock,
+  (gateways) => {
+    ({ dev, prod } = gateways);
+  },
+  async () => {
+    [rsa, ec, rotated, rotatedAgain, stranger] = await Promise.all([
+      makeKey("idp-1", "RS256"),
+      makeKey("idp-es", "ES256"),
+      makeKey("idp-2", "RS256"),
+      makeKey("idp-3", "ES256"),
+      makeKey("idp-x", "RS256"),
+    ]);
+    idp.published.push(rsa.publicJwk, ec.publicJwk);
+  },
+);
 
 describe("JWT verification against the identity provider's JWKS", () => {
   test("accepts RS256 and ES256 tokens from the provider and exposes the user", async () => {

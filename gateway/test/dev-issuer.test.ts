@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { ConfigError, loadConfig } from "@tt/kit";
-import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { createLocalJWKSet, type JWK, jwtVerify } from "jose";
 import { createGateway } from "../src/app.ts";
 import { gatewayFields } from "../src/config.ts";
 import { type EdgeGateway, errorCode, manualClock, startEdgeGateway } from "./edge-support.ts";
 import {
   AUDIENCE,
+  devAndProdForFile,
   expectUnauthenticated,
   get,
   ISSUER,
-  startDevAndProd,
   startTestIdp,
   whoAmIRoutes,
 } from "./idp-support.ts";
@@ -18,18 +17,11 @@ import {
 // Both gateways also trust a (keyless) provider: production refuses to start without one.
 const idp = startTestIdp();
 const time = manualClock();
-let redis: TestRedis;
 let dev: EdgeGateway;
 let prod: EdgeGateway;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  ({ dev, prod } = await startDevAndProd(redis.url, idp.env, time.clock));
-});
-afterAll(async () => {
-  await Promise.all([dev?.stop(), prod?.stop()]);
-  await redis?.stop();
-  idp.stop();
+let redisUrl = "";
+devAndProdForFile(idp, time.clock, (gateways) => {
+  ({ dev, prod, redisUrl } = gateways);
 });
 
 describe("the local dev issuer", () => {
@@ -101,7 +93,7 @@ describe("the local dev issuer", () => {
   });
 
   test("another gateway process on the same Redis trusts the same dev tokens", async () => {
-    const other = await startEdgeGateway(redis.url, idp.env, whoAmIRoutes, time.clock);
+    const other = await startEdgeGateway(redisUrl, idp.env, whoAmIRoutes, time.clock);
     try {
       expect(other.gateway.devIssuer?.kid).toBe(dev.gateway.devIssuer?.kid);
     } finally {
@@ -134,7 +126,7 @@ describe("production mode", () => {
   test("will not start without a JWKS source", async () => {
     const config = loadConfig(gatewayFields(), {
       APP_ENV: "production",
-      REDIS_URL: redis.url,
+      REDIS_URL: redisUrl,
       RESERVATION_TOKEN_SECRET: "prod-test-secret",
       PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
     });
@@ -146,7 +138,7 @@ describe("production mode", () => {
       loadConfig(gatewayFields(), {
         ...idp.env,
         APP_ENV: "production",
-        REDIS_URL: redis.url,
+        REDIS_URL: redisUrl,
         PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
       }),
     ).toThrow("RESERVATION_TOKEN_SECRET is required in production");

@@ -1,7 +1,8 @@
 // A stand-in identity provider for the auth tests: key pairs, a JWKS endpoint that counts its
 // fetches, a token signer on the tests' clock, and routes that show who the gateway thinks you are.
-import { expect } from "bun:test";
+import { afterAll, beforeAll, expect } from "bun:test";
 import { generateSigningKey } from "@tt/kit";
+import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { Elysia } from "elysia";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import type { Gateway } from "../src/app.ts";
@@ -120,10 +121,37 @@ export const PRODUCTION_ENV = {
 };
 
 /** A development and a production gateway trusting the same provider, on one Redis. */
-export async function startDevAndProd(redisUrl: string, idpEnv: Record<string, string>, clock: Clock) {
-  const [dev, prod] = await Promise.all([
-    startEdgeGateway(redisUrl, idpEnv, whoAmIRoutes, clock),
-    startEdgeGateway(redisUrl, { ...idpEnv, ...PRODUCTION_ENV }, whoAmIRoutes, clock),
-  ]);
-  return { dev, prod };
+export interface DevAndProd {
+  dev: EdgeGateway;
+  prod: EdgeGateway;
+  redisUrl: string;
+}
+
+/**
+ * For one test file: after `prepare` (keys the provider publishes, say), a Redis and the two
+ * gateways start before its tests and are handed to `use`; after them all stop, `idp` too.
+ */
+export function devAndProdForFile(
+  idp: { env: Record<string, string>; stop(): void },
+  clock: Clock,
+  use: (gateways: DevAndProd) => void,
+  prepare: () => Promise<void> = async () => undefined,
+): void {
+  let redis: TestRedis | undefined;
+  let gateways: Partial<DevAndProd> = {};
+  beforeAll(async () => {
+    await prepare();
+    redis = await startTestRedis();
+    const [dev, prod] = await Promise.all([
+      startEdgeGateway(redis.url, idp.env, whoAmIRoutes, clock),
+      startEdgeGateway(redis.url, { ...idp.env, ...PRODUCTION_ENV }, whoAmIRoutes, clock),
+    ]);
+    gateways = { dev, prod };
+    use({ dev, prod, redisUrl: redis.url });
+  });
+  afterAll(async () => {
+    await Promise.all([gateways.dev?.stop(), gateways.prod?.stop()]);
+    await redis?.stop();
+    idp.stop();
+  });
 }

@@ -28,6 +28,8 @@ export class HttpMetrics {
   /** One per bound series: `of` binds each (method, route, status) once. */
   private readonly counts: Array<{ labels: string; route: string; status: number; n: number }> = [];
   private readonly durations = new Map<string, Duration>();
+  /** 503 OVERLOADED answers per "method route" (also counted as 503s above): load shed, not failed. */
+  private readonly sheds = new Map<string, number>();
 
   constructor(
     private readonly app: string,
@@ -71,26 +73,35 @@ export class HttpMetrics {
     };
   }
 
+  /** Counts one answer of a route, already recorded with its 503, as load shed (OVERLOADED). */
+  shed(method: string, route: string): void {
+    const key = `${method} ${route}`;
+    this.sheds.set(key, (this.sheds.get(key) ?? 0) + 1);
+  }
+
   /**
    * What one route has answered since the start: how many requests, how many took longer than
-   * `slowerThanSec` (counted by bucket: give a bucket bound), how many were 5xx. Windows come from
+   * `slowerThanSec` (counted by bucket: give a bucket bound), how many shed load (503
+   * OVERLOADED: full, retry) and how many failed otherwise (every other 5xx). Windows come from
    * the difference of two tallies (the admission governor's health, queue/governor.ts).
    */
   tally(
     method: string,
     route: string,
     slowerThanSec: number,
-  ): { count: number; slow: number; failed: number } {
+  ): { count: number; slow: number; shed: number; failed: number } {
     const key = `${method} ${route}`;
-    let failed = 0;
-    for (const c of this.counts) if (c.route === key && c.status >= 500) failed += c.n;
+    const shed = this.sheds.get(key) ?? 0;
+    let errors = 0;
+    for (const c of this.counts) if (c.route === key && c.status >= 500) errors += c.n;
+    const failed = errors - shed;
     const d = this.durations.get(`method="${labelValue(method)}",route="${labelValue(route)}"`);
-    if (!d) return { count: 0, slow: 0, failed };
+    if (!d) return { count: 0, slow: 0, shed, failed };
     let fast = 0;
     this.bounds.forEach((le, i) => {
       if (le <= slowerThanSec) fast += d.buckets[i] as number;
     });
-    return { count: d.count, slow: d.count - fast, failed };
+    return { count: d.count, slow: d.count - fast, shed, failed };
   }
 
   /** Prometheus text exposition of both metrics (labels as prom-client writes them, `app` last). */

@@ -19,6 +19,11 @@ export class Metrics {
    * made for (origin.ts): what each step of a purchase costs, and what idling costs.
    */
   readonly dependencyRequests: Counter<"origin" | "dependency" | "operation">;
+  /**
+   * Calls a bulkhead refused at once (OVERLOADED) because its dependency's line was full
+   * (bulkhead.ts): load shed, which callers retry — apart from the calls that failed.
+   */
+  readonly bulkheadRejected: Counter<"dependency">;
   /** The breakers circuit_breaker_state reports, read at scrape time (never on the call path). */
   private readonly breakers = new Map<string, () => BreakerState>();
 
@@ -37,6 +42,11 @@ export class Metrics {
       "dependency_requests_total",
       "Requests sent to dependencies (DynamoDB, SQS, Redis, services) by the route or loop they served",
       ["origin", "dependency", "operation"],
+    );
+    this.bulkheadRejected = this.counter(
+      "bulkhead_rejected_total",
+      "Calls refused at once (OVERLOADED) because the line to a dependency was full",
+      ["dependency"],
     );
     const breakers = this.breakers;
     new Gauge({

@@ -60,6 +60,15 @@ describe("the REST error responder", () => {
     expect(res.headers.get("retry-after")).toBe("2");
   });
 
+  test("the request metrics count a 503 OVERLOADED as load shed, and every other 5xx as failed", async () => {
+    const before = service.metrics.http.tally("GET", "/fail/:code", 1);
+    for (const code of ["OVERLOADED", "OVERLOADED", "UPSTREAM_UNAVAILABLE", "INTERNAL", "NOT_FOUND"]) {
+      await call(`/fail/${code}`);
+    }
+    const after = service.metrics.http.tally("GET", "/fail/:code", 1);
+    expect([after.shed - before.shed, after.failed - before.failed]).toEqual([2, 2]);
+  });
+
   test("an unexpected error is a 500 INTERNAL that leaks nothing", async () => {
     const { res, body } = await call("/boom");
     expect(res.status).toBe(500);

@@ -28,6 +28,18 @@ describe("the HTTP request metrics", () => {
     );
   });
 
+  test("a route's tally tells answers slower than a bound, load shed and other 5xx apart", () => {
+    const http = new HttpMetrics("gateway", [0.1, 0.5, 1]);
+    http.of("POST", "/hold", 201).record(0.05);
+    http.of("POST", "/hold", 201).record(0.3);
+    http.of("POST", "/hold", 503).record(0.001);
+    http.shed("POST", "/hold");
+    http.of("POST", "/hold", 503).record(0.2);
+    http.of("POST", "/hold", 504).record(2);
+    expect(http.tally("POST", "/hold", 0.1)).toEqual({ count: 5, slow: 3, shed: 1, failed: 2 });
+    expect(http.tally("POST", "/other", 0.1)).toEqual({ count: 0, slow: 0, shed: 0, failed: 0 });
+  });
+
   test("label values are escaped for the text format", () => {
     const http = new HttpMetrics("svc", [1]);
     http.of("GET", 'a"b\\c', 200).record(0.1);

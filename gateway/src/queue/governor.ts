@@ -1,22 +1,28 @@
 /**
  * Self-tuning admission (docs/spec.md, "Admission that tunes itself"). An operator who turns it on
- * for an event sets bounds; within them the admission rate follows the back end's health as this
- * gateway sees it on the purchase routes:
+ * for an event sets bounds; within them the admission rate seeks the most the back end serves, as
+ * this gateway sees it on the purchase routes (hold, payment intent, confirm), once a period:
  *
- * - trouble — any purchase answer was a 5xx (a timeout, an outage, or the edge shedding load with
- *   503 OVERLOADED), or more than 5 % of holds took longer than the target (hold p95 above it):
- *   the rate drops to 70 % at once, and is neither raised nor cut again for two periods. Holds
- *   lag admissions by the buyers' think time, so the periods right after a cut still show the
- *   load from before it: cutting on them too took the rate from 40/s to the floor in four
- *   seconds in a drop, and the line crawled for ten;
- * - headroom — no trouble, and people are waiting: the rate rises by a quarter each period (at
- *   least 1/s), so it reaches any rate the back end keeps up with in seconds, not minutes;
- * - otherwise it stays.
+ * - failing — a purchase answer was a 5xx other than 503 OVERLOADED (a timeout, an outage, a bug:
+ *   buyers see these): the rate drops to 70 % at once;
+ * - full — more than 5 % (QUEUE_AUTO_SHED_PCT) of the purchase answers were shed (503
+ *   OVERLOADED: the edge's bulkhead or a service refused at once, and buyers retry after a
+ *   second), or more than 5 % of holds took longer than the target (QUEUE_AUTO_TARGET_MS: hold
+ *   p95 above it): the rate stops rising and steps back a tenth.
+ *   Shedding is the back end saying "this is my most", not failing: a fixed rate that ignores it
+ *   sold more than a governor that cut by 30 % on each shed answer (bench/README.md, #20);
+ * - headroom — neither, and people are waiting: the rate rises. From its start it doubles each
+ *   period (TCP's slow start), so a line opening at the floor fills the pipeline in a few seconds;
+ *   the first sign of fullness ends that and undoes the last doubling (back to the rate of the
+ *   period before, whose load is what the sign shows); after it the rate rises by a tenth each
+ *   period (at least 1/s), probing for more without overshooting by much.
  *
- * Multiplicative both ways, as TCP's congestion window and the kit's adaptive bulkhead, but
- * steered by latency before errors: admitting faster than the back end serves shows as slower
- * holds first, seconds before anything fails. Buyers in flight are bounded apart from this: by
- * the cap on admitted-but-unfinished buyers and, each tick, by the seats still available.
+ * After any decrease the rate holds still for two periods: holds lag admissions by the buyers'
+ * think time (two of 0.3–1.5 s in the drop), so those periods still show the load from before.
+ * Cutting on them too once took the rate from 40/s to the floor in four seconds. A new leader
+ * that finds the rate the last one reached carries on from it without a slow start.
+ * Buyers in flight are bounded apart from this: by the cap on admitted-but-unfinished buyers and,
+ * each tick, by the seats still available.
  */
 
 /** An event's self-tuning bounds, as the operator set them. */
@@ -30,40 +36,58 @@ export interface PurchaseHealth {
   holds: number;
   /** Holds slower than the target. */
   slowHolds: number;
-  /** 5xx answers on any purchase route (hold, payment intent, confirm). */
+  /** Answers on any purchase route (hold, payment intent, confirm), shed ones included. */
+  answers: number;
+  /** 503 OVERLOADED among them: load shed, which buyers retry. */
+  shed: number;
+  /** Every other 5xx among them: failures buyers see. */
   failures: number;
 }
 
 export interface GovernorOptions {
-  /** Share of holds allowed over the target before it counts as trouble (the p95 → 5 %). */
+  /** Share of holds allowed over the target before the back end counts as full (the p95 → 5 %). */
   slowShare?: number;
+  /** Share of purchase answers allowed to be shed before the back end counts as full. */
+  shedShare?: number;
   /** Fewer holds than this in a period say nothing about latency. */
   minSample?: number;
 }
 
 /** One event's admission rate under self-tuning. */
 export class Governor {
-  private calm = 0;
+  /** Periods left in which the rate holds still after a decrease. */
+  private holdDown = 0;
+  /** The rate of the period before the last: where slow start goes back to. */
+  private before: number | undefined;
 
   constructor(
     public rate: number,
     private readonly opts: GovernorOptions = {},
+    /** Doubling each period until the first sign of fullness (slow start). */
+    private starting = true,
   ) {}
 
   /** The rate for the next period, from the last period's health and whether anyone waits. */
   step(health: PurchaseHealth, bounds: AutoAdmission, waiting: boolean): number {
-    const slowShare = this.opts.slowShare ?? 0.05;
+    const used = Math.min(bounds.max, Math.max(bounds.min, this.rate));
+    let rate = used;
     const judged = health.holds >= (this.opts.minSample ?? 5);
-    const trouble = health.failures > 0 || (judged && health.slowHolds > health.holds * slowShare);
-    let rate = Math.min(bounds.max, Math.max(bounds.min, this.rate));
-    if (trouble && this.calm >= 0) {
+    const slow = judged && health.slowHolds > health.holds * (this.opts.slowShare ?? 0.05);
+    const shedding = health.shed > 0 && health.shed > health.answers * (this.opts.shedShare ?? 0.05);
+    if (this.holdDown > 0) {
+      this.holdDown -= 1;
+    } else if (health.failures > 0) {
       rate *= 0.7;
-      this.calm = -2;
-    } else if (this.calm < 0) {
-      this.calm += 1;
+      this.holdDown = 2;
+      this.starting = false;
+    } else if (slow || shedding) {
+      rate = this.starting ? (this.before ?? rate) : rate * 0.9;
+      this.holdDown = 2;
+      this.starting = false;
     } else if (waiting) {
-      rate += Math.max(1, rate * 0.25);
+      rate = this.starting ? rate * 2 : rate + Math.max(1, rate * 0.1);
     }
+    this.before = used;
     this.rate = Math.round(Math.min(bounds.max, Math.max(bounds.min, rate)) * 100) / 100;
     return this.rate;
   }
@@ -74,7 +98,7 @@ export type PurchaseTally = () => PurchaseHealth;
 
 /** The routes whose answers are the back end's health, as the HTTP metrics name them. */
 const HOLD_ROUTE = ["POST", "/api/v1/reservations"] as const;
-/** The purchase routes besides the hold, whose 5xx count as trouble too. */
+/** The purchase routes besides the hold, whose shed answers and failures count too. */
 const PAYMENT_ROUTES = [
   ["POST", "/api/v1/payments/intent"],
   ["POST", "/api/v1/reservations/:id/confirm"],
@@ -82,7 +106,7 @@ const PAYMENT_ROUTES = [
 
 /**
  * The purchase routes' tally from this process's own request metrics (kit http-metrics.ts): no
- * extra work per request. `targetSec` is best a bucket bound of those metrics (0.12 is one).
+ * extra work per request. `targetSec` is best a bucket bound of those metrics (0.5 is one).
  */
 export function purchaseTally(
   http: {
@@ -90,21 +114,34 @@ export function purchaseTally(
       method: string,
       route: string,
       slowerThanSec: number,
-    ): { count: number; slow: number; failed: number };
+    ): { count: number; slow: number; shed: number; failed: number };
   },
   targetSec: number,
 ): PurchaseTally {
   return () => {
     const hold = http.tally(...HOLD_ROUTE, targetSec);
-    let failures = hold.failed;
-    for (const [method, route] of PAYMENT_ROUTES) failures += http.tally(method, route, targetSec).failed;
-    return { holds: hold.count, slowHolds: hold.slow, failures };
+    const health = {
+      holds: hold.count,
+      slowHolds: hold.slow,
+      answers: hold.count,
+      shed: hold.shed,
+      failures: hold.failed,
+    };
+    for (const [method, route] of PAYMENT_ROUTES) {
+      const other = http.tally(method, route, targetSec);
+      health.answers += other.count;
+      health.shed += other.shed;
+      health.failures += other.failed;
+    }
+    return health;
   };
 }
 
 const minus = (a: PurchaseHealth, b: PurchaseHealth): PurchaseHealth => ({
   holds: a.holds - b.holds,
   slowHolds: a.slowHolds - b.slowHolds,
+  answers: a.answers - b.answers,
+  shed: a.shed - b.shed,
   failures: a.failures - b.failures,
 });
 
@@ -114,11 +151,18 @@ export interface TunedSettings {
   auto: AutoAdmission | null;
 }
 
+/** How the tuner runs: its governors' thresholds, its period and its clock (tests). */
+export interface TunerOptions extends GovernorOptions {
+  everyMs?: number;
+  now?: () => number;
+}
+
 /**
  * Self-tuning for every event this process leads: once per period, reads whether the event is
- * self-tuned (and its bounds) and steps its governor on the health of that period. A governor
- * starts from the rate the line was last admitted at, so a new leader carries on where the
- * last one stopped.
+ * self-tuned (and its bounds) and steps its governor on the health of that period. A line's
+ * first governor starts from the operator's rate (within the bounds) in slow start; one that
+ * finds the rate the line was last admitted at carries on from there, so a new leader does not
+ * start the climb over.
  */
 export class AdmissionTuner {
   private readonly tuned = new Map<string, { governor: Governor; decidedAt: number; seen: PurchaseHealth }>();
@@ -126,15 +170,14 @@ export class AdmissionTuner {
   constructor(
     private readonly settingsOf: (eventId: string) => Promise<TunedSettings & { lastRate: number | null }>,
     private readonly tally: PurchaseTally,
-    private readonly everyMs = 1000,
-    private readonly now: () => number = Date.now,
+    private readonly opts: TunerOptions = {},
   ) {}
 
   /** The rate to admit `eventId` at now, or undefined when it is not self-tuned. */
   async rateFor(eventId: string, waiting: boolean): Promise<number | undefined> {
-    const now = this.now();
+    const now = (this.opts.now ?? Date.now)();
     const entry = this.tuned.get(eventId);
-    if (entry && now - entry.decidedAt < this.everyMs) return entry.governor.rate;
+    if (entry && now - entry.decidedAt < (this.opts.everyMs ?? 1000)) return entry.governor.rate;
     const settings = await this.settingsOf(eventId);
     if (!settings.auto) {
       this.tuned.delete(eventId);
@@ -143,7 +186,11 @@ export class AdmissionTuner {
     const seen = this.tally();
     if (!entry) {
       const start = settings.lastRate ?? settings.rate;
-      const governor = new Governor(Math.min(settings.auto.max, Math.max(settings.auto.min, start)));
+      const governor = new Governor(
+        Math.min(settings.auto.max, Math.max(settings.auto.min, start)),
+        this.opts,
+        settings.lastRate === null,
+      );
       this.tuned.set(eventId, { governor, decidedAt: now, seen });
       return governor.rate;
     }

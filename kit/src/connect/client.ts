@@ -241,6 +241,7 @@ export function createServiceClient<S extends DescService>(
           maxInFlight: options.maxInFlight ?? 128,
           maxQueued: options.maxQueued ?? 128,
           ...(options.adaptive ? { adaptive: options.adaptive } : {}),
+          onReject: () => options.metrics?.bulkheadRejected.inc({ dependency: options.name }),
         }),
       ),
       retryInterceptor(options.retries ?? 2),

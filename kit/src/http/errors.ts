@@ -8,6 +8,14 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; trace_id: string; details?: Record<string, string> };
 }
 
+// Requests answered OVERLOADED (load shed): the request metrics count them apart from failures,
+// so self-tuning admission reads "full, retry" and "broken" as different things
+// (http-metrics.ts). Marked by request, as Elysia may hand on a copy of the error's Response.
+const shedRequests = new WeakSet<Request>();
+
+/** Whether `request` was refused as overload (503 OVERLOADED), not failed. */
+export const wasShed = (request: Request): boolean => shedRequests.has(request);
+
 /** Builds the standard error response for a catalogue code. */
 export function errorResponse(error: AppError): Response {
   const body: ErrorBody = { error: { code: error.code, message: error.message, trace_id: currentTraceId() } };
@@ -84,6 +92,7 @@ export function answerError(
   request: Request,
 ): Response {
   const appError = toAppError(error, elysiaCode);
+  if (appError.code === "OVERLOADED") shedRequests.add(request);
   if (appError.code === "INTERNAL") {
     log.error("unhandled error", { method: request.method, url: request.url, err: error });
   }

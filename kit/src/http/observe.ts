@@ -4,7 +4,7 @@ import { AppError } from "../errors.ts";
 import type { Metrics } from "../metrics.ts";
 import { withOrigin } from "../origin.ts";
 import { startServerSpan } from "../telemetry.ts";
-import { errorResponse } from "./errors.ts";
+import { errorResponse, wasShed } from "./errors.ts";
 
 /** A request handler as Bun calls it. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -89,6 +89,7 @@ export function observed(
     const route = routeOf(request);
     const status = response?.status ?? 101;
     metrics.http.of(method, route, status).record((performance.now() - started) / 1000);
+    if (status === 503 && wasShed(request)) metrics.http.shed(method, route);
     if (span.isRecording()) {
       span.updateName(`${method} ${route}`);
       span.setAttribute("http.route", route);

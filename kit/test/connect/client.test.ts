@@ -150,7 +150,8 @@ describe("service client retries", () => {
 });
 
 describe("service client overload", () => {
-  test("calls beyond the bulkhead are refused at once with OVERLOADED, without reaching the upstream", async () => {
+  test("calls beyond the bulkhead are refused at once with OVERLOADED, without reaching the upstream, and counted", async () => {
+    const metrics = new Metrics("client-test");
     const client = createServiceClient(inventory.InventoryService, {
       name: "inventory",
       baseUrl: upstream.url,
@@ -158,6 +159,7 @@ describe("service client overload", () => {
       maxInFlight: 1,
       maxQueued: 1,
       timeoutMs: 2_000,
+      metrics,
     });
     const started = Date.now();
     const answers = await Promise.all(
@@ -173,6 +175,7 @@ describe("service client overload", () => {
     expect(answers.filter((a) => a === "ok")).toHaveLength(2);
     expect(calls.get("slow-bulkhead")).toBe(2);
     expect(Date.now() - started).toBeLessThan(1_500);
+    expect(await metrics.render()).toMatch(/^bulkhead_rejected_total\{dependency="inventory"[^}]*\} 1$/m);
   });
 
   test("an upstream's Retry-After reaches the caller, and a busy upstream does not trip the breaker", async () => {
