@@ -1,29 +1,19 @@
 // One admission, one purchase, in the waiting room on a real Redis: enter hands out one live
 // reservation token at a time, and anonymous places are capped per client address.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { AppError, createLogger, createRedis } from "@tt/kit";
-import { startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { describe, expect, test } from "bun:test";
+import { type AppError, createLogger } from "@tt/kit";
 import type Redis from "ioredis";
 import { EntryPasses } from "../src/queue/entry-passes.ts";
 import { currentPassKey } from "../src/queue/keys.ts";
 import { WaitingRoom, type WaitingRoomOptions } from "../src/queue/waiting-room.ts";
-import { testRoomOptions } from "./support.ts";
+import { codeOf, redisForFile, testRoomOptions } from "./support.ts";
 
-let server: TestRedis;
 let redis: Redis;
 let clock = 1_700_000_000_000;
 let events = 0;
 const freshEvent = () => `evt_once_${++events}_${Math.random().toString(36).slice(2, 8)}`;
 const options: WaitingRoomOptions = { ...testRoomOptions, now: () => clock };
 const quiet = createLogger("test", "error", () => undefined);
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return error instanceof AppError ? error.code : `no AppError (${String(error)})`;
-}
 
 /** A place for `userId`, admitted. */
 async function admittedPlace(wr: WaitingRoom, eventId: string, userId: string) {
@@ -32,13 +22,8 @@ async function admittedPlace(wr: WaitingRoom, eventId: string, userId: string) {
   return token;
 }
 
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = createRedis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
+redisForFile((client) => {
+  redis = client;
 });
 
 describe("one live reservation token per buyer", () => {

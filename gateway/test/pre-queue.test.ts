@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createRedis } from "@tt/kit";
-import { eventually, startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { describe, expect, test } from "bun:test";
+import { eventually } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import { WaitingRoom } from "../src/queue/waiting-room.ts";
-import { startQueueGateway, type TestGateway, testRoomOptions } from "./support.ts";
+import { redisForFile, startQueueGateway, type TestGateway, testRoomOptions } from "./support.ts";
 
-let server: TestRedis;
 let redis: Redis;
 let clock = 1_800_000_000_000;
 
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = createRedis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
+let redisUrl: string;
+redisForFile((client, url) => {
+  redis = client;
+  redisUrl = url;
 });
 
 describe("the pre-queue", () => {
@@ -49,7 +44,7 @@ describe("the pre-queue", () => {
   });
 
   test("a live socket in the pre-queue is told its drawn place when the sale opens", async () => {
-    const gw: TestGateway = await startQueueGateway(server.url);
+    const gw: TestGateway = await startQueueGateway(redisUrl);
     try {
       const eventId = `evt_pre_ws_${Date.now()}`;
       await gw.room.updateSettings(eventId, { opensAt: Date.now() + 400, rate: 0 });

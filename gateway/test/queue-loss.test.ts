@@ -2,9 +2,9 @@
 // the operator's settings come back from their durable store, the line is live again at once,
 // lost places are refused and their sockets told. gateway/test/api/redis-loss.test.ts runs the
 // same through the whole platform, with a real Redis restart.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { AppError, createLogger, createRedis, Metrics } from "@tt/kit";
-import { eventually, startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { describe, expect, test } from "bun:test";
+import { AppError, createLogger, Metrics } from "@tt/kit";
+import { eventually } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import { ACTIVE_EVENTS_KEY, queueKeys } from "../src/queue/keys.ts";
 import { type FrameSink, LiveQueue } from "../src/queue/live-queue.ts";
@@ -16,21 +16,15 @@ import {
 } from "../src/queue/settings-store.ts";
 import { AdmissionTicker } from "../src/queue/ticker.ts";
 import { WaitingRoom } from "../src/queue/waiting-room.ts";
-import { testRoomOptions } from "./support.ts";
+import { redisForFile, testRoomOptions } from "./support.ts";
 
-let server: TestRedis;
 let redis: Redis;
 const log = createLogger("t", "error");
 let counter = 0;
 const freshEvent = () => `evt_lost_${Date.now().toString(36)}_${++counter}`;
 
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = createRedis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
+redisForFile((client) => {
+  redis = client;
 });
 
 /** A durable store that can be taken down, counting its reads. */

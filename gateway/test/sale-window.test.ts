@@ -2,16 +2,14 @@
 // pre-queue before the opening, admission from it, no joins and no admissions from the close),
 // on the room's injected clock so every boundary is hit to the millisecond. The whole flow, with
 // inventory's own window, sockets and the web app's view of it, is in api/sale-window.test.ts.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { AppError, createRedis } from "@tt/kit";
-import { startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { describe, expect, test } from "bun:test";
+import { AppError } from "@tt/kit";
 import type Redis from "ioredis";
 import type { SaleWindow } from "../src/queue/sale.ts";
 import { WaitingRoom } from "../src/queue/waiting-room.ts";
 import { CachedEventDirectory } from "../src/upstream/event-directory.ts";
-import { testRoomOptions } from "./support.ts";
+import { redisForFile, testRoomOptions } from "./support.ts";
 
-let server: TestRedis;
 let redis: Redis;
 let clock = 1_900_000_000_000;
 let room: WaitingRoom;
@@ -19,14 +17,9 @@ let n = 0;
 const freshEvent = () => `evt_win_${++n}_${Math.random().toString(36).slice(2, 8)}`;
 const STOCK = { available: 100, held: 0, sold: 0 };
 
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = createRedis(server.url);
+redisForFile((client) => {
+  redis = client;
   room = new WaitingRoom(redis, { ...testRoomOptions, defaultRate: 1000, now: () => clock });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
 });
 
 /** A window opening `opensIn` ms from now and lasting `lasts` ms. */

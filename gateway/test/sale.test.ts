@@ -1,28 +1,21 @@
 // The waiting room's side of "sold out" against a real Redis: what a stock reading does to
 // admission, to joins and to the status every gateway answers from (the whole flow, with real
 // seats and sockets, is in api/sold-out.test.ts).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { AppError, createRedis } from "@tt/kit";
-import { startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { describe, expect, test } from "bun:test";
+import { AppError } from "@tt/kit";
 import type Redis from "ioredis";
 import { WaitingRoom } from "../src/queue/waiting-room.ts";
-import { testRoomOptions } from "./support.ts";
+import { redisForFile, testRoomOptions } from "./support.ts";
 
-let server: TestRedis;
 let redis: Redis;
 let clock = 1_700_000_000_000;
 let room: WaitingRoom;
 let n = 0;
 const freshEvent = () => `evt_sale_${++n}_${Math.random().toString(36).slice(2, 8)}`;
 
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = createRedis(server.url);
+redisForFile((client) => {
+  redis = client;
   room = new WaitingRoom(redis, { ...testRoomOptions, defaultRate: 1000, now: () => clock });
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
 });
 
 /** Joins `count` anonymous waiters; their tokens. */

@@ -1,5 +1,7 @@
 // Starts gateway instances for the queue tests: the real gateway (createGateway) on a free port.
-import type { Metrics } from "@tt/kit";
+import { afterAll, beforeAll } from "bun:test";
+import { AppError, createRedis, type Metrics } from "@tt/kit";
+import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import type { LiveQueue } from "../src/queue/live-queue.ts";
 import type { WaitingRoom, WaitingRoomOptions } from "../src/queue/waiting-room.ts";
@@ -20,6 +22,33 @@ export const as = (userId: string) => ({
   authorization: "Bearer dev-super-key-local-testing",
   "x-user-id": userId,
 });
+
+/**
+ * A private Redis for one test file: started before its tests, its client handed to `use` (the
+ * file keeps it in its own variable), both stopped after them.
+ */
+export function redisForFile(use: (redis: Redis, url: string) => void): void {
+  let server: TestRedis | undefined;
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    server = await startTestRedis();
+    redis = createRedis(server.url);
+    use(redis, server.url);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await server?.stop();
+  });
+}
+
+/** The catalogue code a call was refused with, or what it did instead. */
+export async function codeOf(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return error instanceof AppError ? error.code : `no AppError (${String(error)})`;
+}
 
 /** A running gateway instance (its own Redis connections, fan-out and HTTP listener). */
 export interface TestGateway {

@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { AppError, createRedis, readReservationToken } from "@tt/kit";
-import { startTestRedis, type TestRedis } from "@tt/kit/testing";
+import { describe, expect, test } from "bun:test";
+import { type AppError, readReservationToken } from "@tt/kit";
 import type Redis from "ioredis";
 import { queueKeys } from "../src/queue/keys.ts";
 import { WaitingRoom, type WaitingRoomOptions } from "../src/queue/waiting-room.ts";
-import { clientCommands, testRoomOptions } from "./support.ts";
+import { clientCommands, codeOf, redisForFile, testRoomOptions } from "./support.ts";
 
-let server: TestRedis;
 let redis: Redis;
 let clock = 1_700_000_000_000;
 let eventCounter = 0;
@@ -17,21 +15,8 @@ const options: WaitingRoomOptions = { ...testRoomOptions, now: () => clock };
 const freshEvent = () => `evt_test_${++eventCounter}_${Math.random().toString(36).slice(2, 8)}`;
 const room = () => new WaitingRoom(redis, options);
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  return error instanceof AppError ? error.code : `no AppError (${String(error)})`;
-}
-
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = createRedis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
+redisForFile((client) => {
+  redis = client;
 });
 
 describe("joining the waiting room", () => {

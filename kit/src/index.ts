@@ -3,9 +3,10 @@ export { dynamoCheck, sqsCheck } from "./aws/checks.ts";
 export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./aws/clients.ts";
 export { type DeadLetter, DeadLetters, describeDeadLetter, MALFORMED } from "./aws/dead-letters.ts";
 export { instrumentAws } from "./aws/instrument.ts";
+export * from "./aws/items.ts";
 export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
 export { type QueueUrl, queueUrl } from "./aws/queue-url.ts";
-export { EVENTS_QUEUE, queueNames } from "./aws/queues.ts";
+export { queueNames } from "./aws/queues.ts";
 export { type TableName, TTL_ATTRIBUTE, tableName, tableNames } from "./aws/tables.ts";
 export {
   APP_ENVS,

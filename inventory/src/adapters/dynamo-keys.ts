@@ -8,7 +8,7 @@
  *   events table pk = `EVENT#{event_id}`, sk = `META`; gsi1pk = `EVENTS`, gsi1sk = start time.
  * There is no per-event counter item: counts come from the seat map.
  */
-import { fnv1a } from "@tt/kit";
+import { fnv1a, type ItemCondition } from "@tt/kit";
 
 /** The partition key of a seat's item. */
 export function seatPk(eventId: string, seatId: string, shards: number): string {
@@ -34,6 +34,13 @@ export function holdKey(reservationId: string, eventId: string) {
 export function eventKey(eventId: string) {
   return { pk: { S: `EVENT#${eventId}` }, sk: { S: "META" } };
 }
+
+/** An event's record that is active: one being created or gone may not be changed. */
+export const ACTIVE_EVENT: ItemCondition = {
+  expression: "#s = :active",
+  names: { "#s": "status" },
+  values: { ":active": { S: "ACTIVE" } },
+};
 
 /** The listing partition of active events (listing is rare and cached by callers). */
 export const EVENTS_LISTING = "EVENTS";

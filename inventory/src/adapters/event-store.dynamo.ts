@@ -16,12 +16,13 @@ import {
   UpdateItemCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
+import { readItem, updateVersioned } from "@tt/kit";
 import { InvalidInputError, InventoryConflictError } from "../domain/errors.ts";
 import { allSeatIds, sectionOfSeat } from "../domain/layout.ts";
 import type { EventInfo, QueueSettings, QueueSettingsChange } from "../domain/model.ts";
 import type { EventStore } from "../domain/ports.ts";
 import { storageError } from "./dynamo-errors.ts";
-import { EVENTS_LISTING, eventKey, seatKey } from "./dynamo-keys.ts";
+import { ACTIVE_EVENT, EVENTS_LISTING, eventKey, seatKey } from "./dynamo-keys.ts";
 
 type Item = Record<string, AttributeValue>;
 
@@ -188,10 +189,8 @@ export class DynamoEventStore implements EventStore {
 
   async get(eventId: string): Promise<EventInfo | undefined> {
     try {
-      const { Item } = await this.ddb.send(
-        new GetItemCommand({ TableName: this.tables.events, Key: eventKey(eventId), ConsistentRead: true }),
-      );
-      return Item?.status?.S === "ACTIVE" ? decodeEvent(Item) : undefined;
+      const item = await readItem(this.ddb, this.tables.events, eventKey(eventId));
+      return item?.status?.S === "ACTIVE" ? decodeEvent(item) : undefined;
     } catch (error) {
       throw storageError(error);
     }
@@ -219,46 +218,27 @@ export class DynamoEventStore implements EventStore {
     eventId: string,
     change: QueueSettingsChange,
   ): Promise<QueueSettings | undefined> {
-    const set: string[] = [];
-    const values: Item = { ":active": { S: "ACTIVE" }, ":one": { N: "1" } };
-    const put = (attribute: string, value: AttributeValue) => {
-      set.push(`${attribute} = :${attribute}`);
-      values[`:${attribute}`] = value;
-    };
-    if (change.rate !== undefined) put("q_rate", { N: String(change.rate) });
-    if (change.cap !== undefined) put("q_cap", { N: String(change.cap) });
-    if (change.paused !== undefined) put("q_paused", { BOOL: change.paused });
-    if (change.challengeDifficulty !== undefined) put("q_pow", { N: String(change.challengeDifficulty) });
-    if (typeof change.opensAt === "number") put("q_opens_at", { N: String(change.opensAt) });
-    if (change.auto) {
-      put("q_auto_min", { N: String(change.auto.min) });
-      put("q_auto_max", { N: String(change.auto.max) });
-    }
-    const removed = [
-      ...(change.opensAt === null ? ["q_opens_at"] : []),
-      ...(change.auto === null ? ["q_auto_min", "q_auto_max"] : []),
-    ];
-    const update = [
-      ...(set.length > 0 ? [`SET ${set.join(", ")}`] : []),
-      ...(removed.length > 0 ? [`REMOVE ${removed.join(", ")}`] : []),
-      "ADD q_version :one",
-    ].join(" ");
+    const number = (value: number | undefined) => (value === undefined ? undefined : { N: String(value) });
+    const opensAt = typeof change.opensAt === "number" ? { N: String(change.opensAt) } : change.opensAt;
     try {
-      const { Attributes } = await this.ddb.send(
-        new UpdateItemCommand({
-          TableName: this.tables.events,
-          Key: eventKey(eventId),
-          UpdateExpression: update,
-          ConditionExpression: "#s = :active",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: values,
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return Attributes ? decodeQueueSettings(Attributes) : undefined;
+      const item = await updateVersioned(this.ddb, {
+        table: this.tables.events,
+        key: eventKey(eventId),
+        changes: {
+          q_rate: number(change.rate),
+          q_cap: number(change.cap),
+          q_paused: change.paused === undefined ? undefined : { BOOL: change.paused },
+          q_pow: number(change.challengeDifficulty),
+          q_opens_at: opensAt,
+          q_auto_min: change.auto === null ? null : number(change.auto?.min),
+          q_auto_max: change.auto === null ? null : number(change.auto?.max),
+        },
+        version: "q_version",
+        condition: ACTIVE_EVENT,
+      });
+      // None: no such event, or one still being created.
+      return item ? decodeQueueSettings(item) : undefined;
     } catch (error) {
-      // No such event, or one still being created.
-      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw storageError(error);
     }
   }

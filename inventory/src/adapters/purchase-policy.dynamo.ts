@@ -3,19 +3,12 @@
  * (`p_max_live`, `p_max_seats`, versioned by `p_version`), next to the queue settings, so it is
  * kept as long as the event and read with one strongly consistent GetItem.
  */
-import {
-  type AttributeValue,
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { type Item, updateVersioned } from "@tt/kit";
 import type { PurchasePolicy, PurchasePolicyChange } from "../domain/model.ts";
 import type { PurchasePolicyStore } from "../domain/ports.ts";
 import { storageError } from "./dynamo-errors.ts";
-import { eventKey } from "./dynamo-keys.ts";
-
-type Item = Record<string, AttributeValue>;
+import { ACTIVE_EVENT, eventKey } from "./dynamo-keys.ts";
 
 function decode(item: Item): PurchasePolicy {
   const number = (name: string) => (item[name]?.N === undefined ? undefined : Number(item[name]?.N));
@@ -51,40 +44,21 @@ export class DynamoPurchasePolicyStore implements PurchasePolicyStore {
   }
 
   async update(eventId: string, change: PurchasePolicyChange): Promise<PurchasePolicy | undefined> {
-    const set: string[] = [];
-    const remove: string[] = [];
-    const values: Item = { ":active": { S: "ACTIVE" }, ":one": { N: "1" } };
-    const apply = (attribute: string, value: number | null | undefined) => {
-      if (value === undefined) return;
-      if (value === null) remove.push(attribute);
-      else {
-        set.push(`${attribute} = :${attribute}`);
-        values[`:${attribute}`] = { N: String(value) };
-      }
-    };
-    apply("p_max_live", change.maxLiveReservations);
-    apply("p_max_seats", change.maxSeatsPerUser);
-    const update = [
-      ...(set.length > 0 ? [`SET ${set.join(", ")}`] : []),
-      ...(remove.length > 0 ? [`REMOVE ${remove.join(", ")}`] : []),
-      "ADD p_version :one",
-    ].join(" ");
+    const number = (value: number | null | undefined) => (value == null ? value : { N: String(value) });
     try {
-      const { Attributes } = await this.ddb.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: eventKey(eventId),
-          UpdateExpression: update,
-          ConditionExpression: "#s = :active",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: values,
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      return Attributes ? decode(Attributes) : undefined;
+      const item = await updateVersioned(this.ddb, {
+        table: this.table,
+        key: eventKey(eventId),
+        changes: {
+          p_max_live: number(change.maxLiveReservations),
+          p_max_seats: number(change.maxSeatsPerUser),
+        },
+        version: "p_version",
+        condition: ACTIVE_EVENT,
+      });
+      // None: no such event, or one still being created.
+      return item ? decode(item) : undefined;
     } catch (error) {
-      // No such event, or one still being created.
-      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw storageError(error);
     }
   }

@@ -1,5 +1,6 @@
-/** AWS client factories, table and queue definitions, and idempotent provisioning. */
+/** AWS client factories, item reads and versioned changes, tables and queues and their provisioning. */
 export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./clients.ts";
+export * from "./items.ts";
 export { ensureQueues, ensureTable, ensureTables, type QueueRefs } from "./provision.ts";
 export { dlqAttributes, EVENTS_QUEUE, eventsQueueAttributes, queueNames } from "./queues.ts";
 export {

@@ -1,14 +1,13 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { AppError, decodeRecord, idempotencyPut, type Outbox, TTL_ATTRIBUTE } from "@tt/kit";
+import { AppError, decodeRecord, idempotencyPut, type Outbox, readItem, TTL_ATTRIBUTE } from "@tt/kit";
 import type { Order, OutboxEvent, Reservation, ReservationPage } from "../domain/model.ts";
 import {
   type CreateGuards,
@@ -163,14 +162,8 @@ export class DynamoReservationStore implements ReservationStore {
 
   async tally(eventId: string, userId: string): Promise<BuyerTally> {
     try {
-      const { Item } = await this.ddb.send(
-        new GetItemCommand({
-          TableName: this.tables.reservations,
-          Key: tallyKey(eventId, userId),
-          ConsistentRead: true,
-        }),
-      );
-      return tallyFrom(Item);
+      const item = await readItem(this.ddb, this.tables.reservations, tallyKey(eventId, userId));
+      return tallyFrom(item);
     } catch (error) {
       throw unavailable(error);
     }
@@ -178,14 +171,8 @@ export class DynamoReservationStore implements ReservationStore {
 
   async get(id: string): Promise<Reservation | undefined> {
     try {
-      const { Item } = await this.ddb.send(
-        new GetItemCommand({
-          TableName: this.tables.reservations,
-          Key: mapS(keys.reservation(id)),
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? reservationFrom(Item) : undefined;
+      const item = await readItem(this.ddb, this.tables.reservations, mapS(keys.reservation(id)));
+      return item ? reservationFrom(item) : undefined;
     } catch (error) {
       throw unavailable(error);
     }
@@ -216,14 +203,8 @@ export class DynamoReservationStore implements ReservationStore {
 
   async getOrder(id: string): Promise<Order | undefined> {
     try {
-      const { Item } = await this.ddb.send(
-        new GetItemCommand({
-          TableName: this.tables.orders,
-          Key: mapS(keys.order(id)),
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? orderFrom(Item) : undefined;
+      const item = await readItem(this.ddb, this.tables.orders, mapS(keys.order(id)));
+      return item ? orderFrom(item) : undefined;
     } catch (error) {
       throw unavailable(error);
     }
