@@ -105,6 +105,7 @@ export {
   readReservationToken,
   signReservationToken,
 } from "./reservation-token.ts";
+export { type Backoff, backoffDelay, type RetryPolicy, retrying } from "./retry.ts";
 export {
   ABANDON_REASONS,
   type AbandonReason,

@@ -1,5 +1,6 @@
 import type { Logger } from "./log.ts";
 import { runAs } from "./origin.ts";
+import { backoffDelay } from "./retry.ts";
 
 /** Pacing of a poller: fast while there is work, backing off to `idleMs` when there is none. */
 export interface PollerOptions {
@@ -53,17 +54,23 @@ export class Poller {
   }
 
   private async run(): Promise<void> {
-    let pause = this.options.busyMs;
+    const { busyMs, idleMs } = this.options;
+    // Idle passes back off as retries do (retry.ts): 2, 4, 8 … × busyMs, capped at idleMs.
+    const backoff = { baseMs: busyMs, maxMs: idleMs, jitter: 0 };
+    let pause = busyMs;
+    // Passes in a row that found nothing; a failed pass goes straight to the cap.
+    let quiet = 0;
     while (this.running) {
       this.woken = false;
       try {
         const done = await runAs(this.name, () => this.pass());
-        const idle =
-          this.options.backoff === false ? this.options.idleMs : Math.min(pause * 2, this.options.idleMs);
-        pause = done > 0 ? this.options.busyMs : idle;
+        quiet = done > 0 ? 0 : quiet + 1;
+        if (done > 0) pause = busyMs;
+        else pause = this.options.backoff === false ? idleMs : backoffDelay(quiet, backoff);
       } catch (err) {
         this.log.warn(`${this.name} pass failed`, { err });
-        pause = this.options.idleMs;
+        quiet = Number.POSITIVE_INFINITY;
+        pause = idleMs;
       }
       if (!this.running || this.woken) continue;
       await new Promise<void>((resolve) => {

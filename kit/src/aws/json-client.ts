@@ -19,6 +19,7 @@ import { createHash, createHmac, type Hmac, type Hash as NodeHash } from "node:c
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { remainingMs } from "../connect/deadline.ts";
+import { retrying } from "../retry.ts";
 
 /** `{ input }` of an SDK command; the operation is its class name without `Command`. */
 interface AnyCommand {
@@ -73,8 +74,10 @@ const THROTTLES = new Set([
   "RequestThrottledException",
   "TooManyRequestsException",
 ]);
-const BACKOFF_BASE_MS = 100;
-const BACKOFF_MAX_MS = 20_000;
+/** The SDK's standard mode: full jitter, from up to 100 ms, doubling to at most 20 s. */
+const AWS_BACKOFF = { baseMs: 100, maxMs: 20_000, jitter: 1 };
+/** Failures of an attempt that the standard mode tries again (`attempt` marks them). */
+const retryableFailures = new WeakSet<Error>();
 /** A retry is only worth starting with at least this much of the caller's budget left after its backoff. */
 const MIN_TRY_MS = 20;
 
@@ -154,19 +157,22 @@ export class AwsJsonClient {
 
   private async call(operation: string, input: object, abort?: AbortSignal): Promise<unknown> {
     const body = JSON.stringify(input);
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(operation, body, attempt, abort);
-      if (!outcome.ok && abort?.aborted) throw outcome.error;
-      if (outcome.ok) return outcome.value;
-      const left = remainingMs();
-      const delay = Math.random() * Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-      const retry =
-        outcome.retryable &&
-        attempt < this.opts.maxAttempts &&
-        (left === undefined || left > delay + MIN_TRY_MS);
-      if (!retry) throw outcome.error;
-      await Bun.sleep(delay);
-    }
+    return retrying(
+      async (n) => {
+        const outcome = await this.attempt(operation, body, n + 1, abort);
+        if (outcome.ok) return outcome.value;
+        if (outcome.retryable) retryableFailures.add(outcome.error);
+        throw outcome.error;
+      },
+      {
+        retries: this.opts.maxAttempts - 1,
+        backoff: AWS_BACKOFF,
+        retryable: (error) => retryableFailures.has(error as Error),
+        leftMs: remainingMs,
+        minTryMs: MIN_TRY_MS,
+        signal: abort,
+      },
+    );
   }
 
   private async attempt(

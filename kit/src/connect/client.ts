@@ -18,6 +18,7 @@ import { credentialInterceptor } from "../identity/connect.ts";
 import type { Credentials } from "../identity/credentials.ts";
 import type { Metrics } from "../metrics.ts";
 import { currentOrigin } from "../origin.ts";
+import { retrying } from "../retry.ts";
 import { injectHeaders } from "../telemetry.ts";
 import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
 import { currentBudget, DEADLINE_MARGIN_MS } from "./deadline.ts";
@@ -100,32 +101,38 @@ function bulkheadInterceptor(limit: Bulkhead): Interceptor {
   };
 }
 
+// Jittered exponential backoff: 10–30 ms, then 20–60, 40–120 (20, 40, 80 on average), so
+// replicas do not retry in lockstep.
+const CLIENT_BACKOFF = { baseMs: 30, maxMs: 1_000, jitter: 2 / 3 };
+
 function retryInterceptor(retries: number): Interceptor {
   return (next) => async (req) => {
     const safe = req.method.idempotency !== Idempotency.IDEMPOTENCY_UNKNOWN;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await next(req);
-      } catch (error) {
-        const ce = ConnectError.from(error);
+    if (!safe || retries === 0) return next(req);
+    return retrying(
+      async (attempt, left) => {
+        if (attempt > 0 && left !== undefined) req.header.set("connect-timeout-ms", String(Math.floor(left)));
+        return next(req);
+      },
+      {
+        retries,
+        backoff: CLIENT_BACKOFF,
         // Only a call that never got an answer is retried: an upstream that answered (even
         // UNAVAILABLE, passed on from its own dependency) has already done its own retrying,
         // and repeating the question would multiply the load on what is already struggling.
-        const unanswered = ce.findDetails(common.ErrorDetailSchema).length === 0;
-        const retryable =
-          safe &&
-          unanswered &&
-          ce.code === Code.Unavailable &&
-          ce.metadata.get("x-tt-breaker") !== BREAKER_OPEN;
-        if (!retryable || attempt >= retries || req.signal.aborted) throw error;
-        // Jittered exponential backoff: 20, 40, 80 ms … so replicas do not retry in lockstep.
-        const pause = 20 * 2 ** attempt * (0.5 + Math.random());
-        const left = req.contextValues.get(CALL_DEADLINE) - Date.now() - pause;
-        if (left <= DEADLINE_MARGIN_MS) throw error;
-        await Bun.sleep(pause);
-        req.header.set("connect-timeout-ms", String(Math.floor(left)));
-      }
-    }
+        retryable: (error) => {
+          const ce = ConnectError.from(error);
+          return (
+            ce.code === Code.Unavailable &&
+            ce.findDetails(common.ErrorDetailSchema).length === 0 &&
+            ce.metadata.get("x-tt-breaker") !== BREAKER_OPEN
+          );
+        },
+        leftMs: () => req.contextValues.get(CALL_DEADLINE) - Date.now(),
+        minTryMs: DEADLINE_MARGIN_MS,
+        signal: req.signal,
+      },
+    );
   };
 }
 

@@ -1,5 +1,6 @@
 import { constants } from "node:os";
 import type { Subprocess } from "bun";
+import { backoffDelay } from "../retry.ts";
 import { type LineSink, stdoutSink } from "./log.ts";
 
 /** What to run and how to label its output. */
@@ -54,8 +55,7 @@ const COLORS = [36, 33, 35, 32, 34, 91, 96, 93, 95, 92];
 // Restart backoff, as Kubernetes' CrashLoopBackOff but scaled to a laptop: the first restart is
 // quick, a child that keeps dying waits twice as long each time, and one that stayed up a while
 // starts over from the short delay.
-const RESTART_BASE_MS = 500;
-const RESTART_MAX_MS = 10_000;
+const RESTART_BACKOFF = { baseMs: 500, maxMs: 10_000, jitter: 0 };
 const RESTART_STABLE_MS = 30_000;
 const TAIL_LINES = 30;
 const GROUP_EXIT_WAIT_MS = 500;
@@ -172,7 +172,7 @@ export class Supervisor {
         return;
       }
       const streak = Date.now() - startedAt >= RESTART_STABLE_MS ? 0 : restarts;
-      const delayMs = Math.min(RESTART_MAX_MS, RESTART_BASE_MS * 2 ** streak);
+      const delayMs = backoffDelay(streak, RESTART_BACKOFF);
       this.options.onRestart?.(child, code, delayMs, streak + 1);
       const timer = setTimeout(() => {
         this.pendingRestarts.delete(timer);

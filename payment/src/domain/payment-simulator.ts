@@ -1,3 +1,4 @@
+import { backoffDelay } from "@tt/kit";
 import {
   type CreateIntentInput,
   type Outcome,
@@ -274,7 +275,11 @@ export class PaymentSimulator {
     const attempts = job.attempts + 1;
     const { retryBaseMs, retryMaxMs } = this.deps.delivery;
     // Jitter (50–100 % of the step) so many failed deliveries to one host do not retry in lockstep.
-    const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1)) * (0.5 + this.random() / 2);
+    const delay = backoffDelay(
+      attempts - 1,
+      { baseMs: retryBaseMs, maxMs: retryMaxMs, jitter: 0.5 },
+      this.random,
+    );
     return this.deps.store.reschedule(job, this.now() + Math.round(delay), attempts);
   }
 }

@@ -1,5 +1,13 @@
 import type { events } from "@tt/contracts";
-import { contextFromTraceparent, decodeEvent, inSpan, type Logger, runAs, SpanKind } from "@tt/kit";
+import {
+  backoffDelay,
+  contextFromTraceparent,
+  decodeEvent,
+  inSpan,
+  type Logger,
+  runAs,
+  SpanKind,
+} from "@tt/kit";
 import type { Outcome } from "../domain/event-handler.ts";
 import type { Delivery, EventQueue } from "../domain/ports.ts";
 
@@ -141,7 +149,8 @@ export class QueueConsumer {
       this.observer.handled(type, "retry");
     }
     // The last attempt is made visible at once so the redrive happens now, not after a backoff.
-    const delay = last ? 0 : Math.min(retryMaxSeconds, retryBaseSeconds * 2 ** (delivery.receiveCount - 1));
+    const backoff = { baseMs: retryBaseSeconds, maxMs: retryMaxSeconds, jitter: 0 };
+    const delay = last ? 0 : backoffDelay(delivery.receiveCount - 1, backoff);
     await this.queue.hide(delivery, delay).catch((err: unknown) => {
       this.log.warn("could not reschedule the event; it returns after its visibility timeout", { err });
     });
