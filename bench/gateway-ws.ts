@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { JoinAnswer } from "@tt/kit/api";
+import type { JoinAnswer, QueueFrame } from "@tt/kit/api";
 import { freePort, startTestRedis } from "@tt/kit/testing";
 import Redis from "ioredis";
 /**
@@ -36,11 +36,13 @@ interface Socket {
   at: number[];
   raw: string[];
 }
+/** A frame as it arrived (the gateway's, or the reference server's of the same shape). */
 interface Frame {
   at: number;
-  type: string;
+  type: QueueFrame["type"];
+  /** Position frames only. */
   serving?: number;
-  position?: number;
+  position?: number | null;
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -73,8 +75,11 @@ async function openSockets(urls: string[]): Promise<Socket[]> {
 
 const framesOf = (s: Socket): Frame[] =>
   s.raw.map((text, i) => {
-    const f = JSON.parse(text) as Omit<Frame, "at">;
-    return { at: s.at[i] ?? 0, type: f.type, serving: f.serving, position: f.position };
+    const f = JSON.parse(text) as QueueFrame;
+    const at = s.at[i] ?? 0;
+    return f.type === "position"
+      ? { at, type: f.type, serving: f.serving, position: f.position }
+      : { at, type: f.type };
   });
 
 /**

@@ -5,6 +5,7 @@
  * walk away — with think times between steps, like a person at a browser.
  */
 
+import type { Availability, EnterAnswer, HoldAnswer, PaymentIntentAnswer } from "@tt/kit/api";
 import { subjectOf } from "../lib/load-test-identity.ts";
 import { joinLine } from "./challenge.ts";
 import { BuyerClient, type Reply } from "./client.ts";
@@ -108,7 +109,7 @@ export async function runBuyer(
       line.heard.push([Date.now(), "closed"]);
       return end({ outcome: "sold_out" });
     }
-    if (joined.status !== 202) return fail("join", joined);
+    if (!joined.ok) return fail("join", joined);
     waitingToken = joined.body.waiting_token;
     if (joined.body.sale && joined.body.sale !== "on_sale") line.heard.push([Date.now(), joined.body.sale]);
     if (joins === 0) {
@@ -144,24 +145,30 @@ export async function runBuyer(
   let token = "";
   let tokenAt = 0;
   const enter = async () => {
-    const r = await c.retrying("enter", "POST", "/api/v1/queue/enter", { waiting_token: waitingToken });
-    if (r.status !== 200) return r;
+    const r = await c.retrying<EnterAnswer>("enter", "POST", "/api/v1/queue/enter", {
+      waiting_token: waitingToken,
+    });
+    if (!r.ok) return r;
     token = r.body.reservation_token;
     tokenAt = performance.now();
     return r;
   };
   await sleep(between(cfg.thinkMs));
   const entered = await enter();
-  if (entered.status !== 200) return fail("enter", entered);
+  if (!entered.ok) return fail("enter", entered);
 
   // Seat races: pick from the map, try to hold, pick again when someone was faster.
   const want = 1 + Math.floor(Math.random() * cfg.maxSeatsPerBuyer);
   const patienceUntil = performance.now() + cfg.patienceSec * 1000;
   let races = 0;
-  let hold: Reply | undefined;
+  let hold: HoldAnswer | undefined;
   while (!hold) {
-    const map = await c.retrying("availability", "GET", `/api/v1/events/${eventId}/availability`);
-    if (map.status !== 200) return leaving(fail("availability", map));
+    const map = await c.retrying<Availability>(
+      "availability",
+      "GET",
+      `/api/v1/events/${eventId}/availability`,
+    );
+    if (!map.ok) return leaving(fail("availability", map));
     const seats: Record<string, string> = map.body.seats ?? {};
     const picked = pickSeats(seats, want);
     if (picked.length === 0) {
@@ -175,22 +182,22 @@ export async function runBuyer(
     await sleep(between(cfg.thinkMs));
     if (performance.now() - tokenAt > TOKEN_REFRESH_MS) {
       const again = await enter();
-      if (again.status !== 200) return leaving(fail("re-enter", again));
+      if (!again.ok) return leaving(fail("re-enter", again));
     }
     const body = { event_id: eventId, seat_ids: picked, quantity: picked.length, reservation_token: token };
-    const r = await c.retrying("hold", "POST", "/api/v1/reservations", body, crypto.randomUUID());
-    if (r.status === 201) hold = r;
+    const r = await c.retrying<HoldAnswer>("hold", "POST", "/api/v1/reservations", body, crypto.randomUUID());
+    if (r.ok) hold = r.body;
     else if (r.code === "SEAT_UNAVAILABLE" || r.code === "INVENTORY_CONFLICT") {
       if (++races >= cfg.maxRaces) return leaving(end({ outcome: "lost_races" }));
     } else return leaving(fail("hold", r));
   }
   stats.milestone("holds");
   to("holding");
-  const rid: string = hold.body.reservation_id;
-  const holdExpiresAt = Date.parse(hold.body.hold_expires_at);
-  held = { reservationId: rid, holdExpiresAt, seatIds: hold.body.seat_ids as string[] };
+  const rid = hold.reservation_id;
+  const holdExpiresAt = Date.parse(hold.hold_expires_at ?? "");
+  held = { reservationId: rid, holdExpiresAt, seatIds: hold.seat_ids };
   // As the web app does: have the outcome pushed on the socket that is still open.
-  const pushed = channel.watch(rid, hold.body.watch_token ?? "");
+  const pushed = channel.watch(rid, hold.watch_token);
 
   const roll = Math.random();
   if (roll >= cfg.mix.approve + cfg.mix.fail) {
@@ -209,19 +216,19 @@ export async function runBuyer(
     await sleep(between(cfg.thinkMs));
     const intentBody = {
       reservation_id: rid,
-      amount: hold.body.total_amount,
-      currency: hold.body.currency,
+      amount: hold.total_amount,
+      currency: hold.currency,
       scenario,
     };
     // A fresh key per payment: paying again after a decline is a new payment, not a repeat.
-    const intent = await c.retrying(
+    const intent = await c.retrying<PaymentIntentAnswer>(
       "pay_intent",
       "POST",
       "/api/v1/payments/intent",
       intentBody,
       crypto.randomUUID(),
     );
-    if (intent.status !== 200) return leaving(fail("payment intent", intent));
+    if (!intent.ok) return leaving(fail("payment intent", intent));
     to("paying");
     paidAt = performance.now();
     piId = intent.body.payment_intent_id;

@@ -1,16 +1,31 @@
 /** A simulated buyer's HTTP client: times every call and classifies it for the drop's error rate. */
+import type { ErrorAnswer } from "@tt/kit/api";
 import type { DropStats, Outcome, Step } from "./stats.ts";
 
-/** A gateway answer; status 0 means no answer (timeout or network failure). */
-export interface Reply {
+interface ReplyCommon {
   status: number;
-  // biome-ignore lint/suspicious/noExplicitAny: the flow reads a few fields of each JSON answer
-  body: any;
-  /** The error code of a refusal (`error.code`), if any. */
-  code?: string;
   /** Seconds the gateway asked to wait before trying again (`Retry-After`), if it did. */
   retryAfterSec?: number;
 }
+
+/** A 2xx: `body` is the route's answer, typed by the caller from the gateway's schemas (`@tt/kit/api`). */
+export interface Answered<T> extends ReplyCommon {
+  ok: true;
+  body: T;
+  code?: undefined;
+}
+
+/** Anything else; status 0 means no answer (timeout or network failure). */
+export interface Refused extends ReplyCommon {
+  ok: false;
+  /** The error code of a refusal (`error.code`), or TIMEOUT / NETWORK_… without an answer. */
+  code?: string;
+  /** The standard error body's `error`, when the refusal had one. */
+  error?: ErrorAnswer["error"];
+}
+
+/** A gateway answer. */
+export type Reply<T = unknown> = Answered<T> | Refused;
 
 // A buyer told "busy, retry in N s" (503 OVERLOADED, Retry-After) tries again after N s, as a
 // person at a busy page does, for up to this long; other failures get the usual four tries.
@@ -52,7 +67,7 @@ export const unsettled = (r: Reply) =>
 export class BuyerClient {
   private readonly headers: Record<string, string>;
   /** The last seat map and its tag: revalidated with If-None-Match, as a browser does (304 → this). */
-  private map: { etag: string; body: Reply["body"] } | undefined;
+  private map: { etag: string; body: unknown } | undefined;
 
   constructor(
     private readonly base: string,
@@ -71,15 +86,15 @@ export class BuyerClient {
         };
   }
 
-  /** One request, timed and counted; never throws. */
-  async call(
+  /** One request, timed and counted; never throws. `T`: the route's answer. */
+  async call<T = unknown>(
     step: Step,
     method: string,
     path: string,
     body?: unknown,
     idempotencyKey?: string,
-  ): Promise<Reply> {
-    const { reply, ms } = await this.send(step, method, path, body, idempotencyKey);
+  ): Promise<Reply<T>> {
+    const { reply, ms } = await this.send<T>(step, method, path, body, idempotencyKey);
     this.count(step, reply, ms, this.classify(step, reply));
     return reply;
   }
@@ -89,23 +104,23 @@ export class BuyerClient {
    * timeouts and IDEMPOTENCY_IN_PROGRESS, as a real client would. Failed tries count as errors
    * when the buyer ends without an answer, and as `retried` when a later try got one.
    */
-  async retrying(
+  async retrying<T = unknown>(
     step: Step,
     method: string,
     path: string,
     body?: unknown,
     idempotencyKey?: string,
     tries = 4,
-  ): Promise<Reply> {
-    const failed: { reply: Reply; ms: number }[] = [];
+  ): Promise<Reply<T>> {
+    const failed: { reply: Reply<T>; ms: number }[] = [];
     const started = performance.now();
-    let last = await this.send(step, method, path, body, idempotencyKey);
+    let last = await this.send<T>(step, method, path, body, idempotencyKey);
     for (let t = 1; unsettled(last.reply); t++) {
       const told = last.reply.code === "OVERLOADED" && last.reply.retryAfterSec !== undefined;
       if (told ? performance.now() - started > OVERLOADED_PATIENCE_MS : t >= tries) break;
       failed.push(last);
       await Bun.sleep(told ? (last.reply.retryAfterSec ?? 1) * 1000 * (1 + Math.random() / 2) : 300 * 2 ** t);
-      last = await this.send(step, method, path, body, idempotencyKey);
+      last = await this.send<T>(step, method, path, body, idempotencyKey);
     }
     const answered = !unsettled(last.reply);
     for (const f of failed)
@@ -114,9 +129,9 @@ export class BuyerClient {
     return last.reply;
   }
 
-  private async send(step: Step, method: string, path: string, body?: unknown, idempotencyKey?: string) {
+  private async send<T>(step: Step, method: string, path: string, body?: unknown, idempotencyKey?: string) {
     const started = performance.now();
-    let reply: Reply;
+    let reply: Reply<T>;
     const cached = step === "availability" ? this.map : undefined;
     const headers = idempotencyKey ? { ...this.headers, "idempotency-key": idempotencyKey } : this.headers;
     try {
@@ -127,34 +142,35 @@ export class BuyerClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       const text = await res.text();
-      let json: Reply["body"];
+      let json: unknown;
       try {
         json = !text ? undefined : step === "availability" && res.ok ? parseMap(text) : JSON.parse(text);
       } catch {
         json = { raw: text.slice(0, 200) };
       }
       const retryAfter = res.headers.get("retry-after");
-      reply = {
-        status: res.status,
-        body: json,
-        code: json?.error?.code,
-        ...(retryAfter ? { retryAfterSec: Number(retryAfter) } : {}),
-      };
-      if (cached && res.status === 304) reply = { status: 200, body: cached.body };
-      else if (step === "availability" && res.ok && res.headers.get("etag"))
+      const told = retryAfter ? { retryAfterSec: Number(retryAfter) } : {};
+      if (cached && res.status === 304) reply = { ok: true, status: 200, body: cached.body as T };
+      else if (res.ok) reply = { ok: true, status: res.status, body: json as T, ...told };
+      else {
+        // A refusal carries the standard error body; anything else (a proxy's page) has no code.
+        const error = (json as Partial<ErrorAnswer> | undefined)?.error;
+        reply = { ok: false, status: res.status, code: error?.code, ...(error ? { error } : {}), ...told };
+      }
+      if (step === "availability" && res.ok && res.headers.get("etag"))
         this.map = { etag: res.headers.get("etag") ?? "", body: json };
     } catch (error) {
       const name = error instanceof Error ? error.name : "Error";
-      reply = { status: 0, body: undefined, code: name === "TimeoutError" ? "TIMEOUT" : `NETWORK_${name}` };
+      reply = { ok: false, status: 0, code: name === "TimeoutError" ? "TIMEOUT" : `NETWORK_${name}` };
     }
     return { reply, ms: performance.now() - started };
   }
 
-  private count(step: Step, reply: Reply, ms: number, outcome: Outcome): void {
+  private count(step: Step, reply: Reply<unknown>, ms: number, outcome: Outcome): void {
     this.stats.record(step, ms, outcome, `${reply.status} ${reply.code ?? ""}`.trim());
   }
 
-  private classify(step: Step, reply: Reply): Outcome {
+  private classify(step: Step, reply: Reply<unknown>): Outcome {
     if (reply.status >= 200 && reply.status < 300) return "ok";
     if (reply.status >= 400 && reply.status < 500 && reply.code && EXPECTED[step]?.includes(reply.code))
       return "expected";

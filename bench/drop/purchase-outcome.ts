@@ -1,6 +1,6 @@
+import type { ConfirmAnswer, PaymentStatusAnswer, PurchaseFrame, Reservation } from "@tt/kit/api";
 import { type BuyerClient, unsettled } from "./client.ts";
 import type { DropConfig } from "./config.ts";
-import type { PurchaseFrame } from "./queue-socket.ts";
 import type { DropStats } from "./stats.ts";
 
 /**
@@ -33,12 +33,17 @@ export async function outcomeOf(
   }
   while (Date.now() < p.deadline) {
     await Bun.sleep(cfg.pollMs);
-    const pay = await c.retrying("payment_status", "GET", `/api/v1/payments/${p.piId}/status`);
+    const pay = await c.retrying<PaymentStatusAnswer>(
+      "payment_status",
+      "GET",
+      `/api/v1/payments/${p.piId}/status`,
+    );
+    const paid = pay.ok ? pay.body.status : undefined;
     if (selfConfirm) {
-      if (pay.body?.status === "FAILED") return ["DECLINED", undefined];
-      if (pay.body?.status !== "APPROVED") continue;
+      if (paid === "FAILED") return ["DECLINED", undefined];
+      if (paid !== "APPROVED") continue;
       const body = { payment_intent_id: p.piId };
-      const conf = await c.retrying(
+      const conf = await c.retrying<ConfirmAnswer>(
         "confirm",
         "POST",
         `/api/v1/reservations/${p.rid}/confirm`,
@@ -46,16 +51,15 @@ export async function outcomeOf(
         crypto.randomUUID(),
       );
       // The worker may have confirmed first; confirm then answers with the same order.
-      if (conf.status === 200) return ["CONFIRMED", conf.body.order_id];
+      if (conf.ok) return ["CONFIRMED", conf.body.order_id];
       // Still no answer after the retries: the confirm (or the worker's) may yet land, so watch
       // the reservation, as a buyer reloading the page would, rather than give up on it.
       if (unsettled(conf)) selfConfirm = false;
       else return [`confirm refused: ${conf.status} ${conf.code ?? ""}`, undefined];
     } else {
-      const g = await c.retrying("reservation_get", "GET", `/api/v1/reservations/${p.rid}`);
-      const status = g.body?.status;
-      if (status && status !== "HOLD") return [status, g.body.order_id ?? undefined];
-      if (pay.body?.status === "FAILED") return ["DECLINED", undefined];
+      const g = await c.retrying<Reservation>("reservation_get", "GET", `/api/v1/reservations/${p.rid}`);
+      if (g.ok && g.body.status !== "HOLD") return [g.body.status, g.body.order_id ?? undefined];
+      if (paid === "FAILED") return ["DECLINED", undefined];
     }
   }
   return [undefined, undefined];

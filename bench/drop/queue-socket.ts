@@ -5,7 +5,7 @@
  * bug.
  */
 
-import type { PurchaseOutcome } from "@tt/kit";
+import type { PurchaseFrame, QueueFrame, QueueStatusAnswer, WatchFrame } from "@tt/kit/api";
 import type { BuyerClient } from "./client.ts";
 import type { DropStats } from "./stats.ts";
 
@@ -74,12 +74,7 @@ export function waitForAdmission(
           stats.record("ws_first_frame", lastFrameAt - openedAt, "ok");
           settleFailures(true);
         }
-        const frame = JSON.parse(String(event.data)) as {
-          type: string;
-          position?: number | null;
-          code?: string;
-          sale?: string;
-        };
+        const frame = JSON.parse(String(event.data)) as QueueFrame;
         if (frame.type === "sale") {
           opts.heard?.push([Date.now(), frame.sale ?? ""]);
           if (frame.sale === "closed") finish("closed");
@@ -113,24 +108,21 @@ export function waitForAdmission(
       if (performance.now() > giveUpAt) return finish("failed");
       if (performance.now() - lastFrameAt < opts.silenceMs) return;
       lastFrameAt = performance.now();
-      const reply = await client.call(
+      const reply = await client.call<QueueStatusAnswer>(
         "queue_status",
         "GET",
         `/api/v1/queue/status?token=${encodeURIComponent(token)}`,
       );
-      if (reply.body?.ready_for_entry === true) {
+      if (reply.ok && reply.body.ready_for_entry === true) {
         socketFindings.readyMissedBySocket++;
         finish("ready");
-      } else if (reply.body?.status === "expired") finish("expired");
+      } else if (reply.ok && reply.body.status === "expired") finish("expired");
       else if (reply.status === 410) finish("lost");
     }, 1000);
 
     connect();
   });
 }
-
-/** A `purchase` frame: how the buyer's purchase ended. */
-export type PurchaseFrame = { type: "purchase" } & PurchaseOutcome;
 
 /**
  * The live-queue socket kept open after admission: after the hold the buyer sends a `watch` of
@@ -147,9 +139,8 @@ export class PurchaseChannel {
   adopt(ws: WebSocket): void {
     this.ws = ws;
     ws.onmessage = (event) => {
-      const frame = JSON.parse(String(event.data)) as PurchaseFrame | { type: string };
-      if (frame.type !== "purchase") return;
-      const p = frame as PurchaseFrame;
+      const p = JSON.parse(String(event.data)) as QueueFrame;
+      if (p.type !== "purchase") return;
       const resolve = this.waiting.get(p.reservation_id);
       if (resolve) resolve(p);
       else this.arrived.set(p.reservation_id, [...(this.arrived.get(p.reservation_id) ?? []), p]);
@@ -164,7 +155,8 @@ export class PurchaseChannel {
   /** Asks for the reservation's news; resolves with its first frame, or undefined if the socket is gone. */
   watch(reservationId: string, watchToken: string): Promise<PurchaseFrame | undefined> {
     const first = this.next(reservationId);
-    this.ws?.send(JSON.stringify({ type: "watch", reservation_id: reservationId, watch_token: watchToken }));
+    const watch: WatchFrame = { type: "watch", reservation_id: reservationId, watch_token: watchToken };
+    this.ws?.send(JSON.stringify(watch));
     return first;
   }
 

@@ -1,8 +1,7 @@
 // JSON shapes of the gateway routes the buyer app calls. The answers are the gateway's own
 // response schemas (kit/src/api, which its routes declare and Elysia checks), imported as types
-// only, so no server code reaches the bundle; docs/spec.md describes them.
-
-import type { SaleState } from "@tt/kit/api";
+// only, so no server code reaches the bundle; docs/spec.md describes them. The live-queue
+// socket's frames are the gateway's own declaration too.
 
 export type {
   Availability,
@@ -18,6 +17,8 @@ export type {
   Order,
   PaymentIntentAnswer,
   PaymentStatusAnswer,
+  PurchaseFrame,
+  QueueFrame,
   QueuePlaceStatus,
   QueueStatusAnswer,
   Reservation,
@@ -27,22 +28,8 @@ export type {
   SeatStatus,
   Section,
   SectionCount,
+  WatchFrame,
 } from "@tt/kit/api";
-
-/** Frames pushed on `GET /queue/ws` (docs/spec.md, "Live queue (WebSocket)"). */
-export type QueueFrame =
-  | {
-      type: "position";
-      position: number | null;
-      eta_sec: number | null;
-      serving: number;
-      rate_per_sec: number;
-    }
-  | { type: "ready"; ready_for_entry?: boolean }
-  | { type: "expired" }
-  | { type: "left" }
-  | { type: "sale"; sale: SaleState; seats_held: number }
-  | { type: "error"; code: string; message: string };
 
 /** The payment simulator's scenarios. */
 export const PAYMENT_SCENARIOS = ["approve", "fail", "delay", "random"] as const;

@@ -1,29 +1,15 @@
 /**
- * What the live queue sends a waiter's socket, and what it keeps per socket: the frame types
- * (docs/spec.md, "Live queue (WebSocket)") and their encoding, apart from the fan-out
- * (live-queue.ts) and the stream reader (event-reader.ts), which both use them.
+ * What the live queue sends a waiter's socket, and what it keeps per socket: the frames' encoding
+ * (their types are shared with the web app and the bench: `@tt/kit/api`, docs/spec.md "Live queue
+ * (WebSocket)"), apart from the fan-out (live-queue.ts) and the stream reader (event-reader.ts),
+ * which both use them.
  */
-import type { PurchaseOutcome } from "@tt/kit";
-import type { SaleState } from "./sale.ts";
+import type { QueueFrame } from "@tt/kit/api";
+
+export type { QueueFrame };
 
 /** A position in the event's move stream: a Redis stream id as [milliseconds, sequence]. */
 export type StreamId = readonly [ms: number, seq: number];
-
-/** A frame pushed to a waiter's WebSocket (docs/spec.md, "Live queue (WebSocket)"). */
-export type QueueFrame =
-  | {
-      type: "position";
-      position: number | null;
-      eta_sec: number | null;
-      serving: number;
-      rate_per_sec: number;
-    }
-  | { type: "ready"; ready_for_entry: true }
-  | { type: "expired" }
-  | { type: "left" }
-  | { type: "sale"; sale: SaleState; seats_held: number }
-  | { type: "error"; code: string; message: string }
-  | ({ type: "purchase" } & PurchaseOutcome);
 
 /**
  * A frame as JSON text. Position frames go out to every socket that moved (10,000 sockets → 10,000

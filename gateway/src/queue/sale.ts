@@ -1,4 +1,5 @@
 import { AppError } from "@tt/kit";
+import type { SaleState } from "@tt/kit/api";
 
 /**
  * Whether a line still has seats to offer (docs/spec.md, "Sold out"). The admission ticker reads
@@ -21,8 +22,9 @@ export interface Stock {
  * - `closed`: nothing AVAILABLE and nothing HELD: every seat is sold, the line is closed;
  * - `ended`: the event's sale window closed (`sale_closes_at` passed), whatever the stock: nobody
  *   more is admitted and the line takes no joins (docs/spec.md, "Scheduled sales").
+ * The type is the API's own (`@tt/kit/api`), which the web app and the bench read too.
  */
-export type SaleState = "on_sale" | "sold_out" | "closed" | "ended";
+export type { SaleState };
 
 /** Where a line stands, as joins, status calls and sockets tell it. */
 export interface Sale {

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { type PurchaseFrame, WatchTokens, watchPurchase } from "./purchase-push.ts";
+import type { PurchaseFrame } from "../types.ts";
+import { WatchTokens, watchPurchase } from "./purchase-push.ts";
 
 /** A WebSocket stand-in the test drives by hand. */
 class FakeSocket {

@@ -6,16 +6,8 @@
  * reservation once instead of polling it and the payment every second; it polls only while this
  * channel is not live (no socket, or it dropped). Plain TS so it is testable without React.
  */
+import type { PurchaseFrame, QueueFrame, WatchFrame } from "../types.ts";
 import type { KeyValueStorage } from "./place-store.ts";
-
-/** A purchase's news: its end, or a declined payment (the hold stands). */
-export interface PurchaseFrame {
-  type: "purchase";
-  reservation_id: string;
-  status: "CONFIRMED" | "DECLINED" | "EXPIRED";
-  order_id?: string;
-  payment_intent_id?: string;
-}
 
 const key = (reservationId: string) => `tt.watch.${reservationId}`;
 
@@ -58,13 +50,14 @@ export function watchPurchase(o: WatchOptions): () => void {
   let stopped = false;
   const ws = new Impl(o.socketUrl);
   ws.onopen = () => {
-    ws.send(JSON.stringify({ type: "watch", reservation_id: o.reservationId, watch_token: o.watchToken }));
+    const watch: WatchFrame = { type: "watch", reservation_id: o.reservationId, watch_token: o.watchToken };
+    ws.send(JSON.stringify(watch));
     o.onLive(true);
   };
   ws.onmessage = (event) => {
-    const frame = JSON.parse(String(event.data)) as { type?: string; reservation_id?: string };
+    const frame = JSON.parse(String(event.data)) as QueueFrame;
     if (frame.type === "purchase" && frame.reservation_id === o.reservationId) {
-      o.onOutcome(frame as PurchaseFrame);
+      o.onOutcome(frame);
     } else if (frame.type === "error") {
       // Refused (a stale token): fall back to polling.
       o.onLive(false);
