@@ -144,9 +144,9 @@ export function dropConfig(args: Args): DropConfig {
     admitCap: n("admit-cap", 400, "QUEUE_ADMIT_CAP"),
     soldOutRate: n("sold-out-rate", 200),
     holdSeconds: n("hold", 20, "HOLD_SECONDS"),
-    // A killed worker's messages come back after the queue's visibility timeout (10 s in a chaos
-    // drop, see platformEnv): a hold whose timer it held may be released that much later.
-    graceSec: n("grace", chaos ? 15 : 5),
+    // A killed worker's messages come back after the visibility timeout (CHAOS_VISIBILITY_SEC in
+    // a chaos drop, see platformEnv): a hold whose timer it held may be released that much later.
+    graceSec: n("grace", chaos ? 5 + CHAOS_VISIBILITY_SEC : 5),
     mix: parseMix(stringFlag(args, "mix")),
     retryDeclined: n("retry-declined", 0.5),
     selfConfirm: n("self-confirm", 0.5),
@@ -179,6 +179,13 @@ export function dropConfig(args: Args): DropConfig {
   };
 }
 
+/**
+ * The worker's visibility timeout in a chaos drop: shorter than the queue's 10 s so that a killed
+ * worker's expiry timers are taken over within seconds; the worker's heartbeat renews it every
+ * third (1.7 s) while a handler runs, so slow handlers under drop load are not redelivered.
+ */
+export const CHAOS_VISIBILITY_SEC = 5;
+
 /** Settings the platform gets for a drop started by the simulator. */
 export function platformEnv(c: DropConfig): Record<string, string> {
   return {
@@ -192,7 +199,7 @@ export function platformEnv(c: DropConfig): Record<string, string> {
     // expiry and payment events queue up for tens of seconds (measured: releases 47 s late).
     WORKER_CONCURRENCY: "32",
     // A killed worker's messages wait out the visibility timeout before another takes them.
-    ...(c.chaos ? { WORKER_VISIBILITY_TIMEOUT_SEC: "10" } : {}),
+    ...(c.chaos ? { WORKER_VISIBILITY_TIMEOUT_SEC: String(CHAOS_VISIBILITY_SEC) } : {}),
     ...c.extraEnv,
   };
 }

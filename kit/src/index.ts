@@ -6,7 +6,7 @@ export { instrumentAws } from "./aws/instrument.ts";
 export * from "./aws/items.ts";
 export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
 export { type QueueUrl, queueUrl } from "./aws/queue-url.ts";
-export { queueNames } from "./aws/queues.ts";
+export { EVENTS_QUEUE, queueNames } from "./aws/queues.ts";
 export { type TableName, TTL_ATTRIBUTE, tableName, tableNames } from "./aws/tables.ts";
 export {
   APP_ENVS,

@@ -1,6 +1,7 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { BreakerState } from "./connect/breaker.ts";
 import { HttpMetrics } from "./http-metrics.ts";
+import { registerProcessMetrics } from "./process-metrics.ts";
 
 // Latency buckets sized around the 120 ms P95 target and the 500 ms confirm budget.
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.12, 0.25, 0.5, 1, 2.5, 5];
@@ -29,9 +30,9 @@ export class Metrics {
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ app: service });
-    // Event-loop lag (nodejs_eventloop_lag_p99_seconds), heap and RSS: a process that stalls or
-    // grows shows here before its latency does. prom-client's sampler works under Bun.
-    collectDefaultMetrics({ register: this.registry });
+    // Event-loop lag (nodejs_eventloop_lag_p99_seconds), heap, RSS and CPU: a process that stalls
+    // or grows shows here before its latency does (process-metrics.ts: not prom-client's defaults).
+    registerProcessMetrics(this.registry);
     this.http = new HttpMetrics(service, LATENCY_BUCKETS);
     this.backendDuration = this.histogram(
       "backend_call_duration_seconds",

@@ -3,6 +3,7 @@ import {
   awsFields,
   baseFields,
   configSchema,
+  EVENTS_QUEUE,
   env,
   identityCheck,
   redisFields,
@@ -19,7 +20,11 @@ export function workerFields() {
     ...redisFields(),
     concurrency: env.int("WORKER_CONCURRENCY", 32, { min: 1, max: 256 }),
     waitSeconds: env.int("WORKER_WAIT_SECONDS", 20, { min: 0, max: 20 }),
-    visibilitySeconds: env.int("WORKER_VISIBILITY_TIMEOUT_SEC", 30, { min: 1, max: 43_200 }),
+    // The queue's own timeout by default: how soon a killed worker's messages are taken over.
+    visibilitySeconds: env.int("WORKER_VISIBILITY_TIMEOUT_SEC", EVENTS_QUEUE.visibilityTimeoutSeconds, {
+      min: 1,
+      max: 43_200,
+    }),
     retryBaseSeconds: env.int("WORKER_RETRY_BASE_SEC", 2, { min: 0, max: 900 }),
     retryMaxSeconds: env.int("WORKER_RETRY_MAX_SEC", 60, { min: 0, max: 43_200 }),
     maxReceives: env.int("WORKER_MAX_RECEIVES", 5, { min: 1, max: 1000 }),

@@ -165,11 +165,13 @@ describe("worker", () => {
 
   test("a handler slower than the visibility timeout keeps its message: no second delivery", async () => {
     doubles.hold("r_slow");
-    doubles.confirmDelayMs = 3500; // visibility is 2 s: without the heartbeat it would come back
-    const worker = await startWorker({ WORKER_CONCURRENCY: "2" });
+    // Visibility is 2 s: the handler runs two and a half timeouts, so the message would come back
+    // (to the free slot) unless every renewal lands, not only the first.
+    doubles.confirmDelayMs = 5000;
+    const worker = await startWorker({ WORKER_CONCURRENCY: "2", WORKER_UPSTREAM_TIMEOUT_MS: "10000" });
     try {
       await send(q.sqs, q.queues.eventsUrl, [eventBody(detail.approved("r_slow"))]);
-      await eventually(drained, 10_000);
+      await eventually(drained, 12_000);
       expect(doubles.calls.confirm).toBe(1);
       expect(doubles.effects.confirmed).toBe(1);
     } finally {

@@ -5,6 +5,15 @@ export function etaSeconds(position: number, ratePerSec: number): number | null 
   return Math.ceil(position / ratePerSec);
 }
 
+/**
+ * Least time between two position frames to a waiter: the base interval, or a twentieth of its
+ * wait when that is longer, up to five intervals — a buyer minutes away needs no frame a second.
+ */
+export function positionPaceMs(position: number, ratePerSec: number, everyMs: number): number {
+  const waitMs = (etaSeconds(position, ratePerSec) ?? 0) * 1000;
+  return Math.min(5 * everyMs, Math.max(everyMs, waitMs / 20));
+}
+
 /** How many of the ascending `sorted` numbers are below `value` (binary search). */
 export function countBelow(sorted: readonly number[], value: number): number {
   let lo = 0;

@@ -10,7 +10,13 @@ export const EVENTS_QUEUE = {
   name: "events",
   /** Logical DLQ name; physical name is `${stage}-events-dlq`. */
   dlqName: "events-dlq",
-  visibilityTimeoutSeconds: 30,
+  /**
+   * How long a received message stays hidden, and so how long a killed worker's messages wait
+   * before another takes them. Short, because the worker renews it while a handler runs
+   * (worker/src/transport/consumer.ts): a slow handler is not redelivered, a dead one's work is
+   * taken over within seconds.
+   */
+  visibilityTimeoutSeconds: 10,
   receiveWaitTimeSeconds: 20,
   /** Four days, the SQS default, spelled out so Terraform matches. */
   messageRetentionSeconds: 4 * 24 * 3600,

@@ -100,7 +100,7 @@ describe("ensureQueues", () => {
     const events = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: first.eventsUrl, AttributeNames: ["All"] }),
     );
-    expect(events.Attributes?.VisibilityTimeout).toBe("30");
+    expect(events.Attributes?.VisibilityTimeout).toBe("10");
     expect(events.Attributes?.ReceiveMessageWaitTimeSeconds).toBe("20");
     const redrive = JSON.parse(events.Attributes?.RedrivePolicy ?? "{}");
     expect(redrive.deadLetterTargetArn).toBe(first.dlqArn);

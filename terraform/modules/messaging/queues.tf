@@ -6,7 +6,7 @@ locals {
   events = {
     name                       = "${var.stage}-events"
     dlq_name                   = "${var.stage}-events-dlq"
-    visibility_timeout_seconds = 30
+    visibility_timeout_seconds = 10
     receive_wait_time_seconds  = 20
     message_retention_seconds  = 345600
     max_receive_count          = 5

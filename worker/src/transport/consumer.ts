@@ -17,7 +17,10 @@ export interface ConsumerSettings {
   concurrency: number;
   /** Long-poll wait (SQS caps it at 20 s). */
   waitSeconds: number;
-  /** How long a received message stays hidden; extended while its handler runs. */
+  /**
+   * How long a received message stays hidden; renewed while its handler runs, so it only bounds
+   * how long a killed worker's messages wait before another worker takes them.
+   */
   visibilitySeconds: number;
   /** First retry delay; doubles per receive up to `retryMaxSeconds`. */
   retryBaseSeconds: number;
@@ -33,6 +36,8 @@ export interface ConsumerObserver {
 }
 
 const SQS_MAX_BATCH = 10;
+/** Visibility renewals per timeout while a handler runs. */
+const HEARTBEATS_PER_VISIBILITY = 3;
 
 /**
  * The event-queue consumer: long-polls in batches no larger than the free concurrency slots,
@@ -110,11 +115,13 @@ export class QueueConsumer {
   private async process(delivery: Delivery): Promise<void> {
     let type = "malformed";
     // Heartbeat: a handler slower than the visibility timeout would otherwise be redelivered
-    // to another consumer while it is still running.
+    // to another consumer while it is still running. Renewing every third of the timeout (not
+    // every half) leaves a spare: one renewal lost to a slow queue or a busy event loop still
+    // lands the next before the message shows again, even with the short timeouts used here.
     const { visibilitySeconds } = this.settings;
     const heartbeat = setInterval(
       () => void this.queue.hide(delivery, visibilitySeconds).catch(() => undefined),
-      (visibilitySeconds * 1000) / 2,
+      (visibilitySeconds * 1000) / HEARTBEATS_PER_VISIBILITY,
     );
     try {
       const event = decodeEvent(delivery.body);
