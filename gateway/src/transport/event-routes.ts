@@ -8,7 +8,12 @@ import { upstream } from "./upstream-call.ts";
 import { eventView, iso, sectionCountView } from "./views.ts";
 
 const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
-const SEAT_STATUS = inventory.SeatStatus;
+/** Seat status names as the API spells them (AVAILABLE, HELD, SOLD), by the contract's number. */
+const SEAT_STATUS_NAME = new Map(
+  Object.entries(inventory.SeatStatus)
+    .filter((entry): entry is [string, number] => typeof entry[1] === "number")
+    .map(([name, value]) => [value, name.replace("SEAT_STATUS_", "")]),
+);
 
 /** One availability answer, ready in each form a client may ask for. */
 interface Encoded {
@@ -55,7 +60,7 @@ export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards; availa
   const availability = new AvailabilityCache(async (eventId) => {
     const status = await upstream(inv.getInventoryStatus({ eventId, includeSeats: true }));
     const seats: Record<string, string> = {};
-    for (const s of status.seats) seats[s.seatId] = (SEAT_STATUS[s.status] ?? "").replace("SEAT_STATUS_", "");
+    for (const s of status.seats) seats[s.seatId] = SEAT_STATUS_NAME.get(s.status) ?? "";
     return encoded(
       JSON.stringify({
         event_id: status.eventId,
