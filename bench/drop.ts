@@ -2,8 +2,9 @@
 import { probeBackend } from "./drop/backend-probe.ts";
 import { type BuyerRecord, runBuyer } from "./drop/buyer.ts";
 import { runChaos } from "./drop/chaos.ts";
-import { DROP_COMMAND, dropConfig, platformEnv } from "./drop/config.ts";
+import { DROP_COMMAND, dropConfig, platformEnv, workerVisibilitySec } from "./drop/config.ts";
 import { readDlq } from "./drop/dlq-read.ts";
+import { type ExpiryGrace, graceFor } from "./drop/expiry-checks.ts";
 import { showProgress } from "./drop/progress.ts";
 import { socketFindings } from "./drop/queue-socket.ts";
 import { challengeCost, type DropResult, dropChart, dropMarkdown } from "./drop/report.ts";
@@ -117,9 +118,27 @@ try {
   progress.stop();
   const processes = cpu.stop();
 
-  // Unpaid holds must be gone by expiry + grace: wait for the last one, then read the stores.
-  const lastExpiry = Math.max(0, ...records.map((r) => r.holdExpiresAt ?? 0));
-  const settleMs = lastExpiry + cfg.graceSec * 1000 + 1000 - Date.now();
+  // Each worker kill between a hold's expiry and its release gives that hold one more visibility
+  // timeout (drop/expiry-checks.ts). Every kill has happened by now, so each hold's whole grace is
+  // known: wait until the last hold is past it, then read the stores.
+  const grace: ExpiryGrace = {
+    baseMs: cfg.graceSec * 1000,
+    ...(cfg.chaos
+      ? {
+          workerKills: {
+            at: kills.filter((k) => k.target === "worker").map((k) => k.at),
+            visibilityMs: workerVisibilitySec(cfg) * 1000,
+          },
+        }
+      : {}),
+  };
+  const settleUntil = Math.max(
+    0,
+    ...records.map((r) =>
+      r.holdExpiresAt ? r.holdExpiresAt + graceFor(grace, r.holdExpiresAt, Infinity).ms : 0,
+    ),
+  );
+  const settleMs = settleUntil + 1000 - Date.now();
   if (settleMs > 0) {
     log(`all buyers done; waiting ${Math.ceil(settleMs / 1000)} s for the last hold to pass expiry + grace`);
     await Bun.sleep(settleMs);
@@ -136,7 +155,8 @@ try {
       ? await readDlq({ sqsEndpoint: platform.sqs.endpoint, dlqUrl: platform.sqs.dlqUrl })
       : undefined;
     checks = checkStores(await reader.snapshot(), {
-      graceMs: cfg.graceSec * 1000,
+      graceMs: grace.baseMs,
+      ...(grace.workerKills ? { workerKills: grace.workerKills } : {}),
       demandExceedsSeats: seatsWanted > cfg.seats * 1.5,
       buyers: records,
       staleSightings: sightings,

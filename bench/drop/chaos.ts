@@ -14,6 +14,8 @@ export interface KillReport {
   target: string;
   /** Seconds into the drop when the process was killed. */
   atSec: number;
+  /** When it was killed (epoch ms), to set against the stores' timestamps. */
+  at: number;
   pid: number;
   /** Milliseconds until it answered again (its /readyz 200, or Redis's PING); undefined if never. */
   backAfterMs?: number;
@@ -54,6 +56,7 @@ export async function runChaos(
       const pid = pidOf(target) ?? 0;
       const failedBefore = stats.errors + stats.retried;
       const killedAt = performance.now();
+      const at = Date.now();
       try {
         process.kill(pid, "SIGKILL");
       } catch {
@@ -78,6 +81,7 @@ export async function runChaos(
       const report: KillReport = {
         target,
         atSec: Math.round(atSec * 10) / 10,
+        at,
         pid,
         ...(backAfterMs !== undefined ? { backAfterMs: Math.round(backAfterMs) } : {}),
         failedMeanwhile: stats.errors + stats.retried - failedBefore,

@@ -1,4 +1,5 @@
 /** The drop's knobs: command-line flags (or env) with defaults sized for 5,000 buyers on 2 cores. */
+import { EVENTS_QUEUE } from "@tt/kit";
 import { type Args, boolFlag, type CommandSpec, numberFlag, stringFlag } from "../lib/args.ts";
 import { readJwts } from "../lib/load-test-identity.ts";
 
@@ -11,6 +12,8 @@ export const DROP_COMMAND: CommandSpec = {
   --sold-out-rate 200                          admission once every seat is SOLD (the "operator")
   --no-operator                                no operator: the line itself tells buyers it is sold out
   --hold 20 --grace 5                          hold seconds; lateness allowed by the expiry checks
+                                               (--chaos adds a visibility timeout per worker kill
+                                               between a hold's expiry and its release)
   --mix approve=0.8,fail=0.1,abandon=0.1       what buyers do once holding
   --retry-declined 0.5                         share of declined buyers who pay again within the hold
   --self-confirm 0.5 --max-seats 2 --max-races 5 --patience 120
@@ -144,9 +147,9 @@ export function dropConfig(args: Args): DropConfig {
     admitCap: n("admit-cap", 400, "QUEUE_ADMIT_CAP"),
     soldOutRate: n("sold-out-rate", 200),
     holdSeconds: n("hold", 20, "HOLD_SECONDS"),
-    // A killed worker's messages come back after the visibility timeout (CHAOS_VISIBILITY_SEC in
-    // a chaos drop, see platformEnv): a hold whose timer it held may be released that much later.
-    graceSec: n("grace", chaos ? 5 + CHAOS_VISIBILITY_SEC : 5),
+    // The base grace: a chaos drop adds one worker visibility timeout for each worker kill between
+    // a hold's expiry and its release (drop/expiry-checks.ts), not a flat allowance.
+    graceSec: n("grace", 5),
     mix: parseMix(stringFlag(args, "mix")),
     retryDeclined: n("retry-declined", 0.5),
     selfConfirm: n("self-confirm", 0.5),
@@ -185,6 +188,12 @@ export function dropConfig(args: Args): DropConfig {
  * third (1.7 s) while a handler runs, so slow handlers under drop load are not redelivered.
  */
 export const CHAOS_VISIBILITY_SEC = 5;
+
+/** The worker's visibility timeout in this drop (seconds): what one worker kill can delay a message. */
+export function workerVisibilitySec(c: DropConfig): number {
+  const set = platformEnv(c).WORKER_VISIBILITY_TIMEOUT_SEC;
+  return set ? Number(set) : EVENTS_QUEUE.visibilityTimeoutSeconds;
+}
 
 /** Settings the platform gets for a drop started by the simulator. */
 export function platformEnv(c: DropConfig): Record<string, string> {

@@ -181,6 +181,7 @@ export function dropMarkdown(r: DropResult): string {
       "",
       `Seats: ${JSON.stringify(k.seatCounts)}; reservations: ${JSON.stringify(k.reservationCounts)}; orders: ${k.orders}; payments: ${JSON.stringify(k.paymentCounts)}.`,
       `Expired holds released after expiry (ms): n=${k.releaseLagMs.count}, p50 ${k.releaseLagMs.p50}, p95 ${k.releaseLagMs.p95}, max ${k.releaseLagMs.max}.`,
+      `Expiry grace: ${k.grace.rule}; ${k.grace.extendedHolds} holds got more than the base, up to ${k.grace.maxMs} ms.`,
       "",
       ...k.checks.filter((x) => !x.ok).flatMap((x) => [`- ${x.name}:`, ...x.examples.map((e) => `  - ${e}`)]),
       "",

@@ -5,6 +5,7 @@
  * without an order (or an order without money), and events given up on in the dead-letter queue.
  */
 import type { BuyerRecord } from "./buyer.ts";
+import { type ExpiryGrace, expiryFindings, graceRule, type WorkerKills } from "./expiry-checks.ts";
 import type { DlqContents, OrderRow, StaleSighting, StoreSnapshot } from "./store-rows.ts";
 
 /** The snapshot the checks judge (drop/store-rows.ts). */
@@ -20,7 +21,10 @@ export interface Check {
 
 /** What the checks need besides the snapshot. */
 export interface CheckInput {
+  /** The base grace of the expiry checks (drop/expiry-checks.ts). */
   graceMs: number;
+  /** A chaos drop's worker kills: each one between a hold's expiry and release adds a visibility timeout. */
+  workerKills?: WorkerKills;
   /** More seats were wanted than exist: then every seat must end SOLD. */
   demandExceedsSeats: boolean;
   buyers?: BuyerRecord[];
@@ -40,6 +44,8 @@ export interface CheckReport {
   paymentCounts: Record<string, number>;
   /** Release time − hold expiry of expired holds (ms). */
   releaseLagMs: { count: number; p50: number; p95: number; max: number };
+  /** The expiry checks' grace: the rule, how many holds a worker kill extended it for, the largest (ms). */
+  grace: { rule: string; extendedHolds: number; maxMs: number };
 }
 
 function check(name: string, problems: string[], examples = 5): Check {
@@ -176,37 +182,16 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
     if (n !== 1) soldOwnership.push(`CONFIRMED ${r.reservationId} has ${n} orders`);
   }
 
-  const stale: string[] = [];
-  const late = (exp: number | undefined) => exp !== undefined && exp + input.graceMs < snap.takenAt;
-  for (const s of snap.seats)
-    if (s.status === "HELD" && late(s.holdExpiresAt)) {
-      // A holder with no reservation is an orphan hold (the reservation was never stored), so
-      // no expiry timer exists for it: only the store's expiry condition keeps the seat sellable.
-      const orphan = s.holder && !reservations.has(s.holder) ? " (orphan: no reservation)" : "";
-      stale.push(
-        `${s.seatId} HELD by ${s.holder}${orphan} ${snap.takenAt - (s.holdExpiresAt ?? 0)} ms past its hold`,
-      );
-    }
-  for (const r of snap.reservations)
-    if (r.status === "HOLD" && late(r.holdExpiresAt))
-      stale.push(
-        `reservation ${r.reservationId} still HOLD ${snap.takenAt - r.holdExpiresAt} ms past expiry`,
-      );
-  for (const s of input.staleSightings ?? [])
-    stale.push(`${s.seatId} seen HELD by ${s.holder} ${s.lateMs} ms past its hold during the drop`);
+  const rule: ExpiryGrace = {
+    baseMs: input.graceMs,
+    ...(input.workerKills ? { workerKills: input.workerKills } : {}),
+  };
+  const expiry = expiryFindings(snap, rule, input.staleSightings);
 
   const lags = snap.holds
     .filter((h) => h.status === "RELEASED" && h.releaseReason === "EXPIRED")
     .map((h) => h.updatedAt - h.holdExpiresAt)
     .sort((a, b) => a - b);
-  const slow = snap.holds
-    .filter(
-      (h) =>
-        h.status === "RELEASED" &&
-        h.releaseReason === "EXPIRED" &&
-        h.updatedAt - h.holdExpiresAt > input.graceMs,
-    )
-    .map((h) => `${h.reservationId} released ${h.updatedAt - h.holdExpiresAt} ms after its hold expired`);
 
   const seatCounts = countBy(snap.seats, (s) => s.status);
   const reservationCounts = countBy(snap.reservations, (r) => r.status);
@@ -247,14 +232,6 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
       adds.push(`${confirmedBuyers} buyers confirmed but ${snap.orders.length} orders`);
   }
 
-  // A HOLD reservation past hold + grace was never expired: its buyer can neither pay nor let go.
-  const lingering = snap.reservations
-    .filter((r) => r.status === "HOLD" && late(r.holdExpiresAt))
-    .map(
-      (r) =>
-        `${r.reservationId} (${r.userId}, seats ${r.seatIds.join(" ")}) HOLD ${snap.takenAt - r.holdExpiresAt} ms past its expiry`,
-    );
-
   const unsold: string[] = [];
   if (input.demandExceedsSeats)
     for (const s of snap.seats) if (s.status !== "SOLD") unsold.push(`${s.seatId} ended ${s.status}`);
@@ -262,12 +239,12 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
   const checks = [
     check("no seat sold twice", doubles),
     check("every SOLD seat belongs to exactly one CONFIRMED order", soldOwnership),
-    check("no seat HELD past its hold time + grace", stale),
-    check("unpaid holds released within hold + grace", slow),
+    check("no seat HELD past its hold time + grace", expiry.stale),
+    check("unpaid holds released within hold + grace", expiry.slow),
     check("outcome counts add up", adds),
     ...(input.demandExceedsSeats ? [check("every seat sold (demand exceeds seats)", unsold)] : []),
     check("every approved payment is one order or a refund", moneyProblems(snap)),
-    check("no reservation in HOLD past its hold + grace", lingering),
+    check("no reservation in HOLD past its hold + grace", expiry.lingering),
     ...(input.dlq ? [dlqCheck(input.dlq)] : []),
   ];
   const at = (p: number) => lags[Math.min(lags.length - 1, Math.floor(p * lags.length))] ?? 0;
@@ -279,5 +256,6 @@ export function checkStores(snap: StoreSnapshot, input: CheckInput): CheckReport
     orders: snap.orders.length,
     paymentCounts: countBy(snap.payments, (p) => p.status),
     releaseLagMs: { count: lags.length, p50: at(0.5), p95: at(0.95), max: lags.at(-1) ?? 0 },
+    grace: { rule: graceRule(rule), extendedHolds: expiry.extended, maxMs: expiry.maxGraceMs },
   };
 }

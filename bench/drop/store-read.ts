@@ -207,6 +207,7 @@ export class StoreReader {
         try {
           const now = Date.now();
           const seats = await this.seats();
+          const heldNow = new Set<string>();
           counts = {};
           // A hold whose time has passed reads as AVAILABLE (docs/spec.md), so it counts as free.
           let free = 0;
@@ -218,6 +219,7 @@ export class StoreReader {
             if (seat.status !== "HELD" || seat.holdExpiresAt === undefined) continue;
             const lateMs = now - seat.holdExpiresAt - graceMs;
             const key = `${seat.seatId}|${seat.holder}`;
+            heldNow.add(key);
             if (lateMs > 0 && (worst.get(key)?.lateMs ?? 0) < lateMs + graceMs)
               worst.set(key, {
                 seatId: seat.seatId,
@@ -226,6 +228,9 @@ export class StoreReader {
                 at: now,
               });
           }
+          // When a late hold was first seen gone: the end of the span whose worker kills count
+          // towards its grace (drop/expiry-checks.ts).
+          for (const [key, s] of worst) if (!heldNow.has(key)) s.releasedSeenAt ??= now;
           if (free === 0 && seats.length > 0) noneAvailableAt ??= now;
           else if (noneAvailableAt === undefined) lastFreeAt = now;
         } catch {

@@ -66,8 +66,11 @@ export interface StoreSnapshot {
 export interface StaleSighting {
   seatId: string;
   holder?: string;
+  /** How long past its hold it was at `at`, the last poll that saw it HELD by this holder. */
   lateMs: number;
   at: number;
+  /** The first poll after that found it no longer HELD by this holder; absent if none did. */
+  releasedSeenAt?: number;
 }
 
 /** One message found in the dead-letter queue, with the ids its envelope names (when it is one). */

@@ -347,7 +347,9 @@ describe("the lingering-HOLD check", () => {
     // The older HELD-seat check lists HOLD reservations too; this one names them on their own.
     expect(failed(snap)).toContain(LINGER);
     const check = checkStores(snap, input).checks.find((c) => c.name === LINGER);
-    expect(check?.examples).toEqual([`rsv_8 (u8, seats A-1-3) HOLD ${GRACE + 1} ms past its expiry`]);
+    expect(check?.examples).toEqual([
+      `rsv_8 (u8, seats A-1-3) HOLD ${GRACE + 1} ms past its expiry (grace 5 s)`,
+    ]);
   });
 
   test("passes a HOLD still inside its grace", () => {
