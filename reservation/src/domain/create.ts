@@ -68,7 +68,7 @@ export class CreateFlow {
     }
     let verdict: TallyVerdict;
     try {
-      verdict = await this.limits.judge(req.eventId, req.userId, req.seatIds.length || req.quantity);
+      verdict = await this.limits.judgeNewHold(req.eventId, req.userId, req.seatIds.length || req.quantity);
     } catch (error) {
       // A repeat of a hold that was made finds the buyer at the limit because of that very hold.
       if (isPolicyRefusal(error)) {

@@ -73,6 +73,32 @@ describe("one live reservation per buyer by default", () => {
   });
 });
 
+describe("a buyer's first hold reads no tally", () => {
+  test("a hold by a buyer this process has not seen costs no tally read; the next one reads it", async () => {
+    let reads = 0;
+    const tally = f.store.tally.bind(f.store);
+    f.store.tally = (eventId: string, userId: string) => {
+      reads++;
+      return tally(eventId, userId);
+    };
+    await create(["A-1-1"]);
+    expect(reads).toBe(0);
+    expect(await failure(create(["A-2-1"]))).toMatchObject({ code: "RESERVATION_LIMIT" });
+    expect(reads).toBe(1);
+  });
+
+  test("a buyer whose live hold this process never saw (another replica, a restart) is still refused, and the seats go back", async () => {
+    await create(["A-1-1"]);
+    // A second process over the same stores knows nothing of u1.
+    svc = new Reservations(f.deps, DEFAULT_SETTINGS);
+    const refused = await failure(create(["A-2-1"]));
+    expect(refused.code).toBe("RESERVATION_LIMIT");
+    expect(f.inventory.holderOf("A-2-1")).toBeUndefined();
+    expect(f.inventory.releases.map((r) => r.reason)).toEqual(["COMPENSATION"]);
+    expect(f.store.reservations.size).toBe(1);
+  });
+});
+
 describe("seats held plus bought", () => {
   beforeEach(() => {
     f.policies.byEvent.set("evt_1", { maxLiveReservations: 3, maxSeatsPerUser: 4 });
