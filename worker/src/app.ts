@@ -3,9 +3,12 @@
  * way through here.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { DescService } from "@bufbuild/protobuf";
+import { payment, reservation } from "@tt/contracts";
 import {
   type ConfigOf,
   type Credentials,
+  createServiceClient,
   DeadLetters,
   type Logger,
   type Metrics,
@@ -41,9 +44,19 @@ export async function buildWorker(deps: {
 }) {
   const { config, metrics, log } = deps;
   const queue = SqsEventQueue.open(deps.sqs, queueNames(config.stage));
+  // Both upstreams through the kit client (deadline, retries of idempotent calls, breaker), signed
+  // as the worker and with the same deadline.
+  const upstream = <S extends DescService>(service: S, name: string, baseUrl: string) =>
+    createServiceClient(service, {
+      name,
+      baseUrl,
+      timeoutMs: config.upstreamTimeoutMs,
+      credentials: deps.credentials,
+      metrics,
+    });
   const handler = new EventHandler(
-    new ConnectReservations(config.reservationUrl, config.upstreamTimeoutMs, deps.credentials, metrics),
-    new ConnectPayments(config.paymentUrl, config.upstreamTimeoutMs, deps.credentials, metrics),
+    new ConnectReservations(upstream(reservation.ReservationService, "reservation", config.reservationUrl)),
+    new ConnectPayments(upstream(payment.PaymentService, "payment", config.paymentUrl)),
     Date.now,
     deps.redis ? new RedisBuyers(deps.redis, log) : undefined,
   );

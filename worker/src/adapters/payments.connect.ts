@@ -1,21 +1,11 @@
-import { payment } from "@tt/contracts";
-import { type Credentials, createServiceClient, type Metrics } from "@tt/kit";
+import type { Client } from "@connectrpc/connect";
+import type { payment } from "@tt/contracts";
 import type { Payments } from "../domain/ports.ts";
 import { calling } from "./upstream-errors.ts";
 
 /** PaymentService over Connect, for refunds. */
 export class ConnectPayments implements Payments {
-  private readonly client;
-
-  constructor(baseUrl: string, timeoutMs: number, credentials: Credentials, metrics?: Metrics) {
-    this.client = createServiceClient(payment.PaymentService, {
-      name: "payment",
-      baseUrl,
-      timeoutMs,
-      credentials,
-      ...(metrics ? { metrics } : {}),
-    });
-  }
+  constructor(private readonly client: Client<typeof payment.PaymentService>) {}
 
   async refund(paymentIntentId: string, reason: string): Promise<void> {
     await calling(() => this.client.refundPayment({ paymentIntentId, reason }));

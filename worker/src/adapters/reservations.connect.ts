@@ -1,6 +1,6 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
+import type { Client } from "@connectrpc/connect";
 import { reservation } from "@tt/contracts";
-import { type Credentials, createServiceClient, type Metrics } from "@tt/kit";
 import type { Reservations, ReservationView } from "../domain/ports.ts";
 import { calling } from "./upstream-errors.ts";
 
@@ -11,19 +11,9 @@ const STATUS: Record<number, ReservationView["status"]> = {
   [reservation.ReservationStatus.EXPIRED]: "EXPIRED",
 };
 
-/** ReservationService over Connect (kit client: deadline, retries of idempotent calls, breaker). */
+/** ReservationService over Connect, through the kit client app.ts builds. */
 export class ConnectReservations implements Reservations {
-  private readonly client;
-
-  constructor(baseUrl: string, timeoutMs: number, credentials: Credentials, metrics?: Metrics) {
-    this.client = createServiceClient(reservation.ReservationService, {
-      name: "reservation",
-      baseUrl,
-      timeoutMs,
-      credentials,
-      ...(metrics ? { metrics } : {}),
-    });
-  }
+  constructor(private readonly client: Client<typeof reservation.ReservationService>) {}
 
   async confirm(req: {
     reservationId: string;
