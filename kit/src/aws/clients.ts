@@ -3,7 +3,7 @@ import * as dynamodb from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import * as sqs from "@aws-sdk/client-sqs";
 import { limitInFlight } from "./in-flight.ts";
-import { AwsJsonClient } from "./json-client.ts";
+import { AwsJsonClient, type JsonClientOptions } from "./json-client.ts";
 
 /** Where an AWS client talks to: the region, and an emulator endpoint when running locally. */
 export interface AwsClientConfig {
@@ -31,6 +31,24 @@ function localCredentials(cfg: AwsClientConfig) {
   return { accessKeyId: "local", secretAccessKey: "local" };
 }
 
+/** The lean JSON client for one AWS service, placed, signed and bounded as `cfg` says. */
+function jsonClient(
+  cfg: AwsClientConfig,
+  service: Pick<
+    JsonClientOptions,
+    "service" | "targetPrefix" | "exceptions" | "baseException" | "idempotencyTokens"
+  >,
+): AwsJsonClient {
+  return new AwsJsonClient({
+    ...service,
+    region: cfg.region,
+    endpoint: cfg.endpoint,
+    credentials: localCredentials(cfg),
+    requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  });
+}
+
 /**
  * Builds a DynamoDB client with request deadlines, bounded retries and a cap on requests in
  * flight. It is the kit's lean JSON client (json-client.ts: a tenth of the SDK client's CPU per
@@ -38,14 +56,9 @@ function localCredentials(cfg: AwsClientConfig) {
  * `destroy()` only, with the SDK's commands, outputs and exceptions.
  */
 export function createDynamoClient(cfg: AwsClientConfig): DynamoDBClient {
-  const client = new AwsJsonClient({
+  const client = jsonClient(cfg, {
     service: "dynamodb",
     targetPrefix: "DynamoDB_20120810",
-    region: cfg.region,
-    endpoint: cfg.endpoint,
-    credentials: localCredentials(cfg),
-    requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     exceptions: dynamodb,
     baseException: dynamodb.DynamoDBServiceException,
     idempotencyTokens: { TransactWriteItems: "ClientRequestToken" },
@@ -61,14 +74,9 @@ export function createDynamoClient(cfg: AwsClientConfig): DynamoDBClient {
 export function createSqsClient(cfg: AwsClientConfig): SQSClient {
   // A long poll (WaitTimeSeconds 20) outlives the 2 s default deadline: a consumer builds its
   // own client with requestTimeoutMs above the wait time; senders keep the short deadline.
-  const client = new AwsJsonClient({
+  const client = jsonClient(cfg, {
     service: "sqs",
     targetPrefix: "AmazonSQS",
-    region: cfg.region,
-    endpoint: cfg.endpoint,
-    credentials: localCredentials(cfg),
-    requestTimeoutMs: cfg.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
     exceptions: sqs,
     baseException: sqs.SQSServiceException,
   });
