@@ -129,6 +129,33 @@ describe("holding seats", () => {
     expect(mine.metadata.held_by_you).toBe("true");
   });
 
+  test("losers racing for held seats at once are refused on one consistent read between them, each naming its own seats", async () => {
+    const e = await newEvent();
+    await hold(e, "rsv_winner", ["A-3-1", "A-3-2", "A-3-3"]);
+    const reads = await requests("BatchGetItem");
+    // Ten buyers at once, each for a pair of the held seats (the same seats, asked many times over).
+    const pairs = Array.from({ length: 10 }, (_, i) => [`A-3-${(i % 3) + 1}`, `A-3-${((i + 1) % 3) + 1}`]);
+    const refusals = await Promise.all(
+      pairs.map((seatIds, i) =>
+        core.inventory
+          .reserve({
+            reservationId: `rsv_loser_${i}`,
+            eventId: e.eventId,
+            seatIds,
+            quantity: 0,
+            sectionId: "",
+            userId: `u${i}`,
+          })
+          .catch((x) => x),
+      ),
+    );
+    refusals.forEach((err, i) => {
+      expect(err.code).toBe("SEAT_UNAVAILABLE");
+      expect(String(err.metadata.seat_ids).split(",").sort()).toEqual([...(pairs[i] as string[])].sort());
+    });
+    expect(await requests("BatchGetItem")).toBe(reads + 1);
+  });
+
   test("a seat the map still shows held but the store has freed is held: the map alone never refuses", async () => {
     const e = await newEvent();
     await hold(e, "rsv_gone", ["A-2-7"]);
