@@ -10,7 +10,7 @@ import {
   settingsFrom,
   statusAnswer,
 } from "../src/queue/room-rules.ts";
-import { EnterResult } from "../src/queue/scripts.ts";
+import { EnterResult } from "../src/queue/script-replies.ts";
 
 // The waiting room's rules without Redis: the fields below are what its scripts answer.
 

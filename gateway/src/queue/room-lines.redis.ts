@@ -1,7 +1,7 @@
 import type Redis from "ioredis";
 import { ACTIVE_EVENTS_KEY, queueKeys } from "./keys.ts";
-import type { WaitingRoomOptions } from "./room-model.ts";
-import { type SaleWindow, type Stock, saleFromReply, saleLetter, saleOf } from "./sale.ts";
+import type { AdmissionTick, TickResult, WaitingRoomOptions } from "./room-model.ts";
+import { saleFromReply, saleLetter, saleOf } from "./sale.ts";
 import type { QueueCommands } from "./scripts.ts";
 
 /**
@@ -48,10 +48,10 @@ export class RoomLines {
    */
   async admitTick(
     eventId: string,
-    tick: { stock?: Stock | undefined; rate?: number | undefined; window?: SaleWindow | undefined } = {},
+    tick: AdmissionTick = {},
     windowMs = 30_000,
     maxPerTick = 5000,
-  ) {
+  ): Promise<TickResult> {
     const { stock } = tick;
     const k = queueKeys(eventId);
     const [admitted, dropped, waiting, obsRate, note, waits] = (await this.redis.ttqAdmit(
@@ -80,7 +80,6 @@ export class RoomLines {
     return {
       admitted,
       dropped,
-      /** Time in line (ms) of each buyer this tick admitted. */
       waits: waits ?? [],
       waiting,
       ratePerSec: Number(obsRate),

@@ -1,12 +1,12 @@
-import { AppError, type Logger, redisError, type SaleTally } from "@tt/kit";
+import { AppError, type Logger, type SaleTally } from "@tt/kit";
 import type { RateDecision } from "../ratelimit/decision.ts";
 import { etaSeconds } from "./eta.ts";
 import type { AutoAdmission } from "./governor.ts";
-import type { Sale } from "./sale.ts";
+import type { Sale, SaleWindow, Stock } from "./sale.ts";
 import type { QueueSettingsStore } from "./settings-store.ts";
 import { eventOfWaitingToken } from "./tokens.ts";
 
-// The waiting room's types and the small pure helpers its Redis adapter uses.
+// The waiting room's types and the small pure helpers its rules and its Redis adapter use.
 
 /** Tuning of the waiting room (see gateway config). */
 export interface WaitingRoomOptions {
@@ -92,25 +92,6 @@ export interface QueueSettings {
 }
 
 /**
- * The client seen through a proxy that turns every Redis failure into a catalogue error
- * (503/504), so callers never see a storage exception, only a code from the error catalogue.
- */
-export function translated<T extends object>(client: T): T {
-  return new Proxy(client, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        const result = value.apply(target, args);
-        return result instanceof Promise
-          ? result.catch((error: unknown) => Promise.reject(redisError(error)))
-          : result;
-      };
-    },
-  });
-}
-
-/**
  * QUEUE_PLACE_LOST: the waiting room does not know the place (Redis lost its data, or the line's
  * keys expired); the token will never work again, the buyer must join again.
  */
@@ -145,4 +126,36 @@ export function placeOf(
   if (status !== "waiting") return { position: 0, etaSec: 0, opensAt: null };
   if (opensAt > now) return { position: null, etaSec: Math.ceil((opensAt - now) / 1000), opensAt };
   return { position, etaSec: etaSeconds(position, ratePerSec), opensAt: null };
+}
+
+/** What one admission tick is told: a new stock reading, the self-tuned rate, the sale window. */
+export interface AdmissionTick {
+  stock?: Stock | undefined;
+  rate?: number | undefined;
+  window?: SaleWindow | undefined;
+}
+
+/** What one admission tick did (see RoomLines.admitTick for `needsSettings` and `gone`). */
+export interface TickResult {
+  admitted: number;
+  dropped: number;
+  /** Time in line (ms) of each buyer this tick admitted. */
+  waits: number[];
+  waiting: number;
+  ratePerSec: number;
+  needsSettings: boolean;
+  gone: boolean;
+}
+
+/**
+ * The room as the admission ticker drives it: the port ticker.ts depends on, so the ticker's
+ * rules need no storage; the waiting room's Redis adapter is one.
+ */
+export interface AdmissionLines {
+  activeEvents(): Promise<string[]>;
+  registerEvents(eventIds: string[]): Promise<void>;
+  tryLease(eventId: string, owner: string, ttlMs: number): Promise<boolean>;
+  admitTick(eventId: string, tick?: AdmissionTick): Promise<TickResult>;
+  forgetEvent(eventId: string): Promise<void>;
+  restoreSettings(eventId: string): Promise<boolean>;
 }

@@ -10,7 +10,13 @@ import {
   STATUS,
 } from "./room-model.ts";
 import { saleClosed, saleFromReply, soldOut } from "./sale.ts";
-import { CHALLENGE_NEEDED, CHALLENGE_SPENT, EnterResult, type LimitReply, PLACES_FULL } from "./scripts.ts";
+import {
+  CHALLENGE_NEEDED,
+  CHALLENGE_SPENT,
+  EnterResult,
+  type LimitReply,
+  PLACES_FULL,
+} from "./script-replies.ts";
 
 // The waiting room's rules, apart from Redis: what the facts its scripts return mean to a buyer
 // (place, ETA, status words, sale state, refusals) and to an operator (settings, tuning, counts).

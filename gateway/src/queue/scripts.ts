@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { redisError } from "@tt/kit";
 import type Redis from "ioredis";
 import { expandIncludes } from "../ratelimit/scripts.ts";
 
@@ -30,51 +31,9 @@ export interface QueueCommands {
   ttqSettings(...args: (string | number)[]): Reply;
 }
 
-/** Negative results of the enter script. */
-export enum EnterResult {
-  Ok = 1,
-  UnknownToken = -1,
-  StillWaiting = -2,
-  NotAdmitted = -3,
-  OtherUser = -4,
-}
-
-/** The join script's answer for an anonymous caller whose address holds too many places. */
-export const PLACES_FULL = "!places";
-
-/** The join script's answer when a new place needs a solved challenge ("!challenge|<difficulty>"). */
-export const CHALLENGE_NEEDED = "!challenge";
-
-/** The join script's answer for a challenge whose nonce was spent already. */
-export const CHALLENGE_SPENT = "!spent";
-
 const LIMIT_CALLER = readFileSync(join(import.meta.dir, "scripts", "includes", "limit-caller.lua"), "utf8");
 // The queue's own include; expandIncludes then brings in the rate limiter's take-token.
 const withLimitCaller = (lua: string) => lua.replace(/^--- @include "limit-caller"\s*$/m, LIMIT_CALLER);
-
-/** The rate-limit verdict every limited queue script returns first (see scripts/includes/limit-caller.lua). */
-export interface LimitReply {
-  /** allowed (1|0), remaining, ms until full, ms until retry: a bucket script's reply. */
-  bucket: [number, number, number, number];
-  scope: "ip" | "user" | "off";
-}
-
-const VERDICT_FIELDS = 5;
-
-/**
- * Splits a limited script's flat reply ("allowed|remaining|full_ms|retry_ms|scope|…"): the
- * verdict, then the script's own fields (none when the caller was refused).
- */
-export function splitLimited(reply: string): { limit: LimitReply; fields: string[] } {
-  const all = reply.split("|");
-  return {
-    limit: {
-      bucket: [Number(all[0]), Number(all[1]), Number(all[2]), Number(all[3])],
-      scope: all[4] as LimitReply["scope"],
-    },
-    fields: all.slice(VERDICT_FIELDS),
-  };
-}
 
 const capitalized = (name: string) => name[0]?.toUpperCase() + name.slice(1);
 
@@ -94,4 +53,23 @@ export function withQueueScripts(redis: Redis): Redis & QueueCommands {
     )[`${command}${VERSION}`];
   }
   return typed;
+}
+
+/**
+ * The client seen through a proxy that turns every Redis failure into a catalogue error
+ * (503/504), so callers never see a storage exception, only a code from the error catalogue.
+ */
+export function translated<T extends object>(client: T): T {
+  return new Proxy(client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const result = value.apply(target, args);
+        return result instanceof Promise
+          ? result.catch((error: unknown) => Promise.reject(redisError(error)))
+          : result;
+      };
+    },
+  });
 }

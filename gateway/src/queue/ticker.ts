@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger, Metrics, SaleTally } from "@tt/kit";
 import type { AdmissionTuner } from "./governor.ts";
+import type { AdmissionLines } from "./room-model.ts";
 import type { SaleWindow } from "./sale.ts";
 import type { StockWatch } from "./stock-watch.ts";
-import type { WaitingRoom } from "./waiting-room.ts";
 
 /** Tuning of the admission ticker. */
 export interface TickerOptions {
@@ -57,7 +57,7 @@ export class AdmissionTicker {
   readonly leading = new Set<string>();
 
   constructor(
-    private readonly room: WaitingRoom,
+    private readonly room: AdmissionLines,
     private readonly opts: TickerOptions,
     private readonly log: Logger,
     metrics: Metrics,

@@ -11,7 +11,6 @@ import {
   type QueueSettings,
   type QueueStatus,
   tokenEvent,
-  translated,
   type WaitingRoomOptions,
 } from "./room-model.ts";
 import {
@@ -24,7 +23,8 @@ import {
 } from "./room-rules.ts";
 import { RoomSettings } from "./room-settings.redis.ts";
 import type { SaleWindow } from "./sale.ts";
-import { type QueueCommands, splitLimited, withQueueScripts } from "./scripts.ts";
+import { splitLimited } from "./script-replies.ts";
+import { type QueueCommands, translated, withQueueScripts } from "./scripts.ts";
 import { newWaitingToken } from "./tokens.ts";
 
 /** One join waiting for its batch. */

@@ -1,4 +1,5 @@
-import type { BucketReply } from "./scripts.ts";
+/** The raw reply of a bucket script: allowed (1|0), remaining, ms until full, ms until retry. */
+export type BucketReply = [number, number, number, number];
 
 /** A route's limit: sustained rate and burst. Routes with the same name share their buckets. */
 export interface RateLimitPolicy {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type Redis from "ioredis";
+import type { BucketReply } from "./decision.ts";
 
 // Bump when the script's KEYS/ARGV contract changes, so gateways of two releases never share a
 // name during a rolling deploy.
@@ -24,9 +25,6 @@ export function expandIncludes(lua: string): string {
     return source;
   });
 }
-
-/** The raw reply of a bucket script: allowed (1|0), remaining, ms until full, ms until retry. */
-export type BucketReply = [number, number, number, number];
 
 /** The rate limiter's Lua command on an ioredis client. */
 export interface RateLimitCommands {
