@@ -248,6 +248,15 @@ export function upstreamFields() {
   };
 }
 
+/** The outbox sweep both outboxes (reservation's events, payment's outcomes) read. */
+export function outboxFields() {
+  return {
+    // Events are published by their writer at commit; the sweep only catches what a dead writer
+    // left behind, once it is this old.
+    outboxStaleMs: env.int("OUTBOX_STALE_MS", 5000, { min: 100, max: 600_000 }),
+  };
+}
+
 /**
  * Loads a schema (or bare fields) for a service's entry point: on a bad environment it prints
  * which variables are wrong and exits 1, instead of a stack trace.

@@ -23,6 +23,7 @@ export {
   type Field,
   type FieldContext,
   loadConfig,
+  outboxFields,
   productionLike,
   readConfig,
   redisFields,

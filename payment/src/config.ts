@@ -6,6 +6,7 @@ import {
   DEV_WEBHOOK_SECRET,
   env,
   identityCheck,
+  outboxFields,
   readConfig,
 } from "@tt/kit";
 
@@ -14,6 +15,7 @@ export function paymentFields() {
   return {
     ...baseFields(8030),
     ...awsFields(),
+    ...outboxFields(),
     approveDelayMs: env.int("PAYMENT_APPROVE_DELAY_MS", 1000, { min: 0, max: 600_000 }),
     slowDelayMs: env.int("PAYMENT_DELAY_MS", 10_000, { min: 0, max: 3_600_000 }),
     randomApprovePercent: env.int("PAYMENT_RANDOM_APPROVE_PERCENT", 80, { min: 0, max: 100 }),
@@ -26,9 +28,6 @@ export function paymentFields() {
     // Jobs run in the process that wrote them, at their due time; the poller is the backstop for
     // a process that died, so it can poll slowly (16 queries a pass): 200 ms cost 18 requests/s idle.
     pollMs: env.int("PAYMENT_POLL_MS", 2000, { min: 10, max: 60_000 }),
-    // Outcome events are published by their writer at commit; the sweep only catches what a dead
-    // writer left behind, once it is this old (the same setting as reservation's).
-    outboxStaleMs: env.int("OUTBOX_STALE_MS", 5000, { min: 100, max: 600_000 }),
     jobTakeoverMs: env.int("PAYMENT_JOB_TAKEOVER_MS", 10_000, { min: 0, max: 3_600_000 }),
     jobLeaseMs: env.int("PAYMENT_JOB_LEASE_MS", 30_000, { min: 100, max: 3_600_000 }),
   };

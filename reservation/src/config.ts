@@ -7,6 +7,7 @@ import {
   type Env,
   env,
   identityCheck,
+  outboxFields,
   upstreamFields,
 } from "@tt/kit";
 
@@ -16,6 +17,7 @@ export function reservationFields() {
     ...baseFields(8010),
     ...awsFields(),
     ...upstreamFields(),
+    ...outboxFields(),
     // Inventory refuses holds longer than 15 minutes, and the SQS timer delays at most that long.
     holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
     maxSeats: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 100 }),
@@ -37,9 +39,6 @@ export function reservationFields() {
     eventsQueueArn: env.optional("EVENTS_QUEUE_ARN"),
     schedulerRoleArn: env.optional("SCHEDULER_ROLE_ARN"),
     schedulerGroup: env.string("SCHEDULER_GROUP", "default"),
-    // Events are published by their writer at commit; the sweep only catches what a dead writer
-    // left behind, once it is this old.
-    outboxStaleMs: env.int("OUTBOX_STALE_MS", 5000, { min: 100, max: 600_000 }),
     sweepIntervalMs: env.int("SWEEP_INTERVAL_MS", 10_000, { min: 100, max: 600_000 }),
     sweepGraceMs: env.int("SWEEP_GRACE_MS", 5_000, { min: 0, max: 600_000 }),
   };
