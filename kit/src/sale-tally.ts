@@ -94,36 +94,37 @@ export class SaleTally {
     private readonly opts: SaleTallyOptions = {},
   ) {
     const slots = this.slots;
-    new Counter({
-      name: "sale_funnel_total",
-      help: "Buyers reaching each step of an event's sale: joined, admitted, held, paid (intent), confirmed",
-      labelNames: ["event_id", "step"],
-      registers: [metrics.registry],
-      collect() {
-        this.reset();
-        for (const [event_id, { totals }] of slots) {
-          FUNNEL_STEPS.forEach((step, i) => {
-            const n = totals[STEP_AT + i] ?? 0;
-            if (n > 0) this.inc({ event_id, step }, n);
-          });
-        }
-      },
-    });
-    new Counter({
-      name: "queue_abandoned_total",
-      help: "Places in line abandoned before admission: dropped for silence, or left",
-      labelNames: ["event_id", "reason"],
-      registers: [metrics.registry],
-      collect() {
-        this.reset();
-        for (const [event_id, { totals }] of slots) {
-          ABANDON_REASONS.forEach((reason, i) => {
-            const n = totals[REASON_AT + i] ?? 0;
-            if (n > 0) this.inc({ event_id, reason }, n);
-          });
-        }
-      },
-    });
+    // Each counter reads its own slice of every event's totals: one series per label value.
+    const sliceCounter = (name: string, help: string, label: string, values: readonly string[], at: number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: ["event_id", label],
+        registers: [metrics.registry],
+        collect() {
+          this.reset();
+          for (const [event_id, { totals }] of slots) {
+            values.forEach((value, i) => {
+              const n = totals[at + i] ?? 0;
+              if (n > 0) this.inc({ event_id, [label]: value }, n);
+            });
+          }
+        },
+      });
+    sliceCounter(
+      "sale_funnel_total",
+      "Buyers reaching each step of an event's sale: joined, admitted, held, paid (intent), confirmed",
+      "step",
+      FUNNEL_STEPS,
+      STEP_AT,
+    );
+    sliceCounter(
+      "queue_abandoned_total",
+      "Places in line abandoned before admission: dropped for silence, or left",
+      "reason",
+      ABANDON_REASONS,
+      REASON_AT,
+    );
     this.waits = new Histogram({
       name: "queue_wait_seconds",
       help: "Time in line of admitted buyers, from the join to the admission",
