@@ -14,6 +14,14 @@ locals {
     AWSManagedRulesKnownBadInputsRuleSet  = 1
     AWSManagedRulesCommonRuleSet          = 2
   }
+  # The per-address rate limits, each a count per minute of the requests on its paths.
+  rate_rules = {
+    # Every API call from one address. Generous: Korean mobile carriers put many buyers behind
+    # one carrier-grade NAT address, and the gateway has its own finer per-client limits.
+    "api-rate-per-ip" = { priority = 10, limit = var.api_rate_limit_per_minute, path = "/api/", match = "STARTS_WITH" }
+    # Joins from one address: a script opening places in line is the abuse a drop attracts.
+    "join-rate-per-ip" = { priority = 11, limit = var.join_rate_limit_per_minute, path = local.join_path, match = "EXACTLY" }
+  }
 }
 
 resource "aws_wafv2_web_acl" "edge" {
@@ -70,94 +78,51 @@ resource "aws_wafv2_web_acl" "edge" {
     }
   }
 
-  # Every API call from one address. Generous: Korean mobile carriers put many buyers behind
-  # one carrier-grade NAT address, and the gateway has its own finer per-client limits.
-  rule {
-    name     = "api-rate-per-ip"
-    priority = 10
+  dynamic "rule" {
+    for_each = local.rate_rules
 
-    action {
-      dynamic "block" {
-        for_each = var.waf_count_only ? [] : [1]
-        content {}
+    content {
+      name     = rule.key
+      priority = rule.value.priority
+
+      action {
+        dynamic "block" {
+          for_each = var.waf_count_only ? [] : [1]
+          content {}
+        }
+        dynamic "count" {
+          for_each = var.waf_count_only ? [1] : []
+          content {}
+        }
       }
-      dynamic "count" {
-        for_each = var.waf_count_only ? [1] : []
-        content {}
-      }
-    }
 
-    statement {
-      rate_based_statement {
-        limit                 = var.api_rate_limit_per_minute
-        evaluation_window_sec = 60
-        aggregate_key_type    = "IP"
+      statement {
+        rate_based_statement {
+          limit                 = rule.value.limit
+          evaluation_window_sec = 60
+          aggregate_key_type    = "IP"
 
-        scope_down_statement {
-          byte_match_statement {
-            search_string         = "/api/"
-            positional_constraint = "STARTS_WITH"
-            field_to_match {
-              uri_path {}
-            }
-            text_transformation {
-              priority = 0
-              type     = "NONE"
+          scope_down_statement {
+            byte_match_statement {
+              search_string         = rule.value.path
+              positional_constraint = rule.value.match
+              field_to_match {
+                uri_path {}
+              }
+              text_transformation {
+                priority = 0
+                type     = "NONE"
+              }
             }
           }
         }
       }
-    }
 
-    visibility_config {
-      cloudwatch_metrics_enabled = true
-      metric_name                = "api-rate-per-ip"
-      sampled_requests_enabled   = true
-    }
-  }
-
-  # Joins from one address: a script opening places in line is the abuse a drop attracts.
-  rule {
-    name     = "join-rate-per-ip"
-    priority = 11
-
-    action {
-      dynamic "block" {
-        for_each = var.waf_count_only ? [] : [1]
-        content {}
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = rule.key
+        sampled_requests_enabled   = true
       }
-      dynamic "count" {
-        for_each = var.waf_count_only ? [1] : []
-        content {}
-      }
-    }
-
-    statement {
-      rate_based_statement {
-        limit                 = var.join_rate_limit_per_minute
-        evaluation_window_sec = 60
-        aggregate_key_type    = "IP"
-
-        scope_down_statement {
-          byte_match_statement {
-            search_string         = local.join_path
-            positional_constraint = "EXACTLY"
-            field_to_match {
-              uri_path {}
-            }
-            text_transformation {
-              priority = 0
-              type     = "NONE"
-            }
-          }
-        }
-      }
-    }
-
-    visibility_config {
-      cloudwatch_metrics_enabled = true
-      metric_name                = "join-rate-per-ip"
-      sampled_requests_enabled   = true
     }
   }
 
