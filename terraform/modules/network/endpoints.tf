@@ -4,26 +4,32 @@
 data "aws_region" "current" {}
 
 locals {
+  # Gateway endpoints (free, routed by the private route tables): DynamoDB and S3.
+  gateway_endpoints = toset(["dynamodb", "s3"])
   # Interface endpoints the services, nodes and add-ons call. ECR layers come from S3 (gateway).
   interface_endpoints = toset(["sqs", "ecr.api", "ecr.dkr", "sts", "logs", "scheduler", "ec2", "eks-auth"])
 }
 
-resource "aws_vpc_endpoint" "dynamodb" {
+resource "aws_vpc_endpoint" "gateway" {
+  for_each = local.gateway_endpoints
+
   vpc_id            = aws_vpc.this.id
-  service_name      = "com.amazonaws.${data.aws_region.current.region}.dynamodb"
+  service_name      = "com.amazonaws.${data.aws_region.current.region}.${each.key}"
   vpc_endpoint_type = "Gateway"
   route_table_ids   = [for table in aws_route_table.private : table.id]
 
-  tags = merge(var.tags, { Name = "${var.name}-dynamodb" })
+  tags = merge(var.tags, { Name = "${var.name}-${each.key}" })
 }
 
-resource "aws_vpc_endpoint" "s3" {
-  vpc_id            = aws_vpc.this.id
-  service_name      = "com.amazonaws.${data.aws_region.current.region}.s3"
-  vpc_endpoint_type = "Gateway"
-  route_table_ids   = [for table in aws_route_table.private : table.id]
+# The two gateway endpoints were once resources of their own; these keep them in place.
+moved {
+  from = aws_vpc_endpoint.dynamodb
+  to   = aws_vpc_endpoint.gateway["dynamodb"]
+}
 
-  tags = merge(var.tags, { Name = "${var.name}-s3" })
+moved {
+  from = aws_vpc_endpoint.s3
+  to   = aws_vpc_endpoint.gateway["s3"]
 }
 
 resource "aws_security_group" "endpoints" {
