@@ -22,27 +22,20 @@ resource "aws_cloudwatch_metric_alarm" "dynamodb_throttles" {
     return_data = true
   }
 
-  metric_query {
-    id = "reads"
+  # The read and the write throttle events, each summed per minute.
+  dynamic "metric_query" {
+    for_each = { reads = "ReadThrottleEvents", writes = "WriteThrottleEvents" }
 
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "ReadThrottleEvents"
-      dimensions  = { TableName = each.value }
-      period      = 60
-      stat        = "Sum"
-    }
-  }
+    content {
+      id = metric_query.key
 
-  metric_query {
-    id = "writes"
-
-    metric {
-      namespace   = "AWS/DynamoDB"
-      metric_name = "WriteThrottleEvents"
-      dimensions  = { TableName = each.value }
-      period      = 60
-      stat        = "Sum"
+      metric {
+        namespace   = "AWS/DynamoDB"
+        metric_name = metric_query.value
+        dimensions  = { TableName = each.value }
+        period      = 60
+        stat        = "Sum"
+      }
     }
   }
 
