@@ -1,5 +1,6 @@
 /** A simulated buyer's HTTP client: times every call and classifies it for the drop's error rate. */
 import type { ErrorAnswer } from "@tt/kit/api";
+import { isErrorCode, isRetryable } from "@tt/kit/retry";
 import type { DropStats, Outcome, Step } from "./stats.ts";
 
 interface ReplyCommon {
@@ -61,6 +62,15 @@ export const unsettled = (r: Reply) =>
   r.status === 0 || r.status >= 500 || r.code === "IDEMPOTENCY_IN_PROGRESS";
 
 /**
+ * Worth asking again with the same key: an answer that leaves the outcome open (`unsettled`) and
+ * is not final. A code the error catalogue knows is tried again only if it calls it retryable;
+ * no answer (TIMEOUT, NETWORK_…) or a 5xx without a catalogue code (a proxy's page) is the
+ * transport's to judge, and is. A retryable refusal that settles the call (a 429, a seat race's
+ * INVENTORY_CONFLICT) is not repeated: the buyer acts on it, and the drop counts it as it came.
+ */
+const worthRetrying = (r: Reply) => unsettled(r) && (!isErrorCode(r.code) || isRetryable(r));
+
+/**
  * Calls the gateway as one buyer: the load-test bypass token naming the buyer (no login per
  * buyer), or, against a stage that takes no bypass tokens, a load-test JWT.
  */
@@ -100,8 +110,9 @@ export class BuyerClient {
   }
 
   /**
-   * Like `call`, but tries again (same idempotency key, so nothing happens twice) on 5xx,
-   * timeouts and IDEMPOTENCY_IN_PROGRESS, as a real client would. Failed tries count as errors
+   * Like `call`, but tries again (same idempotency key, so nothing happens twice) on timeouts and
+   * on the unsettled answers the catalogue calls retryable (5xx, IDEMPOTENCY_IN_PROGRESS), as a
+   * real client would. Failed tries count as errors
    * when the buyer ends without an answer, and as `retried` when a later try got one.
    */
   async retrying<T = unknown>(
@@ -115,14 +126,14 @@ export class BuyerClient {
     const failed: { reply: Reply<T>; ms: number }[] = [];
     const started = performance.now();
     let last = await this.send<T>(step, method, path, body, idempotencyKey);
-    for (let t = 1; unsettled(last.reply); t++) {
+    for (let t = 1; worthRetrying(last.reply); t++) {
       const told = last.reply.code === "OVERLOADED" && last.reply.retryAfterSec !== undefined;
       if (told ? performance.now() - started > OVERLOADED_PATIENCE_MS : t >= tries) break;
       failed.push(last);
       await Bun.sleep(told ? (last.reply.retryAfterSec ?? 1) * 1000 * (1 + Math.random() / 2) : 300 * 2 ** t);
       last = await this.send<T>(step, method, path, body, idempotencyKey);
     }
-    const answered = !unsettled(last.reply);
+    const answered = !worthRetrying(last.reply);
     for (const f of failed)
       this.count(step, f.reply, f.ms, answered ? "retried" : this.classify(step, f.reply));
     this.count(step, last.reply, last.ms, this.classify(step, last.reply));

@@ -5,8 +5,15 @@
  * launcher's restarts and the web app's reconnects — each with its own numbers. Why it is not a
  * library's (cockatiel's) retry: docs/architecture.md, "Retries and the breaker".
  *
- * Browser-safe (no Bun or Node APIs): the web app imports it as `@tt/kit/retry`.
+ * Whether a refusal is worth another try is the error catalogue's (`isRetryable`, re-exported
+ * here with `isErrorCode`); what a transport sees with no answer at all, or with a code the
+ * catalogue does not know, stays the transport's to judge.
+ *
+ * Browser-safe (no Bun or Node APIs; the catalogue brings only Connect's `Code` enum): the web
+ * app imports it as `@tt/kit/retry`.
  */
+
+export { isErrorCode, isRetryable } from "./errors.ts";
 
 /** How the pause before each retry grows: doubling from `baseMs`, capped at `maxMs`. */
 export interface Backoff {
@@ -40,7 +47,10 @@ export interface RetryPolicy {
   /** Tries after the first. */
   retries: number;
   backoff: Backoff;
-  /** Whether this failure may go away by itself (a refused connection, a throttle), so a retry can help. */
+  /**
+   * Whether this failure may go away by itself, so a retry can help: `isRetryable` for a catalogue
+   * code, the transport's own judgement for a failure with no answer (a refused connection, a throttle).
+   */
   retryable(error: unknown): boolean;
   /** What is left of the caller's budget, in ms (undefined: no deadline). */
   leftMs?: () => number | undefined;

@@ -66,7 +66,12 @@ const toBytes = (d: string | ArrayBuffer | ArrayBufferView): string | Uint8Array
       ? new Uint8Array(d)
       : new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
 
-/** Error codes the SDK's standard retry mode treats as throttling (retried with backoff). */
+/**
+ * Error codes the SDK's standard retry mode treats as throttling (retried with backoff). AWS's
+ * codes, not the catalogue's, so the catalogue's `isRetryable` is not asked: this client decides
+ * its throttles, 5xx and lost answers itself, as the SDK would; what the stores make of a failure
+ * that outlasts these tries (UPSTREAM_UNAVAILABLE, retryable) is the catalogue's.
+ */
 const THROTTLES = new Set([
   "ThrottlingException",
   "ProvisionedThroughputExceededException",

@@ -120,6 +120,12 @@ function retryInterceptor(retries: number): Interceptor {
         // Only a call that never got an answer is retried: an upstream that answered (even
         // UNAVAILABLE, passed on from its own dependency) has already done its own retrying,
         // and repeating the question would multiply the load on what is already struggling.
+        // So this is a transport-level decision, not the catalogue's (`isRetryable`): an answered
+        // code, retryable or not, is left to whoever owns the request's end (the worker's
+        // redelivery, the buyer's client), and of the bare codes a lost answer can carry only
+        // unavailable (unreachable, a proxy's 502–504) is worth a repeat — unknown, internal and
+        // resource_exhausted come from a broken or oversized answer a repeat would fetch again,
+        // and deadline_exceeded or canceled leave no budget or no caller to retry for.
         retryable: (error) => {
           const ce = ConnectError.from(error);
           return (

@@ -2,7 +2,11 @@ import { signWebhook } from "@tt/kit";
 import type { PaymentEvent, WebhookResult, WebhookSender } from "../domain/ports.ts";
 import { encodePaymentEvent } from "./payment-envelope.ts";
 
-/** Statuses worth another attempt: the receiver may recover (timeouts, throttling, 5xx). */
+/**
+ * Statuses worth another attempt: the receiver may recover (timeouts, throttling, 5xx). Decided
+ * by status, not by the error catalogue's `isRetryable`: a webhook receiver is anyone's server and
+ * need not answer the standard error body, so its body is not read at all.
+ */
 function retryable(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }

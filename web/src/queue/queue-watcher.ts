@@ -1,3 +1,4 @@
+import { isRetryable } from "@tt/kit/retry";
 import { ApiError } from "../api.ts";
 import type { QueueFrame, QueueStatusAnswer, SaleState } from "../types.ts";
 import { type BackoffOptions, backoffDelay, SOCKET_BACKOFF } from "./backoff.ts";
@@ -285,7 +286,11 @@ function sameView(a: QueueView, b: QueueView): boolean {
   return [...keys].every((k) => a[k] === b[k]);
 }
 
-/** A 4xx other than "slow down" will not change by asking again: the token is gone or bad. */
+/**
+ * A 4xx the error catalogue does not call retryable will not change by asking again: the token is
+ * gone or bad ("slow down", RATE_LIMITED, is retryable). No answer or a 5xx is the gateway's
+ * trouble, not the place's: polling goes on whatever its code.
+ */
 function isPermanent(error: unknown): boolean {
-  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429;
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && !isRetryable(error);
 }
