@@ -53,15 +53,15 @@ function detailOf({ type, reservation: r }: OutboxEvent): EventDetail {
   }
 }
 
+/** The fields `reservation.expired` and `reservation.hold_due` both carry: the hold they are about. */
+const holdFields = (hold: HoldRef) => ({
+  reservationId: hold.reservationId,
+  eventId: hold.eventId,
+  holdExpiresAt: timestampFromMs(hold.holdExpiresAt),
+});
+
 function expiredDetail(hold: HoldRef): EventDetail {
-  return {
-    case: "reservationExpired",
-    value: create(events.ReservationExpiredSchema, {
-      reservationId: hold.reservationId,
-      eventId: hold.eventId,
-      holdExpiresAt: timestampFromMs(hold.holdExpiresAt),
-    }),
-  };
+  return { case: "reservationExpired", value: create(events.ReservationExpiredSchema, holdFields(hold)) };
 }
 
 /** The envelope for a domain event, stamped with the active trace. */
@@ -73,11 +73,7 @@ export function envelopeOf(event: OutboxEvent, at: number): events.EventEnvelope
 export function timerEnvelope(hold: HoldRef): events.EventEnvelope {
   const detail: EventDetail = {
     case: "reservationHoldDue",
-    value: create(events.ReservationHoldDueSchema, {
-      reservationId: hold.reservationId,
-      eventId: hold.eventId,
-      holdExpiresAt: timestampFromMs(hold.holdExpiresAt),
-    }),
+    value: create(events.ReservationHoldDueSchema, holdFields(hold)),
   };
   return newEvent(TIMER_SOURCE, detail, new Date(hold.holdExpiresAt));
 }
