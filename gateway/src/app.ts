@@ -10,37 +10,37 @@ import {
   upstreamCheck,
 } from "@tt/kit";
 import type Redis from "ioredis";
-import { createAuth } from "./auth/auth-setup.ts";
-import { devIssuerRoutes } from "./auth/dev-issuer-routes.ts";
-import { type Clock, systemClock } from "./clock.ts";
-import type { gatewayFields } from "./config.ts";
-import { gatewayGuards } from "./guards.ts";
-import { EntryPasses } from "./queue/entry-passes.ts";
-import { AdmissionTuner, purchaseTally } from "./queue/governor.ts";
-import { JoinChallenges } from "./queue/join-challenge.ts";
-import { LiveQueue } from "./queue/live-queue.ts";
-import { PurchaseWatch } from "./queue/purchase-watch.ts";
-import { CachedQueueSettings, type QueueSettingsStore } from "./queue/settings-store.ts";
-import { StockWatch } from "./queue/stock-watch.ts";
-import { AdmissionTicker } from "./queue/ticker.ts";
-import { WaitingRoom } from "./queue/waiting-room.ts";
-import { adminFunnelRoutes } from "./transport/admin-funnel-routes.ts";
-import { adminLiveRoutes } from "./transport/admin-live-routes.ts";
-import { adminRoutes } from "./transport/admin-routes.ts";
-import { eventRoutes } from "./transport/event-routes.ts";
-import { paymentRoutes } from "./transport/payment-routes.ts";
-import { queueRoutes } from "./transport/queue-routes.ts";
-import { reservationRoutes } from "./transport/reservation-routes.ts";
-import { webhookReceiver } from "./transport/webhook-receiver.ts";
-import { createUpstreams } from "./upstream/clients.ts";
+import { EntryPasses } from "./adapters/queue/entry-passes.redis.ts";
+import { LiveQueue } from "./adapters/queue/live-queue.redis.ts";
+import { PurchaseWatch } from "./adapters/queue/purchase-watch.redis.ts";
+import { WaitingRoom } from "./adapters/queue/waiting-room.redis.ts";
+import { createUpstreams } from "./adapters/upstream/clients.connect.ts";
 import {
   CachedEventDirectory,
   type EventDirectory,
   inventoryEventLookup,
-} from "./upstream/event-directory.ts";
-import { HoldFactsCache } from "./upstream/hold-facts.ts";
-import { inventoryQueueSettings } from "./upstream/queue-settings.ts";
-import { inventoryStock, type StockReader } from "./upstream/stock.ts";
+} from "./adapters/upstream/event-directory.connect.ts";
+import { HoldFactsCache } from "./adapters/upstream/hold-facts.redis.ts";
+import { inventoryQueueSettings } from "./adapters/upstream/queue-settings.connect.ts";
+import { inventoryStock, type StockReader } from "./adapters/upstream/stock.connect.ts";
+import { createAuth } from "./auth-setup.ts";
+import type { gatewayFields } from "./config.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
+import { AdmissionTuner, purchaseTally } from "./domain/queue/governor.ts";
+import { JoinChallenges } from "./domain/queue/join-challenge.ts";
+import { CachedQueueSettings, type QueueSettingsStore } from "./domain/queue/settings-store.ts";
+import { StockWatch } from "./domain/queue/stock-watch.ts";
+import { AdmissionTicker } from "./domain/queue/ticker.ts";
+import { adminFunnelRoutes } from "./transport/admin-funnel-routes.ts";
+import { adminLiveRoutes } from "./transport/admin-live-routes.ts";
+import { adminRoutes } from "./transport/admin-routes.ts";
+import { devIssuerRoutes } from "./transport/auth/dev-issuer-routes.ts";
+import { eventRoutes } from "./transport/event-routes.ts";
+import { gatewayGuards } from "./transport/guards.ts";
+import { paymentRoutes } from "./transport/payment-routes.ts";
+import { queueRoutes } from "./transport/queue-routes.ts";
+import { reservationRoutes } from "./transport/reservation-routes.ts";
+import { webhookReceiver } from "./transport/webhook-receiver.ts";
 
 /** The gateway's validated configuration. */
 export type GatewayConfig = ConfigOf<ReturnType<typeof gatewayFields>>;

@@ -35,7 +35,7 @@ export function gatewayFields() {
      */
     queueStockEveryMs: env.int("QUEUE_STOCK_EVERY_MS", 500, { min: 0, max: 60_000 }),
     /**
-     * Self-tuning admission (an event's `admission: "auto"`, queue/governor.ts) calls the back end
+     * Self-tuning admission (an event's `admission: "auto"`, domain/queue/governor.ts) calls the back end
      * full when more than 5 % of holds are slower than this (hold p95 over it). It seeks orders,
      * not the latency SLO: 500 ms is about where the edge's line to reservation is full
      * (UPSTREAM_TARGET_MS and two waiting calls per call let through), the point where shedding
@@ -131,7 +131,7 @@ export const gatewayConfig = configSchema("gateway", gatewayFields(), [
 
 /**
  * Auth, rate-limit and idempotency settings: the guards in front of every route. Production
- * needs JWKS_URL or JWKS_FILE (`gatewayConfig`, and again when auth is built, auth/auth-setup.ts).
+ * needs JWKS_URL or JWKS_FILE (`gatewayConfig`, and again when auth is built, auth-setup.ts).
  */
 export function edgeFields() {
   return {

@@ -7,8 +7,8 @@ import { freePort, startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import { createGateway, type Gateway } from "../src/app.ts";
 import { gatewayFields } from "../src/config.ts";
-import type { Stock } from "../src/queue/sale.ts";
-import { MemoryQueueSettings } from "../src/queue/settings-store.ts";
+import type { Stock } from "../src/domain/queue/sale.ts";
+import { MemoryQueueSettings } from "../src/domain/queue/settings-store.ts";
 
 let redisServer: TestRedis;
 let redis: Redis;

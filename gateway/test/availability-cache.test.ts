@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { AvailabilityCache } from "../src/upstream/availability-cache.ts";
+import { AvailabilityCache } from "../src/adapters/upstream/availability-cache.ts";
 
 test("availability is fetched once per period for all callers, and a failure is not reused", async () => {
   let now = 0;

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createRedis } from "@tt/kit";
 import { eventually, startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
-import { AvailabilityCache } from "../src/upstream/availability-cache.ts";
-import { CachedEventDirectory } from "../src/upstream/event-directory.ts";
+import { AvailabilityCache } from "../src/adapters/upstream/availability-cache.ts";
+import { CachedEventDirectory } from "../src/adapters/upstream/event-directory.connect.ts";
 import { type EdgeGateway, startEdgeGateway } from "./edge-support.ts";
 
 const REAL_EVENT = "evt_attack_real";

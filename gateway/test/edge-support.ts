@@ -2,11 +2,11 @@
 import { createRedis, type Env, loadConfig } from "@tt/kit";
 import { freePort } from "@tt/kit/testing";
 import type Redis from "ioredis";
+import type { EventDirectory } from "../src/adapters/upstream/event-directory.connect.ts";
 import { createGateway, type Gateway } from "../src/app.ts";
-import type { Clock } from "../src/clock.ts";
 import { gatewayFields } from "../src/config.ts";
-import { MemoryQueueSettings } from "../src/queue/settings-store.ts";
-import type { EventDirectory } from "../src/upstream/event-directory.ts";
+import type { Clock } from "../src/domain/clock.ts";
+import { MemoryQueueSettings } from "../src/domain/queue/settings-store.ts";
 
 /** A listening gateway and what tests poke at. */
 export interface EdgeGateway {

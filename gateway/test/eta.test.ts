@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { etaSeconds, positionPaceMs } from "../src/queue/eta.ts";
+import { etaSeconds, positionPaceMs } from "../src/domain/queue/eta.ts";
 
 test("a waiter's wait is its place over the admission rate, unknown while nobody is admitted", () => {
   expect(etaSeconds(120, 10)).toBe(12);

@@ -1,6 +1,6 @@
-// Self-tuning admission's rules (queue/governor.ts): pure, so a fake health is fair here.
+// Self-tuning admission's rules (domain/queue/governor.ts): pure, so a fake health is fair here.
 import { describe, expect, test } from "bun:test";
-import { AdmissionTuner, Governor, type PurchaseHealth } from "../src/queue/governor.ts";
+import { AdmissionTuner, Governor, type PurchaseHealth } from "../src/domain/queue/governor.ts";
 
 const bounds = { min: 10, max: 200 };
 /** A period the back end kept up with: holds fast, nothing shed, nothing failed. */

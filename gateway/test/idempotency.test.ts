@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { Elysia, t } from "elysia";
 import type { Gateway } from "../src/app.ts";
-import { idempotencyKeyOf } from "../src/idempotency/idempotency-plugin.ts";
+import { idempotencyKeyOf } from "../src/transport/idempotency-plugin.ts";
 import { type EdgeGateway, errorCode, startEdgeGateway } from "./edge-support.ts";
 
 // The keys each run of the handler saw, by the test's own marker in the body.

@@ -6,7 +6,7 @@ import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { Elysia } from "elysia";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import type { Gateway } from "../src/app.ts";
-import type { Clock } from "../src/clock.ts";
+import type { Clock } from "../src/domain/clock.ts";
 import { type EdgeGateway, startEdgeGateway } from "./edge-support.ts";
 
 /** The issuer the test gateways expect. */

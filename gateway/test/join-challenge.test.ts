@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { solveChallenge } from "@tt/kit/pow";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
-import { queueKeys } from "../src/queue/keys.ts";
+import { queueKeys } from "../src/adapters/queue/keys.ts";
 import { type EdgeGateway, startEdgeGateway } from "./edge-support.ts";
 
 let redisServer: TestRedis;

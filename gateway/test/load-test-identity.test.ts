@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { AppError, identityEnv } from "@tt/kit";
 import Redis from "ioredis";
 import { mintJwt, newIdentity } from "../../bench/lib/load-test-identity.ts";
-import { createAuth } from "../src/auth/auth-setup.ts";
-import { systemClock } from "../src/clock.ts";
+import { createAuth } from "../src/auth-setup.ts";
 import { gatewayConfig } from "../src/config.ts";
+import { systemClock } from "../src/domain/clock.ts";
 
 const { env: keys } = identityEnv(["gateway"]);
 const loadTest = newIdentity("loadtest-test");

@@ -3,9 +3,9 @@
 import { describe, expect, test } from "bun:test";
 import { type AppError, createLogger } from "@tt/kit";
 import type Redis from "ioredis";
-import { EntryPasses } from "../src/queue/entry-passes.ts";
-import { currentPassKey } from "../src/queue/keys.ts";
-import { WaitingRoom, type WaitingRoomOptions } from "../src/queue/waiting-room.ts";
+import { EntryPasses } from "../src/adapters/queue/entry-passes.redis.ts";
+import { currentPassKey } from "../src/adapters/queue/keys.ts";
+import { WaitingRoom, type WaitingRoomOptions } from "../src/adapters/queue/waiting-room.redis.ts";
 import { codeOf, redisForFile, testRoomOptions } from "./support.ts";
 
 let redis: Redis;

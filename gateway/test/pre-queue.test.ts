@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { eventually } from "@tt/kit/testing";
 import type Redis from "ioredis";
-import { WaitingRoom } from "../src/queue/waiting-room.ts";
+import { WaitingRoom } from "../src/adapters/queue/waiting-room.redis.ts";
 import { redisForFile, startQueueGateway, type TestGateway, testRoomOptions } from "./support.ts";
 
 let redis: Redis;

@@ -6,16 +6,17 @@ import { describe, expect, test } from "bun:test";
 import { AppError, createLogger, Metrics } from "@tt/kit";
 import { eventually } from "@tt/kit/testing";
 import type Redis from "ioredis";
-import { ACTIVE_EVENTS_KEY, queueKeys } from "../src/queue/keys.ts";
-import { type FrameSink, LiveQueue } from "../src/queue/live-queue.ts";
+import { ACTIVE_EVENTS_KEY, queueKeys } from "../src/adapters/queue/keys.ts";
+import { LiveQueue } from "../src/adapters/queue/live-queue.redis.ts";
+import { WaitingRoom } from "../src/adapters/queue/waiting-room.redis.ts";
+import type { FrameSink } from "../src/domain/queue/frames.ts";
 import {
   CachedQueueSettings,
   type DurableQueueSettings,
   MemoryQueueSettings,
   type QueueSettingsStore,
-} from "../src/queue/settings-store.ts";
-import { AdmissionTicker } from "../src/queue/ticker.ts";
-import { WaitingRoom } from "../src/queue/waiting-room.ts";
+} from "../src/domain/queue/settings-store.ts";
+import { AdmissionTicker } from "../src/domain/queue/ticker.ts";
 import { redisForFile, testRoomOptions } from "./support.ts";
 
 let redis: Redis;

@@ -3,10 +3,10 @@ import { createRedis } from "@tt/kit";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { Elysia } from "elysia";
 import type Redis from "ioredis";
+import { rateLimitKeys } from "../src/adapters/ratelimit/keys.ts";
+import { expandIncludes } from "../src/adapters/ratelimit/scripts.ts";
 import type { Gateway } from "../src/app.ts";
-import { bucketAddress, clientIp } from "../src/ratelimit/client-ip.ts";
-import { rateLimitKeys } from "../src/ratelimit/keys.ts";
-import { expandIncludes } from "../src/ratelimit/scripts.ts";
+import { bucketAddress, clientIp } from "../src/transport/ratelimit/client-ip.ts";
 import { type EdgeGateway, errorCode, manualClock, startEdgeGateway } from "./edge-support.ts";
 
 // Small buckets and a frozen clock: nothing refills unless a test moves time.

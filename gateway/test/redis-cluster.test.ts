@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createRedis, readReservationToken } from "@tt/kit";
 import { startTestRedisCluster, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
-import { WaitingRoom } from "../src/queue/waiting-room.ts";
+import { WaitingRoom } from "../src/adapters/queue/waiting-room.redis.ts";
 import { testRoomOptions } from "./support.ts";
 
 let server: TestRedis;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { AppError } from "@tt/kit";
-import { ChallengeNeeded } from "../src/queue/join-challenge.ts";
+import { ChallengeNeeded } from "../src/domain/queue/join-challenge.ts";
 import {
   enterRefusal,
   joinAnswer,
@@ -9,8 +9,8 @@ import {
   settingsChange,
   settingsFrom,
   statusAnswer,
-} from "../src/queue/room-rules.ts";
-import { EnterResult } from "../src/queue/script-replies.ts";
+} from "../src/domain/queue/room-rules.ts";
+import { EnterResult } from "../src/domain/queue/script-replies.ts";
 
 // The waiting room's rules without Redis: the fields below are what its scripts answer.
 

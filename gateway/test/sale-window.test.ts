@@ -5,9 +5,9 @@
 import { describe, expect, test } from "bun:test";
 import { AppError } from "@tt/kit";
 import type Redis from "ioredis";
-import type { SaleWindow } from "../src/queue/sale.ts";
-import { WaitingRoom } from "../src/queue/waiting-room.ts";
-import { CachedEventDirectory } from "../src/upstream/event-directory.ts";
+import { WaitingRoom } from "../src/adapters/queue/waiting-room.redis.ts";
+import { CachedEventDirectory } from "../src/adapters/upstream/event-directory.connect.ts";
+import type { SaleWindow } from "../src/domain/queue/sale.ts";
 import { redisForFile, testRoomOptions } from "./support.ts";
 
 let redis: Redis;

@@ -4,7 +4,7 @@
 import { describe, expect, test } from "bun:test";
 import { AppError } from "@tt/kit";
 import type Redis from "ioredis";
-import { WaitingRoom } from "../src/queue/waiting-room.ts";
+import { WaitingRoom } from "../src/adapters/queue/waiting-room.redis.ts";
 import { redisForFile, testRoomOptions } from "./support.ts";
 
 let redis: Redis;

@@ -3,8 +3,8 @@ import { afterAll, beforeAll } from "bun:test";
 import { AppError, createRedis, type Metrics } from "@tt/kit";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
-import type { LiveQueue } from "../src/queue/live-queue.ts";
-import type { WaitingRoom, WaitingRoomOptions } from "../src/queue/waiting-room.ts";
+import type { LiveQueue } from "../src/adapters/queue/live-queue.redis.ts";
+import type { WaitingRoom, WaitingRoomOptions } from "../src/adapters/queue/waiting-room.redis.ts";
 import { startEdgeGateway } from "./edge-support.ts";
 
 /** Waiting-room options for tests that build a room directly: default rate 10/s, generous timeouts. */

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createLogger, createRedis, Metrics } from "@tt/kit";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
-import { AdmissionTicker } from "../src/queue/ticker.ts";
-import { WaitingRoom } from "../src/queue/waiting-room.ts";
+import { WaitingRoom } from "../src/adapters/queue/waiting-room.redis.ts";
+import { AdmissionTicker } from "../src/domain/queue/ticker.ts";
 import { testRoomOptions } from "./support.ts";
 
 let server: TestRedis;

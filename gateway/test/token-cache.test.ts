@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { AppError } from "@tt/kit";
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTVerifyGetKey, SignJWT } from "jose";
-import { TokenCache } from "../src/auth/token-cache.ts";
-import { TokenVerifier } from "../src/auth/verifier.ts";
+import { TokenCache } from "../src/domain/auth/token-cache.ts";
+import { TokenVerifier } from "../src/domain/auth/verifier.ts";
 import { manualClock } from "./edge-support.ts";
 
 let privateKey: CryptoKey;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { type AppError, readReservationToken } from "@tt/kit";
 import type Redis from "ioredis";
-import { queueKeys } from "../src/queue/keys.ts";
-import { WaitingRoom, type WaitingRoomOptions } from "../src/queue/waiting-room.ts";
+import { queueKeys } from "../src/adapters/queue/keys.ts";
+import { WaitingRoom, type WaitingRoomOptions } from "../src/adapters/queue/waiting-room.redis.ts";
 import { clientCommands, codeOf, redisForFile, testRoomOptions } from "./support.ts";
 
 let redis: Redis;

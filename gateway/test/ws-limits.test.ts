@@ -4,7 +4,7 @@
 // or watcher behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eventually, startTestRedis, type TestRedis } from "@tt/kit/testing";
-import { CachedEventDirectory } from "../src/upstream/event-directory.ts";
+import { CachedEventDirectory } from "../src/adapters/upstream/event-directory.connect.ts";
 import { type EdgeGateway, startEdgeGateway } from "./edge-support.ts";
 
 let server: TestRedis;

@@ -1,10 +1,10 @@
 import { AppError, type Logger, type Metrics } from "@tt/kit";
 import { errorAnswers, LiveView } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
-import type { Guards } from "../guards.ts";
-import { type Stock, saleOf } from "../queue/sale.ts";
-import type { WaitingRoom } from "../queue/waiting-room.ts";
-import type { StockReader } from "../upstream/stock.ts";
+import type { WaitingRoom } from "../adapters/queue/waiting-room.redis.ts";
+import type { StockReader } from "../adapters/upstream/stock.connect.ts";
+import { type Stock, saleOf } from "../domain/queue/sale.ts";
+import type { Guards } from "./guards.ts";
 import { bucketsOf, RateOfChange, RecentQuantile } from "./live-figures.ts";
 
 const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });

@@ -4,11 +4,11 @@ import { inventory } from "@tt/contracts";
 import { AppError } from "@tt/kit";
 import { AdminQueueView, EventDetail, errorAnswers, PurchasePolicyView, QueueChange } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
-import type { Guards } from "../guards.ts";
-import type { AutoAdmission } from "../queue/governor.ts";
-import type { WaitingRoom } from "../queue/waiting-room.ts";
-import type { Upstreams } from "../upstream/clients.ts";
-import { upstream } from "./upstream-call.ts";
+import type { WaitingRoom } from "../adapters/queue/waiting-room.redis.ts";
+import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
+import { upstream } from "../adapters/upstream/upstream-call.ts";
+import type { AutoAdmission } from "../domain/queue/governor.ts";
+import type { Guards } from "./guards.ts";
 import { eventView } from "./views.ts";
 
 const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });

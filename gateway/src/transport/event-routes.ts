@@ -1,10 +1,10 @@
 import { inventory } from "@tt/contracts";
 import { Availability, EventDetail, EventList, errorAnswers } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
-import type { Guards } from "../guards.ts";
-import { AvailabilityCache } from "../upstream/availability-cache.ts";
-import type { Upstreams } from "../upstream/clients.ts";
-import { upstream } from "./upstream-call.ts";
+import { AvailabilityCache } from "../adapters/upstream/availability-cache.ts";
+import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
+import { upstream } from "../adapters/upstream/upstream-call.ts";
+import type { Guards } from "./guards.ts";
 import { eventView, iso, sectionCountView } from "./views.ts";
 
 const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });

@@ -1,8 +1,9 @@
 import { AppError } from "@tt/kit";
 import { Elysia, t } from "elysia";
-import { encodeFrame, type FrameSink, type LiveQueue, type Watcher } from "../queue/live-queue.ts";
-import type { PurchaseWatch } from "../queue/purchase-watch.ts";
-import type { Caller } from "../queue/waiting-room.ts";
+import type { LiveQueue } from "../adapters/queue/live-queue.redis.ts";
+import type { PurchaseWatch } from "../adapters/queue/purchase-watch.redis.ts";
+import type { Caller } from "../adapters/queue/waiting-room.redis.ts";
+import { encodeFrame, type FrameSink, type Watcher } from "../domain/queue/frames.ts";
 
 /** What the live-queue socket needs from the rest of the gateway. */
 export interface LiveSocketDeps {
@@ -162,7 +163,7 @@ export function liveQueueSocket(deps: LiveSocketDeps) {
       if (sink) purchases.forget(sink);
     },
     async message(ws, message) {
-      // The only message a client sends is a watch of its hold's outcome (purchase-watch.ts);
+      // The only message a client sends is a watch of its hold's outcome (purchase-watch.redis.ts);
       // anything else is a keep-alive.
       const sink = sinks.get(ws.raw);
       const m = (typeof message === "string" ? safeJson(message) : message) as WatchMessage | undefined;

@@ -2,11 +2,11 @@ import { payment } from "@tt/contracts";
 import { AppError, type SaleTally } from "@tt/kit";
 import { errorAnswers, PaymentIntentAnswer, PaymentStatusAnswer } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
-import type { Guards } from "../guards.ts";
-import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
-import type { Upstreams } from "../upstream/clients.ts";
-import type { HoldFactsCache } from "../upstream/hold-facts.ts";
-import { upstream } from "./upstream-call.ts";
+import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
+import type { HoldFactsCache } from "../adapters/upstream/hold-facts.redis.ts";
+import { upstream } from "../adapters/upstream/upstream-call.ts";
+import type { Guards } from "./guards.ts";
+import { idempotencyKeyOf, markReplayed } from "./idempotency-plugin.ts";
 import { paymentView } from "./views.ts";
 
 const SCENARIOS = {

@@ -8,13 +8,13 @@ import {
   QueueStatusAnswer,
 } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
-import type { Guards } from "../guards.ts";
-import { ChallengeNeeded, type JoinChallenges } from "../queue/join-challenge.ts";
-import { saleFields } from "../queue/sale.ts";
-import { isEventId } from "../queue/tokens.ts";
-import { type Caller, QueueRateLimited, type WaitingRoom } from "../queue/waiting-room.ts";
-import { type RateDecision, rateLimitHeaders } from "../ratelimit/decision.ts";
-import type { EventDirectory } from "../upstream/event-directory.ts";
+import { type Caller, QueueRateLimited, type WaitingRoom } from "../adapters/queue/waiting-room.redis.ts";
+import type { EventDirectory } from "../adapters/upstream/event-directory.connect.ts";
+import { ChallengeNeeded, type JoinChallenges } from "../domain/queue/join-challenge.ts";
+import { saleFields } from "../domain/queue/sale.ts";
+import { isEventId } from "../domain/queue/tokens.ts";
+import { type RateDecision, rateLimitHeaders } from "../domain/ratelimit/decision.ts";
+import type { Guards } from "./guards.ts";
 import { type LiveSocketDeps, liveQueueSocket } from "./live-queue-socket.ts";
 
 /** What the queue routes need from the rest of the gateway (the live-queue socket's too). */

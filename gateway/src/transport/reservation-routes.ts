@@ -10,13 +10,13 @@ import {
   ReservationList,
 } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
-import type { Guards } from "../guards.ts";
-import { idempotencyKeyOf, markReplayed } from "../idempotency/idempotency-plugin.ts";
-import type { EntryPasses } from "../queue/entry-passes.ts";
-import type { PurchaseWatch } from "../queue/purchase-watch.ts";
-import type { Upstreams } from "../upstream/clients.ts";
-import type { HoldFactsCache } from "../upstream/hold-facts.ts";
-import { upstream } from "./upstream-call.ts";
+import type { EntryPasses } from "../adapters/queue/entry-passes.redis.ts";
+import type { PurchaseWatch } from "../adapters/queue/purchase-watch.redis.ts";
+import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
+import type { HoldFactsCache } from "../adapters/upstream/hold-facts.redis.ts";
+import { upstream } from "../adapters/upstream/upstream-call.ts";
+import type { Guards } from "./guards.ts";
+import { idempotencyKeyOf, markReplayed } from "./idempotency-plugin.ts";
 import { orderView, reservationView } from "./views.ts";
 
 const ID = "^[A-Za-z0-9_-]{1,80}$";
@@ -81,7 +81,7 @@ export function reservationRoutes(deps: {
           hold_expires_at: view.hold_expires_at,
           total_amount: view.total_amount,
           currency: view.currency,
-          // Sent back on the live-queue socket to have the outcome pushed (queue/purchase-watch.ts).
+          // Sent back on the live-queue socket to have the outcome pushed (adapters/queue/purchase-watch.redis.ts).
           watch_token: deps.purchases.tokenFor(view.reservation_id),
         };
       },
