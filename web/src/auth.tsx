@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo, useState } from "react";
 import { ApiError } from "./api.ts";
 import { devLogin } from "./buyer-api.ts";
+import { useLoad } from "./hooks.ts";
 import {
   clearSession,
   loadSession,
@@ -70,4 +71,30 @@ export function useAuth(): AuthValue {
   const value = useContext(AuthContext);
   if (!value) throw new Error("useAuth needs an AuthProvider above it");
   return value;
+}
+
+/**
+ * `useLoad` for the signed-in buyer's own data: `load` gets the session's token; signed out it
+ * calls nothing and yields `signedOut`; a failure is noted (an expired session signs out) and
+ * left for the page to show.
+ */
+export function useSignedInLoad<T, S = undefined>(
+  load: (token: string, signal: AbortSignal) => Promise<T>,
+  deps: readonly unknown[],
+  signedOut?: S,
+) {
+  const { session, noteError } = useAuth();
+  const token = session?.token;
+  return useLoad<T | S>(
+    async (signal) => {
+      if (!token) return signedOut as S;
+      try {
+        return await load(token, signal);
+      } catch (e) {
+        noteError(e);
+        throw e;
+      }
+    },
+    [...deps, token],
+  );
 }

@@ -1,33 +1,26 @@
 import { useEffect } from "react";
-import { useAuth } from "../auth.tsx";
+import { useAuth, useSignedInLoad } from "../auth.tsx";
 import { getEvent, getOrder, leaveQueue } from "../buyer-api.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { formatDateTime, formatMoney } from "../format.ts";
-import { useLoad, useTitle } from "../hooks.ts";
+import { useTitle } from "../hooks.ts";
 import { PlaceStore } from "../queue/place-store.ts";
 import { paths } from "../router.ts";
 import { describeSeat } from "../seats.ts";
 
 /** The confirmation: order number, event, seats and amount paid. */
 export function OrderPage({ orderId }: { orderId: string }) {
-  const { session, noteError } = useAuth();
+  const { session } = useAuth();
   useTitle("Order confirmed");
-  const token = session?.token;
-  const { state, retry } = useLoad(
-    async (signal) => {
-      if (!token) return undefined;
-      try {
-        const order = await getOrder(orderId, { token, signal });
-        const event = await getEvent(order.event_id, { signal }).catch(() => undefined);
-        return { order, event };
-      } catch (e) {
-        noteError(e);
-        throw e;
-      }
+  const { state, retry } = useSignedInLoad(
+    async (token, signal) => {
+      const order = await getOrder(orderId, { token, signal });
+      const event = await getEvent(order.event_id, { signal }).catch(() => undefined);
+      return { order, event };
     },
-    [orderId, token],
+    [orderId],
   );
   const done = state.status === "ready" ? state.value : undefined;
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import { RequestKeys } from "../admission.ts";
 import { ApiError } from "../api.ts";
-import { useAuth } from "../auth.tsx";
+import { useAuth, useSignedInLoad } from "../auth.tsx";
 import { cancelReservation, getEvent, getReservation, paymentStatus, startPayment } from "../buyer-api.ts";
 import { HoldCountdown } from "../components/Countdown.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
@@ -9,7 +9,7 @@ import { OutcomeNotice } from "../components/OutcomeNotice.tsx";
 import { PaymentForm } from "../components/PaymentForm.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { formatMoney } from "../format.ts";
-import { useLoad, usePoll, useTitle } from "../hooks.ts";
+import { usePoll, useTitle } from "../hooks.ts";
 import { type Outcome, outcomeOf, wasDeclined } from "../outcome.ts";
 import { PlaceStore } from "../queue/place-store.ts";
 import { WatchTokens, watchPurchase } from "../queue/purchase-push.ts";
@@ -25,23 +25,17 @@ const SLOW_PAYMENT_MS = 30_000;
 
 /** The hold: seats, live countdown, the payment step, then the outcome. */
 export function ReservationPage({ reservationId }: { reservationId: string }) {
-  const { session, noteError } = useAuth();
+  const { session } = useAuth();
   useTitle("Your seats");
   const token = session?.token;
-  const { state, retry } = useLoad(
-    async (signal) => {
-      if (!token) return undefined;
-      try {
-        const reservation = await getReservation(reservationId, { token, signal });
-        // Only for section names; the page works without them.
-        const event = await getEvent(reservation.event_id, { signal }).catch(() => undefined);
-        return { reservation, sections: event?.sections ?? [] };
-      } catch (e) {
-        noteError(e);
-        throw e;
-      }
+  const { state, retry } = useSignedInLoad(
+    async (token, signal) => {
+      const reservation = await getReservation(reservationId, { token, signal });
+      // Only for section names; the page works without them.
+      const event = await getEvent(reservation.event_id, { signal }).catch(() => undefined);
+      return { reservation, sections: event?.sections ?? [] };
     },
-    [reservationId, token],
+    [reservationId],
   );
   if (!session || !token) return <SignInPrompt reason="Please sign in to see your reservation." />;
   if (state.status === "loading") {

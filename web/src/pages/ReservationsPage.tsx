@@ -1,10 +1,10 @@
-import { useAuth } from "../auth.tsx";
+import { useAuth, useSignedInLoad } from "../auth.tsx";
 import { getEvent, listReservations } from "../buyer-api.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { formatDateTime, formatMoney } from "../format.ts";
-import { useLoad, useTitle } from "../hooks.ts";
+import { useTitle } from "../hooks.ts";
 import { paths } from "../router.ts";
 import { describeSeat } from "../seats.ts";
 import type { EventDetail, Reservation, ReservationStatus } from "../types.ts";
@@ -18,25 +18,19 @@ const STATUS_WORDS: Record<ReservationStatus, string> = {
 
 /** Every reservation of the signed-in buyer, newest first, with where to go next for each. */
 export function ReservationsPage() {
-  const { session, noteError } = useAuth();
+  const { session } = useAuth();
   useTitle("My reservations");
-  const token = session?.token;
-  const { state, retry } = useLoad(
-    async (signal) => {
-      if (!token) return { reservations: [], events: new Map<string, EventDetail>() };
-      try {
-        const reservations = await listReservations({ token, signal });
-        // Event names and section names for the list; one call per distinct event, best effort.
-        const ids = [...new Set(reservations.map((r) => r.event_id))];
-        const found = await Promise.all(ids.map((id) => getEvent(id, { signal }).catch(() => undefined)));
-        const events = new Map(found.flatMap((e) => (e ? [[e.event_id, e] as const] : [])));
-        return { reservations, events };
-      } catch (e) {
-        noteError(e);
-        throw e;
-      }
+  const { state, retry } = useSignedInLoad(
+    async (token, signal) => {
+      const reservations = await listReservations({ token, signal });
+      // Event names and section names for the list; one call per distinct event, best effort.
+      const ids = [...new Set(reservations.map((r) => r.event_id))];
+      const found = await Promise.all(ids.map((id) => getEvent(id, { signal }).catch(() => undefined)));
+      const events = new Map(found.flatMap((e) => (e ? [[e.event_id, e] as const] : [])));
+      return { reservations, events };
     },
-    [token],
+    [],
+    { reservations: [], events: new Map<string, EventDetail>() },
   );
   if (!session) return <SignInPrompt reason="Please sign in to see your reservations." />;
   return (
