@@ -5,7 +5,7 @@ import { gatewayConfig } from "./config.ts";
 
 const config = readConfig(gatewayConfig);
 const redis = createRedis(config.redisUrl, undefined, { cluster: config.redisCluster });
-// The waiting room batches its hot calls itself (domain/queue/batcher.ts); auto-pipelining on top would
+// The waiting room batches its hot calls itself (kit/src/batcher.ts); auto-pipelining on top would
 // hold each batch back one more event-loop turn (measured: about a fifth of join's throughput).
 const queueRedis = createRedis(config.redisUrl, undefined, {
   cluster: config.redisCluster,

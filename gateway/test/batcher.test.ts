@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Batcher } from "../src/domain/queue/batcher.ts";
+import { Batcher } from "@tt/kit";
 
 /** A batcher whose runs are recorded; each input n is answered with `${key}:${n}`. */
 function recorded(maxSize?: number) {

@@ -1,6 +1,5 @@
-import { randomString } from "@tt/kit";
+import { Batcher, randomString } from "@tt/kit";
 import type Redis from "ioredis";
-import { Batcher } from "../../domain/queue/batcher.ts";
 import { PassSigner } from "../../domain/queue/pass-signer.ts";
 import {
   type Caller,
@@ -44,7 +43,7 @@ export { type Caller, QueueRateLimited, type QueueSettings, type QueueStatus, ty
 
 /**
  * The waiting room over Redis: every operation is one round trip. Joins, and status calls, of
- * one event made in the same event-loop turn share one script call (batcher.ts). This is its
+ * one event made in the same event-loop turn share one script call (the kit's Batcher). This is its
  * adapter (keys, script calls, batching); what the scripts' answers mean is room-rules.ts, the
  * operator's settings room-settings.redis.ts, the ticker's side of a line room-lines.redis.ts
  * and the reservation tokens pass-signer.ts.
@@ -55,7 +54,7 @@ export class WaitingRoom {
   private readonly passes: PassSigner;
   private readonly config: RoomSettings;
   private readonly lines: RoomLines;
-  /** This turn's joins and status calls, one script call per event (see batcher.ts). */
+  /** This turn's joins and status calls, one script call per event (see kit/src/batcher.ts). */
   private readonly joins = new Batcher<JoinCall, string>((eventId, calls) => this.joinBatch(eventId, calls));
   private readonly statuses = new Batcher<StatusCall, string>((eventId, calls) =>
     this.statusBatch(eventId, calls),

@@ -2,7 +2,7 @@
   Joins a batch of callers to one event's waiting room, in the order given: each gets a new
   place, or the place its idempotency key or user already holds (one taken earlier in the same
   batch included). The gateway gathers one event's joins of an event-loop turn into one call
-  (domain/queue/batcher.ts), so Redis runs one script and three bulk writes instead of one script per
+  (kit/src/batcher.ts), so Redis runs one script and three bulk writes instead of one script per
   buyer. Arrival order is the counter, so places are strict and never tied. Before an event's
   pre-queue opens, a joiner instead gets a random negative place, so when the sale opens
   everyone who came early is in a uniformly random order, ahead of later arrivals, and arriving

@@ -1,7 +1,7 @@
 --[[
   The status of a batch of waiters of one event; each status is also that waiter's heartbeat
   (a status call proves they are still there). The gateway gathers one event's status calls of
-  an event-loop turn into one call (domain/queue/batcher.ts): one record read, one settings read and
+  an event-loop turn into one call (kit/src/batcher.ts): one record read, one settings read and
   one heartbeat write serve the whole batch.
 
   "-n": the key count depends on the batch, so callers pass it (5 + 1 per limited entry).
