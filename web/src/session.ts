@@ -15,7 +15,7 @@ export function isOperator(session: Session | undefined): boolean {
   return session?.roles?.includes("admin") === true;
 }
 
-/** The gateway's user id rule (gateway/src/auth/authenticator.ts), checked before a dev login. */
+/** The gateway's user id rule (gateway/src/domain/auth/authenticator.ts), checked before a dev login. */
 export const USER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
 
 const KEY = "tt.session";

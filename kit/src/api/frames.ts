@@ -3,7 +3,7 @@ import type { SaleState } from "./queue.ts";
 
 // The live-queue socket's messages (`GET /queue/ws`, docs/spec.md "Live queue (WebSocket)"), the
 // one declaration the gateway that sends them and the web app and bench that read them share.
-// Types only: the gateway writes its hottest frame by hand (gateway/src/queue/frames.ts).
+// Types only: the gateway writes its hottest frame by hand (gateway/src/domain/queue/frames.ts).
 
 /** Where the waiter stands: the first frame of a waiting socket, then whenever the place moves. */
 export interface PositionFrame {

@@ -4,7 +4,7 @@ import type { Buyers, Told } from "../domain/ports.ts";
 
 /**
  * Tells buyers on the Redis channel of their reservation, where the gateway holding the buyer's
- * socket listens (gateway/src/queue/purchase-watch.ts). A failure is logged, never retried: the
+ * socket listens (gateway/src/adapters/queue/purchase-watch.redis.ts). A failure is logged, never retried: the
  * outcome itself is already stored, and the buyer can read it.
  */
 export class RedisBuyers implements Buyers {
