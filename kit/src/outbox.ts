@@ -9,7 +9,9 @@
  * publishes records older than `staleMs`. Delivery is at least once (a sweep may re-send a record
  * whose delete was lost): every consumer is idempotent. The table needs no index: it only ever
  * holds records not yet published, so the sweep scans a near-empty table (records are keyed by
- * their entity, which spreads a hot drop over many partitions).
+ * their entity, which spreads a hot drop over many partitions). A record may carry a follow-up,
+ * run once its message is sent and before the record goes, so the record itself keeps that work
+ * durable (payment's webhook first attempt: no job written or deleted when it succeeds).
  *
  * Measured in the 5,000-buyer drop: the polling relay this replaces sent 12,000 DynamoDB
  * requests (a third of the platform's) to publish 2,700 events, and 19 requests/s while idle;
@@ -43,6 +45,11 @@ export interface OutboxMessage {
   at: number;
   /** Seconds SQS should hold the message back (≤ 900). */
   delaySeconds?: number;
+  /**
+   * Work for `onSent` once the queue has the message (payment: the webhook's first attempt),
+   * stored in the record so that a sweep finds it too.
+   */
+  followUp?: string;
 }
 
 /** What the outbox reports. */
@@ -65,6 +72,14 @@ export interface OutboxOptions {
   metrics?: OutboxMetrics;
   /** A record older than this is presumed abandoned by its writer (default 5 s). */
   staleMs?: number;
+  /**
+   * Runs a sent message's `followUp`, after the queue took the message and before its record is
+   * deleted: the record is the follow-up's durable marker, so no extra write tracks it. A writer
+   * that dies before the follow-up finished leaves the record, and the sweep sends the message
+   * and runs the follow-up again (at least once, like the message); a follow-up that throws keeps
+   * its record the same way. It delays the batch's delete, so it should end well within `staleMs`.
+   */
+  onSent?: (message: OutboxMessage) => Promise<void>;
 }
 
 /** See the file comment. */
@@ -90,6 +105,7 @@ export class Outbox {
           event_type: { S: message.type },
           created_at: { N: String(message.at) },
           ...(message.delaySeconds ? { delay_seconds: { N: String(message.delaySeconds) } } : {}),
+          ...(message.followUp ? { follow_up: { S: message.followUp } } : {}),
           // Clean-up only: a record is deleted once sent; this catches one whose delete was lost.
           [TTL_ATTRIBUTE]: { N: String(Math.ceil(message.at / 1000) + 7 * 86_400) },
         },
@@ -145,6 +161,7 @@ export class Outbox {
           type: i.event_type?.S ?? "",
           at: Number(i.created_at?.N ?? 0),
           ...(i.delay_seconds?.N ? { delaySeconds: Number(i.delay_seconds.N) } : {}),
+          ...(i.follow_up?.S ? { followUp: i.follow_up.S } : {}),
         }),
       )
       .sort((a, b) => a.at - b.at);
@@ -199,11 +216,12 @@ export class Outbox {
     );
     const sent = (res.Successful ?? []).map((s) => messages[Number(s.Id)]).filter((m) => m !== undefined);
     for (const m of sent) this.o.metrics?.published(m.type, via);
-    for (let i = 0; i < sent.length; i += DYNAMO_BATCH) {
+    const done = await this.followUps(sent);
+    for (let i = 0; i < done.length; i += DYNAMO_BATCH) {
       await this.o.ddb.send(
         new BatchWriteItemCommand({
           RequestItems: {
-            [this.o.table]: sent.slice(i, i + DYNAMO_BATCH).map((m) => ({
+            [this.o.table]: done.slice(i, i + DYNAMO_BATCH).map((m) => ({
               DeleteRequest: { Key: { pk: { S: m.pk }, sk: { S: m.sk } } },
             })),
           },
@@ -216,5 +234,21 @@ export class Outbox {
       });
     }
     return sent.length;
+  }
+
+  // Runs the sent messages' follow-ups side by side; returns the messages whose records may go.
+  private async followUps(sent: OutboxMessage[]): Promise<OutboxMessage[]> {
+    const { onSent } = this.o;
+    if (!onSent) return sent;
+    const ran = await Promise.allSettled(
+      sent.map(async (m) => {
+        if (m.followUp) await onSent(m);
+      }),
+    );
+    const failed = ran.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
+    if (failed.length > 0) {
+      this.o.log.warn("an outbox follow-up failed; its record stays for the sweep", { err: failed[0] });
+    }
+    return sent.filter((_, i) => ran[i]?.status === "fulfilled");
   }
 }

@@ -6,18 +6,23 @@ import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import {
   type Attester,
+  contextFromTraceparent,
   currentTraceparent,
   detached,
+  inSpan,
   type Logger,
   Outbox,
+  type OutboxMessage,
   Poller,
   queueNames,
   queueUrl,
   runAs,
+  SpanKind,
   tableName,
 } from "@tt/kit";
 import { AttestedApprovals } from "./adapters/approval-signer.ts";
 import { DynamoIntentStore } from "./adapters/intent-store.dynamo.ts";
+import { webhookFollowUp } from "./adapters/outbox-items.ts";
 import { PrometheusPaymentObserver } from "./adapters/payment-metrics.prom.ts";
 import { HttpWebhookSender } from "./adapters/webhook-sender.http.ts";
 import type { readPaymentConfig } from "./config.ts";
@@ -82,7 +87,25 @@ export async function buildPayment(deps: {
 }) {
   const { settings, log } = deps;
   const observer = new PrometheusPaymentObserver();
+  // Set once the simulator exists (nothing is published before); throwing keeps the record.
+  let firstAttempt: PaymentSimulator["firstAttempt"] = () => Promise.reject(new Error("not built yet"));
+  // A webhook's first attempt rides on its event's outbox record: posted once the event is on the
+  // queue, before the record is deleted (PaymentSimulator.firstAttempt).
+  const onSent = async (message: OutboxMessage) => {
+    const hook = webhookFollowUp(message);
+    if (!hook) return;
+    const { url, event } = hook;
+    const span = {
+      kind: SpanKind.CONSUMER,
+      parent: contextFromTraceparent(event.traceparent),
+      attributes: { payment_intent_id: event.detail.paymentIntentId },
+    };
+    await inSpan("payment.webhook.first_attempt", span, () =>
+      runAs("webhook first attempt", () => firstAttempt(url, event)),
+    );
+  };
   const outbox = new Outbox({
+    onSent,
     ddb: deps.dynamo,
     sqs: deps.sqs,
     table: tableName(settings.stage, "payment-outbox"),
@@ -125,6 +148,7 @@ export async function buildPayment(deps: {
     ...(deps.attester ? { approvals: new AttestedApprovals(deps.attester) } : {}),
   });
   runJob = (job) => simulator.runJob(job);
+  firstAttempt = (url, event) => simulator.firstAttempt(url, event);
   // A full batch polls again at once; otherwise every PAYMENT_POLL_MS (each poll queries every
   // job shard, so it does not back off).
   const jobPoller = new Poller(

@@ -33,8 +33,23 @@ export function paymentFields() {
   };
 }
 
-/** The payment service's configuration schema: its fields and its service keys in production. */
-export const paymentConfig = configSchema("payment", paymentFields(), [identityCheck("payment")]);
+/**
+ * A webhook's first attempt runs before its event's outbox record is deleted (the record is what
+ * makes it durable), so an attempt must end before the sweep would take the record for abandoned:
+ * otherwise a slow receiver gets every event twice, and the queue too.
+ */
+function firstAttemptWithinOutbox(config: { webhookTimeoutMs: number; outboxStaleMs: number }): string[] {
+  if (config.webhookTimeoutMs < config.outboxStaleMs) return [];
+  return [
+    `PAYMENT_WEBHOOK_TIMEOUT_MS (${config.webhookTimeoutMs}) must be below OUTBOX_STALE_MS (${config.outboxStaleMs}): a webhook's first attempt holds its event's outbox record`,
+  ];
+}
+
+/** The payment service's configuration schema: its fields, its service keys in production, and the rule above. */
+export const paymentConfig = configSchema("payment", paymentFields(), [
+  identityCheck("payment"),
+  firstAttemptWithinOutbox,
+]);
 
 /** Reads the config, exiting with a message when invalid. */
 export function readPaymentConfig() {

@@ -31,3 +31,14 @@ describe("payment configuration in production", () => {
     expect(paymentConfig.load({}).webhookSecret).toBe(DEV_WEBHOOK_SECRET);
   });
 });
+
+describe("payment configuration", () => {
+  test("refuses a webhook timeout as long as the outbox's staleness: the first attempt holds the event's record", () => {
+    expect(
+      paymentConfig.load({ PAYMENT_WEBHOOK_TIMEOUT_MS: "4999", OUTBOX_STALE_MS: "5000" }).webhookTimeoutMs,
+    ).toBe(4999);
+    expect(() => paymentConfig.load({ PAYMENT_WEBHOOK_TIMEOUT_MS: "5000", OUTBOX_STALE_MS: "5000" })).toThrow(
+      /PAYMENT_WEBHOOK_TIMEOUT_MS \(5000\) must be below OUTBOX_STALE_MS \(5000\)/,
+    );
+  });
+});

@@ -90,9 +90,9 @@ describe("DynamoIntentStore", () => {
   test("a transition applies only from the expected status", async () => {
     const created = intent();
     await store.create(created, []);
-    const moved = await store.transition(created, { status: "APPROVED", updatedAt: 2 }, { jobs: [] });
+    const moved = await store.transition(created, { status: "APPROVED", updatedAt: 2 }, {});
     expect(moved?.status).toBe("APPROVED");
-    expect(await store.transition(created, { status: "FAILED", updatedAt: 3 }, { jobs: [] })).toBeUndefined();
+    expect(await store.transition(created, { status: "FAILED", updatedAt: 3 }, {})).toBeUndefined();
     expect((await store.get(created.id))?.status).toBe("APPROVED");
   });
 
@@ -131,6 +131,18 @@ describe("DynamoIntentStore", () => {
     const [later] = (await store.claimDue(now + 5000, 60_000, 50)).filter((j) => j.intentId === i.id);
     expect(later?.attempts).toBe(3);
   });
+
+  test("schedule stores a job for the poller, and keeps one already there as it is", async () => {
+    const now = Date.now() + 12_600_000;
+    const i = intent();
+    await store.create(i, []);
+    const retry: Job = { ...decideJob(i, now), kind: "webhook", event: eventFor(i, "APPROVED"), attempts: 1 };
+    await store.schedule(retry);
+    await store.schedule({ ...retry, attempts: 7, dueAt: now + 60_000 });
+    const [job] = (await store.claimDue(now, 60_000, 50)).filter((j) => j.intentId === i.id);
+    expect(job).toMatchObject({ kind: "webhook", attempts: 1, event: retry.event });
+    if (job) await store.complete(job);
+  });
 });
 
 /** Every record in the payment outbox table. */
@@ -161,14 +173,14 @@ describe("DynamoIntentStore outcome events (kit outbox)", () => {
     const afterApproval = await store.transition(
       created,
       { status: "APPROVED", updatedAt: approved.time },
-      { jobs: [], event: approved },
+      { event: approved },
     );
     if (!afterApproval) throw new Error("approval refused");
     const refunded = eventFor(afterApproval, "REFUNDED", "reservation_expired");
     await store.transition(
       afterApproval,
       { status: "REFUNDED", refundReason: "reservation_expired", updatedAt: refunded.time },
-      { jobs: [], event: refunded },
+      { event: refunded },
     );
     await outbox.drain();
 
@@ -186,10 +198,10 @@ describe("DynamoIntentStore outcome events (kit outbox)", () => {
   test("a transition refused by the status condition records and sends nothing", async () => {
     const created = intent();
     await store.create(created, []);
-    await store.transition(created, { status: "APPROVED", updatedAt: 2 }, { jobs: [] });
+    await store.transition(created, { status: "APPROVED", updatedAt: 2 }, {});
     const late = eventFor(created, "FAILED", "card_declined");
     expect(
-      await store.transition(created, { status: "FAILED", updatedAt: 3 }, { jobs: [], event: late }),
+      await store.transition(created, { status: "FAILED", updatedAt: 3 }, { event: late }),
     ).toBeUndefined();
     await outbox.drain();
     expect(await outboxRecords()).toEqual([]);
@@ -207,11 +219,7 @@ describe("DynamoIntentStore outcome events (kit outbox)", () => {
     const created = intent();
     await dying.create(created, []);
     const approved = eventFor(created, "APPROVED");
-    await dying.transition(
-      created,
-      { status: "APPROVED", updatedAt: approved.time },
-      { jobs: [], event: approved },
-    );
+    await dying.transition(created, { status: "APPROVED", updatedAt: approved.time }, { event: approved });
     const survivor = outboxOf(STALE_MS);
     // A young record belongs to a writer that may still be publishing it: not yet.
     expect(await survivor.sweep()).toBe(0);

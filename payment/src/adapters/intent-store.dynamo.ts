@@ -101,7 +101,7 @@ export class DynamoIntentStore implements IntentStore {
   transition(
     current: PaymentIntent,
     patch: IntentPatch,
-    { jobs, done, event }: TransitionEffects,
+    { done, event, webhook }: TransitionEffects,
   ): Promise<PaymentIntent | undefined> {
     const { id, status: from } = current;
     return guarded(async () => {
@@ -122,12 +122,11 @@ export class DynamoIntentStore implements IntentStore {
           },
         },
       };
-      const puts = jobs.map(
-        (job): TransactWriteItem => ({ Put: { TableName: this.table, Item: jobToItem(job) } }),
-      );
+      const puts: TransactWriteItem[] = [];
       // The event's record commits with the status it announces: no announcement without the
-      // change, and none lost if this process dies before publishing (the sweep finds it).
-      const message = event && outboxMessage(event);
+      // change, and none lost if this process dies before publishing (the sweep finds it). It
+      // carries the webhook's first attempt too, so a delivered webhook needs no job at all.
+      const message = event && outboxMessage(event, webhook);
       if (message) puts.push(this.outbox.put(message));
       // Unconditional: a poller that took the job over meanwhile only repeats a decision the
       // status condition above already refuses.
@@ -164,5 +163,10 @@ export class DynamoIntentStore implements IntentStore {
   /** Puts a job back for a later attempt (job-store.dynamo.ts). */
   reschedule(job: ClaimedJob, dueAt: number, attempts: number): Promise<void> {
     return this.jobs.reschedule(job, dueAt, attempts);
+  }
+
+  /** Stores a new job unless one is there under its key (job-store.dynamo.ts). */
+  schedule(job: Job): Promise<void> {
+    return this.jobs.schedule(job);
   }
 }

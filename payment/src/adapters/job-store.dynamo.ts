@@ -3,13 +3,14 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
+  PutItemCommand,
   QueryCommand,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { Outbox } from "@tt/kit";
-import type { ClaimedJob } from "../domain/ports.ts";
-import { dueKey, dueUpTo, intentPk, itemToClaimedJob, JOB_SHARDS, jobSk } from "./intent-items.ts";
+import type { ClaimedJob, Job } from "../domain/ports.ts";
+import { dueKey, dueUpTo, intentPk, itemToClaimedJob, JOB_SHARDS, jobSk, jobToItem } from "./intent-items.ts";
 import { outboxMessage } from "./outbox-items.ts";
 import { conditionFailedAt, guarded } from "./store-errors.ts";
 
@@ -21,7 +22,7 @@ import { conditionFailedAt, guarded } from "./store-errors.ts";
 const LEGACY_PUBLISH = "publish";
 
 /**
- * The payment's durable jobs (decisions and webhook deliveries) in the `payments` table: due jobs
+ * The payment's durable jobs (decisions and webhook retries) in the `payments` table: due jobs
  * found over a few hashed gsi1 shards, each taken by one poller with a conditional lease.
  */
 export class DynamoJobStore {
@@ -118,42 +119,59 @@ export class DynamoJobStore {
 
   /** Removes a finished job, if this runner still holds its lease. */
   complete(job: ClaimedJob): Promise<void> {
-    return guarded(async () => {
-      try {
-        await this.ddb.send(
-          new DeleteItemCommand({
-            TableName: this.table,
-            Key: { pk: { S: intentPk(job.intentId) }, sk: { S: jobSk(job) } },
-            ConditionExpression: "lease = :lease",
-            ExpressionAttributeValues: { ":lease": { S: job.lease } },
-          }),
-        );
-      } catch (error) {
-        // The lease lapsed and another runner owns the job now; it will finish it.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      }
-    });
+    // A lost lease means another runner owns the job now; it will finish it.
+    return this.conditionally(() =>
+      this.ddb.send(
+        new DeleteItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: intentPk(job.intentId) }, sk: { S: jobSk(job) } },
+          ConditionExpression: "lease = :lease",
+          ExpressionAttributeValues: { ":lease": { S: job.lease } },
+        }),
+      ),
+    );
+  }
+
+  /** Stores a new job for the poller; one already stored under its key (with its attempts) is kept. */
+  schedule(job: Job): Promise<void> {
+    return this.conditionally(() =>
+      this.ddb.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: jobToItem(job),
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
   }
 
   /** Puts a job back for a later attempt, if this runner still holds its lease. */
   reschedule(job: ClaimedJob, dueAt: number, attempts: number): Promise<void> {
+    const sk = jobSk(job);
+    return this.conditionally(() =>
+      this.ddb.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: intentPk(job.intentId) }, sk: { S: sk } },
+          ConditionExpression: "lease = :lease",
+          UpdateExpression: "SET due_at = :due, gsi1sk = :key, attempts = :attempts REMOVE lease",
+          ExpressionAttributeValues: {
+            ":lease": { S: job.lease },
+            ":due": { N: String(dueAt) },
+            ":key": { S: dueKey(dueAt, job.intentId, sk) },
+            ":attempts": { N: String(attempts) },
+          },
+        }),
+      ),
+    );
+  }
+
+  // A write whose condition failing is an answer, not an error: the lease went to another
+  // runner, or the job is already there.
+  private conditionally(write: () => Promise<unknown>): Promise<void> {
     return guarded(async () => {
-      const sk = jobSk(job);
       try {
-        await this.ddb.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: { pk: { S: intentPk(job.intentId) }, sk: { S: sk } },
-            ConditionExpression: "lease = :lease",
-            UpdateExpression: "SET due_at = :due, gsi1sk = :key, attempts = :attempts REMOVE lease",
-            ExpressionAttributeValues: {
-              ":lease": { S: job.lease },
-              ":due": { N: String(dueAt) },
-              ":key": { S: dueKey(dueAt, job.intentId, sk) },
-              ":attempts": { N: String(attempts) },
-            },
-          }),
-        );
+        await write();
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }

@@ -65,7 +65,8 @@ export function newIntentId(): string {
 /**
  * The payment simulator: creates intents, decides them on schedule or by hand, refunds, and
  * announces each outcome: on the queue through the store (recorded with the change itself), and
- * by webhook through a durable job.
+ * by webhook, first once the event is on the queue (`firstAttempt`), then through a durable retry
+ * job only if that attempt failed.
  */
 export class PaymentSimulator {
   private readonly now: () => number;
@@ -153,16 +154,12 @@ export class PaymentSimulator {
       refundReason: reason || "requested",
       updatedAt: now,
     };
-    const { event, jobs } = this.announce(refunded);
     const moved = await this.deps.store.transition(
       current,
       { status: "REFUNDED", refundReason: refunded.refundReason, updatedAt: now },
-      { jobs, event },
+      this.announce(refunded),
     );
-    if (moved) {
-      this.deps.observer.outcome("REFUNDED");
-      this.runOwned(jobs);
-    }
+    if (moved) this.deps.observer.outcome("REFUNDED");
     // Lost a race with another refund: the store now holds the answer.
     return moved ?? this.refundedOrThrow(id);
   }
@@ -188,15 +185,13 @@ export class PaymentSimulator {
     const decided: PaymentIntent = { ...current, status: outcome, failureReason: reason, updatedAt: now };
     // Signed before the write, so the recorded event (queue and webhook alike) carries it.
     const approval = outcome === "APPROVED" ? ((await this.deps.approvals?.sign(decided)) ?? "") : "";
-    const { event, jobs } = this.announce(decided, approval);
     const moved = await this.deps.store.transition(
       current,
       { status: outcome, failureReason: reason, updatedAt: now },
-      { jobs, event, done: job },
+      { ...this.announce(decided, approval), done: job },
     );
     if (moved) {
       this.deps.observer.outcome(outcome);
-      this.runOwned(jobs);
       return { intent: moved, moved: true };
     }
     return { intent: await this.get(id), moved: false };
@@ -217,25 +212,26 @@ export class PaymentSimulator {
 
   /**
    * What tells the world about an intent's new status: the event for the queue (the store writes
-   * it with the change and publishes it after the commit) and, when the intent has a webhook, the
-   * job that posts the same event there with retries.
+   * it with the change and publishes it after the commit) and, when the intent has a webhook, its
+   * URL, so the store has the same event posted there once it is on the queue (`firstAttempt`).
    */
-  private announce(intent: PaymentIntent, approval = ""): { event: PaymentEvent; jobs: Job[] } {
+  private announce(intent: PaymentIntent, approval = ""): { event: PaymentEvent; webhook?: string } {
     const event = outcomeEvent(intent, this.now(), approval);
-    const jobs: Job[] = [];
-    if (intent.webhookUrl) {
-      jobs.push(
-        this.owned({
-          intentId: intent.id,
-          kind: "webhook",
-          event,
-          url: intent.webhookUrl,
-          attempts: 0,
-          dueAt: this.now(),
-        }),
-      );
-    }
-    return { event, jobs };
+    return intent.webhookUrl ? { event, webhook: intent.webhookUrl } : { event };
+  }
+
+  /**
+   * The webhook's first attempt, run by the store once the event is on the queue and before the
+   * event's outbox record is deleted (that record keeps it durable: if this process dies first,
+   * the outbox sweep sends the event again and comes back here). Only a failed attempt that may
+   * be retried writes anything: the retry job. Throws when that job cannot be stored, so the
+   * record stays for the sweep.
+   */
+  async firstAttempt(url: string, event: PaymentEvent): Promise<void> {
+    const retryAt = await this.attempt(url, event, 1);
+    if (retryAt === undefined) return;
+    const intentId = event.detail.paymentIntentId;
+    await this.deps.store.schedule({ intentId, kind: "webhook", event, url, attempts: 1, dueAt: retryAt });
   }
 
   /** Runs one leased job to completion or reschedules it; storage failures propagate (the lease then lapses). */
@@ -260,19 +256,21 @@ export class PaymentSimulator {
 
   private async runWebhook(job: ClaimedJob): Promise<void> {
     if (!job.event || !job.url) return this.deps.store.complete(job);
-    const result = await this.deps.webhooks.send(job.url, job.event).catch(() => "retry" as const);
     const attempts = job.attempts + 1;
-    if (result === "retry" && attempts < this.deps.delivery.webhookMaxAttempts) {
-      this.deps.observer.webhook("retry");
-      this.deps.observer.jobRetried("webhook");
-      return this.retry(job);
-    }
-    this.deps.observer.webhook(result === "retry" ? "gave_up" : result);
-    return this.deps.store.complete(job);
+    const retryAt = await this.attempt(job.url, job.event, attempts);
+    if (retryAt === undefined) return this.deps.store.complete(job);
+    return this.deps.store.reschedule(job, retryAt, attempts);
   }
 
-  private retry(job: ClaimedJob): Promise<void> {
-    const attempts = job.attempts + 1;
+  /** Posts the `attempts`-th delivery; returns when to try again, or undefined when delivery is over. */
+  private async attempt(url: string, event: PaymentEvent, attempts: number): Promise<number | undefined> {
+    const result = await this.deps.webhooks.send(url, event).catch(() => "retry" as const);
+    if (result !== "retry" || attempts >= this.deps.delivery.webhookMaxAttempts) {
+      this.deps.observer.webhook(result === "retry" ? "gave_up" : result);
+      return undefined;
+    }
+    this.deps.observer.webhook("retry");
+    this.deps.observer.jobRetried("webhook");
     const { retryBaseMs, retryMaxMs } = this.deps.delivery;
     // Jitter (50–100 % of the step) so many failed deliveries to one host do not retry in lockstep.
     const delay = backoffDelay(
@@ -280,6 +278,6 @@ export class PaymentSimulator {
       { baseMs: retryBaseMs, maxMs: retryMaxMs, jitter: 0.5 },
       this.random,
     );
-    return this.deps.store.reschedule(job, this.now() + Math.round(delay), attempts);
+    return this.now() + Math.round(delay);
   }
 }

@@ -32,9 +32,9 @@ export interface ApprovalSigner {
 }
 
 /**
- * Durable work: decide an intent, or deliver a webhook. (The queue event is not a job: the store
- * records it with the change that caused it and publishes it after the commit, see
- * `TransitionEffects.event`.)
+ * Durable work: decide an intent, or retry a webhook whose first attempt failed. (The queue event
+ * and the webhook's first attempt are not jobs: the store records the event with the change that
+ * caused it and publishes it after the commit, see `TransitionEffects`.)
  */
 export type JobKind = "decide" | "webhook";
 
@@ -72,8 +72,6 @@ export type IntentPatch = Partial<Pick<PaymentIntent, "failureReason" | "refundR
 
 /** What a transition writes besides the intent's new state, all in the same atomic write. */
 export interface TransitionEffects {
-  /** Jobs to enqueue (the decision's webhook). */
-  jobs: Job[];
   /** A job finished by this very change, removed with it. */
   done?: ClaimedJob;
   /**
@@ -82,6 +80,13 @@ export interface TransitionEffects {
    * after) and publishes it once the write has committed; delivery is at least once.
    */
   event?: PaymentEvent;
+  /**
+   * The intent's webhook URL, when `event` is to be posted there too. The store keeps it with the
+   * event's record and, once the event is on the queue and before that record goes, has
+   * `PaymentSimulator.firstAttempt` post it: the record is what makes the first attempt durable,
+   * so a delivered webhook costs no job of its own (docs/architecture.md, "Payment jobs").
+   */
+  webhook?: string;
 }
 
 /** Where intents, their jobs and their pending announcements live. */
@@ -114,6 +119,12 @@ export interface IntentStore {
   complete(job: ClaimedJob): Promise<void>;
   /** Puts a job back to run again at `dueAt` with its attempt count. */
   reschedule(job: ClaimedJob, dueAt: number, attempts: number): Promise<void>;
+  /**
+   * Stores a new job, due at `job.dueAt` for the poller (a webhook's retries after a failed first
+   * attempt). A job already stored under its key is kept as it is: a repeated first attempt must
+   * not restart the retries of an earlier one.
+   */
+  schedule(job: Job): Promise<void>;
 }
 
 /** How a webhook delivery went. */

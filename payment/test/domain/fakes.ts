@@ -18,12 +18,14 @@ const jobKey = (job: Pick<Job, "intentId" | "kind" | "event">) =>
 /**
  * IntentStore in a Map, with the same first-writer-wins and lease rules as the DynamoDB one. It
  * records every transition that applied, effects included, so a test sees what one atomic write
- * carried; the events in them are what the real store's outbox publishes.
+ * carried; the events in them are what the real store's outbox publishes. The webhook first
+ * attempts those records carry wait in `unsent` until the test publishes them (`takeUnsent`).
  */
 export class MemoryIntentStore implements IntentStore {
   readonly intents = new Map<string, PaymentIntent>();
   readonly jobs = new Map<string, Job & { lease?: string }>();
   readonly transitions: Array<{ intentId: string; patch: IntentPatch; effects: TransitionEffects }> = [];
+  private unsent: Array<{ url: string; event: PaymentEvent }> = [];
   private readonly claims = new Map<string, { intentId: string; fingerprint: string }>();
 
   /** The events handed over for the queue, in commit order. */
@@ -59,8 +61,8 @@ export class MemoryIntentStore implements IntentStore {
     if (intent?.status !== current.status) return undefined;
     if (effects.done) this.jobs.delete(jobKey(effects.done));
     Object.assign(intent, patch);
-    for (const job of effects.jobs) this.jobs.set(jobKey(job), structuredClone(job));
     this.transitions.push(structuredClone({ intentId: current.id, patch, effects }));
+    if (effects.event && effects.webhook) this.unsent.push({ url: effects.webhook, event: effects.event });
     return structuredClone(intent);
   }
 
@@ -75,6 +77,17 @@ export class MemoryIntentStore implements IntentStore {
 
   async complete(job: ClaimedJob) {
     if (this.jobs.get(jobKey(job))?.lease === job.lease) this.jobs.delete(jobKey(job));
+  }
+
+  /** The webhook first attempts of records not yet published, handed over once. */
+  takeUnsent(): Array<{ url: string; event: PaymentEvent }> {
+    const taken = this.unsent;
+    this.unsent = [];
+    return taken;
+  }
+
+  async schedule(job: Job) {
+    if (!this.jobs.has(jobKey(job))) this.jobs.set(jobKey(job), structuredClone(job));
   }
 
   async reschedule(job: ClaimedJob, dueAt: number, attempts: number) {

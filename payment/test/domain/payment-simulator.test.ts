@@ -23,12 +23,17 @@ function setup(webhookScript: WebhookResult[] = ["delivered"]) {
     newId: () => `pi_${++n}`,
     random: () => 0.25,
   });
-  /** Moves the clock and runs every job due by then, as the poller would. */
+  /**
+   * Moves the clock and runs every job due by then, as the poller would, and after each commit
+   * what its outbox record carries (the webhook's first attempt), as the outbox would.
+   */
   async function advance(ms: number) {
     clock.now += ms;
     for (let round = 0; round < 20; round++) {
+      const unsent = store.takeUnsent();
+      for (const { url, event } of unsent) await sim.firstAttempt(url, event);
       const jobs = await store.claimDue(clock.now, 30_000, 100);
-      if (jobs.length === 0) return;
+      if (jobs.length === 0 && unsent.length === 0) return;
       for (const job of jobs) await sim.runJob(job);
     }
   }
@@ -182,9 +187,10 @@ describe("announcing outcomes", () => {
       },
     });
     expect(decided?.effects.done?.kind).toBe("decide");
-    // The queue event is not a job; the webhook job carries the same event.
-    expect(decided?.effects.jobs.map((j) => j.kind)).toEqual(["webhook"]);
-    expect(decided?.effects.jobs[0]?.event).toEqual(decided?.effects.event);
+    // Neither the queue event nor the webhook is a job: the event's record carries the webhook,
+    // whose first attempt (delivered here) wrote nothing.
+    expect(decided?.effects.webhook).toBe("http://merchant.test/hook");
+    expect(store.jobs.size).toBe(0);
     expect(decided?.effects.event?.id).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
@@ -203,7 +209,7 @@ describe("announcing outcomes", () => {
       event: t.effects.event?.type,
       reason: t.effects.event?.detail.reason,
       eventFor: t.effects.event?.detail.paymentIntentId,
-      jobs: t.effects.jobs.length,
+      webhook: t.effects.webhook ?? "none",
     }));
     expect(byIntent).toEqual([
       {
@@ -212,7 +218,7 @@ describe("announcing outcomes", () => {
         event: "payment.failed",
         reason: "declined_manually",
         eventFor: declined.id,
-        jobs: 0,
+        webhook: "none",
       },
       {
         intentId: approved.id,
@@ -220,7 +226,7 @@ describe("announcing outcomes", () => {
         event: "payment.approved",
         reason: "",
         eventFor: approved.id,
-        jobs: 0,
+        webhook: "none",
       },
       {
         intentId: approved.id,
@@ -228,7 +234,7 @@ describe("announcing outcomes", () => {
         event: "payment.refunded",
         reason: "reservation_expired",
         eventFor: approved.id,
-        jobs: 0,
+        webhook: "none",
       },
     ]);
   });
@@ -254,6 +260,33 @@ describe("announcing outcomes", () => {
     expect(webhooks.sent).toHaveLength(3);
     expect(observer.counts.get("webhook:gave_up")).toBe(1);
     expect(new Set(webhooks.sent.map((s) => s.event.id)).size).toBe(1);
+  });
+
+  test("a failed first attempt leaves a retry job that already counts it (a delivered one, none)", async () => {
+    const { sim, store, webhooks, clock, advance } = setup(["retry", "delivered"]);
+    await sim.create(input({ webhookUrl: "http://merchant.test/hook" }));
+    await advance(1000);
+    expect(webhooks.sent).toHaveLength(1);
+    const [retry] = [...store.jobs.values()];
+    expect(retry).toMatchObject({ kind: "webhook", url: "http://merchant.test/hook", attempts: 1 });
+    expect(retry?.event).toEqual(webhooks.sent[0]?.event);
+    expect(retry?.dueAt).toBeGreaterThanOrEqual(clock.now + 50);
+    expect(retry?.dueAt).toBeLessThanOrEqual(clock.now + 100);
+    await advance(100);
+    expect(webhooks.sent).toHaveLength(2);
+    expect(store.jobs.size).toBe(0);
+  });
+
+  test("a first attempt repeated after a crash keeps the retries already under way", async () => {
+    const { sim, store, webhooks, advance } = setup(["retry"]);
+    await sim.create(input({ webhookUrl: "http://merchant.test/hook" }));
+    await advance(1000);
+    await advance(100); // the retry job's own attempt: 2 in all
+    const first = webhooks.sent[0];
+    if (!first) throw new Error("nothing was posted");
+    await sim.firstAttempt(first.url, first.event); // the sweep sends the event again and posts again
+    expect(webhooks.sent).toHaveLength(3);
+    expect([...store.jobs.values()].map((j) => j.attempts)).toEqual([2]);
   });
 
   test("a receiver that answers 4xx is not retried", async () => {
