@@ -4,11 +4,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ScanCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "../src/aws/clients.ts";
+import { instrumentAws } from "../src/aws/instrument.ts";
 import { ensureQueues, type QueueRefs } from "../src/aws/provision.ts";
 import { tableName } from "../src/aws/tables.ts";
 import { Supervisor } from "../src/local/processes.ts";
 import { startSqs } from "../src/local/sqs.ts";
 import { createLogger } from "../src/log.ts";
+import { Metrics } from "../src/metrics.ts";
 import { Outbox, type OutboxMessage } from "../src/outbox.ts";
 import { freePort, startTestDynamo, type TestDynamo } from "../src/testing.ts";
 
@@ -25,7 +27,17 @@ beforeAll(async () => {
   sqs = createSqsClient({ region: "us-east-1", endpoint });
   queues = await ensureQueues(sqs, db.stage);
   table = tableName(db.stage, "outbox");
+  instrumentAws(db.dynamo, sent, "dynamodb");
 }, 60_000);
+
+// The DynamoDB requests this file's outboxes send, by operation.
+const sent = new Metrics("outbox-test");
+async function requests(operation: string): Promise<number> {
+  const metric = await sent.registry.getSingleMetric("dependency_requests_total")?.get();
+  return (metric?.values ?? [])
+    .filter((v) => v.labels.operation === operation)
+    .reduce((n, v) => n + v.value, 0);
+}
 
 afterAll(async () => {
   db?.dynamo.destroy();
@@ -128,5 +140,23 @@ describe("outbox follow-ups", () => {
     expect(calls).toBe(2);
     expect(await takeBodies()).toEqual([failing.body]);
     expect(await recordKeys()).toEqual([]);
+  });
+});
+
+describe("outbox deletes", () => {
+  test("records of messages sent moments apart go in one delete, and every record goes", async () => {
+    const outbox = outboxWith(async () => undefined);
+    const deletes = await requests("BatchWriteItem");
+    const messages = [message(), message(), message()];
+    // Three commits in three turns of the event loop: three sends.
+    for (const m of messages) {
+      await record(outbox, m);
+      outbox.committed(m);
+      await Bun.sleep(20);
+    }
+    await outbox.drain();
+    expect(await takeBodies()).toEqual(messages.map((m) => m.body).sort());
+    expect(await recordKeys()).toEqual([]);
+    expect((await requests("BatchWriteItem")) - deletes).toBe(1);
   });
 });
