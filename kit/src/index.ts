@@ -114,9 +114,11 @@ export {
   FUNNEL_STEPS,
   type FunnelStep,
   readSaleTally,
+  SALE_FIGURES_TTL_MS,
   type SaleFigures,
   SaleTally,
   type SaleTallyOptions,
+  saleOrdersKey,
   saleTallyKey,
   WAIT_BUCKETS,
 } from "./sale-tally.ts";

@@ -9,6 +9,11 @@
  *   off the request path, so the operator console reads the event's figures across replicas in
  *   one HGETALL.
  *
+ * "confirmed" is the exception: the outbox delivers `reservation.confirmed` at least once, so the
+ * worker counts an order by adding its reservation to the event's set of orders (`saleOrdersKey`)
+ * and counts it in Prometheus only when the set did not have it: the set's size is the console's
+ * figure, and replicas and redeliveries count each order once.
+ *
  * Counting is a few additions on a Float64Array (the join route runs at 30k req/s; prom-client
  * re-hashes labels on every `inc`); the Prometheus counters are filled from the tallies at
  * scrape time. The `event_id` label is bounded: only events that exist reach a count (each is
@@ -50,6 +55,12 @@ const FIELDS = [
 
 /** The Redis hash of an event's tallies (hash tag of the event's waiting room). */
 export const saleTallyKey = (eventId: string) => `tt:q:{${eventId}}:sale`;
+
+/** How long an event's figures outlive their last change in Redis, unless told otherwise. */
+export const SALE_FIGURES_TTL_MS = 86_400_000;
+
+/** The Redis set of an event's confirmed reservations (same hash slot as its tallies). */
+export const saleOrdersKey = (eventId: string) => `tt:q:{${eventId}}:orders`;
 
 /** An event's sale figures across every process that counted them (`readSaleTally`). */
 export interface SaleFigures {
@@ -195,7 +206,7 @@ export class SaleTally {
           changed = true;
         }
         if (!changed) return;
-        batch.pexpire(key, this.opts.ttlMs ?? 86_400_000);
+        batch.pexpire(key, this.opts.ttlMs ?? SALE_FIGURES_TTL_MS);
         try {
           const results = (await batch.exec()) ?? [];
           const failed = results.find(([error]) => error);
@@ -240,13 +251,20 @@ export class SaleTally {
   }
 }
 
-/** The event-wide figures every process added to Redis (zeros for an event nobody counted). */
+/**
+ * The event-wide figures every process added to Redis (zeros for an event nobody counted); the
+ * confirmed orders are the size of the event's set of orders.
+ */
 export async function readSaleTally(redis: Redis, eventId: string): Promise<SaleFigures> {
-  const hash = await redis.hgetall(saleTallyKey(eventId));
+  const [hash, orders] = await Promise.all([
+    redis.hgetall(saleTallyKey(eventId)),
+    redis.scard(saleOrdersKey(eventId)),
+  ]);
   const n = (field: string) => Number(hash[field] ?? 0);
   const buckets = [...WAIT_BUCKETS, null].map((le) => ({ le, count: n(`w${le ?? "inf"}`) }));
+  const funnel = Object.fromEntries(FUNNEL_STEPS.map((s) => [s, n(s)])) as Record<FunnelStep, number>;
   return {
-    funnel: Object.fromEntries(FUNNEL_STEPS.map((s) => [s, n(s)])) as Record<FunnelStep, number>,
+    funnel: { ...funnel, confirmed: orders },
     abandoned: Object.fromEntries(ABANDON_REASONS.map((r) => [r, n(r)])) as Record<AbandonReason, number>,
     wait: {
       buckets,

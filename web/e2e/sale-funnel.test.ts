@@ -4,8 +4,8 @@ import { launchChromium, newBuyer, screenshot } from "./browser.ts";
 import { admin, asBuyer, type E2EPlatform, holdThroughApi, startE2EPlatform } from "./platform.ts";
 
 // The console's sale analytics in headless Chromium against the whole platform: as buyers join,
-// give up their place, are admitted, hold and pay (through the API), the operator sees the funnel,
-// the abandoned places and the time in line move.
+// give up their place, are admitted, hold and pay (through the API) and the worker confirms the
+// order, the operator sees the funnel, the abandoned places and the time in line move.
 
 let platform: E2EPlatform;
 let browser: Browser;
@@ -39,6 +39,7 @@ describe("the console's sale analytics", () => {
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.getByRole("heading", { name: "Sale funnel" }).waitFor();
       await shows(page, "funnel-joined", /^0$/);
+      await shows(page, "funnel-confirmed", /^0$/);
       await shows(page, "wait-summary", /^0 admitted/);
 
       // Two buyers join a paused line; one gives up her place.
@@ -65,6 +66,8 @@ describe("the console's sale analytics", () => {
       await shows(page, "funnel-admitted", /^2 \(67 %\)$/);
       await shows(page, "funnel-held", /^1 \(33 %\)$/);
       await shows(page, "funnel-paid", /^1 \(33 %\)$/);
+      // The approved payment became an order, counted by the worker from reservation.confirmed.
+      await shows(page, "funnel-confirmed", /^1 \(33 %\)$/);
       await shows(page, "wait-summary", /^2 admitted · median \d/);
       // Both waited under a second or a few: they are in the first buckets, none past a minute.
       const counted = await page.locator('[data-testid^="wait-bucket-"] td:first-of-type').allTextContents();

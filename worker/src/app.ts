@@ -15,12 +15,14 @@ import {
   Poller,
   queueNames,
   queueUrl,
+  SaleTally,
 } from "@tt/kit";
 import type Redis from "ioredis";
 import { RedisBuyers } from "./adapters/buyers.redis.ts";
 import { SqsEventQueue } from "./adapters/event-queue.sqs.ts";
 import { ConnectPayments } from "./adapters/payments.connect.ts";
 import { ConnectReservations } from "./adapters/reservations.connect.ts";
+import { RedisSaleOrders } from "./adapters/sale-orders.redis.ts";
 import { PrometheusWorkerObserver } from "./adapters/worker-metrics.prom.ts";
 import type { workerFields } from "./config.ts";
 import { EventHandler } from "./domain/event-handler.ts";
@@ -34,7 +36,10 @@ export type WorkerConfig = ConfigOf<ReturnType<typeof workerFields>>;
 /** Wires queue, upstream clients, handler and consumer; `start`/`stop` run the consumer and the depth sampler. */
 export async function buildWorker(deps: {
   sqs: SQSClient;
-  /** Where buyers are told their outcomes; none: nobody is told (they can still look). */
+  /**
+   * Where buyers are told their outcomes and confirmed orders are counted; none: nobody is told
+   * (they can still look) and orders are not counted.
+   */
   redis?: Redis;
   config: WorkerConfig;
   metrics: Metrics;
@@ -59,6 +64,9 @@ export async function buildWorker(deps: {
     new ConnectPayments(upstream(payment.PaymentService, "payment", config.paymentUrl)),
     Date.now,
     deps.redis ? new RedisBuyers(deps.redis, log) : undefined,
+    undefined,
+    // The set in Redis is the event-wide figure; this process's tally only feeds Prometheus.
+    deps.redis ? new RedisSaleOrders(deps.redis, new SaleTally(metrics)) : undefined,
   );
   const observer = new PrometheusWorkerObserver(metrics);
   const consumer = new QueueConsumer(queue, (event) => handler.handle(event), config, observer, log);

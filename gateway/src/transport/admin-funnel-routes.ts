@@ -29,8 +29,8 @@ export function waitQuantile(wait: SaleFigures["wait"], q: number): number | nul
 
 /**
  * The operator's sale analytics of one event: the funnel, the places abandoned and the time in
- * line, added up in Redis by every gateway once a second (one HGETALL per read). `confirmed` is
- * counted where orders are made (reservation), in Prometheus only: null here.
+ * line, added up in Redis by every gateway once a second, and the confirmed orders the worker
+ * counted in the event's set of orders (an HGETALL and an SCARD per read).
  */
 export function adminFunnelRoutes(deps: AdminFunnelDeps) {
   const now = deps.now ?? Date.now;
@@ -41,7 +41,7 @@ export function adminFunnelRoutes(deps: AdminFunnelDeps) {
       return {
         event_id: params.id,
         as_of: new Date(now()).toISOString(),
-        funnel: { ...figures.funnel, confirmed: null },
+        funnel: figures.funnel,
         abandoned: figures.abandoned,
         wait: {
           count: figures.wait.count,

@@ -1,6 +1,7 @@
 // Sale analytics through a real purchase on the whole local platform: each step of the funnel is
-// counted where it is decided (gateway, reservation), the abandoned place and the time in line
-// too, and the operator's funnel view adds up what the gateways told Redis.
+// counted where it is decided (gateway; the order by the worker from reservation.confirmed), the
+// abandoned place and the time in line too, and the operator's funnel view adds up what the
+// gateways and the worker told Redis.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { LocalStack } from "@tt/kit/local";
 import { eventually } from "@tt/kit/testing";
@@ -43,7 +44,7 @@ describe("sale analytics", () => {
   test("a purchase moves the funnel from joined to confirmed; a place given up counts as abandoned", async () => {
     const admin = apiClient(base, ADMIN);
     const gatewayMetrics = stack.urls.metrics.gateway;
-    const reservationMetrics = stack.urls.metrics.reservation;
+    const workerMetrics = stack.urls.metrics.worker;
     // Paused, so the buyer who leaves is still waiting when they do.
     expect((await admin("POST", `/api/v1/admin/events/${EVENT_ID}/queue/pause`)).status).toBe(200);
     const ann = await buyer("sa-ann");
@@ -90,13 +91,18 @@ describe("sale analytics", () => {
     expect(await series(gatewayMetrics, "sale_funnel_total", 'step="admitted"')).toBe(1);
     expect(await series(gatewayMetrics, "sale_funnel_total", 'step="held"')).toBe(1);
     expect(await series(gatewayMetrics, "sale_funnel_total", 'step="paid"')).toBe(1);
-    expect(await series(reservationMetrics, "sale_funnel_total", 'step="confirmed"')).toBe(1);
+    // The order is counted once, by the worker, and nowhere else (the dashboard sums every service).
+    await eventually(
+      async () => (await series(workerMetrics, "sale_funnel_total", 'step="confirmed"')) === 1,
+      5000,
+    );
+    expect(await series(stack.urls.metrics.reservation, "sale_funnel_total", 'step="confirmed"')).toBe(0);
     expect(await series(gatewayMetrics, "queue_abandoned_total", 'reason="left"')).toBe(1);
     expect(await series(gatewayMetrics, "queue_wait_seconds_count", "")).toBe(1);
     // Ann waited at least the 300 ms the line was paused: not in the first bucket's 0 s.
     expect(await series(gatewayMetrics, "queue_wait_seconds_sum", "")).toBeGreaterThanOrEqual(0.3);
 
-    // The console's view: what every gateway added up in Redis (within a second).
+    // The console's view: what every gateway added up in Redis (within a second), and the order.
     let view: { body: Record<string, unknown> } = { body: {} };
     await eventually(async () => {
       view = await admin("GET", `/api/v1/admin/events/${EVENT_ID}/funnel`);
@@ -104,7 +110,7 @@ describe("sale analytics", () => {
     }, 5000);
     expect(view.body).toMatchObject({
       event_id: EVENT_ID,
-      funnel: { joined: 2, admitted: 1, held: 1, paid: 1, confirmed: null },
+      funnel: { joined: 2, admitted: 1, held: 1, paid: 1, confirmed: 1 },
       abandoned: { silent: 0, left: 1 },
       wait: { count: 1 },
     });

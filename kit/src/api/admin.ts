@@ -111,7 +111,7 @@ export const FunnelView = t.Object({
     admitted: Count,
     held: Count,
     paid: Count,
-    confirmed: t.Null({ description: "Orders are counted by reservation, in Prometheus only" }),
+    confirmed: t.Integer({ minimum: 0, description: "Orders made, counted once each by the worker" }),
   }),
   abandoned: t.Object({ silent: Count, left: Count }),
   wait: t.Object({

@@ -1,4 +1,4 @@
-import { type Metrics, type OutboxMetrics, SaleTally } from "@tt/kit";
+import type { Metrics, OutboxMetrics } from "@tt/kit";
 import type { ReservationStatus } from "../domain/model.ts";
 import type { ReservationMetrics } from "../domain/ports.ts";
 
@@ -15,8 +15,6 @@ export function reservationMetrics(metrics: Metrics): ReservationMetrics & Outbo
     "Outbox records published to the event queue",
     ["type"],
   );
-  // The funnel's "confirmed" (sale_funnel_total), counted where the order is made; Prometheus only.
-  const funnel = new SaleTally(metrics);
   const lag = metrics.gauge(
     "outbox_lag_seconds",
     "Age of the oldest outbox record its writer left behind, at the last sweep",
@@ -24,7 +22,10 @@ export function reservationMetrics(metrics: Metrics): ReservationMetrics & Outbo
   return {
     transitioned: (s: ReservationStatus) => status.inc({ status: s }),
     idempotencyHit: (outcome) => idempotency.inc({ outcome }),
-    confirmed: (eventId) => funnel.count(eventId, "confirmed"),
+    // The funnel's "confirmed" is counted by the worker from reservation.confirmed, once per order
+    // for Prometheus and the operator console alike (worker/src/adapters/sale-orders.redis.ts);
+    // counting here too would count each order twice in sale_funnel_total.
+    confirmed: () => undefined,
     published: (type: string) => published.inc({ type }),
     lag: (seconds) => lag.set(seconds),
   };

@@ -10,7 +10,7 @@ const FUNNEL_EVERY_MS = 2000;
 const secondsOrDash = (sec: number | null) => (sec === null ? "—" : duration(sec));
 
 /**
- * The sale's analytics on the operator console: the funnel from joining to paying, the places
+ * The sale's analytics on the operator console: the funnel from joining to the order, the places
  * abandoned, and how long admitted buyers waited in line (docs/spec.md, the funnel view).
  */
 export function SaleFunnel({ eventId, token }: { eventId: string; token: string }) {
@@ -50,9 +50,6 @@ export function SaleFunnel({ eventId, token }: { eventId: string; token: string 
           <dd data-testid="abandoned-left">{view.abandoned.left.toLocaleString()}</dd>
         </div>
       </dl>
-      <p className="muted">
-        Confirmed orders are counted by the reservation service (Grafana); seats sold are above.
-      </p>
       <h3>Time in line</h3>
       <p data-testid="wait-summary">
         {view.wait.count.toLocaleString()} admitted · median {secondsOrDash(view.wait.p50_sec)} · p95{" "}

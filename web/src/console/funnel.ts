@@ -7,8 +7,9 @@ import type { FunnelStep, FunnelView } from "../admin-api.ts";
 export interface FunnelRow {
   step: FunnelStep;
   label: string;
+  /** Null only from a gateway older than the worker's order count (during its rollout). */
   count: number | null;
-  /** Percent of `joined`, rounded; null when nobody joined yet or the count is not known here. */
+  /** Percent of `joined`, rounded; null when nobody joined yet or the count is not known. */
   percentOfJoined: number | null;
 }
 
@@ -26,7 +27,8 @@ const STEPS: FunnelStep[] = ["joined", "admitted", "held", "paid", "confirmed"];
 export function funnelRows(view: FunnelView): FunnelRow[] {
   const joined = view.funnel.joined ?? 0;
   return STEPS.map((step) => {
-    const count = view.funnel[step];
+    // A gateway still running the previous release answers `confirmed: null`: shown as unknown.
+    const count: number | null = view.funnel[step] ?? null;
     return {
       step,
       label: LABELS[step],

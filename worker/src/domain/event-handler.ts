@@ -1,8 +1,8 @@
 import type { events } from "@tt/contracts";
-import { type Buyers, type Payments, Refusal, type Reservations } from "./ports.ts";
+import { type Buyers, type Payments, Refusal, type Reservations, type SaleOrders } from "./ports.ts";
 
 /** What handling an event did; becomes the `outcome` label of worker_events_total. */
-export type Outcome = "confirmed" | "refunded" | "declined" | "expired" | "noop" | "ignored";
+export type Outcome = "confirmed" | "refunded" | "declined" | "expired" | "counted" | "noop" | "ignored";
 
 // Confirm answers that mean "this payment will never become an order here".
 const NEVER_CONFIRMS = new Set(["PAYMENT_NOT_APPROVED", "RESERVATION_NOT_FOUND", "NOT_FOUND", "FORBIDDEN"]);
@@ -48,6 +48,8 @@ export class EventHandler {
     /** Told each outcome this worker makes; none by default (tests of other behaviour). */
     private readonly buyers: Buyers = { tell: async () => undefined },
     private readonly settled = new Settled(),
+    /** Where confirmed orders are counted; none: `reservation.confirmed` is ignored. */
+    private readonly orders?: SaleOrders,
   ) {}
 
   /** Handles one decoded envelope. */
@@ -62,6 +64,14 @@ export class EventHandler {
         return this.confirm(detail.value);
       case "paymentFailed":
         return this.declined(detail.value);
+      // Counted from the fact, not from the confirm above: orders are also made by confirms the
+      // worker did not run (the buyer's own, another replica's), and the fact is emitted once per
+      // order (redelivered at least once, which the count absorbs).
+      case "reservationConfirmed": {
+        const { eventId, reservationId } = detail.value;
+        if (!this.orders) return "ignored";
+        return (await this.orders.count(eventId, reservationId)) ? "counted" : "noop";
+      }
       default:
         return "ignored";
     }

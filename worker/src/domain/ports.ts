@@ -56,6 +56,15 @@ export interface Buyers {
   tell(outcome: Told): Promise<void>;
 }
 
+/**
+ * The sale's confirmed orders as the operator console and Prometheus count them (docs/spec.md,
+ * "Observability"): once per order across replicas and redeliveries.
+ */
+export interface SaleOrders {
+  /** Counts the order of `reservationId` under `eventId`; false when it was counted before. */
+  count(eventId: string, reservationId: string): Promise<boolean>;
+}
+
 /** PaymentService as the worker calls it. */
 export interface Payments {
   /** Returns the money; refunding a refunded intent is a no-op. */

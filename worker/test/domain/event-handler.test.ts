@@ -8,6 +8,7 @@ import {
   Refusal,
   type Reservations,
   type ReservationView,
+  type SaleOrders,
   type Told,
 } from "../../src/domain/ports.ts";
 
@@ -31,7 +32,15 @@ function fakes(confirmAnswer?: Error, view: Partial<ReservationView> = {}) {
   };
   const payments: Payments = { refund: async (id) => void refunds.push(id) };
   const buyers = { tell: async (t: Told) => void told.push(t) };
-  return { handler: new EventHandler(reservations, payments, () => NOW, buyers), refunds, told, expired };
+  return {
+    handler: new EventHandler(reservations, payments, () => NOW, buyers),
+    reservations,
+    payments,
+    buyers,
+    refunds,
+    told,
+    expired,
+  };
 }
 
 const approved = newEvent("payment", {
@@ -93,6 +102,41 @@ describe("other events", () => {
       value: create(events.ReservationCreatedSchema, { reservationId: "r1" }),
     } as EventDetail);
     expect(await fakes().handler.handle(created)).toBe("ignored");
+  });
+});
+
+describe("reservation.confirmed", () => {
+  const confirmed = (reservationId: string) =>
+    newEvent("reservation", {
+      case: "reservationConfirmed",
+      value: create(events.ReservationConfirmedSchema, { reservationId, eventId: "evt_1", orderId: "o" }),
+    } as EventDetail);
+
+  test("counts the order under its event once, however often the fact is delivered", async () => {
+    const seen = new Set<string>();
+    const counted: string[] = [];
+    const orders: SaleOrders = {
+      count: async (eventId, reservationId) => {
+        if (seen.has(reservationId)) return false;
+        seen.add(reservationId);
+        counted.push(`${eventId}/${reservationId}`);
+        return true;
+      },
+    };
+    const { reservations, payments, buyers } = fakes();
+    const handler = new EventHandler(reservations, payments, () => NOW, buyers, undefined, orders);
+    expect(await handler.handle(confirmed("r1"))).toBe("counted");
+    expect(await handler.handle(confirmed("r1"))).toBe("noop");
+    expect(await handler.handle(confirmed("r2"))).toBe("counted");
+    expect(counted).toEqual(["evt_1/r1", "evt_1/r2"]);
+  });
+
+  test("a count that could not be written is retried; without a counter the fact is ignored", async () => {
+    const { reservations, payments, buyers } = fakes();
+    const down: SaleOrders = { count: async () => Promise.reject(new Error("redis down")) };
+    const handler = new EventHandler(reservations, payments, () => NOW, buyers, undefined, down);
+    await expect(handler.handle(confirmed("r1"))).rejects.toThrow("redis down");
+    expect(await fakes().handler.handle(confirmed("r1"))).toBe("ignored");
   });
 });
 
