@@ -22,10 +22,6 @@ export function reservationMetrics(metrics: Metrics): ReservationMetrics & Outbo
   return {
     transitioned: (s: ReservationStatus) => status.inc({ status: s }),
     idempotencyHit: (outcome) => idempotency.inc({ outcome }),
-    // The funnel's "confirmed" is counted by the worker from reservation.confirmed, once per order
-    // for Prometheus and the operator console alike (worker/src/adapters/sale-orders.redis.ts);
-    // counting here too would count each order twice in sale_funnel_total.
-    confirmed: () => undefined,
     published: (type: string) => published.inc({ type }),
     lag: (seconds) => lag.set(seconds),
   };

@@ -142,7 +142,6 @@ export class ConfirmFlow {
       throw error;
     }
     this.deps.metrics.transitioned("CONFIRMED");
-    this.deps.metrics.confirmed(r.eventId);
     await disarm(this.deps, r.id);
     return { orderId, reservation: to };
   }

@@ -191,6 +191,4 @@ export interface ReservationMetrics {
   transitioned(status: ReservationStatus): void;
   /** A request met an existing idempotency record (or a concurrent duplicate in this process). */
   idempotencyHit(outcome: "replayed" | "conflict" | "in_progress"): void;
-  /** An order was made for `eventId`: the sale funnel's last step, counted once per order. */
-  confirmed(eventId: string): void;
 }

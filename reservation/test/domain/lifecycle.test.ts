@@ -189,9 +189,8 @@ describe("confirm", () => {
     const b = await svc.confirm(input);
     expect(b.value.orderId).toBe(a.value.orderId);
     expect(f.store.orders.size).toBe(1);
+    // One reservation.confirmed: the worker counts the sale funnel's "confirmed" from it.
     expect(f.store.eventTypes(r.id).filter((t) => t === "reservation.confirmed")).toHaveLength(1);
-    // The sale funnel counts the order once, under its event.
-    expect(f.orders).toEqual([r.eventId]);
   });
 
   test("a pending, foreign or wrong-amount payment is PAYMENT_NOT_APPROVED", async () => {

@@ -282,7 +282,6 @@ export function fakeDeps() {
   const policies = new FakePolicies();
   const statuses: string[] = [];
   const hits: string[] = [];
-  const orders: string[] = [];
   let n = 0;
   const deps: ReservationDeps = {
     store,
@@ -295,11 +294,10 @@ export function fakeDeps() {
     metrics: {
       transitioned: (s) => statuses.push(s),
       idempotencyHit: (o) => hits.push(o),
-      confirmed: (eventId) => orders.push(eventId),
     },
     log: createLogger("reservation-test", "error", () => undefined),
     now: clock.now,
     newReservationId: () => `rsv_${(++n).toString(16).padStart(32, "0")}`,
   };
-  return { deps, clock, store, idempotency, inventory, policies, payments, timer, statuses, hits, orders };
+  return { deps, clock, store, idempotency, inventory, policies, payments, timer, statuses, hits };
 }
