@@ -7,7 +7,7 @@ import { eventually, startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import { AvailabilityCache } from "../src/adapters/upstream/availability-cache.ts";
 import { CachedEventDirectory } from "../src/adapters/upstream/event-directory.connect.ts";
-import { type EdgeGateway, startEdgeGateway } from "./edge-support.ts";
+import { type EdgeGateway, startEdgeGateway, upgradeHeaders } from "./edge-support.ts";
 
 const REAL_EVENT = "evt_attack_real";
 let server: TestRedis;
@@ -74,13 +74,7 @@ const upgrade = async (token: string, ip: string) => {
   const abort = new AbortController();
   const res = await fetch(`${gw.url}/api/v1/queue/ws?token=${encodeURIComponent(token)}`, {
     signal: abort.signal,
-    headers: {
-      "x-forwarded-for": ip,
-      upgrade: "websocket",
-      connection: "Upgrade",
-      "sec-websocket-version": "13",
-      "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-    },
+    headers: upgradeHeaders({ "x-forwarded-for": ip }),
   });
   return Object.assign(res, { abort });
 };

@@ -9,6 +9,20 @@ import type { Clock } from "../src/domain/clock.ts";
 import { MemoryQueueSettings } from "../src/domain/queue/settings-store.ts";
 
 /** A listening gateway and what tests poke at. */
+/**
+ * The headers of a WebSocket upgrade made by hand with fetch: what a client without WebSocket
+ * support sends, so a test can read the refusal's status and body.
+ */
+export function upgradeHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ...extra,
+    upgrade: "websocket",
+    connection: "Upgrade",
+    "sec-websocket-version": "13",
+    "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
+  };
+}
+
 export interface EdgeGateway {
   url: string;
   gateway: Gateway;

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eventually, startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { CachedEventDirectory } from "../src/adapters/upstream/event-directory.connect.ts";
-import { type EdgeGateway, startEdgeGateway } from "./edge-support.ts";
+import { type EdgeGateway, startEdgeGateway, upgradeHeaders } from "./edge-support.ts";
 
 let server: TestRedis;
 let gw: EdgeGateway;
@@ -86,13 +86,7 @@ describe("the live queue's sockets", () => {
     expect(await openSockets()).toBe(before + 2);
     // The refusal itself, as a client without WebSocket support sees it.
     const res = await fetch(`${gw.url}/api/v1/queue/ws?token=${encodeURIComponent(await place(ip))}`, {
-      headers: {
-        "x-forwarded-for": ip,
-        upgrade: "websocket",
-        connection: "Upgrade",
-        "sec-websocket-version": "13",
-        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-      },
+      headers: upgradeHeaders({ "x-forwarded-for": ip }),
     });
     expect(res.status).toBe(429);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe("RATE_LIMITED");

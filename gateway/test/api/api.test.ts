@@ -4,6 +4,7 @@ import { events } from "@tt/contracts";
 import { encodeEvent, newEvent, signWebhook } from "@tt/kit";
 import type { LocalStack } from "@tt/kit/local";
 import { eventually } from "@tt/kit/testing";
+import { upgradeHeaders } from "../edge-support.ts";
 import { ADMIN, apiClient, createOnSaleEvent, startApiPlatform } from "./platform.ts";
 
 const HOLD_SECONDS = 4;
@@ -421,13 +422,7 @@ describe("hardened edges", () => {
     expect(await opens({})).toBe(true);
 
     const refused = await fetch(url.replace(/^ws/, "http"), {
-      headers: {
-        origin: "https://evil.example",
-        upgrade: "websocket",
-        connection: "Upgrade",
-        "sec-websocket-version": "13",
-        "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==",
-      },
+      headers: upgradeHeaders({ origin: "https://evil.example" }),
     });
     expect(refused.status).toBe(403);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("FORBIDDEN");
