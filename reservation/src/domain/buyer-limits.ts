@@ -27,13 +27,14 @@ import {
 // Each retry means another write of this very buyer won; a handful is plenty for one person.
 const MAX_TALLY_ATTEMPTS = 4;
 
-// Buyers remembered as having a tally (a Map in insertion order; the oldest go first).
+// Buyers remembered as having a tally (a Set keeps insertion order: the oldest go first).
 const MAX_REMEMBERED = 100_000;
+const tallyKey = (eventId: string, userId: string) => `${eventId}\n${userId}`;
 
 /** Judges holds against the event's purchase policy and records them under that judgement. */
 export class BuyerLimits {
   /** Buyers (event and user) this process has written a tally for. */
-  private readonly tallied = new Map<string, true>();
+  private readonly tallied = new Set<string>();
 
   constructor(
     private readonly deps: Pick<ReservationDeps, "store" | "policies" | "now">,
@@ -45,7 +46,7 @@ export class BuyerLimits {
    * a tally (see the file comment); RESERVATION_LIMIT / SEAT_LIMIT.
    */
   judgeNewHold(eventId: string, userId: string, seats: number): Promise<TallyVerdict> {
-    const known = this.tallied.has(`${eventId}\n${userId}`) ? undefined : EMPTY_TALLY;
+    const known = this.tallied.has(tallyKey(eventId, userId)) ? undefined : EMPTY_TALLY;
     return this.judge(eventId, userId, seats, known);
   }
 
@@ -93,9 +94,9 @@ export class BuyerLimits {
   }
 
   private remember(eventId: string, userId: string): void {
-    const key = `${eventId}\n${userId}`;
+    const key = tallyKey(eventId, userId);
     if (this.tallied.has(key)) return;
-    this.tallied.set(key, true);
+    this.tallied.add(key);
     if (this.tallied.size > MAX_REMEMBERED) {
       const oldest = this.tallied.keys().next().value;
       if (oldest !== undefined) this.tallied.delete(oldest);
