@@ -5,6 +5,7 @@ import { useChallengedJoin } from "../challenge/use-challenged-join.ts";
 import { ChallengeProgress } from "../components/ChallengeProgress.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
+import { LoadNotice } from "../components/LoadNotice.tsx";
 import { SaleCountdown } from "../components/SaleCountdown.tsx";
 import { formatDateTime, formatMoney } from "../format.ts";
 import { useLoad, useTitle } from "../hooks.ts";
@@ -32,14 +33,8 @@ export function EventPage({ eventId }: { eventId: string }) {
   // Re-rendered when the sale opens or closes, so the page follows the window by itself.
   const now = useNowAcrossSaleWindow(state.status === "ready" ? state.value.event : undefined);
 
-  if (state.status === "loading") {
-    return (
-      <p className="notice" role="status">
-        Loading the event…
-      </p>
-    );
-  }
-  if (state.status === "failed") return <ErrorNotice error={state.error} onRetry={retry} />;
+  if (state.status !== "ready")
+    return <LoadNotice state={state} loading="Loading the event…" onRetry={retry} />;
   const { event, counts } = state.value;
   const seatsLeft = counts.length > 0 ? counts.reduce((sum, c) => sum + c.available, 0) : undefined;
   const status = saleStatus(event, seatsLeft, now);

@@ -1,8 +1,8 @@
 import { useEffect } from "react";
 import { useAuth, useSignedInLoad } from "../auth.tsx";
 import { getEvent, getOrder, leaveQueue } from "../buyer-api.ts";
-import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
+import { LoadNotice } from "../components/LoadNotice.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { formatDateTime, formatMoney } from "../format.ts";
 import { useTitle } from "../hooks.ts";
@@ -35,14 +35,8 @@ export function OrderPage({ orderId }: { orderId: string }) {
   }, [done, session]);
 
   if (!session) return <SignInPrompt reason="Please sign in to see your order." />;
-  if (state.status === "loading") {
-    return (
-      <p className="notice" role="status">
-        Loading your order…
-      </p>
-    );
-  }
-  if (state.status === "failed") return <ErrorNotice error={state.error} onRetry={retry} />;
+  if (state.status !== "ready")
+    return <LoadNotice state={state} loading="Loading your order…" onRetry={retry} />;
   if (!done) return null;
   const { order, event } = done;
   return (

@@ -5,6 +5,7 @@ import { useAuth, useSignedInLoad } from "../auth.tsx";
 import { cancelReservation, getEvent, getReservation, paymentStatus, startPayment } from "../buyer-api.ts";
 import { HoldCountdown } from "../components/Countdown.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
+import { LoadNotice } from "../components/LoadNotice.tsx";
 import { OutcomeNotice } from "../components/OutcomeNotice.tsx";
 import { PaymentForm } from "../components/PaymentForm.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
@@ -38,14 +39,8 @@ export function ReservationPage({ reservationId }: { reservationId: string }) {
     [reservationId],
   );
   if (!session || !token) return <SignInPrompt reason="Please sign in to see your reservation." />;
-  if (state.status === "loading") {
-    return (
-      <p className="notice" role="status">
-        Loading your reservation…
-      </p>
-    );
-  }
-  if (state.status === "failed") return <ErrorNotice error={state.error} onRetry={retry} />;
+  if (state.status !== "ready")
+    return <LoadNotice state={state} loading="Loading your reservation…" onRetry={retry} />;
   if (!state.value) return null;
   return <Hold initial={state.value.reservation} sections={state.value.sections} token={token} />;
 }

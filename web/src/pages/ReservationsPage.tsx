@@ -1,7 +1,7 @@
 import { useAuth, useSignedInLoad } from "../auth.tsx";
 import { getEvent, listReservations } from "../buyer-api.ts";
-import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
+import { LoadNotice } from "../components/LoadNotice.tsx";
 import { SignInPrompt } from "../components/SignInPrompt.tsx";
 import { formatDateTime, formatMoney } from "../format.ts";
 import { useTitle } from "../hooks.ts";
@@ -36,12 +36,7 @@ export function ReservationsPage() {
   return (
     <section aria-labelledby="mine-heading">
       <h2 id="mine-heading">My reservations</h2>
-      {state.status === "loading" && (
-        <p className="notice" role="status">
-          Loading your reservations…
-        </p>
-      )}
-      {state.status === "failed" && <ErrorNotice error={state.error} onRetry={retry} />}
+      <LoadNotice state={state} loading="Loading your reservations…" onRetry={retry} />
       {state.status === "ready" && state.value.reservations.length === 0 && (
         <p className="notice" role="status">
           You have no reservations yet. <Link href={paths.events()}>Find an event</Link>.

@@ -5,6 +5,7 @@ import { useAuth } from "../auth.tsx";
 import { enterQueue, getAvailability, getEvent, type HoldRequest, holdSeats } from "../buyer-api.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
+import { LoadNotice } from "../components/LoadNotice.tsx";
 import { QuickPick } from "../components/QuickPick.tsx";
 import { SeatMap } from "../components/SeatMap.tsx";
 import { SectionPicker } from "../components/SectionPicker.tsx";
@@ -44,14 +45,8 @@ export function SeatsPage({ eventId }: { eventId: string }) {
       </div>
     );
   }
-  if (state.status === "loading") {
-    return (
-      <p className="notice" role="status">
-        Loading the seat map…
-      </p>
-    );
-  }
-  if (state.status === "failed") return <ErrorNotice error={state.error} onRetry={retry} />;
+  if (state.status !== "ready")
+    return <LoadNotice state={state} loading="Loading the seat map…" onRetry={retry} />;
   return <SeatPicker event={state.value} place={place} token={session.token} />;
 }
 
