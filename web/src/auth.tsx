@@ -98,3 +98,30 @@ export function useSignedInLoad<T, S = undefined>(
     [...deps, token],
   );
 }
+
+/**
+ * A button's action: busy while it runs; a failure is noted with the session (an expired one
+ * signs out), kept for the page to show, and frees the button. A success frees it too, unless
+ * the action `leaves` the page (navigates away), so the button stays busy until it is gone.
+ */
+export function useAction() {
+  const { noteError } = useAuth();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(
+    async (action: () => Promise<void>, leaves = false) => {
+      setBusy(true);
+      setError(undefined);
+      try {
+        await action();
+        if (!leaves) setBusy(false);
+      } catch (e) {
+        noteError(e);
+        setError(e);
+        setBusy(false);
+      }
+    },
+    [noteError],
+  );
+  return { busy, error, run };
+}

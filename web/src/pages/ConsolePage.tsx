@@ -7,7 +7,7 @@ import {
   type LiveView,
   setPaused,
 } from "../admin-api.ts";
-import { useAuth } from "../auth.tsx";
+import { useAction, useAuth } from "../auth.tsx";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
 import { SaleFunnel } from "../components/SaleFunnel.tsx";
@@ -149,30 +149,17 @@ interface ControlsProps {
 }
 
 function Controls({ eventId, token, view, paused, onView }: ControlsProps) {
-  const { noteError } = useAuth();
   // The form keeps what the operator typed until applied; untouched, it follows the settings.
   const [edited, setEdited] = useState<ControlValues>();
   const values = edited ?? controlsOf(view);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [problem, setProblem] = useState<string>();
-  const [error, setError] = useState<unknown>();
 
-  const act = useCallback(
-    async (action: () => Promise<AdminQueueView>) => {
-      setBusy(true);
-      setError(undefined);
-      try {
-        onView(await action());
-        setEdited(undefined);
-      } catch (e) {
-        noteError(e);
-        setError(e);
-      } finally {
-        setBusy(false);
-      }
-    },
-    [noteError, onView],
-  );
+  const act = (action: () => Promise<AdminQueueView>) =>
+    run(async () => {
+      onView(await action());
+      setEdited(undefined);
+    });
   const apply = (e: FormEvent) => {
     e.preventDefault();
     const change = changeFrom(values);

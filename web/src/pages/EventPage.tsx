@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { useAuth } from "../auth.tsx";
+import { useAction, useAuth } from "../auth.tsx";
 import { getAvailability, getEvent } from "../buyer-api.ts";
 import { useChallengedJoin } from "../challenge/use-challenged-join.ts";
 import { ChallengeProgress } from "../components/ChallengeProgress.tsx";
@@ -157,9 +157,8 @@ function SectionsTable({ event, counts }: { event: EventDetail; counts: SectionC
 }
 
 function JoinQueue({ event, status }: { event: EventDetail; status: SaleStatus }) {
-  const { session, noteError } = useAuth();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { session } = useAuth();
+  const { busy, error, run } = useAction();
   // One key per visit: a double click or a retry after a lost answer joins once.
   const [joinKey] = useState(newUuid);
   // An event may ask joiners for a proof of work: solved in a worker, with progress shown.
@@ -187,10 +186,8 @@ function JoinQueue({ event, status }: { event: EventDetail; status: SaleStatus }
     );
   }
 
-  const join = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const join = () =>
+    run(async () => {
       const answer = await challenged.join(joinKey, { token: session.token });
       places.save({
         eventId: event.event_id,
@@ -200,12 +197,7 @@ function JoinQueue({ event, status }: { event: EventDetail; status: SaleStatus }
         joinedAt: Date.now(),
       });
       navigate(paths.queue(event.event_id));
-    } catch (e) {
-      noteError(e);
-      setError(e);
-      setBusy(false);
-    }
-  };
+    }, true);
   return (
     <div className="cta">
       <button type="button" className="button button--big" onClick={join} disabled={busy}>

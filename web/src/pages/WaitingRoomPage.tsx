@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { AdmissionStore } from "../admission.ts";
-import { useAuth } from "../auth.tsx";
+import { useAction, useAuth } from "../auth.tsx";
 import { enterQueue, leaveQueue, queueStatus } from "../buyer-api.ts";
 import { ErrorNotice } from "../components/ErrorNotice.tsx";
 import { Link } from "../components/Link.tsx";
@@ -227,25 +227,18 @@ function SaleEnded() {
 }
 
 function YourTurn({ place }: { place: StoredPlace }) {
-  const { session, noteError } = useAuth();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { session } = useAuth();
+  const { busy, error, run } = useAction();
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => button.current?.focus(), []);
 
   const enter = async () => {
     if (!session) return;
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const answer = await enterQueue(place.waitingToken, { token: session.token });
       new AdmissionStore(sessionStorage).save(place.eventId, place.userId, answer, Date.now());
       navigate(paths.seats(place.eventId));
-    } catch (e) {
-      noteError(e);
-      setError(e);
-      setBusy(false);
-    }
+    }, true);
   };
   return (
     <div className="your-turn" role="alert">
