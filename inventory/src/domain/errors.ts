@@ -21,6 +21,12 @@ export class EventNotFoundError extends AppError {
   }
 }
 
+/** `found`, or EventNotFoundError when the store has no such event: how every read by event id ends. */
+export function eventFound<T>(eventId: string, found: T | undefined): T {
+  if (found === undefined) throw new EventNotFoundError(eventId);
+  return found;
+}
+
 /** Some requested seats are held or sold by someone else; names them (409). */
 export class SeatsUnavailableError extends AppError {
   override readonly name = "SeatsUnavailableError";

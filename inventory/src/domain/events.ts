@@ -1,6 +1,6 @@
 /** Events: creation from a compact seat-map description, and a lookup cache for the hot path. */
 import { AppError } from "@tt/kit";
-import { EventNotFoundError, InvalidInputError } from "./errors.ts";
+import { eventFound, InvalidInputError } from "./errors.ts";
 import { totalSeats } from "./layout.ts";
 import type { EventInfo, QueueSettings, QueueSettingsChange, Section } from "./model.ts";
 import type { Clock, EventStore } from "./ports.ts";
@@ -151,8 +151,7 @@ export class EventCatalog {
       event = await this.store.get(eventId);
       this.cache.set(eventId, { event, until: now + (event ? FOUND_TTL_MS : MISSING_TTL_MS) });
     }
-    if (!event) throw new EventNotFoundError(eventId);
-    return event;
+    return eventFound(eventId, event);
   }
 
   /** Creates the event with every seat AVAILABLE; repeating the same create returns the same event. */
@@ -169,18 +168,14 @@ export class EventCatalog {
   /** The event's queue settings as stored with it (never cached: the gateway caches), or EventNotFoundError. */
   async queueSettings(eventId: string): Promise<QueueSettings> {
     checkEventId(eventId);
-    const settings = await this.store.queueSettings(eventId);
-    if (!settings) throw new EventNotFoundError(eventId);
-    return settings;
+    return eventFound(eventId, await this.store.queueSettings(eventId));
   }
 
   /** Changes some of the event's queue settings durably; returns all of them, with the new version. */
   async updateQueueSettings(eventId: string, change: QueueSettingsChange): Promise<QueueSettings> {
     checkEventId(eventId);
     checkQueueSettingsChange(change);
-    const settings = await this.store.updateQueueSettings(eventId, change);
-    if (!settings) throw new EventNotFoundError(eventId);
-    return settings;
+    return eventFound(eventId, await this.store.updateQueueSettings(eventId, change));
   }
 
   /** Events by start time, a page at a time. */

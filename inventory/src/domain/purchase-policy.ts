@@ -1,5 +1,5 @@
 /** Each event's purchase policy: read by reservation on every hold (cached there), set by operators. */
-import { EventNotFoundError, InvalidInputError } from "./errors.ts";
+import { eventFound, InvalidInputError } from "./errors.ts";
 import type { PurchasePolicy, PurchasePolicyChange } from "./model.ts";
 import type { PurchasePolicyStore } from "./ports.ts";
 import { checkEventId } from "./validate.ts";
@@ -29,17 +29,13 @@ export class PurchasePolicies {
   /** The event's policy as stored with it, or EventNotFoundError. */
   async get(eventId: string): Promise<PurchasePolicy> {
     checkEventId(eventId);
-    const policy = await this.store.get(eventId);
-    if (!policy) throw new EventNotFoundError(eventId);
-    return policy;
+    return eventFound(eventId, await this.store.get(eventId));
   }
 
   /** Changes some of the event's policy durably; returns all of it, with the new version. */
   async update(eventId: string, change: PurchasePolicyChange): Promise<PurchasePolicy> {
     checkEventId(eventId);
     checkPurchasePolicyChange(change);
-    const policy = await this.store.update(eventId, change);
-    if (!policy) throw new EventNotFoundError(eventId);
-    return policy;
+    return eventFound(eventId, await this.store.update(eventId, change));
   }
 }
