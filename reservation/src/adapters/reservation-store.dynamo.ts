@@ -60,6 +60,15 @@ function tokenPut(table: string, token: { jti: string; expiresAt: number }, rese
 const unavailable = (cause: unknown) =>
   new AppError("UPSTREAM_UNAVAILABLE", "The reservation store is unavailable", { cause });
 
+/** Runs a read; any failure of it is an outage of the store, never a domain answer. */
+async function reading<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    throw unavailable(error);
+  }
+}
+
 /** ReservationStore on DynamoDB: every state change and its outbox record in one transaction. */
 export class DynamoReservationStore implements ReservationStore {
   constructor(
@@ -160,27 +169,22 @@ export class DynamoReservationStore implements ReservationStore {
     return unavailable(error);
   }
 
-  async tally(eventId: string, userId: string): Promise<BuyerTally> {
-    try {
-      const item = await readItem(this.ddb, this.tables.reservations, tallyKey(eventId, userId));
-      return tallyFrom(item);
-    } catch (error) {
-      throw unavailable(error);
-    }
+  tally(eventId: string, userId: string): Promise<BuyerTally> {
+    return reading(async () =>
+      tallyFrom(await readItem(this.ddb, this.tables.reservations, tallyKey(eventId, userId))),
+    );
   }
 
-  async get(id: string): Promise<Reservation | undefined> {
-    try {
+  get(id: string): Promise<Reservation | undefined> {
+    return reading(async () => {
       const item = await readItem(this.ddb, this.tables.reservations, mapS(keys.reservation(id)));
       return item ? reservationFrom(item) : undefined;
-    } catch (error) {
-      throw unavailable(error);
-    }
+    });
   }
 
   async listByUser(userId: string, limit: number, cursor?: string): Promise<ReservationPage> {
     const start = cursor ? decodeCursor(cursor, keys.userPartition(userId)) : undefined;
-    try {
+    return reading(async () => {
       const page = await this.ddb.send(
         new QueryCommand({
           TableName: this.tables.reservations,
@@ -196,22 +200,18 @@ export class DynamoReservationStore implements ReservationStore {
         items: (page.Items ?? []).map(reservationFrom),
         next: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
       };
-    } catch (error) {
-      throw unavailable(error);
-    }
+    });
   }
 
-  async getOrder(id: string): Promise<Order | undefined> {
-    try {
+  getOrder(id: string): Promise<Order | undefined> {
+    return reading(async () => {
       const item = await readItem(this.ddb, this.tables.orders, mapS(keys.order(id)));
       return item ? orderFrom(item) : undefined;
-    } catch (error) {
-      throw unavailable(error);
-    }
+    });
   }
 
-  async findOverdueHolds(before: number, limit: number): Promise<string[]> {
-    try {
+  findOverdueHolds(before: number, limit: number): Promise<string[]> {
+    return reading(async () => {
       const pages = await Promise.all(
         Array.from({ length: SHARDS }, (_, shard) =>
           this.ddb.send(
@@ -234,9 +234,7 @@ export class DynamoReservationStore implements ReservationStore {
         .sort((a, b) => ((a.gsi2sk?.S ?? "") < (b.gsi2sk?.S ?? "") ? -1 : 1))
         .slice(0, limit)
         .map((i) => i.reservation_id?.S ?? "");
-    } catch (error) {
-      throw unavailable(error);
-    }
+    });
   }
 }
 
