@@ -76,6 +76,17 @@ export class Metrics {
     return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 
+  /**
+   * Registers outbox_lag_seconds (kit/src/outbox.ts): one name in every service with an outbox,
+   * so one alert and one panel watch them all.
+   */
+  outboxLag(): Gauge {
+    return this.gauge(
+      "outbox_lag_seconds",
+      "Age of the oldest outbox record its writer left behind, at the last sweep",
+    );
+  }
+
   /** Registers a latency histogram (seconds) on this service's registry. */
   histogram<L extends string>(
     name: string,

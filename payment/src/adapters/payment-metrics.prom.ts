@@ -13,11 +13,7 @@ function countersOn(metrics: Metrics) {
     published: metrics.counter("payment_events_published_total", "Payment events put on the event queue", [
       "type",
     ]),
-    // The name reservation's outbox uses too, so one alert and one panel watch both services.
-    lag: metrics.gauge(
-      "outbox_lag_seconds",
-      "Age of the oldest outbox record its writer left behind, at the last sweep",
-    ),
+    lag: metrics.outboxLag(),
     webhooks: metrics.counter("payment_webhooks_total", "Webhook delivery attempts by result", ["result"]),
     retries: metrics.counter("payment_job_retries_total", "Durable jobs rescheduled after a failure", [
       "kind",

@@ -15,10 +15,7 @@ export function reservationMetrics(metrics: Metrics): ReservationMetrics & Outbo
     "Outbox records published to the event queue",
     ["type"],
   );
-  const lag = metrics.gauge(
-    "outbox_lag_seconds",
-    "Age of the oldest outbox record its writer left behind, at the last sweep",
-  );
+  const lag = metrics.outboxLag();
   return {
     transitioned: (s: ReservationStatus) => status.inc({ status: s }),
     idempotencyHit: (outcome) => idempotency.inc({ outcome }),
