@@ -113,7 +113,9 @@ export class BuyerClient {
    * Like `call`, but tries again (same idempotency key, so nothing happens twice) on timeouts and
    * on the unsettled answers the catalogue calls retryable (5xx, IDEMPOTENCY_IN_PROGRESS), as a
    * real client would. Failed tries count as errors
-   * when the buyer ends without an answer, and as `retried` when a later try got one.
+   * when the buyer ends without an answer, and as `retried` when a later try got one — or when
+   * `settled` resolved meanwhile: the buyer learned the outcome another way (a pushed frame) and
+   * stops asking, as the web app does.
    */
   async retrying<T = unknown>(
     step: Step,
@@ -122,21 +124,32 @@ export class BuyerClient {
     body?: unknown,
     idempotencyKey?: string,
     tries = 4,
+    settled?: Promise<unknown>,
   ): Promise<Reply<T>> {
     const failed: { reply: Reply<T>; ms: number }[] = [];
     const started = performance.now();
+    let elsewhere = false;
+    void settled?.then(() => {
+      elsewhere = true;
+    });
     let last = await this.send<T>(step, method, path, body, idempotencyKey);
-    for (let t = 1; worthRetrying(last.reply); t++) {
+    for (let t = 1; worthRetrying(last.reply) && !elsewhere; t++) {
       const told = last.reply.code === "OVERLOADED" && last.reply.retryAfterSec !== undefined;
       if (told ? performance.now() - started > OVERLOADED_PATIENCE_MS : t >= tries) break;
       failed.push(last);
-      await Bun.sleep(told ? (last.reply.retryAfterSec ?? 1) * 1000 * (1 + Math.random() / 2) : 300 * 2 ** t);
+      const pause = Bun.sleep(
+        told ? (last.reply.retryAfterSec ?? 1) * 1000 * (1 + Math.random() / 2) : 300 * 2 ** t,
+      );
+      await (settled ? Promise.race([pause, settled]) : pause);
+      if (elsewhere) break;
       last = await this.send<T>(step, method, path, body, idempotencyKey);
     }
-    const answered = !worthRetrying(last.reply);
+    const answered = elsewhere || !worthRetrying(last.reply);
     for (const f of failed)
       this.count(step, f.reply, f.ms, answered ? "retried" : this.classify(step, f.reply));
-    this.count(step, last.reply, last.ms, this.classify(step, last.reply));
+    // Already among `failed` when the outcome came another way during the pause.
+    if (failed.at(-1) !== last)
+      this.count(step, last.reply, last.ms, elsewhere ? "retried" : this.classify(step, last.reply));
     return last.reply;
   }
 

@@ -5,7 +5,7 @@ import type { DropStats } from "./stats.ts";
 
 /**
  * How one payment ended, as the buyer learns it: pushed on the socket, else (no socket, or a
- * buyer who confirms by themselves) by polling — CONFIRMED or EXPIRED from the reservation,
+ * buyer who confirms by themselves, still listening to the socket meanwhile) by polling — CONFIRMED or EXPIRED from the reservation,
  * DECLINED from the payment while the hold stands. Undefined when nothing came by `deadline`.
  */
 export async function outcomeOf(
@@ -22,21 +22,39 @@ export async function outcomeOf(
 ): Promise<[status: string | undefined, orderId: string | undefined]> {
   const paidAt = performance.now();
   let selfConfirm = p.scenario === "approve" && Math.random() < cfg.selfConfirm;
+  // The socket stays open while a buyer confirms by themselves, as in the web app: an outcome
+  // pushed meanwhile (the worker confirmed first) ends the wait, and the buyer stops retrying.
+  let heard: PurchaseFrame | undefined;
+  const frame = p.pushed.then((f) => {
+    heard = f;
+    return f ?? new Promise<never>(() => undefined);
+  });
+  const pushedOutcome = (): [string, string | undefined] | undefined => {
+    if (!heard) return undefined;
+    stats.record("outcome_pushed", performance.now() - paidAt, "ok");
+    return [heard.status, heard.order_id];
+  };
   if (!selfConfirm) {
     // Wait for the push; only a socket that died (or a push that never came) sends us polling.
     const timeout = Bun.sleep(Math.max(0, p.deadline - Date.now())).then(() => undefined);
-    const frame: PurchaseFrame | undefined = await Promise.race([p.pushed, timeout]);
-    if (frame) {
+    const got: PurchaseFrame | undefined = await Promise.race([p.pushed, timeout]);
+    if (got) {
       stats.record("outcome_pushed", performance.now() - paidAt, "ok");
-      return [frame.status, frame.order_id];
+      return [got.status, got.order_id];
     }
   }
   while (Date.now() < p.deadline) {
-    await Bun.sleep(cfg.pollMs);
+    await Promise.race([Bun.sleep(cfg.pollMs), frame]);
+    const told = pushedOutcome();
+    if (told) return told;
     const pay = await c.retrying<PaymentStatusAnswer>(
       "payment_status",
       "GET",
       `/api/v1/payments/${p.piId}/status`,
+      undefined,
+      undefined,
+      4,
+      frame,
     );
     const paid = pay.ok ? pay.body.status : undefined;
     if (selfConfirm) {
@@ -49,9 +67,13 @@ export async function outcomeOf(
         `/api/v1/reservations/${p.rid}/confirm`,
         body,
         crypto.randomUUID(),
+        4,
+        frame,
       );
       // The worker may have confirmed first; confirm then answers with the same order.
       if (conf.ok) return ["CONFIRMED", conf.body.order_id];
+      const pushed = pushedOutcome();
+      if (pushed) return pushed;
       // Still no answer after the retries: the confirm (or the worker's) may yet land, so watch
       // the reservation, as a buyer reloading the page would, rather than give up on it.
       if (unsettled(conf)) selfConfirm = false;

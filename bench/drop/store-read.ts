@@ -82,6 +82,10 @@ export class StoreReader {
               TableName: tableName(this.stage, "seats"),
               KeyConditionExpression: "pk = :pk",
               ExpressionAttributeValues: { ":pk": { S: shardPk(this.eventId, shard) } },
+              // Only what a SeatRow reads: the poll runs every 3 s during the drop, on the same
+              // DynamoDB Local and cores as the platform under test.
+              ProjectionExpression: "sk, #s, updated_at, holder, hold_expires_at, order_id",
+              ExpressionAttributeNames: { "#s": "status" },
               ConsistentRead: true,
               ExclusiveStartKey: start,
             }),

@@ -14,6 +14,11 @@ const SCRIPTS: Record<string, () => Response> = {
   "/conflict": () => refusal(409, "INVENTORY_CONFLICT"),
   "/rate-limited": () => refusal(429, "RATE_LIMITED"),
   "/sold-out": () => refusal(409, "SEAT_UNAVAILABLE"),
+  "/busy": () =>
+    Response.json(
+      { error: { code: "OVERLOADED", message: "busy" } },
+      { status: 503, headers: { "retry-after": "5" } },
+    ),
 };
 const calls = new Map<string, number>();
 const gateway = Bun.serve({
@@ -29,7 +34,8 @@ const gateway = Bun.serve({
 });
 afterAll(() => gateway.stop(true));
 
-const buyer = () => new BuyerClient(`http://127.0.0.1:${gateway.port}`, "buyer-1", new DropStats(), 5000);
+const buyer = (stats = new DropStats()) =>
+  new BuyerClient(`http://127.0.0.1:${gateway.port}`, "buyer-1", stats, 5000);
 
 describe("a drop buyer's retries", () => {
   test("an open outcome the catalogue calls retryable, or a bare 5xx, is asked again with the same key", async () => {
@@ -46,5 +52,17 @@ describe("a drop buyer's retries", () => {
       const reply = await client.retrying("hold", "POST", path, {}, "key-2");
       expect({ path, ok: reply.ok, calls: calls.get(path) }).toEqual({ path, ok: false, calls: 1 });
     }
+  });
+
+  test("a buyer told to wait stops asking once the outcome came another way (a pushed frame)", async () => {
+    const stats = new DropStats();
+    const started = performance.now();
+    const pushed = Bun.sleep(100);
+    const reply = await buyer(stats).retrying("confirm", "POST", "/busy", {}, "key-3", 4, pushed);
+    // Answered by the push after ~0.1 s, not after the 5 s the gateway asked for, and not sent again.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect({ status: reply.status, calls: calls.get("/busy") }).toEqual({ status: 503, calls: 1 });
+    // The refused try is counted as one the buyer got past, not as an error.
+    expect({ errors: stats.errors, retried: stats.retried }).toEqual({ errors: 0, retried: 1 });
   });
 });
