@@ -144,12 +144,17 @@ export class BuyerClient {
       if (elsewhere) break;
       last = await this.send<T>(step, method, path, body, idempotencyKey);
     }
-    const answered = elsewhere || !worthRetrying(last.reply);
+    const answered = !worthRetrying(last.reply);
     for (const f of failed)
-      this.count(step, f.reply, f.ms, answered ? "retried" : this.classify(step, f.reply));
+      this.count(step, f.reply, f.ms, answered || elsewhere ? "retried" : this.classify(step, f.reply));
     // Already among `failed` when the outcome came another way during the pause.
     if (failed.at(-1) !== last)
-      this.count(step, last.reply, last.ms, elsewhere ? "retried" : this.classify(step, last.reply));
+      this.count(
+        step,
+        last.reply,
+        last.ms,
+        elsewhere && !answered ? "retried" : this.classify(step, last.reply),
+      );
     return last.reply;
   }
 
