@@ -152,14 +152,7 @@ export class QueueWatcher {
     }
     switch (frame.type) {
       case "position":
-        this.emit({
-          phase: "waiting",
-          position: frame.position,
-          etaSec: frame.eta_sec,
-          channel: "live",
-          troubled: false,
-          ...this.sale,
-        });
+        this.showWaiting("live", false, { position: frame.position, etaSec: frame.eta_sec });
         return;
       case "sale":
         // After `closed` the server closes the socket (1000); finishing first means no reconnect.
@@ -199,14 +192,7 @@ export class QueueWatcher {
       if (status.status === "waiting") {
         // A gateway older than the sale state says nothing about it: the line is on sale.
         if (this.noteSale(status.sale ?? "on_sale", status.seats_held ?? 0)) return;
-        this.emit({
-          phase: "waiting",
-          position: status.position,
-          etaSec: status.eta_sec,
-          channel: "polling",
-          troubled: false,
-          ...this.sale,
-        });
+        this.showWaiting("polling", false, { position: status.position, etaSec: status.eta_sec });
       } else {
         this.finish({ phase: status.status });
         return;
@@ -217,15 +203,7 @@ export class QueueWatcher {
         this.finish({ phase: "failed", error });
         return;
       }
-      const base = this.last?.phase === "waiting" ? this.last : undefined;
-      this.emit({
-        phase: "waiting",
-        position: base?.position ?? null,
-        etaSec: base?.etaSec ?? null,
-        channel: "polling",
-        troubled: true,
-        ...this.sale,
-      });
+      this.showWaiting("polling", true);
     }
     this.pollTimer = setTimeout(() => void this.pollOnce(round), this.opts.pollEveryMs);
   }
@@ -240,17 +218,22 @@ export class QueueWatcher {
       return true;
     }
     this.sale = { sale, seatsHeld };
-    if (!channel) return false;
-    const base = this.last?.phase === "waiting" ? this.last : undefined;
-    this.emit({
-      phase: "waiting",
-      position: base?.position ?? null,
-      etaSec: base?.etaSec ?? null,
-      channel,
-      troubled: false,
-      ...this.sale,
-    });
+    if (channel) this.showWaiting(channel, false);
     return false;
+  }
+
+  /**
+   * Shows the wait at `place`, or at the last known one when none is given (a failed poll and a
+   * sale frame carry no position), with the sale state as last told.
+   */
+  private showWaiting(
+    channel: QueueChannel,
+    troubled: boolean,
+    place?: { position: number | null; etaSec: number | null },
+  ): void {
+    const last = this.last?.phase === "waiting" ? this.last : undefined;
+    const { position, etaSec } = place ?? { position: last?.position ?? null, etaSec: last?.etaSec ?? null };
+    this.emit({ phase: "waiting", position, etaSec, channel, troubled, ...this.sale });
   }
 
   private finish(view: QueueView): void {
