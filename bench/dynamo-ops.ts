@@ -11,17 +11,16 @@
  */
 import {
   BatchGetItemCommand,
-  CreateTableCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   type TransactWriteItem,
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { dynamoCommand, dynamoEmulatorDir } from "@tt/kit/local";
+import { dynamoCommand, dynamoEmulatorDir, httpAnswers, waitUntil } from "@tt/kit/local";
 import { commandArgs, numberFlag } from "./lib/args.ts";
 import { cpuSecondsOf } from "./lib/cpu.ts";
+import { createScratchTable, localDynamo, scratchKey, seatHold } from "./lib/raw-dynamo.ts";
 
 const args = commandArgs({
   usage: "bun run --cwd bench dynamo-ops [--count 1500] [--in-flight 8]",
@@ -36,51 +35,13 @@ const port = probe.port;
 probe.stop(true);
 const jvm = Bun.spawn(dynamoCommand(port), { cwd: dynamoEmulatorDir(), stdout: "ignore", stderr: "ignore" });
 const endpoint = `http://127.0.0.1:${port}`;
-const ddb = new DynamoDBClient({
-  region: "us-east-1",
-  endpoint,
-  credentials: { accessKeyId: "l", secretAccessKey: "l" },
-});
-for (let i = 0; i < 150; i++) {
-  if (
-    await fetch(endpoint).then(
-      () => true,
-      () => false,
-    )
-  )
-    break;
-  await Bun.sleep(200);
-}
-
+const ddb = localDynamo(endpoint);
+await waitUntil("DynamoDB Local", () => httpAnswers(endpoint), { timeoutMs: 30_000 });
 const TableName = "ops";
-await ddb.send(
-  new CreateTableCommand({
-    TableName,
-    BillingMode: "PAY_PER_REQUEST",
-    AttributeDefinitions: [
-      { AttributeName: "pk", AttributeType: "S" },
-      { AttributeName: "sk", AttributeType: "S" },
-    ],
-    KeySchema: [
-      { AttributeName: "pk", KeyType: "HASH" },
-      { AttributeName: "sk", KeyType: "RANGE" },
-    ],
-  }),
-);
-const key = (i: number) => ({ pk: { S: `evt#${i % 16}` }, sk: { S: `S-${i}` } });
+await createScratchTable(ddb, TableName);
+const key = scratchKey;
 // The shapes of the platform's writes: a seat's conditional status change, a record that must be new.
-const update = (i: number) => ({
-  TableName,
-  Key: key(i),
-  UpdateExpression: "SET #s = :held, holder = :rid",
-  ConditionExpression: "attribute_not_exists(pk) OR #s = :available",
-  ExpressionAttributeNames: { "#s": "status" },
-  ExpressionAttributeValues: {
-    ":held": { S: "HELD" },
-    ":available": { S: "AVAILABLE" },
-    ":rid": { S: `r${i}` },
-  },
-});
+const update = (i: number) => seatHold(TableName, i, `r${i}`);
 const put = (i: number) => ({
   TableName,
   Item: { ...key(i), status: { S: "NEW" }, body: { S: "x".repeat(300) } },

@@ -12,33 +12,61 @@ import {
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
 
-/** Transactions per second, after a short warm-up. */
-export async function rawHoldRate(endpoint: string, opts: { seconds?: number; inFlight?: number } = {}) {
-  const seconds = opts.seconds ?? 5;
-  const inFlight = opts.inFlight ?? 32;
-  const ddb = new DynamoDBClient({
+/** An AWS SDK client of a DynamoDB Local (any credentials do). */
+export const localDynamo = (endpoint: string) =>
+  new DynamoDBClient({
     region: "us-east-1",
     endpoint,
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
+
+/** A bench's own table: string keys `pk` and `sk`, paid per request. */
+export async function createScratchTable(ddb: DynamoDBClient, TableName: string): Promise<void> {
+  await ddb.send(
+    new CreateTableCommand({
+      TableName,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: [
+        { AttributeName: "pk", AttributeType: "S" },
+        { AttributeName: "sk", AttributeType: "S" },
+      ],
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+    }),
+  );
+}
+
+/** Seat `n` of a scratch table, spread over 16 partitions as an event's seat shards are. */
+export const scratchKey = (n: number) => ({ pk: { S: `evt#${n % 16}` }, sk: { S: `S-${n}` } });
+
+/**
+ * The conditional write of a hold on seat `n` for `holder`, as inventory's: AVAILABLE (or not
+ * there yet: an update that creates it, without a table to fill first) becomes HELD.
+ */
+export const seatHold = (TableName: string, n: number, holder: string) => ({
+  TableName,
+  Key: scratchKey(n),
+  UpdateExpression: "SET #s = :held, holder = :rid",
+  ConditionExpression: "attribute_not_exists(pk) OR #s = :available",
+  ExpressionAttributeNames: { "#s": "status" },
+  ExpressionAttributeValues: {
+    ":held": { S: "HELD" },
+    ":available": { S: "AVAILABLE" },
+    ":rid": { S: holder },
+  },
+});
+
+/** Transactions per second, after a short warm-up. */
+export async function rawHoldRate(endpoint: string, opts: { seconds?: number; inFlight?: number } = {}) {
+  const seconds = opts.seconds ?? 5;
+  const inFlight = opts.inFlight ?? 32;
+  const ddb = localDynamo(endpoint);
   const table = `raw-bench-${Date.now().toString(36)}`;
   try {
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: [
-          { AttributeName: "pk", AttributeType: "S" },
-          { AttributeName: "sk", AttributeType: "S" },
-        ],
-        KeySchema: [
-          { AttributeName: "pk", KeyType: "HASH" },
-          { AttributeName: "sk", KeyType: "RANGE" },
-        ],
-      }),
-    );
+    await createScratchTable(ddb, table);
     let next = 0;
-    const seat = (n: number) => ({ pk: { S: `evt#${n % 16}` }, sk: { S: `S-${n}` } });
     // Each transaction takes two fresh seats (an update that creates them: the same conditional
     // write per seat as a hold, without a table to fill first) and writes the hold record.
     const hold = async () => {
@@ -46,20 +74,7 @@ export async function rawHoldRate(endpoint: string, opts: { seconds?: number; in
       await ddb.send(
         new TransactWriteItemsCommand({
           TransactItems: [
-            ...[2 * i, 2 * i + 1].map((n) => ({
-              Update: {
-                TableName: table,
-                Key: seat(n),
-                UpdateExpression: "SET #s = :held, holder = :rid",
-                ConditionExpression: "attribute_not_exists(pk) OR #s = :available",
-                ExpressionAttributeNames: { "#s": "status" },
-                ExpressionAttributeValues: {
-                  ":held": { S: "HELD" },
-                  ":available": { S: "AVAILABLE" },
-                  ":rid": { S: `r${i}` },
-                },
-              },
-            })),
+            ...[2 * i, 2 * i + 1].map((n) => ({ Update: seatHold(table, n, `r${i}`) })),
             {
               Put: {
                 TableName: table,

@@ -28,4 +28,5 @@ export {
   type LocalUrls,
   startLocalStack,
 } from "./stack.ts";
+export { httpAnswers, waitUntil } from "./wait.ts";
 export { startWeb, webHasDevScript } from "./web.ts";
