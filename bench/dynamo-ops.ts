@@ -34,6 +34,10 @@ const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} }
 const port = probe.port;
 probe.stop(true);
 const jvm = Bun.spawn(dynamoCommand(port), { cwd: dynamoEmulatorDir(), stdout: "ignore", stderr: "ignore" });
+// However this ends (a failed request, Ctrl-C), the JVM must not outlive the measurement.
+const stopJvm = () => jvm.kill("SIGKILL");
+process.on("exit", stopJvm);
+process.on("SIGINT", () => process.exit(130));
 const endpoint = `http://127.0.0.1:${port}`;
 const ddb = localDynamo(endpoint);
 await waitUntil("DynamoDB Local", () => httpAnswers(endpoint), { timeoutMs: 30_000 });
@@ -114,7 +118,7 @@ for (const round of [0, 1, 2])
     const r = await measure(send);
     if (round > 0) rows.push(`| ${round} | ${name} | ${r.cpuMs.toFixed(2)} | ${Math.round(r.perSec)} |`);
   }
-jvm.kill();
+stopJvm();
 ddb.destroy();
 process.stdout.write(
   [
