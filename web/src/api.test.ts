@@ -4,6 +4,7 @@ import {
   describeError,
   friendlyMessage,
   GENERIC_MESSAGE,
+  retryHint,
   SERVICE_UNAVAILABLE_MESSAGE,
 } from "./error-messages.ts";
 
@@ -98,6 +99,16 @@ describe("apiFetch", () => {
     const error = await failure(apiFetch("/api/v1/limited", { baseUrl }));
     expect(error.code).toBe("RATE_LIMITED");
     expect(error.retryAfterSec).toBe(2);
+    // The notice tells the buyer the wait the platform asked for, whatever the refusal was.
+    expect(retryHint(error)).toBe("You can try again in 2 s.");
+    expect(
+      retryHint(
+        new ApiError({ code: "UPSTREAM_UNAVAILABLE", message: "down", status: 503, retryAfterSec: 5 }),
+      ),
+    ).toBe("You can try again in 5 s.");
+    expect(
+      retryHint(new ApiError({ code: "SEAT_UNAVAILABLE", message: "held", status: 409 })),
+    ).toBeUndefined();
   });
 
   test("keeps the error body's details, such as the fresh challenge of a 428", async () => {

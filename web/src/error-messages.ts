@@ -60,3 +60,12 @@ export function friendlyMessage(code: string): string {
 export function describeError(error: unknown): string {
   return error instanceof ApiError ? friendlyMessage(error.code) : GENERIC_MESSAGE;
 }
+
+/**
+ * When the platform said how long to wait (`Retry-After`: a rate limit, a busy service), the
+ * sentence saying so; whichever refusal carried it, the wait is the platform's own answer.
+ */
+export function retryHint(error: unknown): string | undefined {
+  if (!(error instanceof ApiError) || error.retryAfterSec === undefined) return undefined;
+  return `You can try again in ${Math.ceil(error.retryAfterSec)} s.`;
+}

@@ -1,5 +1,5 @@
 import { ApiError } from "../api.ts";
-import { describeError } from "../error-messages.ts";
+import { describeError, retryHint } from "../error-messages.ts";
 import { paths } from "../router.ts";
 import { Link } from "./Link.tsx";
 
@@ -15,12 +15,11 @@ export interface ErrorNoticeProps {
 export function ErrorNotice({ error, onRetry, message }: ErrorNoticeProps) {
   const api = error instanceof ApiError ? error : undefined;
   const signIn = api?.code === "UNAUTHENTICATED";
+  const hint = retryHint(error);
   return (
     <div className="notice notice--error" role="alert">
       <p className="notice__message">{message ?? describeError(error)}</p>
-      {api?.retryAfterSec !== undefined && (api.code === "RATE_LIMITED" || api.code === "OVERLOADED") && (
-        <p className="notice__reference">You can try again in {Math.ceil(api.retryAfterSec)} s.</p>
-      )}
+      {hint !== undefined && <p className="notice__reference">{hint}</p>}
       {api?.traceId !== undefined && (
         <p className="notice__reference">
           Reference: <code>{api.traceId}</code>
