@@ -1,5 +1,5 @@
 #!/usr/bin/env bun
-import { StoreReader } from "./drop/store-read.ts";
+import { readStore } from "./drop/store-read.ts";
 /**
  * Hot seats: `bun hot-seats.ts [--buyers 40] [--seats 6] [--pair 2] [--runs 5]`.
  *
@@ -110,13 +110,7 @@ try {
     const cost = costBetween(before, after);
     const latency = latencyBetween(before, after);
     await Bun.sleep(2000);
-    const reader = new StoreReader(
-      platform.dynamodb?.endpoint ?? "",
-      platform.dynamodb?.stage ?? "",
-      eventId,
-    );
-    const ghosts = await reader.ghostSeats();
-    reader.close();
+    const ghosts = await readStore(platform.dynamodb, eventId, (r) => r.ghostSeats());
     const byStatus: Record<string, number> = {};
     for (const a of answers) {
       const k = a.status === 201 ? "201" : `${a.status}${a.code ? ` ${a.code}` : ""}`;

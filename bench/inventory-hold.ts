@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
-import { holdKey, seatKey } from "@tt/inventory/src/adapters/dynamo-keys.ts";
+import { holdKey, seatKey } from "@tt/inventory/store-keys";
 import { createDynamoClient, createServiceClient, devCredentials, ensureTables } from "@tt/kit";
 import { Supervisor, startDynamo, startRedis, waitForReady } from "@tt/kit/local";
 import { freePort } from "@tt/kit/testing";

@@ -12,7 +12,7 @@
  * by no live reservation is a ghost.
  */
 import { DEV_RESERVATION_TOKEN_SECRET, signReservationToken } from "@tt/kit";
-import { StoreReader } from "./drop/store-read.ts";
+import { readStore } from "./drop/store-read.ts";
 import { commandArgs, numberFlag, stringFlag } from "./lib/args.ts";
 import { type Answer, capacity, openLoop, pct, served, shed, watchMemory } from "./lib/open-loop.ts";
 import { createBenchEvent, setAdmission, startBenchStack } from "./lib/platform.ts";
@@ -81,13 +81,8 @@ function holdPath() {
     async prepare(seats: number) {
       eventId = `evt_ovl_${Date.now().toString(36)}`;
       await createBenchEvent(platform, eventId, Math.min(6500, seats));
-      const reader = new StoreReader(
-        platform.dynamodb?.endpoint ?? "",
-        platform.dynamodb?.stage ?? "",
-        eventId,
-      );
-      seatIds = (await reader.seats()).map((s) => s.seatId).sort(() => Math.random() - 0.5);
-      reader.close();
+      const rows = await readStore(platform.dynamodb, eventId, (r) => r.seats());
+      seatIds = rows.map((s) => s.seatId).sort(() => Math.random() - 0.5);
       next = 0;
       events.push(eventId);
     },
@@ -205,13 +200,7 @@ try {
   await Bun.sleep(2000);
   let ghosts = 0;
   for (const eventId of holds.events) {
-    const reader = new StoreReader(
-      platform.dynamodb?.endpoint ?? "",
-      platform.dynamodb?.stage ?? "",
-      eventId,
-    );
-    ghosts += (await reader.ghostSeats()).length;
-    reader.close();
+    ghosts += (await readStore(platform.dynamodb, eventId, (r) => r.ghostSeats())).length;
   }
   log(`hold: ghost seats 2 s after the last answer: ${ghosts}`);
 

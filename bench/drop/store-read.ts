@@ -12,7 +12,7 @@ import {
   ScanCommand,
   type ScanCommandInput,
 } from "@aws-sdk/client-dynamodb";
-import { eventKey, shardPk } from "@tt/inventory/src/adapters/dynamo-keys.ts";
+import { eventKey, shardPk } from "@tt/inventory/store-keys";
 import { tableName } from "@tt/kit";
 import type {
   HoldRow,
@@ -261,5 +261,22 @@ export class StoreReader {
   /** Closes the client. */
   close(): void {
     this.ddb.destroy();
+  }
+}
+
+/**
+ * Runs `read` on an event's items in a platform's DynamoDB (`dynamodb`: its endpoint and stage;
+ * without one, the local defaults), then closes the client.
+ */
+export async function readStore<T>(
+  dynamodb: { endpoint: string; stage: string } | undefined,
+  eventId: string,
+  read: (reader: StoreReader) => Promise<T>,
+): Promise<T> {
+  const reader = new StoreReader(dynamodb?.endpoint ?? "", dynamodb?.stage ?? "", eventId);
+  try {
+    return await read(reader);
+  } finally {
+    reader.close();
   }
 }

@@ -7,6 +7,9 @@
  *                written in the same transaction as its seats (partitioned by reservation);
  *   events table pk = `EVENT#{event_id}`, sk = `META`; gsi1pk = `EVENTS`, gsi1sk = start time.
  * There is no per-event counter item: counts come from the seat map.
+ *
+ * The package's one export (`@tt/inventory/store-keys`): tools that read the store itself — the
+ * bench's store checks — take the layout from here instead of writing it again.
  */
 import { fnv1a, type ItemCondition } from "@tt/kit";
 
