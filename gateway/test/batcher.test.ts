@@ -57,32 +57,4 @@ describe("the batcher", () => {
     expect(results[0]).toEqual({ status: "fulfilled", value: 1 });
     expect(results[1]?.status).toBe("rejected");
   });
-
-  test("with one batch in flight per key, calls made meanwhile go out together as soon as it comes back", async () => {
-    const runs: number[][] = [];
-    let release: () => void = () => undefined;
-    const batcher = new Batcher<number, number>(
-      async (_key, inputs) => {
-        runs.push(inputs);
-        if (runs.length === 1) await new Promise<void>((r) => (release = r));
-        return inputs;
-      },
-      16,
-      1,
-    );
-    const first = batcher.add("evt_a", 1);
-    await Bun.sleep(5);
-    // Three more, each in a turn of its own, while the first read is still out.
-    const later: Promise<number>[] = [];
-    for (const n of [2, 3, 4]) {
-      later.push(batcher.add("evt_a", n));
-      await Bun.sleep(2);
-    }
-    // Another key is not held back by this one.
-    expect(await batcher.add("evt_b", 9)).toBe(9);
-    expect(runs).toEqual([[1], [9]]);
-    release();
-    expect(await Promise.all([first, ...later])).toEqual([1, 2, 3, 4]);
-    expect(runs).toEqual([[1], [9], [2, 3, 4]]);
-  });
 });

@@ -1,10 +1,9 @@
 // Holds, commits and releases against DynamoDB Local and Redis, through the inventory core.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { BatchGetItemCommand, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { AppError, instrumentAws, Metrics } from "@tt/kit";
 import { seatKey } from "../src/adapters/dynamo-keys.ts";
-import { DynamoSeatReads } from "../src/adapters/seat-reads.dynamo.ts";
-import type { EventInfo, Seat } from "../src/domain/model.ts";
+import type { EventInfo } from "../src/domain/model.ts";
 import { type Backends, buildOn, eventId, saleNow, startBackends } from "./support.ts";
 
 let b: Backends;
@@ -155,33 +154,6 @@ describe("holding seats", () => {
       expect(String(err.metadata.seat_ids).split(",").sort()).toEqual([...(pairs[i] as string[])].sort());
     });
     expect(await requests("BatchGetItem")).toBe(reads + 1);
-  });
-
-  test("refusal reads asked while the event's read is out go out together once it is back", async () => {
-    const e = await newEvent();
-    await hold(e, "rsv_winner", ["A-4-1", "A-4-2"]);
-    // The real store, each BatchGetItem answered 30 ms late (a busy DynamoDB).
-    const batches: number[] = [];
-    const slow = {
-      send: async (command: Parameters<typeof b.dynamo.send>[0]) => {
-        if (command instanceof BatchGetItemCommand) {
-          batches.push(Object.values(command.input.RequestItems ?? {})[0]?.Keys?.length ?? 0);
-          await Bun.sleep(30);
-        }
-        return b.dynamo.send(command);
-      },
-    } as Pick<typeof b.dynamo, "send">;
-    const reads = new DynamoSeatReads(slow, `${b.stage}-seats`);
-    // Ten losers, 5 ms apart: each asks after the first read went out.
-    const asked: Promise<Seat[]>[] = [];
-    for (let i = 0; i < 10; i++) {
-      asked.push(reads.readSeats(e, [`A-4-${(i % 2) + 1}`]));
-      await Bun.sleep(5);
-    }
-    for (const seats of await Promise.all(asked)) expect(seats[0]?.status).toBe("HELD");
-    // The first alone, then the rest in a few reads as each comes back — not one read each.
-    expect(batches.length).toBeLessThanOrEqual(4);
-    expect(batches[0]).toBe(1);
   });
 
   test("a seat the map still shows held but the store has freed is held: the map alone never refuses", async () => {

@@ -6,16 +6,10 @@
  * inventory's consistent seat reads for refusals go out as one BatchGetItem. The batch is sent at
  * `setImmediate`, after the turn's I/O callbacks: every request that arrived in that turn is in
  * it, a lone request waits for nothing, and every call's batch starts after the call was made.
- *
- * With `maxInFlight`, a key has at most that many batches out at once: calls made meanwhile wait
- * in the next batch, sent as soon as one comes back. A busy dependency then gets fewer, larger
- * batches (a seat race's refusals keep arriving while the last read is out), and a call still
- * starts its read only after it was made.
  */
 export class Batcher<In, Out> {
   private pending = new Map<string, Batch<In, Out>>();
   private scheduled = false;
-  private readonly out = new Map<string, number>();
 
   /**
    * @param run answers one batch: one output per input, in order; a rejection fails every call
@@ -28,8 +22,6 @@ export class Batcher<In, Out> {
   constructor(
     private readonly run: (key: string, inputs: In[]) => Promise<Out[]>,
     private readonly maxSize = 16,
-    /** Batches of one key out at once (default: no limit). */
-    private readonly maxInFlight = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Adds one call to this turn's batch for `key`; settles with its own output. */
@@ -55,36 +47,21 @@ export class Batcher<In, Out> {
 
   private flush(): void {
     this.scheduled = false;
-    for (const key of [...this.pending.keys()]) this.sendIfRoom(key);
-  }
-
-  /** Sends the key's pending batch unless the key already has `maxInFlight` batches out. */
-  private sendIfRoom(key: string): void {
-    const batch = this.pending.get(key);
-    if (!batch || (this.out.get(key) ?? 0) >= this.maxInFlight) return;
-    this.pending.delete(key);
-    this.send(key, batch);
+    const batches = this.pending;
+    this.pending = new Map();
+    for (const [key, batch] of batches) this.send(key, batch);
   }
 
   private send(key: string, { inputs, waiters }: Batch<In, Out>): void {
-    this.out.set(key, (this.out.get(key) ?? 0) + 1);
-    const done = () => {
-      const left = (this.out.get(key) ?? 1) - 1;
-      if (left > 0) this.out.set(key, left);
-      else this.out.delete(key);
-      this.sendIfRoom(key);
-    };
     this.run(key, inputs).then(
       (outputs) => {
         waiters.forEach((waiter, i) => {
           if (i < outputs.length) waiter.resolve(outputs[i] as Out);
           else waiter.reject(new Error(`batch of ${inputs.length} answered only ${outputs.length}`));
         });
-        done();
       },
       (error: unknown) => {
         for (const waiter of waiters) waiter.reject(error);
-        done();
       },
     );
   }

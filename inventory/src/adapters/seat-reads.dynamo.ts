@@ -22,16 +22,14 @@ const MAX_BATCH_KEYS = 100;
 
 export class DynamoSeatReads {
   /**
-   * Consistent seat reads go out as one BatchGetItem per event at a time: those asked for in the
-   * same event-loop turn, and those asked while the event's last read is out, together as soon as
-   * it is back. A seat race's losers keep asking about the same few seats; each read still starts
-   * after its request arrived, so a refusal it makes is as certain as a read of its own.
+   * Consistent seat reads asked for in the same event-loop turn go out as one BatchGetItem per
+   * event: a seat race's losers all ask, at once, about the same few seats (each read still
+   * starts after its request arrived, so a refusal it makes is as certain as a read of its own).
    */
   private readonly seatBatches = new Batcher<{ event: EventInfo; seatIds: string[] }, Seat[]>(
-    // Shared by the requests of the batch, so it runs on none of their deadlines.
+    // Shared by the turn's requests, so it runs on none of their deadlines.
     (_eventId, asks) => detached(() => this.readBatch(asks)),
     40,
-    1,
   );
 
   constructor(
