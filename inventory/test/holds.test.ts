@@ -333,12 +333,34 @@ describe("releasing", () => {
     const e = await newEvent();
     await hold(e, "rsv_s1", ["A-4-5"]);
     await core.inventory.commit({ reservationId: "rsv_s1", eventId: e.eventId, seatIds: [], orderId: "o" });
-    const before = await transactions();
+    const [before, gets, batches] = [
+      await transactions(),
+      await requests("GetItem"),
+      await requests("BatchGetItem"),
+    ];
     const error = await hold(e, "rsv_s2", ["A-4-5", "A-4-6"]).catch((x) => x);
     expect(error.code).toBe("SEAT_UNAVAILABLE");
-    expect(await transactions()).toBe(before);
     expect(error.metadata.seat_ids).toBe("A-4-5");
+    // The buyer who bought it is told so (reservation then looks in its own records)…
+    expect(error.metadata.held_by_you).toBe("true");
+    // …on the one consistent seat read the turn's refusals share: no transaction, no lone read.
+    expect(await transactions()).toBe(before);
+    expect(await requests("GetItem")).toBe(gets);
+    expect(await requests("BatchGetItem")).toBe(batches + 1);
     expect(await storedSeat(e, "A-4-6")).toEqual({ status: "AVAILABLE", holder: undefined });
+    // Another buyer is refused without being sent to its records.
+    const other = await core.inventory
+      .reserve({
+        reservationId: "rsv_s3",
+        eventId: e.eventId,
+        seatIds: ["A-4-5"],
+        quantity: 0,
+        sectionId: "",
+        userId: "u9",
+      })
+      .catch((x) => x);
+    expect(other.code).toBe("SEAT_UNAVAILABLE");
+    expect(other.metadata.held_by_you).toBeUndefined();
     // The reservation that bought it may still re-send its own hold.
     expect((await hold(e, "rsv_s1", ["A-4-5"])).status).toBe("SOLD");
   });

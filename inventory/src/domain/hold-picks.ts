@@ -15,18 +15,21 @@ const PICK_ATTEMPTS = 3;
 const PICK_SPREAD = 4;
 
 /**
- * Refuses, before any transaction, a hold whose refusal is already certain. A seat the map
- * shows SOLD stays sold (SOLD is final), so that refusal needs nothing more — except for this
- * very reservation re-sending a hold it already committed. A seat the map shows HELD may have
- * been released since (the map can be behind), so it is read from the store, strongly
- * consistent: if the store says it is held by another live hold, the transaction would be
- * cancelled on it just the same, and the read costs DynamoDB a quarter of that cancelled
- * transaction (0.4 vs 1.6 ms of DynamoDB Local's CPU, measured). In a drop most hold requests
- * are lost races on seats the buyer's map still showed free, so this is most of the store's
- * hold work. Winners are still made only by the transaction.
+ * Refuses, before any transaction, a hold whose refusal is already certain. Every seat the map
+ * shows taken is read from the store, strongly consistent, in the one read the event's other
+ * refusals of this event-loop turn share (seat-reads.dynamo.ts):
+ * - a seat the map shows HELD may have been released since (the map can be behind);
+ * - a seat the map shows SOLD stays sold (SOLD is final), but the map does not say to whom: the
+ *   read tells whether this very reservation is re-sending a hold it already committed, and
+ *   whether the asking buyer bought it (`held_by_you`, which sends reservation to its own
+ *   records), where a lone read of the reservation's hold record used to be made per refusal
+ *   (0.41–0.54 `GetItem`s per `ReserveSeats` in a crowd's tail, bench/README.md).
+ * If the store says a seat is held by another live hold or sold, the transaction would be
+ * cancelled on it just the same, and the read costs DynamoDB a fraction of that cancelled
+ * transaction. Winners are still made only by the transaction.
  */
 export async function refuseTaken(
-  deps: { maps: SeatMaps; seats: Pick<SeatStore, "getHold" | "readSeats"> },
+  deps: { maps: SeatMaps; seats: Pick<SeatStore, "readSeats"> },
   event: EventInfo,
   reservationId: string,
   userId: string,
@@ -34,20 +37,13 @@ export async function refuseTaken(
   now: number,
 ) {
   const snapshot = await deps.maps.snapshot(event);
-  const sold = seatIds.filter((id) => statusIn(snapshot, id, now) === "SOLD");
-  if (sold.length > 0) {
-    const mine = await deps.seats.getHold(reservationId, event.eventId);
-    if (mine?.status === "SOLD") return;
-    // The map does not say to whom a seat was sold: let the caller check its own records.
-    const states = sold.map((seatId) => ({ seatId, status: "SOLD" as const, updatedAt: now }));
-    throw new SeatsUnavailableError(sold, states, true);
-  }
-  const held = seatIds.filter((id) => statusIn(snapshot, id, now) === "HELD");
-  if (held.length === 0) return;
-  const stored = await deps.seats.readSeats(event, held);
+  const shown = seatIds.filter((id) => statusIn(snapshot, id, now) !== "AVAILABLE");
+  if (shown.length === 0) return;
+  const stored = await deps.seats.readSeats(event, shown);
+  // Seats this reservation itself holds or bought are a re-sent hold, which the transaction answers.
   const taken = stored.filter((s) => s.holder !== reservationId && !isFree(s, now));
   // The map was behind on a seat the store has freed: correct it for the next buyer (a seat it
-  // rightly shows held needs no write).
+  // rightly shows taken needs no write).
   const freed = stored.filter((s) => isFree(s, now));
   if (freed.length > 0) await deps.maps.written(event.eventId, freed);
   if (taken.length === 0) return;
