@@ -17,7 +17,8 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { dynamoCommand, dynamoEmulatorDir, httpAnswers, waitUntil } from "@tt/kit/local";
+import { Supervisor, startDynamo } from "@tt/kit/local";
+import { freePort } from "@tt/kit/testing";
 import { commandArgs, numberFlag } from "./lib/args.ts";
 import { cpuSecondsOf } from "./lib/cpu.ts";
 import { createScratchTable, localDynamo, scratchKey, seatHold } from "./lib/raw-dynamo.ts";
@@ -29,18 +30,10 @@ const args = commandArgs({
 const count = numberFlag(args, "count", 1500);
 const inFlight = numberFlag(args, "in-flight", 8);
 
-// A free port: the kernel picks one for a listener that is closed at once.
-const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-const port = probe.port;
-probe.stop(true);
-const jvm = Bun.spawn(dynamoCommand(port), { cwd: dynamoEmulatorDir(), stdout: "ignore", stderr: "ignore" });
-// However this ends (a failed request, Ctrl-C), the JVM must not outlive the measurement.
-const stopJvm = () => jvm.kill("SIGKILL");
-process.on("exit", stopJvm);
-process.on("SIGINT", () => process.exit(130));
-const endpoint = `http://127.0.0.1:${port}`;
-const ddb = localDynamo(endpoint);
-await waitUntil("DynamoDB Local", () => httpAnswers(endpoint), { timeoutMs: 30_000 });
+const sup = new Supervisor({ sink: () => undefined });
+process.on("SIGINT", () => void sup.stop().then(() => process.exit(130)));
+const ddb = localDynamo(await startDynamo(sup, { port: freePort() }));
+const jvm = sup.pidOf("dynamodb") ?? 0;
 const TableName = "ops";
 await createScratchTable(ddb, TableName);
 const key = scratchKey;
@@ -97,7 +90,7 @@ const OPS: Record<string, () => Promise<unknown>> = {
 };
 
 async function measure(send: () => Promise<unknown>) {
-  const cpuBefore = cpuSecondsOf(jvm.pid) ?? 0;
+  const cpuBefore = cpuSecondsOf(jvm) ?? 0;
   const started = performance.now();
   let sent = 0;
   await Promise.all(
@@ -108,7 +101,7 @@ async function measure(send: () => Promise<unknown>) {
       }
     }),
   );
-  const cpuMs = ((cpuSecondsOf(jvm.pid) ?? 0) - cpuBefore) * 1000;
+  const cpuMs = ((cpuSecondsOf(jvm) ?? 0) - cpuBefore) * 1000;
   return { cpuMs: cpuMs / count, perSec: count / ((performance.now() - started) / 1000) };
 }
 
@@ -118,8 +111,8 @@ for (const round of [0, 1, 2])
     const r = await measure(send);
     if (round > 0) rows.push(`| ${round} | ${name} | ${r.cpuMs.toFixed(2)} | ${Math.round(r.perSec)} |`);
   }
-stopJvm();
 ddb.destroy();
+await sup.stop();
 process.stdout.write(
   [
     `DynamoDB Local, ${count} requests per kind, ${inFlight} in flight, JVM CPU from /proc (ms per request):`,

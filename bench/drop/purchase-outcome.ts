@@ -5,8 +5,9 @@ import type { DropStats } from "./stats.ts";
 
 /**
  * How one payment ended, as the buyer learns it: pushed on the socket, else (no socket, or a
- * buyer who confirms by themselves, still listening to the socket meanwhile) by polling — CONFIRMED or EXPIRED from the reservation,
- * DECLINED from the payment while the hold stands. Undefined when nothing came by `deadline`.
+ * buyer who confirms by themselves, still listening to the socket meanwhile) by polling —
+ * CONFIRMED or EXPIRED from the reservation, DECLINED from the payment while the hold stands.
+ * Undefined when nothing came by `deadline`.
  */
 export async function outcomeOf(
   c: BuyerClient,
@@ -37,11 +38,9 @@ export async function outcomeOf(
   if (!selfConfirm) {
     // Wait for the push; only a socket that died (or a push that never came) sends us polling.
     const timeout = Bun.sleep(Math.max(0, p.deadline - Date.now())).then(() => undefined);
-    const got: PurchaseFrame | undefined = await Promise.race([p.pushed, timeout]);
-    if (got) {
-      stats.record("outcome_pushed", performance.now() - paidAt, "ok");
-      return [got.status, got.order_id];
-    }
+    await Promise.race([p.pushed, timeout]);
+    const told = pushedOutcome();
+    if (told) return told;
   }
   while (Date.now() < p.deadline) {
     await Promise.race([Bun.sleep(cfg.pollMs), frame]);

@@ -28,5 +28,4 @@ export {
   type LocalUrls,
   startLocalStack,
 } from "./stack.ts";
-export { httpAnswers, waitUntil } from "./wait.ts";
 export { startWeb, webHasDevScript } from "./web.ts";

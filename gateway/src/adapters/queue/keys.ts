@@ -30,7 +30,6 @@ export function queueKeys(eventId: string) {
     lease: `${p}:lease`,
     /** Join challenges spent: nonce → expires at (ms), so none is used twice (join-n.lua). */
     spentChallenges: `${p}:pow`,
-    /** A reservation token's single-use marker. */
   };
 }
 
