@@ -61,6 +61,7 @@ export class CachedEventDirectory implements EventDirectory {
   private readonly known: Bounded<Known>;
   private readonly unknown: Bounded<number>;
   private readonly refreshing = new Set<string>();
+  private readonly pending = new Map<string, Promise<SaleWindow | boolean>>();
 
   constructor(
     private readonly lookup: EventLookup,
@@ -73,24 +74,39 @@ export class CachedEventDirectory implements EventDirectory {
   }
 
   async exists(eventId: string, beforeLookup?: () => Promise<void>): Promise<boolean> {
-    const now = this.now();
-    if ((this.known.get(eventId)?.until ?? 0) > now) return true;
-    if ((this.unknown.get(eventId) ?? 0) > now) return false;
+    // A known event stays known past its time while one lookup reads it again behind the joins:
+    // when every join waited on its own lookup, a crowd's thousands of joins a second each asked
+    // inventory at the same moment, every 30 s, and the breaker opened on all of them.
+    if (this.known.get(eventId)) {
+      this.saleWindow(eventId);
+      return true;
+    }
+    if ((this.unknown.get(eventId) ?? 0) > this.now()) return false;
     await beforeLookup?.();
-    return this.remember(eventId, await this.lookup(eventId));
+    return this.remember(eventId, await this.lookupOnce(eventId));
   }
 
   saleWindow(eventId: string): SaleWindow | undefined {
     const known = this.known.get(eventId);
     if ((known?.until ?? 0) <= this.now() && !this.refreshing.has(eventId)) {
-      // Only the ticker asks for events it was not asked to join; a failed read keeps the last one.
+      // A failed read keeps the last one.
       this.refreshing.add(eventId);
-      this.lookup(eventId)
+      this.lookupOnce(eventId)
         .then((answer) => this.remember(eventId, answer))
         .catch(() => undefined)
         .finally(() => this.refreshing.delete(eventId));
     }
     return known?.window;
+  }
+
+  /** One lookup of an event at a time: the joins that arrive meanwhile share its answer. */
+  private lookupOnce(eventId: string): Promise<SaleWindow | boolean> {
+    let pending = this.pending.get(eventId);
+    if (!pending) {
+      pending = this.lookup(eventId).finally(() => this.pending.delete(eventId));
+      this.pending.set(eventId, pending);
+    }
+    return pending;
   }
 
   private remember(eventId: string, answer: SaleWindow | boolean): boolean {
