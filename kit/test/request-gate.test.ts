@@ -23,6 +23,10 @@ test("past MAX_IN_FLIGHT_REQUESTS a request is answered at once with 503 OVERLOA
   expect(refused.status).toBe(503);
   expect(refused.headers.get("retry-after")).toBe("1");
   expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("OVERLOADED");
+  // Like every answer: never sniffed or framed; and counted as load shed, not as a failure.
+  expect(refused.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(refused.headers.get("x-frame-options")).toBe("DENY");
+  expect(service.metrics.http.tally("GET", "UNMATCHED", 1).shed).toBe(1);
   expect((await call("/healthz")).status).toBe(200);
   release();
   expect((await Promise.all(slow)).map((r) => r.status)).toEqual([200, 200]);

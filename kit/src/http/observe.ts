@@ -1,10 +1,9 @@
 import { context, SpanStatusCode } from "@opentelemetry/api";
 import { Elysia } from "elysia";
-import { AppError } from "../errors.ts";
 import type { Metrics } from "../metrics.ts";
 import { withOrigin } from "../origin.ts";
 import { startServerSpan } from "../telemetry.ts";
-import { errorResponse, wasShed } from "./errors.ts";
+import { wasShed } from "./errors.ts";
 
 /** A request handler as Bun calls it. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -55,6 +54,18 @@ export class RequestGate {
     this.inFlight -= 1;
   }
 }
+
+// A refusal at the gate is built from constants: it is the answer to a flood, so it must cost
+// far less than the work it declines (no error object, no span).
+const OVERLOADED_BODY = JSON.stringify({
+  error: { code: "OVERLOADED", message: "Too many requests in progress; retry shortly", trace_id: "" },
+});
+const OVERLOADED_HEADERS: Array<[string, string]> = [
+  ["content-type", "application/json"],
+  ["retry-after", "1"],
+  ...SECURITY_HEADERS,
+];
+
 const OPS = /^https?:\/\/[^/]+\/(healthz|readyz|metrics)\b/;
 
 /**
@@ -70,13 +81,13 @@ export function observed(
   routeOf: (request: Request) => string,
   gate?: RequestGate,
 ): Response | Promise<Response> {
+  const method = request.method;
   if (gate && !gate.enter(request)) {
-    return errorResponse(
-      new AppError("OVERLOADED", "Too many requests in progress; retry shortly", { retryAfterSec: 1 }),
-    );
+    // Counted under no route: Elysia has not matched one yet, and a flood must not add series.
+    metrics.http.refused(method, "UNMATCHED");
+    return new Response(OVERLOADED_BODY, { status: 503, headers: OVERLOADED_HEADERS });
   }
   const started = performance.now();
-  const method = request.method;
   const { span, ctx: spanCtx } = startServerSpan(method, request.headers);
   const ctx = withOrigin(spanCtx, {
     get name() {
