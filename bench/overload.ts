@@ -16,6 +16,7 @@ import { readStore } from "./drop/store-read.ts";
 import { commandArgs, numberFlag, stringFlag } from "./lib/args.ts";
 import { type Answer, capacity, openLoop, pct, served, shed, watchMemory } from "./lib/open-loop.ts";
 import { createBenchEvent, setAdmission, startBenchStack } from "./lib/platform.ts";
+import { postJson, RawHttpPool } from "./lib/raw-http.ts";
 import { machineInfo, writeResults } from "./lib/results.ts";
 
 const args = commandArgs({
@@ -102,7 +103,36 @@ function holdPath() {
   };
 }
 
-const joinRequester = (eventId: string) => () => send("/api/v1/queue/join", { event_id: eventId });
+/**
+ * The join path, from the lean client (raw-http.ts): `fetch` costs the generator as much as a
+ * join costs the gateway, and the two would share the cores.
+ */
+function joinRequester(eventId: string) {
+  const url = new URL(gw);
+  const pool = new RawHttpPool(url.hostname, Number(url.port), { maxConnections: 8192, timeoutMs });
+  const request = () =>
+    pool.request(
+      postJson(
+        "/api/v1/queue/join",
+        { authorization: "Bearer load-test-bypass-token", "x-user-id": nextUser() },
+        { event_id: eventId },
+      ),
+    );
+  return { request, close: () => pool.close() };
+}
+
+/**
+ * Holds the gateway to CPU 0 and everything else — Redis, the other services and this generator —
+ * to CPU 1 (`taskset`), as if the crowd came from other machines and Redis were its own node:
+ * on two shared cores the join path's generator and the gateway, both CPU-bound, would each take
+ * what the other needs, and "2×" would measure the generator.
+ */
+function pinApart(): void {
+  const pin = (cpu: number, pid: number) => Bun.spawnSync(["taskset", "-a", "-cp", String(cpu), String(pid)]);
+  const gateway = platform.pidOf?.("gateway");
+  for (const pid of platform.pids()) pin(pid === gateway ? 0 : 1, pid);
+  pin(1, process.pid);
+}
 
 interface LevelRow {
   path: string;
@@ -189,25 +219,31 @@ async function runPath(
 
 try {
   const holds = holdPath();
-  const hold = await runPath(
-    "hold",
-    () => holds.request(),
-    holdLevels,
-    64,
-    (n) => holds.prepare(n),
-  );
+  // `--hold-levels 0` skips the hold path (and its capacity) altogether.
+  const hold = holdLevels.length
+    ? await runPath(
+        "hold",
+        () => holds.request(),
+        holdLevels,
+        64,
+        (n) => holds.prepare(n),
+      )
+    : { capacity: { perSec: 0, p99: 0 }, rows: [] };
 
   await Bun.sleep(2000);
   let ghosts = 0;
   for (const eventId of holds.events) {
     ghosts += (await readStore(platform.dynamodb, eventId, (r) => r.ghostSeats())).length;
   }
-  log(`hold: ghost seats 2 s after the last answer: ${ghosts}`);
+  if (holdLevels.length) log(`hold: ghost seats 2 s after the last answer: ${ghosts}`);
 
   const joinEvent = `evt_ovj_${Date.now().toString(36)}`;
   await createBenchEvent(platform, joinEvent, 100);
   await setAdmission(gw, joinEvent, 1, 1);
-  const join = await runPath("join", joinRequester(joinEvent), joinLevels, 64);
+  pinApart();
+  const joins = joinRequester(joinEvent);
+  const join = await runPath("join", joins.request, joinLevels, 64);
+  joins.close();
 
   const at = new Date().toISOString();
   const table = [
