@@ -21,7 +21,7 @@ import { machineInfo, writeResults } from "./lib/results.ts";
 
 const args = commandArgs({
   usage:
-    "bun run --cwd bench overload [--seconds 8] [--hold-levels 1,2,4] [--join-levels 1,2] [--timeout 5000]",
+    "bun run --cwd bench overload [--seconds 8] [--hold-levels 1,2,4] [--join-levels 1,2] [--timeout 5000]   (0: skip a path)",
   flags: ["seconds", "hold-levels", "join-levels", "timeout"],
 });
 const seconds = numberFlag(args, "seconds", 8);
@@ -217,6 +217,20 @@ async function runPath(
   return { capacity: cap, rows };
 }
 
+/** The join path (`--join-levels 0` skips it): its own event, admitting one a second, so every join waits. */
+async function joinPath() {
+  const joinEvent = `evt_ovj_${Date.now().toString(36)}`;
+  await createBenchEvent(platform, joinEvent, 100);
+  await setAdmission(gw, joinEvent, 1, 1);
+  pinApart();
+  const joins = joinRequester(joinEvent);
+  try {
+    return await runPath("join", joins.request, joinLevels, 64);
+  } finally {
+    joins.close();
+  }
+}
+
 try {
   const holds = holdPath();
   // `--hold-levels 0` skips the hold path (and its capacity) altogether.
@@ -237,13 +251,7 @@ try {
   }
   if (holdLevels.length) log(`hold: ghost seats 2 s after the last answer: ${ghosts}`);
 
-  const joinEvent = `evt_ovj_${Date.now().toString(36)}`;
-  await createBenchEvent(platform, joinEvent, 100);
-  await setAdmission(gw, joinEvent, 1, 1);
-  pinApart();
-  const joins = joinRequester(joinEvent);
-  const join = await runPath("join", joins.request, joinLevels, 64);
-  joins.close();
+  const join = joinLevels.length ? await joinPath() : { capacity: { perSec: 0, p99: 0 }, rows: [] };
 
   const at = new Date().toISOString();
   const table = [
