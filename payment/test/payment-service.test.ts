@@ -252,6 +252,15 @@ describe("payment service", () => {
 
     svc = await startPayment();
     await eventually(async () => (await statusOf(created.paymentIntentId)) === PaymentStatus.APPROVED, 5000);
-    expect(await queuedFor(created.paymentIntentId)).toEqual(["payment.approved"]);
+    // The outbox announces it once committed, which can be a moment after the status reads
+    // APPROVED; reading the queue takes what it reads, so collect until it shows, then once more.
+    const announced: string[] = [];
+    await eventually(async () => {
+      announced.push(...(await queuedFor(created.paymentIntentId)));
+      return announced.length > 0;
+    }, 3000);
+    await Bun.sleep(300);
+    announced.push(...(await queuedFor(created.paymentIntentId)));
+    expect(announced).toEqual(["payment.approved"]);
   });
 });
