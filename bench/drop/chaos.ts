@@ -50,9 +50,16 @@ export async function runChaos(
   const { pidOf, services, redisUrl } = platform;
   if (!pidOf || !services || !redisUrl) throw new Error("--chaos needs the platform the bench starts itself");
   const kills = planKills(plan);
+  // With gateway replicas the gateway's kills take them in turn (each replica is its own child).
+  let gatewayKills = 0;
+  const childOf = (target: string) =>
+    target === "gateway" && pidOf("gateway-2") !== undefined && gatewayKills++ % 2 === 1
+      ? "gateway-2"
+      : target;
   const reports = await Promise.all(
-    kills.map(async ({ target, atSec }) => {
+    kills.map(async ({ target: service, atSec }) => {
       await Bun.sleep(Math.max(0, stats.startedAt + atSec * 1000 - performance.now()));
+      const target = childOf(service);
       const pid = pidOf(target) ?? 0;
       const failedBefore = stats.errors + stats.retried;
       const killedAt = performance.now();
@@ -67,7 +74,7 @@ export async function runChaos(
         target === "redis"
           ? async () => (pidOf(target) ?? pid) !== pid && (await redisAnswers(redisUrl, 2000))
           : async () => {
-              const url = services[target as keyof typeof services];
+              const url = services[target];
               // A new process, answering: the old one may still hold the port for a moment.
               if ((pidOf(target) ?? pid) === pid) return false;
               const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(500) }).catch(

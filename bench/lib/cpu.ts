@@ -40,6 +40,7 @@ export function processName(pid: number): string {
   if (cmd.includes("redis-server")) return "redis";
   if (/fauxqs/i.test(cmd)) return "fauxqs";
   if (cmd.includes("reference.ts")) return "reference";
+  if (cmd.includes("proxy-main.ts")) return "proxy (load balancer)";
   return cmd.split(" ")[0]?.split("/").at(-1) ?? `pid ${pid}`;
 }
 

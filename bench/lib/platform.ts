@@ -56,7 +56,9 @@ export async function startBenchStack(env: Record<string, string>): Promise<Benc
       return {
         gateway: stack.urls.gateway,
         inventory: stack.urls.services.inventory,
-        services: stack.urls.services,
+        // With gateway replicas (GATEWAY_REPLICAS), each by its own address ("gateway", "gateway-2"):
+        // their metrics are read one by one, and a chaos kill waits on the replica it killed.
+        services: { ...stack.urls.services, ...stack.urls.gatewayReplicas },
         dynamodb: { endpoint: stack.urls.dynamodb, stage: stack.env.STAGE ?? "" },
         pids: () => stack.pids(),
         pidOf: (name) => stack.pidOf(name),

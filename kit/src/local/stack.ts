@@ -54,6 +54,12 @@ export interface LocalStackOptions {
    * (default true). False: fail-stop — the first death resolves `crashed` (tests that want it).
    */
   restart?: boolean;
+  /**
+   * Gateway replicas behind a local TCP proxy on the gateway's port, as production runs several
+   * behind its load balancer (default env GATEWAY_REPLICAS, else 1: the gateway alone). The
+   * replicas are the children "gateway", "gateway-2", …, each on the gateway's port + 2, + 4, ….
+   */
+  gatewayReplicas?: number;
 }
 
 /** Where everything listens once the stack is up. */
@@ -65,6 +71,8 @@ export interface LocalUrls {
   metrics: Record<ServiceName, string>;
   redis: string;
   dynamodb: string;
+  /** Each gateway replica's own address by child name ("gateway", "gateway-2", …; none for one gateway). */
+  gatewayReplicas: Record<string, string>;
   sqs: string;
 }
 
@@ -124,6 +132,14 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   // Each service also serves native gRPC on its port + 1 (the kit's default RPC_PORT).
   for (const n of SERVICE_NAMES) {
     claims.push({ owner: `${n} gRPC`, port: ports[n] + 1, envVar: PORTS[n].envVar });
+  }
+  const replicas = gatewayReplicaPorts(
+    ports.gateway,
+    opts.gatewayReplicas ?? Number(src.GATEWAY_REPLICAS || 1),
+  );
+  for (const { child, port } of replicas) {
+    claims.push({ owner: child, port, envVar: PORTS.gateway.envVar });
+    claims.push({ owner: `${child} gRPC`, port: port + 1, envVar: PORTS.gateway.envVar });
   }
   await assertPortsFree(claims);
 
@@ -191,15 +207,29 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // A fresh key per service for this run, and every service's public key to each of them, as
     // production's Secrets give them (identity/keys.ts); tools call in with the developer key.
     const identity = identityEnv(SERVICE_NAMES);
-    SERVICE_NAMES.forEach((name, i) => {
+    const spawnService = (name: ServiceName, child: string, port: number) =>
       sup.spawn({
-        name,
-        cmd: [process.execPath, entries[i] ?? ""],
+        name: child,
+        cmd: [process.execPath, entries[SERVICE_NAMES.indexOf(name)] ?? ""],
         cwd: repoRoot,
-        env: { ...src, ...env, ...identity.env[name], PORT: String(ports[name]), ...opts.serviceEnv?.[name] },
+        env: { ...src, ...env, ...identity.env[name], PORT: String(port), ...opts.serviceEnv?.[name] },
         tier: 1,
       });
-    });
+    for (const name of SERVICE_NAMES) {
+      if (name !== "gateway" || replicas.length === 0) spawnService(name, name, ports[name]);
+    }
+    for (const { child, port } of replicas) spawnService("gateway", child, port);
+    if (replicas.length > 0) {
+      sup.spawn({
+        name: "proxy",
+        cmd: [process.execPath, fileURLToPath(new URL("./proxy-main.ts", import.meta.url))],
+        env: {
+          ...src,
+          PROXY_PORT: String(ports.gateway),
+          PROXY_BACKENDS: replicas.map((r) => r.port).join(","),
+        },
+      });
+    }
     const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
     const webUrl = wantWeb
       ? startWeb(sup, {
@@ -210,7 +240,9 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
           abort,
         })
       : undefined;
-    await waitForReady(services, { timeoutMs: readyTimeoutMs, abort });
+    const replicaUrls = Object.fromEntries(replicas.map((r) => [r.child, `http://127.0.0.1:${r.port}`]));
+    // The gateway's own address is the proxy's: each replica is awaited on its own.
+    await waitForReady({ ...services, ...replicaUrls }, { timeoutMs: readyTimeoutMs, abort });
     log.info("all services ready", { ms: Date.now() - started });
     if (opts.seed) {
       await opts.seed(env);
@@ -227,6 +259,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       redis: redisUrl,
       dynamodb: dynamoEndpoint,
       sqs: sqsEndpoint,
+      gatewayReplicas: replicaUrls,
     };
     return {
       urls,
@@ -242,6 +275,22 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     // A child's death explains a failed wait better than the wait's own error.
     throw failure ?? err;
   }
+}
+
+/**
+ * The children and ports of `count` gateway replicas behind the proxy on `gatewayPort`
+ * ("gateway", "gateway-2", …; none for one gateway, which listens there itself).
+ */
+function gatewayReplicaPorts(gatewayPort: number, count: number): Array<{ child: string; port: number }> {
+  if (!Number.isInteger(count) || count < 1 || count > 4) {
+    throw new Error(`GATEWAY_REPLICAS must be 1 to 4 (got ${count})`);
+  }
+  // Inside the gateway's block of ten ports: itself and its gRPC on +0/+1, replicas from +2.
+  if (count === 1) return [];
+  return Array.from({ length: count }, (_, i) => ({
+    child: i === 0 ? "gateway" : `gateway-${i + 1}`,
+    port: gatewayPort + 2 + 2 * i,
+  }));
 }
 
 async function provision(region: string, dynamoEndpoint: string, sqsEndpoint: string, stage: string) {
