@@ -42,6 +42,29 @@ function forward(from: Side, data: Uint8Array): void {
   if (written < data.byteLength) from.pending.push(new Uint8Array(data.subarray(Math.max(0, written))));
 }
 
+/** Closes the other end once one end closes, after handing it what was still waiting. */
+function hangUp(socket: Socket<Side>): void {
+  const side = socket.data;
+  if (side.closed) return;
+  side.closed = true;
+  if (side.peer) {
+    flush(side.peer, side.pending);
+    side.peer.end();
+  }
+}
+
+/** The same on both ends of a connection: the client's and the replica's. */
+const RELAY = {
+  data: (socket: Socket<Side>, data: Uint8Array) => forward(socket.data, data),
+  // This end can take more: let through what the other end sent meanwhile.
+  drain: (socket: Socket<Side>) => {
+    const peer = socket.data.peer;
+    if (peer) flush(socket, peer.data.pending);
+  },
+  close: hangUp,
+  error: hangUp,
+};
+
 /**
  * Listens on `port` and spreads connections over `backends` (ports on 127.0.0.1), round robin.
  * Returns the listener (`stop()` closes it).
@@ -55,16 +78,7 @@ export function startTcpProxy(port: number, backends: readonly number[]): TCPSoc
         hostname: "127.0.0.1",
         port: backend,
         data: { peer: client, pending: [], closed: false },
-        socket: {
-          data: (socket, data) => forward(socket.data, data),
-          // The replica can take more: let the client's waiting bytes through.
-          drain: (socket) => {
-            const from = socket.data.peer;
-            if (from) flush(socket, from.data.pending);
-          },
-          close: (socket) => end(socket),
-          error: (socket) => end(socket),
-        },
+        socket: RELAY,
       });
       if (client.data.closed) return void upstream.end();
       client.data.peer = upstream;
@@ -72,15 +86,6 @@ export function startTcpProxy(port: number, backends: readonly number[]): TCPSoc
     } catch {
       if (tries + 1 < backends.length) return connectBackend(client, tries + 1);
       client.end();
-    }
-  };
-  const end = (socket: Socket<Side>) => {
-    const side = socket.data;
-    if (side.closed) return;
-    side.closed = true;
-    if (side.peer) {
-      flush(side.peer, side.pending);
-      side.peer.end();
     }
   };
   return Bun.listen<Side>({
@@ -91,14 +96,7 @@ export function startTcpProxy(port: number, backends: readonly number[]): TCPSoc
         client.data = { pending: [], closed: false };
         void connectBackend(client, 0);
       },
-      data: (client, data) => forward(client.data, data),
-      drain: (client) => {
-        // The client can take more: let the replica's waiting bytes through.
-        const upstream = client.data.peer;
-        if (upstream) flush(client, upstream.data.pending);
-      },
-      close: (client) => end(client),
-      error: (client) => end(client),
+      ...RELAY,
     },
   });
 }
