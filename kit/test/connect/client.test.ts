@@ -265,7 +265,9 @@ describe("service client circuit breaker", () => {
     try {
       const started = performance.now();
       const error = await client.getInventoryStatus({ eventId: "probe" }).catch((e) => e);
-      expect(performance.now() - started).toBeLessThan(20);
+      // At once, without the network (the revived upstream is never reached, below); the bound
+      // is loose because a busy CI machine delays even a local answer by tens of ms.
+      expect(performance.now() - started).toBeLessThan(250);
       const app = fromConnectError(error);
       expect(app.code).toBe("UPSTREAM_UNAVAILABLE");
       expect(app.message).toContain("circuit open");

@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { portBlock } from "../../src/local/ports.ts";
 import { type LocalStack, startLocalStack } from "../../src/local/stack.ts";
 import { waitUntil } from "../../src/local/wait.ts";
-import { freePortBlock } from "../../src/testing.ts";
 
 let stack: LocalStack;
 
 beforeAll(async () => {
   stack = await startLocalStack({
     web: false,
-    ports: portBlock(freePortBlock(600)),
+    // Its own block, as each platform test file has (gateway/test/api: 14000–19000, 27000, 29000).
+    ports: portBlock(13000),
     stage: "replicas",
     env: { ...process.env, REDIS_URL: undefined, LOCAL_DATA_DIR: undefined, LOG_LEVEL: "warn" },
     sink: () => undefined,
