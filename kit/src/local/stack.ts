@@ -1,9 +1,7 @@
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createDynamoClient, createSqsClient } from "../aws/clients.ts";
-import { ensureQueues, ensureTables, type QueueRefs } from "../aws/provision.ts";
+import type { QueueRefs } from "../aws/provision.ts";
 import { identityEnv } from "../identity/keys.ts";
 import {
   type LocalPorts,
@@ -14,12 +12,14 @@ import {
   type ServiceName,
 } from "./config.ts";
 import { startDynamo } from "./dynamodb.ts";
+import { provision, stateRoot } from "./infra.ts";
 import { createLauncherLog, type LineSink, stdoutSink } from "./log.ts";
 import { assertPortsFree, type PortClaim } from "./ports.ts";
 import { assertPrerequisites, JAVA, type Prerequisite, REDIS_SERVER } from "./prereqs.ts";
 import { type Child, Supervisor } from "./processes.ts";
 import { waitForReady } from "./readiness.ts";
 import { startRedis, waitForRedis } from "./redis.ts";
+import { gatewayReplicaPorts, spawnProxy } from "./replicas.ts";
 import { startSqs } from "./sqs.ts";
 import { startWeb, webHasDevScript } from "./web.ts";
 
@@ -219,17 +219,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
       if (name !== "gateway" || replicas.length === 0) spawnService(name, name, ports[name]);
     }
     for (const { child, port } of replicas) spawnService("gateway", child, port);
-    if (replicas.length > 0) {
-      sup.spawn({
-        name: "proxy",
-        cmd: [process.execPath, fileURLToPath(new URL("./proxy-main.ts", import.meta.url))],
-        env: {
-          ...src,
-          PROXY_PORT: String(ports.gateway),
-          PROXY_BACKENDS: replicas.map((r) => r.port).join(","),
-        },
-      });
-    }
+    if (replicas.length > 0) spawnProxy(sup, ports.gateway, replicas, src);
     const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
     const webUrl = wantWeb
       ? startWeb(sup, {
@@ -277,34 +267,6 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
   }
 }
 
-/**
- * The children and ports of `count` gateway replicas behind the proxy on `gatewayPort`
- * ("gateway", "gateway-2", …; none for one gateway, which listens there itself).
- */
-function gatewayReplicaPorts(gatewayPort: number, count: number): Array<{ child: string; port: number }> {
-  if (!Number.isInteger(count) || count < 1 || count > 4) {
-    throw new Error(`GATEWAY_REPLICAS must be 1 to 4 (got ${count})`);
-  }
-  // Inside the gateway's block of ten ports: itself and its gRPC on +0/+1, replicas from +2.
-  if (count === 1) return [];
-  return Array.from({ length: count }, (_, i) => ({
-    child: i === 0 ? "gateway" : `gateway-${i + 1}`,
-    port: gatewayPort + 2 + 2 * i,
-  }));
-}
-
-async function provision(region: string, dynamoEndpoint: string, sqsEndpoint: string, stage: string) {
-  const ddb = createDynamoClient({ region, endpoint: dynamoEndpoint });
-  const sqs = createSqsClient({ region, endpoint: sqsEndpoint });
-  try {
-    await ensureTables(ddb, stage);
-    return await ensureQueues(sqs, stage);
-  } finally {
-    ddb.destroy();
-    sqs.destroy();
-  }
-}
-
 function mapServices(
   services: Record<ServiceName, string>,
   f: (url: string) => string,
@@ -313,18 +275,4 @@ function mapServices(
     ServiceName,
     string
   >;
-}
-
-/**
- * Where the stack keeps what must outlive a killed process (not the machine): memory-backed
- * /dev/shm where there is one. On disk, the SQS emulator's SQLite syncs every message write —
- * most of its CPU in a drop, and every SQS call waits behind it.
- */
-function stateRoot(): string {
-  try {
-    accessSync("/dev/shm", constants.W_OK);
-    return "/dev/shm";
-  } catch {
-    return tmpdir();
-  }
 }
