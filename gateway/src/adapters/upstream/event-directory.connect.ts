@@ -60,7 +60,6 @@ class Bounded<V> {
 export class CachedEventDirectory implements EventDirectory {
   private readonly known: Bounded<Known>;
   private readonly unknown: Bounded<number>;
-  private readonly refreshing = new Set<string>();
   private readonly pending = new Map<string, Promise<SaleWindow | boolean>>();
 
   constructor(
@@ -77,8 +76,9 @@ export class CachedEventDirectory implements EventDirectory {
     // A known event stays known past its time while one lookup reads it again behind the joins:
     // when every join waited on its own lookup, a crowd's thousands of joins a second each asked
     // inventory at the same moment, every 30 s, and the breaker opened on all of them.
-    if (this.known.get(eventId)) {
-      this.saleWindow(eventId);
+    const known = this.known.get(eventId);
+    if (known) {
+      if (known.until <= this.now()) this.refresh(eventId);
       return true;
     }
     if ((this.unknown.get(eventId) ?? 0) > this.now()) return false;
@@ -88,15 +88,16 @@ export class CachedEventDirectory implements EventDirectory {
 
   saleWindow(eventId: string): SaleWindow | undefined {
     const known = this.known.get(eventId);
-    if ((known?.until ?? 0) <= this.now() && !this.refreshing.has(eventId)) {
-      // A failed read keeps the last one.
-      this.refreshing.add(eventId);
-      this.lookupOnce(eventId)
-        .then((answer) => this.remember(eventId, answer))
-        .catch(() => undefined)
-        .finally(() => this.refreshing.delete(eventId));
-    }
+    if ((known?.until ?? 0) <= this.now()) this.refresh(eventId);
     return known?.window;
+  }
+
+  /** Reads the event again in the background, once at a time; a failed read keeps the last one. */
+  private refresh(eventId: string): void {
+    if (this.pending.has(eventId)) return;
+    this.lookupOnce(eventId)
+      .then((answer) => this.remember(eventId, answer))
+      .catch(() => undefined);
   }
 
   /** One lookup of an event at a time: the joins that arrive meanwhile share its answer. */
