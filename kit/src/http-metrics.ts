@@ -73,33 +73,6 @@ export class HttpMetrics {
     };
   }
 
-  /** Bound recorders of requests refused at the door, by route then method (see `refused`). */
-  private readonly refusals = new Map<string, Map<string, () => void>>();
-
-  /**
-   * Records one request refused at once as load shed (503 OVERLOADED, 0 s): as `of(…).record`
-   * plus `shed`, but bound once per route and method — a refusal answers a flood, and building
-   * the two keys each time cost about a fifth of the refusal itself.
-   */
-  refused(method: string, route: string): void {
-    let byMethod = this.refusals.get(route);
-    if (!byMethod) {
-      byMethod = new Map();
-      this.refusals.set(route, byMethod);
-    }
-    let record = byMethod.get(method);
-    if (!record) {
-      const series = this.of(method, route, 503);
-      const key = `${method} ${route}`;
-      record = () => {
-        series.record(0);
-        this.sheds.set(key, (this.sheds.get(key) ?? 0) + 1);
-      };
-      byMethod.set(method, record);
-    }
-    record();
-  }
-
   /** Counts one answer of a route, already recorded with its 503, as load shed (OVERLOADED). */
   shed(method: string, route: string): void {
     const key = `${method} ${route}`;

@@ -56,7 +56,7 @@ export class RequestGate {
 }
 
 // A refusal at the gate is built from constants: it is the answer to a flood, so it must cost
-// far less than the work it declines (no error object, no span).
+// far less than the work it declines (no error object, no span, no headers object to fill).
 const OVERLOADED_BODY = JSON.stringify({
   error: { code: "OVERLOADED", message: "Too many requests in progress; retry shortly", trace_id: "" },
 });
@@ -84,7 +84,8 @@ export function observed(
   const method = request.method;
   if (gate && !gate.enter(request)) {
     // Counted under no route: Elysia has not matched one yet, and a flood must not add series.
-    metrics.http.refused(method, "UNMATCHED");
+    metrics.http.of(method, "UNMATCHED", 503).record(0);
+    metrics.http.shed(method, "UNMATCHED");
     return new Response(OVERLOADED_BODY, { status: 503, headers: OVERLOADED_HEADERS });
   }
   const started = performance.now();
