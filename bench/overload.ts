@@ -134,6 +134,9 @@ function pinApart(): void {
   pin(1, process.pid);
 }
 
+/** What a path given level 0 reports: nothing measured. */
+const SKIPPED = { capacity: { perSec: 0, p99: 0 }, rows: [] as LevelRow[] };
+
 interface LevelRow {
   path: string;
   level: number;
@@ -242,7 +245,7 @@ try {
         64,
         (n) => holds.prepare(n),
       )
-    : { capacity: { perSec: 0, p99: 0 }, rows: [] };
+    : SKIPPED;
 
   await Bun.sleep(2000);
   let ghosts = 0;
@@ -251,7 +254,7 @@ try {
   }
   if (holdLevels.length) log(`hold: ghost seats 2 s after the last answer: ${ghosts}`);
 
-  const join = joinLevels.length ? await joinPath() : { capacity: { perSec: 0, p99: 0 }, rows: [] };
+  const join = joinLevels.length ? await joinPath() : SKIPPED;
 
   const at = new Date().toISOString();
   const table = [

@@ -3,6 +3,7 @@
  * that stands in front of them as production's load balancer does (proxy.ts).
  */
 import { fileURLToPath } from "node:url";
+import { LocalConfigError } from "./config.ts";
 import type { Supervisor } from "./processes.ts";
 
 /** One replica: its child name ("gateway", "gateway-2", …) and port. */
@@ -17,7 +18,7 @@ export interface GatewayReplica {
  */
 export function gatewayReplicaPorts(gatewayPort: number, count: number): GatewayReplica[] {
   if (!Number.isInteger(count) || count < 1 || count > 4) {
-    throw new Error(`GATEWAY_REPLICAS must be 1 to 4 (got ${count})`);
+    throw new LocalConfigError(`GATEWAY_REPLICAS must be 1 to 4 (got ${count})`);
   }
   // Inside the gateway's block of ten ports: itself and its gRPC on +0/+1, replicas from +2.
   if (count === 1) return [];
