@@ -23,9 +23,10 @@ export const tokenInvalid = () =>
   new AppError("RESERVATION_TOKEN_INVALID", "The reservation token is missing, expired, used, or not yours");
 
 /**
- * Create: reservation token and purchase policy checked → seats held in inventory → HOLD,
- * idempotency record and buyer tally in one transaction → hold timer armed. A failure after the
- * hold gives the seats back (compensation); a repeat under the same key gets the first answer.
+ * Create: reservation token and purchase policy checked → seats held in inventory → the hold
+ * timer armed while HOLD, idempotency record and buyer tally are written in one transaction. A
+ * failure after the hold gives the seats back (compensation); a repeat under the same key gets
+ * the first answer.
  */
 export class CreateFlow {
   private readonly creating = new SingleFlight<Outcome<Reservation>>();
@@ -142,6 +143,14 @@ export class CreateFlow {
       updatedAt: now,
       version: 1,
     };
+    // The timer is armed before the HOLD is committed, not after: a process killed while its
+    // commit is in flight would otherwise leave a stored HOLD with no timer, released only by the
+    // sweeper 5–15 s late. A timer whose HOLD never lands finds nothing to expire.
+    const armed = deps.timer
+      .schedule({ reservationId: id, eventId: req.eventId, holdExpiresAt })
+      .catch((err) =>
+        deps.log.warn("expiry timer not armed; the sweeper covers it", { reservation_id: id, err }),
+      );
     try {
       await this.limits.record(
         reservation,
@@ -153,11 +162,7 @@ export class CreateFlow {
       throw error;
     }
     deps.metrics.transitioned("HOLD");
-    await deps.timer
-      .schedule({ reservationId: id, eventId: req.eventId, holdExpiresAt })
-      .catch((err) =>
-        deps.log.warn("expiry timer not armed; the sweeper covers it", { reservation_id: id, err }),
-      );
+    await armed;
     return reservation;
   }
 

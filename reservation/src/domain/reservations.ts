@@ -168,7 +168,10 @@ export class Reservations {
     let changed = 0;
     for (const id of overdue) {
       try {
-        if ((await this.expire(id)).changed) changed += 1;
+        if (!(await this.expire(id)).changed) continue;
+        changed += 1;
+        // Each one is a timer that was lost or a worker far behind: worth an operator's look.
+        this.deps.log.warn("the sweeper expired a hold its timer had not", { reservation_id: id });
       } catch (err) {
         this.deps.log.warn("sweeper could not expire a hold", { reservation_id: id, err });
       }

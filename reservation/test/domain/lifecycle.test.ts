@@ -45,6 +45,15 @@ describe("create", () => {
     expect(f.statuses).toEqual(["HOLD"]);
   });
 
+  test("the timer is armed before the HOLD is committed, so a process that dies mid-commit leaves no HOLD without a timer", async () => {
+    // The commit is still in flight when the process would be killed.
+    f.store.create = () => new Promise<never>(() => undefined);
+    void create();
+    await Bun.sleep(10);
+    expect(f.timer.scheduled).toHaveLength(1);
+    expect(f.inventory.holderOf("A-1-1")).toBe(f.timer.scheduled[0]?.reservationId);
+  });
+
   test("a repeat with the same key replays the first answer without holding again", async () => {
     const first = await create({ idempotencyKey: KEY });
     const again = await create({ idempotencyKey: KEY });
