@@ -87,9 +87,12 @@ export class ServiceDoubles {
     };
   }
 
-  /** Serves both doubles over Connect on a free port; returns its base URL and a stop function. */
-  async serve() {
-    const config = testConfig();
+  /**
+   * Serves both doubles over Connect on a free port (or `port`, to come back where a stopped one
+   * was); returns its base URL, its port and a stop function.
+   */
+  async serve(port?: number) {
+    const config = testConfig(port === undefined ? {} : { PORT: String(port) });
     const service = createService({
       name: "doubles",
       description: "reservation and payment test doubles",
@@ -162,7 +165,7 @@ export class ServiceDoubles {
       },
     });
     await service.start({ handleSignals: false });
-    return { url: `http://127.0.0.1:${config.port}`, stop: () => service.stop() };
+    return { url: `http://127.0.0.1:${config.port}`, port: config.port, stop: () => service.stop() };
   }
 }
 

@@ -148,20 +148,49 @@ describe("worker", () => {
   test("an approval whose reservation is down past every retry is moved back from the DLQ and ends confirmed", async () => {
     const deadBefore = await queueCounts(q.queues.dlqUrl);
     doubles.hold("r_parked");
-    // Down for all five receives the queue allows: the approval dead-letters.
-    doubles.confirmOutages = 5;
-    const worker = await startWorker({ WORKER_REDRIVE_MONEY_MS: "1000" });
+    // Down through all five receives the queue allows (each waiting out a visibility timeout in
+    // hand): the approval dead-letters.
+    doubles.confirmOutages = Number.POSITIVE_INFINITY;
+    const worker = await startWorker({ WORKER_REDRIVE_MONEY_MS: "1000", WORKER_VISIBILITY_TIMEOUT_SEC: "1" });
     try {
       await send(q.sqs, q.queues.eventsUrl, [eventBody(detail.approved("r_parked"))]);
-      await eventually(() => doubles.calls.confirm >= 5, 20_000);
+      const deadLettered = /worker_dead_lettered_total\{type="payment.approved",app="worker-test"\} 1/;
+      await eventually(async () => deadLettered.test(await worker.metrics.render()), 30_000);
       // Back up: the worker moves the approval back by itself and confirms it — money not parked.
+      doubles.confirmOutages = 0;
       await eventually(() => doubles.effects.confirmed === 1, 20_000);
       expect(doubles.effects.refunded).toBe(0);
       expect(await queueCounts(q.queues.dlqUrl)).toBe(deadBefore);
     } finally {
       await worker.stop();
     }
-  }, 45_000);
+  }, 60_000);
+
+  test("an expiry whose reservation service is down for a moment runs as soon as it is back, not a backoff later", async () => {
+    doubles.hold("r_blip", 0);
+    // Handed back to the queue, the message would come again only 8 s later.
+    const worker = await startWorker({
+      WORKER_RETRY_BASE_SEC: "8",
+      WORKER_RETRY_MAX_SEC: "8",
+      WORKER_VISIBILITY_TIMEOUT_SEC: "5",
+    });
+    try {
+      // Down: its connections refused, then (five failures on) the worker's breaker open.
+      await upstream.stop();
+      await send(q.sqs, q.queues.eventsUrl, [eventBody(detail.holdDue("r_blip"))]);
+      await Bun.sleep(2500);
+      expect(doubles.calls.expire).toBe(0);
+      upstream = await doubles.serve(upstream.port);
+      const back = Date.now();
+      await eventually(() => doubles.effects.expired === 1, 5000);
+      // A pause between tries is at most 1 s, and so is the breaker's open spell.
+      expect(Date.now() - back).toBeLessThan(2500);
+      const text = await worker.metrics.render();
+      expect(text).not.toMatch(/worker_events_total\{type="reservation.hold_due",outcome="retry"/);
+    } finally {
+      await worker.stop();
+    }
+  }, 20_000);
 
   test("a handler slower than the visibility timeout keeps its message: no second delivery", async () => {
     doubles.hold("r_slow");

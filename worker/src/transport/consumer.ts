@@ -1,10 +1,12 @@
 import type { events } from "@tt/contracts";
 import {
+  AppError,
   backoffDelay,
   contextFromTraceparent,
   decodeEvent,
   inSpan,
   type Logger,
+  retrying,
   runAs,
   SpanKind,
 } from "@tt/kit";
@@ -38,11 +40,20 @@ export interface ConsumerObserver {
 const SQS_MAX_BATCH = 10;
 /** Visibility renewals per timeout while a handler runs. */
 const HEARTBEATS_PER_VISIBILITY = 3;
+/** Pauses between tries of a message whose upstream is down: 125–250 ms, doubling to 0.5–1 s. */
+const DOWN_BACKOFF = { baseMs: 250, maxMs: 1_000, jitter: 0.5 };
+
+// An upstream that did not answer at all (refused, or its breaker open) is being restarted or
+// replaced. Handing the message back to the queue would bring it again 2 s, then 4 s later —
+// a hold's expiry ran 6 s late behind a service that was back after 3.3 s (chaos drop) — so the
+// message is kept in hand and tried again every second or so, for up to one visibility timeout,
+// before the queue's backoff takes over.
+const upstreamDown = (error: unknown) => error instanceof AppError && error.code === "UPSTREAM_UNAVAILABLE";
 
 /**
  * The event-queue consumer: long-polls in batches no larger than the free concurrency slots,
- * keeps slow messages hidden while they run, acks on success, and on failure hides the message
- * for an exponential backoff so the queue's redrive policy moves a poison message to the DLQ
+ * keeps slow messages hidden while they run, acks on success, waits out an upstream that is down,
+ * and on failure hides the message for an exponential backoff so the queue's redrive policy moves a poison message to the DLQ
  * after maxReceives attempts — without ever holding up the other messages.
  */
 export class QueueConsumer {
@@ -133,7 +144,7 @@ export class QueueConsumer {
           parent: contextFromTraceparent(event.traceparent),
           attributes: { event_id: event.id },
         },
-        () => runAs(`consume ${type}`, () => this.handle(event)),
+        () => runAs(`consume ${type}`, () => this.handleWhileUp(event)),
       );
       clearInterval(heartbeat);
       await this.queue.ack(delivery);
@@ -142,6 +153,17 @@ export class QueueConsumer {
       clearInterval(heartbeat);
       await this.failed(delivery, type, error);
     }
+  }
+
+  private handleWhileUp(event: events.EventEnvelope): Promise<Outcome> {
+    const until = Date.now() + this.settings.visibilitySeconds * 1000;
+    return retrying(() => this.handle(event), {
+      retries: Number.POSITIVE_INFINITY,
+      backoff: DOWN_BACKOFF,
+      retryable: upstreamDown,
+      leftMs: () => until - Date.now(),
+      signal: this.abort.signal,
+    });
   }
 
   private async failed(delivery: Delivery, type: string, error: unknown): Promise<void> {
