@@ -42,7 +42,14 @@ export {
 export { fromConnectError, toConnectError } from "./connect/error-detail.ts";
 export { upstreamCheck } from "./connect/health.ts";
 export type { ConnectRoutes } from "./connect/server.ts";
-export { AppError, type AppErrorOptions, ERROR_CATALOGUE, type ErrorCode, isErrorCode } from "./errors.ts";
+export {
+  AppError,
+  type AppErrorOptions,
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  isErrorCode,
+  isRetryable,
+} from "./errors.ts";
 export {
   decodeEvent,
   EVENT_TYPES,

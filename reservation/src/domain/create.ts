@@ -1,10 +1,13 @@
 import {
   AppError,
+  backoffDelay,
   checkDeadline,
   detached,
   fingerprint,
   type IdempotencyClaim,
   type IdempotencyRecord,
+  isRetryable,
+  retrying,
   SingleFlight,
 } from "@tt/kit";
 import type { BuyerLimits } from "./buyer-limits.ts";
@@ -15,8 +18,10 @@ import { type CreateGuards, IdempotencyTaken, ReservationTokenSpent } from "./po
 import { isPolicyRefusal, type TallyVerdict } from "./purchase-policy.ts";
 import { type CreateInput, validateCreate } from "./validation.ts";
 
-// Pauses of 200, 400 and 800 ms: the compensation is done within the 2 s a ghost may live.
-const COMPENSATION_ATTEMPTS = 4;
+// Pauses of 100–200 ms, doubling to 0.5–1 s: a release that inventory refused for load lands
+// within the 2 s a ghost may live, and one behind a restarting inventory within a second of its
+// return.
+const COMPENSATION_BACKOFF = { baseMs: 200, maxMs: 1_000, jitter: 0.5 };
 
 /** The refusal of a reservation token that is missing, expired, spent or someone else's. */
 export const tokenInvalid = () =>
@@ -168,27 +173,32 @@ export class CreateFlow {
 
   // Gives back what a failed create may hold. It runs outside the caller's budget (the caller
   // has often given up already). The first try is awaited, so that a buyer's immediate retry
-  // does not meet its own seats; if it fails, later tries go on in the background for a couple
-  // of seconds, because a seat HELD by a reservation that does not exist stays locked until its
-  // hold lapses.
+  // does not meet its own seats; if it fails, later tries go on in the background until the hold
+  // would have lapsed anyway: a seat HELD by a reservation that does not exist stays HELD in the
+  // store (and in the seat map, until it lapses) while inventory is away — a restart takes
+  // seconds (chaos drop: 2.2 s, then its callers' breakers open for 1 s).
   private async compensate(reservationId: string, eventId: string, seatIds: string[]) {
     const { deps } = this;
     const attempt = () =>
       detached(() => deps.inventory.release({ reservationId, eventId, seatIds, reason: "COMPENSATION" }));
-    const retry = async (lastError: unknown) => {
-      for (let n = 1; n < COMPENSATION_ATTEMPTS; n++) {
-        await Bun.sleep(200 * 2 ** (n - 1));
-        try {
-          return await attempt();
-        } catch (err) {
-          lastError = err;
-        }
-      }
+    const until = Date.now() + this.settings.holdMs;
+    const giveUp = (err: unknown) =>
       deps.log.warn("compensating release failed; inventory frees the seats at the hold time", {
         reservation_id: reservationId,
-        err: lastError,
+        err,
       });
-    };
-    await attempt().catch((err) => void retry(err));
+    await attempt().catch((first: unknown) => {
+      if (!isRetryable(first)) return giveUp(first);
+      void Bun.sleep(backoffDelay(0, COMPENSATION_BACKOFF))
+        .then(() =>
+          retrying(attempt, {
+            retries: Number.POSITIVE_INFINITY,
+            backoff: COMPENSATION_BACKOFF,
+            retryable: isRetryable,
+            leftMs: () => until - Date.now(),
+          }),
+        )
+        .catch(giveUp);
+    });
   }
 }

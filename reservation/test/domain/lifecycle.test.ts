@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { AppError } from "@tt/kit";
+import { eventually } from "@tt/kit/testing";
 import { DEFAULT_SETTINGS } from "../../src/domain/deps.ts";
 import { Reservations } from "../../src/domain/reservations.ts";
 import { fakeDeps, testToken } from "../support/fakes.ts";
@@ -160,6 +161,20 @@ describe("create", () => {
       { reservationId: "rsv_00000000000000000000000000000001", reason: "COMPENSATION" },
     ]);
     expect(f.inventory.holderOf("A-1-1")).toBeUndefined();
+  });
+
+  test("a compensation that finds inventory away is tried again until it lands, not given up after a second", async () => {
+    f.store.failCreate = true;
+    f.inventory.failRelease = true;
+    expect(await codeOf(create())).toBe("UPSTREAM_UNAVAILABLE");
+    // Inventory restarting: away for 2.5 s.
+    await Bun.sleep(2500);
+    expect(f.inventory.holderOf("A-1-1")).toBeDefined();
+    f.inventory.failRelease = false;
+    const back = Date.now();
+    await eventually(() => f.inventory.holderOf("A-1-1") === undefined, 3000, 20);
+    expect(Date.now() - back).toBeLessThan(1200);
+    expect(f.inventory.releases).toHaveLength(1);
   });
 
   test("when the compensation fails too, the seats are free once the hold time passes", async () => {
