@@ -6,6 +6,7 @@
  */
 
 import type { PurchaseFrame, QueueFrame, QueueStatusAnswer, WatchFrame } from "@tt/kit/api";
+import { isRetryable } from "@tt/kit/retry";
 import type { BuyerClient } from "./client.ts";
 import type { DropStats } from "./stats.ts";
 
@@ -39,14 +40,16 @@ export function waitForAdmission(
     let lastFrameAt = performance.now();
     let attempts = 0;
     const giveUpAt = performance.now() + opts.maxWaitMs;
-    // Connections that closed before any frame (the gateway was down): not errors if a reconnect
-    // within RECONNECT_GRACE_MS of the first of them gets the place back, as the issue counts it.
-    let failed: number[] = [];
+    // Connections that closed before any frame (the gateway was down), or after a retryable
+    // refusal (Redis restarting; the server closes after it, and the web app reconnects): not
+    // errors if a reconnect within RECONNECT_GRACE_MS of the first of them gets the place back, as
+    // the issue counts it.
+    let failed: Array<[ms: number, why: string]> = [];
     let failingSince = 0;
     const settleFailures = (recovered: boolean) => {
       const outcome =
         recovered && performance.now() - failingSince <= RECONNECT_GRACE_MS ? "retried" : "error";
-      for (const ms of failed) stats.record("ws_first_frame", ms, outcome, "closed before a frame");
+      for (const [ms, why] of failed) stats.record("ws_first_frame", ms, outcome, why);
       failed = [];
     };
 
@@ -65,16 +68,21 @@ export function waitForAdmission(
       attempts++;
       const openedAt = performance.now();
       let first = true;
+      let refused: string | undefined;
       const socket = new WebSocket(url);
       ws = socket;
       socket.onmessage = (event) => {
         lastFrameAt = performance.now();
+        const frame = JSON.parse(String(event.data)) as QueueFrame;
+        if (frame.type === "error" && isRetryable(frame.code)) {
+          refused = `frame ${JSON.stringify(frame)}`;
+          return;
+        }
         if (first) {
           first = false;
           stats.record("ws_first_frame", lastFrameAt - openedAt, "ok");
           settleFailures(true);
         }
-        const frame = JSON.parse(String(event.data)) as QueueFrame;
         if (frame.type === "sale") {
           opts.heard?.push([Date.now(), frame.sale ?? ""]);
           if (frame.sale === "closed") finish("closed");
@@ -93,9 +101,9 @@ export function waitForAdmission(
       socket.onclose = () => {
         if (done || ws !== socket) return;
         socketFindings.reconnects++;
-        if (first) {
+        if (first || refused) {
           if (failed.length === 0) failingSince = performance.now();
-          failed.push(performance.now() - openedAt);
+          failed.push([performance.now() - openedAt, refused ?? "closed before a frame"]);
         }
         // Back off a little; the place in line is kept across reconnects.
         setTimeout(() => !done && connect(), Math.min(5000, 250 * 2 ** Math.min(attempts, 5)));
