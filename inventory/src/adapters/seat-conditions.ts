@@ -20,15 +20,14 @@ export const SEAT_HELD_BY_ME_LIVE = "holder = :rid AND #s = :held AND hold_expir
 /** A hold record still HELD and not passed. */
 export const HOLD_LIVE = "#s = :held AND hold_expires_at >= :now";
 
-/** Makes a seat AVAILABLE again where `condition` (over :held, :rid and `extra`) still holds. */
+/** Makes a seat AVAILABLE again where `condition` (over :held, :now and `values`) still holds. */
 export function freeSeat(
   table: string,
   event: EventInfo,
   seatId: string,
   condition: string,
-  rid: string,
   now: number,
-  extra: Record<string, AttributeValue> = {},
+  values: Record<string, AttributeValue>,
 ): UpdateItemCommand {
   return new UpdateItemCommand({
     TableName: table,
@@ -39,9 +38,8 @@ export function freeSeat(
     ExpressionAttributeValues: {
       ":available": { S: "AVAILABLE" },
       ":held": { S: "HELD" },
-      ":rid": { S: rid },
       ":now": { N: String(now) },
-      ...extra,
+      ...values,
     },
   });
 }

@@ -222,7 +222,9 @@ export class DynamoSeatStore implements SeatStore {
     // was sold, or re-held by someone else after the hold lapsed, is never touched.
     const freed = await Promise.all(
       all.map((id) =>
-        this.conditional(freeSeat(this.table, event, id, "holder = :rid AND #s = :held", rid, now)),
+        this.conditional(
+          freeSeat(this.table, event, id, "holder = :rid AND #s = :held", now, { ":rid": { S: rid } }),
+        ),
       ),
     );
     const released = all.filter((_, i) => freed[i]);
@@ -260,22 +262,21 @@ export class DynamoSeatStore implements SeatStore {
     }
   }
 
-  /** Sends a conditional update; false when its condition did not hold. */
-  async releaseLapsed(event: EventInfo, seats: Seat[], cutoff: number, now: number): Promise<Seat[]> {
-    // Still the hold this sweep saw, and still lapsed: a sale or a new hold wins.
-    const condition = "#s = :held AND holder = :rid AND hold_expires_at < :cutoff";
+  /** Frees each seat still HELD with its hold past `cutoff`; returns the seats it freed. */
+  async releaseLapsed(event: EventInfo, seatIds: string[], cutoff: number, now: number): Promise<Seat[]> {
+    // Whoever holds it: a hold past the cutoff is nobody's any more, and a sale or a new hold
+    // (whose expiry is not past the cutoff) fails the condition and wins.
+    const condition = "#s = :held AND hold_expires_at < :cutoff";
     const freed = await Promise.all(
-      seats.map((seat) =>
+      seatIds.map((seatId) =>
         this.conditional(
-          freeSeat(this.table, event, seat.seatId, condition, seat.holder ?? "", now, {
-            ":cutoff": { N: String(cutoff) },
-          }),
+          freeSeat(this.table, event, seatId, condition, now, { ":cutoff": { N: String(cutoff) } }),
         ),
       ),
     );
-    return seats
+    return seatIds
       .filter((_, i) => freed[i])
-      .map((seat) => ({ seatId: seat.seatId, status: "AVAILABLE" as const, updatedAt: now }));
+      .map((seatId) => ({ seatId, status: "AVAILABLE" as const, updatedAt: now }));
   }
 
   private async conditional(command: UpdateItemCommand): Promise<boolean> {

@@ -62,7 +62,7 @@ export interface SeatStore {
    * Frees seats still HELD by the holder seen in `seats` whose hold ended before `cutoff`
    * (each conditionally: a seat sold or re-held since is left alone); returns the freed seats.
    */
-  releaseLapsed(event: EventInfo, seats: Seat[], cutoff: number, now: number): Promise<Seat[]>;
+  releaseLapsed(event: EventInfo, seatIds: string[], cutoff: number, now: number): Promise<Seat[]>;
 }
 
 /** Events and their seat maps. */

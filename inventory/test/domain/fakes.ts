@@ -135,12 +135,12 @@ export class MemorySeatStore implements SeatStore {
     return { released, changed };
   }
 
-  async releaseLapsed(event: EventInfo, seats: Seat[], cutoff: number, now: number) {
-    return seats.flatMap((seen) => {
-      const key = `${event.eventId}/${seen.seatId}`;
+  async releaseLapsed(event: EventInfo, seatIds: string[], cutoff: number, now: number) {
+    return seatIds.flatMap((seatId) => {
+      const key = `${event.eventId}/${seatId}`;
       const s = this.seats.get(key);
-      if (s?.status !== "HELD" || s.holder !== seen.holder || (s.holdExpiresAt ?? 0) >= cutoff) return [];
-      const seat: Seat = { seatId: seen.seatId, status: "AVAILABLE", updatedAt: now };
+      if (s?.status !== "HELD" || (s.holdExpiresAt ?? 0) >= cutoff) return [];
+      const seat: Seat = { seatId, status: "AVAILABLE", updatedAt: now };
       this.seats.set(key, seat);
       return [seat];
     });
