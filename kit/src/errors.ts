@@ -96,6 +96,19 @@ export function isRetryable(codeOrError: unknown): boolean {
   return isErrorCode(code) && ERROR_CATALOGUE[code].retryable;
 }
 
+/**
+ * Whether a failure says a dependency is away rather than slow: `UPSTREAM_UNAVAILABLE` (a call
+ * refused, the caller's breaker open, or the callee's own dependency away). Asking again soon
+ * costs the dependency nothing until it is back — the breaker answers in its place — unlike a
+ * timeout or an overload, where every repeat adds to what is already struggling. Background work
+ * that must get through (a worker's message, a compensation) keeps trying on this one only.
+ */
+export function isUpstreamDown(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && "code" in error && error.code === "UPSTREAM_UNAVAILABLE"
+  );
+}
+
 /** Options an AppError may carry besides its code and message. */
 export interface AppErrorOptions {
   cause?: unknown;

@@ -49,6 +49,7 @@ export {
   type ErrorCode,
   isErrorCode,
   isRetryable,
+  isUpstreamDown,
 } from "./errors.ts";
 export {
   decodeEvent,

@@ -34,12 +34,17 @@ const LEASE_MS = 10_000;
 const WAIT_FOR_REBUILD_MS = 2_000;
 /** How often an instance looks through an event's map it reads for holds nobody released. */
 const LAPSED_CHECK_MS = 1_000;
+/**
+ * Seats one such look frees at most: many lapsed at once means the store is struggling (creates
+ * timing out, their compensation failing), and a burst of writes would only add to it.
+ */
+const LAPSED_PER_CHECK = 50;
 
 /** Per-event seat maps with bounded staleness (see the file comment). */
 export class SeatMaps {
   private readonly local = new Map<string, Snapshot>();
   private readonly inflight = new Map<string, Promise<Snapshot>>();
-  /** When each event's map was last looked through for lapsed holds. */
+  /** When each event's map was last looked through for lapsed holds (Infinity while it is). */
   private readonly lapsedCheckedAt = new Map<string, number>();
 
   constructor(
@@ -109,28 +114,37 @@ export class SeatMaps {
     return seats.map((seat) => byId.get(seat.seatId) ?? seat);
   }
 
-  /** Frees the seats among `seats` HELD past their hold + grace; returns those it freed. */
-  private freeLapsed(event: EventInfo, seats: Iterable<[string, CachedSeat]>, now: number): Promise<Seat[]> {
+  /** Frees up to `limit` of the seats HELD past their hold + grace; returns those it freed. */
+  private freeLapsed(
+    event: EventInfo,
+    seats: Iterable<[string, CachedSeat]>,
+    now: number,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<Seat[]> {
     const cutoff = now - (this.options.lapsedGraceMs ?? 2_000);
     const lapsed: string[] = [];
-    for (const [id, seat] of seats)
+    for (const [id, seat] of seats) {
+      if (lapsed.length >= limit) break;
       if (seat.status === "HELD" && (seat.holdExpiresAt ?? now) < cutoff) lapsed.push(id);
+    }
     if (lapsed.length === 0) return Promise.resolve([]);
     return this.store.releaseLapsed(event, lapsed, cutoff, now).catch(() => []);
   }
 
   /**
    * Between rebuilds (30 s apart) the same search runs over the map this instance has just read,
-   * at most once a second per event, so such a seat is freed 2–3 s past its hold. It costs no
-   * read, and nothing while nobody reads the event.
+   * at most once a second per event and never while the last look's writes are in flight, so
+   * such a seat is freed 2–3 s past its hold. It costs no read, and nothing while nobody reads
+   * the event.
    */
   private freeLapsedInMap(event: EventInfo, seats: Map<string, CachedSeat>): void {
+    const { eventId } = event;
     const now = this.clock();
-    if (now - (this.lapsedCheckedAt.get(event.eventId) ?? 0) < LAPSED_CHECK_MS) return;
-    this.lapsedCheckedAt.set(event.eventId, now);
-    void detached(() => this.freeLapsed(event, seats, now)).then((freed) =>
-      this.written(event.eventId, freed),
-    );
+    if (now - (this.lapsedCheckedAt.get(eventId) ?? 0) < LAPSED_CHECK_MS) return;
+    this.lapsedCheckedAt.set(eventId, Number.POSITIVE_INFINITY);
+    void detached(() => this.freeLapsed(event, seats, now, LAPSED_PER_CHECK))
+      .then((freed) => this.written(eventId, freed))
+      .finally(() => this.lapsedCheckedAt.set(eventId, this.clock()));
   }
 
   private async fetch(event: EventInfo): Promise<Snapshot> {

@@ -7,6 +7,7 @@ import {
   type IdempotencyClaim,
   type IdempotencyRecord,
   isRetryable,
+  isUpstreamDown,
   retrying,
   SingleFlight,
 } from "@tt/kit";
@@ -18,10 +19,13 @@ import { type CreateGuards, IdempotencyTaken, ReservationTokenSpent } from "./po
 import { isPolicyRefusal, type TallyVerdict } from "./purchase-policy.ts";
 import { type CreateInput, validateCreate } from "./validation.ts";
 
-// Pauses of 100–200 ms, doubling to 0.5–1 s: a release that inventory refused for load lands
-// within the 2 s a ghost may live, and one behind a restarting inventory within a second of its
-// return.
+// After a failed first try: pauses of 0.1–0.2 s doubling to 0.5–1 s. Three more tries for a slow
+// or overloaded inventory (all within the 2 s a ghost may live; more would add to what is already
+// struggling, and inventory frees whatever is left 2–3 s past the hold), but any number while it
+// is away — refused, or the breaker open, which answers here at no cost to it — until the hold
+// would lapse anyway, so seats are freed within a second of a restarted inventory's return.
 const COMPENSATION_BACKOFF = { baseMs: 200, maxMs: 1_000, jitter: 0.5 };
+const COMPENSATION_SLOW_RETRIES = 3;
 
 /** The refusal of a reservation token that is missing, expired, spent or someone else's. */
 export const tokenInvalid = () =>
@@ -173,28 +177,29 @@ export class CreateFlow {
 
   // Gives back what a failed create may hold. It runs outside the caller's budget (the caller
   // has often given up already). The first try is awaited, so that a buyer's immediate retry
-  // does not meet its own seats; if it fails, later tries go on in the background until the hold
-  // would have lapsed anyway: a seat HELD by a reservation that does not exist stays HELD in the
-  // store (and in the seat map, until it lapses) while inventory is away — a restart takes
-  // seconds (chaos drop: 2.2 s, then its callers' breakers open for 1 s).
+  // does not meet its own seats; later tries go on in the background (see COMPENSATION_BACKOFF):
+  // a seat HELD by a reservation that does not exist stays HELD until someone frees it.
   private async compensate(reservationId: string, eventId: string, seatIds: string[]) {
     const { deps } = this;
     const attempt = () =>
       detached(() => deps.inventory.release({ reservationId, eventId, seatIds, reason: "COMPENSATION" }));
     const until = Date.now() + this.settings.holdMs;
+    let slowRetries = 0;
+    const worthAnother = (error: unknown) =>
+      isUpstreamDown(error) || (isRetryable(error) && slowRetries++ < COMPENSATION_SLOW_RETRIES);
     const giveUp = (err: unknown) =>
-      deps.log.warn("compensating release failed; inventory frees the seats at the hold time", {
+      deps.log.warn("compensating release failed; inventory frees the seats past the hold time", {
         reservation_id: reservationId,
         err,
       });
     await attempt().catch((first: unknown) => {
-      if (!isRetryable(first)) return giveUp(first);
+      if (!worthAnother(first)) return giveUp(first);
       void Bun.sleep(backoffDelay(0, COMPENSATION_BACKOFF))
         .then(() =>
           retrying(attempt, {
             retries: Number.POSITIVE_INFINITY,
             backoff: COMPENSATION_BACKOFF,
-            retryable: isRetryable,
+            retryable: worthAnother,
             leftMs: () => until - Date.now(),
           }),
         )

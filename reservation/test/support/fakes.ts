@@ -179,6 +179,9 @@ export class FakeInventory implements InventoryGateway {
   readonly seats = new Map<string, { reservationId: string; userId: string; until: number; sold: boolean }>();
   readonly releases: Array<{ reservationId: string; reason: string }> = [];
   failRelease = false;
+  /** What a failing release answers: an inventory away by default, or a slow one. */
+  releaseFailure: "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" = "UPSTREAM_UNAVAILABLE";
+  releaseCalls = 0;
   failCommitWith: AppError | undefined;
   constructor(
     private readonly clock: TestClock,
@@ -223,7 +226,8 @@ export class FakeInventory implements InventoryGateway {
   }
 
   async release(req: Parameters<InventoryGateway["release"]>[0]) {
-    if (this.failRelease) throw new AppError("UPSTREAM_UNAVAILABLE", "injected release failure");
+    this.releaseCalls += 1;
+    if (this.failRelease) throw new AppError(this.releaseFailure, "injected release failure");
     this.releases.push({ reservationId: req.reservationId, reason: req.reason });
     for (const [id, s] of this.seats) {
       if (s.reservationId === req.reservationId && !s.sold) this.seats.delete(id);

@@ -1,10 +1,10 @@
 import type { events } from "@tt/contracts";
 import {
-  AppError,
   backoffDelay,
   contextFromTraceparent,
   decodeEvent,
   inSpan,
+  isUpstreamDown,
   type Logger,
   retrying,
   runAs,
@@ -48,7 +48,6 @@ const DOWN_BACKOFF = { baseMs: 250, maxMs: 1_000, jitter: 0.5 };
 // a hold's expiry ran 6 s late behind a service that was back after 3.3 s (chaos drop) — so the
 // message is kept in hand and tried again every second or so, for up to one visibility timeout,
 // before the queue's backoff takes over.
-const upstreamDown = (error: unknown) => error instanceof AppError && error.code === "UPSTREAM_UNAVAILABLE";
 
 /**
  * The event-queue consumer: long-polls in batches no larger than the free concurrency slots,
@@ -160,7 +159,7 @@ export class QueueConsumer {
     return retrying(() => this.handle(event), {
       retries: Number.POSITIVE_INFINITY,
       backoff: DOWN_BACKOFF,
-      retryable: upstreamDown,
+      retryable: isUpstreamDown,
       leftMs: () => until - Date.now(),
       signal: this.abort.signal,
     });
