@@ -249,7 +249,7 @@ describe("committing", () => {
 });
 
 describe("releasing", () => {
-  test("a hold nobody released is freed in the store by the next rebuild, once past its hold plus 2 s", async () => {
+  test("a hold nobody released is freed in the store by the next rebuild, once past its hold plus 5 s", async () => {
     const e = await newEvent();
     await hold(e, "rsv_lapsed", ["A-1-1"], Date.now() + 200);
     await hold(e, "rsv_live", ["A-1-2"]);
@@ -263,34 +263,11 @@ describe("releasing", () => {
     await core.maps.rebuild(e);
     expect(await storedSeat(e, "A-1-1")).toEqual({ status: "HELD", holder: "rsv_lapsed" });
 
-    await Bun.sleep(2_300);
+    await Bun.sleep(5_300);
     await core.maps.rebuild(e);
     expect(await storedSeat(e, "A-1-1")).toEqual({ status: "AVAILABLE", holder: undefined });
     expect(await storedSeat(e, "A-1-2")).toEqual({ status: "HELD", holder: "rsv_live" });
     expect(await storedSeat(e, "A-1-3")).toEqual({ status: "SOLD", holder: "rsv_sold" });
-  }, 15_000);
-
-  test("between rebuilds, the map's readers free a hold nobody released 2–3 s past its hold", async () => {
-    const e = await newEvent();
-    const expires = Date.now() + 200;
-    // A reservation that died after inventory held its seats: nobody will ever release them.
-    await hold(e, "rsv_ghost", ["A-4-1", "A-4-2"], expires);
-    await hold(e, "rsv_alive", ["A-4-3"]);
-    // A fresh map: the next rebuild is 30 s away.
-    await core.maps.rebuild(e);
-    let freedAt = 0;
-    while (!freedAt && Date.now() < expires + 6_000) {
-      // Buyers reading availability.
-      await core.maps.snapshot(e);
-      if ((await storedSeat(e, "A-4-2")).status === "AVAILABLE") freedAt = Date.now();
-      else await Bun.sleep(100);
-    }
-    expect(freedAt - expires).toBeGreaterThanOrEqual(2_000);
-    expect(freedAt - expires).toBeLessThan(4_000);
-    expect(await storedSeat(e, "A-4-1")).toEqual({ status: "AVAILABLE", holder: undefined });
-    expect(await storedSeat(e, "A-4-3")).toEqual({ status: "HELD", holder: "rsv_alive" });
-    // The shared map says so too, for every instance.
-    expect((await core.maps.snapshot(e)).seats.get("A-4-1")?.status).toBe("AVAILABLE");
   }, 15_000);
 
   const release = (e: EventInfo, reservationId: string) =>

@@ -26,26 +26,17 @@ export interface Snapshot {
 export interface SeatMapOptions {
   localTtlMs: number;
   rebuildEveryMs: number;
-  /** How long past its hold a seat may stay HELD before inventory frees it itself (default 2 s). */
+  /** How long past its hold a seat may stay HELD before a rebuild frees it (default 5 s). */
   lapsedGraceMs?: number;
 }
 
 const LEASE_MS = 10_000;
 const WAIT_FOR_REBUILD_MS = 2_000;
-/** How often an instance looks through an event's map it reads for holds nobody released. */
-const LAPSED_CHECK_MS = 1_000;
-/**
- * Seats one such look frees at most: many lapsed at once means the store is struggling (creates
- * timing out, their compensation failing), and a burst of writes would only add to it.
- */
-const LAPSED_PER_CHECK = 50;
 
 /** Per-event seat maps with bounded staleness (see the file comment). */
 export class SeatMaps {
   private readonly local = new Map<string, Snapshot>();
   private readonly inflight = new Map<string, Promise<Snapshot>>();
-  /** When each event's map was last looked through for lapsed holds (Infinity while it is). */
-  private readonly lapsedCheckedAt = new Map<string, number>();
 
   constructor(
     private readonly cache: SeatMapCache,
@@ -97,54 +88,20 @@ export class SeatMaps {
   }
 
   /**
-   * Holds nobody will release (a create whose reservation died before storing it or whose
-   * compensation failed, a timer lost) are already sellable — expiry is part of every write
-   * condition — but they would stay HELD in the store. The rebuild reads every seat anyway and
-   * frees those past their hold plus a grace period (freeing a lapsed hold is always safe: a
-   * commit needs a live one, and a new hold's expiry is not past the cutoff).
+   * Holds nobody released (a create whose compensation failed or whose reservation died before
+   * storing it, a lost timer) are already sellable — expiry is part of every write condition —
+   * but they would stay HELD in the store. The periodic rebuild reads every seat anyway, so it
+   * frees those past their hold plus a grace period.
    */
   private async tidy(event: EventInfo, seats: Seat[], now: number): Promise<Seat[]> {
-    const freed = await this.freeLapsed(
-      event,
-      seats.map((seat): [string, CachedSeat] => [seat.seatId, seat]),
-      now,
-    );
+    const cutoff = now - (this.options.lapsedGraceMs ?? 5_000);
+    const lapsed = seats.filter((s) => s.status === "HELD" && (s.holdExpiresAt ?? now) < cutoff);
+    if (lapsed.length === 0) return seats;
+    const ids = lapsed.map((s) => s.seatId);
+    const freed = await this.store.releaseLapsed(event, ids, cutoff, now).catch(() => []);
     if (freed.length === 0) return seats;
     const byId = new Map(freed.map((seat) => [seat.seatId, seat]));
     return seats.map((seat) => byId.get(seat.seatId) ?? seat);
-  }
-
-  /** Frees up to `limit` of the seats HELD past their hold + grace; returns those it freed. */
-  private freeLapsed(
-    event: EventInfo,
-    seats: Iterable<[string, CachedSeat]>,
-    now: number,
-    limit = Number.POSITIVE_INFINITY,
-  ): Promise<Seat[]> {
-    const cutoff = now - (this.options.lapsedGraceMs ?? 2_000);
-    const lapsed: string[] = [];
-    for (const [id, seat] of seats) {
-      if (lapsed.length >= limit) break;
-      if (seat.status === "HELD" && (seat.holdExpiresAt ?? now) < cutoff) lapsed.push(id);
-    }
-    if (lapsed.length === 0) return Promise.resolve([]);
-    return this.store.releaseLapsed(event, lapsed, cutoff, now).catch(() => []);
-  }
-
-  /**
-   * Between rebuilds (30 s apart) the same search runs over the map this instance has just read,
-   * at most once a second per event and never while the last look's writes are in flight, so
-   * such a seat is freed 2–3 s past its hold. It costs no read, and nothing while nobody reads
-   * the event.
-   */
-  private freeLapsedInMap(event: EventInfo, seats: Map<string, CachedSeat>): void {
-    const { eventId } = event;
-    const now = this.clock();
-    if (now - (this.lapsedCheckedAt.get(eventId) ?? 0) < LAPSED_CHECK_MS) return;
-    this.lapsedCheckedAt.set(eventId, Number.POSITIVE_INFINITY);
-    void detached(() => this.freeLapsed(event, seats, now, LAPSED_PER_CHECK))
-      .then((freed) => this.written(eventId, freed))
-      .finally(() => this.lapsedCheckedAt.set(eventId, this.clock()));
   }
 
   private async fetch(event: EventInfo): Promise<Snapshot> {
@@ -158,7 +115,6 @@ export class SeatMaps {
     }
     if (!cached) return this.rebuildOnce(event);
     if (this.clock() - cached.builtAt > this.options.rebuildEveryMs) void this.refreshInBackground(event);
-    else this.freeLapsedInMap(event, cached.seats);
     return this.keep(event.eventId, cached.seats);
   }
 
