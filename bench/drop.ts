@@ -37,13 +37,6 @@ log(
   `load average ${machine.loadavg.join(" ")}; ${cfg.url ? `target ${cfg.url}` : "starting the local platform"}`,
 );
 const platform = cfg.url ? remotePlatform(cfg.url, cfg.dynamodb) : await startBenchStack(platformEnv(cfg));
-let stopping = false;
-process.on("SIGINT", () => {
-  if (stopping) process.exit(130);
-  stopping = true;
-  log("interrupted: stopping the platform");
-  void platform.stop().then(() => process.exit(130));
-});
 
 try {
   const gw = platform.gateway;

@@ -22,6 +22,7 @@ import { freePort } from "@tt/kit/testing";
 import { commandArgs, numberFlag } from "./lib/args.ts";
 import { cpuSecondsOf } from "./lib/cpu.ts";
 import { createScratchTable, localDynamo, scratchKey, seatHold } from "./lib/raw-dynamo.ts";
+import { stopOnSignals } from "./lib/stop-on-signal.ts";
 
 const args = commandArgs({
   usage: "bun run --cwd bench dynamo-ops [--count 1500] [--in-flight 8]",
@@ -31,7 +32,7 @@ const count = numberFlag(args, "count", 1500);
 const inFlight = numberFlag(args, "in-flight", 8);
 
 const sup = new Supervisor({ sink: () => undefined });
-process.on("SIGINT", () => void sup.stop().then(() => process.exit(130)));
+stopOnSignals(() => sup.stop());
 const ddb = localDynamo(await startDynamo(sup, { port: freePort() }));
 const jvm = sup.pidOf("dynamodb") ?? 0;
 const TableName = "ops";

@@ -22,6 +22,7 @@ import { commandArgs, numberFlag } from "./lib/args.ts";
 import { chartSvg } from "./lib/chart.ts";
 import { combine, type RunResult, run } from "./lib/load.ts";
 import { markdown } from "./lib/report.ts";
+import { stopOnSignals } from "./lib/stop-on-signal.ts";
 import { sampleRate } from "./lib/timeline.ts";
 
 const args = commandArgs({
@@ -54,7 +55,7 @@ const seatsOf = (i: number) =>
   });
 
 const sup = new Supervisor({ sink: () => undefined });
-process.on("SIGINT", () => void sup.stop().then(() => process.exit(130)));
+stopOnSignals(() => sup.stop());
 try {
   const log = (msg: string) => process.stdout.write(`bench: ${msg}\n`);
   log(`starting DynamoDB Local and Redis (holds=${HOLDS}, concurrency=${CONCURRENCY})`);

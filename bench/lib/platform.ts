@@ -7,6 +7,7 @@ import { inventory } from "@tt/contracts";
 import { createServiceClient, devCredentials } from "@tt/kit";
 import { type LocalStack, PortBusyError, portBlock, startLocalStack } from "@tt/kit/local";
 import { jwtOrFile } from "./load-test-identity.ts";
+import { stopOnSignals } from "./stop-on-signal.ts";
 
 /** Where a scenario sends traffic, what it may inspect, and how to let go of it. */
 export interface BenchPlatform {
@@ -53,6 +54,7 @@ export async function startBenchStack(env: Record<string, string>): Promise<Benc
         color: false,
       });
       void stack.crashed.then((message) => process.stderr.write(`bench: platform crashed: ${message}\n`));
+      stopOnSignals(() => stack.stop());
       return {
         gateway: stack.urls.gateway,
         inventory: stack.urls.services.inventory,
