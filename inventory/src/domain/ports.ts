@@ -59,8 +59,9 @@ export interface SeatStore {
   /** Every seat of the event (for rebuilding the read cache). */
   loadSeats(event: EventInfo): Promise<Seat[]>;
   /**
-   * Frees seats still HELD by the holder seen in `seats` whose hold ended before `cutoff`
-   * (each conditionally: a seat sold or re-held since is left alone); returns the freed seats.
+   * Frees those of `seatIds` still HELD by a hold that ended before `cutoff`, whoever holds them
+   * (each conditionally: a seat sold or re-held since has a later expiry, or none, and is left
+   * alone); returns the freed seats.
    */
   releaseLapsed(event: EventInfo, seatIds: string[], cutoff: number, now: number): Promise<Seat[]>;
 }

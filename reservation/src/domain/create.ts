@@ -21,9 +21,9 @@ import { type CreateInput, validateCreate } from "./validation.ts";
 
 // After a failed first try: pauses of 0.1–0.2 s doubling to 0.5–1 s. Three more tries for a slow
 // or overloaded inventory (all within the 2 s a ghost may live; more would add to what is already
-// struggling, and inventory frees whatever is left 2–3 s past the hold), but any number while it
-// is away — refused, or the breaker open, which answers here at no cost to it — until the hold
-// would lapse anyway, so seats are freed within a second of a restarted inventory's return.
+// struggling, and the seat-map rebuild frees whatever is left once the hold has lapsed), but any
+// number while it is away — refused, or the breaker open, which answers here at no cost to it —
+// until the hold would lapse anyway, so seats are freed within a second of its return.
 const COMPENSATION_BACKOFF = { baseMs: 200, maxMs: 1_000, jitter: 0.5 };
 const COMPENSATION_SLOW_RETRIES = 3;
 

@@ -43,17 +43,11 @@ const HEARTBEATS_PER_VISIBILITY = 3;
 /** Pauses between tries of a message whose upstream is down: 125–250 ms, doubling to 0.5–1 s. */
 const DOWN_BACKOFF = { baseMs: 250, maxMs: 1_000, jitter: 0.5 };
 
-// An upstream that did not answer at all (refused, or its breaker open) is being restarted or
-// replaced. Handing the message back to the queue would bring it again 2 s, then 4 s later —
-// a hold's expiry ran 6 s late behind a service that was back after 3.3 s (chaos drop) — so the
-// message is kept in hand and tried again every second or so, for up to one visibility timeout,
-// before the queue's backoff takes over.
-
 /**
  * The event-queue consumer: long-polls in batches no larger than the free concurrency slots,
  * keeps slow messages hidden while they run, acks on success, waits out an upstream that is down,
- * and on failure hides the message for an exponential backoff so the queue's redrive policy moves a poison message to the DLQ
- * after maxReceives attempts — without ever holding up the other messages.
+ * and on failure hides the message for an exponential backoff so the queue's redrive policy moves
+ * a poison message to the DLQ after maxReceives attempts — without ever holding up the others.
  */
 export class QueueConsumer {
   private running = false;
@@ -154,6 +148,11 @@ export class QueueConsumer {
     }
   }
 
+  // An upstream that did not answer at all (refused, or its breaker open) is being restarted or
+  // replaced. Handing the message back to the queue would bring it again 2 s, then 4 s later —
+  // a hold's expiry ran 6 s late behind a service that was back after 3.3 s (chaos drop) — so
+  // the message is kept in hand and tried again every second or so, for up to one visibility
+  // timeout, before the queue's backoff takes over.
   private handleWhileUp(event: events.EventEnvelope): Promise<Outcome> {
     const until = Date.now() + this.settings.visibilitySeconds * 1000;
     return retrying(() => this.handle(event), {
