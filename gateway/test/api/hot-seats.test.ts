@@ -3,29 +3,16 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { LocalStack } from "@tt/kit/local";
 import { StoreReader } from "../../../bench/drop/store-read.ts";
-import { apiClient, createOnSaleEvent, startApiPlatform } from "./platform.ts";
+import { apiClient, createOnSaleEvent, delayingProxy, enterSale, startApiPlatform } from "./platform.ts";
 
 const EVENT_ID = `evt_hot_${Date.now().toString(36)}`;
 const RESERVE = "/inventory.v1.InventoryService/ReserveSeats";
 let stack: LocalStack;
 let base: string;
 
-// Between reservation and inventory: holds ReserveSeats calls back for `delayMs` when asked to,
-// so they reach inventory after reservation's deadline — as a slow network or a GC pause would.
-let delayMs = 0;
-let inventoryUrl = "";
-const proxy = Bun.serve({
-  port: 0,
-  hostname: "127.0.0.1",
-  async fetch(req) {
-    const url = new URL(req.url);
-    const body = await req.arrayBuffer();
-    if (url.pathname === RESERVE && delayMs > 0) await Bun.sleep(delayMs);
-    const headers = new Headers(req.headers);
-    headers.delete("host");
-    return fetch(`${inventoryUrl}${url.pathname}${url.search}`, { method: req.method, headers, body });
-  },
-});
+// Between reservation and inventory: ReserveSeats calls held back when asked to, so they reach
+// inventory after reservation's deadline.
+const proxy = delayingProxy(RESERVE);
 
 beforeAll(async () => {
   stack = await startApiPlatform(60, {
@@ -37,10 +24,10 @@ beforeAll(async () => {
       QUEUE_ADMIT_CAP: "10000",
     },
     serviceEnv: {
-      reservation: { INVENTORY_URL: `http://127.0.0.1:${proxy.port}` },
+      reservation: { INVENTORY_URL: proxy.url },
     },
   });
-  inventoryUrl = stack.urls.services.inventory;
+  proxy.state.target = stack.urls.services.inventory;
   base = stack.urls.gateway;
   const created = await createOnSaleEvent(base, EVENT_ID, "Hot seats night", [
     { section_id: "A", name: "Floor", price: 150000, rows: 4, seats_per_row: 10 },
@@ -50,7 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack?.stop();
-  proxy.stop(true);
+  proxy.stop();
 });
 
 /** A buyer behind its own address (load-test bypass token naming the buyer). */
@@ -63,18 +50,7 @@ function buyer(n: number) {
 }
 
 /** Join → admitted → enter: a reservation token. */
-async function admitted(b: ReturnType<typeof buyer>): Promise<string> {
-  const joined = await b("POST", "/api/v1/queue/join", { event_id: EVENT_ID });
-  expect(joined.status).toBe(202);
-  const token = encodeURIComponent(joined.body.waiting_token);
-  for (let i = 0; i < 200; i++) {
-    if ((await b("GET", `/api/v1/queue/status?token=${token}`)).body.ready_for_entry) break;
-    await Bun.sleep(50);
-  }
-  const entered = await b("POST", "/api/v1/queue/enter", { waiting_token: joined.body.waiting_token });
-  expect(entered.status).toBe(200);
-  return entered.body.reservation_token;
-}
+const admitted = (b: ReturnType<typeof buyer>) => enterSale(b, EVENT_ID);
 
 const hold = (b: ReturnType<typeof buyer>, token: string, seatIds: string[], key = crypto.randomUUID()) =>
   b(
@@ -88,11 +64,7 @@ const hold = (b: ReturnType<typeof buyer>, token: string, seatIds: string[], key
 async function ghostSeats(): Promise<string[]> {
   const reader = new StoreReader(stack.urls.dynamodb, stack.env.STAGE ?? "", EVENT_ID);
   try {
-    const snap = await reader.snapshot();
-    const live = new Set(snap.reservations.filter((r) => r.status === "HOLD").map((r) => r.reservationId));
-    return snap.seats
-      .filter((s) => s.status === "HELD" && (s.holdExpiresAt ?? 0) > Date.now() && !live.has(s.holder ?? ""))
-      .map((s) => s.seatId);
+    return await reader.ghostSeats();
   } finally {
     reader.close();
   }
@@ -125,13 +97,13 @@ describe("hot seats", () => {
     const b = buyer(500);
     const token = await admitted(b);
     const key = crypto.randomUUID();
-    delayMs = 2000;
+    proxy.state.delayMs = 2000;
     const late = await hold(b, token, ["A-2-1", "A-2-2"], key);
     expect(late.status).toBe(504);
     expect(late.body.error.code).toBe("UPSTREAM_TIMEOUT");
     // The delayed hold reaches inventory after the compensation; wait for it, and 2 s more.
     await Bun.sleep(1000 + 2000);
-    delayMs = 0;
+    proxy.state.delayMs = 0;
     expect(await ghostSeats()).toEqual([]);
     const retried = await hold(b, token, ["A-2-1", "A-2-2"], key);
     expect(retried.status).toBe(201);

@@ -1,5 +1,6 @@
 // The whole local platform (every service from its main.ts, DynamoDB Local, fauxqs, Redis) on
 // 19xxx ports, for the gateway's API tests: they exercise the real services behind each route.
+import { expect } from "bun:test";
 import { type LocalStack, portBlock, type ServiceName, startLocalStack } from "@tt/kit/local";
 
 /** Bypass tokens (outside production): the admin one, and one naming any buyer. */
@@ -77,4 +78,40 @@ export async function createOnSaleEvent(
     sections,
   });
   return res.status;
+}
+
+/** Join → admitted → enter for one buyer's client: its reservation token. */
+export async function enterSale(b: ReturnType<typeof apiClient>, eventId: string): Promise<string> {
+  const joined = await b("POST", "/api/v1/queue/join", { event_id: eventId });
+  expect(joined.status).toBe(202);
+  const token = encodeURIComponent(joined.body.waiting_token);
+  for (let i = 0; i < 200; i++) {
+    if ((await b("GET", `/api/v1/queue/status?token=${token}`)).body.ready_for_entry) break;
+    await Bun.sleep(50);
+  }
+  const entered = await b("POST", "/api/v1/queue/enter", { waiting_token: joined.body.waiting_token });
+  expect(entered.status).toBe(200);
+  return entered.body.reservation_token;
+}
+
+/**
+ * A proxy between two services that holds calls to one Connect method back for `delayMs` when
+ * asked to, as a slow network or a GC pause would. A held call is forwarded even when its caller
+ * has gone (given up, or killed): what was sent is on its way.
+ */
+export function delayingProxy(method: string) {
+  const state = { delayMs: 0, target: "" };
+  const server = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    async fetch(req) {
+      const url = new URL(req.url);
+      const body = await req.arrayBuffer();
+      if (url.pathname === method && state.delayMs > 0) await Bun.sleep(state.delayMs);
+      const headers = new Headers(req.headers);
+      headers.delete("host");
+      return fetch(`${state.target}${url.pathname}${url.search}`, { method: req.method, headers, body });
+    },
+  });
+  return { url: `http://127.0.0.1:${server.port}`, state, stop: () => server.stop(true) };
 }

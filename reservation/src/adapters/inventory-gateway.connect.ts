@@ -45,8 +45,8 @@ export class ConnectInventoryGateway implements InventoryGateway {
     await call(() => this.client.commitSeats(req));
   }
 
-  async release(req: Parameters<InventoryGateway["release"]>[0]): Promise<void> {
-    await call(() =>
+  async release(req: Parameters<InventoryGateway["release"]>[0]): Promise<string[]> {
+    const res = await call(() =>
       this.client.releaseSeats({
         reservationId: req.reservationId,
         eventId: req.eventId,
@@ -54,5 +54,6 @@ export class ConnectInventoryGateway implements InventoryGateway {
         reason: REASONS[req.reason],
       }),
     );
+    return res.releasedSeatIds;
   }
 }

@@ -32,8 +32,8 @@ export const tokenInvalid = () =>
   new AppError("RESERVATION_TOKEN_INVALID", "The reservation token is missing, expired, used, or not yours");
 
 /**
- * Create: reservation token and purchase policy checked → seats held in inventory → the hold
- * timer armed while HOLD, idempotency record and buyer tally are written in one transaction. A
+ * Create: reservation token and purchase policy checked → the hold timer armed while seats are
+ * held in inventory → HOLD, idempotency record and buyer tally written in one transaction. A
  * failure after the hold gives the seats back (compensation); a repeat under the same key gets
  * the first answer.
  */
@@ -126,6 +126,16 @@ export class CreateFlow {
     const id = deps.newReservationId();
     const holdExpiresAt = now + this.settings.holdMs;
     const release = (seatIds: string[]) => this.compensate(id, req.eventId, seatIds);
+    // The timer is armed as inventory is asked, before anything can be held: a process killed
+    // at any later moment (the hold in flight, or landed and the HOLD not yet stored) leaves a
+    // timer, and a timer that finds no reservation releases whatever its id holds (expire). One
+    // armed after the hold left such seats HELD by nobody until a seat-map rebuild, up to 30 s
+    // past their time (chaos drop); a refused hold's timer costs inventory one write at its time.
+    const armed = deps.timer
+      .schedule({ reservationId: id, eventId: req.eventId, holdExpiresAt })
+      .catch((err) =>
+        deps.log.warn("expiry timer not armed; the sweeper covers it", { reservation_id: id, err }),
+      );
     let held: Awaited<ReturnType<typeof deps.inventory.hold>>;
     try {
       held = await deps.inventory.hold({ ...req, reservationId: id, holdExpiresAt });
@@ -152,14 +162,6 @@ export class CreateFlow {
       updatedAt: now,
       version: 1,
     };
-    // The timer is armed before the HOLD is committed, not after: a process killed while its
-    // commit is in flight would otherwise leave a stored HOLD with no timer, released only by the
-    // sweeper 5–15 s late. A timer whose HOLD never lands finds nothing to expire.
-    const armed = deps.timer
-      .schedule({ reservationId: id, eventId: req.eventId, holdExpiresAt })
-      .catch((err) =>
-        deps.log.warn("expiry timer not armed; the sweeper covers it", { reservation_id: id, err }),
-      );
     try {
       await this.limits.record(
         reservation,

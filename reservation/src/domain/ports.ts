@@ -142,13 +142,13 @@ export interface InventoryGateway {
     seatIds: string[];
     orderId: string;
   }): Promise<void>;
-  /** Frees the seats this reservation still holds. */
+  /** Frees the seats this reservation still holds; answers those this call freed. */
   release(request: {
     reservationId: string;
     eventId: string;
     seatIds: string[];
     reason: ReleaseReason;
-  }): Promise<void>;
+  }): Promise<string[]>;
 }
 
 /** A payment intent as the reservation domain needs it. */

@@ -127,12 +127,20 @@ export class Reservations {
     });
   }
 
-  /** Expires a HOLD whose time has passed (timer, worker, sweeper); no effect on any other state. */
-  async expire(reservationId: string): Promise<ExpireResult> {
+  /**
+   * Expires a HOLD whose time has passed (timer, worker, sweeper); no effect on any other state.
+   * Given the hold's event (its timer carries it), an id no reservation was ever stored under
+   * still has its hold released: the timer is armed before inventory is asked, so a create that
+   * died between the two leaves no seat HELD by nobody past its time (see create.ts).
+   */
+  async expire(reservationId: string, eventId = ""): Promise<ExpireResult> {
     requireReservationId(reservationId);
     return this.retryRaces(async () => {
       const r = await this.deps.store.get(reservationId);
-      if (!r) throw notFound();
+      if (!r) {
+        if (eventId) await this.releaseAbandoned(reservationId, eventId);
+        throw notFound();
+      }
       const now = this.deps.now();
       // A repeat may be finishing an expiry whose release failed: releasing twice is harmless.
       if (r.status === "EXPIRED") await releaseSeats(this.deps, r, "EXPIRED");
@@ -156,6 +164,22 @@ export class Reservations {
         return { reservation: done?.reservation ?? (await this.deps.store.get(r.id)) ?? r, changed: true };
       }
       return { reservation: await endHold(this.deps, r, "EXPIRED", { holdPassedAt: now }), changed: true };
+    });
+  }
+
+  // Most ids without a reservation are holds inventory refused (a lost race): releasing costs
+  // inventory one fence write and frees nothing. The rest are the abandoned holds this exists for.
+  private async releaseAbandoned(reservationId: string, eventId: string): Promise<void> {
+    const freed = await this.deps.inventory.release({
+      reservationId,
+      eventId,
+      seatIds: [],
+      reason: "EXPIRED",
+    });
+    if (freed.length === 0) return;
+    this.deps.log.warn("released the seats of a hold whose reservation was never stored", {
+      reservation_id: reservationId,
+      seats: freed.length,
     });
   }
 

@@ -46,7 +46,7 @@ export function reservationRpc(domain: () => Reservations, now: () => number = D
         };
       },
       async expireReservation(req) {
-        const { reservation, changed } = await domain().expire(req.reservationId);
+        const { reservation, changed } = await domain().expire(req.reservationId, req.eventId);
         return { reservation: reservationMessage(reservation, now()), changed };
       },
       async listReservationsByUser(req) {

@@ -46,13 +46,31 @@ describe("create", () => {
     expect(f.statuses).toEqual(["HOLD"]);
   });
 
-  test("the timer is armed before the HOLD is committed, so a process that dies mid-commit leaves no HOLD without a timer", async () => {
-    // The commit is still in flight when the process would be killed.
+  test("the timer is armed as inventory is asked: a process that dies mid-create leaves no seat HELD by nobody", async () => {
+    // Inventory has the hold request, and the process is killed before its own commit.
+    let land = () => undefined as unknown;
+    const hold = f.inventory.hold.bind(f.inventory);
+    f.inventory.hold = (req) => new Promise((resolve) => (land = () => resolve(hold(req))));
     f.store.create = () => new Promise<never>(() => undefined);
     void create();
     await Bun.sleep(10);
-    expect(f.timer.scheduled).toHaveLength(1);
-    expect(f.inventory.holderOf("A-1-1")).toBe(f.timer.scheduled[0]?.reservationId);
+    const [timer] = f.timer.scheduled;
+    expect(timer?.eventId).toBe("evt_1");
+    land();
+    await Bun.sleep(10);
+    const id = timer?.reservationId ?? "";
+    expect(f.inventory.holderOf("A-1-1")).toBe(id);
+    // Its timer, at the hold time, finds no reservation and frees what the id holds.
+    f.clock.advance(60_000);
+    const restarted = new Reservations(f.deps, DEFAULT_SETTINGS);
+    expect(await codeOf(restarted.expire(id, "evt_1"))).toBe("RESERVATION_NOT_FOUND");
+    expect(f.inventory.holderOf("A-1-1")).toBeUndefined();
+    expect(f.inventory.releases).toEqual([{ reservationId: id, reason: "EXPIRED" }]);
+  });
+
+  test("a timer without its event (an older message) answers RESERVATION_NOT_FOUND and frees nothing", async () => {
+    expect(await codeOf(svc.expire("rsv_00000000000000000000000000000000"))).toBe("RESERVATION_NOT_FOUND");
+    expect(f.inventory.releases).toEqual([]);
   });
 
   test("a repeat with the same key replays the first answer without holding again", async () => {

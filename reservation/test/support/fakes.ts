@@ -229,9 +229,14 @@ export class FakeInventory implements InventoryGateway {
     this.releaseCalls += 1;
     if (this.failRelease) throw new AppError(this.releaseFailure, "injected release failure");
     this.releases.push({ reservationId: req.reservationId, reason: req.reason });
+    const freed: string[] = [];
     for (const [id, s] of this.seats) {
-      if (s.reservationId === req.reservationId && !s.sold) this.seats.delete(id);
+      if (s.reservationId === req.reservationId && !s.sold) {
+        this.seats.delete(id);
+        freed.push(id);
+      }
     }
+    return freed;
   }
 }
 

@@ -24,8 +24,8 @@ export class ConnectReservations implements Reservations {
     return (await calling(() => this.client.confirmReservation(req))).orderId;
   }
 
-  async expire(reservationId: string): Promise<{ changed: boolean }> {
-    const res = await calling(() => this.client.expireReservation({ reservationId }));
+  async expire(hold: { reservationId: string; eventId: string }): Promise<{ changed: boolean }> {
+    const res = await calling(() => this.client.expireReservation(hold));
     return { changed: res.changed };
   }
 

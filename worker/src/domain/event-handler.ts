@@ -59,7 +59,7 @@ export class EventHandler {
       // The timer, not the fact: reservation.expired is what expiring announces, and handling it
       // too would run every expiry twice.
       case "reservationHoldDue":
-        return this.expire(detail.value.reservationId);
+        return this.expire(detail.value);
       case "paymentApproved":
         return this.confirm(detail.value);
       case "paymentFailed":
@@ -77,10 +77,10 @@ export class EventHandler {
     }
   }
 
-  private async expire(reservationId: string): Promise<Outcome> {
+  private async expire({ reservationId, eventId }: events.ReservationHoldDue): Promise<Outcome> {
     if (this.settled.has(reservationId)) return "noop";
     try {
-      if (!(await this.reservations.expire(reservationId)).changed) return "noop";
+      if (!(await this.reservations.expire({ reservationId, eventId })).changed) return "noop";
       await this.buyers.tell({ reservationId, status: "EXPIRED" });
       return "expired";
     } catch (error) {

@@ -35,7 +35,8 @@ export interface Reservations {
     paymentIntentId: string;
     paymentApproval: string;
   }): Promise<string>;
-  expire(reservationId: string): Promise<{ changed: boolean }>;
+  /** Expires the hold; the event lets a hold whose reservation was never stored be released too. */
+  expire(hold: { reservationId: string; eventId: string }): Promise<{ changed: boolean }>;
   get(req: { reservationId: string; userId: string }): Promise<ReservationView>;
 }
 

@@ -24,8 +24,8 @@ function fakes(confirmAnswer?: Error, view: Partial<ReservationView> = {}) {
       if (confirmAnswer) throw confirmAnswer;
       return `ord_${req.reservationId}`;
     },
-    expire: async (id) => {
-      expired.push(id);
+    expire: async ({ reservationId }) => {
+      expired.push(reservationId);
       return { changed: true };
     },
     get: async () => ({ status: "HOLD", paymentIntentId: "", holdExpiresAt: NOW + 10_000, ...view }),
