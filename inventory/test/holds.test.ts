@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { AppError, instrumentAws, Metrics } from "@tt/kit";
-import { seatKey } from "../src/adapters/dynamo-keys.ts";
+import { holdKey, seatKey } from "../src/adapters/dynamo-keys.ts";
 import type { EventInfo } from "../src/domain/model.ts";
 import { type Backends, buildOn, eventId, saleNow, startBackends } from "./support.ts";
 
@@ -314,6 +314,22 @@ describe("releasing", () => {
     expect(await storedSeat(e, "A-5-1")).toEqual({ status: "AVAILABLE", holder: undefined });
     // Anyone else may have them.
     expect((await hold(e, "rsv_other", ["A-5-1", "A-5-2"])).seatIds).toEqual(["A-5-1", "A-5-2"]);
+  });
+
+  test("an expiry of a reservation that never held anything (a lost race's timer) writes no record", async () => {
+    const e = await newEvent();
+    const updates = await requests("UpdateItem");
+    const expiry = { reservationId: "rsv_lost", eventId: e.eventId, seatIds: [], reason: "EXPIRED" };
+    expect(await core.inventory.release(expiry)).toEqual([]);
+    expect(await requests("UpdateItem")).toBe(updates + 1);
+    const { Item } = await b.dynamo.send(
+      new GetItemCommand({
+        TableName: `${b.stage}-seats`,
+        Key: holdKey("rsv_lost", e.eventId),
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item).toBeUndefined();
   });
 
   test("a release that does not know the seats frees what the hold took", async () => {

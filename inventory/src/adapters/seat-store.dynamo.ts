@@ -232,8 +232,14 @@ export class DynamoSeatStore implements SeatStore {
     return { released, changed };
   }
 
-  /** Marks the hold record RELEASED (creating it if absent); returns the record as it was. */
+  /**
+   * Marks the hold record RELEASED, creating it if absent, and returns the record as it was. An
+   * expiry creates none: it comes at the hold time, long after any hold of the reservation could
+   * have been on its way, and most expiries of an absent record are the timers of holds that lost
+   * their race (reservation arms the timer before inventory answers), so each is a write saved.
+   */
   private async fence(event: EventInfo, rid: string, reason: string, now: number): Promise<Hold | undefined> {
+    const tombstone = reason !== "EXPIRED";
     try {
       const { Attributes } = await this.ddb.send(
         new UpdateItemCommand({
@@ -241,7 +247,7 @@ export class DynamoSeatStore implements SeatStore {
           Key: holdKey(rid, event.eventId),
           UpdateExpression:
             "SET #s = :released, release_reason = :reason, updated_at = :now, reservation_id = :rid",
-          ConditionExpression: "attribute_not_exists(pk) OR #s = :held",
+          ConditionExpression: tombstone ? "attribute_not_exists(pk) OR #s = :held" : "#s = :held",
           ExpressionAttributeNames: NAMES,
           ExpressionAttributeValues: {
             ":held": { S: "HELD" },
@@ -257,7 +263,8 @@ export class DynamoSeatStore implements SeatStore {
       return Attributes?.status ? decodeHold(Attributes) : undefined;
     } catch (error) {
       // Already SOLD or RELEASED: nothing to fence; a repeated release still frees what it can.
-      if (error instanceof ConditionalCheckFailedException && error.Item) return decodeHold(error.Item);
+      // No record at all (an expiry's): nothing was ever held.
+      if (error instanceof ConditionalCheckFailedException) return error.Item && decodeHold(error.Item);
       throw storageError(error);
     }
   }

@@ -118,6 +118,7 @@ export class MemorySeatStore implements SeatStore {
     const key = `${rid}/${event.eventId}`;
     const hold = this.holds.get(key);
     if (hold?.status === "SOLD") return { released: [], changed: [] };
+    if (!hold && reason === "EXPIRED") return { released: [], changed: [] };
     if (!hold || hold.status === "HELD") {
       const fence: Hold = hold ?? { ...TOMBSTONE, reservationId: rid, eventId: event.eventId };
       this.holds.set(key, { ...fence, status: "RELEASED", releaseReason: reason });

@@ -130,7 +130,8 @@ export class CreateFlow {
     // at any later moment (the hold in flight, or landed and the HOLD not yet stored) leaves a
     // timer, and a timer that finds no reservation releases whatever its id holds (expire). One
     // armed after the hold left such seats HELD by nobody until a seat-map rebuild, up to 30 s
-    // past their time (chaos drop); a refused hold's timer costs inventory one write at its time.
+    // past their time (chaos drop). A refused hold's timer costs inventory one conditional write
+    // that finds nothing, at the hold time.
     const armed = deps.timer
       .schedule({ reservationId: id, eventId: req.eventId, holdExpiresAt })
       .catch((err) =>

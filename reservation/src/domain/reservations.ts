@@ -167,8 +167,9 @@ export class Reservations {
     });
   }
 
-  // Most ids without a reservation are holds inventory refused (a lost race): releasing costs
-  // inventory one fence write and frees nothing. The rest are the abandoned holds this exists for.
+  // Most ids without a reservation are holds inventory refused (a lost race): the release costs
+  // inventory one conditional write that finds no hold record. The rest are the abandoned holds
+  // this exists for.
   private async releaseAbandoned(reservationId: string, eventId: string): Promise<void> {
     const freed = await this.deps.inventory.release({
       reservationId,
