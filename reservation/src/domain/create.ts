@@ -8,6 +8,7 @@ import {
   type IdempotencyRecord,
   isRetryable,
   isUpstreamDown,
+  type RecentIds,
   retrying,
   SingleFlight,
 } from "@tt/kit";
@@ -44,6 +45,8 @@ export class CreateFlow {
     private readonly deps: ReservationDeps,
     private readonly settings: ReservationSettings,
     private readonly limits: BuyerLimits,
+    /** Where the ids of holds inventory refused are noted, so their timers cost nothing. */
+    private readonly refused: RecentIds,
   ) {}
 
   /**
@@ -130,8 +133,7 @@ export class CreateFlow {
     // at any later moment (the hold in flight, or landed and the HOLD not yet stored) leaves a
     // timer, and a timer that finds no reservation releases whatever its id holds (expire). One
     // armed after the hold left such seats HELD by nobody until a seat-map rebuild, up to 30 s
-    // past their time (chaos drop). A refused hold's timer costs inventory one conditional write
-    // that finds nothing, at the hold time.
+    // past their time (chaos drop). A refused hold's timer is answered from `refused` (expire).
     const armed = deps.timer
       .schedule({ reservationId: id, eventId: req.eventId, holdExpiresAt })
       .catch((err) =>
@@ -147,6 +149,9 @@ export class CreateFlow {
       const code = error instanceof AppError ? error.code : "INTERNAL";
       if (code === "UPSTREAM_TIMEOUT" || code === "UPSTREAM_UNAVAILABLE" || code === "INTERNAL") {
         await release(req.seatIds);
+      } else if (!isRetryable(error)) {
+        // Inventory's own answer (seats taken, a limit): it held nothing for this id.
+        this.refused.add(id);
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import { AppError } from "@tt/kit";
+import { AppError, RecentIds } from "@tt/kit";
 import { BuyerLimits } from "./buyer-limits.ts";
 import { ConfirmFlow, type ConfirmResult } from "./confirm.ts";
 import { CreateFlow } from "./create.ts";
@@ -38,13 +38,16 @@ const notFound = () => new AppError("RESERVATION_NOT_FOUND", "No such reservatio
 export class Reservations {
   private readonly confirmFlow: ConfirmFlow;
   private readonly createFlow: CreateFlow;
+  /** Ids whose hold inventory refused here: no reservation is ever stored under them. */
+  private readonly refused = new RecentIds();
 
   constructor(
     private readonly deps: ReservationDeps,
     readonly settings: ReservationSettings,
   ) {
     this.confirmFlow = new ConfirmFlow(deps, settings);
-    this.createFlow = new CreateFlow(deps, settings, new BuyerLimits(deps, settings.defaultPolicy));
+    const limits = new BuyerLimits(deps, settings.defaultPolicy);
+    this.createFlow = new CreateFlow(deps, settings, limits, this.refused);
   }
 
   /**
@@ -135,6 +138,8 @@ export class Reservations {
    */
   async expire(reservationId: string, eventId = ""): Promise<ExpireResult> {
     requireReservationId(reservationId);
+    // A lost race's timer, in the process that lost it: nothing to read, nothing to release.
+    if (this.refused.has(reservationId)) throw notFound();
     return this.retryRaces(async () => {
       const r = await this.deps.store.get(reservationId);
       if (!r) {
@@ -167,9 +172,9 @@ export class Reservations {
     });
   }
 
-  // Most ids without a reservation are holds inventory refused (a lost race): the release costs
-  // inventory one conditional write that finds no hold record. The rest are the abandoned holds
-  // this exists for.
+  // Besides the abandoned holds this exists for, the lost races another replica (or this process
+  // before a restart) saw: for those the release costs inventory one conditional write that finds
+  // no hold record.
   private async releaseAbandoned(reservationId: string, eventId: string): Promise<void> {
     const freed = await this.deps.inventory.release({
       reservationId,

@@ -68,6 +68,23 @@ describe("create", () => {
     expect(f.inventory.releases).toEqual([{ reservationId: id, reason: "EXPIRED" }]);
   });
 
+  test("a lost race's timer, in the process that lost it, costs no read and no release", async () => {
+    await create();
+    const reads = { n: 0 };
+    const get = f.store.get.bind(f.store);
+    f.store.get = (id) => {
+      reads.n += 1;
+      return get(id);
+    };
+    expect(await codeOf(create({ userId: "u2" }))).toBe("SEAT_UNAVAILABLE");
+    const lost = f.timer.scheduled[1];
+    expect(lost?.eventId).toBe("evt_1");
+    f.clock.advance(60_000);
+    expect(await codeOf(svc.expire(lost?.reservationId ?? "", "evt_1"))).toBe("RESERVATION_NOT_FOUND");
+    expect(reads.n).toBe(0);
+    expect(f.inventory.releases).toEqual([]);
+  });
+
   test("a timer without its event (an older message) answers RESERVATION_NOT_FOUND and frees nothing", async () => {
     expect(await codeOf(svc.expire("rsv_00000000000000000000000000000000"))).toBe("RESERVATION_NOT_FOUND");
     expect(f.inventory.releases).toEqual([]);

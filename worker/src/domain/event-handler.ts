@@ -1,4 +1,5 @@
 import type { events } from "@tt/contracts";
+import { RecentIds } from "@tt/kit";
 import { type Buyers, type Payments, Refusal, type Reservations, type SaleOrders } from "./ports.ts";
 
 /** What handling an event did; becomes the `outcome` label of worker_events_total. */
@@ -8,26 +9,6 @@ export type Outcome = "confirmed" | "refunded" | "declined" | "expired" | "count
 const NEVER_CONFIRMS = new Set(["PAYMENT_NOT_APPROVED", "RESERVATION_NOT_FOUND", "NOT_FOUND", "FORBIDDEN"]);
 // Confirm answers that depend on the reservation's state: look before deciding.
 const DEPENDS_ON_STATE = new Set(["RESERVATION_EXPIRED", "RESERVATION_ALREADY_CONFIRMED", "INVALID_STATE"]);
-
-/**
- * Reservations this worker saw end (confirmed or expired by its own call). Those states are
- * final, so the hold timer that fires for them later (every hold has one) can be dropped without
- * asking: in the 5,000-buyer drop three hold timers in four found their reservation already
- * settled, each an ExpireReservation call and a DynamoDB read for nothing. Bounded; a reservation
- * it forgot (or another replica settled) is simply asked, as before.
- */
-export class Settled {
-  private readonly ids = new Set<string>();
-  constructor(private readonly capacity = 50_000) {}
-  add(id: string): void {
-    this.ids.add(id);
-    // A Set iterates in insertion order: the first is the oldest.
-    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);
-  }
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-}
 
 /** Retry: the reservation is still a live HOLD and another confirm may be finishing it. */
 export class StillHeld extends Error {
@@ -47,7 +28,13 @@ export class EventHandler {
     private readonly now: () => number = Date.now,
     /** Told each outcome this worker makes; none by default (tests of other behaviour). */
     private readonly buyers: Buyers = { tell: async () => undefined },
-    private readonly settled = new Settled(),
+    /**
+     * Reservations this worker saw end (confirmed, or expired by its own call). Those states are
+     * final, so the hold timer that fires for them later (every hold has one) is dropped without
+     * asking: in the 5,000-buyer drop three timers in four found their reservation settled, each
+     * an ExpireReservation call and a DynamoDB read for nothing. Another replica's are asked.
+     */
+    private readonly settled = new RecentIds(),
     /** Where confirmed orders are counted; none: `reservation.confirmed` is ignored. */
     private readonly orders?: SaleOrders,
   ) {}
