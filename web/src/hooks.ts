@@ -30,10 +30,16 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: read
 }
 
 /**
- * Runs `task` now and then every `everyMs` after each run finishes (never overlapping), while
- * `enabled` and the tab is visible: a hidden tab stops polling and catches up when shown again.
+ * Runs `task` now (or after `firstAfterMs`) and then every `everyMs` after each run finishes
+ * (never overlapping), while `enabled` and the tab is visible: a hidden tab stops polling and
+ * catches up when shown again.
  */
-export function usePoll(task: (signal: AbortSignal) => Promise<void>, everyMs: number, enabled = true) {
+export function usePoll(
+  task: (signal: AbortSignal) => Promise<void>,
+  everyMs: number,
+  enabled = true,
+  firstAfterMs = 0,
+) {
   const taskRef = useRef(task);
   taskRef.current = task;
   useEffect(() => {
@@ -56,13 +62,14 @@ export function usePoll(task: (signal: AbortSignal) => Promise<void>, everyMs: n
     };
     const onVisible = () => document.visibilityState === "visible" && void run();
     document.addEventListener("visibilitychange", onVisible);
-    void run();
+    if (firstAfterMs > 0) timer = setTimeout(run, firstAfterMs);
+    else void run();
     return () => {
       controller.abort();
       clearTimeout(timer);
       document.removeEventListener("visibilitychange", onVisible);
     };
-  }, [everyMs, enabled]);
+  }, [everyMs, enabled, firstAfterMs]);
 }
 
 /** Sets the tab title, so history and screen readers name each page. */

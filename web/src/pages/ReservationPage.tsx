@@ -21,6 +21,11 @@ import type { PaymentScenario, Reservation, Section } from "../types.ts";
 
 /** How often a payment in progress (or a hold that just ran out) is checked. */
 export const PAYMENT_POLL_MS = 1_000;
+/**
+ * How often it is checked all the same while the push channel is live: pub/sub keeps nothing, so
+ * an outcome published while the gateway's Redis subscription was coming back is never pushed.
+ */
+const SILENT_PUSH_POLL_MS = 5_000;
 /** After this long without an answer the buyer is told it is slow (we keep checking). */
 const SLOW_PAYMENT_MS = 30_000;
 
@@ -106,6 +111,7 @@ function Hold({ initial, sections, token }: { initial: Reservation; sections: Se
     return () => controller.abort();
   }, [pushed]);
   usePoll(settle, PAYMENT_POLL_MS, outcome === undefined && (processing || ranOut) && !live);
+  usePoll(settle, SILENT_PUSH_POLL_MS, outcome === undefined && processing && live, SILENT_PUSH_POLL_MS);
 
   const pay = async (scenario: PaymentScenario) => {
     setBusy(true);
