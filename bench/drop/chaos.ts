@@ -56,47 +56,56 @@ export async function runChaos(
     target === "gateway" && pidOf("gateway-2") !== undefined && gatewayKills++ % 2 === 1
       ? "gateway-2"
       : target;
+  const killOnce = async (target: string): Promise<KillReport> => {
+    const atSec = (performance.now() - stats.startedAt) / 1000;
+    const pid = pidOf(target) ?? 0;
+    const failedBefore = stats.errors + stats.retried;
+    const killedAt = performance.now();
+    const at = Date.now();
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      log(`chaos: ${target} (pid ${pid}) was already gone`);
+    }
+    log(`chaos: killed ${target} (pid ${pid}) at ${atSec.toFixed(1)} s`);
+    const answers =
+      target === "redis"
+        ? async () => (pidOf(target) ?? pid) !== pid && (await redisAnswers(redisUrl, 2000))
+        : async () => {
+            const url = services[target];
+            // A new process, answering: the old one may still hold the port for a moment.
+            if ((pidOf(target) ?? pid) === pid) return false;
+            const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(500) }).catch(
+              () => undefined,
+            );
+            return res?.status === 200;
+          };
+    const backAfterMs = await until(answers, 60_000).then((ok) =>
+      ok ? performance.now() - killedAt : undefined,
+    );
+    const report: KillReport = {
+      target,
+      atSec: Math.round(atSec * 10) / 10,
+      at,
+      pid,
+      ...(backAfterMs !== undefined ? { backAfterMs: Math.round(backAfterMs) } : {}),
+      failedMeanwhile: stats.errors + stats.retried - failedBefore,
+    };
+    log(
+      `chaos: ${target} answered again after ${report.backAfterMs ?? "—"} ms; ${report.failedMeanwhile} buyer requests failed meanwhile`,
+    );
+    return report;
+  };
+  // A service's next kill waits until it answers again after its last: killing a process that
+  // is already dead (two kills 0.1 s apart hit one pid) proves nothing.
+  const backFrom = new Map<string, Promise<KillReport>>();
   const reports = await Promise.all(
-    kills.map(async ({ target: service, atSec }) => {
-      await Bun.sleep(Math.max(0, stats.startedAt + atSec * 1000 - performance.now()));
+    kills.map(async ({ target: service, atSec: plannedSec }) => {
+      await Bun.sleep(Math.max(0, stats.startedAt + plannedSec * 1000 - performance.now()));
       const target = childOf(service);
-      const pid = pidOf(target) ?? 0;
-      const failedBefore = stats.errors + stats.retried;
-      const killedAt = performance.now();
-      const at = Date.now();
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        log(`chaos: ${target} (pid ${pid}) was already gone`);
-      }
-      log(`chaos: killed ${target} (pid ${pid}) at ${atSec.toFixed(1)} s`);
-      const answers =
-        target === "redis"
-          ? async () => (pidOf(target) ?? pid) !== pid && (await redisAnswers(redisUrl, 2000))
-          : async () => {
-              const url = services[target];
-              // A new process, answering: the old one may still hold the port for a moment.
-              if ((pidOf(target) ?? pid) === pid) return false;
-              const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(500) }).catch(
-                () => undefined,
-              );
-              return res?.status === 200;
-            };
-      const backAfterMs = await until(answers, 60_000).then((ok) =>
-        ok ? performance.now() - killedAt : undefined,
-      );
-      const report: KillReport = {
-        target,
-        atSec: Math.round(atSec * 10) / 10,
-        at,
-        pid,
-        ...(backAfterMs !== undefined ? { backAfterMs: Math.round(backAfterMs) } : {}),
-        failedMeanwhile: stats.errors + stats.retried - failedBefore,
-      };
-      log(
-        `chaos: ${target} answered again after ${report.backAfterMs ?? "—"} ms; ${report.failedMeanwhile} buyer requests failed meanwhile`,
-      );
-      return report;
+      const kill = (backFrom.get(target) ?? Promise.resolve()).then(() => killOnce(target));
+      backFrom.set(target, kill);
+      return kill;
     }),
   );
   return reports;
