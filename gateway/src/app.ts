@@ -15,6 +15,7 @@ import { LiveQueue } from "./adapters/queue/live-queue.redis.ts";
 import { PurchaseWatch } from "./adapters/queue/purchase-watch.redis.ts";
 import { WaitingRoom } from "./adapters/queue/waiting-room.redis.ts";
 import { createUpstreams } from "./adapters/upstream/clients.connect.ts";
+import { withEventCopy } from "./adapters/upstream/event-copy.redis.ts";
 import {
   CachedEventDirectory,
   type EventDirectory,
@@ -110,7 +111,12 @@ export async function createGateway({
   const readStock = stock ?? inventoryStock(upstreams.inventory);
   // One directory for joins and the ticker: both follow each event's sale window from it.
   const directory =
-    events ?? new CachedEventDirectory(inventoryEventLookup(upstreams.inventory), undefined, clock);
+    events ??
+    new CachedEventDirectory(
+      withEventCopy(inventoryEventLookup(upstreams.inventory), queueRedis),
+      undefined,
+      clock,
+    );
   const queue = createQueue(config, queueRedis, clock, secret, settingsStore, service, readStock, directory);
   // A hold's facts outlive it by a while: a payment started in its last seconds still finds them.
   const holds = new HoldFactsCache(redis, 15 * 60_000);

@@ -30,6 +30,8 @@ export function queueKeys(eventId: string) {
     lease: `${p}:lease`,
     /** Join challenges spent: nonce → expires at (ms), so none is used twice (join-n.lua). */
     spentChallenges: `${p}:pow`,
+    /** What inventory last said of the event, for joins while it is away (event-copy.redis.ts). */
+    event: `${p}:event`,
   };
 }
 
