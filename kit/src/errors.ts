@@ -89,11 +89,15 @@ export function isErrorCode(code: unknown): code is ErrorCode {
  * transport that saw it.
  */
 export function isRetryable(codeOrError: unknown): boolean {
-  const code =
-    typeof codeOrError === "object" && codeOrError !== null && "code" in codeOrError
-      ? codeOrError.code
-      : codeOrError;
+  const code = codeIn(codeOrError);
   return isErrorCode(code) && ERROR_CATALOGUE[code].retryable;
+}
+
+/** The code of a refusal: the value itself, or its `code` when it carries one. */
+function codeIn(codeOrError: unknown): unknown {
+  return typeof codeOrError === "object" && codeOrError !== null && "code" in codeOrError
+    ? codeOrError.code
+    : codeOrError;
 }
 
 /**
@@ -104,9 +108,7 @@ export function isRetryable(codeOrError: unknown): boolean {
  * that must get through (a worker's message, a compensation) keeps trying on this one only.
  */
 export function isUpstreamDown(error: unknown): boolean {
-  return (
-    typeof error === "object" && error !== null && "code" in error && error.code === "UPSTREAM_UNAVAILABLE"
-  );
+  return typeof error === "object" && codeIn(error) === "UPSTREAM_UNAVAILABLE";
 }
 
 /** Options an AppError may carry besides its code and message. */

@@ -116,7 +116,7 @@ export {
   readReservationToken,
   signReservationToken,
 } from "./reservation-token.ts";
-export { type Backoff, backoffDelay, type RetryPolicy, retrying } from "./retry.ts";
+export { type Backoff, backoffDelay, type RetryPolicy, retrying, retryingAgain } from "./retry.ts";
 export {
   ABANDON_REASONS,
   type AbandonReason,

@@ -84,3 +84,16 @@ export async function retrying<T>(
     }
   }
 }
+
+/**
+ * `retrying` for a first try the caller has already made and seen fail: waits the pause before
+ * retry 0, then tries under `policy`. For work that goes on in the background once the caller
+ * has its answer (a compensating release, a re-sent push).
+ */
+export async function retryingAgain<T>(
+  attempt: (n: number, leftMs: number | undefined) => Promise<T>,
+  policy: RetryPolicy,
+): Promise<T> {
+  await new Promise((resolve) => setTimeout(resolve, backoffDelay(0, policy.backoff)));
+  return retrying(attempt, policy);
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { backoffDelay, type RetryPolicy, retrying } from "../src/retry.ts";
+import { backoffDelay, type RetryPolicy, retrying, retryingAgain } from "../src/retry.ts";
 
 describe("backoffDelay", () => {
   const at = (jitter: number, random: number) =>
@@ -96,5 +96,24 @@ describe("retrying", () => {
     // Each try is told what is left of the budget.
     expect(tries[0]).toBeGreaterThan(90);
     expect(tries[1]).toBeLessThanOrEqual(61);
+  });
+});
+
+describe("retryingAgain", () => {
+  test("after a first try the caller made, waits the first pause, then retries under the policy", async () => {
+    const started = performance.now();
+    const times: number[] = [];
+    const answer = await retryingAgain(
+      async (n) => {
+        times.push(performance.now() - started);
+        if (n < 1) throw new Error("not yet");
+        return "done";
+      },
+      { retries: 2, backoff: { baseMs: 50, maxMs: 50, jitter: 0 }, retryable: () => true },
+    );
+    expect(answer).toBe("done");
+    expect(times).toHaveLength(2);
+    expect(times[0]).toBeGreaterThanOrEqual(45);
+    expect(times[1]).toBeGreaterThanOrEqual(90);
   });
 });

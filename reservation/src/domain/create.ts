@@ -1,6 +1,5 @@
 import {
   AppError,
-  backoffDelay,
   checkDeadline,
   detached,
   fingerprint,
@@ -9,7 +8,7 @@ import {
   isRetryable,
   isUpstreamDown,
   type RecentIds,
-  retrying,
+  retryingAgain,
   SingleFlight,
 } from "@tt/kit";
 import type { BuyerLimits } from "./buyer-limits.ts";
@@ -202,16 +201,12 @@ export class CreateFlow {
       });
     await attempt().catch((first: unknown) => {
       if (!worthAnother(first)) return giveUp(first);
-      void Bun.sleep(backoffDelay(0, COMPENSATION_BACKOFF))
-        .then(() =>
-          retrying(attempt, {
-            retries: Number.POSITIVE_INFINITY,
-            backoff: COMPENSATION_BACKOFF,
-            retryable: worthAnother,
-            leftMs: () => until - Date.now(),
-          }),
-        )
-        .catch(giveUp);
+      void retryingAgain(attempt, {
+        retries: Number.POSITIVE_INFINITY,
+        backoff: COMPENSATION_BACKOFF,
+        retryable: worthAnother,
+        leftMs: () => until - Date.now(),
+      }).catch(giveUp);
     });
   }
 }

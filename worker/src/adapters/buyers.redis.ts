@@ -1,4 +1,4 @@
-import { backoffDelay, type Logger, type PurchaseOutcome, purchaseChannel, retrying } from "@tt/kit";
+import { type Logger, type PurchaseOutcome, purchaseChannel, retryingAgain } from "@tt/kit";
 import type Redis from "ioredis";
 import type { Buyers, Told } from "../domain/ports.ts";
 
@@ -33,9 +33,9 @@ export class RedisBuyers implements Buyers {
     const again = async () => {
       if (!(await publish())) throw new Error("nobody heard the outcome");
     };
-    void Bun.sleep(backoffDelay(0, RETELL_BACKOFF))
-      .then(() => retrying(again, { retries: RETELLS - 1, backoff: RETELL_BACKOFF, retryable: () => true }))
-      .catch(() => undefined);
+    void retryingAgain(again, { retries: RETELLS - 1, backoff: RETELL_BACKOFF, retryable: () => true }).catch(
+      () => undefined,
+    );
   }
 
   /** Whether some gateway heard it (a failure is logged, and counts as nobody). */
