@@ -107,7 +107,7 @@ export {
 } from "./pow/challenge.ts";
 export { endsPurchase, type PurchaseOutcome, purchaseChannel } from "./purchase-outcome.ts";
 export { randomString } from "./random.ts";
-export { RecentIds } from "./recent-ids.ts";
+export { Recent, RecentIds } from "./recent-ids.ts";
 export { createRedis, duplicateRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";
 export {
   DEV_RESERVATION_TOKEN_SECRET,

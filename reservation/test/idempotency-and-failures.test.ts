@@ -10,16 +10,22 @@ import { startPlatform } from "./support/platform.ts";
 
 const HOLD_SECONDS = 2;
 const EVENT = `evt_idem_${Date.now().toString(36)}`;
-// Failures the tests switch on: the store write after a hold, and the compensating release.
-const inject = { failCreate: false, failRelease: false };
+// Failures the tests switch on: the store write after a hold, and the compensating release;
+// `slowCreate` holds the store write back until the test lets it go, and names its id.
+const inject = {
+  failCreate: false,
+  failRelease: false,
+  slowCreate: undefined as undefined | ((id: string) => Promise<void>),
+};
 let p: Awaited<ReturnType<typeof startPlatform>>;
 
 const failingStore = (store: ReservationStore): ReservationStore =>
   Object.assign(Object.create(store) as ReservationStore, {
-    create: (...args: Parameters<ReservationStore["create"]>) =>
-      inject.failCreate
-        ? Promise.reject(new AppError("UPSTREAM_UNAVAILABLE", "injected crash"))
-        : store.create(...args),
+    create: async (...args: Parameters<ReservationStore["create"]>) => {
+      if (inject.failCreate) throw new AppError("UPSTREAM_UNAVAILABLE", "injected crash");
+      await inject.slowCreate?.(args[0].id);
+      return store.create(...args);
+    },
   });
 const failingInventory = (inv: InventoryGateway): InventoryGateway => ({
   hold: (req) => inv.hold(req),
@@ -119,6 +125,34 @@ describe("crash between hold and write", () => {
     const { reservation } = await create("u-next", ["A-3-1"]);
     expect(reservation?.seatIds).toEqual(["A-3-1"]);
   }, 10_000);
+
+  test("a write still on its way when the timer's first look gives the hold up fails, and the seats are free", async () => {
+    let letGo = () => undefined as unknown;
+    const id = Promise.withResolvers<string>();
+    inject.slowCreate = (rid) => {
+      id.resolve(rid);
+      return new Promise((resolve) => (letGo = resolve));
+    };
+    try {
+      const slow = codeOf(create("u-slow", ["A-7-1"]));
+      const rid = await id.promise;
+      // The first look finds no reservation: it marks the id abandoned and frees the seat.
+      expect(await codeOf(p.rsv.expireReservation({ reservationId: rid, eventId: EVENT }))).toBe(
+        "RESERVATION_NOT_FOUND",
+      );
+      expect(await p.available(EVENT, ["A-7-1"])).toBe(true);
+      // The write lands on the mark and fails: no HOLD whose seat is free, and the buyer is told.
+      letGo();
+      expect(await slow).toBe("UPSTREAM_TIMEOUT");
+      expect(await codeOf(p.rsv.getReservation({ reservationId: rid, userId: "u-slow" }))).toBe(
+        "RESERVATION_NOT_FOUND",
+      );
+    } finally {
+      inject.slowCreate = undefined;
+    }
+    const { reservation } = await create("u-after-look", ["A-7-1"]);
+    expect(reservation?.seatIds).toEqual(["A-7-1"]);
+  });
 });
 
 describe("an ended hold whose seats could not be given back", () => {

@@ -57,11 +57,13 @@ const gsi1: IndexDef = { name: "gsi1", hashKey: "gsi1pk", rangeKey: "gsi1sk" };
 
 /** Every table the platform uses, keyed by logical name. */
 export const TABLES: Readonly<Record<TableName, TableDef>> = {
+  // TTL tidies only the marks of ids given up before their reservation was stored.
   reservations: {
     name: "reservations",
     hashKey: "pk",
     rangeKey: "sk",
     indexes: [gsi1, { name: "gsi2", hashKey: "gsi2pk", rangeKey: "gsi2sk" }],
+    ttlAttribute: TTL_ATTRIBUTE,
   },
   orders: { name: "orders", hashKey: "pk", rangeKey: "sk", indexes: [gsi1] },
   idempotency: {

@@ -19,9 +19,13 @@ export interface SchedulerTarget {
   roleArn: string;
 }
 
-/** The schedule name of a hold: one per reservation, so re-arming and deleting need no lookup. */
-export function scheduleName(reservationId: string): string {
-  return `hold-${reservationId}`;
+/**
+ * The schedule name of a hold's timer: one per reservation for its expiry, so re-arming and
+ * deleting need no lookup, and another for the first look after the create. The first look
+ * arms the expiry while its own schedule may not have deleted itself yet, so the two must differ.
+ */
+export function scheduleName(reservationId: string, firstLook = false): string {
+  return `${firstLook ? "look" : "hold"}-${reservationId}`;
 }
 
 /** The `at(...)` expression for an epoch-ms time, rounded up to the next whole second (UTC). */
@@ -40,13 +44,13 @@ export class SchedulerExpiryTimer implements ExpiryTimer {
     private readonly target: SchedulerTarget,
   ) {}
 
-  async schedule(hold: HoldRef): Promise<void> {
+  async schedule(hold: HoldRef, at = hold.holdExpiresAt): Promise<void> {
     try {
       await this.scheduler.send(
         new CreateScheduleCommand({
-          Name: scheduleName(hold.reservationId),
+          Name: scheduleName(hold.reservationId, at < hold.holdExpiresAt),
           GroupName: this.target.groupName,
-          ScheduleExpression: atExpression(hold.holdExpiresAt),
+          ScheduleExpression: atExpression(at),
           ScheduleExpressionTimezone: "UTC",
           FlexibleTimeWindow: { Mode: "OFF" },
           ActionAfterCompletion: "DELETE",
@@ -70,7 +74,8 @@ export class SchedulerExpiryTimer implements ExpiryTimer {
         new DeleteScheduleCommand({ Name: scheduleName(reservationId), GroupName: this.target.groupName }),
       );
     } catch (error) {
-      // Already fired (and deleted itself) or never created.
+      // Already fired (and deleted itself) or never created. The first look's schedule is left
+      // alone: it has mostly run by then, and one that runs later finds the hold ended.
       if (error instanceof ResourceNotFoundException) return;
       throw new AppError("UPSTREAM_UNAVAILABLE", "EventBridge Scheduler is unavailable", { cause: error });
     }

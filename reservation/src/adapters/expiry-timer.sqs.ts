@@ -5,8 +5,8 @@ import { timerEnvelope } from "./outbox-events.ts";
 
 /**
  * ExpiryTimer on SQS DelaySeconds: the timer's `reservation.hold_due` message becomes visible to
- * the worker at the hold time (SQS caps the delay at 15 minutes; a longer hold is re-armed by
- * the early expire call). No per-hold quota like EventBridge Scheduler's, no cancel: a message
+ * the worker at the time asked, in whole seconds (SQS caps the delay at 15 minutes; a longer hold
+ * is re-armed by the early expire call). No per-hold quota like EventBridge Scheduler's, no cancel: a message
  * for a hold that ended early finds nothing to expire, and consumers are idempotent.
  */
 export class SqsExpiryTimer implements ExpiryTimer {
@@ -15,8 +15,8 @@ export class SqsExpiryTimer implements ExpiryTimer {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async schedule(hold: HoldRef): Promise<void> {
-    await this.queue.send(encodeEvent(timerEnvelope(hold)), (hold.holdExpiresAt - this.now()) / 1000);
+  async schedule(hold: HoldRef, at = hold.holdExpiresAt): Promise<void> {
+    await this.queue.send(encodeEvent(timerEnvelope(hold)), (at - this.now()) / 1000);
   }
 
   async cancel(): Promise<void> {

@@ -1,4 +1,6 @@
 // Item codecs of the reservations and orders tables (keys in keys.ts).
+
+import { TTL_ATTRIBUTE } from "@tt/kit";
 import type { Order, Reservation, ReservationStatus } from "../domain/model.ts";
 import { compact, type Item, L, N, num, optNum, optStr, S, str, strList } from "./dynamo-items.ts";
 import { keys } from "./keys.ts";
@@ -26,6 +28,28 @@ export function reservationItem(r: Reservation): Item {
     updated_at: N(r.updatedAt),
     version: N(r.version),
   });
+}
+
+// The mark of an id given up before its reservation was stored: it only fences a late create
+// (whose put requires the key to be new), carries no index keys and no event, so no query and
+// no scan by event meets it, and is tidied by TTL a day later.
+const ABANDONED = "ABANDONED";
+const MARK_KEPT_S = 86_400;
+
+/** The item marking `id` abandoned. */
+export function abandonedItem(id: string, now: number): Item {
+  return {
+    ...mapS(keys.reservation(id)),
+    reservation_id: S(id),
+    status: S(ABANDONED),
+    updated_at: N(now),
+    [TTL_ATTRIBUTE]: N(Math.ceil(now / 1000) + MARK_KEPT_S),
+  };
+}
+
+/** A stored item as a reservation; undefined for none, or for an abandoned id's mark. */
+export function storedReservation(item: Item | undefined): Reservation | undefined {
+  return item && item.status?.S !== ABANDONED ? reservationFrom(item) : undefined;
 }
 
 /** Reads a reservation item. */

@@ -10,6 +10,7 @@ import {
 import { AppError, decodeRecord, idempotencyPut, type Outbox, readItem, TTL_ATTRIBUTE } from "@tt/kit";
 import type { Order, OutboxEvent, Reservation, ReservationPage } from "../domain/model.ts";
 import {
+  CreateAbandoned,
   type CreateGuards,
   IdempotencyTaken,
   type ReservationStore,
@@ -23,7 +24,15 @@ import { tallyFrom, tallyJoin, tallyKey, tallyStep } from "./buyer-tally-items.t
 import { allOf, type Item, N, S } from "./dynamo-items.ts";
 import { keys, SHARDS } from "./keys.ts";
 import { outboxMessage } from "./outbox-items.ts";
-import { mapS, orderFrom, orderItem, reservationFrom, reservationItem } from "./reservation-items.ts";
+import {
+  abandonedItem,
+  mapS,
+  orderFrom,
+  orderItem,
+  reservationFrom,
+  reservationItem,
+  storedReservation,
+} from "./reservation-items.ts";
 
 /** Physical names of the tables the store writes. */
 export interface ReservationTables {
@@ -105,9 +114,28 @@ export class DynamoReservationStore implements ReservationStore {
       if (failed(tallyAt)) throw new TallyChanged(tallyFrom(reasons[tallyAt]?.Item));
       // Another transaction of the same buyer was writing the tally at that moment.
       if (tallyAt >= 0 && reasons[tallyAt]?.Code === "TransactionConflict") throw new TallyChanged(undefined);
+      if (failed(0)) throw new CreateAbandoned();
       throw unavailable(error);
     }
     this.outbox.committed(message);
+  }
+
+  async abandon(id: string): Promise<Reservation | undefined> {
+    try {
+      await this.ddb.send(
+        new PutItemCommand({
+          TableName: this.tables.reservations,
+          Item: abandonedItem(id, Date.now()),
+          ConditionExpression: IS_NEW,
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      // Something is stored under the id: the reservation, or the mark of an earlier look.
+      if (error instanceof ConditionalCheckFailedException) return storedReservation(error.Item);
+      throw unavailable(error);
+    }
   }
 
   async transition(t: Transition): Promise<void> {
@@ -178,7 +206,7 @@ export class DynamoReservationStore implements ReservationStore {
   get(id: string): Promise<Reservation | undefined> {
     return reading(async () => {
       const item = await readItem(this.ddb, this.tables.reservations, mapS(keys.reservation(id)));
-      return item ? reservationFrom(item) : undefined;
+      return storedReservation(item);
     });
   }
 

@@ -7,7 +7,9 @@ import {
   type IdempotencyRecord,
   isRetryable,
   isUpstreamDown,
+  type Recent,
   type RecentIds,
+  remainingMs,
   retryingAgain,
   SingleFlight,
 } from "@tt/kit";
@@ -15,7 +17,7 @@ import type { BuyerLimits } from "./buyer-limits.ts";
 import type { ReservationDeps, ReservationSettings } from "./deps.ts";
 import { type Outcome, replayOf } from "./idempotency.ts";
 import type { Reservation } from "./model.ts";
-import { type CreateGuards, IdempotencyTaken, ReservationTokenSpent } from "./ports.ts";
+import { CreateAbandoned, type CreateGuards, IdempotencyTaken, ReservationTokenSpent } from "./ports.ts";
 import { isPolicyRefusal, type TallyVerdict } from "./purchase-policy.ts";
 import { type CreateInput, validateCreate } from "./validation.ts";
 
@@ -26,6 +28,10 @@ import { type CreateInput, validateCreate } from "./validation.ts";
 // until the hold would lapse anyway, so seats are freed within a second of its return.
 const COMPENSATION_BACKOFF = { baseMs: 200, maxMs: 1_000, jitter: 0.5 };
 const COMPENSATION_SLOW_RETRIES = 3;
+// The hold timer looks first at the create's own deadline (CREATE_BUDGET_MS on when its caller
+// set none): by then its caller has had an answer, so a look that finds no reservation gives
+// the hold up (see expire), and a create still on its way fails rather than land behind it.
+const CREATE_BUDGET_MS = 2_000;
 
 /** The refusal of a reservation token that is missing, expired, spent or someone else's. */
 export const tokenInvalid = () =>
@@ -46,6 +52,8 @@ export class CreateFlow {
     private readonly limits: BuyerLimits,
     /** Where the ids of holds inventory refused are noted, so their timers cost nothing. */
     private readonly refused: RecentIds,
+    /** Where the HOLDs stored here wait for their timer's first look, which then needs no read. */
+    private readonly stored: Recent<Reservation>,
   ) {}
 
   /**
@@ -128,13 +136,20 @@ export class CreateFlow {
     const id = deps.newReservationId();
     const holdExpiresAt = now + this.settings.holdMs;
     const release = (seatIds: string[]) => this.compensate(id, req.eventId, seatIds);
-    // The timer is armed as inventory is asked, before anything can be held: a process killed
-    // at any later moment (the hold in flight, or landed and the HOLD not yet stored) leaves a
-    // timer, and a timer that finds no reservation releases whatever its id holds (expire). One
-    // armed after the hold left such seats HELD by nobody until a seat-map rebuild, up to 30 s
-    // past their time (chaos drop). A refused hold's timer is answered from `refused` (expire).
+    // The timer is armed as inventory is asked, before anything can be held, to look first at
+    // the create's deadline: a process killed at any later moment (the hold in flight, or landed
+    // and the HOLD not yet stored) leaves a timer, and a look that finds no reservation marks the
+    // id abandoned and frees whatever it holds by the time the buyer's request has run out. A
+    // look that finds the HOLD arms the timer again for the hold time.
+    // Armed after the hold, a chaos drop saw such seats HELD by nobody for up to 30 s past their
+    // time; armed for the hold time, for up to a minute. A refused hold's look is answered from
+    // `refused` (expire).
+    const firstLook = now + (remainingMs(now) ?? CREATE_BUDGET_MS);
     const armed = deps.timer
-      .schedule({ reservationId: id, eventId: req.eventId, holdExpiresAt })
+      .schedule(
+        { reservationId: id, eventId: req.eventId, holdExpiresAt },
+        Math.min(firstLook, holdExpiresAt),
+      )
       .catch((err) =>
         deps.log.warn("expiry timer not armed; the sweeper covers it", { reservation_id: id, err }),
       );
@@ -175,8 +190,11 @@ export class CreateFlow {
       );
     } catch (error) {
       await release(held.seatIds);
-      throw error;
+      if (!(error instanceof CreateAbandoned)) throw error;
+      deps.log.warn("a create landed after its timer gave the hold up", { reservation_id: id });
+      throw new AppError("UPSTREAM_TIMEOUT", "The hold took too long and was given up; try again");
     }
+    this.stored.set(id, reservation);
     deps.metrics.transitioned("HOLD");
     await armed;
     return reservation;

@@ -44,9 +44,16 @@ export interface ReservationStore {
    * request's idempotency record and the spent reservation token when given, so each is claimed
    * exactly when the reservation exists. Writes nothing and throws IdempotencyTaken when the key
    * is already recorded, else ReservationTokenSpent when the token was already spent, else
-   * TallyChanged when the buyer's tally is no longer the one the hold was judged on.
+   * TallyChanged when the buyer's tally is no longer the one the hold was judged on, else
+   * CreateAbandoned when the id was already marked abandoned (`abandon`).
    */
   create(reservation: Reservation, event: OutboxEvent, guards?: CreateGuards): Promise<void>;
+  /**
+   * Marks an id no reservation is stored under as abandoned, so that a create of it still on
+   * its way fails instead of landing; `get` keeps answering undefined for it. Returns the
+   * reservation instead when one was stored after all (nothing is written then).
+   */
+  abandon(id: string): Promise<Reservation | undefined>;
   /** What the buyer holds and has bought of the event (strongly consistent). */
   tally(eventId: string, userId: string): Promise<BuyerTally>;
   /** Applies a transition atomically; throws TransitionRejected when a condition fails. */
@@ -75,6 +82,14 @@ export interface CreateGuards {
   token?: { jti: string; expiresAt: number };
   /** The purchase-policy verdict: the hold joins the buyer's tally only if it is still as read. */
   tally?: TallyVerdict;
+}
+
+/** `create` found its id marked abandoned: its first timer gave the hold up (see create.ts). */
+export class CreateAbandoned extends Error {
+  override readonly name = "CreateAbandoned";
+  constructor() {
+    super("the reservation id was given up before its create landed");
+  }
 }
 
 /** `create` found the buyer's tally changed since it was read: nothing was written. */
@@ -177,10 +192,13 @@ export interface HoldRef {
   holdExpiresAt: number;
 }
 
-/** Delivers `reservation.hold_due` for a hold at (or soon after) its expiry time. */
+/**
+ * Delivers `reservation.hold_due` for a hold at (or soon after) a given time: its expiry, or a
+ * first look soon after the create (see create.ts), which arms it again for the expiry.
+ */
 export interface ExpiryTimer {
-  /** Arms the timer; re-arming the same reservation is harmless. */
-  schedule(hold: HoldRef): Promise<void>;
+  /** Arms the timer for `at` (default: the hold's expiry); re-arming is harmless. */
+  schedule(hold: HoldRef, at?: number): Promise<void>;
   /** Disarms it when the hold ended early (confirm, cancel); a no-op when it cannot. */
   cancel(reservationId: string): Promise<void>;
 }

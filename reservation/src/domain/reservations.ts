@@ -1,4 +1,4 @@
-import { AppError, RecentIds } from "@tt/kit";
+import { AppError, Recent, RecentIds } from "@tt/kit";
 import { BuyerLimits } from "./buyer-limits.ts";
 import { ConfirmFlow, type ConfirmResult } from "./confirm.ts";
 import { CreateFlow } from "./create.ts";
@@ -40,6 +40,8 @@ export class Reservations {
   private readonly createFlow: CreateFlow;
   /** Ids whose hold inventory refused here: no reservation is ever stored under them. */
   private readonly refused = new RecentIds();
+  /** HOLDs stored here whose timer has not looked yet (see CreateFlow). */
+  private readonly stored = new Recent<Reservation>();
 
   constructor(
     private readonly deps: ReservationDeps,
@@ -47,7 +49,7 @@ export class Reservations {
   ) {
     this.confirmFlow = new ConfirmFlow(deps, settings);
     const limits = new BuyerLimits(deps, settings.defaultPolicy);
-    this.createFlow = new CreateFlow(deps, settings, limits, this.refused);
+    this.createFlow = new CreateFlow(deps, settings, limits, this.refused, this.stored);
   }
 
   /**
@@ -98,6 +100,7 @@ export class Reservations {
     requireId("payment_intent_id", input.paymentIntentId);
     checkIdempotencyKey(input.idempotencyKey, false);
     let replayed = false;
+    this.stored.delete(input.reservationId);
     const value = await this.retryRaces(async () => {
       const r = await this.get(input.reservationId, input.userId);
       replayed = r.status === "CONFIRMED" && r.paymentIntentId === input.paymentIntentId;
@@ -109,6 +112,7 @@ export class Reservations {
 
   /** The owner gives a HOLD back; cancelling twice is harmless. */
   async cancel(reservationId: string, userId: string): Promise<Reservation> {
+    this.stored.delete(reservationId);
     return this.retryRaces(async () => {
       const r = await this.get(reservationId, userId);
       const now = this.deps.now();
@@ -132,31 +136,34 @@ export class Reservations {
 
   /**
    * Expires a HOLD whose time has passed (timer, worker, sweeper); no effect on any other state.
-   * Given the hold's event (its timer carries it), an id no reservation was ever stored under
-   * still has its hold released: the timer is armed before inventory is asked, so a create that
-   * died between the two leaves no seat HELD by nobody past its time (see create.ts).
+   * Before that time it arms the timer again for it: the timer looks first just after the
+   * create's deadline (see CreateFlow). Given the hold's event (its timer carries it), an id no
+   * reservation is stored under is marked abandoned, so a create still on its way fails, and
+   * whatever inventory holds for it is released: a create that died between the two, or was
+   * given up, leaves no seat HELD by nobody.
    */
   async expire(reservationId: string, eventId = ""): Promise<ExpireResult> {
     requireReservationId(reservationId);
     // A lost race's timer, in the process that lost it: nothing to read, nothing to release.
     if (this.refused.has(reservationId)) throw notFound();
+    // A HOLD stored here, at its first look: arming the timer for its hold time needs no read.
+    const mine = this.stored.take(reservationId);
+    if (mine && this.deps.now() < mine.holdExpiresAt) {
+      await this.armForHoldTime(mine);
+      return { reservation: mine, changed: false };
+    }
     return this.retryRaces(async () => {
-      const r = await this.deps.store.get(reservationId);
-      if (!r) {
-        if (eventId) await this.releaseAbandoned(reservationId, eventId);
-        throw notFound();
-      }
+      const r =
+        (await this.deps.store.get(reservationId)) ??
+        (eventId ? await this.abandon(reservationId, eventId) : undefined);
+      if (!r) throw notFound();
       const now = this.deps.now();
       // A repeat may be finishing an expiry whose release failed: releasing twice is harmless.
       if (r.status === "EXPIRED") await releaseSeats(this.deps, r, "EXPIRED");
       if (r.status !== "HOLD") return { reservation: r, changed: false };
       if (now < r.holdExpiresAt) {
-        // Early (an SQS timer caps its delay at 15 minutes): arm again for the rest.
-        await this.deps.timer.schedule({
-          reservationId: r.id,
-          eventId: r.eventId,
-          holdExpiresAt: r.holdExpiresAt,
-        });
+        // The first look, or early (an SQS timer caps its delay at 15 minutes): arm for the rest.
+        await this.armForHoldTime(r);
         return { reservation: r, changed: false };
       }
       if (r.confirming) {
@@ -172,21 +179,34 @@ export class Reservations {
     });
   }
 
-  // Besides the abandoned holds this exists for, the lost races another replica (or this process
-  // before a restart) saw: for those the release costs inventory one conditional write that finds
-  // no hold record.
-  private async releaseAbandoned(reservationId: string, eventId: string): Promise<void> {
+  private armForHoldTime(r: Reservation): Promise<void> {
+    return this.deps.timer.schedule({
+      reservationId: r.id,
+      eventId: r.eventId,
+      holdExpiresAt: r.holdExpiresAt,
+    });
+  }
+
+  // Gives up an id no reservation is stored under: marked abandoned first, so that a create of
+  // it still on its way fails rather than store a HOLD whose seats are freed here; then whatever
+  // inventory holds for it is released. Answers the reservation instead if one landed meanwhile.
+  // Besides the abandoned holds this exists for, it meets the lost races another replica (or
+  // this process before a restart) saw: each costs the mark and a release that finds no hold.
+  private async abandon(reservationId: string, eventId: string): Promise<Reservation | undefined> {
+    const landed = await this.deps.store.abandon(reservationId);
+    if (landed) return landed;
     const freed = await this.deps.inventory.release({
       reservationId,
       eventId,
       seatIds: [],
       reason: "EXPIRED",
     });
-    if (freed.length === 0) return;
+    if (freed.length === 0) return undefined;
     this.deps.log.warn("released the seats of a hold whose reservation was never stored", {
       reservation_id: reservationId,
       seats: freed.length,
     });
+    return undefined;
   }
 
   /** Expires HOLDs overdue by more than the grace period (covers lost timers); returns how many changed. */

@@ -51,6 +51,20 @@ describe("EventBridge Scheduler expiry timer", () => {
     expect(message.detail.value).toMatchObject({ reservationId: hold.reservationId, eventId: hold.eventId });
   });
 
+  test("the first look soon after the create has a schedule of its own, so it can arm the hold time while it runs", async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: "arn:aws:scheduler:::schedule/x" });
+    await timer().schedule(hold, hold.holdExpiresAt - 57_500);
+    await timer().schedule(hold);
+    const inputs = scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
+    expect(inputs.map((i) => [i.Name, i.ScheduleExpression])).toEqual([
+      ["look-rsv_0190f0a1b2c34d5e8f90a1b2c3d4e5f6", "at(2026-03-14T09:29:18)"],
+      ["hold-rsv_0190f0a1b2c34d5e8f90a1b2c3d4e5f6", "at(2026-03-14T09:30:16)"],
+    ]);
+    // Both carry the hold's own expiry: the look tells the worker which hold to look at.
+    const due = inputs.map((i) => decodeEvent(i.Target?.Input ?? "").detail.value);
+    expect(due[0]).toEqual(due[1]);
+  });
+
   test("re-arming a hold that already has a schedule is not an error", async () => {
     scheduler
       .on(CreateScheduleCommand)

@@ -43,10 +43,31 @@ describe("create", () => {
     expect(f.timer.scheduled).toEqual([
       { reservationId: r.id, eventId: "evt_1", holdExpiresAt: r.holdExpiresAt },
     ]);
+    // Its first look comes at the create's deadline (2 s on, without one from the caller).
+    expect(f.timer.dueAt).toEqual([f.clock.ms + 2_000]);
     expect(f.statuses).toEqual(["HOLD"]);
   });
 
-  test("the timer is armed as inventory is asked: a process that dies mid-create leaves no seat HELD by nobody", async () => {
+  test("the timer's first look at a HOLD stored here arms it for the hold time, with no read", async () => {
+    const { value: r } = await create();
+    const get = f.store.get.bind(f.store);
+    let reads = 0;
+    f.store.get = (id) => {
+      reads += 1;
+      return get(id);
+    };
+    f.clock.advance(2_000);
+    const look = await svc.expire(r.id, "evt_1");
+    expect([look.changed, look.reservation.status, reads]).toEqual([false, "HOLD", 0]);
+    expect(f.timer.dueAt).toEqual([r.createdAt + 2_000, r.holdExpiresAt]);
+    // Another replica (or this one after a restart) reads the HOLD and arms it the same way.
+    const other = new Reservations(f.deps, DEFAULT_SETTINGS);
+    expect((await other.expire(r.id, "evt_1")).changed).toBe(false);
+    expect([reads, f.timer.dueAt.at(-1)]).toEqual([1, r.holdExpiresAt]);
+    expect(f.store.abandoned.size).toBe(0);
+  });
+
+  test("the timer is armed as inventory is asked: a process that dies mid-create leaves no seat HELD by nobody past the first look", async () => {
     // Inventory has the hold request, and the process is killed before its own commit.
     let land = () => undefined as unknown;
     const hold = f.inventory.hold.bind(f.inventory);
@@ -60,12 +81,32 @@ describe("create", () => {
     await Bun.sleep(10);
     const id = timer?.reservationId ?? "";
     expect(f.inventory.holderOf("A-1-1")).toBe(id);
-    // Its timer, at the hold time, finds no reservation and frees what the id holds.
-    f.clock.advance(60_000);
+    // Its timer's first look, 2 s on, finds no reservation: the id is marked abandoned and
+    // what it holds is freed, not a minute later at the hold time.
+    f.clock.advance(2_000);
     const restarted = new Reservations(f.deps, DEFAULT_SETTINGS);
     expect(await codeOf(restarted.expire(id, "evt_1"))).toBe("RESERVATION_NOT_FOUND");
     expect(f.inventory.holderOf("A-1-1")).toBeUndefined();
     expect(f.inventory.releases).toEqual([{ reservationId: id, reason: "EXPIRED" }]);
+    expect([...f.store.abandoned]).toEqual([id]);
+  });
+
+  test("a create still on its way when its first look gives it up fails, and gives its seats back", async () => {
+    let land = () => undefined as unknown;
+    const hold = f.inventory.hold.bind(f.inventory);
+    f.inventory.hold = (req) => new Promise((resolve) => (land = () => resolve(hold(req))));
+    const slow = create();
+    await Bun.sleep(10);
+    const id = f.timer.scheduled[0]?.reservationId ?? "";
+    // The look, on another replica, comes while the hold is still on its way.
+    f.clock.advance(2_000);
+    const other = new Reservations(f.deps, DEFAULT_SETTINGS);
+    expect(await codeOf(other.expire(id, "evt_1"))).toBe("RESERVATION_NOT_FOUND");
+    land();
+    expect(await codeOf(slow)).toBe("UPSTREAM_TIMEOUT");
+    expect(f.store.reservations.size).toBe(0);
+    expect(f.inventory.holderOf("A-1-1")).toBeUndefined();
+    expect(f.inventory.releases.map((x) => x.reason)).toEqual(["EXPIRED", "COMPENSATION"]);
   });
 
   test("a lost race's timer, in the process that lost it, costs no read and no release", async () => {

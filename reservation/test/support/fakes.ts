@@ -13,6 +13,7 @@ import {
 import type { ReservationDeps } from "../../src/domain/deps.ts";
 import type { Order, OutboxEvent, Reservation, ReservationPage } from "../../src/domain/model.ts";
 import {
+  CreateAbandoned,
   type CreateGuards,
   type ExpiryTimer,
   type HoldRef,
@@ -69,6 +70,7 @@ export class MemoryStore implements ReservationStore {
 
   async create(r: Reservation, event: OutboxEvent, guards: CreateGuards = {}) {
     if (this.failCreate) throw new AppError("UPSTREAM_UNAVAILABLE", "injected store failure");
+    if (this.abandoned.has(r.id)) throw new CreateAbandoned();
     const { idempotency, token, tally } = guards;
     if (idempotency) this.idempotency.check(idempotency.claim, r.createdAt);
     if (token && this.spentTokens.has(token.jti)) throw new ReservationTokenSpent();
@@ -128,6 +130,16 @@ export class MemoryStore implements ReservationStore {
   async get(id: string) {
     const r = this.reservations.get(id);
     return r && structuredClone(r);
+  }
+
+  /** Ids marked abandoned. */
+  readonly abandoned = new Set<string>();
+
+  async abandon(id: string) {
+    const r = this.reservations.get(id);
+    if (r) return structuredClone(r);
+    this.abandoned.add(id);
+    return undefined;
   }
 
   async listByUser(userId: string, limit: number): Promise<ReservationPage> {
@@ -263,9 +275,12 @@ export class FakePayments implements PaymentGateway {
 /** Records timer calls. */
 export class FakeTimer implements ExpiryTimer {
   readonly scheduled: HoldRef[] = [];
+  /** When each scheduled timer is due, in the same order. */
+  readonly dueAt: number[] = [];
   readonly cancelled: string[] = [];
-  async schedule(hold: HoldRef) {
+  async schedule(hold: HoldRef, at = hold.holdExpiresAt) {
     this.scheduled.push(hold);
+    this.dueAt.push(at);
   }
   async cancel(id: string) {
     this.cancelled.push(id);

@@ -1,7 +1,8 @@
 # On-demand tables: a drop goes from idle to thousands of writes per second in seconds, faster
 # than provisioned auto scaling reacts; keys already spread one hot event over many partitions.
-# TTL only tidies expired idempotency and outbox records: the code never relies on it for
-# correctness (DynamoDB deletes up to 48 h late; docs/architecture.md, "DynamoDB tables").
+# TTL only tidies expired idempotency and outbox records and the marks of abandoned reservation
+# ids: the code never relies on it for correctness (DynamoDB deletes up to 48 h late;
+# docs/architecture.md, "DynamoDB tables").
 
 resource "aws_dynamodb_table" "this" {
   for_each = local.tables

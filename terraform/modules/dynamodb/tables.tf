@@ -6,7 +6,7 @@ locals {
   gsi2 = { name = "gsi2", hash_key = "gsi2pk", range_key = "gsi2sk" }
 
   tables = {
-    reservations     = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1, local.gsi2], ttl_attribute = null }
+    reservations     = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1, local.gsi2], ttl_attribute = "expires_at_ttl" }
     orders           = { hash_key = "pk", range_key = "sk", indexes = [local.gsi1], ttl_attribute = null }
     idempotency      = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
     outbox           = { hash_key = "pk", range_key = "sk", indexes = [], ttl_attribute = "expires_at_ttl" }
