@@ -2,7 +2,7 @@
 import { probeBackend } from "./drop/backend-probe.ts";
 import { type BuyerRecord, runBuyer } from "./drop/buyer.ts";
 import { runChaos } from "./drop/chaos.ts";
-import { DROP_COMMAND, dropConfig, platformEnv, workerVisibilitySec } from "./drop/config.ts";
+import { DROP_COMMAND, dropConfig, platformEnv, workerVisibilitySec, workerWaitSec } from "./drop/config.ts";
 import { readDlq } from "./drop/dlq-read.ts";
 import { type ExpiryGrace, graceFor } from "./drop/expiry-checks.ts";
 import { showProgress } from "./drop/progress.ts";
@@ -114,7 +114,7 @@ try {
   progress.stop();
   const processes = cpu.stop();
 
-  // Each worker kill between a hold's expiry and its release gives that hold one more visibility
+  // Each worker kill from one long poll before a hold's expiry to its release gives that hold one more visibility
   // timeout (drop/expiry-checks.ts). Every kill has happened by now, so each hold's whole grace is
   // known: wait until the last hold is past it, then read the stores.
   const grace: ExpiryGrace = {
@@ -124,6 +124,7 @@ try {
           workerKills: {
             at: kills.filter((k) => k.target === "worker").map((k) => k.at),
             visibilityMs: workerVisibilitySec(cfg) * 1000,
+            pollMs: workerWaitSec(cfg) * 1000,
           },
         }
       : {}),

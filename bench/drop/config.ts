@@ -13,7 +13,8 @@ export const DROP_COMMAND: CommandSpec = {
   --no-operator                                no operator: the line itself tells buyers it is sold out
   --hold 20 --grace 5                          hold seconds; lateness allowed by the expiry checks
                                                (--chaos adds a visibility timeout per worker kill
-                                               between a hold's expiry and its release)
+                                               from one long poll before a hold's expiry to its
+                                               release)
   --mix approve=0.8,fail=0.1,abandon=0.1       what buyers do once holding
   --retry-declined 0.5                         share of declined buyers who pay again within the hold
   --self-confirm 0.5 --max-seats 2 --max-races 5 --patience 120
@@ -147,8 +148,9 @@ export function dropConfig(args: Args): DropConfig {
     admitCap: n("admit-cap", 400, "QUEUE_ADMIT_CAP"),
     soldOutRate: n("sold-out-rate", 200),
     holdSeconds: n("hold", 20, "HOLD_SECONDS"),
-    // The base grace: a chaos drop adds one worker visibility timeout for each worker kill between
-    // a hold's expiry and its release (drop/expiry-checks.ts), not a flat allowance.
+    // The base grace: a chaos drop adds one worker visibility timeout for each worker kill from
+    // one long poll before a hold's expiry to its release (drop/expiry-checks.ts), not a flat
+    // allowance.
     graceSec: n("grace", 5),
     mix: parseMix(stringFlag(args, "mix")),
     retryDeclined: n("retry-declined", 0.5),
@@ -189,6 +191,19 @@ export function dropConfig(args: Args): DropConfig {
  */
 export const CHAOS_VISIBILITY_SEC = 5;
 
+/**
+ * The worker's long poll in a chaos drop: short, because a killed worker's open poll can still be
+ * handed the messages that become visible during its wait, which then wait out the visibility
+ * timeout (drop/expiry-checks.ts); a short wait keeps that window, and the grace it earns, small.
+ */
+export const CHAOS_WAIT_SEC = 2;
+
+/** The worker's long-poll wait in this drop (seconds; the worker's default is 20). */
+export function workerWaitSec(c: DropConfig): number {
+  // 20: the worker's own default (WORKER_WAIT_SECONDS), the longest SQS allows.
+  return Number(platformEnv(c).WORKER_WAIT_SECONDS ?? 20);
+}
+
 /** The worker's visibility timeout in this drop (seconds): what one worker kill can delay a message. */
 export function workerVisibilitySec(c: DropConfig): number {
   const set = platformEnv(c).WORKER_VISIBILITY_TIMEOUT_SEC;
@@ -208,7 +223,12 @@ export function platformEnv(c: DropConfig): Record<string, string> {
     // expiry and payment events queue up for tens of seconds (measured: releases 47 s late).
     WORKER_CONCURRENCY: "32",
     // A killed worker's messages wait out the visibility timeout before another takes them.
-    ...(c.chaos ? { WORKER_VISIBILITY_TIMEOUT_SEC: String(CHAOS_VISIBILITY_SEC) } : {}),
+    ...(c.chaos
+      ? {
+          WORKER_VISIBILITY_TIMEOUT_SEC: String(CHAOS_VISIBILITY_SEC),
+          WORKER_WAIT_SECONDS: String(CHAOS_WAIT_SEC),
+        }
+      : {}),
     ...c.extraEnv,
   };
 }

@@ -3,17 +3,21 @@
  * must be released by its expiry + grace. The base grace covers the ordinary path: the timer's
  * message, the worker's call, the release, the sweeper's slack. A killed worker may take a hold's
  * expiry message down with it; the message then waits out the worker's visibility timeout before
- * another worker gets it, once for every kill that catches it. So each worker kill between a
- * hold's expiry and the moment it was seen released adds one visibility timeout to that hold's
- * grace, and nothing else does: a kill before the expiry or after the release could not have held
- * its timer, and a hold no kill overlapped keeps the base grace.
+ * another worker gets it, once for every kill that catches it. A kill catches a message it had
+ * received, and also one that becomes visible while the killed worker's long poll is still open:
+ * the queue hands it to a receive whose caller is gone (a chaos drop saw a hold released 5.4 s
+ * late behind a worker killed 5 ms before its expiry). So each worker kill from one long poll
+ * before a hold's expiry to the moment it was seen released adds one visibility timeout to that
+ * hold's grace, and nothing else does: an earlier kill or one after the release could not have
+ * held its timer, and a hold no kill overlapped keeps the base grace.
  */
 import type { ReservationRow, StaleSighting, StoreSnapshot } from "./store-rows.ts";
 
-/** When the worker was killed (epoch ms), and its visibility timeout: what one kill can cost. */
+/** When the worker was killed (epoch ms), its visibility timeout (what one kill can cost), and its long poll's wait. */
 export interface WorkerKills {
   at: number[];
   visibilityMs: number;
+  pollMs: number;
 }
 
 /** The rule's inputs: the base grace and, in a chaos drop, the worker's kills. */
@@ -30,7 +34,8 @@ export interface AppliedGrace {
 
 /** The grace of a hold that expired at `expiredAt` and was (last) seen unreleased at `releasedAt`. */
 export function graceFor(rule: ExpiryGrace, expiredAt: number, releasedAt: number): AppliedGrace {
-  const kills = rule.workerKills?.at.filter((t) => t >= expiredAt && t <= releasedAt).length ?? 0;
+  const k = rule.workerKills;
+  const kills = k?.at.filter((t) => t >= expiredAt - k.pollMs && t <= releasedAt).length ?? 0;
   return { ms: rule.baseMs + kills * (rule.workerKills?.visibilityMs ?? 0), kills };
 }
 
@@ -47,7 +52,8 @@ export function graceText(rule: ExpiryGrace, applied: AppliedGrace): string {
 export function graceRule(rule: ExpiryGrace): string {
   const base = `${sec(rule.baseMs)} past a hold's expiry`;
   if (!rule.workerKills) return base;
-  return `${base}, plus ${sec(rule.workerKills.visibilityMs)} (the worker's visibility timeout) for each of the ${rule.workerKills.at.length} worker kills that fell between the hold's expiry and its release`;
+  const k = rule.workerKills;
+  return `${base}, plus ${sec(k.visibilityMs)} (the worker's visibility timeout) for each of the ${k.at.length} worker kills that fell from one long poll (${sec(k.pollMs)}) before the hold's expiry to its release`;
 }
 
 /** What the three expiry checks found, and how much extra grace they handed out. */

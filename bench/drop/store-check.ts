@@ -23,7 +23,7 @@ export interface Check {
 export interface CheckInput {
   /** The base grace of the expiry checks (drop/expiry-checks.ts). */
   graceMs: number;
-  /** A chaos drop's worker kills: each one between a hold's expiry and release adds a visibility timeout. */
+  /** A chaos drop's worker kills: each one in a hold's span (drop/expiry-checks.ts) adds a visibility timeout. */
   workerKills?: WorkerKills;
   /** More seats were wanted than exist: then every seat must end SOLD. */
   demandExceedsSeats: boolean;

@@ -1,5 +1,6 @@
 // The chaos drop's expiry grace (drop/expiry-checks.ts): the base grace, plus one worker
-// visibility timeout for each worker kill between a hold's expiry and when it was seen released.
+// visibility timeout for each worker kill from one long poll before a hold's expiry to when it
+// was seen released.
 import { describe, expect, test } from "bun:test";
 import { graceFor, graceText } from "../drop/expiry-checks.ts";
 import { type CheckInput, checkStores, type StoreSnapshot } from "../drop/store-check.ts";
@@ -7,21 +8,28 @@ import { type CheckInput, checkStores, type StoreSnapshot } from "../drop/store-
 const NOW = 1_000_000;
 const BASE = 5000;
 const VIS = 5000;
+const POLL = 2000;
 const STALE = "no seat HELD past its hold time + grace";
 const SLOW = "unpaid holds released within hold + grace";
 const LINGER = "no reservation in HOLD past its hold + grace";
 
-const rule = (...killsAt: number[]) => ({ baseMs: BASE, workerKills: { at: killsAt, visibilityMs: VIS } });
+const rule = (...killsAt: number[]) => ({
+  baseMs: BASE,
+  workerKills: { at: killsAt, visibilityMs: VIS, pollMs: POLL },
+});
 
 describe("the grace rule", () => {
   test("no worker kill in the span: the base grace", () => {
-    // Kills before the expiry or after the release could not have held its timer.
+    // Kills more than a long poll before the expiry, or after the release, could not have held its timer.
     expect(graceFor(rule(NOW - 10_000, NOW + 30_000), NOW, NOW + 20_000)).toEqual({ ms: BASE, kills: 0 });
+    expect(graceFor(rule(NOW - POLL - 1), NOW, NOW + 20_000)).toEqual({ ms: BASE, kills: 0 });
     expect(graceFor({ baseMs: BASE }, NOW, NOW + 20_000)).toEqual({ ms: BASE, kills: 0 });
   });
 
   test("one visibility timeout per worker kill in the span, at least one when any falls in it", () => {
     expect(graceFor(rule(NOW), NOW, NOW + 20_000)).toEqual({ ms: BASE + VIS, kills: 1 });
+    // Killed 5 ms before the expiry, its long poll still open: the queue can hand it the timer.
+    expect(graceFor(rule(NOW - 5), NOW, NOW + 20_000)).toEqual({ ms: BASE + VIS, kills: 1 });
     expect(graceFor(rule(NOW + 2000, NOW + 6800), NOW, NOW + 20_000)).toEqual({
       ms: BASE + 2 * VIS,
       kills: 2,
@@ -84,7 +92,7 @@ const failing = (snap: StoreSnapshot, input: Partial<CheckInput> = {}) =>
   checkStores(snap, { graceMs: BASE, demandExceedsSeats: false, ...input })
     .checks.filter((c) => !c.ok)
     .map((c) => c.name);
-const kills = (...at: number[]) => ({ workerKills: { at, visibilityMs: VIS } });
+const kills = (...at: number[]) => ({ workerKills: { at, visibilityMs: VIS, pollMs: POLL } });
 
 describe("the expiry checks under worker kills", () => {
   // The last chaos drop's seat: expired, then the worker killed twice 4.8 s apart, released 22.7 s late.
@@ -96,7 +104,7 @@ describe("the expiry checks under worker kills", () => {
     const snap = oneHold(expiredAt, releasedAt);
     // 22.7 s against 5 + 2 × 5 = 15 s is still late; with a 10 s visibility (25 s) it is not.
     expect(failing(snap, twice)).toEqual([SLOW]);
-    expect(failing(snap, { workerKills: { at: twice.workerKills.at, visibilityMs: 10_000 } })).toEqual([]);
+    expect(failing(snap, { workerKills: { ...twice.workerKills, visibilityMs: 10_000 } })).toEqual([]);
     expect(failing(snap, kills(expiredAt + 2000))).toEqual([SLOW]);
     expect(failing(snap)).toEqual([SLOW]);
   });
@@ -105,7 +113,9 @@ describe("the expiry checks under worker kills", () => {
     const snap = oneHold(expiredAt, expiredAt + 9000);
     // 9 s late: inside 5 + 5 s only if a kill fell between expiry and release.
     expect(failing(snap, kills(expiredAt + 3000))).toEqual([]);
-    expect(failing(snap, kills(expiredAt - 1000, expiredAt + 9500))).toEqual([SLOW]);
+    expect(failing(snap, kills(expiredAt - POLL - 1000, expiredAt + 9500))).toEqual([SLOW]);
+    // Within one long poll before the expiry it could have: the poll was still open.
+    expect(failing(snap, kills(expiredAt - 1000))).toEqual([]);
   });
 
   test("a seat still HELD at the end counts the kills up to the end, and says which grace it got", () => {
