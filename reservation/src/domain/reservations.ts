@@ -40,8 +40,12 @@ export class Reservations {
   private readonly createFlow: CreateFlow;
   /** Ids whose hold inventory refused here: no reservation is ever stored under them. */
   private readonly refused = new RecentIds();
-  /** HOLDs stored here whose timer has not looked yet (see CreateFlow). */
-  private readonly stored = new Recent<Reservation>();
+  /**
+   * HOLDs stored here whose timer has not looked yet (see CreateFlow). A look usually comes
+   * within seconds and takes its entry; one that another replica answers leaves it here, so the
+   * bound is what caps memory: 10,000 reservations, a few MB.
+   */
+  private readonly stored = new Recent<Reservation>(10_000);
 
   constructor(
     private readonly deps: ReservationDeps,
@@ -136,7 +140,7 @@ export class Reservations {
 
   /**
    * Expires a HOLD whose time has passed (timer, worker, sweeper); no effect on any other state.
-   * Before that time it arms the timer again for it: the timer looks first just after the
+   * Before that time it arms the timer again for it: the timer looks first at the
    * create's deadline (see CreateFlow). Given the hold's event (its timer carries it), an id no
    * reservation is stored under is marked abandoned, so a create still on its way fails, and
    * whatever inventory holds for it is released: a create that died between the two, or was
