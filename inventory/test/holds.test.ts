@@ -122,11 +122,14 @@ describe("holding seats", () => {
     expect(err.code).toBe("SEAT_UNAVAILABLE");
     expect(err.metadata.seat_ids).toBe("A-2-5");
     expect(err.metadata.held_by_you).not.toBe("true");
+    expect(err.metadata.your_holds).toBeUndefined();
     expect(await transactions()).toBe(tx);
     expect(await requests("BatchGetItem")).toBe(reads + 1);
-    // The same buyer trying again (a new reservation for the seats it holds) is told they are its own.
+    // The same buyer trying again (a new reservation for the seats it holds) is told they are its
+    // own, and which reservation holds them.
     const mine = await hold(e, "rsv_again", ["A-2-5"]).catch((x) => x);
     expect(mine.metadata.held_by_you).toBe("true");
+    expect(mine.metadata.your_holds).toBe("rsv_first");
   });
 
   test("losers racing for held seats at once are refused on one consistent read between them, each naming its own seats", async () => {
@@ -357,8 +360,10 @@ describe("releasing", () => {
     const error = await hold(e, "rsv_s2", ["A-4-5", "A-4-6"]).catch((x) => x);
     expect(error.code).toBe("SEAT_UNAVAILABLE");
     expect(error.metadata.seat_ids).toBe("A-4-5");
-    // The buyer who bought it is told so (reservation then looks in its own records)…
+    // The buyer who bought it is told so (reservation then looks in its own records), with no
+    // hold of theirs named: the seat is sold, not held…
     expect(error.metadata.held_by_you).toBe("true");
+    expect(error.metadata.your_holds).toBeUndefined();
     // …on the one consistent seat read the turn's refusals share: no transaction, no lone read.
     expect(await transactions()).toBe(before);
     expect(await requests("GetItem")).toBe(gets);

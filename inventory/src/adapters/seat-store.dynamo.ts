@@ -120,8 +120,7 @@ export class DynamoSeatStore implements SeatStore {
           const old = reasons[i]?.old;
           return reasons[i]?.code === "ConditionalCheckFailed" && old ? [decodeSeat(old)] : [];
         });
-        const yours = Boolean(w.userId) && states.some((seat) => seat.userId === w.userId);
-        throw new SeatsUnavailableError(lost, states, yours);
+        throw new SeatsUnavailableError(lost, states, w.userId);
       },
       () => this.onConflict("hold"),
     );

@@ -31,19 +31,29 @@ export function eventFound<T>(eventId: string, found: T | undefined): T {
 export class SeatsUnavailableError extends AppError {
   override readonly name = "SeatsUnavailableError";
   /**
-   * `seats` carries their current state when the store reported it (the cache follows it);
-   * `heldByYou` says some of them are held or sold to the asking user — perhaps by an earlier
-   * attempt of this very request, which the caller can then answer from its idempotency record.
+   * `seats` carries their current state when the store reported it (the cache follows it). When
+   * some of them are held or sold to `askingUserId`, `held_by_you` says so — perhaps an earlier
+   * attempt of this very request, which the caller can then answer from its idempotency record —
+   * and `your_holds` names the reservations of that user holding them (not those that bought
+   * them), so the caller can tell an attempt it never stored from a live reservation.
    */
   constructor(
     readonly seatIds: string[],
     readonly seats: Seat[] = [],
-    heldByYou = false,
+    askingUserId = "",
   ) {
+    const yours = askingUserId ? seats.filter((s) => s.userId === askingUserId) : [];
+    const holding = [...new Set(yours.flatMap((s) => (s.status === "HELD" && s.holder ? [s.holder] : [])))];
     super(
       "SEAT_UNAVAILABLE",
       seatIds.length > 0 ? `Seats not available: ${seatIds.join(", ")}` : "Not enough seats are available",
-      { metadata: { seat_ids: seatIds.join(","), ...(heldByYou ? { held_by_you: "true" } : {}) } },
+      {
+        metadata: {
+          seat_ids: seatIds.join(","),
+          ...(yours.length > 0 ? { held_by_you: "true" } : {}),
+          ...(holding.length > 0 ? { your_holds: holding.join(",") } : {}),
+        },
+      },
     );
   }
 }

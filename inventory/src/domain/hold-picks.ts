@@ -47,11 +47,10 @@ export async function refuseTaken(
   const freed = stored.filter((s) => isFree(s, now));
   if (freed.length > 0) await deps.maps.written(event.eventId, freed);
   if (taken.length === 0) return;
-  const yours = Boolean(userId) && taken.some((s) => s.userId === userId);
   throw new SeatsUnavailableError(
     taken.map((s) => s.seatId),
     taken,
-    yours,
+    userId,
   );
 }
 

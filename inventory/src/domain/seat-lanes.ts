@@ -56,11 +56,10 @@ export class SeatLanes {
       if (seat && seat.holder !== w.reservationId && !isFree(seat, now)) taken.push(seat);
     }
     if (taken.length === 0) return;
-    const yours = Boolean(w.userId) && taken.some((s) => s.userId === w.userId);
     throw new SeatsUnavailableError(
       taken.map((s) => s.seatId),
       taken,
-      yours,
+      w.userId,
     );
   }
 }

@@ -67,11 +67,7 @@ export class MemorySeatStore implements SeatStore {
     });
     if (lost.length > 0) {
       const states = lost.flatMap((id) => this.seats.get(`${w.event.eventId}/${id}`) ?? []);
-      throw new SeatsUnavailableError(
-        lost,
-        states,
-        states.some((s) => s.userId === w.userId),
-      );
+      throw new SeatsUnavailableError(lost, states, w.userId);
     }
     const changed = w.seatIds.map((seatId) => {
       const seat: Seat = {

@@ -19,6 +19,7 @@ import { type Outcome, replayOf } from "./idempotency.ts";
 import type { Reservation } from "./model.ts";
 import { CreateAbandoned, type CreateGuards, IdempotencyTaken, ReservationTokenSpent } from "./ports.ts";
 import { isPolicyRefusal, type TallyVerdict } from "./purchase-policy.ts";
+import { giveUp } from "./transitions.ts";
 import { type CreateInput, validateCreate } from "./validation.ts";
 
 // After a failed first try: pauses of 0.1–0.2 s doubling to 0.5–1 s. Three more tries for a slow
@@ -97,23 +98,49 @@ export class CreateFlow {
       }
       throw error;
     }
-    try {
-      const token = { jti: grant.jti, expiresAt: grant.exp * 1000 };
-      return { value: await this.hold(req, claim, token, verdict), replayed: false };
-    } catch (error) {
-      const taken = error instanceof IdempotencyTaken;
-      const ownSeats = error instanceof AppError && error.metadata.held_by_you === "true";
-      if (taken || ownSeats) {
-        const earlier = await this.earlier(claim, taken ? error.record : undefined);
-        if (earlier) return earlier;
+    const token = { jti: grant.jti, expiresAt: grant.exp * 1000 };
+    for (let tries = 1; ; tries++) {
+      try {
+        return { value: await this.hold(req, claim, token, verdict), replayed: false };
+      } catch (error) {
+        const taken = error instanceof IdempotencyTaken;
+        const ownSeats = error instanceof AppError && error.metadata.held_by_you === "true";
+        if (taken || ownSeats) {
+          const earlier = await this.earlier(claim, taken ? error.record : undefined);
+          if (earlier) return earlier;
+        }
+        if (ownSeats && tries === 1 && (await this.freeOwnAttempts(req.eventId, error))) continue;
+        throw this.refusal(error);
       }
-      if (error instanceof ReservationTokenSpent) throw tokenInvalid();
-      if (!taken) throw error;
-      // Recorded, yet gone by the time it was read: the window just closed. Let the client retry.
-      throw new AppError("IDEMPOTENCY_IN_PROGRESS", "This idempotency key is being reused; try again", {
-        retryAfterSec: 1,
-      });
     }
+  }
+
+  // What a hold that failed, with no earlier answer to give, tells the caller.
+  private refusal(error: unknown): unknown {
+    if (error instanceof ReservationTokenSpent) return tokenInvalid();
+    if (!(error instanceof IdempotencyTaken)) return error;
+    // Recorded, yet gone by the time it was read: the window just closed. Let the client retry.
+    return new AppError("IDEMPOTENCY_IN_PROGRESS", "This idempotency key is being reused; try again", {
+      retryAfterSec: 1,
+    });
+  }
+
+  /**
+   * Frees seats this buyer holds under ids no reservation is stored under: its own earlier
+   * attempts that died or were given up between their hold and their write (a killed process, a
+   * create past its deadline), whose timer has not looked yet. A retry must not lose to them:
+   * each is given up now, as that look would (marked, so a write still on its way fails; then
+   * released), and the hold is tried once more. True when every one was; a live reservation of
+   * the buyer holding them keeps the refusal.
+   */
+  private async freeOwnAttempts(eventId: string, refusal: AppError): Promise<boolean> {
+    const ids = (refusal.metadata.your_holds ?? "").split(",").filter(Boolean);
+    if (ids.length === 0) return false;
+    for (const id of ids) if (await giveUp(this.deps, id, eventId)) return false;
+    this.deps.log.info("gave up the buyer's own unstored holds so its new request can have the seats", {
+      reservation_ids: ids.join(","),
+    });
+    return true;
   }
 
   // The answer an earlier request under the same key left, if any (IDEMPOTENCY_CONFLICT when

@@ -6,7 +6,7 @@ import type { ReservationDeps, ReservationSettings } from "./deps.ts";
 import type { Outcome } from "./idempotency.ts";
 import { claimIsLive, type Order, type Reservation, type ReservationPage } from "./model.ts";
 import { TransitionRejected } from "./ports.ts";
-import { endHold, releaseSeats } from "./transitions.ts";
+import { endHold, giveUp, releaseSeats } from "./transitions.ts";
 import {
   type CreateInput,
   checkIdempotencyKey,
@@ -159,7 +159,7 @@ export class Reservations {
     return this.retryRaces(async () => {
       const r =
         (await this.deps.store.get(reservationId)) ??
-        (eventId ? await this.abandon(reservationId, eventId) : undefined);
+        (eventId ? await giveUp(this.deps, reservationId, eventId) : undefined);
       if (!r) throw notFound();
       const now = this.deps.now();
       // A repeat may be finishing an expiry whose release failed: releasing twice is harmless.
@@ -189,28 +189,6 @@ export class Reservations {
       eventId: r.eventId,
       holdExpiresAt: r.holdExpiresAt,
     });
-  }
-
-  // Gives up an id no reservation is stored under: marked abandoned first, so that a create of
-  // it still on its way fails rather than store a HOLD whose seats are freed here; then whatever
-  // inventory holds for it is released. Answers the reservation instead if one landed meanwhile.
-  // Besides the abandoned holds this exists for, it meets the lost races another replica (or
-  // this process before a restart) saw: each costs the mark and a release that finds no hold.
-  private async abandon(reservationId: string, eventId: string): Promise<Reservation | undefined> {
-    const landed = await this.deps.store.abandon(reservationId);
-    if (landed) return landed;
-    const freed = await this.deps.inventory.release({
-      reservationId,
-      eventId,
-      seatIds: [],
-      reason: "EXPIRED",
-    });
-    if (freed.length === 0) return undefined;
-    this.deps.log.warn("released the seats of a hold whose reservation was never stored", {
-      reservation_id: reservationId,
-      seats: freed.length,
-    });
-    return undefined;
   }
 
   /** Expires HOLDs overdue by more than the grace period (covers lost timers); returns how many changed. */

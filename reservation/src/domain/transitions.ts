@@ -48,3 +48,28 @@ export async function disarm(deps: ReservationDeps, reservationId: string): Prom
     .cancel(reservationId)
     .catch((err) => deps.log.warn("expiry timer not cancelled", { reservation_id: reservationId, err }));
 }
+
+/**
+ * Gives up an id no reservation is stored under (a create that died or was given up between its
+ * hold and its write). It is marked abandoned first, so that a create of it still on its way
+ * fails rather than store a HOLD whose seats are freed here; then whatever inventory holds for
+ * it is released. Answers the reservation instead, changing nothing, if one is stored after all.
+ * Besides abandoned holds, a timer meets the lost races another replica (or the process before a
+ * restart) saw: each costs the mark and a release that finds no hold.
+ */
+export async function giveUp(
+  deps: ReservationDeps,
+  reservationId: string,
+  eventId: string,
+): Promise<Reservation | undefined> {
+  const landed = await deps.store.abandon(reservationId);
+  if (landed) return landed;
+  const freed = await deps.inventory.release({ reservationId, eventId, seatIds: [], reason: "EXPIRED" });
+  if (freed.length > 0) {
+    deps.log.warn("released the seats of a hold whose reservation was never stored", {
+      reservation_id: reservationId,
+      seats: freed.length,
+    });
+  }
+  return undefined;
+}

@@ -91,6 +91,38 @@ describe("create", () => {
     expect([...f.store.abandoned]).toEqual([id]);
   });
 
+  test("a retry after a create died between its hold and its write gets the seats at once, not its own ghost", async () => {
+    let land = () => undefined as unknown;
+    const hold = f.inventory.hold.bind(f.inventory);
+    const store = f.store.create.bind(f.store);
+    f.inventory.hold = (req) => new Promise((resolve) => (land = () => resolve(hold(req))));
+    f.store.create = () => new Promise<never>(() => undefined);
+    void create({ idempotencyKey: KEY });
+    await Bun.sleep(10);
+    const ghost = f.timer.scheduled[0]?.reservationId ?? "";
+    land();
+    await Bun.sleep(10);
+    expect(f.inventory.holderOf("A-1-1")).toBe(ghost);
+    // The process died there. The buyer retries at once, on the restarted process, before the
+    // ghost's first look.
+    Object.assign(f.inventory, { hold });
+    Object.assign(f.store, { create: store });
+    svc = new Reservations(f.deps, DEFAULT_SETTINGS);
+    const { value: r, replayed } = await create({ idempotencyKey: KEY });
+    expect([r.status, replayed, f.inventory.holderOf("A-1-1")]).toEqual(["HOLD", false, r.id]);
+    expect([...f.store.abandoned]).toEqual([ghost]);
+    expect(f.inventory.releases).toEqual([{ reservationId: ghost, reason: "EXPIRED" }]);
+  });
+
+  test("a buyer's live reservation on the seats still refuses another: nothing is given up", async () => {
+    f.policies.byEvent.set("evt_1", { maxLiveReservations: 2 });
+    const { value: first } = await create();
+    expect(await codeOf(create())).toBe("SEAT_UNAVAILABLE");
+    expect(f.inventory.holderOf("A-1-1")).toBe(first.id);
+    expect(f.store.abandoned.size).toBe(0);
+    expect(f.inventory.releases).toEqual([]);
+  });
+
   test("a create still on its way when its first look gives it up fails, and gives its seats back", async () => {
     let land = () => undefined as unknown;
     const hold = f.inventory.hold.bind(f.inventory);

@@ -210,9 +210,11 @@ export class FakeInventory implements InventoryGateway {
     for (const id of ids) {
       const holder = this.holderOf(id);
       if (holder && holder !== req.reservationId) {
-        const yours = this.seats.get(id)?.userId === req.userId;
+        const seat = this.seats.get(id);
+        const yours = seat?.userId === req.userId;
+        // As inventory answers: the buyer's own seats, and the holds of theirs holding them.
         throw new AppError("SEAT_UNAVAILABLE", `${id} is taken`, {
-          metadata: yours ? { held_by_you: "true" } : {},
+          metadata: yours ? { held_by_you: "true", ...(seat?.sold ? {} : { your_holds: holder }) } : {},
         });
       }
     }
