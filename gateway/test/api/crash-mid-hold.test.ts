@@ -7,40 +7,29 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { LocalStack } from "@tt/kit/local";
 import { eventually } from "@tt/kit/testing";
-import { StoreReader } from "../../../bench/drop/store-read.ts";
-import { apiClient, createOnSaleEvent, delayingProxy, enterSale, startApiPlatform } from "./platform.ts";
+import { apiClient, enterSale, readStore, startBehindHoldProxy } from "./platform.ts";
 
 const EVENT_ID = `evt_crash_${Date.now().toString(36)}`;
 const HOLD_SECONDS = 30;
 const SEATS = ["A-1-1", "A-1-2"];
-const proxy = delayingProxy("/inventory.v1.InventoryService/ReserveSeats");
 let stack: LocalStack;
+let proxy: Awaited<ReturnType<typeof startBehindHoldProxy>>["proxy"];
 
 beforeAll(async () => {
-  stack = await startApiPlatform(HOLD_SECONDS, {
-    base: 34000,
-    serviceEnv: { reservation: { INVENTORY_URL: proxy.url } },
-  });
-  proxy.state.target = stack.urls.services.inventory;
-  const section = { section_id: "A", name: "Floor", price: 90000, rows: 2, seats_per_row: 10 };
-  expect(await createOnSaleEvent(stack.urls.gateway, EVENT_ID, "Crash night", [section])).toBe(201);
+  ({ stack, proxy } = await startBehindHoldProxy(HOLD_SECONDS, { base: 22000, eventId: EVENT_ID }));
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
-  proxy.stop();
+  proxy?.stop();
 });
 
 /** The seats of the event the store has HELD, and the reservations it has. */
-async function stored() {
-  const reader = new StoreReader(stack.urls.dynamodb, stack.env.STAGE ?? "", EVENT_ID);
-  try {
-    const snap = await reader.snapshot();
+const stored = () =>
+  readStore(stack, EVENT_ID, async (r) => {
+    const snap = await r.snapshot();
     return { held: snap.seats.filter((s) => s.status === "HELD"), reservations: snap.reservations };
-  } finally {
-    reader.close();
-  }
-}
+  });
 
 test("a reservation killed while its hold is on the way leaves no seat HELD once the request has run out", async () => {
   const b = apiClient(stack.urls.gateway, {

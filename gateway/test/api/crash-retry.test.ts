@@ -5,43 +5,33 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { LocalStack } from "@tt/kit/local";
 import { eventually } from "@tt/kit/testing";
-import { StoreReader } from "../../../bench/drop/store-read.ts";
-import { apiClient, createOnSaleEvent, delayingProxy, enterSale, startApiPlatform } from "./platform.ts";
+import { apiClient, enterSale, readStore, startBehindHoldProxy } from "./platform.ts";
 
 const EVENT_ID = `evt_retry_${Date.now().toString(36)}`;
 const SEATS = ["A-1-1", "A-1-2"];
 // The gateway gives each create 8 s, so the ghost's first look comes 8 s after it started: long
 // after the retry below.
 const CREATE_BUDGET_MS = 8_000;
-const proxy = delayingProxy("/inventory.v1.InventoryService/ReserveSeats");
 let stack: LocalStack;
+let proxy: Awaited<ReturnType<typeof startBehindHoldProxy>>["proxy"];
 
 beforeAll(async () => {
-  stack = await startApiPlatform(30, {
-    base: 36000,
-    serviceEnv: {
-      gateway: { RESERVATION_TIMEOUT_MS: String(CREATE_BUDGET_MS) },
-      reservation: { INVENTORY_URL: proxy.url },
-    },
-  });
-  proxy.state.target = stack.urls.services.inventory;
-  const section = { section_id: "A", name: "Floor", price: 90000, rows: 2, seats_per_row: 10 };
-  expect(await createOnSaleEvent(stack.urls.gateway, EVENT_ID, "Retry night", [section])).toBe(201);
+  ({ stack, proxy } = await startBehindHoldProxy(30, {
+    base: 25000,
+    eventId: EVENT_ID,
+    serviceEnv: { gateway: { RESERVATION_TIMEOUT_MS: String(CREATE_BUDGET_MS) } },
+  }));
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
-  proxy.stop();
+  proxy?.stop();
 });
 
-async function heldSeats(): Promise<string[]> {
-  const reader = new StoreReader(stack.urls.dynamodb, stack.env.STAGE ?? "", EVENT_ID);
-  try {
-    return (await reader.snapshot()).seats.filter((s) => s.status === "HELD").map((s) => s.seatId);
-  } finally {
-    reader.close();
-  }
-}
+const heldSeats = () =>
+  readStore(stack, EVENT_ID, async (r) =>
+    (await r.snapshot()).seats.filter((s) => s.status === "HELD").map((s) => s.seatId),
+  );
 
 test("a retry right after the reservation process died mid-create gets the seats its own ghost held", async () => {
   const b = apiClient(stack.urls.gateway, {

@@ -2,20 +2,18 @@
 // same seats at once, and a hold whose inventory call lands after its request gave up.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { LocalStack } from "@tt/kit/local";
-import { StoreReader } from "../../../bench/drop/store-read.ts";
-import { apiClient, createOnSaleEvent, delayingProxy, enterSale, startApiPlatform } from "./platform.ts";
+import { apiClient, enterSale, readStore, startBehindHoldProxy } from "./platform.ts";
 
 const EVENT_ID = `evt_hot_${Date.now().toString(36)}`;
-const RESERVE = "/inventory.v1.InventoryService/ReserveSeats";
 let stack: LocalStack;
 let base: string;
 
 // Between reservation and inventory: ReserveSeats calls held back when asked to, so they reach
 // inventory after reservation's deadline.
-const proxy = delayingProxy(RESERVE);
+let proxy: Awaited<ReturnType<typeof startBehindHoldProxy>>["proxy"];
 
 beforeAll(async () => {
-  stack = await startApiPlatform(60, {
+  ({ stack, proxy } = await startBehindHoldProxy(60, {
     base: 17000,
     env: {
       // As for a real crowd: limits on, each buyer behind its own address.
@@ -23,21 +21,16 @@ beforeAll(async () => {
       TRUST_PROXY: "true",
       QUEUE_ADMIT_CAP: "10000",
     },
-    serviceEnv: {
-      reservation: { INVENTORY_URL: proxy.url },
-    },
-  });
-  proxy.state.target = stack.urls.services.inventory;
+    eventId: EVENT_ID,
+    rows: 4,
+    price: 150000,
+  }));
   base = stack.urls.gateway;
-  const created = await createOnSaleEvent(base, EVENT_ID, "Hot seats night", [
-    { section_id: "A", name: "Floor", price: 150000, rows: 4, seats_per_row: 10 },
-  ]);
-  expect(created).toBe(201);
 }, 120_000);
 
 afterAll(async () => {
   await stack?.stop();
-  proxy.stop();
+  proxy?.stop();
 });
 
 /** A buyer behind its own address (load-test bypass token naming the buyer). */
@@ -61,14 +54,7 @@ const hold = (b: ReturnType<typeof buyer>, token: string, seatIds: string[], key
   );
 
 /** Seats HELD by no live reservation, read from the stores of record. */
-async function ghostSeats(): Promise<string[]> {
-  const reader = new StoreReader(stack.urls.dynamodb, stack.env.STAGE ?? "", EVENT_ID);
-  try {
-    return await reader.ghostSeats();
-  } finally {
-    reader.close();
-  }
-}
+const ghostSeats = () => readStore(stack, EVENT_ID, (r) => r.ghostSeats());
 
 describe("hot seats", () => {
   test("the first hold on a freshly started platform succeeds", async () => {

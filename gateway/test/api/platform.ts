@@ -2,6 +2,7 @@
 // 19xxx ports, for the gateway's API tests: they exercise the real services behind each route.
 import { expect } from "bun:test";
 import { type LocalStack, portBlock, type ServiceName, startLocalStack } from "@tt/kit/local";
+import { StoreReader } from "../../../bench/drop/store-read.ts";
 
 /** Bypass tokens (outside production): the admin one, and one naming any buyer. */
 export const ADMIN = { authorization: "Bearer dev-super-key-local-testing", "x-user-id": "ops" };
@@ -99,7 +100,7 @@ export async function enterSale(b: ReturnType<typeof apiClient>, eventId: string
  * asked to, as a slow network or a GC pause would. A held call is forwarded even when its caller
  * has gone (given up, or killed): what was sent is on its way.
  */
-export function delayingProxy(method: string) {
+function delayingProxy(method: string) {
   const state = { delayMs: 0, target: "" };
   const server = Bun.serve({
     port: 0,
@@ -114,4 +115,47 @@ export function delayingProxy(method: string) {
     },
   });
   return { url: `http://127.0.0.1:${server.port}`, state, stop: () => server.stop(true) };
+}
+
+/**
+ * The platform with reservation reaching inventory's ReserveSeats through a delaying proxy, so a
+ * test can hold a hold back past its deadline or past a kill, and one on-sale event of one
+ * section A (2 rows of 10 unless given); stop both in afterAll.
+ */
+export async function startBehindHoldProxy(
+  holdSeconds: number,
+  opts: ApiPlatformOptions & { eventId: string; rows?: number; price?: number },
+) {
+  const proxy = delayingProxy("/inventory.v1.InventoryService/ReserveSeats");
+  const reservation = { ...opts.serviceEnv?.reservation, INVENTORY_URL: proxy.url };
+  const stack = await startApiPlatform(holdSeconds, {
+    ...opts,
+    serviceEnv: { ...opts.serviceEnv, reservation },
+  });
+  proxy.state.target = stack.urls.services.inventory;
+  const section = {
+    section_id: "A",
+    name: "Floor",
+    price: opts.price ?? 90000,
+    rows: opts.rows ?? 2,
+    seats_per_row: 10,
+  };
+  expect(
+    await createOnSaleEvent(stack.urls.gateway, opts.eventId, `Test night ${opts.eventId}`, [section]),
+  ).toBe(201);
+  return { stack, proxy };
+}
+
+/** Reads an event's stores of record (the drop's StoreReader) with `read`, closing the reader after. */
+export async function readStore<T>(
+  stack: LocalStack,
+  eventId: string,
+  read: (reader: StoreReader) => Promise<T>,
+): Promise<T> {
+  const reader = new StoreReader(stack.urls.dynamodb, stack.env.STAGE ?? "", eventId);
+  try {
+    return await read(reader);
+  } finally {
+    reader.close();
+  }
 }
