@@ -114,9 +114,9 @@ try {
   progress.stop();
   const processes = cpu.stop();
 
-  // Each worker kill from one long poll before a hold's expiry to its release gives that hold one more visibility
-  // timeout (drop/expiry-checks.ts). Every kill has happened by now, so each hold's whole grace is
-  // known: wait until the last hold is past it, then read the stores.
+  // Each worker kill from one long poll before a hold's expiry to its release gives that hold one
+  // more visibility timeout (drop/expiry-checks.ts). Every kill has happened by now, so each
+  // hold's whole grace is known: wait until the last hold is past it, then read the stores.
   const grace: ExpiryGrace = {
     baseMs: cfg.graceSec * 1000,
     ...(cfg.chaos

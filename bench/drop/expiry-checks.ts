@@ -13,7 +13,7 @@
  */
 import type { ReservationRow, StaleSighting, StoreSnapshot } from "./store-rows.ts";
 
-/** When the worker was killed (epoch ms), its visibility timeout (what one kill can cost), and its long poll's wait. */
+/** When the worker was killed (epoch ms), its visibility timeout (what one kill costs), its long poll's wait. */
 export interface WorkerKills {
   at: number[];
   visibilityMs: number;
@@ -36,7 +36,7 @@ export interface AppliedGrace {
 export function graceFor(rule: ExpiryGrace, expiredAt: number, releasedAt: number): AppliedGrace {
   const k = rule.workerKills;
   const kills = k?.at.filter((t) => t >= expiredAt - k.pollMs && t <= releasedAt).length ?? 0;
-  return { ms: rule.baseMs + kills * (rule.workerKills?.visibilityMs ?? 0), kills };
+  return { ms: rule.baseMs + kills * (k?.visibilityMs ?? 0), kills };
 }
 
 const sec = (ms: number) => `${Math.round(ms / 100) / 10} s`;

@@ -64,11 +64,10 @@ export class EventsQueue {
     } catch (error) {
       throw unavailable(error);
     }
-    const failed = new Map((res.Failed ?? []).map((f) => [f.Id, f.Code]));
-    return sends.map((_, i) =>
-      failed.has(String(i))
-        ? unavailable(new Error(`SQS refused the message: ${failed.get(String(i))}`))
-        : undefined,
-    );
+    const failed = new Map((res.Failed ?? []).map((f) => [f.Id, f.Code ?? "unknown"]));
+    return sends.map((_, i) => {
+      const code = failed.get(String(i));
+      return code ? unavailable(new Error(`SQS refused the message: ${code}`)) : undefined;
+    });
   }
 }

@@ -6,8 +6,9 @@ import { timerEnvelope } from "./outbox-events.ts";
 /**
  * ExpiryTimer on SQS DelaySeconds: the timer's `reservation.hold_due` message becomes visible to
  * the worker at the time asked, in whole seconds (SQS caps the delay at 15 minutes; a longer hold
- * is re-armed by the early expire call). No per-hold quota like EventBridge Scheduler's, no cancel: a message
- * for a hold that ended early finds nothing to expire, and consumers are idempotent.
+ * is re-armed by the early expire call). No per-hold quota like EventBridge Scheduler's, no
+ * cancel: a message for a hold that ended early finds nothing to expire, and consumers are
+ * idempotent.
  */
 export class SqsExpiryTimer implements ExpiryTimer {
   constructor(
