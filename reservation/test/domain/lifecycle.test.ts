@@ -1,21 +1,19 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { AppError } from "@tt/kit";
 import { DEFAULT_SETTINGS } from "../../src/domain/deps.ts";
-import { Reservations } from "../../src/domain/reservations.ts";
-import { codeOf, createFor } from "../support/domain.ts";
-import { fakeDeps, testToken } from "../support/fakes.ts";
+import type { Reservations } from "../../src/domain/reservations.ts";
+import { codeOf, createFor, freshDomain, KEY } from "../support/domain.ts";
+import { type fakeDeps, testToken } from "../support/fakes.ts";
 
 // The reservation lifecycle over fakes: create, confirm, cancel, expire, sweep. What becomes of a
 // hold whose create failed or was abandoned is in abandoned-holds.test.ts.
-const KEY = "7f3c2a4e-1b2d-4c5e-8f90-a1b2c3d4e5f6";
 let f: ReturnType<typeof fakeDeps>;
 let svc: Reservations;
 
 const create = (over: Parameters<typeof createFor>[2] = {}) => createFor(svc, f.clock, over);
 
 beforeEach(() => {
-  f = fakeDeps();
-  svc = new Reservations(f.deps, DEFAULT_SETTINGS);
+  ({ f, svc } = freshDomain());
 });
 
 describe("create", () => {

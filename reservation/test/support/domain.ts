@@ -1,7 +1,17 @@
 // What the domain tests over fakes share: a buyer's create and a failure's code.
 import type { AppError } from "@tt/kit";
-import type { Reservations } from "../../src/domain/reservations.ts";
-import { type TestClock, testToken } from "./fakes.ts";
+import { DEFAULT_SETTINGS } from "../../src/domain/deps.ts";
+import { Reservations } from "../../src/domain/reservations.ts";
+import { fakeDeps, type TestClock, testToken } from "./fakes.ts";
+
+/** An idempotency key a test repeats on purpose. */
+export const KEY = "7f3c2a4e-1b2d-4c5e-8f90-a1b2c3d4e5f6";
+
+/** Fresh fakes and the domain over them, with the platform's default settings. */
+export function freshDomain() {
+  const f = fakeDeps();
+  return { f, svc: new Reservations(f.deps, DEFAULT_SETTINGS) };
+}
 
 type CreateInput = Parameters<Reservations["create"]>[0];
 
