@@ -4,10 +4,13 @@ import { Batcher } from "@tt/kit";
 /** A batcher whose runs are recorded; each input n is answered with `${key}:${n}`. */
 function recorded(maxSize?: number) {
   const runs: Array<{ key: string; inputs: number[] }> = [];
-  const batcher = new Batcher<number, string>(async (key, inputs) => {
-    runs.push({ key, inputs });
-    return inputs.map((n) => `${key}:${n}`);
-  }, maxSize);
+  const batcher = new Batcher<number, string>(
+    async (key, inputs) => {
+      runs.push({ key, inputs });
+      return inputs.map((n) => `${key}:${n}`);
+    },
+    { maxSize },
+  );
   return { batcher, runs };
 }
 
@@ -35,6 +38,23 @@ describe("the batcher", () => {
     const outputs = await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.add("evt_a", n)));
     expect(outputs).toEqual(["evt_a:1", "evt_a:2", "evt_a:3", "evt_a:4", "evt_a:5"]);
     expect(runs.map((r) => r.inputs)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  test("a lingering batch takes the calls of later turns until its time is up", async () => {
+    const runs: number[][] = [];
+    const batcher = new Batcher<number, number>(
+      async (_key, inputs) => {
+        runs.push(inputs);
+        return inputs;
+      },
+      { lingerMs: 30 },
+    );
+    const first = batcher.add("acks", 1);
+    await Bun.sleep(5);
+    const second = batcher.add("acks", 2);
+    expect(await Promise.all([first, second])).toEqual([1, 2]);
+    await batcher.add("acks", 3);
+    expect(runs).toEqual([[1, 2], [3]]);
   });
 
   test("a failed batch fails each of its calls, and only those", async () => {

@@ -6,23 +6,25 @@
  * inventory's consistent seat reads for refusals go out as one BatchGetItem. The batch is sent at
  * `setImmediate`, after the turn's I/O callbacks: every request that arrived in that turn is in
  * it, a lone request waits for nothing, and every call's batch starts after the call was made.
+ * Work that finishes in ones over many turns (the worker's acknowledgements) can linger instead.
  */
 export class Batcher<In, Out> {
   private pending = new Map<string, Batch<In, Out>>();
   private scheduled = false;
+  private readonly maxSize: number;
+  private readonly lingerMs: number;
 
   /**
    * @param run answers one batch: one output per input, in order; a rejection fails every call
    *   of the batch
-   * @param maxSize calls per batch; a full batch is sent at once. The default 16 was measured
-   *   for the waiting room against 8, 32 and 64 side by side: small enough that Redis starts on
-   *   a turn's first batch while the gateway still reads the rest of its requests (the two
-   *   overlap on two cores), large enough that most of the per-call saving is had.
    */
   constructor(
     private readonly run: (key: string, inputs: In[]) => Promise<Out[]>,
-    private readonly maxSize = 16,
-  ) {}
+    options: BatcherOptions = {},
+  ) {
+    this.maxSize = options.maxSize ?? 16;
+    this.lingerMs = options.lingerMs ?? 0;
+  }
 
   /** Adds one call to this turn's batch for `key`; settles with its own output. */
   add(key: string, input: In): Promise<Out> {
@@ -32,7 +34,8 @@ export class Batcher<In, Out> {
       this.pending.set(key, batch);
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        if (this.lingerMs > 0) setTimeout(() => this.flush(), this.lingerMs);
+        else setImmediate(() => this.flush());
       }
     }
     const { promise, resolve, reject } = Promise.withResolvers<Out>();
@@ -65,6 +68,23 @@ export class Batcher<In, Out> {
       },
     );
   }
+}
+
+/** How a Batcher groups its calls. */
+export interface BatcherOptions {
+  /**
+   * Calls per batch; a full batch is sent at once. The default 16 was measured for the waiting
+   * room against 8, 32 and 64 side by side: small enough that Redis starts on a turn's first
+   * batch while the gateway still reads the rest of its requests (the two overlap on two cores),
+   * large enough that most of the per-call saving is had.
+   */
+  maxSize?: number;
+  /**
+   * How long a batch waits for more calls after its first, in ms; 0 (the default): to the end of
+   * the turn. Only for calls nobody waits on to answer a request (an acknowledgement, say): a
+   * linger adds itself to every call's time.
+   */
+  lingerMs?: number;
 }
 
 interface Batch<In, Out> {

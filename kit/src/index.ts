@@ -8,7 +8,7 @@ export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
 export { type QueueUrl, queueUrl } from "./aws/queue-url.ts";
 export { EVENTS_QUEUE, queueNames } from "./aws/queues.ts";
 export { type TableName, TTL_ATTRIBUTE, tableName, tableNames } from "./aws/tables.ts";
-export { Batcher } from "./batcher.ts";
+export { Batcher, type BatcherOptions } from "./batcher.ts";
 export {
   APP_ENVS,
   awsFields,

@@ -29,7 +29,7 @@ export class DynamoSeatReads {
   private readonly seatBatches = new Batcher<{ event: EventInfo; seatIds: string[] }, Seat[]>(
     // Shared by the turn's requests, so it runs on none of their deadlines.
     (_eventId, asks) => detached(() => this.readBatch(asks)),
-    40,
+    { maxSize: 40 },
   );
 
   constructor(

@@ -38,7 +38,7 @@ export class EventsQueue {
     configuredUrl?: string,
   ) {
     this.queueUrl = queueUrl(sqs, name, configuredUrl);
-    this.batches = new Batcher((_, sends) => this.sendBatch(sends), SQS_BATCH);
+    this.batches = new Batcher((_, sends) => this.sendBatch(sends), { maxSize: SQS_BATCH });
   }
 
   /** Sends one message body, optionally delayed (seconds, capped at the SQS maximum). */

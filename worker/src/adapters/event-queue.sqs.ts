@@ -1,15 +1,33 @@
 import {
   ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { type QueueUrl, queueUrl } from "@tt/kit";
+import { Batcher, type QueueUrl, queueUrl } from "@tt/kit";
 import type { Delivery, EventQueue } from "../domain/ports.ts";
+
+/** Most entries SQS takes in one DeleteMessageBatch. */
+const SQS_BATCH = 10;
+/**
+ * How long an acknowledgement waits for others to share its DeleteMessageBatch. Messages finish
+ * one by one, seldom two in one turn: one DeleteMessage each was 8,576 calls in a 50/s drop, the
+ * most of any call the worker or the queue served. Nobody waits on an ack but the slot it frees,
+ * and the message stays hidden meanwhile.
+ */
+const ACK_LINGER_MS = 20;
 
 /** The events queue (and its DLQ, for depth only) on SQS or fauxqs. */
 export class SqsEventQueue implements EventQueue {
+  private readonly acks = new Batcher<string, Error | undefined>(
+    (_, receipts) => this.deleteBatch(receipts),
+    {
+      maxSize: SQS_BATCH,
+      lingerMs: ACK_LINGER_MS,
+    },
+  );
+
   constructor(
     private readonly sqs: SQSClient,
     private readonly url: QueueUrl,
@@ -47,9 +65,23 @@ export class SqsEventQueue implements EventQueue {
   }
 
   async ack(delivery: Delivery): Promise<void> {
-    await this.sqs.send(
-      new DeleteMessageCommand({ QueueUrl: await this.url(), ReceiptHandle: delivery.receipt }),
+    const refused = await this.acks.add("", delivery.receipt);
+    if (refused) throw refused;
+  }
+
+  // One answer per receipt: undefined when deleted, the refusal when not (the message comes back).
+  private async deleteBatch(receipts: string[]): Promise<Array<Error | undefined>> {
+    const { Failed = [] } = await this.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: await this.url(),
+        Entries: receipts.map((receipt, i) => ({ Id: String(i), ReceiptHandle: receipt })),
+      }),
     );
+    const failed = new Map(Failed.map((f) => [f.Id, `${f.Code ?? "unknown"}: ${f.Message ?? ""}`]));
+    return receipts.map((_, i) => {
+      const why = failed.get(String(i));
+      return why ? new Error(`SQS kept the message: ${why}`) : undefined;
+    });
   }
 
   async hide(delivery: Delivery, seconds: number): Promise<void> {
