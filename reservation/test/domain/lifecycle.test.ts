@@ -162,6 +162,32 @@ describe("confirm", () => {
     expect(f.store.eventTypes(r.id).filter((t) => t === "reservation.confirmed")).toHaveLength(1);
   });
 
+  test("the worker's confirm and the buyer's, arriving together, share one run: one commit, one order", async () => {
+    const { value: r } = await create();
+    f.payments.approve("pi_1", r.id, r.totalAmount);
+    const input = { reservationId: r.id, userId: "u1", paymentIntentId: "pi_1", idempotencyKey: "" };
+    // The worker's is committing the seats when the buyer's arrives.
+    const commit = Promise.withResolvers<void>();
+    f.inventory.commitHeld = commit.promise;
+    const first = svc.confirm({ ...input, paymentApproval: "signed-approval" });
+    while (f.inventory.commitCalls === 0) await Bun.sleep(1);
+    const second = svc.confirm({ ...input, idempotencyKey: KEY });
+    await Bun.sleep(5);
+    commit.resolve();
+    const [worker, buyer] = await Promise.all([first, second]);
+    expect(buyer.value.orderId).toBe(worker.value.orderId);
+    expect([worker.replayed, buyer.replayed]).toEqual([false, true]);
+    expect(f.inventory.commitCalls).toBe(1);
+    expect(f.store.orders.size).toBe(1);
+    // Someone else's confirm of it is not joined to the owner's: they are told it does not exist.
+    f.payments.approve("pi_2", r.id, r.totalAmount);
+    const [, stranger] = await Promise.allSettled([
+      svc.confirm({ ...input, paymentIntentId: "pi_2" }),
+      svc.confirm({ ...input, paymentIntentId: "pi_2", userId: "u2" }),
+    ]);
+    expect(((stranger as PromiseRejectedResult).reason as AppError).code).toBe("RESERVATION_NOT_FOUND");
+  });
+
   test("a pending, foreign or wrong-amount payment is PAYMENT_NOT_APPROVED", async () => {
     const { value: r } = await create();
     const confirm = (pi: string) =>

@@ -194,6 +194,10 @@ export class FakeInventory implements InventoryGateway {
   /** What a failing release answers: an inventory away by default, or a slow one. */
   releaseFailure: "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" = "UPSTREAM_UNAVAILABLE";
   releaseCalls = 0;
+  /** Commits asked for, answered or not. */
+  commitCalls = 0;
+  /** While set, commits wait for it (a slow commit, for a second caller to meet). */
+  commitHeld: Promise<void> | undefined;
   failCommitWith: AppError | undefined;
   constructor(
     private readonly clock: TestClock,
@@ -229,6 +233,8 @@ export class FakeInventory implements InventoryGateway {
   }
 
   async commit(req: Parameters<InventoryGateway["commit"]>[0]) {
+    this.commitCalls += 1;
+    await this.commitHeld;
     if (this.failCommitWith) throw this.failCommitWith;
     for (const id of req.seatIds) {
       const s = this.seats.get(id);
