@@ -1,7 +1,8 @@
 /**
  * What the back end was doing, window by window: every few seconds the services' own metrics are
- * scraped, and the window's DynamoDB request rate and mean DynamoDB latency per service are kept.
- * A slow step then shows whether DynamoDB was slow (queueing) or the step sent too much.
+ * scraped, and the window's DynamoDB request rate and mean DynamoDB and SQS latency per service are
+ * kept. A slow step then shows whether a store or the queue was slow (queueing) or the step sent
+ * too much.
  */
 import { readFileSync } from "node:fs";
 import { latencyBetween, ratePerSec, type Sample, scrapeAll } from "../lib/service-metrics.ts";
@@ -12,6 +13,8 @@ export interface BackendWindow {
   dynamoPerSec: number;
   /** Mean milliseconds of a DynamoDB request, per service (all operations). */
   dynamoMeanMs: Record<string, number>;
+  /** Mean milliseconds of an SQS request, per service (sends, receives that found messages, deletes). */
+  sqsMeanMs: Record<string, number>;
   /** The whole machine's CPU in use over the window, % of all cores (from /proc/stat). */
   machineBusyPct: number;
   /** The slowest DynamoDB operation of the window, e.g. "inventory TransactWriteItems 412 ms". */
@@ -72,12 +75,19 @@ function window(
 ) {
   const rates = ratePerSec(before, after, "dynamodb", sec);
   const dynamoPerSec = Math.round(Object.values(rates).reduce((a, b) => a + b, 0));
-  const dynamoMeanMs: Record<string, number> = {};
-  for (const [service, samples] of Object.entries(after)) {
-    const delta = (name: string) => total(samples, name) - total(before[service] ?? [], name);
-    const n = delta("aws_request_duration_seconds_count");
-    if (n > 0) dynamoMeanMs[service] = Math.round((delta("aws_request_duration_seconds_sum") / n) * 1000);
-  }
+  const meanMs = (client: string, skip: (operation: string) => boolean = () => false) => {
+    const means: Record<string, number> = {};
+    for (const [service, samples] of Object.entries(after)) {
+      const delta = (name: string) =>
+        total(samples, name, client, skip) - total(before[service] ?? [], name, client, skip);
+      const n = delta("aws_request_duration_seconds_count");
+      if (n > 0) means[service] = Math.round((delta("aws_request_duration_seconds_sum") / n) * 1000);
+    }
+    return means;
+  };
+  const dynamoMeanMs = meanMs("dynamodb");
+  // A long poll waits for messages by design: its time says nothing about the queue's speed.
+  const sqsMeanMs = meanMs("sqs", (operation) => operation === "ReceiveMessage");
   let slowest = "";
   let slowestMs = -1;
   for (const [service, ops] of Object.entries(latencyBetween(before, after)))
@@ -86,13 +96,18 @@ function window(
         slowestMs = ms;
         slowest = `${service} ${k.slice("dynamodb.".length)} ${ms} ms`;
       }
-  return { atSec, dynamoPerSec, dynamoMeanMs, slowest };
+  return { atSec, dynamoPerSec, dynamoMeanMs, sqsMeanMs, slowest };
 }
 
-/** The sum of a metric's DynamoDB samples. */
-function total(samples: Sample[], name: string): number {
+/** The sum of a metric's samples for one AWS client, less the operations `skip` names. */
+function total(
+  samples: Sample[],
+  name: string,
+  client: string,
+  skip: (operation: string) => boolean,
+): number {
   return samples
-    .filter((s) => s.name === name && s.labels.client === "dynamodb")
+    .filter((s) => s.name === name && s.labels.client === client && !skip(s.labels.operation ?? ""))
     .reduce((a, s) => a + s.value, 0);
 }
 

@@ -223,17 +223,19 @@ export function dropMarkdown(r: DropResult): string {
       "",
     );
   }
+  const byService = (means: Record<string, number>) =>
+    Object.entries(means)
+      .map(([s, ms]) => `${s} ${ms}`)
+      .join(", ");
   if (r.backend?.length) {
     lines.push(
-      "## DynamoDB as the services saw it (per 5 s window)",
+      "## DynamoDB and SQS as the services saw them (per 5 s window)",
       "",
-      "| at s | machine CPU busy | requests/s | mean ms by service | slowest operation |",
-      "| ---: | ---: | ---: | --- | --- |",
+      "| at s | machine CPU busy | requests/s | mean ms by service | slowest operation | SQS mean ms (no receives) |",
+      "| ---: | ---: | ---: | --- | --- | --- |",
       ...r.backend.map(
         (w) =>
-          `| ${w.atSec} | ${w.machineBusyPct} % | ${w.dynamoPerSec} | ${Object.entries(w.dynamoMeanMs)
-            .map(([s, ms]) => `${s} ${ms}`)
-            .join(", ")} | ${w.slowest} |`,
+          `| ${w.atSec} | ${w.machineBusyPct} % | ${w.dynamoPerSec} | ${byService(w.dynamoMeanMs)} | ${w.slowest} | ${byService(w.sqsMeanMs ?? {})} |`,
       ),
       "",
     );
