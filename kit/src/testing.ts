@@ -86,6 +86,20 @@ export function testConfig(overrides: Env = {}): BaseConfig {
   });
 }
 
+/**
+ * Notes the name of every command `client` sends from now on (`GetItemCommand`, …) in the array
+ * it returns: what a test wants to count of what goes over the wire, the client still sending it.
+ */
+export function recordCommands(client: { send: (...args: never[]) => unknown }): string[] {
+  const names: string[] = [];
+  const send = client.send.bind(client) as (...args: unknown[]) => unknown;
+  client.send = ((command: { constructor: { name: string } }, ...rest: unknown[]) => {
+    names.push(command.constructor.name);
+    return send(command, ...rest);
+  }) as typeof client.send;
+  return names;
+}
+
 /** Polls `fn` until it returns true or `timeoutMs` passes. */
 export async function eventually(fn: () => Promise<boolean> | boolean, timeoutMs = 5000, everyMs = 50) {
   const deadline = Date.now() + timeoutMs;

@@ -4,26 +4,21 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { type AppError, createSqsClient, ensureQueues, queueNames } from "@tt/kit";
 import { Supervisor, startSqs } from "@tt/kit/local";
-import { freePort } from "@tt/kit/testing";
+import { freePort, recordCommands } from "@tt/kit/testing";
 import { EventsQueue } from "../../src/adapters/events-queue.sqs.ts";
 
 const sup = new Supervisor({ sink: () => undefined });
 const STAGE = `eq${Date.now().toString(36)}`;
 let sqs: SQSClient;
 let url: string;
-const calls: string[] = [];
+let calls: string[] = [];
 
 beforeAll(async () => {
   const port = freePort();
   await startSqs(sup, { port });
   sqs = createSqsClient({ region: "us-east-1", endpoint: `http://127.0.0.1:${port}` });
   url = (await ensureQueues(sqs, STAGE)).eventsUrl;
-  // Count what goes over the wire.
-  const send = sqs.send.bind(sqs);
-  sqs.send = ((command: { constructor: { name: string } }, ...rest: unknown[]) => {
-    calls.push(command.constructor.name);
-    return (send as (...a: unknown[]) => unknown)(command, ...rest);
-  }) as typeof sqs.send;
+  calls = recordCommands(sqs);
 }, 30_000);
 
 afterAll(async () => {

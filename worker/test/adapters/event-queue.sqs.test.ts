@@ -4,20 +4,16 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { queueUrl } from "@tt/kit";
+import { recordCommands } from "@tt/kit/testing";
 import { SqsEventQueue } from "../../src/adapters/event-queue.sqs.ts";
 import { startQueues } from "../support.ts";
 
 let q: Awaited<ReturnType<typeof startQueues>>;
-const calls: string[] = [];
+let calls: string[] = [];
 
 beforeAll(async () => {
   q = await startQueues();
-  // Count what goes over the wire.
-  const send = q.sqs.send.bind(q.sqs);
-  q.sqs.send = ((command: { constructor: { name: string } }, ...rest: unknown[]) => {
-    calls.push(command.constructor.name);
-    return (send as (...a: unknown[]) => unknown)(command, ...rest);
-  }) as typeof q.sqs.send;
+  calls = recordCommands(q.sqs);
 }, 30_000);
 
 afterAll(() => q?.stop());
