@@ -53,7 +53,7 @@ export class CreateFlow {
     private readonly limits: BuyerLimits,
     /** Where the ids of holds inventory refused are noted, so their timers cost nothing. */
     private readonly refused: RecentIds,
-    /** Where the HOLDs stored here wait for their timer's first look, which then needs no read. */
+    /** Where the HOLDs stored here are kept for their timer's first look and their confirm (no read). */
     private readonly stored: Recent<Reservation>,
   ) {}
 

@@ -41,9 +41,11 @@ export class Reservations {
   /** Ids whose hold inventory refused here: no reservation is ever stored under them. */
   private readonly refused = new RecentIds();
   /**
-   * HOLDs stored here whose timer has not looked yet (see CreateFlow). A look usually comes
-   * within seconds and takes its entry; one that another replica answers leaves it here, so the
-   * bound is what caps memory: 10,000 reservations, a few MB.
+   * HOLDs stored here, as stored, until they end here or their time is up (see CreateFlow). The
+   * timer's first look and the confirm start from them without a read. A copy another replica
+   * has since changed is harmless: nothing is written from it but a transition conditional on
+   * its version, which is then refused and retried on a fresh read. The bound caps memory:
+   * 10,000 reservations, a few MB.
    */
   private readonly stored = new Recent<Reservation>(10_000);
   /**
@@ -119,9 +121,11 @@ export class Reservations {
 
   private async confirmOnce(input: ConfirmInput): Promise<Outcome<ConfirmResult>> {
     let replayed = false;
-    this.stored.delete(input.reservationId);
+    let known = this.liveHold(this.stored.take(input.reservationId), input.userId);
     const value = await this.retryRaces(async () => {
-      const r = await this.get(input.reservationId, input.userId);
+      // The first try may start from the HOLD stored here (see `stored`); a retry reads.
+      const r = known ?? (await this.get(input.reservationId, input.userId));
+      known = undefined;
       replayed = r.status === "CONFIRMED" && r.paymentIntentId === input.paymentIntentId;
       return this.confirmFlow.confirm(r, input.paymentIntentId, input.paymentApproval);
     });
@@ -166,11 +170,12 @@ export class Reservations {
     // A lost race's timer, in the process that lost it: nothing to read, nothing to release.
     if (this.refused.has(reservationId)) throw notFound();
     // A HOLD stored here, at its first look: arming the timer for its hold time needs no read.
-    const mine = this.stored.take(reservationId);
+    const mine = this.stored.get(reservationId);
     if (mine && this.deps.now() < mine.holdExpiresAt) {
       await this.armForHoldTime(mine);
       return { reservation: mine, changed: false };
     }
+    this.stored.delete(reservationId);
     return this.retryRaces(async () => {
       const r =
         (await this.deps.store.get(reservationId)) ??
@@ -196,6 +201,13 @@ export class Reservations {
       }
       return { reservation: await endHold(this.deps, r, "EXPIRED", { holdPassedAt: now }), changed: true };
     });
+  }
+
+  // A stored copy a confirm can start from: the buyer's own HOLD, not being confirmed, in time.
+  // Anything else is read (the refund paths in particular never act on a copy).
+  private liveHold(r: Reservation | undefined, userId: string): Reservation | undefined {
+    if (!r || r.userId !== userId || r.status !== "HOLD" || r.confirming) return undefined;
+    return this.deps.now() < r.holdExpiresAt ? r : undefined;
   }
 
   private armForHoldTime(r: Reservation): Promise<void> {

@@ -21,20 +21,15 @@ beforeEach(() => {
 describe("the hold timer's first look", () => {
   test("the timer's first look at a HOLD stored here arms it for the hold time, with no read", async () => {
     const { value: r } = await create();
-    const get = f.store.get.bind(f.store);
-    let reads = 0;
-    f.store.get = (id) => {
-      reads += 1;
-      return get(id);
-    };
+    f.store.reads = 0;
     f.clock.advance(2_000);
     const look = await svc.expire(r.id, "evt_1");
-    expect([look.changed, look.reservation.status, reads]).toEqual([false, "HOLD", 0]);
+    expect([look.changed, look.reservation.status, f.store.reads]).toEqual([false, "HOLD", 0]);
     expect(f.timer.dueAt).toEqual([r.createdAt + 2_000, r.holdExpiresAt]);
     // Another replica (or this one after a restart) reads the HOLD and arms it the same way.
     const other = new Reservations(f.deps, DEFAULT_SETTINGS);
     expect((await other.expire(r.id, "evt_1")).changed).toBe(false);
-    expect([reads, f.timer.dueAt.at(-1)]).toEqual([1, r.holdExpiresAt]);
+    expect([f.store.reads, f.timer.dueAt.at(-1)]).toEqual([1, r.holdExpiresAt]);
     expect(f.store.abandoned.size).toBe(0);
   });
 
@@ -114,18 +109,13 @@ describe("the hold timer's first look", () => {
 
   test("a lost race's timer, in the process that lost it, costs no read and no release", async () => {
     await create();
-    const reads = { n: 0 };
-    const get = f.store.get.bind(f.store);
-    f.store.get = (id) => {
-      reads.n += 1;
-      return get(id);
-    };
+    f.store.reads = 0;
     expect(await codeOf(create({ userId: "u2" }))).toBe("SEAT_UNAVAILABLE");
     const lost = f.timer.scheduled[1];
     expect(lost?.eventId).toBe("evt_1");
     f.clock.advance(60_000);
     expect(await codeOf(svc.expire(lost?.reservationId ?? "", "evt_1"))).toBe("RESERVATION_NOT_FOUND");
-    expect(reads.n).toBe(0);
+    expect(f.store.reads).toBe(0);
     expect(f.inventory.releases).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import { AppError } from "@tt/kit";
 import { DEFAULT_SETTINGS } from "../../src/domain/deps.ts";
-import type { Reservations } from "../../src/domain/reservations.ts";
+import { Reservations } from "../../src/domain/reservations.ts";
 import { codeOf, createFor, freshDomain, KEY } from "../support/domain.ts";
 import { type fakeDeps, testToken } from "../support/fakes.ts";
 
@@ -186,6 +186,33 @@ describe("confirm", () => {
       svc.confirm({ ...input, paymentIntentId: "pi_2", userId: "u2" }),
     ]);
     expect(((stranger as PromiseRejectedResult).reason as AppError).code).toBe("RESERVATION_NOT_FOUND");
+  });
+
+  test("a confirm of a HOLD stored here starts from it with no read, after the timer's first look too", async () => {
+    const { value: r } = await create();
+    f.payments.approve("pi_1", r.id, r.totalAmount);
+    f.clock.advance(2_000);
+    await svc.expire(r.id, "evt_1");
+    f.store.reads = 0;
+    const input = { reservationId: r.id, userId: "u1", paymentIntentId: "pi_1", idempotencyKey: "" };
+    expect((await svc.confirm(input)).value.reservation.status).toBe("CONFIRMED");
+    expect(f.store.reads).toBe(0);
+    // Its repeat finds no copy (the confirm ended it here) and reads the order's reservation.
+    expect((await svc.confirm(input)).replayed).toBe(true);
+    expect(f.store.reads).toBe(1);
+  });
+
+  test("a stored copy another replica has since changed costs one refused write, then the truth", async () => {
+    const { value: r } = await create();
+    f.payments.approve("pi_1", r.id, r.totalAmount);
+    // Another replica cancels the hold: this process's copy still says HOLD.
+    const other = new Reservations(f.deps, DEFAULT_SETTINGS);
+    await other.cancel(r.id, "u1");
+    const input = { reservationId: r.id, userId: "u1", paymentIntentId: "pi_1", idempotencyKey: "" };
+    expect(await codeOf(svc.confirm(input))).toBe("INVALID_STATE");
+    expect(f.inventory.commitCalls).toBe(0);
+    expect(f.store.orders.size).toBe(0);
+    expect(f.store.reservations.get(r.id)?.status).toBe("CANCELLED");
   });
 
   test("a pending, foreign or wrong-amount payment is PAYMENT_NOT_APPROVED", async () => {

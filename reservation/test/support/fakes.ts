@@ -54,6 +54,8 @@ export class MemoryStore implements ReservationStore {
   readonly reservations = new Map<string, Reservation>();
   readonly orders = new Map<string, Order>();
   readonly outbox: OutboxEvent[] = [];
+  /** Reservations read by id. */
+  reads = 0;
   failCreate = false;
   /** Fails the order-writing transition (a crash between commit and write). */
   failOrderWrite = false;
@@ -128,6 +130,7 @@ export class MemoryStore implements ReservationStore {
   }
 
   async get(id: string) {
+    this.reads += 1;
     const r = this.reservations.get(id);
     return r && structuredClone(r);
   }
