@@ -20,9 +20,12 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # The deploy tests' static checks: promtool (from Debian's prometheus package, a 19 MB download
 # installed in about 10 s; only promtool is used) for the alert rules, shellcheck for the scripts.
 # Without recommends: they would add node-exporter, a daemon.
+# The load generator of the ratio benchmarks (bench/lib/http-load.ts): wrk, a few hundred kB
+# (oha, which the bench prefers where installed, has no Debian or npm package).
 tools=()
 command -v promtool >/dev/null 2>&1 || tools+=(prometheus)
 command -v shellcheck >/dev/null 2>&1 || tools+=(shellcheck)
+command -v oha >/dev/null 2>&1 || command -v wrk >/dev/null 2>&1 || tools+=(wrk)
 if [ $((${#missing[@]} + ${#tools[@]})) -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     say "installing ${missing[*]} ${tools[*]} with apt-get"
