@@ -66,6 +66,12 @@ export function createService(options: ServiceOptions) {
     // it): the one WebSocket there is, the gateway's live queue, takes ~200-byte watches, and a
     // bigger client message drops the socket instead of being read (Bun's default is 16 MB).
     websocket: { maxPayloadLength: MAX_CLIENT_WS_MESSAGE_BYTES },
+    // Elysia's `t.Integer` is a transform (it decodes numeric query strings), so with encoding on
+    // every answer holding an integer was encoded through TypeBox's interpreter before being
+    // checked: 9 % of the gateway's CPU under join and status (bench/README.md, gateway-queue).
+    // No answer needs encoding (they are built as their JSON already); each is still checked
+    // against its route's response schema.
+    encodeSchema: false,
   })
     .use(observe(metrics, gate))
     .use(errorResponder(log, config.bodyLimitBytes))
