@@ -5,7 +5,7 @@ export { type DeadLetter, DeadLetters, describeDeadLetter, MALFORMED } from "./a
 export { instrumentAws } from "./aws/instrument.ts";
 export * from "./aws/items.ts";
 export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
-export { type QueueUrl, queueUrl } from "./aws/queue-url.ts";
+export { batchRefusals, type QueueUrl, queueUrl } from "./aws/queue-url.ts";
 export { EVENTS_QUEUE, queueNames } from "./aws/queues.ts";
 export { type TableName, TTL_ATTRIBUTE, tableName, tableNames } from "./aws/tables.ts";
 export { Batcher, type BatcherOptions } from "./batcher.ts";

@@ -1,4 +1,4 @@
-import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { type BatchResultErrorEntry, GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 
 /** A queue's URL, looked up by name on first use. */
 export type QueueUrl = () => Promise<string>;
@@ -20,4 +20,19 @@ export function queueUrl(sqs: SQSClient, name: string, configured?: string): Que
       throw error;
     });
   };
+}
+
+/**
+ * What SQS said of each entry of a batch call whose entries were sent with the ids "0", "1", …:
+ * why it refused the entry (code and message), or undefined where it took it. A batch call can
+ * succeed while refusing some of its entries; each caller fails those alone.
+ */
+export function batchRefusals(
+  count: number,
+  failed: BatchResultErrorEntry[] = [],
+): Array<string | undefined> {
+  const why = new Map(
+    failed.map((f) => [f.Id, `${f.Code ?? "unknown"}${f.Message ? `: ${f.Message}` : ""}`]),
+  );
+  return Array.from({ length: count }, (_, i) => why.get(String(i)));
 }

@@ -3,7 +3,7 @@ import {
   type SendMessageBatchCommandOutput,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { AppError, Batcher, type QueueUrl, queueUrl } from "@tt/kit";
+import { AppError, Batcher, batchRefusals, type QueueUrl, queueUrl } from "@tt/kit";
 
 /** Largest DelaySeconds SQS accepts (15 minutes). */
 export const MAX_DELAY_SECONDS = 900;
@@ -64,10 +64,8 @@ export class EventsQueue {
     } catch (error) {
       throw unavailable(error);
     }
-    const failed = new Map((res.Failed ?? []).map((f) => [f.Id, f.Code ?? "unknown"]));
-    return sends.map((_, i) => {
-      const code = failed.get(String(i));
-      return code ? unavailable(new Error(`SQS refused the message: ${code}`)) : undefined;
-    });
+    return batchRefusals(sends.length, res.Failed).map((why) =>
+      why ? unavailable(new Error(`SQS refused the message: ${why}`)) : undefined,
+    );
   }
 }

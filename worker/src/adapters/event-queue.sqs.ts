@@ -5,7 +5,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { Batcher, type QueueUrl, queueUrl } from "@tt/kit";
+import { Batcher, batchRefusals, type QueueUrl, queueUrl } from "@tt/kit";
 import type { Delivery, EventQueue } from "../domain/ports.ts";
 
 /** Most entries SQS takes in one DeleteMessageBatch. */
@@ -77,11 +77,9 @@ export class SqsEventQueue implements EventQueue {
         Entries: receipts.map((receipt, i) => ({ Id: String(i), ReceiptHandle: receipt })),
       }),
     );
-    const failed = new Map(Failed.map((f) => [f.Id, `${f.Code ?? "unknown"}: ${f.Message ?? ""}`]));
-    return receipts.map((_, i) => {
-      const why = failed.get(String(i));
-      return why ? new Error(`SQS kept the message: ${why}`) : undefined;
-    });
+    return batchRefusals(receipts.length, Failed).map((why) =>
+      why ? new Error(`SQS kept the message: ${why}`) : undefined,
+    );
   }
 
   async hide(delivery: Delivery, seconds: number): Promise<void> {
