@@ -24,31 +24,30 @@ export async function startStubInventory() {
       RPC_PORT: "0",
       LOG_LEVEL: "error",
     }),
-    rpc: (router) =>
-      router.service(inventory.InventoryService, {
-        getEvent: (req) =>
-          create(inventory.GetEventResponseSchema, { event: { eventId: req.eventId, name: "bench" } }),
-        getQueueSettings: (req) =>
-          create(inventory.GetQueueSettingsResponseSchema, { settings: settingsOf(req.eventId) }),
-        updateQueueSettings: (req) => {
-          const current = settingsOf(req.eventId);
-          const next = create(inventory.QueueSettingsSchema, {
-            ...current,
-            ...(req.rate === undefined ? {} : { rate: req.rate }),
-            ...(req.cap === undefined ? {} : { cap: req.cap }),
-            ...(req.paused === undefined ? {} : { paused: req.paused }),
-            ...(req.opensAt ? { opensAt: req.opensAt } : {}),
-            ...(req.challengeDifficulty === undefined
-              ? {}
-              : { challengeDifficulty: req.challengeDifficulty }),
-            version: current.version + 1n,
-          });
-          if (req.clearOpensAt) next.opensAt = undefined;
-          settings.set(req.eventId, next);
-          return create(inventory.UpdateQueueSettingsResponseSchema, { settings: next });
-        },
-      }),
   });
+  service.serveRpc((router) =>
+    router.service(inventory.InventoryService, {
+      getEvent: (req) =>
+        create(inventory.GetEventResponseSchema, { event: { eventId: req.eventId, name: "bench" } }),
+      getQueueSettings: (req) =>
+        create(inventory.GetQueueSettingsResponseSchema, { settings: settingsOf(req.eventId) }),
+      updateQueueSettings: (req) => {
+        const current = settingsOf(req.eventId);
+        const next = create(inventory.QueueSettingsSchema, {
+          ...current,
+          ...(req.rate === undefined ? {} : { rate: req.rate }),
+          ...(req.cap === undefined ? {} : { cap: req.cap }),
+          ...(req.paused === undefined ? {} : { paused: req.paused }),
+          ...(req.opensAt ? { opensAt: req.opensAt } : {}),
+          ...(req.challengeDifficulty === undefined ? {} : { challengeDifficulty: req.challengeDifficulty }),
+          version: current.version + 1n,
+        });
+        if (req.clearOpensAt) next.opensAt = undefined;
+        settings.set(req.eventId, next);
+        return create(inventory.UpdateQueueSettingsResponseSchema, { settings: next });
+      },
+    }),
+  );
   await service.start({ handleSignals: false });
   return { url: `http://127.0.0.1:${port}`, stop: () => service.stop() };
 }

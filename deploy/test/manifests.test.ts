@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { awsFields, baseFields, calleesOf, callersOf, redisFields, upstreamFields } from "@tt/kit";
 import { PORTS, SERVICE_NAMES } from "@tt/kit/local";
 import { gatewayFields } from "../../gateway/src/config.ts";
-import { inventoryFields } from "../../inventory/src/app.ts";
+import { inventoryFields } from "../../inventory/src/config.ts";
 import { paymentFields } from "../../payment/src/config.ts";
 import { reservationFields } from "../../reservation/src/config.ts";
 import { workerFields } from "../../worker/src/config.ts";

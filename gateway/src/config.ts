@@ -113,13 +113,16 @@ export function gatewayFields() {
   };
 }
 
+/** The gateway's validated configuration. */
+export type GatewayConfig = ConfigOf<ReturnType<typeof gatewayFields>>;
+
 /**
  * The gateway's configuration schema: its fields, and what production needs besides them — a
  * JWKS source (no dev issuer there) and its service keys.
  */
 export const gatewayConfig = configSchema("gateway", gatewayFields(), [
   identityCheck("gateway"),
-  (config: ConfigOf<ReturnType<typeof gatewayFields>>) =>
+  (config: GatewayConfig) =>
     productionLike(config.appEnv) && !config.jwksUrl && !config.jwksFile
       ? [`JWKS_URL or JWKS_FILE is required when APP_ENV=${config.appEnv}`]
       : [],

@@ -1,16 +1,7 @@
-// Wiring only: reads config, builds clients, starts the gateway.
-import { createRedis, readConfig } from "@tt/kit";
-import { createGateway } from "./app.ts";
+// Wiring only: reads the config and starts the gateway built from it.
+import { readConfig } from "@tt/kit";
+import { buildGateway } from "./app.ts";
 import { gatewayConfig } from "./config.ts";
 
-const config = readConfig(gatewayConfig);
-const redis = createRedis(config.redisUrl, undefined, { cluster: config.redisCluster });
-// The waiting room batches its hot calls itself (kit/src/batcher.ts); auto-pipelining on top would
-// hold each batch back one more event-loop turn (measured: about a fifth of join's throughput).
-const queueRedis = createRedis(config.redisUrl, undefined, {
-  cluster: config.redisCluster,
-  autoPipelining: false,
-});
-const gateway = await createGateway({ config, redis, queueRedis });
-gateway.onShutdown(() => Promise.all([redis.quit(), queueRedis.quit()]));
+const gateway = await buildGateway({ config: readConfig(gatewayConfig) });
 await gateway.start();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { AppError, createRedis, loadConfig } from "@tt/kit";
 import { freePort, startTestRedis, type TestRedis } from "@tt/kit/testing";
 import type Redis from "ioredis";
-import { createGateway, type Gateway } from "../src/app.ts";
+import { buildGateway, type Gateway } from "../src/app.ts";
 import { gatewayFields } from "../src/config.ts";
 import type { Stock } from "../src/domain/queue/sale.ts";
 import { MemoryQueueSettings } from "../src/domain/queue/settings-store.ts";
@@ -30,7 +30,7 @@ beforeAll(async () => {
     RATE_LIMIT_ENABLED: "false",
   });
   redis = createRedis(config.redisUrl);
-  gateway = await createGateway({
+  gateway = await buildGateway({
     config,
     redis,
     queueSettings: new MemoryQueueSettings(),

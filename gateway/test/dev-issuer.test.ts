@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError, loadConfig } from "@tt/kit";
 import { createLocalJWKSet, type JWK, jwtVerify } from "jose";
-import { createGateway } from "../src/app.ts";
+import { buildGateway } from "../src/app.ts";
 import { gatewayFields } from "../src/config.ts";
 import { type EdgeGateway, errorCode, manualClock, startEdgeGateway } from "./edge-support.ts";
 import {
@@ -130,7 +130,7 @@ describe("production mode", () => {
       RESERVATION_TOKEN_SECRET: "prod-test-secret",
       PAYMENT_WEBHOOK_SECRET: "prod-hook-secret",
     });
-    await expect(createGateway({ config, redis: dev.redis })).rejects.toBeInstanceOf(ConfigError);
+    await expect(buildGateway({ config, redis: dev.redis })).rejects.toBeInstanceOf(ConfigError);
   });
 
   test("will not start without a reservation-token secret (no dev default in production)", () => {

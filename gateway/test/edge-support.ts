@@ -1,9 +1,9 @@
-// Starts a real gateway (createGateway) on a free port for the auth, rate-limit and idempotency tests.
+// Starts a real gateway (buildGateway) on a free port for the auth, rate-limit and idempotency tests.
 import { createRedis, type Env, loadConfig } from "@tt/kit";
 import { freePort } from "@tt/kit/testing";
 import type Redis from "ioredis";
 import type { EventDirectory } from "../src/adapters/upstream/event-directory.connect.ts";
-import { createGateway, type Gateway } from "../src/app.ts";
+import { buildGateway, type Gateway } from "../src/app.ts";
 import { gatewayFields } from "../src/config.ts";
 import type { Clock } from "../src/domain/clock.ts";
 import { MemoryQueueSettings } from "../src/domain/queue/settings-store.ts";
@@ -66,7 +66,7 @@ export async function startEdgeGateway(
   const redis = createRedis(config.redisUrl);
   // As main.ts wires it: the waiting room on its own client, without auto-pipelining.
   const queueRedis = createRedis(config.redisUrl, undefined, { autoPipelining: false });
-  const gateway = await createGateway({
+  const gateway = await buildGateway({
     config,
     redis,
     queueRedis,

@@ -1,4 +1,4 @@
-// Starts gateway instances for the queue tests: the real gateway (createGateway) on a free port.
+// Starts gateway instances for the queue tests: the real gateway (buildGateway) on a free port.
 import { afterAll, beforeAll } from "bun:test";
 import { AppError, createRedis, type Metrics } from "@tt/kit";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";

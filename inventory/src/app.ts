@@ -1,35 +1,34 @@
 /**
- * Builds the inventory core from its clients and settings. main.ts, the tests and the benchmark
- * all assemble the service the same way through here.
+ * Builds the inventory service from its configuration (`buildInventory`, which main.ts calls),
+ * and its core from clients and settings (`inventoryCore`, which the tests also use).
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { env, type Metrics, tableName } from "@tt/kit";
+import {
+  createDynamoClient,
+  createRedis,
+  createService,
+  dynamoCheck,
+  instrumentAws,
+  instrumentRedis,
+  type Metrics,
+  redisCheck,
+  tableName,
+} from "@tt/kit";
 import type Redis from "ioredis";
 import { DynamoEventStore } from "./adapters/event-store.dynamo.ts";
 import { promInventoryMetrics } from "./adapters/metrics.prom.ts";
 import { DynamoPurchasePolicyStore } from "./adapters/purchase-policy.dynamo.ts";
 import { RedisSeatMapCache } from "./adapters/seat-map.redis.ts";
 import { DynamoSeatStore } from "./adapters/seat-store.dynamo.ts";
+import type { InventoryConfig } from "./config.ts";
 import { EventCatalog } from "./domain/events.ts";
 import { Inventory } from "./domain/inventory.ts";
 import type { Clock } from "./domain/ports.ts";
 import { PurchasePolicies } from "./domain/purchase-policy.ts";
 import { SeatMaps } from "./domain/seat-map.ts";
-import type { InventoryCore } from "./transport/inventory-routes.ts";
+import { type InventoryCore, inventoryRoutes } from "./transport/inventory-routes.ts";
 
-/** The inventory's own environment variables (besides the kit's base, AWS and Redis ones). */
-export function inventoryFields() {
-  return {
-    // A hold is one TransactWriteItems of seats + the hold record, and DynamoDB allows 100 items.
-    maxSeatsPerReservation: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 99 }),
-    holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
-    seatShards: env.int("SEAT_SHARDS", 16, { min: 1, max: 99 }),
-    seatMapCacheMs: env.int("SEAT_MAP_CACHE_MS", 100, { min: 0, max: 10_000 }),
-    seatMapRebuildMs: env.int("SEAT_MAP_REBUILD_MS", 30_000, { min: 1_000, max: 3_600_000 }),
-  };
-}
-
-/** Settings buildInventory needs (a subset of the service config). */
+/** Settings the core needs (a subset of the service config). */
 export interface InventorySettings {
   stage: string;
   maxSeatsPerReservation: number;
@@ -43,8 +42,44 @@ export interface InventorySettings {
 // for slow payments.
 const MAX_HOLD_MS = 15 * 60_000;
 
-/** Wires stores, cache, metrics and the core. */
+/**
+ * The inventory service: its clients (made from the config unless given, and then closed with
+ * it), the core reporting into the service's metrics, and the Connect procedures over the core.
+ */
 export function buildInventory(deps: {
+  config: InventoryConfig;
+  dynamo?: DynamoDBClient;
+  redis?: Redis;
+  /** Namespace for Redis keys (tests); default none. */
+  redisPrefix?: string;
+}) {
+  const { config } = deps;
+  const dynamo =
+    deps.dynamo ?? createDynamoClient({ region: config.awsRegion, endpoint: config.dynamodbEndpoint });
+  const redis = deps.redis ?? createRedis(config.redisUrl, undefined, { cluster: config.redisCluster });
+  const service = createService({
+    name: "inventory",
+    description: "Events, seat maps and zero-oversell seat holds",
+    config,
+    readiness: [dynamoCheck(dynamo), redisCheck(redis)],
+  });
+  if (!deps.dynamo) service.onShutdown(() => dynamo.destroy());
+  if (!deps.redis) service.onShutdown(() => redis.quit());
+  instrumentAws(dynamo, service.metrics, "dynamodb");
+  instrumentRedis(redis, service.metrics);
+  const core = inventoryCore({
+    dynamo,
+    redis,
+    metrics: service.metrics,
+    settings: config,
+    ...(deps.redisPrefix ? { redisPrefix: deps.redisPrefix } : {}),
+  });
+  service.serveRpc(inventoryRoutes(core));
+  return { ...service, core };
+}
+
+/** Wires stores, cache, metrics and the core. */
+export function inventoryCore(deps: {
   dynamo: DynamoDBClient;
   redis: Redis;
   metrics: Metrics;

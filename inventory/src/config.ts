@@ -1,6 +1,17 @@
-/** The inventory's configuration schema: the kit's fields, its own (app.ts) and production's rules. */
-import { awsFields, baseFields, configSchema, identityCheck, redisFields } from "@tt/kit";
-import { inventoryFields } from "./app.ts";
+/** The inventory's configuration schema: the kit's fields, its own and production's rules. */
+import { awsFields, baseFields, type ConfigOf, configSchema, env, identityCheck, redisFields } from "@tt/kit";
+
+/** The inventory's own environment variables (besides the kit's base, AWS and Redis ones). */
+export function inventoryFields() {
+  return {
+    // A hold is one TransactWriteItems of seats + the hold record, and DynamoDB allows 100 items.
+    maxSeatsPerReservation: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 99 }),
+    holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
+    seatShards: env.int("SEAT_SHARDS", 16, { min: 1, max: 99 }),
+    seatMapCacheMs: env.int("SEAT_MAP_CACHE_MS", 100, { min: 0, max: 10_000 }),
+    seatMapRebuildMs: env.int("SEAT_MAP_REBUILD_MS", 30_000, { min: 1_000, max: 3_600_000 }),
+  };
+}
 
 /** Everything the inventory service reads at start, checked as one. */
 export const inventoryConfig = configSchema(
@@ -8,3 +19,6 @@ export const inventoryConfig = configSchema(
   { ...baseFields(8020), ...awsFields(), ...redisFields(), ...inventoryFields() },
   [identityCheck("inventory")],
 );
+
+/** The inventory's typed configuration. */
+export type InventoryConfig = ConfigOf<(typeof inventoryConfig)["fields"]>;

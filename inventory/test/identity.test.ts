@@ -33,8 +33,8 @@ beforeAll(async () => {
     name: "inventory",
     description: "under test",
     config,
-    rpc: inventoryRoutes(() => core),
   });
+  service.serveRpc(inventoryRoutes(core));
   await service.start({ handleSignals: false });
   url = `http://127.0.0.1:${config.port}`;
   await as(ids.as("gateway")).createEvent(createEventRequest(saleNow(evt)));

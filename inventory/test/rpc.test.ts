@@ -5,26 +5,18 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { inventory } from "@tt/contracts";
 import {
-  createService,
+  type createService,
   createServiceClient,
   devAuthorization,
   devCredentials,
   fromConnectError,
 } from "@tt/kit";
-import { testConfig } from "@tt/kit/testing";
+import { testEnv } from "@tt/kit/testing";
 import { seatMapKeys } from "../src/adapters/seat-map.redis.ts";
 import { buildInventory } from "../src/app.ts";
+import { inventoryConfig } from "../src/config.ts";
 import { DEMO_EVENT_ID, seedDemoEvent } from "../src/demo-event.ts";
-import { type InventoryCore, inventoryRoutes } from "../src/transport/inventory-routes.ts";
-import {
-  type Backends,
-  buildOn,
-  createEventRequest,
-  eventId,
-  saleNow,
-  startBackends,
-  testSettings,
-} from "./support.ts";
+import { type Backends, buildOn, createEventRequest, eventId, saleNow, startBackends } from "./support.ts";
 
 let b: Backends;
 let service: ReturnType<typeof createService>;
@@ -33,22 +25,15 @@ let client: ReturnType<typeof createServiceClient<typeof inventory.InventoryServ
 
 beforeAll(async () => {
   b = await startBackends();
-  const config = testConfig();
-  let core: InventoryCore | undefined;
-  service = createService({
-    name: "inventory",
-    description: "under test",
-    config,
-    rpc: inventoryRoutes(() => core as InventoryCore),
+  // Built as main.ts builds it, on the test's clients and stage.
+  const config = inventoryConfig.load({
+    ...testEnv(),
+    STAGE: b.stage,
+    SEAT_SHARDS: "8",
+    SEAT_MAP_CACHE_MS: "0",
   });
-  core = buildInventory({
-    dynamo: b.dynamo,
-    redis: b.redis,
-    metrics: service.metrics,
-    settings: testSettings(b.stage),
-    redisPrefix: `${b.stage}:`,
-  });
-  service.start({ handleSignals: false });
+  service = buildInventory({ config, dynamo: b.dynamo, redis: b.redis, redisPrefix: `${b.stage}:` });
+  await service.start({ handleSignals: false });
   url = `http://127.0.0.1:${config.port}`;
   client = createServiceClient(inventory.InventoryService, {
     name: "inventory",

@@ -8,7 +8,7 @@ import { createRedis, Metrics } from "@tt/kit";
 import { Supervisor, startRedis } from "@tt/kit/local";
 import { freePort, startTestDynamo, type TestDynamo } from "@tt/kit/testing";
 import type Redis from "ioredis";
-import { buildInventory, type InventorySettings } from "../src/app.ts";
+import { type InventorySettings, inventoryCore } from "../src/app.ts";
 import type { NewEvent } from "../src/domain/events.ts";
 
 /** Running DynamoDB Local + Redis and clients to them. */
@@ -50,7 +50,7 @@ export function testSettings(stage: string, overrides: Partial<InventorySettings
 
 /** The inventory core on real backends, with its own metrics registry. */
 export function buildOn(b: Backends, overrides: Partial<InventorySettings> = {}) {
-  return buildInventory({
+  return inventoryCore({
     dynamo: b.dynamo,
     redis: b.redis,
     metrics: new Metrics("inventory-test"),

@@ -27,8 +27,6 @@ export interface ServiceOptions {
   version?: string;
   config: BaseConfig;
   readiness?: ReadinessCheck[];
-  /** The service's Connect handlers, mounted on the same listener as REST. */
-  rpc?: ConnectRoutes;
   /** Who the service is to its callers (names it answers to, who may call it; identity/service-identity.ts). */
   identity?: IdentityOptions;
   /** Closed after the listener has drained (Redis, AWS clients, consumers …), in order. */
@@ -49,6 +47,7 @@ export function createService(options: ServiceOptions) {
   const lifecycle: Lifecycle = { draining: false };
   const shutdownHooks = [...(options.onShutdown ?? [])];
   const drainHooks: Array<() => unknown> = [];
+  const startedHooks: Array<() => unknown> = [];
   // Fails fast (ConfigError) on a production service without its keys.
   const identity = serviceIdentity(name, config, options.identity);
 
@@ -89,10 +88,19 @@ export function createService(options: ServiceOptions) {
   // Read when the document is asked for: every route is mounted by then.
   routeTable = () => app.routes;
   const health = healthService(options.readiness ?? [], () => lifecycle.draining);
+  // The service's own Connect procedures (`serveRpc`), mounted when it starts to listen, so they
+  // can be built from pieces that need the service first (its metrics, log, identity).
+  const served: ConnectRoutes[] = [];
   const rpcRoutes: ConnectRoutes = (router) => {
     health(router);
-    options.rpc?.(router);
+    for (const routes of served) routes(router);
   };
+
+  /** Adds Connect procedures, answered beside REST on `PORT` and over gRPC on `RPC_PORT`; only before `start`. */
+  function serveRpc(routes: ConnectRoutes): void {
+    if (app.server) throw new Error("Connect procedures must be served before the service listens");
+    served.push(routes);
+  }
 
   /** Adds routes that Bun answers before Elysia (see http/native-routes.ts); only before `start`. */
   function mountNative(routes: NativeRoutes): void {
@@ -104,7 +112,6 @@ export function createService(options: ServiceOptions) {
       );
     }
   }
-  mountNative(connectHandlers(rpcRoutes, log, config.bodyLimitBytes, identity.verifier));
   let grpc: GrpcListener | undefined;
 
   let stopping: Promise<void> | undefined;
@@ -157,6 +164,7 @@ export function createService(options: ServiceOptions) {
    * process with a clear message if a port is taken.
    */
   async function start(opts: { handleSignals?: boolean } = {}) {
+    mountNative(connectHandlers(rpcRoutes, log, config.bodyLimitBytes, identity.verifier));
     try {
       app.listen({ hostname: config.host, port: config.port });
     } catch (error) {
@@ -172,6 +180,7 @@ export function createService(options: ServiceOptions) {
       url: `http://${config.host}:${app.server?.port}`,
       grpc_port: grpc?.port ?? null,
     });
+    for (const hook of startedHooks) await hook();
     if (opts.handleSignals ?? true) {
       for (const signal of ["SIGTERM", "SIGINT"] as const) {
         process.once(signal, () => void stop(signal).then(() => process.exit(0)));
@@ -188,6 +197,7 @@ export function createService(options: ServiceOptions) {
     start,
     stop,
     mountNative,
+    serveRpc,
     /** Signs this service's calls: pass to `createServiceClient(…, { credentials })`. */
     credentials: identity.credentials,
     /** Signs facts other services may act on without asking again (identity/attestation.ts). */
@@ -197,6 +207,8 @@ export function createService(options: ServiceOptions) {
     /** For the service's REST route plugins: `.use(service.callerGuard())` (identity/rest.ts). */
     callerGuard: () => callerGuard(identity.verifier),
     onShutdown: (hook: () => unknown) => shutdownHooks.push(hook),
+    /** Runs once the service listens, in order: start background loops (stopped by an `onShutdown` hook). */
+    onStarted: (hook: () => unknown) => startedHooks.push(hook),
     /** Runs as draining starts, before the listener stops: e.g. close long-lived sockets so clients move on. */
     onDrain: (hook: () => unknown) => drainHooks.push(hook),
   };

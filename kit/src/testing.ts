@@ -74,16 +74,26 @@ export function freePort(): number {
   return freePortBlock(1);
 }
 
-/** Base config for a service under test: loopback, a free port, quiet logs. */
-export function testConfig(overrides: Env = {}): BaseConfig {
-  return loadConfig(baseFields(freePort()), {
+/**
+ * The environment of a service under test: loopback, a free port, quiet logs. Load a service's
+ * own schema from it (`inventoryConfig.load({ ...testEnv(), STAGE: … })`) to build the service
+ * as its main.ts does.
+ */
+export function testEnv(overrides: Env = {}): Env {
+  return {
     HOST: "127.0.0.1",
+    PORT: String(freePort()),
     RPC_PORT: "0",
     LOG_LEVEL: "error",
     APP_ENV: "test",
     SHUTDOWN_GRACE_MS: "2000",
     ...overrides,
-  });
+  };
+}
+
+/** Base config for a service under test (`testEnv`). */
+export function testConfig(overrides: Env = {}): BaseConfig {
+  return loadConfig(baseFields(0), testEnv(overrides));
 }
 
 /**

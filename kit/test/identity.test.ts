@@ -26,13 +26,14 @@ function inventoryService(env: Record<string, string>) {
     name: "inventory",
     description: "identity under test",
     config: testConfig({ ...ids.env.inventory, SERVICE_TRUSTED_KEYS: JSON.stringify(trusted), ...env }),
-    rpc: (router) =>
-      router.service(inventory.InventoryService, {
-        // Answers with who called, as the handler sees it.
-        getInventoryStatus: (_req, ctx) => ({ eventId: callerOf(ctx)?.service ?? "" }),
-        reserveSeats: (req, ctx) => ({ seatIds: [req.userId, callerOf(ctx)?.user ?? ""] }),
-      }),
   });
+  service.serveRpc((router) =>
+    router.service(inventory.InventoryService, {
+      // Answers with who called, as the handler sees it.
+      getInventoryStatus: (_req, ctx) => ({ eventId: callerOf(ctx)?.service ?? "" }),
+      reserveSeats: (req, ctx) => ({ seatIds: [req.userId, callerOf(ctx)?.user ?? ""] }),
+    }),
+  );
   service.app.use(
     service
       .callerGuard()

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { eventually, freePort } from "../src/testing.ts";
 
-test("SIGTERM lets in-flight requests finish, refuses new ones, runs shutdown hooks and exits 0", async () => {
+test("start runs the started hooks once listening; SIGTERM lets in-flight requests finish, refuses new ones, runs shutdown hooks and exits 0", async () => {
   const port = freePort();
   const child = Bun.spawn(["bun", `${import.meta.dir}/fixtures/slow-service.ts`], {
     env: { ...process.env, PORT: String(port), RPC_PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" },
@@ -26,6 +26,8 @@ test("SIGTERM lets in-flight requests finish, refuses new ones, runs shutdown ho
   expect(refused).toBe("refused");
   expect(await child.exited).toBe(0);
   const out = await new Response(child.stdout).text();
+  expect(out.indexOf("hook: loops started")).toBeGreaterThan(out.indexOf('"msg":"listening"'));
+  expect(out.indexOf('"msg":"listening"')).toBeGreaterThan(-1);
   expect(out).toContain("hook: closed clients");
   expect(out).toContain('"msg":"stopped"');
 });

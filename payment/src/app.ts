@@ -1,16 +1,22 @@
 /**
- * Builds the payment core from its clients and settings. main.ts and the tests assemble the
- * service the same way through here.
+ * Builds the payment service from its configuration (`buildPayment`, which main.ts calls), and
+ * its core from clients and settings (`paymentCore`, which the tests also use).
  */
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import {
   type Attester,
   contextFromTraceparent,
+  createDynamoClient,
+  createService,
+  createSqsClient,
   currentTraceparent,
   detached,
+  dynamoCheck,
   inSpan,
+  instrumentAws,
   type Logger,
+  type Metrics,
   Outbox,
   type OutboxMessage,
   Poller,
@@ -18,6 +24,7 @@ import {
   queueUrl,
   runAs,
   SpanKind,
+  sqsCheck,
   tableName,
 } from "@tt/kit";
 import { AttestedApprovals } from "./adapters/approval-signer.ts";
@@ -25,7 +32,7 @@ import { DynamoIntentStore } from "./adapters/intent-store.dynamo.ts";
 import { webhookFollowUp } from "./adapters/outbox-items.ts";
 import { PrometheusPaymentObserver } from "./adapters/payment-metrics.prom.ts";
 import { HttpWebhookSender } from "./adapters/webhook-sender.http.ts";
-import type { readPaymentConfig } from "./config.ts";
+import type { PaymentConfig } from "./config.ts";
 import { type DeliverySettings, PaymentSimulator } from "./domain/payment-simulator.ts";
 import type { ClaimedJob } from "./domain/ports.ts";
 import type { ScenarioSettings } from "./domain/scenario.ts";
@@ -50,7 +57,7 @@ export interface PaymentSettings {
 const JOB_BATCH = 25;
 
 /** The settings part of the service config. */
-export function paymentSettings(config: ReturnType<typeof readPaymentConfig>): PaymentSettings {
+export function paymentSettings(config: PaymentConfig): PaymentSettings {
   return {
     stage: config.stage,
     scenarios: {
@@ -74,19 +81,62 @@ export function paymentSettings(config: ReturnType<typeof readPaymentConfig>): P
 }
 
 /**
+ * The payment service: its clients (made from the config unless given, and then closed with it),
+ * the core reporting into the service's metrics and signing approvals as the service, and the
+ * Connect procedures over it. `start` listens, then runs the core's loops; `stop` drains the
+ * listener, then the loops, then closes the clients.
+ */
+export async function buildPayment(deps: {
+  config: PaymentConfig;
+  dynamo?: DynamoDBClient;
+  sqs?: SQSClient;
+}) {
+  const { config } = deps;
+  const aws = { region: config.awsRegion };
+  const dynamo = deps.dynamo ?? createDynamoClient({ ...aws, endpoint: config.dynamodbEndpoint });
+  const sqs = deps.sqs ?? createSqsClient({ ...aws, endpoint: config.sqsEndpoint });
+  const service = createService({
+    name: "payment",
+    description: "Payment simulator",
+    config,
+    readiness: [dynamoCheck(dynamo), sqsCheck(sqs)],
+  });
+  instrumentAws(dynamo, service.metrics, "dynamodb");
+  instrumentAws(sqs, service.metrics, "sqs");
+  const core = await paymentCore({
+    dynamo,
+    sqs,
+    settings: paymentSettings(config),
+    log: service.log,
+    metrics: service.metrics,
+    attester: service.attester,
+  });
+  service.serveRpc(core.rpc);
+  // Hooks run in order: the loops finish their work and the outbox its publishes before the
+  // clients they use are closed.
+  service.onStarted(() => core.start());
+  service.onShutdown(() => core.stop());
+  if (!deps.dynamo) service.onShutdown(() => dynamo.destroy());
+  if (!deps.sqs) service.onShutdown(() => sqs.destroy());
+  return { ...service, core };
+}
+
+/**
  * Wires outbox, store, webhook sender and simulator; returns the Connect routes and the
  * background loops (`start` once the service listens, `stop` before its clients close).
  */
-export async function buildPayment(deps: {
+export async function paymentCore(deps: {
   dynamo: DynamoDBClient;
   sqs: SQSClient;
   settings: PaymentSettings;
   log: Logger;
+  /** Where its counters go (the service's registry). */
+  metrics: Metrics;
   /** Signs approvals into their events (the service's identity); absent, they go unsigned. */
   attester?: Attester;
 }) {
   const { settings, log } = deps;
-  const observer = new PrometheusPaymentObserver();
+  const observer = new PrometheusPaymentObserver(deps.metrics);
   // Set once the simulator exists (nothing is published before); throwing keeps the record.
   let firstAttempt: PaymentSimulator["firstAttempt"] = () => Promise.reject(new Error("not built yet"));
   // A webhook's first attempt rides on its event's outbox record: posted once the event is on the
@@ -165,7 +215,6 @@ export async function buildPayment(deps: {
   );
   return {
     simulator,
-    observer,
     rpc: paymentRpc(simulator),
     /** Starts the job poller and the outbox sweep; call once the service listens. */
     start(): void {

@@ -2,12 +2,12 @@
 import {
   awsFields,
   baseFields,
+  type ConfigOf,
   configSchema,
   DEV_WEBHOOK_SECRET,
   env,
   identityCheck,
   outboxFields,
-  readConfig,
 } from "@tt/kit";
 
 /** Fields the payment service reads at start. */
@@ -51,7 +51,5 @@ export const paymentConfig = configSchema("payment", paymentFields(), [
   firstAttemptWithinOutbox,
 ]);
 
-/** Reads the config, exiting with a message when invalid. */
-export function readPaymentConfig() {
-  return readConfig(paymentConfig);
-}
+/** The payment service's typed configuration. */
+export type PaymentConfig = ConfigOf<(typeof paymentConfig)["fields"]>;

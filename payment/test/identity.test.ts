@@ -13,7 +13,7 @@ import {
   WEBHOOK_TIMESTAMP_HEADER,
 } from "@tt/kit";
 import { eventually, outcome, testConfig, testIdentities } from "@tt/kit/testing";
-import { buildPayment } from "../src/app.ts";
+import { paymentCore } from "../src/app.ts";
 import { type Backends, startBackends, startWebhookReceiver } from "./support.ts";
 
 const SECRET = "identity-webhook-secret";
@@ -44,7 +44,9 @@ const intent = (c: Credentials | undefined, webhookUrl = "") =>
 
 beforeAll(async () => {
   b = await startBackends();
-  const core = await buildPayment({
+  const config = testConfig(ids.env.payment);
+  const service = createService({ name: "payment", description: "under test", config });
+  const core = await paymentCore({
     dynamo: b.dynamo,
     sqs: b.sqs,
     settings: {
@@ -59,9 +61,9 @@ beforeAll(async () => {
       outboxStaleMs: 5000,
     },
     log: createLogger("payment", "error"),
+    metrics: service.metrics,
   });
-  const config = testConfig(ids.env.payment);
-  const service = createService({ name: "payment", description: "under test", config, rpc: core.rpc });
+  service.serveRpc(core.rpc);
   service.onShutdown(() => core.stop());
   await service.start({ handleSignals: false });
   core.start();

@@ -12,7 +12,7 @@ import {
   WEBHOOK_TIMESTAMP_HEADER,
 } from "@tt/kit";
 import { eventually, testConfig } from "@tt/kit/testing";
-import { buildPayment, type PaymentSettings } from "../src/app.ts";
+import { type PaymentSettings, paymentCore } from "../src/app.ts";
 import { type Backends, startBackends, startWebhookReceiver, takeEvents } from "./support.ts";
 
 const SECRET = "test-webhook-secret";
@@ -37,20 +37,16 @@ function settings(stage: string, overrides: Partial<PaymentSettings> = {}): Paym
 
 /** A payment service in this process on a free port, with its job poller and outbox sweep running. */
 async function startPayment(overrides: Partial<PaymentSettings> = {}) {
-  const core = await buildPayment({
+  const config = testConfig();
+  const service = createService({ name: "payment", description: "payment under test", config });
+  const core = await paymentCore({
     dynamo: b.dynamo,
     sqs: b.sqs,
     settings: settings(b.stage, overrides),
     log: createLogger("payment", "error"),
+    metrics: service.metrics,
   });
-  const config = testConfig();
-  const service = createService({
-    name: "payment",
-    description: "payment under test",
-    config,
-    rpc: core.rpc,
-  });
-  core.observer.attach(service.metrics);
+  service.serveRpc(core.rpc);
   service.onShutdown(() => core.stop());
   await service.start({ handleSignals: false });
   core.start();

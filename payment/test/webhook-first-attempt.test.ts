@@ -3,12 +3,12 @@
 // neither the event nor the webhook, and a refused first attempt becomes a retry job.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { QueryCommand, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { createLogger, Outbox, tableName } from "@tt/kit";
+import { createLogger, Metrics, Outbox, tableName } from "@tt/kit";
 import { eventually } from "@tt/kit/testing";
 import { intentPk } from "../src/adapters/intent-items.ts";
 import { DynamoIntentStore } from "../src/adapters/intent-store.dynamo.ts";
 import { PrometheusPaymentObserver } from "../src/adapters/payment-metrics.prom.ts";
-import { buildPayment } from "../src/app.ts";
+import { paymentCore } from "../src/app.ts";
 import { PaymentSimulator } from "../src/domain/payment-simulator.ts";
 import type { WebhookSender } from "../src/domain/ports.ts";
 import { type Backends, startBackends, startWebhookReceiver, takeEvents } from "./support.ts";
@@ -44,7 +44,7 @@ function dyingProcess() {
   const simulator = new PaymentSimulator({
     store,
     webhooks,
-    observer: new PrometheusPaymentObserver(),
+    observer: new PrometheusPaymentObserver(new Metrics("payment-test")),
     scenarios: SCENARIOS,
     delivery: DELIVERY,
   });
@@ -53,10 +53,11 @@ function dyingProcess() {
 
 /** The payment process that takes over: a fast outbox sweep and job poller. */
 async function survivor(delivery = DELIVERY) {
-  const core = await buildPayment({
+  const core = await paymentCore({
     dynamo: b.dynamo,
     sqs: b.sqs,
     log,
+    metrics: new Metrics("payment-test"),
     settings: {
       stage: b.stage,
       scenarios: SCENARIOS,

@@ -4,7 +4,6 @@ import {
   type ConfigOf,
   configSchema,
   DEV_RESERVATION_TOKEN_SECRET,
-  type Env,
   env,
   identityCheck,
   outboxFields,
@@ -62,8 +61,3 @@ export const reservationConfig = configSchema("reservation", reservationFields()
           config.schedulerRoleArn ? undefined : "SCHEDULER_ROLE_ARN is required when EXPIRY_TIMER=scheduler",
         ].filter((p): p is string => p !== undefined),
 ]);
-
-/** Loads and cross-checks the configuration (`reservationConfig`). */
-export function loadReservationConfig(source: Env = process.env): ReservationConfig {
-  return reservationConfig.load(source);
-}

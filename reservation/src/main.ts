@@ -1,14 +1,6 @@
-// Wiring only: reads config, builds the service, starts it.
-import { ConfigError } from "@tt/kit";
-import { composeReservation } from "./compose.ts";
-import { loadReservationConfig } from "./config.ts";
+// Wiring only: reads the config and starts the service built from it.
+import { readConfig } from "@tt/kit";
+import { buildReservation } from "./app.ts";
+import { reservationConfig } from "./config.ts";
 
-let config: ReturnType<typeof loadReservationConfig>;
-try {
-  config = loadReservationConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`reservation: ${error.message}\n`);
-  process.exit(1);
-}
-await composeReservation(config).start();
+await buildReservation({ config: readConfig(reservationConfig) }).start();

@@ -1,11 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { ConfigError, DEV_RESERVATION_TOKEN_SECRET, identityEnv } from "@tt/kit";
 import { withoutEachSecret } from "@tt/kit/testing";
-import { loadReservationConfig, reservationConfig, tokenSecretOf } from "../src/config.ts";
+import { reservationConfig, tokenSecretOf } from "../src/config.ts";
 
 describe("reservation config", () => {
   test("defaults: 60 s holds, 10 seats, a 1.5 s inventory deadline, the SQS timer", () => {
-    const config = loadReservationConfig({});
+    const config = reservationConfig.load({});
     expect(config).toMatchObject({
       holdSeconds: 60,
       maxSeats: 10,
@@ -18,7 +18,7 @@ describe("reservation config", () => {
   test("the Scheduler timer needs the queue and role ARNs, named in the error", () => {
     const error = (() => {
       try {
-        loadReservationConfig({ EXPIRY_TIMER: "scheduler" });
+        reservationConfig.load({ EXPIRY_TIMER: "scheduler" });
       } catch (e) {
         return e;
       }
@@ -29,7 +29,7 @@ describe("reservation config", () => {
   });
 
   test("a bad hold length is refused with the variable's name", () => {
-    expect(() => loadReservationConfig({ HOLD_SECONDS: "0" })).toThrow(/HOLD_SECONDS/);
+    expect(() => reservationConfig.load({ HOLD_SECONDS: "0" })).toThrow(/HOLD_SECONDS/);
   });
 });
 
@@ -42,8 +42,8 @@ describe("reservation config in production", () => {
   };
 
   test("verifies reservation tokens with the secret given, never the dev one", () => {
-    expect(tokenSecretOf(loadReservationConfig(PRODUCTION))).toBe("prod-token-secret");
-    expect(tokenSecretOf(loadReservationConfig({}))).toBe(DEV_RESERVATION_TOKEN_SECRET);
+    expect(tokenSecretOf(reservationConfig.load(PRODUCTION))).toBe("prod-token-secret");
+    expect(tokenSecretOf(reservationConfig.load({}))).toBe(DEV_RESERVATION_TOKEN_SECRET);
   });
 
   test("refuses to start without any one of its secrets, naming it", () => {

@@ -1,21 +1,26 @@
 /**
- * Builds the worker from its clients and settings. main.ts and the tests assemble it the same
- * way through here.
+ * Builds the worker service from its configuration (`buildWorker`, which main.ts calls), and its
+ * consumer from clients and settings (`workerCore`, which the tests also use).
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { DescService } from "@bufbuild/protobuf";
 import { payment, reservation } from "@tt/contracts";
 import {
-  type ConfigOf,
   type Credentials,
+  createRedis,
+  createService,
   createServiceClient,
+  createSqsClient,
   DeadLetters,
+  instrumentAws,
+  instrumentRedis,
   type Logger,
   type Metrics,
   Poller,
   queueNames,
   queueUrl,
   SaleTally,
+  sqsCheck,
 } from "@tt/kit";
 import type Redis from "ioredis";
 import { RedisBuyers } from "./adapters/buyers.redis.ts";
@@ -24,17 +29,54 @@ import { ConnectPayments } from "./adapters/payments.connect.ts";
 import { ConnectReservations } from "./adapters/reservations.connect.ts";
 import { RedisSaleOrders } from "./adapters/sale-orders.redis.ts";
 import { PrometheusWorkerObserver } from "./adapters/worker-metrics.prom.ts";
-import type { workerFields } from "./config.ts";
+import type { WorkerConfig } from "./config.ts";
 import { EventHandler } from "./domain/event-handler.ts";
 import { QueueConsumer } from "./transport/consumer.ts";
 
 const MONEY = new Set(["payment.approved", "payment.failed", "payment.refunded"]);
 
-/** The worker's config as read from the environment. */
-export type WorkerConfig = ConfigOf<ReturnType<typeof workerFields>>;
+/**
+ * The worker service: its clients (made from the config unless given, and then closed with it),
+ * the consumer, and the kit's listener for health and metrics. `start` listens, then consumes;
+ * `stop` drains the listener, finishes the events in hand, then closes the clients.
+ */
+export async function buildWorker(deps: { config: WorkerConfig; sqs?: SQSClient; redis?: Redis }) {
+  const { config } = deps;
+  // The long poll outlives the client's default 2 s deadline; give it the wait plus a margin.
+  const sqs =
+    deps.sqs ??
+    createSqsClient({
+      region: config.awsRegion,
+      endpoint: config.sqsEndpoint,
+      requestTimeoutMs: (config.waitSeconds + 5) * 1000,
+    });
+  const service = createService({
+    name: "worker",
+    description: "Event-queue consumer",
+    config,
+    readiness: [sqsCheck(sqs)],
+  });
+  instrumentAws(sqs, service.metrics, "sqs");
+  const redis = deps.redis ?? createRedis(config.redisUrl, service.log, { cluster: config.redisCluster });
+  instrumentRedis(redis, service.metrics);
+  const core = await workerCore({
+    sqs,
+    redis,
+    config,
+    metrics: service.metrics,
+    log: service.log,
+    credentials: service.credentials,
+  });
+  // Hooks run in order, after the HTTP listener has drained: finish in-flight events, then close SQS.
+  service.onStarted(() => core.start());
+  service.onShutdown(() => core.stop());
+  if (!deps.sqs) service.onShutdown(() => sqs.destroy());
+  if (!deps.redis) service.onShutdown(() => redis.quit());
+  return { ...service, core };
+}
 
 /** Wires queue, upstream clients, handler and consumer; `start`/`stop` run the consumer and the depth sampler. */
-export async function buildWorker(deps: {
+export async function workerCore(deps: {
   sqs: SQSClient;
   /**
    * Where buyers are told their outcomes and confirmed orders are counted; none: nobody is told

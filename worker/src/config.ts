@@ -2,6 +2,7 @@
 import {
   awsFields,
   baseFields,
+  type ConfigOf,
   configSchema,
   EVENTS_QUEUE,
   env,
@@ -39,3 +40,6 @@ export function workerFields() {
 
 /** The worker's configuration schema: its fields and its service key in production. */
 export const workerConfig = configSchema("worker", workerFields(), [identityCheck("worker")]);
+
+/** The worker's typed configuration. */
+export type WorkerConfig = ConfigOf<(typeof workerConfig)["fields"]>;

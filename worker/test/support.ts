@@ -98,71 +98,71 @@ export class ServiceDoubles {
       description: "reservation and payment test doubles",
       config,
       identity: { audiences: ["reservation", "payment"] },
-      rpc: (router) => {
-        router.service(reservation.ReservationService, {
-          confirmReservation: async (req) => {
-            this.calls.confirm += 1;
-            if (this.confirmDelayMs) await Bun.sleep(this.confirmDelayMs);
-            if (this.confirmOutages > 0) {
-              this.confirmOutages -= 1;
-              throw new AppError("UPSTREAM_UNAVAILABLE", "reservation is down (test)");
-            }
-            const r = this.find(req.reservationId);
-            if (r.status === RS.CONFIRMED) {
-              if (r.paymentIntentId === req.paymentIntentId) return { orderId: r.orderId };
-              throw new AppError("RESERVATION_ALREADY_CONFIRMED", "already confirmed");
-            }
-            if (r.status === RS.CANCELLED) throw new AppError("INVALID_STATE", "cancelled");
-            if (r.status === RS.EXPIRED || Date.now() >= r.holdExpiresAt) {
-              throw new AppError("RESERVATION_EXPIRED", "hold ran out");
-            }
-            Object.assign(r, {
-              status: RS.CONFIRMED,
-              paymentIntentId: req.paymentIntentId,
-              orderId: `ord_${req.reservationId}`,
-            });
-            this.effects.confirmed += 1;
-            return { orderId: r.orderId };
-          },
-          cancelReservation: async (req) => {
-            this.calls.cancel += 1;
-            const r = this.find(req.reservationId);
-            if (r.status === RS.CONFIRMED) throw new AppError("RESERVATION_ALREADY_CONFIRMED", "confirmed");
-            if (r.status === RS.EXPIRED) throw new AppError("RESERVATION_EXPIRED", "expired");
-            if (r.status === RS.HOLD) {
-              r.status = RS.CANCELLED;
-              this.effects.cancelled += 1;
-            }
-            return { reservation: this.view(req.reservationId, r) };
-          },
-          expireReservation: async (req) => {
-            this.calls.expire += 1;
-            const r = this.find(req.reservationId);
-            const changed = r.status === RS.HOLD && Date.now() >= r.holdExpiresAt;
-            if (changed) {
-              r.status = RS.EXPIRED;
-              this.effects.expired += 1;
-            }
-            return { reservation: this.view(req.reservationId, r), changed };
-          },
-          getReservation: async (req) => {
-            this.calls.get += 1;
-            return { reservation: this.view(req.reservationId, this.find(req.reservationId)) };
-          },
-        });
-        router.service(payment.PaymentService, {
-          refundPayment: async (req) => {
-            this.calls.refund += 1;
-            if (!this.refunded.has(req.paymentIntentId)) {
-              this.refunded.add(req.paymentIntentId);
-              this.effects.refunded += 1;
-            }
-            return {
-              intent: { paymentIntentId: req.paymentIntentId, status: payment.PaymentStatus.REFUNDED },
-            };
-          },
-        });
-      },
+    });
+    service.serveRpc((router) => {
+      router.service(reservation.ReservationService, {
+        confirmReservation: async (req) => {
+          this.calls.confirm += 1;
+          if (this.confirmDelayMs) await Bun.sleep(this.confirmDelayMs);
+          if (this.confirmOutages > 0) {
+            this.confirmOutages -= 1;
+            throw new AppError("UPSTREAM_UNAVAILABLE", "reservation is down (test)");
+          }
+          const r = this.find(req.reservationId);
+          if (r.status === RS.CONFIRMED) {
+            if (r.paymentIntentId === req.paymentIntentId) return { orderId: r.orderId };
+            throw new AppError("RESERVATION_ALREADY_CONFIRMED", "already confirmed");
+          }
+          if (r.status === RS.CANCELLED) throw new AppError("INVALID_STATE", "cancelled");
+          if (r.status === RS.EXPIRED || Date.now() >= r.holdExpiresAt) {
+            throw new AppError("RESERVATION_EXPIRED", "hold ran out");
+          }
+          Object.assign(r, {
+            status: RS.CONFIRMED,
+            paymentIntentId: req.paymentIntentId,
+            orderId: `ord_${req.reservationId}`,
+          });
+          this.effects.confirmed += 1;
+          return { orderId: r.orderId };
+        },
+        cancelReservation: async (req) => {
+          this.calls.cancel += 1;
+          const r = this.find(req.reservationId);
+          if (r.status === RS.CONFIRMED) throw new AppError("RESERVATION_ALREADY_CONFIRMED", "confirmed");
+          if (r.status === RS.EXPIRED) throw new AppError("RESERVATION_EXPIRED", "expired");
+          if (r.status === RS.HOLD) {
+            r.status = RS.CANCELLED;
+            this.effects.cancelled += 1;
+          }
+          return { reservation: this.view(req.reservationId, r) };
+        },
+        expireReservation: async (req) => {
+          this.calls.expire += 1;
+          const r = this.find(req.reservationId);
+          const changed = r.status === RS.HOLD && Date.now() >= r.holdExpiresAt;
+          if (changed) {
+            r.status = RS.EXPIRED;
+            this.effects.expired += 1;
+          }
+          return { reservation: this.view(req.reservationId, r), changed };
+        },
+        getReservation: async (req) => {
+          this.calls.get += 1;
+          return { reservation: this.view(req.reservationId, this.find(req.reservationId)) };
+        },
+      });
+      router.service(payment.PaymentService, {
+        refundPayment: async (req) => {
+          this.calls.refund += 1;
+          if (!this.refunded.has(req.paymentIntentId)) {
+            this.refunded.add(req.paymentIntentId);
+            this.effects.refunded += 1;
+          }
+          return {
+            intent: { paymentIntentId: req.paymentIntentId, status: payment.PaymentStatus.REFUNDED },
+          };
+        },
+      });
     });
     await service.start({ handleSignals: false });
     return { url: `http://127.0.0.1:${config.port}`, port: config.port, stop: () => service.stop() };

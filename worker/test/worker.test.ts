@@ -5,7 +5,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/clien
 import { reservation } from "@tt/contracts";
 import { createLogger, decodeEvent, devCredentials, loadConfig, Metrics } from "@tt/kit";
 import { eventually } from "@tt/kit/testing";
-import { buildWorker } from "../src/app.ts";
+import { workerCore } from "../src/app.ts";
 import { workerFields } from "../src/config.ts";
 import { detail, eventBody, ServiceDoubles, send, startQueues } from "./support.ts";
 
@@ -44,7 +44,7 @@ async function startWorker(env: Record<string, string> = {}) {
     ...env,
   });
   const metrics = new Metrics("worker-test");
-  const worker = await buildWorker({
+  const worker = await workerCore({
     sqs: q.sqs,
     config,
     metrics,

@@ -26,16 +26,12 @@ export interface InventoryCore {
   policies: PurchasePolicies;
 }
 
-/**
- * Registers InventoryService. `core` is read per call, not at registration: the kit registers
- * handlers while it builds the service, before the service's metrics registry (which the core
- * reports into) can be handed out.
- */
-export function inventoryRoutes(core: () => InventoryCore) {
+/** Registers InventoryService over the core. */
+export function inventoryRoutes(core: InventoryCore) {
   return (router: ConnectRouter) =>
     router.service(inventory.InventoryService, {
       async checkAvailability(req) {
-        const out = await core().inventory.check(req);
+        const out = await core.inventory.check(req);
         return create(inventory.CheckAvailabilityResponseSchema, {
           available: out.available,
           unavailableSeatIds: out.unavailableSeatIds,
@@ -43,7 +39,7 @@ export function inventoryRoutes(core: () => InventoryCore) {
         });
       },
       async reserveSeats(req) {
-        const hold = await core().inventory.reserve({ ...req, holdExpiresAt: optionalMs(req.holdExpiresAt) });
+        const hold = await core.inventory.reserve({ ...req, holdExpiresAt: optionalMs(req.holdExpiresAt) });
         return create(inventory.ReserveSeatsResponseSchema, {
           seatIds: hold.seatIds,
           totalAmount: hold.totalAmount,
@@ -52,18 +48,18 @@ export function inventoryRoutes(core: () => InventoryCore) {
         });
       },
       async commitSeats(req) {
-        const hold = await core().inventory.commit(req);
+        const hold = await core.inventory.commit(req);
         return create(inventory.CommitSeatsResponseSchema, {
           seatIds: hold.seatIds,
           ...(hold.committedAt ? { committedAt: timestampFromMs(hold.committedAt) } : {}),
         });
       },
       async releaseSeats(req) {
-        const released = await core().inventory.release({ ...req, reason: releaseReason(req.reason) });
+        const released = await core.inventory.release({ ...req, reason: releaseReason(req.reason) });
         return create(inventory.ReleaseSeatsResponseSchema, { releasedSeatIds: released });
       },
       async getInventoryStatus(req) {
-        const out = await core().inventory.status(req.eventId, req.includeSeats);
+        const out = await core.inventory.status(req.eventId, req.includeSeats);
         return create(inventory.GetInventoryStatusResponseSchema, {
           eventId: out.event.eventId,
           sections: sectionCounts(out.sections),
@@ -72,35 +68,35 @@ export function inventoryRoutes(core: () => InventoryCore) {
         });
       },
       async createEvent(req) {
-        const { event } = await core().events.create(newEvent(req));
+        const { event } = await core.events.create(newEvent(req));
         return create(inventory.CreateEventResponseSchema, { event: eventMessage(event) });
       },
       async getEvent(req) {
-        const event = await core().events.require(req.eventId);
+        const event = await core.events.require(req.eventId);
         return create(inventory.GetEventResponseSchema, { event: eventMessage(event) });
       },
       async getQueueSettings(req) {
-        const settings = await core().events.queueSettings(req.eventId);
+        const settings = await core.events.queueSettings(req.eventId);
         return create(inventory.GetQueueSettingsResponseSchema, { settings: queueSettingsMessage(settings) });
       },
       async updateQueueSettings(req) {
-        const settings = await core().events.updateQueueSettings(req.eventId, queueSettingsChange(req));
+        const settings = await core.events.updateQueueSettings(req.eventId, queueSettingsChange(req));
         return create(inventory.UpdateQueueSettingsResponseSchema, {
           settings: queueSettingsMessage(settings),
         });
       },
       async getPurchasePolicy(req) {
-        const policy = await core().policies.get(req.eventId);
+        const policy = await core.policies.get(req.eventId);
         return create(inventory.GetPurchasePolicyResponseSchema, { policy: purchasePolicyMessage(policy) });
       },
       async updatePurchasePolicy(req) {
-        const policy = await core().policies.update(req.eventId, purchasePolicyChange(req));
+        const policy = await core.policies.update(req.eventId, purchasePolicyChange(req));
         return create(inventory.UpdatePurchasePolicyResponseSchema, {
           policy: purchasePolicyMessage(policy),
         });
       },
       async listEvents(req) {
-        const page = await core().events.list(req.pageSize, req.pageToken);
+        const page = await core.events.list(req.pageSize, req.pageToken);
         return create(inventory.ListEventsResponseSchema, {
           events: page.events.map(eventMessage),
           nextPageToken: page.nextPageToken ?? "",

@@ -17,15 +17,16 @@ const service = createService({
   name: "grpc-test",
   description: "native gRPC listener test",
   config: testConfig({ RPC_PORT: String(rpcPort) }),
-  rpc: (router) =>
-    router.service(inventory.InventoryService, {
-      getInventoryStatus(req) {
-        seenTraceId = currentTraceId();
-        if (req.eventId === "missing") throw new AppError("EVENT_NOT_FOUND", "No event missing");
-        return create(inventory.GetInventoryStatusResponseSchema, { eventId: req.eventId });
-      },
-    }),
 });
+service.serveRpc((router) =>
+  router.service(inventory.InventoryService, {
+    getInventoryStatus(req) {
+      seenTraceId = currentTraceId();
+      if (req.eventId === "missing") throw new AppError("EVENT_NOT_FOUND", "No event missing");
+      return create(inventory.GetInventoryStatusResponseSchema, { eventId: req.eventId });
+    },
+  }),
+);
 
 // A real gRPC client: HTTP/2 with trailers, which Bun.serve cannot answer; it calls as the developer.
 const transport = createGrpcTransport({
@@ -45,6 +46,12 @@ describe("native gRPC on the RPC port", () => {
     const client = createClient(inventory.InventoryService, transport);
     const res = await client.getInventoryStatus({ eventId: "evt_1" });
     expect(res.eventId).toBe("evt_1");
+  });
+
+  test("procedures can no longer be added once the service listens", () => {
+    // Served before `start` (above, after the service and its metrics exist); a late one would
+    // be missing from the listener, so it is refused rather than silently dropped.
+    expect(() => service.serveRpc(() => undefined)).toThrow(/before the service listens/);
   });
 
   test("serves the standard health check", async () => {

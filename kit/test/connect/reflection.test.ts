@@ -220,8 +220,8 @@ describe("buf curl over native gRPC without a local schema", () => {
     name: "reflection-test",
     description: "server reflection test",
     config: testConfig({ RPC_PORT: String(rpcPort) }),
-    rpc: inventoryRoutes,
   });
+  service.serveRpc(inventoryRoutes);
   const buf = join(import.meta.dir, "../../../contracts/node_modules/.bin/buf");
   const url = `http://127.0.0.1:${rpcPort}`;
 

@@ -36,7 +36,8 @@ export async function startService(
     LOG_LEVEL: opts.logLevel ?? "error",
     SHUTDOWN_GRACE_MS: "1000",
   });
-  const service = createService({ name, description: `${name} under test`, config, rpc });
+  const service = createService({ name, description: `${name} under test`, config });
+  if (rpc) service.serveRpc(rpc);
   opts.http?.(service);
   await service.start({ handleSignals: false });
   return {

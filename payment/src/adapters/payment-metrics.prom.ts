@@ -21,36 +21,31 @@ function countersOn(metrics: Metrics) {
   };
 }
 
-/**
- * Prometheus metrics of the payment simulator and its outbox. Attached to the service's registry
- * once the service exists: the simulator is built first because its Connect handlers are mounted
- * when the service is created; nothing is counted before then because nothing runs before then.
- */
+/** Prometheus metrics of the payment simulator and its outbox, on the service's registry. */
 export class PrometheusPaymentObserver implements PaymentObserver, OutboxMetrics {
-  private counters: ReturnType<typeof countersOn> | undefined;
+  private readonly counters: ReturnType<typeof countersOn>;
 
-  /** Registers the counters on the service's metrics. */
-  attach(metrics: Metrics): void {
+  constructor(metrics: Metrics) {
     this.counters = countersOn(metrics);
   }
 
   intentCreated(scenario: string, replayed: boolean): void {
-    this.counters?.created.inc({ scenario, replayed: String(replayed) });
+    this.counters.created.inc({ scenario, replayed: String(replayed) });
   }
   outcome(status: PaymentStatus): void {
-    this.counters?.outcomes.inc({ status: status.toLowerCase() });
+    this.counters.outcomes.inc({ status: status.toLowerCase() });
   }
   /** An event the outbox put on the queue (by its writer or by the sweep). */
   published(type: string): void {
-    this.counters?.published.inc({ type });
+    this.counters.published.inc({ type });
   }
   lag(seconds: number): void {
-    this.counters?.lag.set(seconds);
+    this.counters.lag.set(seconds);
   }
   webhook(result: WebhookResult | "gave_up"): void {
-    this.counters?.webhooks.inc({ result });
+    this.counters.webhooks.inc({ result });
   }
   jobRetried(kind: JobKind): void {
-    this.counters?.retries.inc({ kind });
+    this.counters.retries.inc({ kind });
   }
 }

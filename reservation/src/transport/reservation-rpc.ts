@@ -3,15 +3,12 @@ import { reservation as pb } from "@tt/contracts";
 import type { Reservations } from "../domain/reservations.ts";
 import { orderMessage, reservationMessage } from "./proto-mapping.ts";
 
-/**
- * The Connect ReservationService: translation only. `domain` is looked up per call because the
- * kit mounts handlers before the domain (which needs the service's metrics) is built.
- */
-export function reservationRpc(domain: () => Reservations, now: () => number = Date.now) {
+/** The Connect ReservationService over the domain: translation only. */
+export function reservationRpc(domain: Reservations, now: () => number = Date.now) {
   return (router: ConnectRouter) =>
     router.service(pb.ReservationService, {
       async createReservation(req) {
-        const { value, replayed } = await domain().create({
+        const { value, replayed } = await domain.create({
           eventId: req.eventId,
           userId: req.userId,
           seatIds: req.seatIds,
@@ -24,10 +21,10 @@ export function reservationRpc(domain: () => Reservations, now: () => number = D
         return { reservation: reservationMessage(value, now()), replayed };
       },
       async getReservation(req) {
-        return { reservation: reservationMessage(await domain().get(req.reservationId, req.userId), now()) };
+        return { reservation: reservationMessage(await domain.get(req.reservationId, req.userId), now()) };
       },
       async confirmReservation(req) {
-        const { value, replayed } = await domain().confirm({
+        const { value, replayed } = await domain.confirm({
           reservationId: req.reservationId,
           userId: req.userId,
           paymentIntentId: req.paymentIntentId,
@@ -42,22 +39,22 @@ export function reservationRpc(domain: () => Reservations, now: () => number = D
       },
       async cancelReservation(req) {
         return {
-          reservation: reservationMessage(await domain().cancel(req.reservationId, req.userId), now()),
+          reservation: reservationMessage(await domain.cancel(req.reservationId, req.userId), now()),
         };
       },
       async expireReservation(req) {
-        const { reservation, changed } = await domain().expire(req.reservationId, req.eventId);
+        const { reservation, changed } = await domain.expire(req.reservationId, req.eventId);
         return { reservation: reservationMessage(reservation, now()), changed };
       },
       async listReservationsByUser(req) {
-        const page = await domain().listByUser(req.userId, req.pageSize, req.pageToken);
+        const page = await domain.listByUser(req.userId, req.pageSize, req.pageToken);
         return {
           reservations: page.items.map((r) => reservationMessage(r, now())),
           nextPageToken: page.next ?? "",
         };
       },
       async getOrder(req) {
-        return { order: orderMessage(await domain().getOrder(req.orderId, req.userId)) };
+        return { order: orderMessage(await domain.getOrder(req.orderId, req.userId)) };
       },
     });
 }

@@ -56,9 +56,9 @@ export async function startPaymentDouble(identity: Record<string, string> = {}) 
     name: "payment-double",
     description: "payment test double",
     config,
-    rpc,
     identity: { audiences: ["payment"] },
   });
+  service.serveRpc(rpc);
   await service.start({ handleSignals: false });
   return {
     url: `http://127.0.0.1:${port}`,

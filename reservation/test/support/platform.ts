@@ -17,14 +17,14 @@ import {
 } from "@tt/kit";
 import { Supervisor, startDynamo, startRedis, startSqs, waitForReady } from "@tt/kit/local";
 import { admissionToken, freePort } from "@tt/kit/testing";
-import { type ComposeOverrides, composeReservation } from "../../src/compose.ts";
-import { loadReservationConfig } from "../../src/config.ts";
+import { buildReservation, type ReservationDeps } from "../../src/app.ts";
+import { reservationConfig } from "../../src/config.ts";
 import { startPaymentDouble } from "./payment-double.ts";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Options of a platform under test. */
-export interface PlatformOptions extends ComposeOverrides {
+export interface PlatformOptions extends Omit<ReservationDeps, "config"> {
   holdSeconds: number;
   /** Extra reservation env (e.g. SWEEP_GRACE_MS). */
   env?: Record<string, string>;
@@ -77,7 +77,7 @@ export async function startPlatform(opts: PlatformOptions) {
   await waitForReady({ inventory: inventoryUrl }, { timeoutMs: 30_000 });
 
   const port = freePort();
-  const config = loadReservationConfig({
+  const config = reservationConfig.load({
     ...shared,
     PORT: String(port),
     INVENTORY_URL: inventoryUrl,
@@ -93,7 +93,7 @@ export async function startPlatform(opts: PlatformOptions) {
     ...opts.identity?.reservation,
     ...opts.env,
   });
-  const app = composeReservation(config, opts);
+  const app = buildReservation({ ...opts, config });
   await app.start({ handleSignals: false });
   const url = `http://127.0.0.1:${port}`;
   // The tests call as the developer; reservation (no keys here) signs as itself with the same key.

@@ -30,8 +30,9 @@ import { Reservations } from "./domain/reservations.ts";
 import { reservationRoutes } from "./transport/reservation-routes.ts";
 import { reservationRpc } from "./transport/reservation-rpc.ts";
 
-/** Seams for tests; production passes none. */
-export interface ComposeOverrides {
+/** What the service is built from: its configuration, and seams for tests (production passes none). */
+export interface ReservationDeps {
+  config: ReservationConfig;
   /** Wraps the DynamoDB store (tests inject failures between hold and write). */
   wrapStore?: (store: ReservationStore) => ReservationStore;
   /** Wraps the inventory gateway (tests make the compensating release fail). */
@@ -43,24 +44,20 @@ const newReservationId = () => `rsv_${Bun.randomUUIDv7().replaceAll("-", "")}`;
 /**
  * Builds the reservation service from its configuration: AWS clients, Connect clients of
  * inventory and payment, the domain, REST + Connect transports, the outbox and the hold
- * sweeper. `start()` listens and starts the background loops; `stop()` drains all of it.
+ * sweeper. `start()` listens, then starts the background loops; `stop()` drains all of it.
  */
-export function composeReservation(config: ReservationConfig, overrides: ComposeOverrides = {}) {
+export function buildReservation(deps: ReservationDeps) {
+  const { config, ...overrides } = deps;
   const region = config.awsRegion;
   const dynamo = createDynamoClient({ region, endpoint: config.dynamodbEndpoint });
   const sqs = createSqsClient({ region, endpoint: config.sqsEndpoint });
   const tables = tableNames(config.stage);
-  let domain: Reservations | undefined;
   const service = createService({
     name: "reservation",
     description:
       "Reservation lifecycle: 60-second holds, confirm, cancel, expire, orders (debug REST under /v1)",
     config,
     readiness: [dynamoCheck(dynamo), sqsCheck(sqs)],
-    rpc: reservationRpc(() => {
-      if (!domain) throw new Error("reservation domain used before it was built");
-      return domain;
-    }),
   });
   const metrics = reservationMetrics(service.metrics);
   instrumentAws(dynamo, service.metrics, "dynamodb");
@@ -133,7 +130,7 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
       },
     },
   );
-  domain = built;
+  service.serveRpc(reservationRpc(built));
   service.app.use(reservationRoutes(built, service.callerGuard()));
   const sweeper = new Poller(
     "hold sweeper",
@@ -141,6 +138,10 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
     { busyMs: config.sweepIntervalMs, idleMs: config.sweepIntervalMs },
     service.log,
   );
+  service.onStarted(() => {
+    outboxSweep.start();
+    sweeper.start();
+  });
   // Background loops stop before the clients they use are closed.
   service.onShutdown(() => outboxSweep.stop());
   service.onShutdown(() => outbox.drain());
@@ -148,16 +149,5 @@ export function composeReservation(config: ReservationConfig, overrides: Compose
   service.onShutdown(() => dynamo.destroy());
   service.onShutdown(() => sqs.destroy());
 
-  return {
-    service,
-    domain: built,
-    outbox,
-    /** Listens, then starts the outbox sweep and the hold sweeper. */
-    async start(opts: { handleSignals?: boolean } = {}) {
-      await service.start(opts);
-      outboxSweep.start();
-      sweeper.start();
-    },
-    stop: () => service.stop(),
-  };
+  return { ...service, domain: built, outbox };
 }
