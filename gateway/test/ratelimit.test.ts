@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createRedis } from "@tt/kit";
+import { readFileSync } from "node:fs";
+import { createRedis, expandIncludes } from "@tt/kit";
 import { startTestRedis, type TestRedis } from "@tt/kit/testing";
 import { Elysia } from "elysia";
 import type Redis from "ioredis";
 import { rateLimitKeys } from "../src/adapters/ratelimit/keys.ts";
-import { expandIncludes } from "../src/adapters/ratelimit/scripts.ts";
+import { TAKE_TOKEN } from "../src/adapters/ratelimit/scripts.ts";
 import type { Gateway } from "../src/app.ts";
 import { bucketAddress, clientIp } from "../src/transport/ratelimit/client-ip.ts";
 import { type EdgeGateway, errorCode, manualClock, startEdgeGateway } from "./edge-support.ts";
@@ -183,10 +184,13 @@ describe("client address", () => {
 describe("the token bucket as a Lua include", () => {
   test("another script can take tokens in its own round trip", async () => {
     // What a waiting-room script does: its own work plus a bucket under its event's hash tag.
-    const lua = expandIncludes(`--- @include "take-token"
+    const lua = expandIncludes(
+      `--- @include "take-token"
 local verdict = take_token(KEYS[2], 1, 2, tonumber(ARGV[1]), 1)
 if verdict[1] == 0 then return {-9, verdict[4]} end
-return {redis.call("INCR", KEYS[1]), verdict[2]}`);
+return {redis.call("INCR", KEYS[1]), verdict[2]}`,
+      { "take-token": readFileSync(TAKE_TOKEN["take-token"], "utf8") },
+    );
     const keys = ["tt:q:{evt_rl}:seq", rateLimitKeys.scoped("tt:q:{evt_rl}", "ip:1.2.3.4", "join")];
     const now = String(Date.now());
     expect(await redis.eval(lua, 2, ...keys, now)).toEqual([1, 1]);

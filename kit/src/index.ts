@@ -109,6 +109,7 @@ export { endsPurchase, type PurchaseOutcome, purchaseChannel } from "./purchase-
 export { randomString } from "./random.ts";
 export { Recent, RecentIds } from "./recent-ids.ts";
 export { createRedis, duplicateRedis, instrumentRedis, redisCheck, redisError } from "./redis.ts";
+export { defineScripts, expandIncludes, type ScriptSet } from "./redis-scripts.ts";
 export {
   DEV_RESERVATION_TOKEN_SECRET,
   newJti,

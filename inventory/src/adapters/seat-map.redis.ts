@@ -2,14 +2,11 @@
  * SeatMapCache on Redis. Keys carry the event as a hash tag (`inv:{evt_…}:…`) so the script's
  * two keys live on one slot of a Redis Cluster (docs/architecture.md, "Redis keys and hash tags").
  */
-import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { defineScripts } from "@tt/kit";
 import type Redis from "ioredis";
 import type { SeatStatus } from "../domain/model.ts";
 import type { CachedSeat, SeatMapCache } from "../domain/ports.ts";
-
-const APPLY_SCRIPT = readFileSync(new URL("./seat-map-apply-2.lua", import.meta.url), "utf8");
-// Versioned so that a changed script never runs under an old cached SHA.
-const COMMAND = "inventorySeatMapApplyV1";
 
 /** Lifetime of a seat map after its last rebuild. */
 const MAP_TTL_MS = 86_400_000;
@@ -34,18 +31,23 @@ function decode(value: string): CachedSeat | undefined {
   return { status, holdExpiresAt: Number(expires) || undefined, updatedAt: Number(updated) || 0 };
 }
 
-type ApplyCommand = (seatsKey: string, metaKey: string, ...args: string[]) => Promise<number>;
+interface SeatMapCommands {
+  inventorySeatMapApply(seatsKey: string, metaKey: string, ...args: string[]): Promise<number>;
+}
 
 /** The shared seat-map cache; `prefix` namespaces keys (tests use a random one). */
 export class RedisSeatMapCache implements SeatMapCache {
-  private readonly apply_: ApplyCommand;
+  private readonly redis: Redis & SeatMapCommands;
 
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix = "",
   ) {
-    if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 2, lua: APPLY_SCRIPT });
-    this.apply_ = (redis as unknown as Record<string, ApplyCommand>)[COMMAND]?.bind(redis) as ApplyCommand;
+    // kit/src/redis-scripts.ts; bump the version when the script's KEYS/ARGV contract changes.
+    this.redis = defineScripts<SeatMapCommands>(redis, {
+      version: "v1",
+      scripts: { inventorySeatMapApply: join(import.meta.dir, "seat-map-apply-2.lua") },
+    });
   }
 
   async read(eventId: string) {
@@ -87,7 +89,7 @@ export class RedisSeatMapCache implements SeatMapCache {
     if (seats.length === 0 && mode === "apply") return;
     const keys = seatMapKeys(this.prefix, eventId);
     const args = seats.flatMap((s) => [s.seatId, encode(s), String(s.updatedAt)]);
-    await this.apply_(keys.seats, keys.meta, mode, builtAt, ...args);
+    await this.redis.inventorySeatMapApply(keys.seats, keys.meta, mode, builtAt, ...args);
   }
 }
 

@@ -1,26 +1,13 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { redisError } from "@tt/kit";
+import { defineScripts, redisError } from "@tt/kit";
 import type Redis from "ioredis";
-import { expandIncludes } from "../ratelimit/scripts.ts";
+import { TAKE_TOKEN } from "../ratelimit/scripts.ts";
 
-// Bump when a script's KEYS/ARGV contract or the token record's format changes, so old and new
-// gateways never share a name during a rolling deploy.
-const VERSION = "v11";
-
-const SCRIPTS = {
-  join: "join-n.lua",
-  status: "status-n.lua",
-  enter: "enter-5.lua",
-  leave: "leave-5.lua",
-  admit: "admit-7.lua",
-  lease: "lease-1.lua",
-  settings: "settings-1.lua",
-} as const;
+const DIR = join(import.meta.dir, "scripts");
 
 type Reply = Promise<unknown>;
 
-/** The waiting room's Lua commands on an ioredis client (EVALSHA, falling back to EVAL after SCRIPT FLUSH). */
+/** The waiting room's Lua commands on an ioredis client. */
 export interface QueueCommands {
   ttqJoin(...args: (string | number)[]): Reply;
   ttqStatus(...args: (string | number)[]): Reply;
@@ -31,28 +18,24 @@ export interface QueueCommands {
   ttqSettings(...args: (string | number)[]): Reply;
 }
 
-const LIMIT_CALLER = readFileSync(join(import.meta.dir, "scripts", "includes", "limit-caller.lua"), "utf8");
-// The queue's own include; expandIncludes then brings in the rate limiter's take-token.
-const withLimitCaller = (lua: string) => lua.replace(/^--- @include "limit-caller"\s*$/m, LIMIT_CALLER);
-
-const capitalized = (name: string) => name[0]?.toUpperCase() + name.slice(1);
-
-/** Registers every waiting-room script on `redis` (idempotent) and returns it typed. */
+/** Registers every waiting-room script on `redis` (once) and returns it typed (kit/src/redis-scripts.ts). */
 export function withQueueScripts(redis: Redis): Redis & QueueCommands {
-  const typed = redis as Redis & QueueCommands;
-  for (const [name, file] of Object.entries(SCRIPTS)) {
-    const command = `ttq${capitalized(name)}`;
-    if (command in typed) continue;
-    const lua = expandIncludes(withLimitCaller(readFileSync(join(import.meta.dir, "scripts", file), "utf8")));
-    // "name-<keys>.lua" takes that many keys; "name-n.lua" is told its key count on each call.
-    const keys = file.match(/-(\d+)\.lua$/)?.[1];
-    // The versioned name is what Redis sees in SLOWLOG/MONITOR; the alias is what code calls.
-    redis.defineCommand(`${command}${VERSION}`, keys ? { numberOfKeys: Number(keys), lua } : { lua });
-    (typed as unknown as Record<string, unknown>)[command] = (
-      redis as unknown as Record<string, (...a: unknown[]) => Reply>
-    )[`${command}${VERSION}`];
-  }
-  return typed;
+  const file = (name: string) => join(DIR, name);
+  return defineScripts<QueueCommands>(redis, {
+    // Bump when a script's KEYS/ARGV contract or the token record's format changes.
+    version: "v11",
+    scripts: {
+      ttqJoin: file("join-n.lua"),
+      ttqStatus: file("status-n.lua"),
+      ttqEnter: file("enter-5.lua"),
+      ttqLeave: file("leave-5.lua"),
+      ttqAdmit: file("admit-7.lua"),
+      ttqLease: file("lease-1.lua"),
+      ttqSettings: file("settings-1.lua"),
+    },
+    // The caller's two buckets, taken with the rate limiter's bucket (both included by the scripts that limit).
+    includes: { ...TAKE_TOKEN, "limit-caller": file("includes/limit-caller.lua") },
+  });
 }
 
 /**
