@@ -7,6 +7,7 @@ export * from "./aws/items.ts";
 export { ensureQueues, ensureTables, type QueueRefs } from "./aws/provision.ts";
 export { batchRefusals, type QueueUrl, queueUrl } from "./aws/queue-url.ts";
 export { EVENTS_QUEUE, queueNames } from "./aws/queues.ts";
+export * from "./aws/store-errors.ts";
 export { type TableName, TTL_ATTRIBUTE, tableName, tableNames } from "./aws/tables.ts";
 export { Batcher, type BatcherOptions } from "./batcher.ts";
 export {

@@ -1,41 +1,13 @@
-/** Translation of DynamoDB failures into domain errors, and the retry of transaction conflicts. */
-import {
-  type AttributeValue,
-  type CancellationReason,
-  TransactionCanceledException,
-} from "@aws-sdk/client-dynamodb";
-import { AppError } from "@tt/kit";
+/** The retry of seat transactions that lose to concurrent ones; failures read by the kit (kit/src/aws/store-errors.ts). */
+import { AppError, cancellationReasons, type ItemFailure, storeFailure } from "@tt/kit";
 import { InventoryConflictError } from "../domain/errors.ts";
 
-const THROTTLED = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "InternalServerError",
-  "ServiceUnavailable",
-]);
-
+/** Reasons DynamoDB gives a transaction item it throttled. */
 const THROTTLED_REASONS = new Set([
   "ThrottlingError",
   "ProvisionedThroughputExceeded",
   "RequestLimitExceeded",
 ]);
-
-/** One cancellation reason per transaction item, in item order. */
-export interface ItemFailure {
-  code: string;
-  /** The item as it was (ReturnValuesOnConditionCheckFailure ALL_OLD), when it existed. */
-  old: Record<string, AttributeValue> | undefined;
-}
-
-/** The per-item reasons of a cancelled transaction, or undefined for any other error. */
-export function cancellationReasons(error: unknown): ItemFailure[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  return (error.CancellationReasons ?? []).map((r: CancellationReason) => ({
-    code: r.Code ?? "None",
-    old: r.Item,
-  }));
-}
 
 /** True when a transaction lost only to concurrent transactions (no condition failed). */
 function lostToConflict(reasons: ItemFailure[]): boolean {
@@ -45,26 +17,8 @@ function lostToConflict(reasons: ItemFailure[]): boolean {
   );
 }
 
-/**
- * A storage failure that is not a domain outcome: throttling and outages become 503, deadlines
- * 504; anything else is a bug (bad request shape) and stays a plain error (500, logged).
- */
-export function storageError(error: unknown): unknown {
-  if (error instanceof AppError) return error;
-  const name = (error as { name?: string }).name ?? "";
-  if (name === "TimeoutError" || name === "RequestTimeout" || name === "AbortError") {
-    return new AppError("UPSTREAM_TIMEOUT", "The seat store did not answer in time", { cause: error });
-  }
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const network = (error as { code?: string }).code;
-  if (THROTTLED.has(name) || (status !== undefined && status >= 500) || network === "ECONNREFUSED") {
-    return new AppError("UPSTREAM_UNAVAILABLE", "The seat store is unavailable", {
-      cause: error,
-      retryAfterSec: 1,
-    });
-  }
-  return error;
-}
+/** A failure of the inventory's tables that is no domain outcome (504 past the deadline, else 503). */
+export const storageError = (error: unknown) => storeFailure(error, "seat store");
 
 /** How many times a transaction that lost to a concurrent one is tried in all. */
 export const CONFLICT_ATTEMPTS = 3;

@@ -3,6 +3,7 @@ export { type AwsClientConfig, createDynamoClient, createSqsClient } from "./cli
 export * from "./items.ts";
 export { ensureQueues, ensureTable, ensureTables, type QueueRefs } from "./provision.ts";
 export { dlqAttributes, EVENTS_QUEUE, eventsQueueAttributes, queueNames } from "./queues.ts";
+export * from "./store-errors.ts";
 export {
   INDEXES,
   type IndexDef,

@@ -5,7 +5,7 @@ import {
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import type { Outbox } from "@tt/kit";
+import { conditionFailedAt, type Outbox } from "@tt/kit";
 import { PaymentError, type PaymentIntent } from "../domain/intent.ts";
 import type { ClaimedJob, IntentPatch, IntentStore, Job, TransitionEffects } from "../domain/ports.ts";
 import {
@@ -19,7 +19,7 @@ import {
 } from "./intent-items.ts";
 import { DynamoJobStore } from "./job-store.dynamo.ts";
 import { outboxMessage } from "./outbox-items.ts";
-import { conditionFailedAt, guarded } from "./store-errors.ts";
+import { guarded } from "./store-errors.ts";
 
 /**
  * Intents, idempotency claims and durable jobs in the `payments` DynamoDB table; each outcome's

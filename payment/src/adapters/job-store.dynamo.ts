@@ -8,11 +8,11 @@ import {
   TransactWriteItemsCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import type { Outbox } from "@tt/kit";
+import { conditionFailedAt, type Outbox } from "@tt/kit";
 import type { ClaimedJob, Job } from "../domain/ports.ts";
 import { dueKey, dueUpTo, intentPk, itemToClaimedJob, JOB_SHARDS, jobSk, jobToItem } from "./intent-items.ts";
 import { outboxMessage } from "./outbox-items.ts";
-import { conditionFailedAt, guarded } from "./store-errors.ts";
+import { guarded } from "./store-errors.ts";
 
 /**
  * Job kind written by versions that published queue events through a job. Such a job left in the

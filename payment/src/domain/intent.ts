@@ -60,12 +60,7 @@ export class PaymentError extends Error {
 }
 
 /** The catalogue codes the payment domain can fail with. */
-export type PaymentErrorCode =
-  | "VALIDATION_FAILED"
-  | "NOT_FOUND"
-  | "INVALID_STATE"
-  | "IDEMPOTENCY_CONFLICT"
-  | "UPSTREAM_UNAVAILABLE";
+export type PaymentErrorCode = "VALIDATION_FAILED" | "NOT_FOUND" | "INVALID_STATE" | "IDEMPOTENCY_CONFLICT";
 
 const ISO_4217 = /^[A-Z]{3}$/;
 const MAX_ID_LENGTH = 128;

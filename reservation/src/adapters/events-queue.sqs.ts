@@ -3,7 +3,7 @@ import {
   type SendMessageBatchCommandOutput,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { AppError, Batcher, batchRefusals, type QueueUrl, queueUrl } from "@tt/kit";
+import { Batcher, batchRefusals, type QueueUrl, queueUrl, storeFailure } from "@tt/kit";
 
 /** Largest DelaySeconds SQS accepts (15 minutes). */
 export const MAX_DELAY_SECONDS = 900;
@@ -15,8 +15,7 @@ interface Send {
   delaySeconds: number;
 }
 
-const unavailable = (cause: unknown) =>
-  new AppError("UPSTREAM_UNAVAILABLE", "The event queue is unavailable", { cause });
+const unavailable = (error: unknown) => storeFailure(error, "event queue");
 
 /**
  * The event queue as a send target. Its URL comes from config when given (EVENTS_QUEUE_URL),

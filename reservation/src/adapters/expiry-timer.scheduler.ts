@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   type SchedulerClient,
 } from "@aws-sdk/client-scheduler";
-import { AppError, encodeEvent } from "@tt/kit";
+import { encodeEvent, storeFailure } from "@tt/kit";
 import type { ExpiryTimer, HoldRef } from "../domain/ports.ts";
 import { timerEnvelope } from "./outbox-events.ts";
 
@@ -64,7 +64,7 @@ export class SchedulerExpiryTimer implements ExpiryTimer {
     } catch (error) {
       // Already armed for this reservation (a retried create or an early expire): nothing to do.
       if (error instanceof ConflictException) return;
-      throw new AppError("UPSTREAM_UNAVAILABLE", "EventBridge Scheduler is unavailable", { cause: error });
+      throw storeFailure(error, "EventBridge Scheduler");
     }
   }
 
@@ -77,7 +77,7 @@ export class SchedulerExpiryTimer implements ExpiryTimer {
       // Already fired (and deleted itself) or never created. The first look's schedule is left
       // alone: it has mostly run by then, and one that runs later finds the hold ended.
       if (error instanceof ResourceNotFoundException) return;
-      throw new AppError("UPSTREAM_UNAVAILABLE", "EventBridge Scheduler is unavailable", { cause: error });
+      throw storeFailure(error, "EventBridge Scheduler");
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { AppError, type IdempotencyRecord, type IdempotencyScope, readRecord } from "@tt/kit";
+import { type IdempotencyRecord, type IdempotencyScope, readRecord, storeFailure } from "@tt/kit";
 import type { IdempotencyStore } from "../domain/ports.ts";
 
 /**
@@ -16,8 +16,8 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
   async read(scope: IdempotencyScope): Promise<IdempotencyRecord | undefined> {
     try {
       return await readRecord(this.ddb, this.table, scope);
-    } catch (cause) {
-      throw new AppError("UPSTREAM_UNAVAILABLE", "The idempotency store is unavailable", { cause });
+    } catch (error) {
+      throw storeFailure(error, "idempotency store");
     }
   }
 }

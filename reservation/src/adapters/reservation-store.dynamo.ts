@@ -3,11 +3,20 @@ import {
   type DynamoDBClient,
   PutItemCommand,
   QueryCommand,
-  TransactionCanceledException,
   type TransactWriteItem,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { AppError, decodeRecord, idempotencyPut, type Outbox, readItem, TTL_ATTRIBUTE } from "@tt/kit";
+import {
+  AppError,
+  cancellationReasons,
+  conditionFailedAt,
+  decodeRecord,
+  idempotencyPut,
+  type Outbox,
+  readItem,
+  storeFailure,
+  TTL_ATTRIBUTE,
+} from "@tt/kit";
 import type { Order, OutboxEvent, Reservation, ReservationPage } from "../domain/model.ts";
 import {
   CreateAbandoned,
@@ -66,8 +75,8 @@ function tokenPut(table: string, token: { jti: string; expiresAt: number }, rese
   };
 }
 
-const unavailable = (cause: unknown) =>
-  new AppError("UPSTREAM_UNAVAILABLE", "The reservation store is unavailable", { cause });
+/** A failure of the store that is no domain answer (kit/src/aws/store-errors.ts). */
+const unavailable = (error: unknown) => storeFailure(error, "reservation store");
 
 /** Runs a read; any failure of it is an outage of the store, never a domain answer. */
 async function reading<T>(read: () => Promise<T>): Promise<T> {
@@ -107,13 +116,13 @@ export class DynamoReservationStore implements ReservationStore {
     try {
       await this.ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      const failed = (i: number) => i >= 0 && reasons[i]?.Code === "ConditionalCheckFailed";
-      if (failed(idemAt)) throw new IdempotencyTaken(decodeRecord(reasons[idemAt]?.Item));
+      const reasons = cancellationReasons(error) ?? [];
+      const failed = (i: number) => conditionFailedAt(error, i);
+      if (failed(idemAt)) throw new IdempotencyTaken(decodeRecord(reasons[idemAt]?.old));
       if (failed(tokenAt)) throw new ReservationTokenSpent();
-      if (failed(tallyAt)) throw new TallyChanged(tallyFrom(reasons[tallyAt]?.Item));
+      if (failed(tallyAt)) throw new TallyChanged(tallyFrom(reasons[tallyAt]?.old));
       // Another transaction of the same buyer was writing the tally at that moment.
-      if (tallyAt >= 0 && reasons[tallyAt]?.Code === "TransactionConflict") throw new TallyChanged(undefined);
+      if (tallyAt >= 0 && reasons[tallyAt]?.code === "TransactionConflict") throw new TallyChanged(undefined);
       if (failed(0)) throw new CreateAbandoned();
       throw unavailable(error);
     }
@@ -184,13 +193,13 @@ export class DynamoReservationStore implements ReservationStore {
         cause: error,
       });
     }
-    if (error instanceof TransactionCanceledException) {
-      const reasons = error.CancellationReasons ?? [];
+    const reasons = cancellationReasons(error);
+    if (reasons) {
       const raced = reasons.some(
-        (r) => r.Code === "ConditionalCheckFailed" || r.Code === "TransactionConflict",
+        (r) => r.code === "ConditionalCheckFailed" || r.code === "TransactionConflict",
       );
       if (raced) {
-        const old = reasons[0]?.Item;
+        const old = reasons[0]?.old;
         return new TransitionRejected(old ? reservationFrom(old) : await this.get(id), { cause: error });
       }
     }
