@@ -6,6 +6,7 @@ import { createConnectTransport } from "@connectrpc/connect-web";
 import { health, inventory } from "@tt/contracts";
 import { createServiceClient } from "../src/connect/client.ts";
 import { fromConnectError } from "../src/connect/error-detail.ts";
+import { AppError } from "../src/errors.ts";
 import { callerOf } from "../src/identity/connect.ts";
 import { type Credentials, ServiceCredentials } from "../src/identity/credentials.ts";
 import { devAuthorization, devCredentials } from "../src/identity/dev-key.ts";
@@ -59,8 +60,10 @@ async function refusal(call: Promise<unknown>) {
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(ConnectError);
-  return { code: fromConnectError(error).code, connect: ConnectError.from(error).code };
+  // The kit client rejects with the catalogue error, the wire's Connect code its cause; a bare
+  // Connect client with the ConnectError itself.
+  const app = fromConnectError(error);
+  return { code: app.code, connect: ConnectError.from(error instanceof AppError ? error.cause : error).code };
 }
 
 // One token as `issuer` with a bearer header set by hand (no client interceptor).

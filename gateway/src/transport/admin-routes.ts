@@ -6,7 +6,6 @@ import { AdminQueueView, EventDetail, errorAnswers, PurchasePolicyView, QueueCha
 import { Elysia, t } from "elysia";
 import type { WaitingRoom } from "../adapters/queue/waiting-room.redis.ts";
 import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
-import { upstream } from "../adapters/upstream/upstream-call.ts";
 import type { AutoAdmission } from "../domain/queue/governor.ts";
 import type { Guards } from "./guards.ts";
 import { eventView } from "./views.ts";
@@ -119,27 +118,25 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
     .post(
       "",
       async ({ body, set }) => {
-        const { event } = await upstream(
-          deps.upstreams.inventory.createEvent(
-            create(inventory.CreateEventRequestSchema, {
-              eventId: body.event_id,
-              name: body.name,
-              venue: body.venue,
-              startsAt: timestampFromMs(Date.parse(body.starts_at)),
-              saleOpensAt: timestampFromMs(Date.parse(body.sale_opens_at)),
-              saleClosesAt: timestampFromMs(Date.parse(body.sale_closes_at)),
-              currency: body.currency,
-              sections: body.sections.map((s) => ({
-                sectionId: s.section_id,
-                name: s.name,
-                price: BigInt(s.price),
-                rows: s.rows,
-                seatsPerRow: s.seats_per_row,
-              })),
-            }),
-            // Writing every seat of a large map takes far longer than a hot-path call.
-            { timeoutMs: 30_000 },
-          ),
+        const { event } = await deps.upstreams.inventory.createEvent(
+          create(inventory.CreateEventRequestSchema, {
+            eventId: body.event_id,
+            name: body.name,
+            venue: body.venue,
+            startsAt: timestampFromMs(Date.parse(body.starts_at)),
+            saleOpensAt: timestampFromMs(Date.parse(body.sale_opens_at)),
+            saleClosesAt: timestampFromMs(Date.parse(body.sale_closes_at)),
+            currency: body.currency,
+            sections: body.sections.map((s) => ({
+              sectionId: s.section_id,
+              name: s.name,
+              price: BigInt(s.price),
+              rows: s.rows,
+              seatsPerRow: s.seats_per_row,
+            })),
+          }),
+          // Writing every seat of a large map takes far longer than a hot-path call.
+          { timeoutMs: 30_000 },
         );
         if (!event) throw new Error("inventory answered without an event");
         if (body.pre_queue)
@@ -218,7 +215,7 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
     .get(
       "/:id/purchase-policy",
       async ({ params }) => {
-        const { policy } = await upstream(deps.upstreams.inventory.getPurchasePolicy({ eventId: params.id }));
+        const { policy } = await deps.upstreams.inventory.getPurchasePolicy({ eventId: params.id });
         return policyView(params.id, policy);
       },
       {
@@ -233,13 +230,11 @@ export function adminRoutes(deps: { upstreams: Upstreams; room: WaitingRoom; gua
       async ({ params, body }) => {
         // Absent: unchanged; null: 0, which tells inventory to give the field back to the default.
         const change = (v: number | null | undefined) => (v === null ? 0 : v);
-        const { policy } = await upstream(
-          deps.upstreams.inventory.updatePurchasePolicy({
-            eventId: params.id,
-            maxLiveReservations: change(body.max_live_reservations),
-            maxSeatsPerUser: change(body.max_seats_per_user),
-          }),
-        );
+        const { policy } = await deps.upstreams.inventory.updatePurchasePolicy({
+          eventId: params.id,
+          maxLiveReservations: change(body.max_live_reservations),
+          maxSeatsPerUser: change(body.max_seats_per_user),
+        });
         return policyView(params.id, policy);
       },
       {

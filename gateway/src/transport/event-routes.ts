@@ -3,7 +3,6 @@ import { Availability, EventDetail, EventList, errorAnswers } from "@tt/kit/api"
 import { Elysia, t } from "elysia";
 import { AvailabilityCache } from "../adapters/upstream/availability-cache.ts";
 import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
-import { upstream } from "../adapters/upstream/upstream-call.ts";
 import type { Guards } from "./guards.ts";
 import { eventView, iso, sectionCountView } from "./views.ts";
 
@@ -58,7 +57,7 @@ function availabilityResponse(body: Encoded, request: Headers): Response {
 export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards; availabilityTtlMs?: number }) {
   const inv = deps.upstreams.inventory;
   const availability = new AvailabilityCache(async (eventId) => {
-    const status = await upstream(inv.getInventoryStatus({ eventId, includeSeats: true }));
+    const status = await inv.getInventoryStatus({ eventId, includeSeats: true });
     const seats: Record<string, string> = {};
     for (const s of status.seats) seats[s.seatId] = SEAT_STATUS_NAME.get(s.status) ?? "";
     return encoded(
@@ -75,10 +74,10 @@ export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards; availa
     .get(
       "",
       async () => {
-        const { events } = await upstream(inv.listEvents({ pageSize: 100 }));
+        const { events } = await inv.listEvents({ pageSize: 100 });
         // Counts come from the seat-map cache (no DynamoDB read), one call per listed event.
         const statuses = await Promise.all(
-          events.map((e) => upstream(inv.getInventoryStatus({ eventId: e.eventId, includeSeats: false }))),
+          events.map((e) => inv.getInventoryStatus({ eventId: e.eventId, includeSeats: false })),
         );
         return {
           events: events.map((e, i) => {
@@ -97,7 +96,7 @@ export function eventRoutes(deps: { upstreams: Upstreams; guards: Guards; availa
     .get(
       "/:id",
       async ({ params }) => {
-        const { event } = await upstream(inv.getEvent({ eventId: params.id }));
+        const { event } = await inv.getEvent({ eventId: params.id });
         if (!event) throw new Error("inventory answered without an event");
         return eventView(event);
       },

@@ -4,7 +4,6 @@ import { errorAnswers, PaymentIntentAnswer, PaymentStatusAnswer } from "@tt/kit/
 import { Elysia, t } from "elysia";
 import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
 import type { HoldFactsCache } from "../adapters/upstream/hold-facts.redis.ts";
-import { upstream } from "../adapters/upstream/upstream-call.ts";
 import type { Guards } from "./guards.ts";
 import { idempotencyKeyOf, markReplayed } from "./idempotency-plugin.ts";
 import { paymentView } from "./views.ts";
@@ -48,8 +47,7 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
         const r =
           known?.userId === user.id
             ? known
-            : (await upstream(rsv.getReservation({ reservationId: body.reservation_id, userId: user.id })))
-                .reservation;
+            : (await rsv.getReservation({ reservationId: body.reservation_id, userId: user.id })).reservation;
         if (!r) throw new Error("reservation answered without a reservation");
         if (BigInt(body.amount) !== r.totalAmount || body.currency !== r.currency) {
           throw new AppError(
@@ -58,17 +56,15 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
             { metadata: { field: "amount" } },
           );
         }
-        const res = await upstream(
-          pay.createPaymentIntent({
-            reservationId: body.reservation_id,
-            userId: user.id,
-            amount: BigInt(body.amount),
-            currency: body.currency,
-            scenario: SCENARIOS[body.scenario],
-            webhookUrl: deps.webhookUrl ?? "",
-            idempotencyKey: idempotencyKeyOf(request),
-          }),
-        );
+        const res = await pay.createPaymentIntent({
+          reservationId: body.reservation_id,
+          userId: user.id,
+          amount: BigInt(body.amount),
+          currency: body.currency,
+          scenario: SCENARIOS[body.scenario],
+          webhookUrl: deps.webhookUrl ?? "",
+          idempotencyKey: idempotencyKeyOf(request),
+        });
         markReplayed(set, res.replayed);
         if (!res.replayed) deps.tally?.count(r.eventId, "paid");
         return {
@@ -89,7 +85,7 @@ export function paymentRoutes(deps: PaymentRouteDeps) {
     .get(
       "/:id/status",
       async ({ params, user }) => {
-        const { intent } = await upstream(pay.getPaymentStatus({ paymentIntentId: params.id }));
+        const { intent } = await pay.getPaymentStatus({ paymentIntentId: params.id });
         if (!intent || intent.userId !== user.id) throw new AppError("NOT_FOUND", `No payment ${params.id}`);
         return paymentView(
           intent,

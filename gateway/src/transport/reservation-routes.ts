@@ -14,7 +14,6 @@ import type { EntryPasses } from "../adapters/queue/entry-passes.redis.ts";
 import type { PurchaseWatch } from "../adapters/queue/purchase-watch.redis.ts";
 import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
 import type { HoldFactsCache } from "../adapters/upstream/hold-facts.redis.ts";
-import { upstream } from "../adapters/upstream/upstream-call.ts";
 import type { Guards } from "./guards.ts";
 import { idempotencyKeyOf, markReplayed } from "./idempotency-plugin.ts";
 import { orderView, reservationView } from "./views.ts";
@@ -51,18 +50,16 @@ export function reservationRoutes(deps: {
         // refused attempt leaves it usable and a repeat of a finished request is still answered.
         // A token a newer enter replaced buys nothing new there, like an expired one.
         const superseded = await deps.passes.superseded(body.event_id, user.id, body.reservation_token);
-        const { reservation: r, replayed } = await upstream(
-          rsv.createReservation({
-            eventId: body.event_id,
-            userId: user.id,
-            seatIds: body.seat_ids ?? [],
-            quantity: body.quantity ?? 0,
-            sectionId: body.section_id ?? "",
-            reservationToken: body.reservation_token,
-            reservationTokenSuperseded: superseded,
-            idempotencyKey: idempotencyKeyOf(request),
-          }),
-        );
+        const { reservation: r, replayed } = await rsv.createReservation({
+          eventId: body.event_id,
+          userId: user.id,
+          seatIds: body.seat_ids ?? [],
+          quantity: body.quantity ?? 0,
+          sectionId: body.section_id ?? "",
+          reservationToken: body.reservation_token,
+          reservationTokenSuperseded: superseded,
+          idempotencyKey: idempotencyKeyOf(request),
+        });
         if (!r) throw new Error("reservation answered without a reservation");
         set.status = 201;
         markReplayed(set, replayed);
@@ -100,7 +97,7 @@ export function reservationRoutes(deps: {
     .get(
       "/reservations",
       async ({ user }) => {
-        const res = await upstream(rsv.listReservationsByUser({ userId: user.id, pageSize: 50 }));
+        const res = await rsv.listReservationsByUser({ userId: user.id, pageSize: 50 });
         return { reservations: res.reservations.map((r) => reservationView(r, statusName)) };
       },
       {
@@ -113,9 +110,7 @@ export function reservationRoutes(deps: {
     .get(
       "/reservations/:id",
       async ({ params, user }) => {
-        const { reservation: r } = await upstream(
-          rsv.getReservation({ reservationId: params.id, userId: user.id }),
-        );
+        const { reservation: r } = await rsv.getReservation({ reservationId: params.id, userId: user.id });
         if (!r) throw new Error("reservation answered without a reservation");
         return reservationView(r, statusName);
       },
@@ -130,14 +125,12 @@ export function reservationRoutes(deps: {
     .post(
       "/reservations/:id/confirm",
       async ({ params, body, user, request, set }) => {
-        const res = await upstream(
-          rsv.confirmReservation({
-            reservationId: params.id,
-            userId: user.id,
-            paymentIntentId: body.payment_intent_id,
-            idempotencyKey: idempotencyKeyOf(request),
-          }),
-        );
+        const res = await rsv.confirmReservation({
+          reservationId: params.id,
+          userId: user.id,
+          paymentIntentId: body.payment_intent_id,
+          idempotencyKey: idempotencyKeyOf(request),
+        });
         markReplayed(set, res.replayed);
         return { order_id: res.orderId, status: "CONFIRMED" as const };
       },
@@ -154,7 +147,7 @@ export function reservationRoutes(deps: {
     .post(
       "/reservations/:id/cancel",
       async ({ params, user }) => {
-        await upstream(rsv.cancelReservation({ reservationId: params.id, userId: user.id }));
+        await rsv.cancelReservation({ reservationId: params.id, userId: user.id });
         return { status: "CANCELLED" as const };
       },
       {
@@ -168,7 +161,7 @@ export function reservationRoutes(deps: {
     .get(
       "/orders/:id",
       async ({ params, user }) => {
-        const { order } = await upstream(rsv.getOrder({ orderId: params.id, userId: user.id }));
+        const { order } = await rsv.getOrder({ orderId: params.id, userId: user.id });
         if (!order) throw new Error("reservation answered without an order");
         return orderView(order);
       },

@@ -22,7 +22,7 @@ import { retrying } from "../retry.ts";
 import { injectHeaders } from "../telemetry.ts";
 import { type BreakerOptions, CircuitBreaker } from "./breaker.ts";
 import { currentBudget, DEADLINE_MARGIN_MS } from "./deadline.ts";
-import { toConnectError } from "./error-detail.ts";
+import { fromConnectError, toConnectError } from "./error-detail.ts";
 
 /** How a client reaches one upstream service. */
 export interface ServiceClientOptions {
@@ -159,7 +159,8 @@ function callerGaveUp(signal: AbortSignal): AbortSignal {
 /**
  * Gives each call the smaller of its own deadline and what is left of the budget of the work in
  * hand (deadline.ts), and aborts it with that work's caller. A call whose budget is already
- * spent fails at once with DEADLINE_EXCEEDED instead of starting work nobody will wait for.
+ * spent fails at once (UPSTREAM_TIMEOUT) instead of starting work nobody will wait for. Failures
+ * of unary calls leave as catalogue errors (AppError).
  */
 function budgeted(inner: Transport, defaultTimeoutMs: number): Transport {
   const plan = (signal: AbortSignal | undefined, timeoutMs: number | undefined) => {
@@ -174,9 +175,16 @@ function budgeted(inner: Transport, defaultTimeoutMs: number): Transport {
   };
   return {
     async unary(method, signal, timeoutMs, header, input, contextValues) {
-      const p = plan(signal, timeoutMs);
-      if (contextValues) p.values = contextValues.set(CALL_DEADLINE, p.values.get(CALL_DEADLINE));
-      return inner.unary(method, p.signal, p.ms, header, input, p.values);
+      try {
+        const p = plan(signal, timeoutMs);
+        if (contextValues) p.values = contextValues.set(CALL_DEADLINE, p.values.get(CALL_DEADLINE));
+        return await inner.unary(method, p.signal, p.ms, header, input, p.values);
+      } catch (error) {
+        // Outside the transport (which wraps whatever its interceptors throw back into a
+        // ConnectError): the caller gets the catalogue error the peer attached, or the one its
+        // Connect code maps to, and never needs a wrapper of its own to read it.
+        throw fromConnectError(error);
+      }
     },
     async stream(method, signal, timeoutMs, header, input, contextValues) {
       const p = plan(signal, timeoutMs);
@@ -233,8 +241,9 @@ function observeInterceptor(name: string, metrics?: Metrics): Interceptor {
  * A Connect client on the fetch transport (binary protobuf; the fastest client on Bun per
  * docs/architecture.md, "Measured facts") with a per-call deadline (never past the budget of the
  * work in hand, see deadline.ts), retries of unanswered safe procedures within that budget, a
- * circuit breaker, trace propagation and latency metrics. Errors reach the caller as
- * ConnectErrors; use `fromConnectError` to get the domain code.
+ * circuit breaker, trace propagation and latency metrics. A failed call rejects with an AppError:
+ * the catalogue code the peer attached (with its metadata and Retry-After), or the one its
+ * Connect code maps to.
  */
 export function createServiceClient<S extends DescService>(
   service: S,

@@ -118,7 +118,7 @@ describe("service client retries", () => {
       retries: 3,
     });
     const error = await client.createReservation({ eventId: "create-once" }).catch((e) => e);
-    expect(ConnectError.from(error).code).toBe(Code.Unavailable);
+    expect((error.cause as ConnectError).code).toBe(Code.Unavailable);
     expect(calls.get("create-once")).toBe(1);
   });
 
@@ -202,7 +202,7 @@ describe("service client circuit breaker", () => {
       retries: 0,
     });
     const error = await client.getInventoryStatus({ eventId: "e1" }).catch((e) => e);
-    expect(ConnectError.from(error).code).toBe(Code.Unavailable);
+    expect((error.cause as ConnectError).code).toBe(Code.Unavailable);
     expect(fromConnectError(error).code).toBe("UPSTREAM_UNAVAILABLE");
   });
 

@@ -1,6 +1,6 @@
 import type { Client } from "@connectrpc/connect";
 import { payment } from "@tt/contracts";
-import { type AttestationReader, fromConnectError } from "@tt/kit";
+import { AppError, type AttestationReader } from "@tt/kit";
 import type { PaymentGateway, PaymentInfo } from "../domain/ports.ts";
 
 /** A Connect client of PaymentService (built with the kit: deadline, retries, breaker). */
@@ -46,17 +46,13 @@ export class ConnectPaymentGateway implements PaymentGateway {
         currency: intent.currency,
       };
     } catch (error) {
-      const appError = fromConnectError(error);
-      if (appError.code === "NOT_FOUND") return undefined;
-      throw appError;
+      // The kit client rejects with the catalogue error (kit/src/connect/client.ts).
+      if (error instanceof AppError && error.code === "NOT_FOUND") return undefined;
+      throw error;
     }
   }
 
   async refund(paymentIntentId: string, reason: string, idempotencyKey: string): Promise<void> {
-    try {
-      await this.client.refundPayment({ paymentIntentId, reason, idempotencyKey });
-    } catch (error) {
-      throw fromConnectError(error);
-    }
+    await this.client.refundPayment({ paymentIntentId, reason, idempotencyKey });
   }
 }

@@ -1,7 +1,7 @@
 import { SingleFlight } from "@tt/kit";
 import type { PolicyReader } from "../domain/ports.ts";
 import type { PolicyOverrides } from "../domain/purchase-policy.ts";
-import { call, type InventoryClient } from "./inventory-gateway.connect.ts";
+import type { InventoryClient } from "./inventory-gateway.connect.ts";
 
 // An answer this old is still used while inventory cannot be asked (a hold needs inventory
 // anyway, so this only spares a hold whose policy read alone failed).
@@ -34,7 +34,7 @@ export class CachedPolicyReader implements PolicyReader {
   }
 
   private async read(eventId: string): Promise<PolicyOverrides> {
-    const { policy } = await call(() => this.client.getPurchasePolicy({ eventId }));
+    const { policy } = await this.client.getPurchasePolicy({ eventId });
     const overrides: PolicyOverrides = {
       ...(policy?.maxLiveReservations ? { maxLiveReservations: policy.maxLiveReservations } : {}),
       ...(policy?.maxSeatsPerUser ? { maxSeatsPerUser: policy.maxSeatsPerUser } : {}),

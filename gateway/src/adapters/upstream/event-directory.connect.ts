@@ -1,7 +1,7 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
 import type { inventory } from "@tt/contracts";
-import { fromConnectError } from "@tt/kit";
+import { AppError } from "@tt/kit";
 import type { SaleWindow } from "../../domain/queue/sale.ts";
 
 /** Whether an event exists, asked on the join path, and its sale window, which drives its line. */
@@ -141,9 +141,10 @@ export function inventoryEventLookup(client: Client<typeof inventory.InventorySe
       if (!event?.saleOpensAt || !event.saleClosesAt) return true;
       return { opensAt: timestampMs(event.saleOpensAt), closesAt: timestampMs(event.saleClosesAt) };
     } catch (error) {
-      const appError = fromConnectError(error);
-      if (appError.code === "EVENT_NOT_FOUND" || appError.code === "NOT_FOUND") return false;
-      throw appError;
+      // The kit client rejects with the catalogue error (kit/src/connect/client.ts).
+      const code = error instanceof AppError ? error.code : undefined;
+      if (code === "EVENT_NOT_FOUND" || code === "NOT_FOUND") return false;
+      throw error;
     }
   };
 }

@@ -3,7 +3,6 @@ import type { Client } from "@connectrpc/connect";
 import type { inventory } from "@tt/contracts";
 import type { QueueSettings } from "../../domain/queue/room-model.ts";
 import type { DurableQueueSettings, QueueSettingsStore } from "../../domain/queue/settings-store.ts";
-import { upstream } from "./upstream-call.ts";
 
 function fromMessage(s: inventory.QueueSettings | undefined): DurableQueueSettings {
   if (!s) throw new Error("inventory answered without queue settings");
@@ -24,24 +23,22 @@ export function inventoryQueueSettings(
 ): QueueSettingsStore {
   return {
     async get(eventId) {
-      return fromMessage((await upstream(client.getQueueSettings({ eventId }))).settings);
+      return fromMessage((await client.getQueueSettings({ eventId })).settings);
     },
     async update(eventId, change: Partial<QueueSettings>) {
-      const { settings } = await upstream(
-        client.updateQueueSettings({
-          eventId,
-          ...(change.rate === undefined ? {} : { rate: change.rate }),
-          ...(change.cap === undefined ? {} : { cap: change.cap }),
-          ...(change.paused === undefined ? {} : { paused: change.paused }),
-          ...(typeof change.opensAt === "number" ? { opensAt: timestampFromMs(change.opensAt) } : {}),
-          clearOpensAt: change.opensAt === null,
-          ...(change.auto ? { autoMin: change.auto.min, autoMax: change.auto.max } : {}),
-          clearAuto: change.auto === null,
-          ...(change.challengeDifficulty === undefined
-            ? {}
-            : { challengeDifficulty: change.challengeDifficulty }),
-        }),
-      );
+      const { settings } = await client.updateQueueSettings({
+        eventId,
+        ...(change.rate === undefined ? {} : { rate: change.rate }),
+        ...(change.cap === undefined ? {} : { cap: change.cap }),
+        ...(change.paused === undefined ? {} : { paused: change.paused }),
+        ...(typeof change.opensAt === "number" ? { opensAt: timestampFromMs(change.opensAt) } : {}),
+        clearOpensAt: change.opensAt === null,
+        ...(change.auto ? { autoMin: change.auto.min, autoMax: change.auto.max } : {}),
+        clearAuto: change.auto === null,
+        ...(change.challengeDifficulty === undefined
+          ? {}
+          : { challengeDifficulty: change.challengeDifficulty }),
+      });
       return fromMessage(settings);
     },
   };

@@ -1,7 +1,6 @@
 import type { Client } from "@connectrpc/connect";
 import type { inventory } from "@tt/contracts";
 import type { Stock } from "../../domain/queue/sale.ts";
-import { upstream } from "./upstream-call.ts";
 
 /** Reads an event's seat counts. Throws catalogue errors (EVENT_NOT_FOUND, UPSTREAM_*). */
 export type StockReader = (eventId: string) => Promise<Stock>;
@@ -12,7 +11,7 @@ export type StockReader = (eventId: string) => Promise<Stock>;
  */
 export function inventoryStock(client: Client<typeof inventory.InventoryService>): StockReader {
   return async (eventId) => {
-    const { sections } = await upstream(client.getInventoryStatus({ eventId, includeSeats: false }));
+    const { sections } = await client.getInventoryStatus({ eventId, includeSeats: false });
     const stock: Stock = { available: 0, held: 0, sold: 0 };
     for (const s of sections) {
       stock.available += s.available;
