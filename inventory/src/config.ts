@@ -1,11 +1,24 @@
 /** The inventory's configuration schema: the kit's fields, its own and production's rules. */
-import { awsFields, baseFields, type ConfigOf, configSchema, env, identityCheck, redisFields } from "@tt/kit";
+import {
+  awsFields,
+  baseFields,
+  type ConfigOf,
+  configSchema,
+  DEFAULT_SEATS_PER_RESERVATION,
+  env,
+  identityCheck,
+  MAX_SEATS_PER_RESERVATION,
+  redisFields,
+} from "@tt/kit";
 
 /** The inventory's own environment variables (besides the kit's base, AWS and Redis ones). */
 export function inventoryFields() {
   return {
-    // A hold is one TransactWriteItems of seats + the hold record, and DynamoDB allows 100 items.
-    maxSeatsPerReservation: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 99 }),
+    // At most the platform's limit (kit/src/limits.ts: one hold is one transaction).
+    maxSeatsPerReservation: env.int("MAX_SEATS_PER_RESERVATION", DEFAULT_SEATS_PER_RESERVATION, {
+      min: 1,
+      max: MAX_SEATS_PER_RESERVATION,
+    }),
     holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
     seatShards: env.int("SEAT_SHARDS", 16, { min: 1, max: 99 }),
     seatMapCacheMs: env.int("SEAT_MAP_CACHE_MS", 100, { min: 0, max: 10_000 }),

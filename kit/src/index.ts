@@ -94,6 +94,7 @@ export {
   serviceIdentity,
 } from "./identity/service-identity.ts";
 export { type Caller, CredentialVerifier, type VerifierOptions } from "./identity/verifier.ts";
+export * from "./limits.ts";
 export { createLogger, type Logger, type LogLevel, type LogSink } from "./log.ts";
 export { Metrics } from "./metrics.ts";
 export { currentOrigin, type Origin, runAs, withOrigin } from "./origin.ts";

@@ -3,9 +3,11 @@ import {
   baseFields,
   type ConfigOf,
   configSchema,
+  DEFAULT_SEATS_PER_RESERVATION,
   DEV_RESERVATION_TOKEN_SECRET,
   env,
   identityCheck,
+  MAX_SEATS_PER_RESERVATION,
   outboxFields,
   upstreamFields,
 } from "@tt/kit";
@@ -19,7 +21,11 @@ export function reservationFields() {
     ...outboxFields(),
     // Inventory refuses holds longer than 15 minutes, and the SQS timer delays at most that long.
     holdSeconds: env.int("HOLD_SECONDS", 60, { min: 1, max: 900 }),
-    maxSeats: env.int("MAX_SEATS_PER_RESERVATION", 10, { min: 1, max: 100 }),
+    // The same variable and bounds as inventory's (kit/src/limits.ts).
+    maxSeats: env.int("MAX_SEATS_PER_RESERVATION", DEFAULT_SEATS_PER_RESERVATION, {
+      min: 1,
+      max: MAX_SEATS_PER_RESERVATION,
+    }),
     // The purchase policy of an event whose operator set none (docs/spec.md, "Purchase policy").
     maxLiveReservations: env.int("PURCHASE_MAX_LIVE_RESERVATIONS", 1, { min: 1, max: 10 }),
     // Unset: one reservation's worth (MAX_SEATS_PER_RESERVATION), so the cap never refuses a

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ConfigError, DEV_RESERVATION_TOKEN_SECRET, identityEnv } from "@tt/kit";
+import { ConfigError, DEV_RESERVATION_TOKEN_SECRET, identityEnv, MAX_SEATS_PER_RESERVATION } from "@tt/kit";
 import { withoutEachSecret } from "@tt/kit/testing";
 import { reservationConfig, tokenSecretOf } from "../src/config.ts";
 
@@ -26,6 +26,16 @@ describe("reservation config", () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toContain("EVENTS_QUEUE_ARN");
     expect(error.message).toContain("SCHEDULER_ROLE_ARN");
+  });
+
+  test("seats per reservation: up to the platform's limit that inventory holds to as well (99), not 100", async () => {
+    const { inventoryConfig } = await import("../../inventory/src/config.ts");
+    for (const schema of [reservationConfig, inventoryConfig]) {
+      expect(() =>
+        schema.load({ MAX_SEATS_PER_RESERVATION: String(MAX_SEATS_PER_RESERVATION) }),
+      ).not.toThrow();
+      expect(() => schema.load({ MAX_SEATS_PER_RESERVATION: "100" })).toThrow(/MAX_SEATS_PER_RESERVATION/);
+    }
   });
 
   test("a bad hold length is refused with the variable's name", () => {

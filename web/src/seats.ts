@@ -1,7 +1,8 @@
+import { DEFAULT_SEATS_PER_RESERVATION } from "@tt/kit/limits";
 import type { SeatStatus, Section } from "./types.ts";
 
-/** Most seats one reservation may hold (the platform's default MAX_SEATS_PER_RESERVATION). */
-export const MAX_SEATS = 10;
+/** Most seats one reservation may hold: the platform's default MAX_SEATS_PER_RESERVATION. */
+export const MAX_SEATS = DEFAULT_SEATS_PER_RESERVATION;
 
 /** A seat id's parts: ids are `<section>-<row>-<number>`, rows and numbers from 1. */
 export interface SeatRef {

@@ -3,6 +3,7 @@
  * around the fuzz platform's real ids: a request that names a real event or hold gets past
  * validation into the services' own code, where the interesting failures live.
  */
+import { EVENT_ID_PATTERN } from "@tt/kit/limits";
 import fc from "fast-check";
 import type { FuzzFixtures } from "./stack.ts";
 import { anyNumber, anyString, type FuzzJson, objectOf, RawNumber } from "./values.ts";
@@ -42,7 +43,7 @@ export function fieldGenerators(fx: FuzzFixtures): Record<string, fc.Arbitrary<F
     { weight: 4, arbitrary: fc.constant(fx.eventId) },
     { weight: 1, arbitrary: fc.constant("evt_missing") },
     { weight: 2, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/).map((s) => `evt_${s}`) },
-    { weight: 1, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/) },
+    { weight: 1, arbitrary: fc.stringMatching(new RegExp(EVENT_ID_PATTERN)) },
   );
   const reservationId = fc.oneof(
     { weight: 3, arbitrary: fc.constant(fx.reservationId) },

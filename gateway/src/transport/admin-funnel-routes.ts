@@ -1,11 +1,11 @@
-import { readSaleTally, type SaleFigures } from "@tt/kit";
+import { EVENT_ID_PATTERN, readSaleTally, type SaleFigures } from "@tt/kit";
 import { errorAnswers, FunnelView } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type Redis from "ioredis";
 import type { Guards } from "./guards.ts";
 import { type Buckets, quantileBetween } from "./live-figures.ts";
 
-const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
+const EventParams = t.Object({ id: t.String({ pattern: EVENT_ID_PATTERN }) });
 
 /** What the funnel view reads. */
 export interface AdminFunnelDeps {

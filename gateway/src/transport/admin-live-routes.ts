@@ -1,4 +1,4 @@
-import { AppError, type Logger, type Metrics } from "@tt/kit";
+import { AppError, EVENT_ID_PATTERN, type Logger, type Metrics } from "@tt/kit";
 import { errorAnswers, LiveView } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type { WaitingRoom } from "../adapters/queue/waiting-room.redis.ts";
@@ -7,7 +7,7 @@ import { type Stock, saleOf } from "../domain/queue/sale.ts";
 import type { Guards } from "./guards.ts";
 import { bucketsOf, RateOfChange, RecentQuantile } from "./live-figures.ts";
 
-const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
+const EventParams = t.Object({ id: t.String({ pattern: EVENT_ID_PATTERN }) });
 
 /** What the live view reads. */
 export interface AdminLiveDeps {

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { inventory } from "@tt/contracts";
-import { AppError } from "@tt/kit";
+import { AppError, EVENT_ID_PATTERN } from "@tt/kit";
 import { AdminQueueView, EventDetail, errorAnswers, PurchasePolicyView, QueueChange } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import type { WaitingRoom } from "../adapters/queue/waiting-room.redis.ts";
@@ -10,11 +10,11 @@ import type { AutoAdmission } from "../domain/queue/governor.ts";
 import type { Guards } from "./guards.ts";
 import { eventView } from "./views.ts";
 
-const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
+const EventParams = t.Object({ id: t.String({ pattern: EVENT_ID_PATTERN }) });
 const Iso = t.String({ format: "date-time" });
 
 const CreateEventBody = t.Object({
-  event_id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }),
+  event_id: t.String({ pattern: EVENT_ID_PATTERN }),
   name: t.String({ minLength: 1, maxLength: 200 }),
   venue: t.String({ minLength: 1, maxLength: 200 }),
   starts_at: Iso,

@@ -1,4 +1,5 @@
 import { inventory } from "@tt/contracts";
+import { EVENT_ID_PATTERN } from "@tt/kit";
 import { Availability, EventDetail, EventList, errorAnswers } from "@tt/kit/api";
 import { Elysia, t } from "elysia";
 import { AvailabilityCache } from "../adapters/upstream/availability-cache.ts";
@@ -6,7 +7,7 @@ import type { Upstreams } from "../adapters/upstream/clients.connect.ts";
 import type { Guards } from "./guards.ts";
 import { eventView, iso, sectionCountView } from "./views.ts";
 
-const EventParams = t.Object({ id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }) });
+const EventParams = t.Object({ id: t.String({ pattern: EVENT_ID_PATTERN }) });
 /** Seat status names as the API spells them (AVAILABLE, HELD, SOLD), by the contract's number. */
 const SEAT_STATUS_NAME = new Map(
   Object.entries(inventory.SeatStatus)

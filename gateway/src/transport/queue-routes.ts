@@ -1,4 +1,4 @@
-import { AppError } from "@tt/kit";
+import { AppError, isEventId } from "@tt/kit";
 import {
   EnterAnswer,
   errorAnswers,
@@ -12,7 +12,6 @@ import { type Caller, QueueRateLimited, type WaitingRoom } from "../adapters/que
 import type { EventDirectory } from "../adapters/upstream/event-directory.connect.ts";
 import { ChallengeNeeded, type JoinChallenges } from "../domain/queue/join-challenge.ts";
 import { saleFields } from "../domain/queue/sale.ts";
-import { isEventId } from "../domain/queue/tokens.ts";
 import { type RateDecision, rateLimitHeaders } from "../domain/ratelimit/decision.ts";
 import type { Guards } from "./guards.ts";
 import { type LiveSocketDeps, liveQueueSocket } from "./live-queue-socket.ts";

@@ -1,5 +1,6 @@
 import { reservation } from "@tt/contracts";
 import type { SaleTally } from "@tt/kit";
+import { EVENT_ID_PATTERN, MAX_SEATS_PER_RESERVATION } from "@tt/kit";
 import {
   CancelAnswer,
   ConfirmAnswer,
@@ -23,8 +24,10 @@ const IdParams = t.Object({ id: t.String({ pattern: ID }) });
 const statusName = (s: number) => reservation.ReservationStatus[s] ?? "";
 
 const CreateBody = t.Object({
-  event_id: t.String({ pattern: "^[A-Za-z0-9_-]{1,64}$" }),
-  seat_ids: t.Optional(t.Array(t.String({ minLength: 1, maxLength: 32 }), { maxItems: 50 })),
+  event_id: t.String({ pattern: EVENT_ID_PATTERN }),
+  seat_ids: t.Optional(
+    t.Array(t.String({ minLength: 1, maxLength: 32 }), { maxItems: MAX_SEATS_PER_RESERVATION }),
+  ),
   quantity: t.Optional(t.Integer({ minimum: 0, maximum: 50 })),
   section_id: t.Optional(t.String({ maxLength: 32 })),
   reservation_token: t.String({ minLength: 1, maxLength: 1024 }),

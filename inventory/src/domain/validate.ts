@@ -1,16 +1,16 @@
 /** Input checks shared by every operation; each failure names the field (VALIDATION_FAILED). */
+import { isEventId } from "@tt/kit/limits";
 import { InvalidInputError } from "./errors.ts";
 import { parseSeatId, sectionOfSeat } from "./layout.ts";
 import type { EventInfo } from "./model.ts";
 
-const EVENT_ID = /^evt_[A-Za-z0-9_-]{1,60}$/;
 // Reservation and user ids come from other services; anything printable and short is accepted.
 const OPAQUE_ID = /^[A-Za-z0-9][A-Za-z0-9_:.-]{0,127}$/;
 
 /** Checks an event id's shape; a well-formed but unknown id is EVENT_NOT_FOUND later, not here. */
 export function checkEventId(eventId: string): string {
   if (!eventId) throw new InvalidInputError("event_id", "is required");
-  if (!EVENT_ID.test(eventId))
+  if (!isEventId(eventId))
     throw new InvalidInputError("event_id", "must look like evt_<letters, digits, _ or ->");
   return eventId;
 }

@@ -1,12 +1,6 @@
-import { randomString } from "@tt/kit";
+import { EVENT_ID_BODY, randomString } from "@tt/kit";
 
-const EVENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const WAITING_TOKEN = /^([A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{22})$/;
-
-/** True when `id` can name an event in keys and tokens. */
-export function isEventId(id: string): boolean {
-  return EVENT_ID.test(id);
-}
+const WAITING_TOKEN = new RegExp(`^(${EVENT_ID_BODY})\\.([A-Za-z0-9_-]{22})$`);
 
 /**
  * A new waiting token. It carries its event id so that status, enter and the WebSocket find the
