@@ -209,6 +209,11 @@ export function createService(options: ServiceOptions) {
     onShutdown: (hook: () => unknown) => shutdownHooks.push(hook),
     /** Runs once the service listens, in order: start background loops (stopped by an `onShutdown` hook). */
     onStarted: (hook: () => unknown) => startedHooks.push(hook),
+    /** Starts `loops` once the service listens, and stops them as it shuts down, before the clients close. */
+    runs(loops: { start(): unknown; stop(): unknown }): void {
+      startedHooks.push(() => loops.start());
+      shutdownHooks.push(() => loops.stop());
+    },
     /** Runs as draining starts, before the listener stops: e.g. close long-lived sockets so clients move on. */
     onDrain: (hook: () => unknown) => drainHooks.push(hook),
   };

@@ -29,6 +29,7 @@ test("start runs the started hooks once listening; SIGTERM lets in-flight reques
   expect(out.indexOf("hook: loops started")).toBeGreaterThan(out.indexOf('"msg":"listening"'));
   expect(out.indexOf('"msg":"listening"')).toBeGreaterThan(-1);
   expect(out).toContain("hook: closed clients");
+  expect(out.indexOf("hook: loops stopped")).toBeGreaterThan(out.indexOf("shutting down"));
   expect(out).toContain('"msg":"stopped"');
 });
 

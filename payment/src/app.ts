@@ -114,8 +114,7 @@ export async function buildPayment(deps: {
   service.serveRpc(core.rpc);
   // Hooks run in order: the loops finish their work and the outbox its publishes before the
   // clients they use are closed.
-  service.onStarted(() => core.start());
-  service.onShutdown(() => core.stop());
+  service.runs(core);
   if (!deps.dynamo) service.onShutdown(() => dynamo.destroy());
   if (!deps.sqs) service.onShutdown(() => sqs.destroy());
   return { ...service, core };

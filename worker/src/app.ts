@@ -68,8 +68,7 @@ export async function buildWorker(deps: { config: WorkerConfig; sqs?: SQSClient;
     credentials: service.credentials,
   });
   // Hooks run in order, after the HTTP listener has drained: finish in-flight events, then close SQS.
-  service.onStarted(() => core.start());
-  service.onShutdown(() => core.stop());
+  service.runs(core);
   if (!deps.sqs) service.onShutdown(() => sqs.destroy());
   if (!deps.redis) service.onShutdown(() => redis.quit());
   return { ...service, core };
