@@ -1,5 +1,5 @@
 /**
- * The demo event the local platform seeds (kit/bin/dev.ts): `evt_2025_1001`, 2,500 seats in four
+ * The demo event the local platform seeds (scripts/dev.ts): `evt_2025_1001`, 2,500 seats in four
  * sections, on sale from 2025 to the end of 2030 so that it is open whenever the stack runs.
  * The dates are fixed on purpose: CreateEvent is idempotent for an identical definition, so a
  * restart with `--data-dir` finds the event already there and changes nothing (no duplicate,

@@ -3,10 +3,10 @@
  * `bun run dev`: the whole platform on this machine, in the foreground. Ctrl-C stops every child
  * it started and nothing else. Flags: --no-web, --data-dir <dir> (DynamoDB on disk).
  */
-// The seed data belongs to the inventory; the launcher only decides when it runs.
-import { seedDemoEvent } from "../../inventory/src/demo-event.ts";
-import { SERVICE_NAMES, startLocalStack } from "../src/local/index.ts";
-import type { LocalStack } from "../src/local/stack.ts";
+// The repo's own launcher, outside the kit (which imports no service): the kit starts the stack,
+// the seed data belongs to the inventory, and this only decides when it runs.
+import { seedDemoEvent } from "../inventory/src/demo-event.ts";
+import { type LocalStack, SERVICE_NAMES, startLocalStack } from "../kit/src/local/index.ts";
 
 const USAGE = `usage: bun run dev [--no-web] [--data-dir <dir>]
   --no-web          do not start the web app (vite)
