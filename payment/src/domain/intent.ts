@@ -1,5 +1,5 @@
 /** The payment intent and the rules for creating one; no I/O here. */
-import { fingerprint } from "@tt/kit";
+import { AppError, fingerprint } from "@tt/kit";
 
 /** Lifecycle of an intent: PENDING → APPROVED | FAILED; APPROVED → REFUNDED. */
 export type PaymentStatus = "PENDING" | "APPROVED" | "FAILED" | "REFUNDED";
@@ -46,16 +46,20 @@ export interface CreateIntentInput {
   idempotencyKey: string;
 }
 
-/** A failure the transports translate into the error catalogue. */
-export class PaymentError extends Error {
+/**
+ * The payment domain's refusals: catalogue errors (so every transport answers them as it answers
+ * any AppError), limited to the codes below; a bad field is named in the metadata.
+ */
+export class PaymentError extends AppError {
   override readonly name = "PaymentError";
+  declare readonly code: PaymentErrorCode;
   constructor(
-    readonly code: PaymentErrorCode,
+    code: PaymentErrorCode,
     message: string,
     readonly field?: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, { ...options, ...(field ? { metadata: { field } } : {}) });
   }
 }
 

@@ -1,7 +1,7 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { payment } from "@tt/contracts";
 import { AppError, type ConnectRoutes } from "@tt/kit";
-import { PaymentError, type PaymentIntent, type Scenario } from "../domain/intent.ts";
+import type { PaymentIntent, Scenario } from "../domain/intent.ts";
 import type { PaymentSimulator } from "../domain/payment-simulator.ts";
 
 const { PaymentScenario, PaymentStatus, ProcessAction } = payment;
@@ -24,17 +24,6 @@ const STATUS_TO_PROTO: Record<PaymentIntent["status"], payment.PaymentStatus> = 
   FAILED: PaymentStatus.FAILED,
   REFUNDED: PaymentStatus.REFUNDED,
 };
-
-/** Domain failures become catalogue errors; only this layer knows about AppError. */
-function translate(error: unknown): never {
-  if (error instanceof PaymentError) {
-    throw new AppError(error.code, error.message, {
-      cause: error,
-      ...(error.field ? { metadata: { field: error.field } } : {}),
-    });
-  }
-  throw error;
-}
 
 /** An int64 amount as a safe JS number; anything larger is refused rather than rounded. */
 function amountOf(value: bigint): number {
@@ -71,17 +60,15 @@ export function paymentRpc(simulator: PaymentSimulator): ConnectRoutes {
             metadata: { field: "scenario" },
           });
         }
-        const { intent, replayed } = await simulator
-          .create({
-            reservationId: req.reservationId,
-            userId: req.userId,
-            amount: amountOf(req.amount),
-            currency: req.currency,
-            scenario,
-            webhookUrl: req.webhookUrl,
-            idempotencyKey: req.idempotencyKey,
-          })
-          .catch(translate);
+        const { intent, replayed } = await simulator.create({
+          reservationId: req.reservationId,
+          userId: req.userId,
+          amount: amountOf(req.amount),
+          currency: req.currency,
+          scenario,
+          webhookUrl: req.webhookUrl,
+          idempotencyKey: req.idempotencyKey,
+        });
         return {
           paymentIntentId: intent.id,
           status: STATUS_TO_PROTO[intent.status],
@@ -92,7 +79,7 @@ export function paymentRpc(simulator: PaymentSimulator): ConnectRoutes {
         };
       },
       async getPaymentStatus(req) {
-        const intent = await simulator.get(req.paymentIntentId).catch(translate);
+        const intent = await simulator.get(req.paymentIntentId);
         return { intent: intentToProto(intent) };
       },
       async processPayment(req) {
@@ -107,11 +94,11 @@ export function paymentRpc(simulator: PaymentSimulator): ConnectRoutes {
             metadata: { field: "action" },
           });
         }
-        const intent = await simulator.process(req.paymentIntentId, outcome).catch(translate);
+        const intent = await simulator.process(req.paymentIntentId, outcome);
         return { intent: intentToProto(intent) };
       },
       async refundPayment(req) {
-        const intent = await simulator.refund(req.paymentIntentId, req.reason).catch(translate);
+        const intent = await simulator.refund(req.paymentIntentId, req.reason);
         return { intent: intentToProto(intent) };
       },
     });

@@ -11,8 +11,8 @@
  * (held through another replica, or before a restart) is judged again on it, and a refusal then
  * gives back the seats just held — a rare flicker, never a hold past the limit.
  */
-import { AppError } from "@tt/kit";
 import type { ReservationDeps } from "./deps.ts";
+import { ReservationError } from "./errors.ts";
 import type { Reservation } from "./model.ts";
 import { type CreateGuards, TallyChanged } from "./ports.ts";
 import {
@@ -78,7 +78,7 @@ export class BuyerLimits {
       } catch (error) {
         if (!(error instanceof TallyChanged)) throw error;
         if (attempt >= MAX_TALLY_ATTEMPTS) {
-          throw new AppError(
+          throw new ReservationError(
             "INVALID_STATE",
             "Your other reservations for this event are changing; try again",
             {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { AppError } from "@tt/kit";
 import type { ReservationDeps, ReservationSettings } from "./deps.ts";
+import { ReservationError } from "./errors.ts";
 import { claimIsLive, type Order, orderIdFor, type Reservation } from "./model.ts";
 import { type PaymentInfo, TransitionRejected } from "./ports.ts";
 import { advance, disarm, endHold } from "./transitions.ts";
@@ -20,8 +21,8 @@ const HOLD_LOST = new Set([
   "INVALID_STATE",
 ]);
 
-const expired = () => new AppError("RESERVATION_EXPIRED", "The hold on these seats has run out");
-const notApproved = (why: string) => new AppError("PAYMENT_NOT_APPROVED", why);
+const expired = () => new ReservationError("RESERVATION_EXPIRED", "The hold on these seats has run out");
+const notApproved = (why: string) => new ReservationError("PAYMENT_NOT_APPROVED", why);
 
 // Payment wants a UUID key; deriving it from the pair makes every refund attempt for the same
 // reservation and payment the same request.
@@ -55,11 +56,11 @@ export class ConfirmFlow {
         "reservation already confirmed with another payment",
         approval,
       );
-      throw new AppError("RESERVATION_ALREADY_CONFIRMED", "The reservation is already confirmed");
+      throw new ReservationError("RESERVATION_ALREADY_CONFIRMED", "The reservation is already confirmed");
     }
     if (r.status === "CANCELLED") {
       await this.refundIfPaid(r, paymentIntentId, "reservation cancelled", approval);
-      throw new AppError("INVALID_STATE", "The reservation was cancelled");
+      throw new ReservationError("INVALID_STATE", "The reservation was cancelled");
     }
     if (r.status === "EXPIRED") {
       await this.refundIfPaid(r, paymentIntentId, "hold expired", approval);
@@ -67,7 +68,8 @@ export class ConfirmFlow {
     }
     if (r.confirming) {
       if (r.confirming.paymentIntentId === paymentIntentId) return this.finish(r);
-      if (claimIsLive(r, now)) throw new AppError("INVALID_STATE", "Another payment is confirming this hold");
+      if (claimIsLive(r, now))
+        throw new ReservationError("INVALID_STATE", "Another payment is confirming this hold");
     }
     const payment = await this.deps.payments.status(paymentIntentId, approval);
     if (!payment || payment.reservationId !== r.id)
@@ -95,7 +97,7 @@ export class ConfirmFlow {
   /** Completes a claimed confirm: commit the seats, then write the order. */
   async finish(r: Reservation): Promise<ConfirmResult> {
     const paymentIntentId = r.confirming?.paymentIntentId;
-    if (!paymentIntentId) throw new AppError("INTERNAL", "finish called without a confirm claim");
+    if (!paymentIntentId) throw new ReservationError("INTERNAL", "finish called without a confirm claim");
     const orderId = orderIdFor(r.id);
     try {
       await this.deps.inventory.commit({

@@ -15,6 +15,7 @@ import {
 } from "@tt/kit";
 import type { BuyerLimits } from "./buyer-limits.ts";
 import type { ReservationDeps, ReservationSettings } from "./deps.ts";
+import { ReservationError } from "./errors.ts";
 import { type Outcome, replayOf } from "./idempotency.ts";
 import type { Reservation } from "./model.ts";
 import { CreateAbandoned, type CreateGuards, IdempotencyTaken, ReservationTokenSpent } from "./ports.ts";
@@ -36,7 +37,10 @@ const CREATE_BUDGET_MS = 2_000;
 
 /** The refusal of a reservation token that is missing, expired, spent or someone else's. */
 export const tokenInvalid = () =>
-  new AppError("RESERVATION_TOKEN_INVALID", "The reservation token is missing, expired, used, or not yours");
+  new ReservationError(
+    "RESERVATION_TOKEN_INVALID",
+    "The reservation token is missing, expired, used, or not yours",
+  );
 
 /**
  * Create: reservation token and purchase policy checked → the hold timer armed while seats are
@@ -120,9 +124,13 @@ export class CreateFlow {
     if (error instanceof ReservationTokenSpent) return tokenInvalid();
     if (!(error instanceof IdempotencyTaken)) return error;
     // Recorded, yet gone by the time it was read: the window just closed. Let the client retry.
-    return new AppError("IDEMPOTENCY_IN_PROGRESS", "This idempotency key is being reused; try again", {
-      retryAfterSec: 1,
-    });
+    return new ReservationError(
+      "IDEMPOTENCY_IN_PROGRESS",
+      "This idempotency key is being reused; try again",
+      {
+        retryAfterSec: 1,
+      },
+    );
   }
 
   /**
@@ -219,7 +227,7 @@ export class CreateFlow {
       await release(held.seatIds);
       if (!(error instanceof CreateAbandoned)) throw error;
       deps.log.warn("a create landed after its timer gave the hold up", { reservation_id: id });
-      throw new AppError("UPSTREAM_TIMEOUT", "The hold took too long and was given up; try again");
+      throw new ReservationError("UPSTREAM_TIMEOUT", "The hold took too long and was given up; try again");
     }
     this.stored.set(id, reservation);
     deps.metrics.transitioned("HOLD");

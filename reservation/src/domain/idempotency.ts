@@ -1,4 +1,5 @@
-import { AppError, type IdempotencyClaim, type IdempotencyRecord, judge } from "@tt/kit";
+import { type IdempotencyClaim, type IdempotencyRecord, judge } from "@tt/kit";
+import { ReservationError } from "./errors.ts";
 import type { ReservationMetrics } from "./ports.ts";
 
 /** A result and whether it was replayed from an earlier request with the same key. */
@@ -22,7 +23,10 @@ export function replayOf<T>(
   if (verdict.kind === "fresh") return undefined;
   if (verdict.kind === "conflict") {
     metrics.idempotencyHit("conflict");
-    throw new AppError("IDEMPOTENCY_CONFLICT", "This idempotency key was used for a different request");
+    throw new ReservationError(
+      "IDEMPOTENCY_CONFLICT",
+      "This idempotency key was used for a different request",
+    );
   }
   metrics.idempotencyHit("replayed");
   return { value: JSON.parse(verdict.result) as T, replayed: true };

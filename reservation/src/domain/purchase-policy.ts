@@ -5,6 +5,7 @@
  * on, so two holds of one buyer can never both pass on the same view.
  */
 import { AppError } from "@tt/kit";
+import { ReservationError } from "./errors.ts";
 
 /** What one buyer may hold and buy of one event. */
 export interface PurchasePolicy {
@@ -72,7 +73,7 @@ export function judgeHold(
 ): TallyVerdict {
   const live = tally.holds.filter((h) => counts(h, now));
   if (live.length >= policy.maxLiveReservations) {
-    throw new AppError(
+    throw new ReservationError(
       "RESERVATION_LIMIT",
       `At most ${policy.maxLiveReservations} live reservation(s) per buyer for this event; finish or cancel one first`,
       {
@@ -85,7 +86,7 @@ export function judgeHold(
   }
   const taken = tally.bought + live.reduce((sum, h) => sum + h.seats, 0);
   if (taken + seats > policy.maxSeatsPerUser) {
-    throw new AppError(
+    throw new ReservationError(
       "SEAT_LIMIT",
       `At most ${policy.maxSeatsPerUser} seats per buyer for this event; ${taken} already held or bought`,
       {

@@ -3,6 +3,7 @@ import { BuyerLimits } from "./buyer-limits.ts";
 import { ConfirmFlow, type ConfirmResult } from "./confirm.ts";
 import { CreateFlow } from "./create.ts";
 import type { ReservationDeps, ReservationSettings } from "./deps.ts";
+import { ReservationError } from "./errors.ts";
 import type { Outcome } from "./idempotency.ts";
 import { claimIsLive, type Order, type Reservation, type ReservationPage } from "./model.ts";
 import { TransitionRejected } from "./ports.ts";
@@ -32,7 +33,7 @@ export interface ExpireResult {
 }
 
 const MAX_RACE_RETRIES = 3;
-const notFound = () => new AppError("RESERVATION_NOT_FOUND", "No such reservation");
+const notFound = () => new ReservationError("RESERVATION_NOT_FOUND", "No such reservation");
 
 /** The reservation lifecycle: HOLD → CONFIRMED | CANCELLED | EXPIRED, orders and idempotency. */
 export class Reservations {
@@ -85,7 +86,7 @@ export class Reservations {
   async listByUser(userId: string, pageSize: number, cursor?: string): Promise<ReservationPage> {
     requireId("user_id", userId);
     if (!Number.isInteger(pageSize) || pageSize < 0 || pageSize > 100) {
-      throw new AppError("VALIDATION_FAILED", "page_size: must be from 1 to 100", {
+      throw new ReservationError("VALIDATION_FAILED", "page_size: must be from 1 to 100", {
         metadata: { field: "page_size" },
       });
     }
@@ -97,7 +98,7 @@ export class Reservations {
     requireOrderId(orderId);
     requireId("user_id", userId);
     const order = await this.deps.store.getOrder(orderId);
-    if (!order || order.userId !== userId) throw new AppError("NOT_FOUND", "No such order");
+    if (!order || order.userId !== userId) throw new ReservationError("NOT_FOUND", "No such order");
     return order;
   }
 
@@ -145,13 +146,18 @@ export class Reservations {
         return r;
       }
       if (r.status === "CONFIRMED") {
-        throw new AppError("RESERVATION_ALREADY_CONFIRMED", "A confirmed reservation cannot be cancelled");
+        throw new ReservationError(
+          "RESERVATION_ALREADY_CONFIRMED",
+          "A confirmed reservation cannot be cancelled",
+        );
       }
-      if (r.status === "EXPIRED") throw new AppError("RESERVATION_EXPIRED", "The hold has already run out");
-      if (r.confirming) throw new AppError("INVALID_STATE", "The payment for this hold is being confirmed");
+      if (r.status === "EXPIRED")
+        throw new ReservationError("RESERVATION_EXPIRED", "The hold has already run out");
+      if (r.confirming)
+        throw new ReservationError("INVALID_STATE", "The payment for this hold is being confirmed");
       if (now >= r.holdExpiresAt) {
         await this.expire(r.id);
-        throw new AppError("RESERVATION_EXPIRED", "The hold has already run out");
+        throw new ReservationError("RESERVATION_EXPIRED", "The hold has already run out");
       }
       return endHold(this.deps, r, "CANCELLED");
     });
@@ -247,7 +253,9 @@ export class Reservations {
       } catch (error) {
         if (!(error instanceof TransitionRejected) || attempt >= MAX_RACE_RETRIES) {
           if (error instanceof TransitionRejected) {
-            throw new AppError("INVALID_STATE", "The reservation is changing; try again", { cause: error });
+            throw new ReservationError("INVALID_STATE", "The reservation is changing; try again", {
+              cause: error,
+            });
           }
           throw error;
         }

@@ -1,5 +1,6 @@
 // Input checks shared by every transport; failures carry the catalogue code and the field.
-import { AppError } from "@tt/kit";
+import type { AppError } from "@tt/kit";
+import { ReservationError } from "./errors.ts";
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$/;
 const SEAT = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -8,7 +9,7 @@ const ORDER_ID = /^ord_[0-9a-f]{32}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function invalid(field: string, why: string): AppError {
-  return new AppError("VALIDATION_FAILED", `${field}: ${why}`, { metadata: { field } });
+  return new ReservationError("VALIDATION_FAILED", `${field}: ${why}`, { metadata: { field } });
 }
 
 /** Checks an identifier-like field (event, user, section, payment intent ids). */
@@ -35,10 +36,12 @@ export function requireOrderId(value: string): string {
 /** Checks an idempotency key: required where `required`, and a UUID when present. */
 export function checkIdempotencyKey(value: string, required: boolean): string | undefined {
   if (!value) {
-    if (required) throw new AppError("IDEMPOTENCY_REQUIRED", "idempotency_key is required for this call");
+    if (required)
+      throw new ReservationError("IDEMPOTENCY_REQUIRED", "idempotency_key is required for this call");
     return undefined;
   }
-  if (!UUID.test(value)) throw new AppError("INVALID_IDEMPOTENCY_KEY", "idempotency_key must be a UUID");
+  if (!UUID.test(value))
+    throw new ReservationError("INVALID_IDEMPOTENCY_KEY", "idempotency_key must be a UUID");
   return value;
 }
 
