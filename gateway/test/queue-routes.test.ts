@@ -50,6 +50,8 @@ describe("queue REST routes", () => {
   test("bad joins get the catalogue's 4xx codes", async () => {
     expect(await errorCode(await call("POST", "/join", { event_id: "evt_missing" }))).toBe("EVENT_NOT_FOUND");
     expect(await errorCode(await call("POST", "/join", { event_id: "bad id!" }))).toBe("VALIDATION_FAILED");
+    // Not an event id's shape (evt_…, @tt/kit/limits), so refused before any lookup.
+    expect(await errorCode(await call("POST", "/join", { event_id: "concert" }))).toBe("VALIDATION_FAILED");
     expect(await errorCode(await call("POST", "/join", {}))).toBe("VALIDATION_FAILED");
     const badKey = await call("POST", "/join", { event_id: uniqueEvent() }, { "idempotency-key": "nope" });
     expect(badKey.status).toBe(400);
