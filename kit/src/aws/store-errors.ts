@@ -22,7 +22,12 @@ export function cancellationReasons(error: unknown): ItemFailure[] | undefined {
 
 /** Whether a cancelled transaction failed on the condition of its `index`-th item (-1: never). */
 export function conditionFailedAt(error: unknown, index: number): boolean {
-  return index >= 0 && cancellationReasons(error)?.[index]?.code === "ConditionalCheckFailed";
+  // Read in place: callers ask item by item, and need no copy of the reasons for it.
+  return (
+    index >= 0 &&
+    error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[index]?.Code === "ConditionalCheckFailed"
+  );
 }
 
 const DEADLINES = new Set(["TimeoutError", "RequestTimeout", "AbortError"]);
