@@ -1,9 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import type Redis from "ioredis";
-import { createRedis } from "../src/redis.ts";
 import { defineScripts, expandIncludes, keyCountOf } from "../src/redis-scripts.ts";
-import { startTestRedis, type TestRedis } from "../src/testing.ts";
+import { useTestRedis } from "./redis-support.ts";
 
 const DIR = join(import.meta.dir, "fixtures", "lua");
 const SET = {
@@ -16,27 +14,18 @@ interface TestCommands {
   testSum(keyCount: number, ...keys: string[]): Promise<number>;
 }
 
-let server: TestRedis;
-let redis: Redis;
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = createRedis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+const redisOf = useTestRedis();
 
 describe("the kit's Lua script loader", () => {
   test("a script runs with its include, under the plain name the code calls", async () => {
-    const scripts = defineScripts<TestCommands>(redis, SET);
+    const scripts = defineScripts<TestCommands>(redisOf(), SET);
     expect(await scripts.testIncrTwice("s:count", 5)).toBe(10);
   });
 
   test("the key count comes from the file name; -n scripts are told it on each call", async () => {
-    const scripts = defineScripts<TestCommands>(redis, SET);
-    await redis.set("s:a", "2");
-    await redis.set("s:b", "3");
+    const scripts = defineScripts<TestCommands>(redisOf(), SET);
+    await redisOf().set("s:a", "2");
+    await redisOf().set("s:b", "3");
     expect(await scripts.testSum(2, "s:a", "s:b")).toBe(5);
     expect(keyCountOf("x/enter-5.lua")).toBe(5);
     expect(keyCountOf("x/join-n.lua")).toBeUndefined();
@@ -44,16 +33,16 @@ describe("the kit's Lua script loader", () => {
   });
 
   test("Redis sees the versioned name, so two releases never share one", async () => {
-    defineScripts<TestCommands>(redis, SET);
-    const client = redis as unknown as Record<string, unknown>;
+    defineScripts<TestCommands>(redisOf(), SET);
+    const client = redisOf() as unknown as Record<string, unknown>;
     expect(typeof client.testIncrTwicev7).toBe("function");
     expect(client.testIncrTwice).toBe(client.testIncrTwicev7);
   });
 
   test("a script still runs after SCRIPT FLUSH (EVALSHA falls back to EVAL)", async () => {
-    const scripts = defineScripts<TestCommands>(redis, SET);
-    await redis.del("s:flush");
-    await redis.script("FLUSH");
+    const scripts = defineScripts<TestCommands>(redisOf(), SET);
+    await redisOf().del("s:flush");
+    await redisOf().script("FLUSH");
     expect(await scripts.testIncrTwice("s:flush", 1)).toBe(2);
   });
 

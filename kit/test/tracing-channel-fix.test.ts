@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type Redis from "ioredis";
-import { createRedis } from "../src/redis.ts";
-import { startTestRedis, type TestRedis } from "../src/testing.ts";
+import { expect, test } from "bun:test";
 import { tracingChannel } from "../src/tracing-channel-fix.ts";
+import { useTestRedis } from "./redis-support.ts";
 
-let server: TestRedis;
-let redis: Redis;
-beforeAll(async () => {
-  server = await startTestRedis();
-  redis = createRedis(server.url);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+const redisOf = useTestRedis();
 
 test("a tracing channel says whether anyone listens, as on Node", () => {
   const channel = tracingChannel("tt:test:listeners");
@@ -34,11 +23,11 @@ test("ioredis commands are still traced for a subscriber", async () => {
   };
   tracingChannel("ioredis:command").subscribe(listeners);
   try {
-    await redis.set("tt:trace:probe", "1");
+    await redisOf().set("tt:trace:probe", "1");
   } finally {
     tracingChannel("ioredis:command").unsubscribe(listeners);
   }
   expect(seen).toContain("set");
-  await redis.get("tt:trace:probe");
+  await redisOf().get("tt:trace:probe");
   expect(seen.filter((c) => c === "get")).toEqual([]);
 });
