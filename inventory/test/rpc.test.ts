@@ -153,6 +153,29 @@ describe("the seat map follows every write", () => {
   });
 });
 
+describe("the precheck before a hold", () => {
+  test("refuses a seat another hold has, naming it, and holds nothing when the seats are free", async () => {
+    const evt = await newEvent();
+    await client.reserveSeats({ reservationId: "rsv_p1", eventId: evt, seatIds: ["B-2-1"], userId: "u1" });
+    const precheck = (seatIds: string[]) =>
+      client.reserveSeats({ reservationId: "rsv_p2", eventId: evt, seatIds, userId: "u2", precheck: true });
+    const refused = await precheck(["B-2-1", "B-2-2"]).catch((e) => e);
+    expect(refused.code).toBe("SEAT_UNAVAILABLE");
+    expect(refused.message).toContain("B-2-1");
+    expect(await precheck(["B-2-2", "B-2-3"])).toMatchObject({ seatIds: [] });
+    // Nothing was held by the precheck: the seats are free, and another reservation holds them.
+    const res = await client.checkAvailability({ eventId: evt, seatIds: ["B-2-2", "B-2-3"] });
+    expect(res.available).toBe(true);
+    const held = await client.reserveSeats({
+      reservationId: "rsv_p3",
+      eventId: evt,
+      seatIds: ["B-2-2", "B-2-3"],
+      userId: "u3",
+    });
+    expect(held.seatIds).toEqual(["B-2-2", "B-2-3"]);
+  });
+});
+
 describe("events", () => {
   test("creating the same event twice returns it; a different definition under the same id is refused", async () => {
     const e = saleNow(eventId());

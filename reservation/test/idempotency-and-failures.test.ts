@@ -28,6 +28,7 @@ const failingStore = (store: ReservationStore): ReservationStore =>
     },
   });
 const failingInventory = (inv: InventoryGateway): InventoryGateway => ({
+  precheck: (req) => inv.precheck(req),
   hold: (req) => inv.hold(req),
   commit: (req) => inv.commit(req),
   release: (req) =>

@@ -1,6 +1,8 @@
 // The whole local platform (every service from its main.ts, DynamoDB Local, fauxqs, Redis) on
 // 19xxx ports, for the gateway's API tests: they exercise the real services behind each route.
 import { expect } from "bun:test";
+import { fromBinary } from "@bufbuild/protobuf";
+import { inventory } from "@tt/contracts";
 import { type LocalStack, portBlock, type ServiceName, startLocalStack } from "@tt/kit/local";
 import { StoreReader } from "../../../bench/drop/store-read.ts";
 
@@ -96,11 +98,11 @@ export async function enterSale(b: ReturnType<typeof apiClient>, eventId: string
 }
 
 /**
- * A proxy between two services that holds calls to one Connect method back for `delayMs` when
+ * A proxy between two services that holds calls to one Connect method (those `delays` picks) back for `delayMs` when
  * asked to, as a slow network or a GC pause would. A held call is forwarded even when its caller
  * has gone (given up, or killed): what was sent is on its way.
  */
-function delayingProxy(method: string) {
+function delayingProxy(method: string, delays: (body: Uint8Array) => boolean = () => true) {
   const state = { delayMs: 0, target: "" };
   const server = Bun.serve({
     port: 0,
@@ -108,7 +110,8 @@ function delayingProxy(method: string) {
     async fetch(req) {
       const url = new URL(req.url);
       const body = await req.arrayBuffer();
-      if (url.pathname === method && state.delayMs > 0) await Bun.sleep(state.delayMs);
+      if (url.pathname === method && state.delayMs > 0 && delays(new Uint8Array(body)))
+        await Bun.sleep(state.delayMs);
       const headers = new Headers(req.headers);
       headers.delete("host");
       return fetch(`${state.target}${url.pathname}${url.search}`, { method: req.method, headers, body });
@@ -126,7 +129,11 @@ export async function startBehindHoldProxy(
   holdSeconds: number,
   opts: ApiPlatformOptions & { eventId: string; rows?: number; price?: number },
 ) {
-  const proxy = delayingProxy("/inventory.v1.InventoryService/ReserveSeats");
+  // Holds only: the precheck before a hold writes nothing, so holding it back tests nothing.
+  const proxy = delayingProxy(
+    "/inventory.v1.InventoryService/ReserveSeats",
+    (body) => !fromBinary(inventory.ReserveSeatsRequestSchema, body).precheck,
+  );
   const reservation = { ...opts.serviceEnv?.reservation, INVENTORY_URL: proxy.url };
   const stack = await startApiPlatform(holdSeconds, {
     ...opts,

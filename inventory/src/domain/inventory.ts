@@ -76,23 +76,11 @@ export class Inventory {
   /** Holds every requested seat for the reservation, or none. Idempotent per reservation. */
   reserve(input: ReserveInput): Promise<Hold> {
     return this.timed("hold", async () => {
-      const { events, seats, maps, clock } = this.deps;
-      checkOpaqueId("reservation_id", input.reservationId);
-      checkOpaqueId("user_id", input.userId, false);
-      const event = await events.require(input.eventId);
-      const now = clock();
-      if (now < event.saleOpensAt.getTime() || now > event.saleClosesAt.getTime()) {
-        throw new InvalidHoldStateError(`The sale of ${event.eventId} is not open`);
-      }
-      const holdExpiresAt = this.expiry(input.holdExpiresAt, now);
-      const write = { event, reservationId: input.reservationId, userId: input.userId, holdExpiresAt, now };
+      const { seats, maps } = this.deps;
+      const { event, write, seatIds } = await this.opening(input);
       const limit = this.options.maxSeatsPerReservation;
-      if (input.seatIds.length > 0) {
-        if (input.quantity && input.quantity !== input.seatIds.length) {
-          throw new InvalidInputError("quantity", "must be 0 or the number of seat_ids");
-        }
-        const seatIds = checkSeatIds(event, input.seatIds, limit);
-        await refuseTaken(this.deps, event, input.reservationId, input.userId, seatIds, now);
+      if (seatIds) {
+        await refuseTaken(this.deps, event, input.reservationId, input.userId, seatIds, write.now);
         const result = await this.lanes.hold({ ...write, seatIds, totalAmount: priceOf(event, seatIds) });
         await maps.written(event.eventId, result.changed);
         return result.hold;
@@ -114,6 +102,40 @@ export class Inventory {
       }
       return pickAndHold({ maps, lanes: this.lanes }, event, input, write);
     });
+  }
+
+  /**
+   * The hold's certain refusals and nothing else: throws what a hold of these seats would surely
+   * be refused with (a seat the store shows taken, or one a hold in flight has just taken), else
+   * returns having held nothing. The caller arms no timer for a hold refused here. A quantity
+   * passes: which seats it gets is decided by the hold itself.
+   */
+  precheck(input: ReserveInput): Promise<void> {
+    return this.timed("precheck", async () => {
+      const { event, write, seatIds } = await this.opening(input);
+      if (!seatIds) return;
+      await refuseTaken(this.deps, event, input.reservationId, input.userId, seatIds, write.now);
+      await this.lanes.refuseInFlight({ ...write, seatIds });
+    });
+  }
+
+  // What every hold and precheck checks first: ids, the event and its sale, the hold's expiry,
+  // and the seats (undefined for a quantity, which is checked by the hold).
+  private async opening(input: ReserveInput) {
+    checkOpaqueId("reservation_id", input.reservationId);
+    checkOpaqueId("user_id", input.userId, false);
+    const event = await this.deps.events.require(input.eventId);
+    const now = this.deps.clock();
+    if (now < event.saleOpensAt.getTime() || now > event.saleClosesAt.getTime()) {
+      throw new InvalidHoldStateError(`The sale of ${event.eventId} is not open`);
+    }
+    const holdExpiresAt = this.expiry(input.holdExpiresAt, now);
+    const write = { event, reservationId: input.reservationId, userId: input.userId, holdExpiresAt, now };
+    if (input.seatIds.length === 0) return { event, write, seatIds: undefined };
+    if (input.quantity && input.quantity !== input.seatIds.length) {
+      throw new InvalidInputError("quantity", "must be 0 or the number of seat_ids");
+    }
+    return { event, write, seatIds: checkSeatIds(event, input.seatIds, this.options.maxSeatsPerReservation) };
   }
 
   /** Turns the reservation's live hold into sold seats, all or none. Idempotent. */

@@ -104,7 +104,7 @@ export interface SeatMapCache {
 }
 
 /** The operations whose outcomes and latencies are measured. */
-export type Operation = "hold" | "commit" | "release" | "status" | "create_event";
+export type Operation = "hold" | "precheck" | "commit" | "release" | "status" | "create_event";
 
 /** What the core reports; the Prometheus adapter turns it into counters and histograms. */
 export interface InventoryMetrics {

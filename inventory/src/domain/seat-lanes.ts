@@ -14,6 +14,8 @@ import type { HoldWrite, SeatStore, WriteResult } from "./ports.ts";
 
 // What a finished transaction taught about its seats (empty when it taught nothing certain).
 type Lesson = Map<string, Seat>;
+// Who asks for which seats.
+type Asking = Pick<HoldWrite, "event" | "seatIds" | "reservationId" | "userId">;
 
 /** Holds through `store`, coalescing concurrent holds of the same seats (see the file comment). */
 export class SeatLanes {
@@ -30,9 +32,11 @@ export class SeatLanes {
   }
 
   async hold(w: HoldWrite): Promise<WriteResult> {
+    // Checked without a pause when nothing is ahead, so this hold is in flight before the next
+    // caller of the same turn looks.
+    const ahead = this.ahead(w);
+    if (ahead) this.refuseTaken(w, await ahead);
     const keys = w.seatIds.map((id) => `${w.event.eventId}/${id}`);
-    const ahead = [...new Set(keys.flatMap((k) => this.inflight.get(k) ?? []))];
-    if (ahead.length > 0) this.refuseTaken(w, await Promise.all(ahead));
     const attempt = this.store.hold(w);
     const lesson = attempt.then(
       (result) => lessonOf(w.event.eventId, result.changed),
@@ -47,7 +51,20 @@ export class SeatLanes {
     }
   }
 
-  private refuseTaken(w: HoldWrite, lessons: Lesson[]): void {
+  /** Waits for the holds in flight on any of these seats; throws if their answers show one taken. */
+  async refuseInFlight(w: Asking): Promise<void> {
+    const ahead = this.ahead(w);
+    if (ahead) this.refuseTaken(w, await ahead);
+  }
+
+  // The answers of the holds in flight on any of these seats, if there are any.
+  private ahead(w: Asking): Promise<Lesson[]> | undefined {
+    const keys = w.seatIds.map((id) => `${w.event.eventId}/${id}`);
+    const ahead = [...new Set(keys.flatMap((k) => this.inflight.get(k) ?? []))];
+    return ahead.length > 0 ? Promise.all(ahead) : undefined;
+  }
+
+  private refuseTaken(w: Asking, lessons: Lesson[]): void {
     const now = this.clock();
     const taken: Seat[] = [];
     for (const seatId of w.seatIds) {

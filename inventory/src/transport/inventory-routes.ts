@@ -39,7 +39,12 @@ export function inventoryRoutes(core: InventoryCore) {
         });
       },
       async reserveSeats(req) {
-        const hold = await core.inventory.reserve({ ...req, holdExpiresAt: optionalMs(req.holdExpiresAt) });
+        const input = { ...req, holdExpiresAt: optionalMs(req.holdExpiresAt) };
+        if (req.precheck) {
+          await core.inventory.precheck(input);
+          return create(inventory.ReserveSeatsResponseSchema, {});
+        }
+        const hold = await core.inventory.reserve(input);
         return create(inventory.ReserveSeatsResponseSchema, {
           seatIds: hold.seatIds,
           totalAmount: hold.totalAmount,

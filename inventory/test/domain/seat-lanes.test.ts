@@ -67,6 +67,26 @@ describe("concurrent holds of the same seats", () => {
     expect(f.seats.holdCalls).toBe(2);
   });
 
+  test("a precheck meeting a hold in flight is refused on its answer, and holds nothing when free", async () => {
+    const precheck = (reservationId: string, seatIds: string[]) =>
+      f.inventory.precheck({
+        reservationId,
+        eventId: "evt_small",
+        seatIds,
+        quantity: 0,
+        sectionId: "",
+        userId: "u",
+      });
+    const [held, checked] = await Promise.all([
+      outcome(reserve("rsv_h", ["A-3-7"])),
+      outcome(precheck("rsv_q", ["A-3-7", "A-3-8"])),
+    ]);
+    expect([held, checked]).toEqual(["held", "SEAT_UNAVAILABLE A-3-7"]);
+    expect(await outcome(precheck("rsv_q", ["A-3-8"]))).toBe("held");
+    expect(f.seats.holdCalls).toBe(1);
+    expect(f.seats.seats.get("evt_small/A-3-8")?.status ?? "AVAILABLE").toBe("AVAILABLE");
+  });
+
   test("a buyer refused on seats its own earlier request holds is told they are its own", async () => {
     const [, again] = await Promise.all([
       reserve("rsv_mine_1", ["B-1-1"], "alice"),

@@ -1,7 +1,7 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Client } from "@connectrpc/connect";
 import { inventory } from "@tt/contracts";
-import type { HeldSeats, InventoryGateway, ReleaseReason } from "../domain/ports.ts";
+import type { HeldSeats, HoldRequest, InventoryGateway, ReleaseReason } from "../domain/ports.ts";
 
 /** A Connect client of InventoryService (built with the kit: deadline, retries, breaker). */
 export type InventoryClient = Client<typeof inventory.InventoryService>;
@@ -16,16 +16,12 @@ const REASONS: Record<ReleaseReason, inventory.ReleaseReason> = {
 export class ConnectInventoryGateway implements InventoryGateway {
   constructor(private readonly client: InventoryClient) {}
 
-  async hold(req: Parameters<InventoryGateway["hold"]>[0]): Promise<HeldSeats> {
-    const res = await this.client.reserveSeats({
-      reservationId: req.reservationId,
-      eventId: req.eventId,
-      userId: req.userId,
-      seatIds: req.seatIds,
-      quantity: req.quantity,
-      sectionId: req.sectionId,
-      holdExpiresAt: timestampFromMs(req.holdExpiresAt),
-    });
+  async precheck(req: HoldRequest): Promise<void> {
+    await this.client.reserveSeats({ ...reserveRequest(req), precheck: true });
+  }
+
+  async hold(req: HoldRequest): Promise<HeldSeats> {
+    const res = await this.client.reserveSeats(reserveRequest(req));
     return { seatIds: res.seatIds, totalAmount: Number(res.totalAmount), currency: res.currency };
   }
 
@@ -42,4 +38,16 @@ export class ConnectInventoryGateway implements InventoryGateway {
     });
     return res.releasedSeatIds;
   }
+}
+
+function reserveRequest(req: HoldRequest) {
+  return {
+    reservationId: req.reservationId,
+    eventId: req.eventId,
+    userId: req.userId,
+    seatIds: req.seatIds,
+    quantity: req.quantity,
+    sectionId: req.sectionId,
+    holdExpiresAt: timestampFromMs(req.holdExpiresAt),
+  };
 }

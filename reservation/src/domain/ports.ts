@@ -138,18 +138,26 @@ export interface HeldSeats {
   currency: string;
 }
 
+/** What inventory is asked to hold. */
+export interface HoldRequest {
+  reservationId: string;
+  eventId: string;
+  userId: string;
+  seatIds: string[];
+  quantity: number;
+  sectionId: string;
+  holdExpiresAt: number;
+}
+
 /** The inventory service as the reservation domain needs it. */
 export interface InventoryGateway {
+  /**
+   * Throws the refusal a hold of these explicit seats would certainly get (SEAT_UNAVAILABLE),
+   * holding nothing; returns when the hold might win.
+   */
+  precheck(request: HoldRequest): Promise<void>;
   /** Holds every requested seat for the reservation, or none (idempotent per reservation). */
-  hold(request: {
-    reservationId: string;
-    eventId: string;
-    userId: string;
-    seatIds: string[];
-    quantity: number;
-    sectionId: string;
-    holdExpiresAt: number;
-  }): Promise<HeldSeats>;
+  hold(request: HoldRequest): Promise<HeldSeats>;
   /** Turns the reservation's held seats into sold seats for the order. */
   commit(request: {
     reservationId: string;

@@ -130,6 +130,15 @@ describe("create", () => {
       false,
     );
   });
+
+  test("a lost race arms no timer: inventory's precheck refuses the taken seat before one is armed", async () => {
+    const { value: winner } = await create({ seatIds: ["A-6-1"] });
+    const token = testToken("u2", "evt_1", f.clock.ms);
+    expect(await codeOf(create({ userId: "u2", reservationToken: token, seatIds: ["A-6-1"] }))).toBe(
+      "SEAT_UNAVAILABLE",
+    );
+    expect(f.timer.scheduled.map((t) => t.reservationId)).toEqual([winner.id]);
+  });
 });
 
 describe("confirm", () => {

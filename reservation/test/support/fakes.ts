@@ -17,6 +17,7 @@ import {
   type CreateGuards,
   type ExpiryTimer,
   type HoldRef,
+  type HoldRequest,
   type IdempotencyStore,
   IdempotencyTaken,
   type InventoryGateway,
@@ -212,8 +213,24 @@ export class FakeInventory implements InventoryGateway {
     return s && (s.sold || s.until > this.clock.ms) ? s.reservationId : undefined;
   }
 
-  async hold(req: Parameters<InventoryGateway["hold"]>[0]) {
+  async precheck(req: HoldRequest) {
+    this.refuseTaken(req, req.seatIds);
+  }
+
+  async hold(req: HoldRequest) {
     const ids = req.seatIds.length > 0 ? req.seatIds : [`Q-${req.reservationId}`];
+    this.refuseTaken(req, ids);
+    for (const id of ids)
+      this.seats.set(id, {
+        reservationId: req.reservationId,
+        userId: req.userId,
+        until: req.holdExpiresAt,
+        sold: false,
+      });
+    return { seatIds: ids, totalAmount: this.price * ids.length, currency: "KRW" };
+  }
+
+  private refuseTaken(req: HoldRequest, ids: string[]) {
     for (const id of ids) {
       const holder = this.holderOf(id);
       if (holder && holder !== req.reservationId) {
@@ -225,14 +242,6 @@ export class FakeInventory implements InventoryGateway {
         });
       }
     }
-    for (const id of ids)
-      this.seats.set(id, {
-        reservationId: req.reservationId,
-        userId: req.userId,
-        until: req.holdExpiresAt,
-        sold: false,
-      });
-    return { seatIds: ids, totalAmount: this.price * ids.length, currency: "KRW" };
   }
 
   async commit(req: Parameters<InventoryGateway["commit"]>[0]) {
