@@ -115,7 +115,7 @@ export class Inventory {
       const { event, write, seatIds } = await this.opening(input);
       if (!seatIds) return;
       await refuseTaken(this.deps, event, input.reservationId, input.userId, seatIds, write.now);
-      await this.lanes.refuseInFlight({ ...write, seatIds });
+      await this.lanes.precheck({ ...write, seatIds });
     });
   }
 

@@ -14,6 +14,8 @@ beforeEach(async () => {
 
 const reserve = (reservationId: string, seatIds: string[], userId = `u-${reservationId}`) =>
   f.inventory.reserve({ reservationId, eventId: "evt_small", seatIds, quantity: 0, sectionId: "", userId });
+const precheck = (reservationId: string, seatIds: string[], userId = `u-${reservationId}`) =>
+  f.inventory.precheck({ reservationId, eventId: "evt_small", seatIds, quantity: 0, sectionId: "", userId });
 const outcome = (p: Promise<unknown>) =>
   p.then(
     () => "held",
@@ -68,15 +70,6 @@ describe("concurrent holds of the same seats", () => {
   });
 
   test("a precheck meeting a hold in flight is refused on its answer, and holds nothing when free", async () => {
-    const precheck = (reservationId: string, seatIds: string[]) =>
-      f.inventory.precheck({
-        reservationId,
-        eventId: "evt_small",
-        seatIds,
-        quantity: 0,
-        sectionId: "",
-        userId: "u",
-      });
     const [held, checked] = await Promise.all([
       outcome(reserve("rsv_h", ["A-3-7"])),
       outcome(precheck("rsv_q", ["A-3-7", "A-3-8"])),
@@ -85,6 +78,28 @@ describe("concurrent holds of the same seats", () => {
     expect(await outcome(precheck("rsv_q", ["A-3-8"]))).toBe("held");
     expect(f.seats.holdCalls).toBe(1);
     expect(f.seats.seats.get("evt_small/A-3-8")?.status ?? "AVAILABLE").toBe("AVAILABLE");
+  });
+
+  test("callers reaching for the same seats at once: one precheck passes, the rest are refused on its hold", async () => {
+    const seats = ["A-2-5", "A-2-6"];
+    const [first, ...others] = await Promise.all([
+      outcome(precheck("rsv_first", seats)),
+      ...Array.from({ length: 10 }, (_, i) => outcome(precheck(`rsv_other_${i}`, seats))),
+      // The first caller, told it may win, arms its timer and sends its hold.
+      Bun.sleep(5).then(() => outcome(reserve("rsv_first", seats))),
+    ]);
+    expect(first).toBe("held");
+    expect(others.slice(0, 10)).toEqual(Array(10).fill("SEAT_UNAVAILABLE A-2-5,A-2-6"));
+    expect(others[10]).toBe("held");
+    expect(f.seats.holdCalls).toBe(1);
+  });
+
+  test("a hold a precheck announced that does not come lets the waiters go on", async () => {
+    await precheck("rsv_gone", ["A-2-7"]);
+    const started = performance.now();
+    await precheck("rsv_next", ["A-2-7"]);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    expect(await outcome(reserve("rsv_next", ["A-2-7"]))).toBe("held");
   });
 
   test("a buyer refused on seats its own earlier request holds is told they are its own", async () => {
