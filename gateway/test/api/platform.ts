@@ -98,9 +98,9 @@ export async function enterSale(b: ReturnType<typeof apiClient>, eventId: string
 }
 
 /**
- * A proxy between two services that holds calls to one Connect method (those `delays` picks) back for `delayMs` when
- * asked to, as a slow network or a GC pause would. A held call is forwarded even when its caller
- * has gone (given up, or killed): what was sent is on its way.
+ * A proxy between two services that holds calls to one Connect method (those `delays` picks)
+ * back for `delayMs` when asked to, as a slow network or a GC pause would. A held call is
+ * forwarded even when its caller has gone (given up, or killed): what was sent is on its way.
  */
 function delayingProxy(method: string, delays: (body: Uint8Array) => boolean = () => true) {
   const state = { delayMs: 0, target: "" };

@@ -175,7 +175,10 @@ export class CreateFlow {
     // store shows taken, or one a hold in flight has just taken) and holds nothing. Most of a
     // crowd's attempts are refused (84 % in a 50/s drop), and each used to cost a queue message,
     // a worker's call and a look. Only a hold that might win goes on to arm its timer.
-    if (req.seatIds.length > 0) await deps.inventory.precheck(ask);
+    if (req.seatIds.length > 0) {
+      await deps.inventory.precheck(ask);
+      checkDeadline("the hold");
+    }
     const release = (seatIds: string[]) => this.compensate(id, req.eventId, seatIds);
     // The timer is armed as inventory is asked, before anything can be held, to look first at
     // the create's deadline: a process killed at any later moment (the hold in flight, or landed

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, test } from "bun:test";
-import { AppError } from "@tt/kit";
+import { AppError, withDeadline } from "@tt/kit";
 import { DEFAULT_SETTINGS } from "../../src/domain/deps.ts";
 import { Reservations } from "../../src/domain/reservations.ts";
 import { codeOf, createFor, freshDomain, KEY } from "../support/domain.ts";
@@ -138,6 +138,14 @@ describe("create", () => {
       "SEAT_UNAVAILABLE",
     );
     expect(f.timer.scheduled.map((t) => t.reservationId)).toEqual([winner.id]);
+  });
+
+  test("a caller that gave up while inventory prechecked gets no timer and no hold", async () => {
+    f.inventory.precheck = () => Bun.sleep(60);
+    const late = withDeadline({ at: Date.now() + 30 }, () => create({ seatIds: ["A-7-1"] }));
+    expect(await codeOf(late)).toBe("UPSTREAM_TIMEOUT");
+    expect(f.timer.scheduled).toEqual([]);
+    expect(f.inventory.holderOf("A-7-1")).toBeUndefined();
   });
 });
 
