@@ -209,7 +209,10 @@ export function createService(options: ServiceOptions) {
     onShutdown: (hook: () => unknown) => shutdownHooks.push(hook),
     /** Runs once the service listens, in order: start background loops (stopped by an `onShutdown` hook). */
     onStarted: (hook: () => unknown) => startedHooks.push(hook),
-    /** Starts `loops` once the service listens, and stops them as it shuts down, before the clients close. */
+    /**
+     * Starts `loops` once the service listens, and stops them as it shuts down (hooks run in the
+     * order given: call this before registering the clients' close, so the loops stop first).
+     */
     runs(loops: { start(): unknown; stop(): unknown }): void {
       startedHooks.push(() => loops.start());
       shutdownHooks.push(() => loops.stop());

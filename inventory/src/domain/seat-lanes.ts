@@ -76,8 +76,8 @@ export class SeatLanes {
   // Keeps the seats' lanes until the announced hold comes (its answer is then the lanes'), or for
   // EXPECTED_HOLD_MS at most (an empty answer: nothing certain, waiters go on).
   private announce(w: Asking): void {
-    let settle: (lesson: Lesson | Promise<Lesson>) => void = () => undefined;
-    const release = this.occupy(w, new Promise<Lesson>((resolve) => (settle = resolve)));
+    const answer = Promise.withResolvers<Lesson>();
+    const release = this.occupy(w, answer.promise);
     const timer = setTimeout(
       () => this.announced.get(w.reservationId)?.(Promise.resolve(new Map())),
       EXPECTED_HOLD_MS,
@@ -86,7 +86,7 @@ export class SeatLanes {
     this.announced.set(w.reservationId, (lesson) => {
       clearTimeout(timer);
       this.announced.delete(w.reservationId);
-      settle(lesson);
+      answer.resolve(lesson);
       void lesson.finally(release);
     });
   }
