@@ -41,7 +41,7 @@ export interface LocalStackOptions {
   readyTimeoutMs?: number;
   /** Repository root (default: the one this kit lives in). */
   repoRoot?: string;
-  /** Fills the stack with demo data once every service is ready. */
+  /** Fills the stack with demo data once every service is ready; the web app starts after it. */
   seed?: (env: Readonly<Record<string, string>>) => Promise<void>;
   /** Where log and child output lines go (default stdout). */
   sink?: LineSink;
@@ -221,15 +221,11 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     for (const { child, port } of replicas) spawnService("gateway", child, port);
     if (replicas.length > 0) spawnProxy(sup, ports.gateway, replicas, src);
     const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
-    const webUrl = wantWeb
-      ? startWeb(sup, {
-          repoRoot,
-          port: ports.web,
-          env: { ...src, ...env },
-          timeoutMs: readyTimeoutMs,
-          abort,
-        })
-      : undefined;
+    const launchWeb = () =>
+      startWeb(sup, { repoRoot, port: ports.web, env: { ...src, ...env }, timeoutMs: readyTimeoutMs, abort });
+    // Without seed data the web app starts beside the services; with it, only once the data is
+    // in: Vite prints its address when it answers, and a page opened then must find the event.
+    let webUrl = wantWeb && !opts.seed ? launchWeb() : undefined;
     const replicaUrls = Object.fromEntries(replicas.map((r) => [r.child, `http://127.0.0.1:${r.port}`]));
     // The gateway's own address is the proxy's: each replica is awaited on its own.
     await waitForReady({ ...services, ...replicaUrls }, { timeoutMs: readyTimeoutMs, abort });
@@ -237,6 +233,7 @@ export async function startLocalStack(opts: LocalStackOptions = {}): Promise<Loc
     if (opts.seed) {
       await opts.seed(env);
       log.info("demo data seeded");
+      if (wantWeb) webUrl = launchWeb();
     }
     if (opts.restart ?? true) sup.restartOnExit();
 

@@ -38,6 +38,47 @@ async function ports() {
   return { gateway, reservation, inventory, payment, worker, redis, dynamodb, sqs } as Record<string, number>;
 }
 
+describe("startLocalStack with demo data", () => {
+  test("the web app answers only once the demo data is in", async () => {
+    const withWeb = mkdtempSync(join(tmpdir(), "tt-stack-web-"));
+    for (const name of SERVICE_NAMES) {
+      mkdirSync(join(withWeb, name, "src"), { recursive: true });
+      writeFileSync(join(withWeb, name, "src", "main.ts"), healthy);
+    }
+    mkdirSync(join(withWeb, "web"));
+    writeFileSync(join(withWeb, "web", "package.json"), JSON.stringify({ scripts: { dev: "bun serve.ts" } }));
+    writeFileSync(
+      join(withWeb, "web", "serve.ts"),
+      `Bun.serve({ port: Number(process.env.WEB_PORT), fetch: () => new Response("page") });`,
+    );
+    const block = { ...(await ports()), web: await freePair() };
+    const webAddress = `http://127.0.0.1:${block.web}`;
+    let answeredWhileSeeding: boolean | undefined;
+    const stack = await startLocalStack({
+      repoRoot: withWeb,
+      env: { ...process.env, REDIS_URL: undefined, STAGE: "seeded" },
+      ports: block,
+      sink: () => {},
+      seed: async () => {
+        // Longer than the stand-in web server needs to start, had it been started already.
+        await Bun.sleep(1_000);
+        answeredWhileSeeding = await fetch(webAddress).then(
+          () => true,
+          () => false,
+        );
+      },
+    });
+    try {
+      expect(answeredWhileSeeding).toBe(false);
+      expect(stack.urls.web).toBe(webAddress);
+      expect(await (await fetch(webAddress)).text()).toBe("page");
+    } finally {
+      await stack.stop();
+      rmSync(withWeb, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe("startLocalStack failures", () => {
   test("a service that dies during start fails the start with its output, and nothing is left running", async () => {
     const lines: string[] = [];
