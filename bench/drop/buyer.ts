@@ -184,8 +184,17 @@ export async function runBuyer(
       const again = await enter();
       if (!again.ok) return leaving(fail("re-enter", again));
     }
-    const body = { event_id: eventId, seat_ids: picked, quantity: picked.length, reservation_token: token };
-    const r = await c.retrying<HoldAnswer>("hold", "POST", "/api/v1/reservations", body, crypto.randomUUID());
+    const holdSeats = () => {
+      const body = { event_id: eventId, seat_ids: picked, quantity: picked.length, reservation_token: token };
+      return c.retrying<HoldAnswer>("hold", "POST", "/api/v1/reservations", body, crypto.randomUUID());
+    };
+    let r = await holdSeats();
+    if (!r.ok && r.code === "RESERVATION_TOKEN_INVALID") {
+      // Gone stale while the hold was retried on "busy": enter again once, as the web app does.
+      const again = await enter();
+      if (!again.ok) return leaving(fail("re-enter", again));
+      r = await holdSeats();
+    }
     if (r.ok) hold = r.body;
     else if (r.code === "SEAT_UNAVAILABLE" || r.code === "INVENTORY_CONFLICT") {
       if (++races >= cfg.maxRaces) return leaving(end({ outcome: "lost_races" }));

@@ -37,8 +37,10 @@ const EXPECTED: Partial<Record<Step, readonly string[]>> = {
   // Every seat sold: the line is closed (docs/spec.md, "Sold out"). A challenged event's first
   // join is answered with the challenge to solve (drop/challenge.ts).
   join: ["SOLD_OUT", "CHALLENGE_REQUIRED"],
-  // Two buyers picked the same seat from their (slightly stale) maps: one must lose.
-  hold: ["SEAT_UNAVAILABLE", "INVENTORY_CONFLICT", "IDEMPOTENCY_IN_PROGRESS"],
+  // Two buyers picked the same seat from their (slightly stale) maps: one must lose. A token that
+  // went stale while a busy hold was retried is answered by entering again, as the web app does
+  // (web/src/admission.ts); a second stale token ends the buyer in error (buyer.ts).
+  hold: ["SEAT_UNAVAILABLE", "INVENTORY_CONFLICT", "IDEMPOTENCY_IN_PROGRESS", "RESERVATION_TOKEN_INVALID"],
   // The documented answer to a retry that overtakes a slow first attempt (docs/spec.md, "Idempotency");
   // the slow attempt itself was already counted as an error.
   confirm: ["IDEMPOTENCY_IN_PROGRESS"],

@@ -14,6 +14,7 @@ const SCRIPTS: Record<string, () => Response> = {
   "/conflict": () => refusal(409, "INVENTORY_CONFLICT"),
   "/rate-limited": () => refusal(429, "RATE_LIMITED"),
   "/sold-out": () => refusal(409, "SEAT_UNAVAILABLE"),
+  "/stale-token": () => refusal(403, "RESERVATION_TOKEN_INVALID"),
   "/busy": () =>
     Response.json(
       { error: { code: "OVERLOADED", message: "busy" } },
@@ -52,6 +53,16 @@ describe("a drop buyer's retries", () => {
       const reply = await client.retrying("hold", "POST", path, {}, "key-2");
       expect({ path, ok: reply.ok, calls: calls.get(path) }).toEqual({ path, ok: false, calls: 1 });
     }
+  });
+
+  test("a hold's stale reservation token is a refusal the buyer answers by entering again, not an error", async () => {
+    const stats = new DropStats();
+    const reply = await buyer(stats).retrying("hold", "POST", "/stale-token", {}, "key-4");
+    expect({ code: reply.code, calls: calls.get("/stale-token") }).toEqual({
+      code: "RESERVATION_TOKEN_INVALID",
+      calls: 1,
+    });
+    expect({ errors: stats.errors, expected: stats.expected }).toEqual({ errors: 0, expected: 1 });
   });
 
   test("a buyer told to wait stops asking once the outcome came another way (a pushed frame)", async () => {
