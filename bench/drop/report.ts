@@ -6,6 +6,7 @@ import { type CostRow, costMarkdown } from "../lib/service-metrics.ts";
 import type { BackendWindow } from "./backend-probe.ts";
 import type { KillReport } from "./chaos.ts";
 import type { DropConfig } from "./config.ts";
+import { goalsMarkdown } from "./goals.ts";
 import { type SoldOutTold, soldOutToldSentence } from "./sale-told.ts";
 import type { DropStats, StepSummary } from "./stats.ts";
 import type { CheckReport } from "./store-check.ts";
@@ -138,6 +139,7 @@ export function dropMarkdown(r: DropResult): string {
     ...(r.challenge
       ? [`## Join challenge (difficulty ${r.challenge.difficulty})`, "", challengeSentence(r.challenge), ""]
       : []),
+    ...goalsMarkdown(r),
     "## Outcomes",
     "",
     "| outcome | buyers |",
