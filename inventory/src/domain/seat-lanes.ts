@@ -75,20 +75,21 @@ export class SeatLanes {
 
   // Keeps the seats' lanes until the announced hold comes (its answer is then the lanes'), or for
   // EXPECTED_HOLD_MS at most (an empty answer: nothing certain, waiters go on).
+  // A precheck sent again (its call retried) first settles its earlier announcement, whose
+  // waiters would otherwise wait on an answer nobody gives.
   private announce(w: Asking): void {
+    this.announced.get(w.reservationId)?.(Promise.resolve(new Map()));
     const answer = Promise.withResolvers<Lesson>();
     const release = this.occupy(w, answer.promise);
-    const timer = setTimeout(
-      () => this.announced.get(w.reservationId)?.(Promise.resolve(new Map())),
-      EXPECTED_HOLD_MS,
-    );
-    timer.unref?.();
-    this.announced.set(w.reservationId, (lesson) => {
+    const settle = (lesson: Promise<Lesson>) => {
       clearTimeout(timer);
-      this.announced.delete(w.reservationId);
+      if (this.announced.get(w.reservationId) === settle) this.announced.delete(w.reservationId);
       answer.resolve(lesson);
       void lesson.finally(release);
-    });
+    };
+    const timer = setTimeout(() => settle(Promise.resolve(new Map())), EXPECTED_HOLD_MS);
+    timer.unref?.();
+    this.announced.set(w.reservationId, settle);
   }
 
   // Puts `lesson` in the lanes of w's seats; the returned function clears those still holding it.

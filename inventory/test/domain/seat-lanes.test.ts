@@ -102,6 +102,16 @@ describe("concurrent holds of the same seats", () => {
     expect(await outcome(reserve("rsv_next", ["A-2-7"]))).toBe("held");
   });
 
+  test("a precheck sent again (a retried call) replaces its announcement; no waiter is left hanging", async () => {
+    await precheck("rsv_twice", ["A-2-8"]);
+    const waiting = precheck("rsv_waiter", ["A-2-8"]);
+    await precheck("rsv_twice", ["A-2-8"]);
+    const started = performance.now();
+    const settled = await Promise.race([waiting.then(() => "passed"), Bun.sleep(1_000).then(() => "hung")]);
+    expect(settled).toBe("passed");
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   test("a buyer refused on seats its own earlier request holds is told they are its own", async () => {
     const [, again] = await Promise.all([
       reserve("rsv_mine_1", ["B-1-1"], "alice"),
